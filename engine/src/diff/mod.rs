@@ -1,0 +1,24 @@
+//! The diff engine: node trees in, minimal DOM operations out.
+//!
+//! ```
+//! use leptos_live::diff::{apply, diff};
+//! use leptos_live::html::parse_fragment;
+//! let a = parse_fragment("<p>1</p>");
+//! let b = parse_fragment("<p>2</p><p>new</p>");
+//! let ops = diff(&a, &b);
+//! let mut t = a.clone();
+//! apply(&mut t, &ops).unwrap();
+//! assert_eq!(t, b);
+//! ```
+
+mod apply;
+mod op;
+mod tree_diff;
+
+pub use apply::{apply, ApplyError};
+pub use op::{write_ops, Op, Path};
+pub(crate) use op::write_json_str;
+pub use tree_diff::diff;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,613 @@
+//! HTML5 tree construction for fragments: the "in body" and table insertion modes, foreign
+//! content (`<svg>`, `<math>`), implied end tags and scopes, as a browser's `innerHTML` does.
+//!
+//! Known gaps, outside what Leptos `view!` emits: foster parenting of content misplaced inside
+//! tables, the adoption agency for misnested formatting elements, and `<template>` contents
+//! (kept as ordinary children).
+
+use super::node::{Attribute, Element, Namespace, Node, NodeData};
+use super::tokenizer::{TextMode, Token, Tokenizer};
+
+const VOID: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+    "keygen", "link", "meta", "param", "source", "track", "wbr",
+];
+
+const CLOSES_P: &[&str] = &[
+    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl",
+    "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "main", "menu", "nav", "ol",
+    "p", "search", "section", "summary", "ul", "pre", "listing", "form", "table", "hr", "xmp",
+    "plaintext", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "li",
+];
+
+const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
+
+const IMPLIED_END: &[&str] = &["dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc"];
+
+const SPECIAL: &[&str] = &[
+    "address", "applet", "area", "article", "aside", "base", "basefont", "bgsound", "blockquote",
+    "body", "br", "button", "caption", "center", "col", "colgroup", "dd", "details", "dir", "div",
+    "dl", "dt", "embed", "fieldset", "figcaption", "figure", "footer", "form", "frame", "frameset",
+    "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr", "html", "iframe", "img",
+    "input", "keygen", "li", "link", "listing", "main", "marquee", "menu", "meta", "nav", "noembed",
+    "noframes", "noscript", "object", "ol", "p", "param", "plaintext", "pre", "script", "search",
+    "section", "select", "source", "style", "summary", "table", "tbody", "td", "template",
+    "textarea", "tfoot", "th", "thead", "title", "tr", "track", "ul", "wbr", "xmp",
+];
+
+/// Start tags that leave foreign content and go back to HTML.
+const BREAKOUT: &[&str] = &[
+    "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
+    "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu",
+    "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub",
+    "sup", "table", "tt", "u", "ul", "var",
+];
+
+const TABLE_PARTS: &[&str] = &[
+    "caption", "col", "colgroup", "tbody", "td", "tfoot", "th", "thead", "tr",
+];
+
+const SVG_TAGS: &[&str] = &[
+    "altGlyph", "altGlyphDef", "altGlyphItem", "animateColor", "animateMotion", "animateTransform",
+    "clipPath", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite",
+    "feConvolveMatrix", "feDiffuseLighting", "feDisplacementMap", "feDistantLight",
+    "feDropShadow", "feFlood", "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur",
+    "feImage", "feMerge", "feMergeNode", "feMorphology", "feOffset", "fePointLight",
+    "feSpecularLighting", "feSpotLight", "feTile", "feTurbulence", "foreignObject", "glyphRef",
+    "linearGradient", "radialGradient", "textPath",
+];
+
+const SVG_ATTRS: &[&str] = &[
+    "attributeName", "attributeType", "baseFrequency", "baseProfile", "calcMode",
+    "clipPathUnits", "diffuseConstant", "edgeMode", "filterUnits", "glyphRef",
+    "gradientTransform", "gradientUnits", "kernelMatrix", "kernelUnitLength", "keyPoints",
+    "keySplines", "keyTimes", "lengthAdjust", "limitingConeAngle", "markerHeight", "markerUnits",
+    "markerWidth", "maskContentUnits", "maskUnits", "numOctaves", "pathLength",
+    "patternContentUnits", "patternTransform", "patternUnits", "pointsAtX", "pointsAtY",
+    "pointsAtZ", "preserveAlpha", "preserveAspectRatio", "primitiveUnits", "refX", "refY",
+    "repeatCount", "repeatDur", "requiredExtensions", "requiredFeatures", "specularConstant",
+    "specularExponent", "spreadMethod", "startOffset", "stdDeviation", "stitchTiles",
+    "surfaceScale", "systemLanguage", "tableValues", "targetX", "targetY", "textLength", "viewBox",
+    "viewTarget", "xChannelSelector", "yChannelSelector", "zoomAndPan",
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    Default,
+    Button,
+    ListItem,
+    Table,
+}
+
+/// Builds the children of `context` from `html`, as `context.innerHTML = html` would.
+pub(crate) fn build(html: &str, context: Element) -> Node {
+    let mut b = Builder {
+        stack: vec![Node::new(NodeData::Element(context), Vec::new())],
+        skip_newline: false,
+    };
+    let mut tz = Tokenizer::new(html);
+    if let Some(mode) = b.context_text_mode() {
+        let name = b.name_at(0).to_string();
+        tz.set_mode(mode, &name);
+    }
+    while let Some(tok) = tz.next_token() {
+        b.token(tok, &mut tz);
+    }
+    while b.stack.len() > 1 {
+        b.pop();
+    }
+    let mut root = b.stack.pop().unwrap_or_else(|| Node::new(NodeData::Text("".into()), vec![]));
+    root.rehash_deep();
+    root
+}
+
+struct Builder {
+    stack: Vec<Node>,
+    skip_newline: bool,
+}
+
+fn el(node: &Node) -> Option<&Element> {
+    node.as_element()
+}
+
+impl Builder {
+    fn context_text_mode(&self) -> Option<TextMode> {
+        let e = el(&self.stack[0])?;
+        if e.ns != Namespace::Html {
+            return None;
+        }
+        match &*e.name {
+            "textarea" | "title" => Some(TextMode::RcData),
+            "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                Some(TextMode::RawText)
+            }
+            "plaintext" => Some(TextMode::PlainText),
+            _ => None,
+        }
+    }
+
+    fn ns_at(&self, i: usize) -> Namespace {
+        el(&self.stack[i]).map_or(Namespace::Html, |e| e.ns)
+    }
+
+    fn name_at(&self, i: usize) -> &str {
+        el(&self.stack[i]).map_or("", |e| &e.name)
+    }
+
+    fn top(&self) -> usize {
+        self.stack.len() - 1
+    }
+
+    fn current_is(&self, names: &[&str]) -> bool {
+        self.ns_at(self.top()) == Namespace::Html && names.contains(&self.name_at(self.top()))
+    }
+
+    fn is_html_integration_point(&self, i: usize) -> bool {
+        let name = self.name_at(i);
+        match self.ns_at(i) {
+            Namespace::Svg => matches!(name, "foreignObject" | "desc" | "title"),
+            Namespace::MathMl => {
+                name == "annotation-xml"
+                    && el(&self.stack[i]).and_then(|e| e.attr("encoding")).is_some_and(|v| {
+                        v.eq_ignore_ascii_case("text/html")
+                            || v.eq_ignore_ascii_case("application/xhtml+xml")
+                    })
+            }
+            Namespace::Html => false,
+        }
+    }
+
+    fn is_mathml_text_point(&self, i: usize) -> bool {
+        self.ns_at(i) == Namespace::MathMl
+            && matches!(self.name_at(i), "mi" | "mo" | "mn" | "ms" | "mtext")
+    }
+
+    /// Whether the token is read with foreign-content rules.
+    fn in_foreign(&self, tok: &Token<'_>) -> bool {
+        let i = self.top();
+        if self.ns_at(i) == Namespace::Html || self.is_html_integration_point(i) {
+            return false;
+        }
+        if self.is_mathml_text_point(i) {
+            if let Token::Start { name, .. } = tok {
+                return name == "mglyph" || name == "malignmark";
+            }
+            if matches!(tok, Token::Text(_)) {
+                return false;
+            }
+        }
+        if self.ns_at(i) == Namespace::MathMl && self.name_at(i) == "annotation-xml" {
+            if let Token::Start { name, .. } = tok {
+                if name == "svg" {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn token(&mut self, tok: Token<'_>, tz: &mut Tokenizer<'_>) {
+        let skip_newline = std::mem::take(&mut self.skip_newline);
+        match tok {
+            Token::Text(t) => {
+                let t = if skip_newline { t.strip_prefix('\n').unwrap_or(&t) } else { &t };
+                self.text(t);
+            }
+            Token::Comment(c) => self.append(Node::new(NodeData::Comment(c.into()), vec![])),
+            Token::Doctype => {}
+            Token::Start {
+                name,
+                attrs,
+                self_closing,
+            } => {
+                let tok = Token::Start {
+                    name,
+                    attrs,
+                    self_closing,
+                };
+                if self.in_foreign(&tok) {
+                    self.foreign_start(tok, tz);
+                } else if let Token::Start {
+                    name,
+                    attrs,
+                    self_closing,
+                } = tok
+                {
+                    self.html_start(name, attrs, self_closing, tz);
+                }
+            }
+            Token::End { name } => {
+                if self.ns_at(self.top()) != Namespace::Html {
+                    self.foreign_end(&name);
+                } else {
+                    self.html_end(&name);
+                }
+            }
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if t.is_empty() {
+            return;
+        }
+        let top = self.top();
+        let (_, children) = self.stack[top].parts_mut();
+        if let Some(last) = children.last_mut() {
+            if let (NodeData::Text(prev), _) = last.parts_mut() {
+                let mut s = String::with_capacity(prev.len() + t.len());
+                s.push_str(prev);
+                s.push_str(t);
+                *prev = s.into_boxed_str();
+                return;
+            }
+        }
+        children.push(Node::new(NodeData::Text(t.into()), vec![]));
+    }
+
+    fn append(&mut self, node: Node) {
+        let top = self.top();
+        self.stack[top].parts_mut().1.push(node);
+    }
+
+    fn push(&mut self, ns: Namespace, name: &str, attrs: Vec<(String, String)>) {
+        let attrs = attrs
+            .into_iter()
+            .map(|(n, v)| Attribute {
+                name: adjust_attr(ns, n).into_boxed_str(),
+                value: v.into_boxed_str(),
+            })
+            .collect();
+        let e = Element {
+            ns,
+            name: name.into(),
+            attrs,
+        };
+        self.stack.push(Node::new(NodeData::Element(e), Vec::new()));
+    }
+
+    fn pop(&mut self) {
+        if self.stack.len() > 1 {
+            if let Some(node) = self.stack.pop() {
+                self.append(node);
+            }
+        }
+    }
+
+    fn in_scope(&self, names: &[&str], scope: Scope) -> bool {
+        for i in (1..self.stack.len()).rev() {
+            let name = self.name_at(i);
+            let ns = self.ns_at(i);
+            if ns == Namespace::Html && names.contains(&name) {
+                return true;
+            }
+            let boundary = match ns {
+                Namespace::Html => match scope {
+                    Scope::Table => matches!(name, "html" | "table" | "template"),
+                    _ => {
+                        matches!(
+                            name,
+                            "applet" | "caption" | "html" | "table" | "td" | "th" | "marquee"
+                                | "object" | "template"
+                        ) || (scope == Scope::Button && name == "button")
+                            || (scope == Scope::ListItem && matches!(name, "ol" | "ul"))
+                    }
+                },
+                _ => self.is_html_integration_point(i) || self.is_mathml_text_point(i),
+            };
+            if boundary {
+                return false;
+            }
+        }
+        false
+    }
+
+    fn pop_until(&mut self, names: &[&str]) {
+        while self.stack.len() > 1 {
+            let hit = self.current_is(names);
+            self.pop();
+            if hit {
+                break;
+            }
+        }
+    }
+
+    fn implied_end(&mut self, except: &str) {
+        while self.stack.len() > 1
+            && self.current_is(IMPLIED_END)
+            && self.name_at(self.top()) != except
+        {
+            self.pop();
+        }
+    }
+
+    fn close_p(&mut self) {
+        if self.in_scope(&["p"], Scope::Button) {
+            self.implied_end("p");
+            self.pop_until(&["p"]);
+        }
+    }
+
+    fn foreign_start(&mut self, tok: Token<'_>, tz: &mut Tokenizer<'_>) {
+        let Token::Start {
+            name,
+            attrs,
+            self_closing,
+        } = tok
+        else {
+            return;
+        };
+        let font_breakout = name == "font"
+            && attrs
+                .iter()
+                .any(|(n, _)| matches!(n.as_str(), "color" | "face" | "size"));
+        if BREAKOUT.contains(&name.as_str()) || font_breakout {
+            while self.stack.len() > 1
+                && self.ns_at(self.top()) != Namespace::Html
+                && !self.is_html_integration_point(self.top())
+                && !self.is_mathml_text_point(self.top())
+            {
+                self.pop();
+            }
+            self.html_start(name, attrs, self_closing, tz);
+            return;
+        }
+        let ns = self.ns_at(self.top());
+        let name = if ns == Namespace::Svg { adjust_svg_tag(name) } else { name };
+        self.push(ns, &name, attrs);
+        if self_closing {
+            self.pop();
+        }
+    }
+
+    fn foreign_end(&mut self, name: &str) {
+        for i in (1..self.stack.len()).rev() {
+            if self.ns_at(i) == Namespace::Html {
+                self.html_end(name);
+                return;
+            }
+            if self.name_at(i).eq_ignore_ascii_case(name) {
+                while self.stack.len() > i {
+                    self.pop();
+                }
+                return;
+            }
+        }
+    }
+
+    fn html_start(
+        &mut self,
+        name: String,
+        attrs: Vec<(String, String)>,
+        self_closing: bool,
+        tz: &mut Tokenizer<'_>,
+    ) {
+        let n = name.as_str();
+        // Table structure decides before the generic rules.
+        if self.table_start(n) {
+            return self.html_start(name, attrs, self_closing, tz);
+        }
+        if TABLE_PARTS.contains(&n) && !self.in_table_context() {
+            // Outside a table these tags are dropped, their content kept.
+            return;
+        }
+        match n {
+            "html" | "body" | "head" | "frameset" | "frame" => return,
+            "svg" => {
+                self.push(Namespace::Svg, "svg", attrs);
+                if self_closing {
+                    self.pop();
+                }
+                return;
+            }
+            "math" => {
+                self.push(Namespace::MathMl, "math", attrs);
+                if self_closing {
+                    self.pop();
+                }
+                return;
+            }
+            _ => {}
+        }
+        if n == "li" || n == "dd" || n == "dt" {
+            let targets: &[&str] = if n == "li" { &["li"] } else { &["dd", "dt"] };
+            for i in (1..self.stack.len()).rev() {
+                let (name_i, html) = (self.name_at(i), self.ns_at(i) == Namespace::Html);
+                if html && targets.contains(&name_i) {
+                    let found = name_i.to_string();
+                    self.implied_end(&found);
+                    self.pop_until(&[found.as_str()]);
+                    break;
+                }
+                if html && SPECIAL.contains(&name_i) && !matches!(name_i, "address" | "div" | "p") {
+                    break;
+                }
+            }
+        }
+        if CLOSES_P.contains(&n) {
+            self.close_p();
+        }
+        if HEADINGS.contains(&n) && self.current_is(HEADINGS) {
+            self.pop();
+        }
+        match n {
+            "button" if self.in_scope(&["button"], Scope::Default) => {
+                self.implied_end("");
+                self.pop_until(&["button"]);
+            }
+            "option" if self.current_is(&["option"]) => self.pop(),
+            "optgroup" => {
+                if self.current_is(&["option"]) {
+                    self.pop();
+                }
+                if self.current_is(&["optgroup"]) {
+                    self.pop();
+                }
+            }
+            _ => {}
+        }
+        let tag = if n == "image" { "img" } else { n };
+        self.push(Namespace::Html, tag, attrs);
+        if VOID.contains(&tag) {
+            self.pop();
+            return;
+        }
+        match tag {
+            "textarea" | "title" => tz.set_mode(TextMode::RcData, tag),
+            "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                tz.set_mode(TextMode::RawText, tag)
+            }
+            "plaintext" => tz.set_mode(TextMode::PlainText, tag),
+            _ => {}
+        }
+        if matches!(tag, "pre" | "listing" | "textarea") {
+            self.skip_newline = true;
+        }
+    }
+
+    fn in_table_context(&self) -> bool {
+        self.in_scope(&["table"], Scope::Table) || self.context_is_table_part()
+    }
+
+    fn context_is_table_part(&self) -> bool {
+        let n = self.name_at(0);
+        self.ns_at(0) == Namespace::Html
+            && matches!(n, "table" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th" | "caption" | "colgroup")
+    }
+
+    /// Applies the table insertion modes; true when the token must be processed again.
+    fn table_start(&mut self, n: &str) -> bool {
+        if self.ns_at(self.top()) != Namespace::Html {
+            return false;
+        }
+        let cur = self.name_at(self.top()).to_string();
+        let cell_open = self.in_scope(&["td", "th"], Scope::Table);
+        match cur.as_str() {
+            "table" => match n {
+                "col" => {
+                    self.push(Namespace::Html, "colgroup", vec![]);
+                    true
+                }
+                "td" | "th" | "tr" => {
+                    self.push(Namespace::Html, "tbody", vec![]);
+                    true
+                }
+                "table" => {
+                    self.pop_until(&["table"]);
+                    true
+                }
+                _ => false,
+            },
+            "tbody" | "thead" | "tfoot" => match n {
+                "td" | "th" => {
+                    self.push(Namespace::Html, "tr", vec![]);
+                    true
+                }
+                "caption" | "col" | "colgroup" | "tbody" | "tfoot" | "thead" | "table" => {
+                    self.pop();
+                    true
+                }
+                _ => false,
+            },
+            "tr" => match n {
+                "caption" | "col" | "colgroup" | "tbody" | "tfoot" | "thead" | "tr" | "table" => {
+                    self.pop();
+                    true
+                }
+                _ => false,
+            },
+            "colgroup" if n != "col" && n != "template" => {
+                self.pop();
+                true
+            }
+            _ if cell_open && TABLE_PARTS.contains(&n) => {
+                self.implied_end("");
+                self.pop_until(&["td", "th"]);
+                true
+            }
+            _ if n != "caption"
+                && TABLE_PARTS.contains(&n)
+                && self.in_scope(&["caption"], Scope::Table) =>
+            {
+                self.pop_until(&["caption"]);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn html_end(&mut self, name: &str) {
+        match name {
+            "p" => {
+                if !self.in_scope(&["p"], Scope::Button) {
+                    self.push(Namespace::Html, "p", vec![]);
+                }
+                self.implied_end("p");
+                self.pop_until(&["p"]);
+            }
+            "br" => {
+                self.push(Namespace::Html, "br", vec![]);
+                self.pop();
+            }
+            "body" | "html" | "head" => {}
+            "li" => {
+                if self.in_scope(&["li"], Scope::ListItem) {
+                    self.implied_end("li");
+                    self.pop_until(&["li"]);
+                }
+            }
+            "dd" | "dt" => {
+                if self.in_scope(&[name], Scope::Default) {
+                    self.implied_end(name);
+                    self.pop_until(&[name]);
+                }
+            }
+            _ if HEADINGS.contains(&name) => {
+                if self.in_scope(HEADINGS, Scope::Default) {
+                    self.implied_end("");
+                    self.pop_until(HEADINGS);
+                }
+            }
+            "table" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th" | "caption" | "colgroup" => {
+                if self.in_scope(&[name], Scope::Table) {
+                    self.implied_end("");
+                    self.pop_until(&[name]);
+                }
+            }
+            _ => self.any_other_end(name),
+        }
+    }
+
+    fn any_other_end(&mut self, name: &str) {
+        for i in (1..self.stack.len()).rev() {
+            let html = self.ns_at(i) == Namespace::Html;
+            if html && self.name_at(i) == name {
+                self.implied_end(name);
+                while self.stack.len() > i {
+                    self.pop();
+                }
+                return;
+            }
+            if html && SPECIAL.contains(&self.name_at(i)) {
+                return;
+            }
+        }
+    }
+}
+
+fn adjust_svg_tag(name: String) -> String {
+    SVG_TAGS
+        .iter()
+        .find(|t| t.eq_ignore_ascii_case(&name))
+        .map_or(name, |t| (*t).to_string())
+}
+
+fn adjust_attr(ns: Namespace, name: String) -> String {
+    match ns {
+        Namespace::Svg => SVG_ATTRS
+            .iter()
+            .find(|t| t.eq_ignore_ascii_case(&name))
+            .map_or(name, |t| (*t).to_string()),
+        Namespace::MathMl if name == "definitionurl" => "definitionURL".to_string(),
+        _ => name,
+    }
+}

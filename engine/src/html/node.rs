@@ -1,0 +1,247 @@
+//! The node tree: what the engine keeps of a rendered page, equal to the browser's DOM.
+
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
+
+/// The namespace an element lives in, as the HTML parser assigns it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Namespace {
+    /// Ordinary HTML elements.
+    Html,
+    /// Elements inside `<svg>`.
+    Svg,
+    /// Elements inside `<math>`.
+    MathMl,
+}
+
+/// One attribute of an element, with the name as the DOM reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Attribute {
+    /// The attribute's name (lower case for HTML, adjusted case for SVG such as `viewBox`).
+    pub name: Box<str>,
+    /// The attribute's value, with character references decoded.
+    pub value: Box<str>,
+}
+
+/// An element's own data: namespace, tag name and attributes in source order.
+///
+/// Equality and hashing treat the attributes as a set, as the DOM's `isEqualNode` does.
+#[derive(Clone, Debug)]
+pub struct Element {
+    /// The namespace the parser put the element in.
+    pub ns: Namespace,
+    /// The tag name as the DOM's `localName` reports it.
+    pub name: Box<str>,
+    /// Attributes in source order, first occurrence of each name only.
+    pub attrs: Vec<Attribute>,
+}
+
+impl PartialEq for Element {
+    fn eq(&self, other: &Self) -> bool {
+        self.ns == other.ns
+            && self.name == other.name
+            && self.attrs.len() == other.attrs.len()
+            && self.attrs.iter().all(|a| other.attr(&a.name) == Some(&*a.value))
+    }
+}
+
+impl Eq for Element {}
+
+impl Hash for Element {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.ns.hash(state);
+        self.name.hash(state);
+        // Order-independent: the sum of each attribute's own hash.
+        let attrs = self.attrs.iter().fold(0u64, |acc, a| {
+            let mut h = FxHasher::default();
+            a.hash(&mut h);
+            acc.wrapping_add(h.finish())
+        });
+        attrs.hash(state);
+    }
+}
+
+impl Element {
+    /// The value of the attribute `name`, if present.
+    ///
+    /// ```
+    /// use leptos_live::html::parse_fragment;
+    /// let root = parse_fragment(r#"<p id="x">hi</p>"#);
+    /// let p = root.children()[0].as_element().unwrap();
+    /// assert_eq!(p.attr("id"), Some("x"));
+    /// ```
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| &*a.name == name)
+            .map(|a| &*a.value)
+    }
+
+    /// The identity a keyed list child keeps across renders: `lv-key`, else `id`.
+    pub fn key(&self) -> Option<&str> {
+        self.attr("lv-key").or_else(|| self.attr("id"))
+    }
+}
+
+/// What kind of node this is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NodeData {
+    /// An element with its attributes; its children are in [`Node::children`].
+    Element(Element),
+    /// A text node (never empty, never adjacent to another text node after parsing).
+    Text(Box<str>),
+    /// A comment, including Leptos's `<!>` markers (an empty comment).
+    Comment(Box<str>),
+}
+
+/// A node of the tree with its children and the hash of its whole subtree.
+///
+/// Two nodes are equal when their data and children are equal; the hash is derived from both, so
+/// equal subtrees always have equal hashes and the diff can skip them.
+#[derive(Clone, Debug)]
+pub struct Node {
+    data: NodeData,
+    children: Vec<Node>,
+    hash: u64,
+}
+
+impl PartialEq for Node {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.data == other.data && self.children == other.children
+    }
+}
+
+impl Eq for Node {}
+
+impl Node {
+    /// A new node with the given data and children; the subtree hash is computed here.
+    ///
+    /// ```
+    /// use leptos_live::html::{Node, NodeData};
+    /// let a = Node::new(NodeData::Text("x".into()), vec![]);
+    /// let b = Node::new(NodeData::Text("x".into()), vec![]);
+    /// assert_eq!(a.subtree_hash(), b.subtree_hash());
+    /// ```
+    pub fn new(data: NodeData, children: Vec<Node>) -> Self {
+        let mut node = Node {
+            data,
+            children,
+            hash: 0,
+        };
+        node.rehash();
+        node
+    }
+
+    /// The node's own data.
+    pub fn data(&self) -> &NodeData {
+        &self.data
+    }
+
+    /// The node's children in document order.
+    pub fn children(&self) -> &[Node] {
+        &self.children
+    }
+
+    /// The hash of this node and everything below it.
+    pub fn subtree_hash(&self) -> u64 {
+        self.hash
+    }
+
+    /// The element data, when this node is an element.
+    pub fn as_element(&self) -> Option<&Element> {
+        match &self.data {
+            NodeData::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The text, when this node is a text node.
+    pub fn as_text(&self) -> Option<&str> {
+        match &self.data {
+            NodeData::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The concatenated text of all text nodes below this node, like the DOM's `textContent`.
+    ///
+    /// ```
+    /// use leptos_live::html::parse_fragment;
+    /// assert_eq!(parse_fragment("<b>a</b>b<!--c-->").text_content(), "ab");
+    /// ```
+    pub fn text_content(&self) -> String {
+        let mut out = String::new();
+        self.collect_text(&mut out);
+        out
+    }
+
+    fn collect_text(&self, out: &mut String) {
+        match &self.data {
+            NodeData::Text(t) => out.push_str(t),
+            NodeData::Element(_) => self.children.iter().for_each(|c| c.collect_text(out)),
+            NodeData::Comment(_) => {}
+        }
+    }
+
+    /// The number of nodes in this subtree, this one included.
+    pub fn len(&self) -> usize {
+        1 + self.children.iter().map(Node::len).sum::<usize>()
+    }
+
+    /// Always false: a subtree holds at least its own root.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Mutable access for tree builders and patch appliers; call [`Node::rehash`] after changes.
+    pub(crate) fn parts_mut(&mut self) -> (&mut NodeData, &mut Vec<Node>) {
+        (&mut self.data, &mut self.children)
+    }
+
+    /// Recomputes this node's hash from its data and its children's hashes (not recursive).
+    pub(crate) fn rehash(&mut self) {
+        let mut h = FxHasher::default();
+        self.data.hash(&mut h);
+        self.children.len().hash(&mut h);
+        for c in &self.children {
+            c.hash.hash(&mut h);
+        }
+        self.hash = h.finish();
+    }
+
+    /// Recomputes the hashes of the whole subtree, bottom up.
+    pub(crate) fn rehash_deep(&mut self) {
+        for c in &mut self.children {
+            c.rehash_deep();
+        }
+        self.rehash();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(t: &str) -> Node {
+        Node::new(NodeData::Text(t.into()), vec![])
+    }
+
+    #[test]
+    fn hash_changes_with_any_descendant() {
+        let el = |c| {
+            Node::new(
+                NodeData::Element(Element {
+                    ns: Namespace::Html,
+                    name: "p".into(),
+                    attrs: vec![],
+                }),
+                vec![c],
+            )
+        };
+        assert_eq!(el(text("a")).subtree_hash(), el(text("a")).subtree_hash());
+        assert_ne!(el(text("a")).subtree_hash(), el(text("b")).subtree_hash());
+        assert_eq!(el(text("a")), el(text("a")));
+        assert_ne!(el(text("a")), el(text("b")));
+    }
+}

@@ -1,0 +1,415 @@
+//! The HTML tokenizer: turns source text into tags, text and comments as the HTML5 tokenizer does.
+
+use std::borrow::Cow;
+
+use super::entities::{decode_text, Context};
+
+/// One token for the tree builder.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Token<'a> {
+    Start {
+        name: String,
+        attrs: Vec<(String, String)>,
+        self_closing: bool,
+    },
+    End {
+        name: String,
+    },
+    Text(Cow<'a, str>),
+    Comment(Cow<'a, str>),
+    Doctype,
+}
+
+/// How the text after a start tag is read, switched by the tree builder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TextMode {
+    /// Ordinary markup.
+    Data,
+    /// `<textarea>`, `<title>`: character references decoded, no tags until the end tag.
+    RcData,
+    /// `<script>`, `<style>`, `<xmp>`, `<iframe>`, `<noembed>`, `<noframes>`, `<noscript>`.
+    RawText,
+    /// `<plaintext>`: everything to the end is text.
+    PlainText,
+}
+
+pub(crate) struct Tokenizer<'a> {
+    src: &'a str,
+    pos: usize,
+    mode: TextMode,
+    /// The tag whose end tag ends RCDATA or RAWTEXT.
+    end_of_raw: String,
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r')
+}
+
+impl<'a> Tokenizer<'a> {
+    pub(crate) fn new(src: &'a str) -> Self {
+        Tokenizer {
+            src,
+            pos: 0,
+            mode: TextMode::Data,
+            end_of_raw: String::new(),
+        }
+    }
+
+    pub(crate) fn set_mode(&mut self, mode: TextMode, tag: &str) {
+        self.mode = mode;
+        self.end_of_raw.clear();
+        self.end_of_raw.push_str(tag);
+    }
+
+    pub(crate) fn next_token(&mut self) -> Option<Token<'a>> {
+        if self.pos >= self.src.len() {
+            return None;
+        }
+        match self.mode {
+            TextMode::Data => Some(self.data()),
+            TextMode::RcData | TextMode::RawText => Some(self.raw()),
+            TextMode::PlainText => {
+                let text = &self.src[self.pos..];
+                self.pos = self.src.len();
+                Some(Token::Text(normalize_raw(text)))
+            }
+        }
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.src.as_bytes()
+    }
+
+    fn data(&mut self) -> Token<'a> {
+        let b = self.bytes();
+        if b[self.pos] == b'<' {
+            if let Some(tok) = self.markup() {
+                return tok;
+            }
+            // A lone `<` is text; read it together with what follows.
+            let start = self.pos;
+            self.pos += 1;
+            self.pos = find_lt(b, self.pos);
+            return Token::Text(decode_text(&self.src[start..self.pos], Context::Data));
+        }
+        let start = self.pos;
+        self.pos = find_lt(b, self.pos);
+        Token::Text(decode_text(&self.src[start..self.pos], Context::Data))
+    }
+
+    /// Text up to the end tag that closes a RAWTEXT or RCDATA element.
+    fn raw(&mut self) -> Token<'a> {
+        let b = self.bytes();
+        let start = self.pos;
+        let mut i = self.pos;
+        let end = loop {
+            match b[i..].iter().position(|&c| c == b'<') {
+                None => break b.len(),
+                Some(off) => {
+                    let at = i + off;
+                    if self.is_appropriate_end(at) {
+                        break at;
+                    }
+                    i = at + 1;
+                }
+            }
+        };
+        if end == start {
+            // At the end tag itself: emit it and return to data mode.
+            self.mode = TextMode::Data;
+            return self.markup().unwrap_or(Token::Doctype);
+        }
+        self.pos = end;
+        let text = &self.src[start..end];
+        match self.mode {
+            TextMode::RcData => Token::Text(decode_text(text, Context::Data)),
+            _ => Token::Text(normalize_raw(text)),
+        }
+    }
+
+    fn is_appropriate_end(&self, at: usize) -> bool {
+        let b = self.bytes();
+        let name = self.end_of_raw.as_bytes();
+        let after = at + 2 + name.len();
+        b.get(at + 1) == Some(&b'/')
+            && b.len() >= after
+            && b[at + 2..after].eq_ignore_ascii_case(name)
+            && b.get(after).is_none_or(|&c| is_ws(c) || c == b'/' || c == b'>')
+    }
+
+    /// Reads markup at a `<`; `None` when the `<` starts no markup and is plain text.
+    fn markup(&mut self) -> Option<Token<'a>> {
+        let b = self.bytes();
+        let next = b.get(self.pos + 1).copied();
+        match next {
+            Some(c) if c.is_ascii_alphabetic() => Some(self.start_tag()),
+            Some(b'/') => match b.get(self.pos + 2).copied() {
+                Some(c) if c.is_ascii_alphabetic() => Some(self.end_tag()),
+                Some(b'>') => {
+                    // `</>` is dropped entirely.
+                    self.pos += 3;
+                    Some(Token::Text(Cow::Borrowed("")))
+                }
+                None => None,
+                Some(_) => {
+                    self.pos += 2;
+                    Some(self.bogus_comment())
+                }
+            },
+            Some(b'!') => {
+                self.pos += 2;
+                Some(self.declaration())
+            }
+            Some(b'?') => {
+                self.pos += 1;
+                Some(self.bogus_comment())
+            }
+            _ => None,
+        }
+    }
+
+    fn declaration(&mut self) -> Token<'a> {
+        let rest = &self.src[self.pos..];
+        if rest.starts_with("--") {
+            self.pos += 2;
+            return self.comment();
+        }
+        if rest.len() >= 7 && rest[..7].eq_ignore_ascii_case("doctype") {
+            let end = rest.find('>').map_or(self.src.len(), |i| self.pos + i + 1);
+            self.pos = end;
+            return Token::Doctype;
+        }
+        self.bogus_comment()
+    }
+
+    /// A comment after `<!--`, with the spec's abrupt endings `<!-->` and `<!--->`.
+    fn comment(&mut self) -> Token<'a> {
+        let rest = &self.src[self.pos..];
+        if rest.starts_with('>') {
+            self.pos += 1;
+            return Token::Comment(Cow::Borrowed(""));
+        }
+        if rest.starts_with("->") {
+            self.pos += 2;
+            return Token::Comment(Cow::Borrowed(""));
+        }
+        let b = rest.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'-' && b.get(i + 1) == Some(&b'-') {
+                if b.get(i + 2) == Some(&b'>') {
+                    self.pos += i + 3;
+                    return Token::Comment(normalize_raw(&rest[..i]));
+                }
+                if b.get(i + 2) == Some(&b'!') && b.get(i + 3) == Some(&b'>') {
+                    self.pos += i + 4;
+                    return Token::Comment(normalize_raw(&rest[..i]));
+                }
+            }
+            i += 1;
+        }
+        self.pos = self.src.len();
+        // At the end of input, trailing dashes are not part of the comment's data.
+        let data = rest.strip_suffix("--").or(rest.strip_suffix('-')).unwrap_or(rest);
+        Token::Comment(normalize_raw(data))
+    }
+
+    /// `<?…>`, `</ …>` and `<!…>` that is not a comment or doctype: a comment up to `>`.
+    fn bogus_comment(&mut self) -> Token<'a> {
+        let rest = &self.src[self.pos..];
+        let (data, used) = match rest.find('>') {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        self.pos += used;
+        let data = normalize_raw(data);
+        Token::Comment(match data {
+            Cow::Borrowed(s) if s.contains('\0') => Cow::Owned(s.replace('\0', "\u{fffd}")),
+            other => other,
+        })
+    }
+
+    fn tag_name(&mut self) -> String {
+        let b = self.bytes();
+        let start = self.pos;
+        while self.pos < b.len() && !is_ws(b[self.pos]) && b[self.pos] != b'/' && b[self.pos] != b'>'
+        {
+            self.pos += 1;
+        }
+        let mut name = self.src[start..self.pos].to_ascii_lowercase();
+        if name.contains('\0') {
+            name = name.replace('\0', "\u{fffd}");
+        }
+        name
+    }
+
+    fn end_tag(&mut self) -> Token<'a> {
+        self.pos += 2;
+        let name = self.tag_name();
+        // Attributes on end tags are read and dropped.
+        let _ = self.attributes();
+        Token::End { name }
+    }
+
+    fn start_tag(&mut self) -> Token<'a> {
+        self.pos += 1;
+        let name = self.tag_name();
+        let (attrs, self_closing) = self.attributes();
+        Token::Start {
+            name,
+            attrs,
+            self_closing,
+        }
+    }
+
+    /// Reads attributes up to and including the closing `>`.
+    fn attributes(&mut self) -> (Vec<(String, String)>, bool) {
+        let b = self.bytes();
+        let mut attrs: Vec<(String, String)> = Vec::new();
+        loop {
+            while self.pos < b.len() && is_ws(b[self.pos]) {
+                self.pos += 1;
+            }
+            if self.pos >= b.len() {
+                // End of input inside a tag: the tag is dropped by browsers; keep what we read.
+                return (attrs, false);
+            }
+            match b[self.pos] {
+                b'>' => {
+                    self.pos += 1;
+                    return (attrs, false);
+                }
+                b'/' => {
+                    self.pos += 1;
+                    if b.get(self.pos) == Some(&b'>') {
+                        self.pos += 1;
+                        return (attrs, true);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            // Attribute name: the first character may be `=`.
+            let start = self.pos;
+            self.pos += 1;
+            while self.pos < b.len()
+                && !is_ws(b[self.pos])
+                && !matches!(b[self.pos], b'/' | b'>' | b'=')
+            {
+                self.pos += 1;
+            }
+            let mut name = self.src[start..self.pos].to_ascii_lowercase();
+            if name.contains('\0') {
+                name = name.replace('\0', "\u{fffd}");
+            }
+            while self.pos < b.len() && is_ws(b[self.pos]) {
+                self.pos += 1;
+            }
+            let mut value = String::new();
+            if b.get(self.pos) == Some(&b'=') {
+                self.pos += 1;
+                while self.pos < b.len() && is_ws(b[self.pos]) {
+                    self.pos += 1;
+                }
+                value = self.attr_value();
+            }
+            if !attrs.iter().any(|(n, _)| *n == name) {
+                attrs.push((name, value));
+            }
+        }
+    }
+
+    fn attr_value(&mut self) -> String {
+        let b = self.bytes();
+        let raw = match b.get(self.pos) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let start = self.pos + 1;
+                let end = b[start..]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(b.len(), |i| start + i);
+                self.pos = (end + 1).min(b.len());
+                &self.src[start..end]
+            }
+            _ => {
+                let start = self.pos;
+                while self.pos < b.len() && !is_ws(b[self.pos]) && b[self.pos] != b'>' {
+                    self.pos += 1;
+                }
+                &self.src[start..self.pos]
+            }
+        };
+        let decoded = decode_text(raw, Context::Attribute);
+        if decoded.contains('\0') {
+            decoded.replace('\0', "\u{fffd}")
+        } else {
+            decoded.into_owned()
+        }
+    }
+}
+
+fn find_lt(b: &[u8], from: usize) -> usize {
+    b[from..]
+        .iter()
+        .position(|&c| c == b'<')
+        .map_or(b.len(), |i| from + i)
+}
+
+/// Newline normalisation (CR LF and lone CR become LF) for text that has no references.
+pub(crate) fn normalize_raw(s: &str) -> Cow<'_, str> {
+    if s.contains('\r') {
+        Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(src: &str) -> Vec<Token<'_>> {
+        let mut t = Tokenizer::new(src);
+        std::iter::from_fn(|| t.next_token()).collect()
+    }
+
+    #[test]
+    fn tags_attributes_and_text() {
+        let toks = all(r#"<A Href=x b='y' c="z" d>t&amp;</a>"#);
+        assert_eq!(
+            toks[0],
+            Token::Start {
+                name: "a".into(),
+                attrs: vec![
+                    ("href".into(), "x".into()),
+                    ("b".into(), "y".into()),
+                    ("c".into(), "z".into()),
+                    ("d".into(), "".into())
+                ],
+                self_closing: false
+            }
+        );
+        assert_eq!(toks[1], Token::Text("t&".into()));
+        assert_eq!(toks[2], Token::End { name: "a".into() });
+    }
+
+    #[test]
+    fn comments_and_markers() {
+        assert_eq!(all("<!>"), vec![Token::Comment("".into())]);
+        assert_eq!(all("<!---->"), vec![Token::Comment("".into())]);
+        assert_eq!(all("<!-->"), vec![Token::Comment("".into())]);
+        assert_eq!(all("<!-- a -->"), vec![Token::Comment(" a ".into())]);
+        assert_eq!(all("<?x>"), vec![Token::Comment("?x".into())]);
+    }
+
+    #[test]
+    fn lone_lt_is_text() {
+        assert_eq!(all("a < b"), vec![Token::Text("a ".into()), Token::Text("< b".into())]);
+    }
+
+    #[test]
+    fn duplicate_attribute_keeps_first() {
+        let toks = all("<p a=1 a=2>");
+        assert!(matches!(&toks[0], Token::Start { attrs, .. } if attrs == &vec![("a".to_string(), "1".to_string())]));
+    }
+}

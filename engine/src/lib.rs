@@ -1,0 +1,3 @@
+//! leptos-live: LiveView-style server-driven pages for Leptos and axum.
+pub mod diff;
+pub mod html;
