@@ -1,3 +1,80 @@
 //! leptos-live: LiveView-style server-driven pages for Leptos and axum.
+//!
+//! A page is a Rust value on the server ([`LiveView`]). It holds state, handles browser events
+//! and renders with Leptos `view!`. The engine turns each re-render into minimal DOM operations
+//! ([`diff`]) sent over one WebSocket, and a small script in the browser applies them.
+//!
+//! ```no_run
+//! use leptos::prelude::*;
+//! use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Payload, Session};
+//!
+//! struct Counter { count: i64 }
+//!
+//! impl LiveView for Counter {
+//!     type Message = ();
+//!     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+//!         Ok(Counter { count: 0 })
+//!     }
+//!     async fn handle_event(&mut self, event: &str, _: Payload, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+//!         match event {
+//!             "inc" => self.count += 1,
+//!             other => return Err(LiveError::UnknownEvent(other.into())),
+//!         }
+//!         Ok(())
+//!     }
+//!     fn render(&self) -> impl IntoView {
+//!         view! { <button lv-click="inc">"Clicked " {self.count} " times"</button> }
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() {
+//!     let app: axum::Router = LiveRouter::new().page::<Counter>("/").into_router();
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await.unwrap();
+//!     axum::serve(listener, app).await.unwrap();
+//! }
+//! ```
+
+mod asset;
+mod config;
+mod ctx;
 pub mod diff;
+mod error;
 pub mod html;
+mod page;
+mod params;
+pub mod protocol;
+mod registry;
+mod render;
+mod router;
+mod site;
+mod socket;
+mod token;
+mod view;
+
+pub use asset::{client_js_gzip_len, CLIENT_JS};
+pub use config::LiveConfig;
+pub use ctx::{Ctx, LiveHandle, PageGone};
+pub use error::{ErrorCode, LiveError};
+pub use page::MountError;
+pub use params::{Params, Payload, Session};
+pub use router::LiveRouter;
+pub use site::{SiteConfig, SiteError};
+pub use view::LiveView;
+
+/// Renders a page's view to HTML once, outside any socket: for tests and static previews.
+///
+/// ```
+/// use leptos::prelude::*;
+/// struct P;
+/// impl leptos_live::LiveView for P {
+///     type Message = ();
+///     async fn mount(_: &leptos_live::Params, _: &leptos_live::Session, _: &mut leptos_live::Ctx<Self>)
+///         -> Result<Self, leptos_live::LiveError> { Ok(P) }
+///     fn render(&self) -> impl IntoView { view! { <p class="x">"hi"</p> } }
+/// }
+/// assert_eq!(leptos_live::render_to_string(&P).unwrap(), r#"<p class="x">hi</p>"#);
+/// ```
+pub fn render_to_string<V: LiveView>(view: &V) -> Result<String, String> {
+    render::render(view).map(|r| r.html)
+}

@@ -1,0 +1,101 @@
+//! The counter demo: +1, −1, reset and a step field, with a server clock that ticks every second
+//! from `handle_info` (unasked pushes that must not disturb what the user is typing).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use leptos::prelude::*;
+use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Payload, Session};
+use leptos_live_components::{Button, Card, NumberField, Variant};
+
+/// The stylesheet generated from the sources' Tailwind classes at build time.
+pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/app.css"));
+
+/// The counter page.
+pub struct Counter {
+    count: i64,
+    step: i64,
+    clock: String,
+}
+
+/// Messages the counter gets from its own timer.
+pub enum Tick {
+    /// One second has passed.
+    Second,
+}
+
+/// `HH:MM:SS` (UTC) of the current time.
+fn clock_now() -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+    format!("{h:02}:{m:02}:{s:02}")
+}
+
+impl LiveView for Counter {
+    type Message = Tick;
+
+    async fn mount(params: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        ctx.send_after(Duration::from_secs(1), Tick::Second);
+        let count = params.get("start").and_then(|s| s.parse().ok()).unwrap_or(0);
+        Ok(Counter { count, step: 1, clock: clock_now() })
+    }
+
+    async fn handle_event(&mut self, event: &str, payload: Payload, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        match event {
+            "inc" => self.count += self.step,
+            "dec" => self.count -= self.step,
+            "reset" => self.count = 0,
+            "set_step" => {
+                // An empty or partial field while typing is not an error: keep the old step.
+                if let Ok(step) = payload.parse::<i64>("step") {
+                    self.step = step.clamp(-1_000_000, 1_000_000);
+                }
+            }
+            other => return Err(LiveError::UnknownEvent(other.to_string())),
+        }
+        Ok(())
+    }
+
+    async fn handle_info(&mut self, msg: Tick, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        match msg {
+            Tick::Second => {
+                self.clock = clock_now();
+                ctx.send_after(Duration::from_secs(1), Tick::Second);
+            }
+        }
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        let (count, step, clock) = (self.count, self.step, self.clock.clone());
+        view! {
+            <main class="flex min-h-screen items-center justify-center bg-slate-100 p-6">
+                <Card title="Counter">
+                    <p id="count" class="mb-6 text-center text-7xl font-bold tabular-nums text-slate-900">{count}</p>
+                    <div class="mb-6 grid grid-cols-3 gap-3">
+                        <Button event="dec" variant=Variant::Secondary>"−" {step}</Button>
+                        <Button event="reset" variant=Variant::Danger>"Reset"</Button>
+                        <Button event="inc">"+" {step}</Button>
+                    </div>
+                    <form lv-change="set_step" class="mb-6">
+                        <NumberField name="step" label="Step" value=step />
+                    </form>
+                    <p class="text-center text-sm text-slate-500">
+                        "Server time (UTC): " <time id="clock" class="font-mono">{clock}</time>
+                    </p>
+                </Card>
+            </main>
+        }
+    }
+
+    fn title(&self) -> String {
+        "Counter · leptos-live".to_string()
+    }
+}
+
+/// The demo app: the counter at `/`, styled with the generated stylesheet.
+pub fn app(router: LiveRouter) -> axum::Router {
+    router
+        .head(format!("<style>{CSS}</style>"))
+        .page::<Counter>("/")
+        .into_router()
+}

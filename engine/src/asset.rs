@@ -1,0 +1,71 @@
+//! The browser shim, embedded in the engine and served under a content-hashed URL with
+//! long-lived cache headers and gzip.
+
+use std::io::Write as _;
+use std::sync::OnceLock;
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use sha2::{Digest, Sha256};
+
+/// The shim's source, as served.
+pub const CLIENT_JS: &str = include_str!("../../client-js/leptos-live.js");
+
+pub(crate) struct Asset {
+    /// `leptos-live-<hash>.js`
+    pub file_name: String,
+    pub gzip: Vec<u8>,
+}
+
+/// The shim's file name and gzip body, computed once.
+pub(crate) fn client() -> &'static Asset {
+    static ASSET: OnceLock<Asset> = OnceLock::new();
+    ASSET.get_or_init(|| {
+        let digest = Sha256::digest(CLIENT_JS.as_bytes());
+        let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+        let gzip = match enc.write_all(CLIENT_JS.as_bytes()).and_then(|_| enc.finish()) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                tracing::error!("cannot gzip the client script: {e}");
+                Vec::new()
+            }
+        };
+        Asset {
+            file_name: format!("leptos-live-{hash}.js"),
+            gzip,
+        }
+    })
+}
+
+/// The shim's size gzipped, as served to browsers that accept gzip.
+///
+/// ```
+/// assert!(leptos_live::client_js_gzip_len() < 10 * 1024);
+/// ```
+pub fn client_js_gzip_len() -> usize {
+    client().gzip.len()
+}
+
+pub(crate) fn serve_client(headers: &HeaderMap) -> Response {
+    let asset = client();
+    let gzip_ok = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    let mut res = if gzip_ok && !asset.gzip.is_empty() {
+        let mut r = asset.gzip.clone().into_response();
+        r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        r
+    } else {
+        CLIENT_JS.into_response()
+    };
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    *res.status_mut() = StatusCode::OK;
+    res
+}

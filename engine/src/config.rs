@@ -1,0 +1,94 @@
+//! Engine settings: the token secret, the adoption and retention windows, and limits.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How the engine behaves; every field has a sensible default.
+///
+/// ```
+/// use std::time::Duration;
+/// use leptos_live::LiveConfig;
+/// let config = LiveConfig::default()
+///     .with_secret(b"a secret of at least thirty-two bytes!".to_vec())
+///     .with_retention_window(Duration::from_secs(60));
+/// assert_eq!(config.retention_window, Duration::from_secs(60));
+/// ```
+#[derive(Clone, Debug)]
+pub struct LiveConfig {
+    /// HMAC key for page tokens. Unset means a random key per process (tokens do not survive a
+    /// restart or cross servers), with a warning in the log.
+    pub secret: Option<Arc<[u8]>>,
+    /// How long the state mounted for an HTTP render waits for its socket (default 10 s).
+    pub adoption_window: Duration,
+    /// How long a page whose socket dropped is kept for a reconnect (default 30 s).
+    pub retention_window: Duration,
+    /// How many mounted pages may wait for adoption at once (default 10,000); beyond it, an HTTP
+    /// render keeps no state and the socket mounts again.
+    pub max_pending_pages: usize,
+    /// The oldest token a join accepts (default 24 h).
+    pub token_max_age: Duration,
+    /// The largest frame a client may send (default 64 KiB).
+    pub max_frame_bytes: usize,
+    /// A socket with no frame for this long is closed (default 60 s; the shim beats every 25 s).
+    pub heartbeat_timeout: Duration,
+    /// Where the engine serves its socket and script (default `/live`).
+    pub mount_path: String,
+}
+
+impl Default for LiveConfig {
+    fn default() -> Self {
+        LiveConfig {
+            secret: None,
+            adoption_window: Duration::from_secs(10),
+            retention_window: Duration::from_secs(30),
+            max_pending_pages: 10_000,
+            token_max_age: Duration::from_secs(24 * 3600),
+            max_frame_bytes: 64 * 1024,
+            heartbeat_timeout: Duration::from_secs(60),
+            mount_path: "/live".to_string(),
+        }
+    }
+}
+
+impl LiveConfig {
+    /// Defaults, with the secret from the `LEPTOS_LIVE_SECRET` environment variable when set.
+    pub fn from_env() -> Self {
+        let mut c = LiveConfig::default();
+        if let Ok(s) = std::env::var("LEPTOS_LIVE_SECRET") {
+            if !s.is_empty() {
+                c.secret = Some(s.into_bytes().into());
+            }
+        }
+        c
+    }
+
+    /// Sets the token secret.
+    pub fn with_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.secret = Some(secret.into().into());
+        self
+    }
+
+    /// Sets the adoption window.
+    pub fn with_adoption_window(mut self, d: Duration) -> Self {
+        self.adoption_window = d;
+        self
+    }
+
+    /// Sets the retention window.
+    pub fn with_retention_window(mut self, d: Duration) -> Self {
+        self.retention_window = d;
+        self
+    }
+
+    /// Sets the cap on pages waiting for adoption.
+    pub fn with_max_pending_pages(mut self, n: usize) -> Self {
+        self.max_pending_pages = n;
+        self
+    }
+
+    /// Sets the largest accepted client frame.
+    pub fn with_max_frame_bytes(mut self, n: usize) -> Self {
+        self.max_frame_bytes = n;
+        self
+    }
+}

@@ -1,0 +1,121 @@
+//! Errors: what a page's callbacks return, and the codes error frames carry to the client.
+
+use std::fmt;
+
+/// An error from a page's `mount`, `handle_event` or `handle_info`.
+///
+/// The page keeps running after an error (only a panic ends it); the client gets an error frame
+/// with the message and the log gets a `tracing` warning.
+///
+/// ```
+/// use leptos_live::LiveError;
+/// let e = LiveError::msg("step must be positive");
+/// assert_eq!(e.to_string(), "step must be positive");
+/// ```
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    /// The page has no handler for this event name.
+    #[error("unknown event {0:?}")]
+    UnknownEvent(String),
+    /// The event's payload is missing a value or has one of the wrong shape.
+    #[error("bad payload: {0}")]
+    BadPayload(String),
+    /// Any other failure, with a message for the client and the log.
+    #[error("{0}")]
+    Message(String),
+    /// A failure from another library.
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl LiveError {
+    /// An error with a message.
+    pub fn msg(message: impl fmt::Display) -> Self {
+        LiveError::Message(message.to_string())
+    }
+
+    /// The code an error frame carries for this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            LiveError::UnknownEvent(_) => ErrorCode::UnknownEvent,
+            LiveError::BadPayload(_) => ErrorCode::BadPayload,
+            _ => ErrorCode::HandlerError,
+        }
+    }
+}
+
+/// The typed error codes of the wire protocol (see `PROTOCOL.md`).
+///
+/// ```
+/// use leptos_live::ErrorCode;
+/// assert_eq!(ErrorCode::BadToken.as_str(), "bad_token");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The frame is not valid JSON or not of a known shape.
+    BadFrame,
+    /// The frame is larger than the configured limit.
+    TooLarge,
+    /// The join token is malformed or its signature does not match.
+    BadToken,
+    /// The join token is older than the configured maximum age.
+    ExpiredToken,
+    /// The token names a page this server does not route.
+    UnknownPage,
+    /// An event, heartbeat or resync arrived before a successful join.
+    NotJoined,
+    /// A second join on a socket that already joined.
+    AlreadyJoined,
+    /// The page has no handler for the event.
+    UnknownEvent,
+    /// The event's payload did not fit what the handler needs.
+    BadPayload,
+    /// A handler returned an error; the page keeps running.
+    HandlerError,
+    /// The page panicked and has ended; the client should reload.
+    PageCrashed,
+    /// Another socket joined the same page; this one is closed.
+    Replaced,
+    /// Mounting the page again at join time failed.
+    MountFailed,
+}
+
+impl ErrorCode {
+    /// The code as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadFrame => "bad_frame",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::BadToken => "bad_token",
+            ErrorCode::ExpiredToken => "expired_token",
+            ErrorCode::UnknownPage => "unknown_page",
+            ErrorCode::NotJoined => "not_joined",
+            ErrorCode::AlreadyJoined => "already_joined",
+            ErrorCode::UnknownEvent => "unknown_event",
+            ErrorCode::BadPayload => "bad_payload",
+            ErrorCode::HandlerError => "handler_error",
+            ErrorCode::PageCrashed => "page_crashed",
+            ErrorCode::Replaced => "replaced",
+            ErrorCode::MountFailed => "mount_failed",
+        }
+    }
+
+    /// Whether the socket is closed after this error.
+    pub fn is_fatal(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::BadToken
+                | ErrorCode::ExpiredToken
+                | ErrorCode::UnknownPage
+                | ErrorCode::PageCrashed
+                | ErrorCode::Replaced
+                | ErrorCode::MountFailed
+        )
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,188 @@
+//! The wire protocol (see `engine/PROTOCOL.md`): client frames decoded, server frames encoded.
+//!
+//! Every frame is a compact JSON array whose first element is a reference number. Client
+//! references start at 1; the server answers with the same number, and uses 0 for what it sends
+//! unasked.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::diff::{write_json_str, write_ops, Op};
+use crate::error::ErrorCode;
+
+/// A frame from the browser.
+#[derive(Debug, PartialEq)]
+pub enum ClientFrame {
+    /// `[ref,"j",token,version]`: attach this socket to the page the token names.
+    Join {
+        /// Reference number.
+        r: u64,
+        /// The page token from the HTTP render.
+        token: String,
+        /// Patch frames the client has applied since its last full render (0 on first join).
+        version: u64,
+    },
+    /// `[ref,"e",name,payload?]`: a browser event for the page's `handle_event`.
+    Event {
+        /// Reference number.
+        r: u64,
+        /// The event name (the binding's value, such as `lv-click="inc"`).
+        name: String,
+        /// Values that travel with it (an object, or null).
+        payload: Value,
+    },
+    /// `[ref,"h"]`: heartbeat.
+    Heartbeat {
+        /// Reference number.
+        r: u64,
+    },
+    /// `[ref,"r"]`: the DOM did not fit a patch; send the page's full HTML.
+    Resync {
+        /// Reference number.
+        r: u64,
+    },
+}
+
+/// Why a client frame was refused; the reference number is kept when it could be read.
+#[derive(Debug, PartialEq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct FrameError {
+    /// The frame's reference number, or 0.
+    pub r: u64,
+    /// The protocol error code.
+    pub code: ErrorCode,
+    /// What was wrong.
+    pub message: String,
+}
+
+impl ClientFrame {
+    /// Decodes one text frame, refusing frames over `max_bytes`.
+    ///
+    /// ```
+    /// use leptos_live::protocol::ClientFrame;
+    /// let f = ClientFrame::decode(r#"[3,"e","inc"]"#, 1024).unwrap();
+    /// assert!(matches!(f, ClientFrame::Event { r: 3, ref name, .. } if name == "inc"));
+    /// assert!(ClientFrame::decode("not json", 1024).is_err());
+    /// ```
+    pub fn decode(text: &str, max_bytes: usize) -> Result<ClientFrame, FrameError> {
+        let err = |r, code, message: String| FrameError { r, code, message };
+        if text.len() > max_bytes {
+            return Err(err(0, ErrorCode::TooLarge, format!("{} bytes, the limit is {max_bytes}", text.len())));
+        }
+        let v: Value = serde_json::from_str(text).map_err(|e| err(0, ErrorCode::BadFrame, e.to_string()))?;
+        let Value::Array(items) = v else {
+            return Err(err(0, ErrorCode::BadFrame, "a frame is a JSON array".into()));
+        };
+        let r = items
+            .first()
+            .and_then(Value::as_u64)
+            .ok_or_else(|| err(0, ErrorCode::BadFrame, "the first element must be a reference number".into()))?;
+        let kind = items
+            .get(1)
+            .and_then(Value::as_str)
+            .ok_or_else(|| err(r, ErrorCode::BadFrame, "the second element must be the frame kind".into()))?;
+        let text_at = |i: usize, what: &str| {
+            items
+                .get(i)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| err(r, ErrorCode::BadFrame, format!("missing {what}")))
+        };
+        let mut items = items.iter();
+        match kind {
+            "j" => {
+                let token = text_at(2, "token")?;
+                let version = items.nth(3).and_then(Value::as_u64).unwrap_or(0);
+                Ok(ClientFrame::Join { r, token, version })
+            }
+            "e" => {
+                let name = text_at(2, "event name")?;
+                let payload = items.nth(3).cloned().unwrap_or(Value::Null);
+                if !(payload.is_object() || payload.is_null()) {
+                    return Err(err(r, ErrorCode::BadFrame, "an event payload is an object".into()));
+                }
+                Ok(ClientFrame::Event { r, name, payload })
+            }
+            "h" => Ok(ClientFrame::Heartbeat { r }),
+            "r" => Ok(ClientFrame::Resync { r }),
+            other => Err(err(r, ErrorCode::BadFrame, format!("unknown frame kind {other:?}"))),
+        }
+    }
+}
+
+/// `[ref,ops]`: operations for the client to apply (its version goes up by one).
+///
+/// ```
+/// use leptos_live::diff::Op;
+/// let f = leptos_live::protocol::patch_frame(4, &[Op::SetText { path: vec![1, 0], text: "5".into() }]);
+/// assert_eq!(f, r#"[4,[[1,[1,0],"5"]]]"#);
+/// ```
+pub fn patch_frame(r: u64, ops: &[Op]) -> String {
+    let mut out = String::with_capacity(32);
+    let _ = write!(out, "[{r},");
+    write_ops(ops, &mut out);
+    out.push(']');
+    out
+}
+
+/// `[ref,"html",html,version]`: the page root's whole content, and the version it starts.
+pub fn html_frame(r: u64, html: &str, version: u64) -> String {
+    let mut out = String::with_capacity(html.len() + 32);
+    let _ = write!(out, "[{r},\"html\",");
+    write_json_str(html, &mut out);
+    let _ = write!(out, ",{version}]");
+    out
+}
+
+/// `[ref,"err",code,message]`: a typed error.
+///
+/// ```
+/// use leptos_live::{protocol::error_frame, ErrorCode};
+/// assert_eq!(error_frame(2, ErrorCode::NotJoined, "join first"), r#"[2,"err","not_joined","join first"]"#);
+/// ```
+pub fn error_frame(r: u64, code: ErrorCode, message: &str) -> String {
+    let mut out = String::with_capacity(message.len() + 32);
+    let _ = write!(out, "[{r},\"err\",\"{}\",", code.as_str());
+    write_json_str(message, &mut out);
+    out.push(']');
+    out
+}
+
+/// `[ref,"h"]`: the heartbeat's answer.
+pub fn heartbeat_frame(r: u64) -> String {
+    format!("[{r},\"h\"]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_every_kind() {
+        assert_eq!(
+            ClientFrame::decode(r#"[1,"j","tok",7]"#, 100),
+            Ok(ClientFrame::Join { r: 1, token: "tok".into(), version: 7 })
+        );
+        assert_eq!(ClientFrame::decode(r#"[2,"h"]"#, 100), Ok(ClientFrame::Heartbeat { r: 2 }));
+        assert_eq!(ClientFrame::decode(r#"[3,"r"]"#, 100), Ok(ClientFrame::Resync { r: 3 }));
+        assert_eq!(
+            ClientFrame::decode(r#"[4,"e","set",{"v":"1"}]"#, 100),
+            Ok(ClientFrame::Event { r: 4, name: "set".into(), payload: serde_json::json!({"v":"1"}) })
+        );
+    }
+
+    #[test]
+    fn refuses_bad_frames_with_codes() {
+        let code = |s: &str| ClientFrame::decode(s, 40).map(|_| ()).unwrap_err().code;
+        assert_eq!(code("{}"), ErrorCode::BadFrame);
+        assert_eq!(code("[]"), ErrorCode::BadFrame);
+        assert_eq!(code(r#"["x","e"]"#), ErrorCode::BadFrame);
+        assert_eq!(code(r#"[1,"zz"]"#), ErrorCode::BadFrame);
+        assert_eq!(code(r#"[1,"e",5]"#), ErrorCode::BadFrame);
+        assert_eq!(code(r#"[1,"e","x",[1]]"#), ErrorCode::BadFrame);
+        assert_eq!(code(&format!("[1,\"e\",\"{}\"]", "x".repeat(50))), ErrorCode::TooLarge);
+        let e = ClientFrame::decode(r#"[9,"zz"]"#, 40).unwrap_err();
+        assert_eq!(e.r, 9);
+    }
+}

@@ -1,0 +1,163 @@
+//! One WebSocket connection: reads client frames in order, routes them to the joined page, and
+//! writes what the page sends back.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::extract::ws::{Message, WebSocket};
+use futures_util::{SinkExt as _, StreamExt as _};
+use tokio::sync::mpsc;
+
+use crate::error::ErrorCode;
+use crate::page::{Control, Outbox, Outgoing, StartArgs};
+use crate::protocol::{error_frame, heartbeat_frame, ClientFrame};
+use crate::router::Inner;
+use crate::token::{now_secs, verify, TokenError};
+
+/// Frames a socket may have queued before its page counts it as too slow.
+const OUTBOX_CAPACITY: usize = 64;
+
+pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
+    let conn = inner.next_conn.fetch_add(1, Ordering::Relaxed);
+    let (mut sink, mut stream) = socket.split();
+    let (tx, mut rx) = mpsc::channel::<Outgoing>(OUTBOX_CAPACITY);
+    let writer = tokio::spawn(async move {
+        while let Some(out) = rx.recv().await {
+            match out {
+                Outgoing::Frame(f) => {
+                    if sink.send(Message::Text(f.into())).await.is_err() {
+                        break;
+                    }
+                }
+                Outgoing::Close => {
+                    let _ = sink.send(Message::Close(None)).await;
+                    break;
+                }
+            }
+        }
+    });
+    let outbox = Outbox { id: conn, tx };
+    let reply = |frame: String| {
+        if outbox.tx.try_send(Outgoing::Frame(frame)).is_err() {
+            tracing::debug!(conn, "socket queue full; reply dropped");
+        }
+    };
+    let mut joined: Option<mpsc::Sender<Control>> = None;
+    let timeout = inner.config.heartbeat_timeout;
+    let max = inner.config.max_frame_bytes;
+    loop {
+        let msg = match tokio::time::timeout(timeout, stream.next()).await {
+            Err(_) => {
+                tracing::info!(conn, "no frame within {timeout:?}; closing");
+                break;
+            }
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                tracing::debug!(conn, "socket error: {e}");
+                break;
+            }
+            Ok(Some(Ok(m))) => m,
+        };
+        let text = match msg {
+            Message::Text(t) => t,
+            Message::Binary(_) => {
+                reply(error_frame(0, ErrorCode::BadFrame, "frames are JSON text"));
+                continue;
+            }
+            Message::Close(_) => break,
+            Message::Ping(_) | Message::Pong(_) => continue,
+        };
+        let frame = match ClientFrame::decode(text.as_str(), max) {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!(conn, code = %e.code, "refused frame: {}", e.message);
+                reply(error_frame(e.r, e.code, &e.message));
+                continue;
+            }
+        };
+        match frame {
+            ClientFrame::Join { r, token, version } => {
+                if joined.is_some() {
+                    reply(error_frame(r, ErrorCode::AlreadyJoined, "this socket has joined a page"));
+                    continue;
+                }
+                match join(&inner, &token, outbox.clone(), r, version).await {
+                    Ok(ctl) => joined = Some(ctl),
+                    Err((code, message)) => {
+                        tracing::warn!(conn, code = %code, "join refused: {message}");
+                        reply(error_frame(r, code, &message));
+                        if code.is_fatal() {
+                            break;
+                        }
+                    }
+                }
+            }
+            ClientFrame::Event { r, name, payload } => match &joined {
+                None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
+                Some(ctl) => {
+                    if ctl.send(Control::Event { conn, r, name, payload }).await.is_err() {
+                        reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));
+                        break;
+                    }
+                }
+            },
+            ClientFrame::Resync { r } => match &joined {
+                None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
+                Some(ctl) => {
+                    let _ = ctl.send(Control::Resync { conn, r }).await;
+                }
+            },
+            ClientFrame::Heartbeat { r } => reply(heartbeat_frame(r)),
+        }
+    }
+    if let Some(ctl) = joined {
+        let _ = ctl.send(Control::Detach { conn }).await;
+    }
+    let _ = outbox.tx.try_send(Outgoing::Close);
+    drop(outbox);
+    let _ = writer.await;
+    tracing::debug!(conn, "socket closed");
+}
+
+/// Attaches the socket to the page the token names: the running page when there is one (adoption
+/// or resume), or a page mounted anew under the same id.
+async fn join(
+    inner: &Arc<Inner>,
+    token: &str,
+    conn: Outbox,
+    r: u64,
+    version: u64,
+) -> Result<mpsc::Sender<Control>, (ErrorCode, String)> {
+    let claims = verify(token, &inner.secret, inner.config.token_max_age.as_secs(), now_secs())
+        .map_err(|e| match e {
+            TokenError::Expired => (ErrorCode::ExpiredToken, e.to_string()),
+            _ => (ErrorCode::BadToken, e.to_string()),
+        })?;
+    let route = inner
+        .routes
+        .get(claims.page.as_str())
+        .ok_or_else(|| (ErrorCode::UnknownPage, format!("no page at {:?}", claims.page)))?;
+    if let Some(ctl) = inner.registry.get(&claims.id) {
+        let attach = Control::Attach { conn: conn.clone(), r, version, fresh: false };
+        if ctl.send(attach).await.is_ok() {
+            return Ok(ctl);
+        }
+    }
+    tracing::debug!(page = %claims.id, "no running page for the token; mounting again");
+    let mounted = route
+        .mount(claims.params, claims.session)
+        .await
+        .map_err(|e| (ErrorCode::MountFailed, e.to_string()))?;
+    let id: Arc<str> = claims.id.into();
+    let ctl = (mounted.start)(StartArgs {
+        id: id.clone(),
+        registry: inner.registry.clone(),
+        config: inner.config.clone(),
+        adopted: true,
+    });
+    inner.registry.insert(id, ctl.clone());
+    ctl.send(Control::Attach { conn, r, version, fresh: true })
+        .await
+        .map_err(|_| (ErrorCode::PageCrashed, "the page ended at once".to_string()))?;
+    Ok(ctl)
+}
