@@ -54,12 +54,8 @@ impl Registry {
         }
     }
 
-    /// How many pages run now.
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
     /// How many pages wait for adoption.
+    #[cfg(test)]
     pub fn pending(&self) -> usize {
         self.pending.load(Ordering::Acquire)
     }

@@ -1,1 +1,166 @@
-//! placeholder
+//! Test support for leptos-live's cross-crate tests: a server on a free loopback port that stops
+//! by itself, a raw HTTP GET, a WebSocket protocol client, and a small Chrome DevTools Protocol
+//! client that drives headless Chromium.
+
+pub mod browser;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// Fails a test with a message after `secs` seconds, so that no test hangs.
+pub async fn within<T>(secs: u64, what: &str, fut: impl std::future::Future<Output = T>) -> T {
+    match tokio::time::timeout(Duration::from_secs(secs), fut).await {
+        Ok(v) => v,
+        Err(_) => panic!("timed out after {secs} s: {what}"),
+    }
+}
+
+/// An app served on 127.0.0.1 at a free port; stops when dropped.
+pub struct TestServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    /// Serves `app` on a free loopback port.
+    pub async fn start(app: axum::Router) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+        let addr = listener.local_addr().expect("local address");
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        TestServer { addr, task }
+    }
+
+    /// `http://127.0.0.1:PORT` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// GETs `path` and returns the status and body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        http_get(self.addr, path).await
+    }
+
+    /// GETs a live page and returns its token.
+    pub async fn page_token(&self, path: &str) -> String {
+        let (status, body) = self.get(path).await;
+        assert_eq!(status, 200, "GET {path}: {body}");
+        token_of(&body).unwrap_or_else(|| panic!("no lv-token in {body}"))
+    }
+
+    /// Opens a socket to the engine.
+    pub async fn socket(&self) -> WsClient {
+        WsClient::connect(self.addr).await
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A minimal HTTP/1.1 GET over a fresh connection.
+pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).await.expect("connect");
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.expect("write request");
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.expect("read response");
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// The `lv-token` attribute of a rendered page.
+pub fn token_of(html: &str) -> Option<String> {
+    let start = html.find("lv-token=\"")? + "lv-token=\"".len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+/// A WebSocket client speaking the engine's protocol.
+pub struct WsClient {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl WsClient {
+    /// Connects to `ws://addr/live/socket`.
+    pub async fn connect(addr: SocketAddr) -> WsClient {
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/live/socket"))
+            .await
+            .expect("websocket connect");
+        WsClient { ws }
+    }
+
+    /// Sends a text frame.
+    pub async fn send(&mut self, text: &str) {
+        self.ws.send(Message::text(text)).await.expect("send frame");
+    }
+
+    /// The next text frame, or `None` when the server closed the socket.
+    pub async fn recv(&mut self) -> Option<String> {
+        within(10, "waiting for a frame", async {
+            loop {
+                match self.ws.next().await {
+                    Some(Ok(Message::Text(t))) => return Some(t.to_string()),
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+                    Some(Ok(_)) => continue,
+                }
+            }
+        })
+        .await
+    }
+
+    /// The next frame whose reference number is `r`, skipping unasked pushes (reference 0).
+    pub async fn reply(&mut self, r: u64) -> String {
+        loop {
+            let f = self.recv().await.unwrap_or_else(|| panic!("socket closed before reply {r}"));
+            let v: Value = serde_json::from_str(&f).expect("frames are JSON");
+            if v[0].as_u64() == Some(r) {
+                return f;
+            }
+        }
+    }
+
+    /// Joins with `token` at `version` and returns the join reply.
+    pub async fn join(&mut self, token: &str, version: u64) -> String {
+        self.send(&format!(r#"[1,"j","{token}",{version}]"#)).await;
+        self.reply(1).await
+    }
+
+    /// Whether the server closes the socket within a few seconds (frames before that are skipped).
+    pub async fn closes(&mut self) -> bool {
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), self.ws.next()).await {
+                Err(_) => return false,
+                Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
+    /// Closes the socket from the client side.
+    pub async fn close(mut self) {
+        let _ = self.ws.close(None).await;
+    }
+}
+
+/// Parses a frame.
+pub fn json(frame: &str) -> Value {
+    serde_json::from_str(frame).expect("frames are JSON")
+}

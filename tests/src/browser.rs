@@ -1,0 +1,198 @@
+//! A small Chrome DevTools Protocol client for headless Chromium: launch, open a page, evaluate
+//! JavaScript, click and type with real input events.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio::net::TcpStream;
+use tokio::process::{Child, Command};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::within;
+
+/// Where Chromium is: `CHROMIUM` in the environment, else Debian's `/usr/bin/chromium`.
+pub fn chromium_path() -> PathBuf {
+    std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// A headless Chromium with a fresh profile; killed and its profile removed when dropped.
+pub struct Browser {
+    child: Child,
+    profile: PathBuf,
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+}
+
+/// One tab, driven through its DevTools session.
+pub struct Page<'b> {
+    browser: &'b mut Browser,
+    session: String,
+}
+
+impl Browser {
+    /// Starts Chromium headless; panics with the install command when it is missing.
+    pub async fn launch() -> Browser {
+        let path = chromium_path();
+        assert!(
+            path.exists(),
+            "{} not found: browser tests need Debian's chromium (`cargo xtask test` installs it)",
+            path.display()
+        );
+        let profile = std::env::temp_dir().join(format!(
+            "leptos-live-chromium-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        let mut child = Command::new(&path)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--disable-dev-shm-usage",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start chromium");
+        let stderr = child.stderr.take().expect("chromium stderr");
+        let endpoint = within(30, "chromium's DevTools endpoint", async {
+            let mut lines = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(url) = line.strip_prefix("DevTools listening on ") {
+                    // Keep draining stderr so that Chromium never blocks on a full pipe.
+                    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+                    return url.trim().to_string();
+                }
+            }
+            panic!("chromium exited without a DevTools endpoint");
+        })
+        .await;
+        let (ws, _) = tokio_tungstenite::connect_async(&endpoint).await.expect("connect to DevTools");
+        Browser { child, profile, ws, next_id: 0 }
+    }
+
+    async fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut msg = json!({ "id": id, "method": method, "params": params });
+        if let Some(s) = session {
+            msg["sessionId"] = json!(s);
+        }
+        self.ws.send(Message::text(msg.to_string())).await.expect("send to DevTools");
+        within(30, method, async {
+            loop {
+                let Some(Ok(Message::Text(t))) = self.ws.next().await else {
+                    panic!("DevTools connection closed during {method}");
+                };
+                let v: Value = serde_json::from_str(&t).expect("DevTools sends JSON");
+                if v["id"].as_u64() == Some(id) {
+                    if let Some(err) = v.get("error") {
+                        panic!("{method} failed: {err}");
+                    }
+                    return v["result"].clone();
+                }
+            }
+        })
+        .await
+    }
+
+    /// Opens `url` in a new tab and waits for it to load.
+    pub async fn open(&mut self, url: &str) -> Page<'_> {
+        let target = self.call(None, "Target.createTarget", json!({ "url": "about:blank" })).await;
+        let target_id = target["targetId"].as_str().expect("targetId").to_string();
+        let attached = self
+            .call(None, "Target.attachToTarget", json!({ "targetId": target_id, "flatten": true }))
+            .await;
+        let session = attached["sessionId"].as_str().expect("sessionId").to_string();
+        let mut page = Page { browser: self, session };
+        page.cmd("Emulation.setFocusEmulationEnabled", json!({ "enabled": true })).await;
+        page.cmd("Page.navigate", json!({ "url": url })).await;
+        page.wait_for("document.readyState === 'complete'").await;
+        page
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+impl Page<'_> {
+    /// Sends a DevTools command to this tab.
+    pub async fn cmd(&mut self, method: &str, params: Value) -> Value {
+        let session = self.session.clone();
+        self.browser.call(Some(&session), method, params).await
+    }
+
+    /// Evaluates `js` (awaiting a promise) and returns its value.
+    pub async fn eval(&mut self, js: &str) -> Value {
+        let r = self
+            .cmd(
+                "Runtime.evaluate",
+                json!({ "expression": js, "returnByValue": true, "awaitPromise": true }),
+            )
+            .await;
+        if let Some(ex) = r.get("exceptionDetails") {
+            panic!("{js} threw: {ex}");
+        }
+        r["result"]["value"].clone()
+    }
+
+    /// Waits up to 10 s for `js` to be truthy.
+    pub async fn wait_for(&mut self, js: &str) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let v = self.eval(&format!("!!({js})")).await;
+            if v == json!(true) {
+                return;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {js}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Clicks the centre of the element `selector` with real mouse events.
+    pub async fn click(&mut self, selector: &str) {
+        let rect = self
+            .eval(&format!(
+                "(() => {{ const r = document.querySelector({sel}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()",
+                sel = json!(selector)
+            ))
+            .await;
+        let (x, y) = (rect[0].as_f64().unwrap_or(0.0), rect[1].as_f64().unwrap_or(0.0));
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.cmd(
+                "Input.dispatchMouseEvent",
+                json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 }),
+            )
+            .await;
+        }
+    }
+
+    /// Types `text` into the focused element, one character at a time.
+    pub async fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.cmd("Input.insertText", json!({ "text": c.to_string() })).await;
+        }
+    }
+}
