@@ -26,9 +26,15 @@ pub enum Variant {
 impl Variant {
     fn classes(self) -> &'static str {
         match self {
-            Variant::Primary => "bg-indigo-600 text-white hover:bg-indigo-500 focus-visible:outline-indigo-600",
-            Variant::Secondary => "bg-white text-slate-900 ring-1 ring-inset ring-slate-300 hover:bg-slate-50",
-            Variant::Danger => "bg-rose-600 text-white hover:bg-rose-500 focus-visible:outline-rose-600",
+            Variant::Primary => {
+                "bg-indigo-600 text-white hover:bg-indigo-500 focus-visible:outline-indigo-600"
+            }
+            Variant::Secondary => {
+                "bg-white text-slate-900 ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+            }
+            Variant::Danger => {
+                "bg-rose-600 text-white hover:bg-rose-500 focus-visible:outline-rose-600"
+            }
         }
     }
 }

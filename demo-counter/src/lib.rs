@@ -25,7 +25,9 @@ pub enum Tick {
 
 /// `HH:MM:SS` (UTC) of the current time.
 fn clock_now() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
     format!("{h:02}:{m:02}:{s:02}")
 }
@@ -35,11 +37,23 @@ impl LiveView for Counter {
 
     async fn mount(params: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
         ctx.send_after(Duration::from_secs(1), Tick::Second);
-        let count = params.get("start").and_then(|s| s.parse().ok()).unwrap_or(0);
-        Ok(Counter { count, step: 1, clock: clock_now() })
+        let count = params
+            .get("start")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        Ok(Counter {
+            count,
+            step: 1,
+            clock: clock_now(),
+        })
     }
 
-    async fn handle_event(&mut self, event: &str, payload: Payload, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    async fn handle_event(
+        &mut self,
+        event: &str,
+        payload: Payload,
+        _: &mut Ctx<Self>,
+    ) -> Result<(), LiveError> {
         match event {
             "inc" => self.count += self.step,
             "dec" => self.count -= self.step,

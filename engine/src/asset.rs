@@ -4,10 +4,10 @@
 use std::io::Write as _;
 use std::sync::OnceLock;
 
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use flate2::write::GzEncoder;
 use flate2::Compression;
+use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
 /// The shim's source, as served.
@@ -26,7 +26,10 @@ pub(crate) fn client() -> &'static Asset {
         let digest = Sha256::digest(CLIENT_JS.as_bytes());
         let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
         let mut enc = GzEncoder::new(Vec::new(), Compression::best());
-        let gzip = match enc.write_all(CLIENT_JS.as_bytes()).and_then(|_| enc.finish()) {
+        let gzip = match enc
+            .write_all(CLIENT_JS.as_bytes())
+            .and_then(|_| enc.finish())
+        {
             Ok(bytes) => bytes,
             Err(e) => {
                 tracing::error!("cannot gzip the client script: {e}");
@@ -57,14 +60,21 @@ pub(crate) fn serve_client(headers: &HeaderMap) -> Response {
         .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
     let mut res = if gzip_ok && !asset.gzip.is_empty() {
         let mut r = asset.gzip.clone().into_response();
-        r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        r.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         r
     } else {
         CLIENT_JS.into_response()
     };
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     *res.status_mut() = StatusCode::OK;
     res

@@ -54,10 +54,10 @@ impl LiveConfig {
     /// Defaults, with the secret from the `LEPTOS_LIVE_SECRET` environment variable when set.
     pub fn from_env() -> Self {
         let mut c = LiveConfig::default();
-        if let Ok(s) = std::env::var("LEPTOS_LIVE_SECRET") {
-            if !s.is_empty() {
-                c.secret = Some(s.into_bytes().into());
-            }
+        if let Ok(s) = std::env::var("LEPTOS_LIVE_SECRET")
+            && !s.is_empty()
+        {
+            c.secret = Some(s.into_bytes().into());
         }
         c
     }

@@ -22,7 +22,9 @@ pub struct LiveHandle<V: LiveView> {
 
 impl<V: LiveView> Clone for LiveHandle<V> {
     fn clone(&self) -> Self {
-        LiveHandle { tx: self.tx.clone() }
+        LiveHandle {
+            tx: self.tx.clone(),
+        }
     }
 }
 

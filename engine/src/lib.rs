@@ -49,10 +49,11 @@ mod render;
 mod router;
 mod site;
 mod socket;
+mod testing;
 mod token;
 mod view;
 
-pub use asset::{client_js_gzip_len, CLIENT_JS};
+pub use asset::{CLIENT_JS, client_js_gzip_len};
 pub use config::LiveConfig;
 pub use ctx::{Ctx, LiveHandle, PageGone};
 pub use error::{ErrorCode, LiveError};
@@ -60,6 +61,7 @@ pub use page::MountError;
 pub use params::{Params, Payload, Session};
 pub use router::LiveRouter;
 pub use site::{SiteConfig, SiteError};
+pub use testing::LiveTest;
 pub use view::LiveView;
 
 /// Renders a page's view to HTML once, outside any socket: for tests and static previews.

@@ -4,11 +4,11 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use futures_util::future::BoxFuture;
 use futures_util::FutureExt as _;
+use futures_util::future::BoxFuture;
 use serde_json::Value;
 use tokio::sync::mpsc;
-use tokio::time::{sleep_until, Instant};
+use tokio::time::{Instant, sleep_until};
 
 use crate::config::LiveConfig;
 use crate::ctx::{Ctx, LiveHandle};
@@ -86,7 +86,10 @@ pub(crate) struct StartArgs {
 }
 
 /// Mounts `V` and renders it once.
-pub(crate) fn mount<V: LiveView>(params: Params, session: Session) -> BoxFuture<'static, Result<MountedPage, MountError>> {
+pub(crate) fn mount<V: LiveView>(
+    params: Params,
+    session: Session,
+) -> BoxFuture<'static, Result<MountedPage, MountError>> {
     async move {
         let (info_tx, info_rx) = mpsc::channel(256);
         let mut ctx = Ctx::new(LiveHandle::new(info_tx));
@@ -219,9 +222,13 @@ impl<V: LiveView> Page<V> {
                 if !self.is_attached(conn) {
                     return Flow::Continue;
                 }
-                let result = AssertUnwindSafe(self.view.handle_event(&name, Payload::new(payload), &mut self.ctx))
-                    .catch_unwind()
-                    .await;
+                let result = AssertUnwindSafe(self.view.handle_event(
+                    &name,
+                    Payload::new(payload),
+                    &mut self.ctx,
+                ))
+                .catch_unwind()
+                .await;
                 match result {
                     Ok(Ok(())) => self.send_patch(r, true),
                     Ok(Err(e)) => {
@@ -245,7 +252,10 @@ impl<V: LiveView> Page<V> {
     }
 
     async fn info(&mut self, msg: V::Message) -> Flow {
-        match AssertUnwindSafe(self.view.handle_info(msg, &mut self.ctx)).catch_unwind().await {
+        match AssertUnwindSafe(self.view.handle_info(msg, &mut self.ctx))
+            .catch_unwind()
+            .await
+        {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(page = %self.id, error = %e, "handle_info failed"),
             Err(p) => return self.crash(0, "handle_info", p),
@@ -271,7 +281,11 @@ impl<V: LiveView> Page<V> {
     fn crash(&mut self, r: u64, place: &str, p: Box<dyn std::any::Any + Send>) -> Flow {
         let msg = panic_message(p);
         tracing::error!(page = %self.id, "{place} panicked: {msg}; the page ends");
-        self.send(error_frame(r, ErrorCode::PageCrashed, &format!("the page crashed: {msg}")));
+        self.send(error_frame(
+            r,
+            ErrorCode::PageCrashed,
+            &format!("the page crashed: {msg}"),
+        ));
         Flow::End
     }
 
@@ -282,7 +296,11 @@ impl<V: LiveView> Page<V> {
             Ok(r) => r,
             Err(msg) => {
                 tracing::error!(page = %self.id, "render panicked: {msg}; the page ends");
-                self.send(error_frame(r, ErrorCode::PageCrashed, &format!("render panicked: {msg}")));
+                self.send(error_frame(
+                    r,
+                    ErrorCode::PageCrashed,
+                    &format!("render panicked: {msg}"),
+                ));
                 return Flow::End;
             }
         };
@@ -306,7 +324,11 @@ impl<V: LiveView> Page<V> {
             }
             Err(msg) => {
                 tracing::error!(page = %self.id, "render panicked: {msg}; the page ends");
-                self.send(error_frame(r, ErrorCode::PageCrashed, &format!("render panicked: {msg}")));
+                self.send(error_frame(
+                    r,
+                    ErrorCode::PageCrashed,
+                    &format!("render panicked: {msg}"),
+                ));
                 Flow::End
             }
         }
@@ -315,12 +337,12 @@ impl<V: LiveView> Page<V> {
     /// Queues a frame; a socket whose queue is full is too slow and is detached (it resyncs on
     /// its next join, as its version no longer matches).
     fn send(&mut self, frame: String) {
-        if let Some(out) = &self.outbox {
-            if out.tx.try_send(Outgoing::Frame(frame)).is_err() {
-                tracing::warn!(page = %self.id, "socket queue full or closed; detaching");
-                let _ = out.tx.try_send(Outgoing::Close);
-                self.detach();
-            }
+        if let Some(out) = &self.outbox
+            && out.tx.try_send(Outgoing::Frame(frame)).is_err()
+        {
+            tracing::warn!(page = %self.id, "socket queue full or closed; detaching");
+            let _ = out.tx.try_send(Outgoing::Close);
+            self.detach();
         }
     }
 }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::diff::{write_json_str, write_ops, Op};
+use crate::diff::{Op, write_json_str, write_ops};
 use crate::error::ErrorCode;
 
 /// A frame from the browser.
@@ -68,20 +68,35 @@ impl ClientFrame {
     pub fn decode(text: &str, max_bytes: usize) -> Result<ClientFrame, FrameError> {
         let err = |r, code, message: String| FrameError { r, code, message };
         if text.len() > max_bytes {
-            return Err(err(0, ErrorCode::TooLarge, format!("{} bytes, the limit is {max_bytes}", text.len())));
+            return Err(err(
+                0,
+                ErrorCode::TooLarge,
+                format!("{} bytes, the limit is {max_bytes}", text.len()),
+            ));
         }
-        let v: Value = serde_json::from_str(text).map_err(|e| err(0, ErrorCode::BadFrame, e.to_string()))?;
+        let v: Value =
+            serde_json::from_str(text).map_err(|e| err(0, ErrorCode::BadFrame, e.to_string()))?;
         let Value::Array(items) = v else {
-            return Err(err(0, ErrorCode::BadFrame, "a frame is a JSON array".into()));
+            return Err(err(
+                0,
+                ErrorCode::BadFrame,
+                "a frame is a JSON array".into(),
+            ));
         };
-        let r = items
-            .first()
-            .and_then(Value::as_u64)
-            .ok_or_else(|| err(0, ErrorCode::BadFrame, "the first element must be a reference number".into()))?;
-        let kind = items
-            .get(1)
-            .and_then(Value::as_str)
-            .ok_or_else(|| err(r, ErrorCode::BadFrame, "the second element must be the frame kind".into()))?;
+        let r = items.first().and_then(Value::as_u64).ok_or_else(|| {
+            err(
+                0,
+                ErrorCode::BadFrame,
+                "the first element must be a reference number".into(),
+            )
+        })?;
+        let kind = items.get(1).and_then(Value::as_str).ok_or_else(|| {
+            err(
+                r,
+                ErrorCode::BadFrame,
+                "the second element must be the frame kind".into(),
+            )
+        })?;
         let text_at = |i: usize, what: &str| {
             items
                 .get(i)
@@ -100,13 +115,21 @@ impl ClientFrame {
                 let name = text_at(2, "event name")?;
                 let payload = items.nth(3).cloned().unwrap_or(Value::Null);
                 if !(payload.is_object() || payload.is_null()) {
-                    return Err(err(r, ErrorCode::BadFrame, "an event payload is an object".into()));
+                    return Err(err(
+                        r,
+                        ErrorCode::BadFrame,
+                        "an event payload is an object".into(),
+                    ));
                 }
                 Ok(ClientFrame::Event { r, name, payload })
             }
             "h" => Ok(ClientFrame::Heartbeat { r }),
             "r" => Ok(ClientFrame::Resync { r }),
-            other => Err(err(r, ErrorCode::BadFrame, format!("unknown frame kind {other:?}"))),
+            other => Err(err(
+                r,
+                ErrorCode::BadFrame,
+                format!("unknown frame kind {other:?}"),
+            )),
         }
     }
 }
@@ -162,13 +185,27 @@ mod tests {
     fn decodes_every_kind() {
         assert_eq!(
             ClientFrame::decode(r#"[1,"j","tok",7]"#, 100),
-            Ok(ClientFrame::Join { r: 1, token: "tok".into(), version: 7 })
+            Ok(ClientFrame::Join {
+                r: 1,
+                token: "tok".into(),
+                version: 7
+            })
         );
-        assert_eq!(ClientFrame::decode(r#"[2,"h"]"#, 100), Ok(ClientFrame::Heartbeat { r: 2 }));
-        assert_eq!(ClientFrame::decode(r#"[3,"r"]"#, 100), Ok(ClientFrame::Resync { r: 3 }));
+        assert_eq!(
+            ClientFrame::decode(r#"[2,"h"]"#, 100),
+            Ok(ClientFrame::Heartbeat { r: 2 })
+        );
+        assert_eq!(
+            ClientFrame::decode(r#"[3,"r"]"#, 100),
+            Ok(ClientFrame::Resync { r: 3 })
+        );
         assert_eq!(
             ClientFrame::decode(r#"[4,"e","set",{"v":"1"}]"#, 100),
-            Ok(ClientFrame::Event { r: 4, name: "set".into(), payload: serde_json::json!({"v":"1"}) })
+            Ok(ClientFrame::Event {
+                r: 4,
+                name: "set".into(),
+                payload: serde_json::json!({"v":"1"})
+            })
         );
     }
 
@@ -181,7 +218,10 @@ mod tests {
         assert_eq!(code(r#"[1,"zz"]"#), ErrorCode::BadFrame);
         assert_eq!(code(r#"[1,"e",5]"#), ErrorCode::BadFrame);
         assert_eq!(code(r#"[1,"e","x",[1]]"#), ErrorCode::BadFrame);
-        assert_eq!(code(&format!("[1,\"e\",\"{}\"]", "x".repeat(50))), ErrorCode::TooLarge);
+        assert_eq!(
+            code(&format!("[1,\"e\",\"{}\"]", "x".repeat(50))),
+            ErrorCode::TooLarge
+        );
         let e = ClientFrame::decode(r#"[9,"zz"]"#, 40).unwrap_err();
         assert_eq!(e.r, 9);
     }

@@ -24,7 +24,9 @@ impl Registry {
     /// Reserves a place for a page waiting for adoption; false when `max` are waiting already.
     pub fn reserve_pending(&self, max: usize) -> bool {
         self.pending
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1))
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < max).then_some(n + 1)
+            })
             .is_ok()
     }
 

@@ -1,10 +1,10 @@
 //! Rendering a page's Leptos view to HTML and to the node tree the diff works on.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use leptos::prelude::{IntoView, Owner, RenderHtml};
 
-use crate::html::{parse_fragment, Node};
+use crate::html::{Node, parse_fragment};
 use crate::view::LiveView;
 
 /// A render: the HTML Leptos produced and the tree the browser will build from it.

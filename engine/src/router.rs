@@ -2,37 +2,45 @@
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
-use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
+use axum::Router;
 use axum::extract::rejection::{QueryRejection, RawPathParamsRejection};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Query, RawPathParams};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use futures_util::future::BoxFuture;
 
 use crate::asset;
 use crate::config::LiveConfig;
 use crate::html::escape;
-use crate::page::{mount, MountError, MountedPage, StartArgs};
+use crate::page::{MountError, MountedPage, StartArgs, mount};
 use crate::params::{Params, Session};
 use crate::registry::Registry;
 use crate::socket::connection;
-use crate::token::{now_secs, sign, Claims};
+use crate::token::{Claims, now_secs, sign};
 use crate::view::LiveView;
 
 /// A page type behind a route pattern, with its type erased.
 pub(crate) trait Route: Send + Sync + 'static {
-    fn mount(&self, params: Params, session: Session) -> BoxFuture<'static, Result<MountedPage, MountError>>;
+    fn mount(
+        &self,
+        params: Params,
+        session: Session,
+    ) -> BoxFuture<'static, Result<MountedPage, MountError>>;
 }
 
 struct RouteOf<V>(PhantomData<fn() -> V>);
 
 impl<V: LiveView> Route for RouteOf<V> {
-    fn mount(&self, params: Params, session: Session) -> BoxFuture<'static, Result<MountedPage, MountError>> {
+    fn mount(
+        &self,
+        params: Params,
+        session: Session,
+    ) -> BoxFuture<'static, Result<MountedPage, MountError>> {
         mount::<V>(params, session)
     }
 }
@@ -100,7 +108,8 @@ impl LiveRouter {
 
     /// Serves the page `V` at `path` (axum syntax: `/rooms/{name}`).
     pub fn page<V: LiveView>(mut self, path: &str) -> Self {
-        self.routes.push((path.to_string(), Arc::new(RouteOf::<V>(PhantomData))));
+        self.routes
+            .push((path.to_string(), Arc::new(RouteOf::<V>(PhantomData))));
         self
     }
 
@@ -132,7 +141,11 @@ impl LiveRouter {
             config: Arc::new(self.config),
             secret,
             registry: Arc::new(Registry::default()),
-            routes: self.routes.iter().map(|(p, r)| (p.clone(), r.clone())).collect(),
+            routes: self
+                .routes
+                .iter()
+                .map(|(p, r)| (p.clone(), r.clone()))
+                .collect(),
             next_conn: AtomicU64::new(1),
             head: self.head,
             session: self.session,
@@ -178,17 +191,30 @@ impl LiveRouter {
     }
 }
 
-async fn http_render(inner: &Arc<Inner>, pattern: &str, route: &dyn Route, params: Params, headers: &HeaderMap) -> Response {
+async fn http_render(
+    inner: &Arc<Inner>,
+    pattern: &str,
+    route: &dyn Route,
+    params: Params,
+    headers: &HeaderMap,
+) -> Response {
     let session = (inner.session)(headers);
     let mounted = match route.mount(params.clone(), session.clone()).await {
         Ok(m) => m,
         Err(e) => {
             tracing::error!(page = pattern, "{e}");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be mounted").into_response();
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be mounted",
+            )
+                .into_response();
         }
     };
     let id: Arc<str> = hex_id().into();
-    if inner.registry.reserve_pending(inner.config.max_pending_pages) {
+    if inner
+        .registry
+        .reserve_pending(inner.config.max_pending_pages)
+    {
         let ctl = (mounted.start)(StartArgs {
             id: id.clone(),
             registry: inner.registry.clone(),
@@ -197,7 +223,10 @@ async fn http_render(inner: &Arc<Inner>, pattern: &str, route: &dyn Route, param
         });
         inner.registry.insert(id.clone(), ctl);
     } else {
-        tracing::warn!(page = pattern, "too many pages wait for adoption; this one will mount again on join");
+        tracing::warn!(
+            page = pattern,
+            "too many pages wait for adoption; this one will mount again on join"
+        );
     }
     let token = sign(
         &Claims {
@@ -244,5 +273,8 @@ fn random_bytes(n: usize) -> Vec<u8> {
 }
 
 fn hex_id() -> String {
-    random_bytes(16).iter().map(|b| format!("{b:02x}")).collect()
+    random_bytes(16)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -93,10 +93,14 @@ impl SiteConfig {
             path: path.to_path_buf(),
             source,
         })?;
-        let addr = raw.site_addr.unwrap_or_else(|| "127.0.0.1:3000".to_string());
+        let addr = raw
+            .site_addr
+            .unwrap_or_else(|| "127.0.0.1:3000".to_string());
         Ok(SiteConfig {
             site_addr: addr.parse().map_err(|_| SiteError::Addr(addr))?,
-            site_root: raw.site_root.unwrap_or_else(|| PathBuf::from("target/site")),
+            site_root: raw
+                .site_root
+                .unwrap_or_else(|| PathBuf::from("target/site")),
             style_file: raw.style_file,
             env: raw.env.unwrap_or_else(|| "DEV".to_string()),
         })

@@ -1,8 +1,8 @@
 //! One WebSocket connection: reads client frames in order, routes them to the joined page, and
 //! writes what the page sends back.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt as _, StreamExt as _};
@@ -10,9 +10,9 @@ use tokio::sync::mpsc;
 
 use crate::error::ErrorCode;
 use crate::page::{Control, Outbox, Outgoing, StartArgs};
-use crate::protocol::{error_frame, heartbeat_frame, ClientFrame};
+use crate::protocol::{ClientFrame, error_frame, heartbeat_frame};
 use crate::router::Inner;
-use crate::token::{now_secs, verify, TokenError};
+use crate::token::{TokenError, now_secs, verify};
 
 /// Frames a socket may have queued before its page counts it as too slow.
 const OUTBOX_CAPACITY: usize = 64;
@@ -78,7 +78,11 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
         match frame {
             ClientFrame::Join { r, token, version } => {
                 if joined.is_some() {
-                    reply(error_frame(r, ErrorCode::AlreadyJoined, "this socket has joined a page"));
+                    reply(error_frame(
+                        r,
+                        ErrorCode::AlreadyJoined,
+                        "this socket has joined a page",
+                    ));
                     continue;
                 }
                 match join(&inner, &token, outbox.clone(), r, version).await {
@@ -95,7 +99,16 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
             ClientFrame::Event { r, name, payload } => match &joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
                 Some(ctl) => {
-                    if ctl.send(Control::Event { conn, r, name, payload }).await.is_err() {
+                    if ctl
+                        .send(Control::Event {
+                            conn,
+                            r,
+                            name,
+                            payload,
+                        })
+                        .await
+                        .is_err()
+                    {
                         reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));
                         break;
                     }
@@ -128,17 +141,29 @@ async fn join(
     r: u64,
     version: u64,
 ) -> Result<mpsc::Sender<Control>, (ErrorCode, String)> {
-    let claims = verify(token, &inner.secret, inner.config.token_max_age.as_secs(), now_secs())
-        .map_err(|e| match e {
-            TokenError::Expired => (ErrorCode::ExpiredToken, e.to_string()),
-            _ => (ErrorCode::BadToken, e.to_string()),
-        })?;
-    let route = inner
-        .routes
-        .get(claims.page.as_str())
-        .ok_or_else(|| (ErrorCode::UnknownPage, format!("no page at {:?}", claims.page)))?;
+    let claims = verify(
+        token,
+        &inner.secret,
+        inner.config.token_max_age.as_secs(),
+        now_secs(),
+    )
+    .map_err(|e| match e {
+        TokenError::Expired => (ErrorCode::ExpiredToken, e.to_string()),
+        _ => (ErrorCode::BadToken, e.to_string()),
+    })?;
+    let route = inner.routes.get(claims.page.as_str()).ok_or_else(|| {
+        (
+            ErrorCode::UnknownPage,
+            format!("no page at {:?}", claims.page),
+        )
+    })?;
     if let Some(ctl) = inner.registry.get(&claims.id) {
-        let attach = Control::Attach { conn: conn.clone(), r, version, fresh: false };
+        let attach = Control::Attach {
+            conn: conn.clone(),
+            r,
+            version,
+            fresh: false,
+        };
         if ctl.send(attach).await.is_ok() {
             return Ok(ctl);
         }
@@ -156,8 +181,13 @@ async fn join(
         adopted: true,
     });
     inner.registry.insert(id, ctl.clone());
-    ctl.send(Control::Attach { conn, r, version, fresh: true })
-        .await
-        .map_err(|_| (ErrorCode::PageCrashed, "the page ended at once".to_string()))?;
+    ctl.send(Control::Attach {
+        conn,
+        r,
+        version,
+        fresh: true,
+    })
+    .await
+    .map_err(|_| (ErrorCode::PageCrashed, "the page ended at once".to_string()))?;
     Ok(ctl)
 }

@@ -3,8 +3,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -52,7 +52,8 @@ pub(crate) fn now_secs() -> u64 {
 
 fn mac(secret: &[u8]) -> HmacSha256 {
     // HMAC takes keys of any length; this cannot fail.
-    HmacSha256::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
+    HmacSha256::new_from_slice(secret)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
 }
 
 /// `base64url(claims JSON) . base64url(HMAC-SHA256(secret, first part))`.
@@ -64,7 +65,12 @@ pub(crate) fn sign(claims: &Claims, secret: &[u8]) -> String {
     format!("{body}.{sig}")
 }
 
-pub(crate) fn verify(token: &str, secret: &[u8], max_age_secs: u64, now: u64) -> Result<Claims, TokenError> {
+pub(crate) fn verify(
+    token: &str,
+    secret: &[u8],
+    max_age_secs: u64,
+    now: u64,
+) -> Result<Claims, TokenError> {
     let (body, sig) = token.split_once('.').ok_or(TokenError::Malformed)?;
     let sig = B64.decode(sig).map_err(|_| TokenError::Malformed)?;
     let mut m = mac(secret);
@@ -96,7 +102,10 @@ mod tests {
     fn signed_tokens_verify_and_forgeries_do_not() {
         let t = sign(&claims(), b"k");
         assert_eq!(verify(&t, b"k", 60, 1010), Ok(claims()));
-        assert_eq!(verify(&t, b"other", 60, 1010), Err(TokenError::BadSignature));
+        assert_eq!(
+            verify(&t, b"other", 60, 1010),
+            Err(TokenError::BadSignature)
+        );
         assert_eq!(verify(&t, b"k", 60, 2000), Err(TokenError::Expired));
         assert_eq!(verify("nodot", b"k", 60, 1010), Err(TokenError::Malformed));
         // Tampering with the claims (another room) breaks the signature.
@@ -105,6 +114,9 @@ mod tests {
         let forged_body = sign(&other, b"k");
         let (body, _) = forged_body.split_once('.').unwrap_or_default();
         let (_, sig) = t.split_once('.').unwrap_or_default();
-        assert_eq!(verify(&format!("{body}.{sig}"), b"k", 60, 1010), Err(TokenError::BadSignature));
+        assert_eq!(
+            verify(&format!("{body}.{sig}"), b"k", 60, 1010),
+            Err(TokenError::BadSignature)
+        );
     }
 }

@@ -1,1 +1,181 @@
-fn main() {}
+//! The counter benchmark: prints figures, asserts nothing.
+//!
+//! - server time per counter event (handler + render + parse + diff + encode), median and p99;
+//! - bytes per frame, up and down, for a click;
+//! - memory per idle connected page: a server in a child process, 5,000 real WebSocket
+//!   connections (each a GET then a join), RSS delta / pages.
+//!
+//! Run with `cargo bench -p leptos-live-tests --bench counter`; `PAGES=n` changes the page count.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use demo_counter::Counter;
+use futures_util::{SinkExt as _, StreamExt as _};
+use leptos_live::protocol::patch_frame;
+use leptos_live::{LiveConfig, LiveRouter, LiveTest, Params, Session};
+use leptos_live_tests::{http_get, token_of};
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio_tungstenite::tungstenite::Message;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+async fn event_timing() {
+    let mut page = LiveTest::<Counter>::mount(Params::default(), Session::default())
+        .await
+        .expect("mount the counter");
+    let mut times = Vec::with_capacity(20_000);
+    let mut bytes = 0;
+    for i in 0..25_000u64 {
+        let t = Instant::now();
+        let ops = page.event("inc", serde_json::json!({})).await.expect("inc");
+        let frame = patch_frame(i + 2, &ops);
+        let dt = t.elapsed();
+        bytes = frame.len();
+        if i >= 5_000 {
+            times.push(dt);
+        }
+    }
+    times.sort();
+    println!(
+        "counter event, server time (handler + render + parse + diff + encode): median {:.2} µs, p99 {:.2} µs ({} events)",
+        percentile(&times, 0.5).as_secs_f64() * 1e6,
+        percentile(&times, 0.99).as_secs_f64() * 1e6,
+        times.len()
+    );
+    println!("last reply frame: {bytes} bytes");
+}
+
+async fn frame_sizes(addr: &str) {
+    let (_, body) = http_get(addr.parse().expect("address"), "/").await;
+    let token = token_of(&body).expect("token");
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/live/socket"))
+        .await
+        .expect("connect");
+    ws.send(Message::text(format!(r#"[1,"j","{token}",0]"#)))
+        .await
+        .expect("join");
+    let click = r#"[2,"e","inc"]"#;
+    ws.send(Message::text(click)).await.expect("click");
+    while let Some(Ok(m)) = ws.next().await {
+        if let Message::Text(t) = m
+            && t.starts_with("[2,")
+        {
+            println!(
+                "click frame up: {} bytes ({click}); reply down: {} bytes ({t})",
+                click.len(),
+                t.len()
+            );
+            println!("  (Phoenix LiveView sends about 75 bytes up and 95 down for the same click)");
+            break;
+        }
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// Opens `n` connected pages, `parallel` at a time; each keeps reading its pushes.
+async fn connect_pages(addr: &str, n: usize, parallel: usize) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut held = Vec::with_capacity(n);
+    let sem = std::sync::Arc::new(tokio::sync::Semaphore::new(parallel));
+    let (tx, mut rx) = tokio::sync::mpsc::channel(n.max(1));
+    for _ in 0..n {
+        let permit = sem.clone().acquire_owned().await.expect("semaphore");
+        let addr = addr.to_string();
+        let tx = tx.clone();
+        held.push(tokio::spawn(async move {
+            let (_, body) = http_get(addr.parse().expect("address"), "/").await;
+            let token = token_of(&body).expect("token");
+            let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/live/socket"))
+                .await
+                .expect("connect");
+            ws.send(Message::text(format!(r#"[1,"j","{token}",0]"#)))
+                .await
+                .expect("join");
+            let _ = ws.next().await;
+            drop(permit);
+            let _ = tx.send(()).await;
+            // Stay connected, draining the clock's pushes.
+            while let Some(Ok(_)) = ws.next().await {}
+        }));
+    }
+    for _ in 0..n {
+        rx.recv().await;
+    }
+    held
+}
+
+async fn memory_per_page(pages: usize) {
+    let exe = std::env::current_exe().expect("own path");
+    let mut child = tokio::process::Command::new(exe)
+        .arg("--serve")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the server process");
+    let pid = child.id().expect("child pid");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let addr = lines
+        .next_line()
+        .await
+        .expect("read address")
+        .expect("address line");
+    frame_sizes(&addr).await;
+    let _warm = connect_pages(&addr, 100, 50).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = rss_kib(pid);
+    let t = Instant::now();
+    let _held = connect_pages(&addr, pages, 100).await;
+    let took = t.elapsed();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = rss_kib(pid);
+    let per_page = (after.saturating_sub(before)) as f64 * 1024.0 / pages as f64;
+    println!(
+        "memory per idle connected page: {:.1} KiB ({} pages, RSS {} KiB -> {} KiB; connected in {:.1} s)",
+        per_page / 1024.0,
+        pages,
+        before,
+        after,
+        took.as_secs_f64()
+    );
+    let _ = child.kill().await;
+}
+
+async fn serve() {
+    let config = LiveConfig::default()
+        .with_secret(b"bench-secret-bench-secret-bench!!".to_vec())
+        .with_max_pending_pages(100_000);
+    let app = demo_counter::app(LiveRouter::with_config(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    println!("{}", listener.local_addr().expect("address"));
+    axum::serve(listener, app).await.expect("serve");
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    if std::env::args().any(|a| a == "--serve") {
+        runtime.block_on(serve());
+        return;
+    }
+    let pages = std::env::var("PAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5_000);
+    runtime.block_on(async {
+        event_timing().await;
+        memory_per_page(pages).await;
+    });
+}

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
@@ -85,8 +85,15 @@ impl Browser {
             panic!("chromium exited without a DevTools endpoint");
         })
         .await;
-        let (ws, _) = tokio_tungstenite::connect_async(&endpoint).await.expect("connect to DevTools");
-        Browser { child, profile, ws, next_id: 0 }
+        let (ws, _) = tokio_tungstenite::connect_async(&endpoint)
+            .await
+            .expect("connect to DevTools");
+        Browser {
+            child,
+            profile,
+            ws,
+            next_id: 0,
+        }
     }
 
     async fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
@@ -96,7 +103,10 @@ impl Browser {
         if let Some(s) = session {
             msg["sessionId"] = json!(s);
         }
-        self.ws.send(Message::text(msg.to_string())).await.expect("send to DevTools");
+        self.ws
+            .send(Message::text(msg.to_string()))
+            .await
+            .expect("send to DevTools");
         within(30, method, async {
             loop {
                 let Some(Ok(Message::Text(t))) = self.ws.next().await else {
@@ -116,14 +126,30 @@ impl Browser {
 
     /// Opens `url` in a new tab and waits for it to load.
     pub async fn open(&mut self, url: &str) -> Page<'_> {
-        let target = self.call(None, "Target.createTarget", json!({ "url": "about:blank" })).await;
+        let target = self
+            .call(None, "Target.createTarget", json!({ "url": "about:blank" }))
+            .await;
         let target_id = target["targetId"].as_str().expect("targetId").to_string();
         let attached = self
-            .call(None, "Target.attachToTarget", json!({ "targetId": target_id, "flatten": true }))
+            .call(
+                None,
+                "Target.attachToTarget",
+                json!({ "targetId": target_id, "flatten": true }),
+            )
             .await;
-        let session = attached["sessionId"].as_str().expect("sessionId").to_string();
-        let mut page = Page { browser: self, session };
-        page.cmd("Emulation.setFocusEmulationEnabled", json!({ "enabled": true })).await;
+        let session = attached["sessionId"]
+            .as_str()
+            .expect("sessionId")
+            .to_string();
+        let mut page = Page {
+            browser: self,
+            session,
+        };
+        page.cmd(
+            "Emulation.setFocusEmulationEnabled",
+            json!({ "enabled": true }),
+        )
+        .await;
         page.cmd("Page.navigate", json!({ "url": url })).await;
         page.wait_for("document.readyState === 'complete'").await;
         page
@@ -166,7 +192,10 @@ impl Page<'_> {
             if v == json!(true) {
                 return;
             }
-            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {js}");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for {js}"
+            );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
@@ -179,7 +208,10 @@ impl Page<'_> {
                 sel = json!(selector)
             ))
             .await;
-        let (x, y) = (rect[0].as_f64().unwrap_or(0.0), rect[1].as_f64().unwrap_or(0.0));
+        let (x, y) = (
+            rect[0].as_f64().unwrap_or(0.0),
+            rect[1].as_f64().unwrap_or(0.0),
+        );
         for kind in ["mousePressed", "mouseReleased"] {
             self.cmd(
                 "Input.dispatchMouseEvent",
@@ -192,7 +224,8 @@ impl Page<'_> {
     /// Types `text` into the focused element, one character at a time.
     pub async fn type_text(&mut self, text: &str) {
         for c in text.chars() {
-            self.cmd("Input.insertText", json!({ "text": c.to_string() })).await;
+            self.cmd("Input.insertText", json!({ "text": c.to_string() }))
+                .await;
         }
     }
 }

@@ -32,7 +32,9 @@ pub struct TestServer {
 impl TestServer {
     /// Serves `app` on a free loopback port.
     pub async fn start(app: axum::Router) -> TestServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -82,7 +84,10 @@ pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
@@ -129,7 +134,10 @@ impl WsClient {
     /// The next frame whose reference number is `r`, skipping unasked pushes (reference 0).
     pub async fn reply(&mut self, r: u64) -> String {
         loop {
-            let f = self.recv().await.unwrap_or_else(|| panic!("socket closed before reply {r}"));
+            let f = self
+                .recv()
+                .await
+                .unwrap_or_else(|| panic!("socket closed before reply {r}"));
             let v: Value = serde_json::from_str(&f).expect("frames are JSON");
             if v[0].as_u64() == Some(r) {
                 return f;

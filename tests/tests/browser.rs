@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use leptos_live::{LiveConfig, LiveRouter};
 use leptos_live_tests::browser::Browser;
-use leptos_live_tests::{within, TestServer};
+use leptos_live_tests::{TestServer, within};
 
 async fn counter() -> TestServer {
     let config = LiveConfig::default().with_secret(b"browser-test-secret-browser-test".to_vec());
@@ -17,14 +17,23 @@ async fn clicking_plus_three_times_shows_three() {
         let server = counter().await;
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
-        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')").await;
+        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
+            .await;
         for expected in 1..=3 {
             page.click("button[lv-click=inc]").await;
-            page.wait_for(&format!("document.getElementById('count').textContent === '{expected}'")).await;
+            page.wait_for(&format!(
+                "document.getElementById('count').textContent === '{expected}'"
+            ))
+            .await;
         }
-        assert_eq!(page.eval("document.getElementById('count').textContent").await, "3");
+        assert_eq!(
+            page.eval("document.getElementById('count').textContent")
+                .await,
+            "3"
+        );
         page.click("button[lv-click=reset]").await;
-        page.wait_for("document.getElementById('count').textContent === '0'").await;
+        page.wait_for("document.getElementById('count').textContent === '0'")
+            .await;
     })
     .await;
 }
@@ -35,23 +44,37 @@ async fn typing_survives_clock_pushes() {
         let server = counter().await;
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
-        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')").await;
+        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
+            .await;
         page.click("#step").await;
         page.eval("document.getElementById('step').select()").await;
-        let clock_before = page.eval("document.getElementById('clock').textContent").await;
+        let clock_before = page
+            .eval("document.getElementById('clock').textContent")
+            .await;
         // Type slowly across at least two clock ticks.
         for c in ["1", "2", "5"] {
             page.type_text(c).await;
             tokio::time::sleep(Duration::from_millis(800)).await;
         }
-        let clock_after = page.eval("document.getElementById('clock').textContent").await;
+        let clock_after = page
+            .eval("document.getElementById('clock').textContent")
+            .await;
         assert_ne!(clock_before, clock_after, "the clock pushed while typing");
-        assert_eq!(page.eval("document.activeElement && document.activeElement.id").await, "step");
-        assert_eq!(page.eval("document.getElementById('step').value").await, "125");
+        assert_eq!(
+            page.eval("document.activeElement && document.activeElement.id")
+                .await,
+            "step"
+        );
+        assert_eq!(
+            page.eval("document.getElementById('step').value").await,
+            "125"
+        );
         // The server took the step: the +button now reads "+125".
-        page.wait_for("document.querySelector('button[lv-click=inc]').textContent === '+125'").await;
+        page.wait_for("document.querySelector('button[lv-click=inc]').textContent === '+125'")
+            .await;
         page.click("button[lv-click=inc]").await;
-        page.wait_for("document.getElementById('count').textContent === '125'").await;
+        page.wait_for("document.getElementById('count').textContent === '125'")
+            .await;
     })
     .await;
 }

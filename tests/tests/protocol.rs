@@ -6,13 +6,18 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, Payload, Session};
-use leptos_live_tests::{json, TestServer};
+use leptos_live_tests::{TestServer, json};
 
 /// Mounts per `tag` parameter, so that tests running at once do not see each other's counts.
 static MOUNTS: Mutex<Option<HashMap<String, usize>>> = Mutex::new(None);
 
 fn mounts(tag: &str) -> usize {
-    MOUNTS.lock().unwrap_or_else(|e| e.into_inner()).as_ref().and_then(|m| m.get(tag).copied()).unwrap_or(0)
+    MOUNTS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .and_then(|m| m.get(tag).copied())
+        .unwrap_or(0)
 }
 
 /// A page for protocol tests: counts its mounts and can fail or panic on demand.
@@ -26,11 +31,24 @@ impl LiveView for Probe {
 
     async fn mount(params: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         let tag = params.get("tag").unwrap_or("").to_string();
-        *MOUNTS.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_with(HashMap::new).entry(tag).or_default() += 1;
-        Ok(Probe { n: 0, note: String::new() })
+        *MOUNTS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert_with(HashMap::new)
+            .entry(tag)
+            .or_default() += 1;
+        Ok(Probe {
+            n: 0,
+            note: String::new(),
+        })
     }
 
-    async fn handle_event(&mut self, event: &str, payload: Payload, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    async fn handle_event(
+        &mut self,
+        event: &str,
+        payload: Payload,
+        ctx: &mut Ctx<Self>,
+    ) -> Result<(), LiveError> {
         match event {
             "inc" => self.n += 1,
             "boom" => panic!("boom on purpose"),
@@ -38,7 +56,10 @@ impl LiveView for Probe {
                 self.n += 100;
                 return Err(LiveError::msg("failed on purpose"));
             }
-            "later" => ctx.send_after(Duration::from_millis(50), payload.get_str("note").unwrap_or("").to_string()),
+            "later" => ctx.send_after(
+                Duration::from_millis(50),
+                payload.get_str("note").unwrap_or("").to_string(),
+            ),
             other => return Err(LiveError::UnknownEvent(other.into())),
         }
         Ok(())
@@ -55,7 +76,12 @@ impl LiveView for Probe {
 }
 
 async fn probe_server(config: LiveConfig) -> TestServer {
-    TestServer::start(LiveRouter::with_config(config).page::<Probe>("/probe").into_router()).await
+    TestServer::start(
+        LiveRouter::with_config(config)
+            .page::<Probe>("/probe")
+            .into_router(),
+    )
+    .await
 }
 
 fn config() -> LiveConfig {
@@ -85,7 +111,14 @@ async fn forged_and_tampered_tokens_are_refused() {
     let server = probe_server(config()).await;
     let token = server.page_token("/probe?tag=forged").await;
     let (body, sig) = token.split_once('.').expect("token has two parts");
-    for bad in [format!("{body}.{}", sig.replace(|c: char| c.is_ascii_alphabetic(), "A")), "x.y".to_string(), "garbage".to_string()] {
+    for bad in [
+        format!(
+            "{body}.{}",
+            sig.replace(|c: char| c.is_ascii_alphabetic(), "A")
+        ),
+        "x.y".to_string(),
+        "garbage".to_string(),
+    ] {
         let mut ws = server.socket().await;
         let reply = json(&ws.join(&bad, 0).await);
         assert_eq!(reply[1], "err");
@@ -93,7 +126,10 @@ async fn forged_and_tampered_tokens_are_refused() {
         assert!(ws.closes().await, "socket stays open after a bad token");
     }
     // A token signed with another server's secret is refused too.
-    let other = probe_server(LiveConfig::default().with_secret(b"another-secret-another-secret!!".to_vec())).await;
+    let other = probe_server(
+        LiveConfig::default().with_secret(b"another-secret-another-secret!!".to_vec()),
+    )
+    .await;
     let mut ws = other.socket().await;
     assert_eq!(json(&ws.join(&token, 0).await)[2], "bad_token");
 }
@@ -158,7 +194,11 @@ async fn the_socket_adopts_the_http_mount() {
     let token = server.page_token("/probe?tag=adopt").await;
     assert_eq!(mounts("adopt"), 1);
     let mut ws = server.socket().await;
-    assert_eq!(ws.join(&token, 0).await, "[1,[]]", "adoption sends no full render");
+    assert_eq!(
+        ws.join(&token, 0).await,
+        "[1,[]]",
+        "adoption sends no full render"
+    );
     ws.send(r#"[2,"e","inc"]"#).await;
     ws.reply(2).await;
     assert_eq!(mounts("adopt"), 1, "GET + join mounted once");
@@ -190,7 +230,10 @@ async fn a_dropped_socket_resumes_the_same_state() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let mut ws = server.socket().await;
     let reply = ws.join(&token, 3).await;
-    assert_eq!(reply, r#"[1,[[1,[0,1,0],"while away"]]]"#, "the change made while away arrives on resume");
+    assert_eq!(
+        reply, r#"[1,[[1,[0,1,0],"while away"]]]"#,
+        "the change made while away arrives on resume"
+    );
     ws.send(r#"[2,"e","inc"]"#).await;
     assert_eq!(ws.reply(2).await, r#"[2,[[1,[0,0,0],"2"]]]"#);
     assert_eq!(mounts("resume"), 1, "resuming does not mount again");

@@ -3,7 +3,7 @@
 //! Used by the tests to prove `apply(diff(a, b), a) == b`, and by headless test clients.
 
 use super::op::Op;
-use crate::html::{parse_fragment_in, Attribute, Element, Namespace, Node, NodeData};
+use crate::html::{Attribute, Element, Namespace, Node, NodeData, parse_fragment_in};
 
 /// Why an operation did not fit the tree it was applied to.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -53,14 +53,19 @@ fn resolve<'a>(root: &'a mut Node, path: &[u32], index: usize) -> Result<&'a mut
         let (_, children) = node.parts_mut();
         node = children
             .get_mut(i as usize)
-            .ok_or_else(|| ApplyError::NoSuchNode { index, path: path.to_vec() })?;
+            .ok_or_else(|| ApplyError::NoSuchNode {
+                index,
+                path: path.to_vec(),
+            })?;
     }
     Ok(node)
 }
 
 fn context(node: &Node) -> (Namespace, String) {
     match node.as_element() {
-        Some(e) if e.ns == Namespace::Svg && &*e.name == "foreignObject" => (Namespace::Html, "div".into()),
+        Some(e) if e.ns == Namespace::Svg && &*e.name == "foreignObject" => {
+            (Namespace::Html, "div".into())
+        }
         Some(e) => (e.ns, e.name.to_string()),
         None => (Namespace::Html, "div".into()),
     }
@@ -73,7 +78,11 @@ fn fragment(parent: &Node, html: &str) -> Vec<Node> {
 }
 
 fn apply_one(root: &mut Node, op: &Op, index: usize) -> Result<(), ApplyError> {
-    let wrong = |path: &[u32], expected| ApplyError::WrongKind { index, path: path.to_vec(), expected };
+    let wrong = |path: &[u32], expected| ApplyError::WrongKind {
+        index,
+        path: path.to_vec(),
+        expected,
+    };
     match op {
         Op::SetText { path, text } => {
             let node = resolve(root, path, index)?;
@@ -93,11 +102,17 @@ fn apply_one(root: &mut Node, op: &Op, index: usize) -> Result<(), ApplyError> {
             }
         }
         Op::RemoveAttr { path, name } => {
-            element(root, path, index)?.attrs.retain(|a| *a.name != **name);
+            element(root, path, index)?
+                .attrs
+                .retain(|a| *a.name != **name);
         }
         Op::Replace { path, html } => splice_at(root, path, index, Some(html))?,
         Op::Remove { path } => splice_at(root, path, index, None)?,
-        Op::Insert { path, index: at, html } => {
+        Op::Insert {
+            path,
+            index: at,
+            html,
+        } => {
             let parent = resolve(root, path, index)?;
             if parent.as_element().is_none() {
                 return Err(wrong(path, "an element"));
@@ -106,7 +121,10 @@ fn apply_one(root: &mut Node, op: &Op, index: usize) -> Result<(), ApplyError> {
             let (_, children) = parent.parts_mut();
             let at = *at as usize;
             if at > children.len() {
-                return Err(ApplyError::NoSuchNode { index, path: path.clone() });
+                return Err(ApplyError::NoSuchNode {
+                    index,
+                    path: path.clone(),
+                });
             }
             children.splice(at..at, new);
         }
@@ -115,7 +133,10 @@ fn apply_one(root: &mut Node, op: &Op, index: usize) -> Result<(), ApplyError> {
             let (_, children) = parent.parts_mut();
             let (from, to) = (*from as usize, *to as usize);
             if from >= children.len() || to >= children.len() {
-                return Err(ApplyError::NoSuchNode { index, path: path.clone() });
+                return Err(ApplyError::NoSuchNode {
+                    index,
+                    path: path.clone(),
+                });
             }
             let node = children.remove(from);
             children.insert(to, node);
@@ -124,16 +145,32 @@ fn apply_one(root: &mut Node, op: &Op, index: usize) -> Result<(), ApplyError> {
     Ok(())
 }
 
-fn element<'a>(root: &'a mut Node, path: &[u32], index: usize) -> Result<&'a mut Element, ApplyError> {
+fn element<'a>(
+    root: &'a mut Node,
+    path: &[u32],
+    index: usize,
+) -> Result<&'a mut Element, ApplyError> {
     match resolve(root, path, index)?.parts_mut().0 {
         NodeData::Element(e) => Ok(e),
-        _ => Err(ApplyError::WrongKind { index, path: path.to_vec(), expected: "an element" }),
+        _ => Err(ApplyError::WrongKind {
+            index,
+            path: path.to_vec(),
+            expected: "an element",
+        }),
     }
 }
 
 /// Replaces the node at `path` with what `html` parses into, or removes it when `html` is `None`.
-fn splice_at(root: &mut Node, path: &[u32], index: usize, html: Option<&str>) -> Result<(), ApplyError> {
-    let missing = || ApplyError::NoSuchNode { index, path: path.to_vec() };
+fn splice_at(
+    root: &mut Node,
+    path: &[u32],
+    index: usize,
+    html: Option<&str>,
+) -> Result<(), ApplyError> {
+    let missing = || ApplyError::NoSuchNode {
+        index,
+        path: path.to_vec(),
+    };
     let (last, parent_path) = path.split_last().ok_or_else(missing)?;
     let parent = resolve(root, parent_path, index)?;
     let new = html.map(|h| fragment(parent, h)).unwrap_or_default();

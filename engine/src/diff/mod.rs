@@ -15,9 +15,9 @@ mod apply;
 mod op;
 mod tree_diff;
 
-pub use apply::{apply, ApplyError};
-pub use op::{write_ops, Op, Path};
+pub use apply::{ApplyError, apply};
 pub(crate) use op::write_json_str;
+pub use op::{Op, Path, write_ops};
 pub use tree_diff::diff;
 
 #[cfg(test)]

@@ -200,11 +200,29 @@ mod tests {
     #[test]
     fn every_op_is_valid_json() {
         let ops = vec![
-            Op::Replace { path: vec![1], html: "<b>x</b>".into() },
-            Op::SetAttr { path: vec![], name: "class".into(), value: "a".into() },
-            Op::RemoveAttr { path: vec![0], name: "id".into() },
-            Op::Insert { path: vec![0, 2], index: 3, html: "x".into() },
-            Op::Move { path: vec![], from: 4, to: 0 },
+            Op::Replace {
+                path: vec![1],
+                html: "<b>x</b>".into(),
+            },
+            Op::SetAttr {
+                path: vec![],
+                name: "class".into(),
+                value: "a".into(),
+            },
+            Op::RemoveAttr {
+                path: vec![0],
+                name: "id".into(),
+            },
+            Op::Insert {
+                path: vec![0, 2],
+                index: 3,
+                html: "x".into(),
+            },
+            Op::Move {
+                path: vec![],
+                from: 4,
+                to: 0,
+            },
         ];
         let mut s = String::new();
         write_ops(&ops, &mut s);

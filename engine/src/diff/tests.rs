@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::html::{parse_fragment, Node};
+use crate::html::{Node, parse_fragment};
 
 /// A tiny deterministic generator, so that a failing seed reproduces exactly.
 struct Rng(u64);
@@ -31,10 +31,21 @@ enum M {
 }
 
 /// Tags that nest anywhere; tables are generated whole so that every tree is one a parser makes.
-const TAGS: &[&str] = &["div", "span", "p", "b", "ul", "li", "button", "section", "em", "textarea", "pre"];
+const TAGS: &[&str] = &[
+    "div", "span", "p", "b", "ul", "li", "button", "section", "em", "textarea", "pre",
+];
 const TABLE: &[&str] = &["table", "tbody", "tr"];
 const VOIDS: &[&str] = &["br", "input", "img", "hr"];
-const TEXTS: &[&str] = &["a", "b c", " ", "\n  ", "x<y", "1 & 2", "\u{a0}", "long text here"];
+const TEXTS: &[&str] = &[
+    "a",
+    "b c",
+    " ",
+    "\n  ",
+    "x<y",
+    "1 & 2",
+    "\u{a0}",
+    "long text here",
+];
 
 fn random_node(r: &mut Rng, depth: usize) -> M {
     match r.below(if depth == 0 { 3 } else { 6 }) {
@@ -50,7 +61,11 @@ fn random_node(r: &mut Rng, depth: usize) -> M {
                     M::El("tr".into(), attrs(r), cells)
                 })
                 .collect();
-            M::El("table".into(), attrs(r), vec![M::El("tbody".into(), vec![], rows)])
+            M::El(
+                "table".into(),
+                attrs(r),
+                vec![M::El("tbody".into(), vec![], rows)],
+            )
         }
         _ => {
             let n = r.below(5);
@@ -66,10 +81,16 @@ fn attrs(r: &mut Rng) -> Vec<(String, String)> {
         a.push(("id".to_string(), format!("k{}", r.below(6))));
     }
     if r.below(2) == 0 {
-        a.push(("class".to_string(), r.pick(&["a", "b", "a b", ""]).to_string()));
+        a.push((
+            "class".to_string(),
+            r.pick(&["a", "b", "a b", ""]).to_string(),
+        ));
     }
     if r.below(4) == 0 {
-        a.push(("value".to_string(), r.pick(&["1", "two", "\"q\""]).to_string()));
+        a.push((
+            "value".to_string(),
+            r.pick(&["1", "two", "\"q\""]).to_string(),
+        ));
     }
     a
 }
@@ -197,14 +218,24 @@ fn unchanged_pages_produce_no_ops() {
 #[test]
 fn keyed_move_is_one_move() {
     let rows = |order: &[usize]| {
-        let items: String = order.iter().map(|i| format!("<li id=\"r{i}\">{i}</li>")).collect();
+        let items: String = order
+            .iter()
+            .map(|i| format!("<li id=\"r{i}\">{i}</li>"))
+            .collect();
         parse_fragment(&format!("<ul>{items}</ul>"))
     };
     let a = rows(&(0..100).collect::<Vec<_>>());
     let mut order: Vec<usize> = (0..100).collect();
     order.rotate_right(1);
     let ops = diff(&a, &rows(&order));
-    assert_eq!(ops, vec![Op::Move { path: vec![0], from: 99, to: 0 }]);
+    assert_eq!(
+        ops,
+        vec![Op::Move {
+            path: vec![0],
+            from: 99,
+            to: 0
+        }]
+    );
     // Moving the first row to the end is one move too.
     order = (0..100).collect();
     order.rotate_left(1);
@@ -217,7 +248,11 @@ fn append_sends_only_the_new_row() {
     let b = parse_fragment("<ul><li id=a>A</li><li id=b>B</li><li id=c>C</li></ul>");
     assert_eq!(
         diff(&a, &b),
-        vec![Op::Insert { path: vec![0], index: 2, html: "<li id=\"c\">C</li>".into() }]
+        vec![Op::Insert {
+            path: vec![0],
+            index: 2,
+            html: "<li id=\"c\">C</li>".into()
+        }]
     );
 }
 
@@ -225,5 +260,11 @@ fn append_sends_only_the_new_row() {
 fn tag_change_replaces_the_node() {
     let a = parse_fragment("<p>x</p>");
     let b = parse_fragment("<div>x</div>");
-    assert_eq!(diff(&a, &b), vec![Op::Replace { path: vec![0], html: "<div>x</div>".into() }]);
+    assert_eq!(
+        diff(&a, &b),
+        vec![Op::Replace {
+            path: vec![0],
+            html: "<div>x</div>".into()
+        }]
+    );
 }

@@ -8,10 +8,10 @@
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
-use similar::{capture_diff_slices, Algorithm, DiffOp};
+use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use super::op::{Op, Path};
-use crate::html::{outer_html, Node, NodeData};
+use crate::html::{Node, NodeData, outer_html};
 
 /// The operations that turn the children of `old` into the children of `new`.
 ///
@@ -105,7 +105,12 @@ fn with_index<R>(path: &mut Path, i: usize, f: impl FnOnce(&mut Path) -> R) -> R
 
 fn diff_children(old: &[Node], new: &[Node], path: &mut Path, ops: &mut Vec<Op>) {
     // Fast path: same shape, so children pair up by position.
-    if old.len() == new.len() && old.iter().zip(new).all(|(a, b)| signature(a) == signature(b)) {
+    if old.len() == new.len()
+        && old
+            .iter()
+            .zip(new)
+            .all(|(a, b)| signature(a) == signature(b))
+    {
         for (i, (a, b)) in old.iter().zip(new).enumerate() {
             with_index(path, i, |p| diff_node(a, b, p, ops));
         }
@@ -155,11 +160,12 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, ops: &mut Vec<Op>)
     }
     if !dropped_by_sig.is_empty() {
         for (j, m) in matched.iter_mut().enumerate() {
-            if m.is_none() && key(&new[j]).is_some() {
-                if let Some(o) = dropped_by_sig.get_mut(&new_sigs[j]).and_then(Vec::pop) {
-                    *m = Some(o);
-                    old_kept[o] = true;
-                }
+            if m.is_none()
+                && key(&new[j]).is_some()
+                && let Some(o) = dropped_by_sig.get_mut(&new_sigs[j]).and_then(Vec::pop)
+            {
+                *m = Some(o);
+                old_kept[o] = true;
             }
         }
     }
@@ -189,7 +195,10 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, ops: &mut Vec<Op>)
             0
         } else {
             let before = target[t - 1];
-            current.iter().position(|&c| c == before).map_or(0, |i| i + 1)
+            current
+                .iter()
+                .position(|&c| c == before)
+                .map_or(0, |i| i + 1)
         };
         current.insert(to, o);
         if from != to {

@@ -14,33 +14,187 @@ const VOID: &[&str] = &[
 ];
 
 const CLOSES_P: &[&str] = &[
-    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl",
-    "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "main", "menu", "nav", "ol",
-    "p", "search", "section", "summary", "ul", "pre", "listing", "form", "table", "hr", "xmp",
-    "plaintext", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "li",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "search",
+    "section",
+    "summary",
+    "ul",
+    "pre",
+    "listing",
+    "form",
+    "table",
+    "hr",
+    "xmp",
+    "plaintext",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "dd",
+    "dt",
+    "li",
 ];
 
 const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 
-const IMPLIED_END: &[&str] = &["dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc"];
+const IMPLIED_END: &[&str] = &[
+    "dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc",
+];
 
 const SPECIAL: &[&str] = &[
-    "address", "applet", "area", "article", "aside", "base", "basefont", "bgsound", "blockquote",
-    "body", "br", "button", "caption", "center", "col", "colgroup", "dd", "details", "dir", "div",
-    "dl", "dt", "embed", "fieldset", "figcaption", "figure", "footer", "form", "frame", "frameset",
-    "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr", "html", "iframe", "img",
-    "input", "keygen", "li", "link", "listing", "main", "marquee", "menu", "meta", "nav", "noembed",
-    "noframes", "noscript", "object", "ol", "p", "param", "plaintext", "pre", "script", "search",
-    "section", "select", "source", "style", "summary", "table", "tbody", "td", "template",
-    "textarea", "tfoot", "th", "thead", "title", "tr", "track", "ul", "wbr", "xmp",
+    "address",
+    "applet",
+    "area",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "bgsound",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "iframe",
+    "img",
+    "input",
+    "keygen",
+    "li",
+    "link",
+    "listing",
+    "main",
+    "marquee",
+    "menu",
+    "meta",
+    "nav",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "p",
+    "param",
+    "plaintext",
+    "pre",
+    "script",
+    "search",
+    "section",
+    "select",
+    "source",
+    "style",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+    "wbr",
+    "xmp",
 ];
 
 /// Start tags that leave foreign content and go back to HTML.
 const BREAKOUT: &[&str] = &[
-    "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
-    "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu",
-    "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub",
-    "sup", "table", "tt", "u", "ul", "var",
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
 ];
 
 const TABLE_PARTS: &[&str] = &[
@@ -48,27 +202,104 @@ const TABLE_PARTS: &[&str] = &[
 ];
 
 const SVG_TAGS: &[&str] = &[
-    "altGlyph", "altGlyphDef", "altGlyphItem", "animateColor", "animateMotion", "animateTransform",
-    "clipPath", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite",
-    "feConvolveMatrix", "feDiffuseLighting", "feDisplacementMap", "feDistantLight",
-    "feDropShadow", "feFlood", "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur",
-    "feImage", "feMerge", "feMergeNode", "feMorphology", "feOffset", "fePointLight",
-    "feSpecularLighting", "feSpotLight", "feTile", "feTurbulence", "foreignObject", "glyphRef",
-    "linearGradient", "radialGradient", "textPath",
+    "altGlyph",
+    "altGlyphDef",
+    "altGlyphItem",
+    "animateColor",
+    "animateMotion",
+    "animateTransform",
+    "clipPath",
+    "feBlend",
+    "feColorMatrix",
+    "feComponentTransfer",
+    "feComposite",
+    "feConvolveMatrix",
+    "feDiffuseLighting",
+    "feDisplacementMap",
+    "feDistantLight",
+    "feDropShadow",
+    "feFlood",
+    "feFuncA",
+    "feFuncB",
+    "feFuncG",
+    "feFuncR",
+    "feGaussianBlur",
+    "feImage",
+    "feMerge",
+    "feMergeNode",
+    "feMorphology",
+    "feOffset",
+    "fePointLight",
+    "feSpecularLighting",
+    "feSpotLight",
+    "feTile",
+    "feTurbulence",
+    "foreignObject",
+    "glyphRef",
+    "linearGradient",
+    "radialGradient",
+    "textPath",
 ];
 
 const SVG_ATTRS: &[&str] = &[
-    "attributeName", "attributeType", "baseFrequency", "baseProfile", "calcMode",
-    "clipPathUnits", "diffuseConstant", "edgeMode", "filterUnits", "glyphRef",
-    "gradientTransform", "gradientUnits", "kernelMatrix", "kernelUnitLength", "keyPoints",
-    "keySplines", "keyTimes", "lengthAdjust", "limitingConeAngle", "markerHeight", "markerUnits",
-    "markerWidth", "maskContentUnits", "maskUnits", "numOctaves", "pathLength",
-    "patternContentUnits", "patternTransform", "patternUnits", "pointsAtX", "pointsAtY",
-    "pointsAtZ", "preserveAlpha", "preserveAspectRatio", "primitiveUnits", "refX", "refY",
-    "repeatCount", "repeatDur", "requiredExtensions", "requiredFeatures", "specularConstant",
-    "specularExponent", "spreadMethod", "startOffset", "stdDeviation", "stitchTiles",
-    "surfaceScale", "systemLanguage", "tableValues", "targetX", "targetY", "textLength", "viewBox",
-    "viewTarget", "xChannelSelector", "yChannelSelector", "zoomAndPan",
+    "attributeName",
+    "attributeType",
+    "baseFrequency",
+    "baseProfile",
+    "calcMode",
+    "clipPathUnits",
+    "diffuseConstant",
+    "edgeMode",
+    "filterUnits",
+    "glyphRef",
+    "gradientTransform",
+    "gradientUnits",
+    "kernelMatrix",
+    "kernelUnitLength",
+    "keyPoints",
+    "keySplines",
+    "keyTimes",
+    "lengthAdjust",
+    "limitingConeAngle",
+    "markerHeight",
+    "markerUnits",
+    "markerWidth",
+    "maskContentUnits",
+    "maskUnits",
+    "numOctaves",
+    "pathLength",
+    "patternContentUnits",
+    "patternTransform",
+    "patternUnits",
+    "pointsAtX",
+    "pointsAtY",
+    "pointsAtZ",
+    "preserveAlpha",
+    "preserveAspectRatio",
+    "primitiveUnits",
+    "refX",
+    "refY",
+    "repeatCount",
+    "repeatDur",
+    "requiredExtensions",
+    "requiredFeatures",
+    "specularConstant",
+    "specularExponent",
+    "spreadMethod",
+    "startOffset",
+    "stdDeviation",
+    "stitchTiles",
+    "surfaceScale",
+    "systemLanguage",
+    "tableValues",
+    "targetX",
+    "targetY",
+    "textLength",
+    "viewBox",
+    "viewTarget",
+    "xChannelSelector",
+    "yChannelSelector",
+    "zoomAndPan",
 ];
 
 #[derive(Clone, Copy, PartialEq)]
@@ -96,7 +327,10 @@ pub(crate) fn build(html: &str, context: Element) -> Node {
     while b.stack.len() > 1 {
         b.pop();
     }
-    let mut root = b.stack.pop().unwrap_or_else(|| Node::new(NodeData::Text("".into()), vec![]));
+    let mut root = b
+        .stack
+        .pop()
+        .unwrap_or_else(|| Node::new(NodeData::Text("".into()), vec![]));
     root.rehash_deep();
     root
 }
@@ -148,10 +382,12 @@ impl Builder {
             Namespace::Svg => matches!(name, "foreignObject" | "desc" | "title"),
             Namespace::MathMl => {
                 name == "annotation-xml"
-                    && el(&self.stack[i]).and_then(|e| e.attr("encoding")).is_some_and(|v| {
-                        v.eq_ignore_ascii_case("text/html")
-                            || v.eq_ignore_ascii_case("application/xhtml+xml")
-                    })
+                    && el(&self.stack[i])
+                        .and_then(|e| e.attr("encoding"))
+                        .is_some_and(|v| {
+                            v.eq_ignore_ascii_case("text/html")
+                                || v.eq_ignore_ascii_case("application/xhtml+xml")
+                        })
             }
             Namespace::Html => false,
         }
@@ -176,12 +412,12 @@ impl Builder {
                 return false;
             }
         }
-        if self.ns_at(i) == Namespace::MathMl && self.name_at(i) == "annotation-xml" {
-            if let Token::Start { name, .. } = tok {
-                if name == "svg" {
-                    return false;
-                }
-            }
+        if self.ns_at(i) == Namespace::MathMl
+            && self.name_at(i) == "annotation-xml"
+            && let Token::Start { name, .. } = tok
+            && name == "svg"
+        {
+            return false;
         }
         true
     }
@@ -190,7 +426,11 @@ impl Builder {
         let skip_newline = std::mem::take(&mut self.skip_newline);
         match tok {
             Token::Text(t) => {
-                let t = if skip_newline { t.strip_prefix('\n').unwrap_or(&t) } else { &t };
+                let t = if skip_newline {
+                    t.strip_prefix('\n').unwrap_or(&t)
+                } else {
+                    &t
+                };
                 self.text(t);
             }
             Token::Comment(c) => self.append(Node::new(NodeData::Comment(c.into()), vec![])),
@@ -232,14 +472,14 @@ impl Builder {
         }
         let top = self.top();
         let (_, children) = self.stack[top].parts_mut();
-        if let Some(last) = children.last_mut() {
-            if let (NodeData::Text(prev), _) = last.parts_mut() {
-                let mut s = String::with_capacity(prev.len() + t.len());
-                s.push_str(prev);
-                s.push_str(t);
-                *prev = s.into_boxed_str();
-                return;
-            }
+        if let Some(last) = children.last_mut()
+            && let (NodeData::Text(prev), _) = last.parts_mut()
+        {
+            let mut s = String::with_capacity(prev.len() + t.len());
+            s.push_str(prev);
+            s.push_str(t);
+            *prev = s.into_boxed_str();
+            return;
         }
         children.push(Node::new(NodeData::Text(t.into()), vec![]));
     }
@@ -266,10 +506,10 @@ impl Builder {
     }
 
     fn pop(&mut self) {
-        if self.stack.len() > 1 {
-            if let Some(node) = self.stack.pop() {
-                self.append(node);
-            }
+        if self.stack.len() > 1
+            && let Some(node) = self.stack.pop()
+        {
+            self.append(node);
         }
     }
 
@@ -286,8 +526,15 @@ impl Builder {
                     _ => {
                         matches!(
                             name,
-                            "applet" | "caption" | "html" | "table" | "td" | "th" | "marquee"
-                                | "object" | "template"
+                            "applet"
+                                | "caption"
+                                | "html"
+                                | "table"
+                                | "td"
+                                | "th"
+                                | "marquee"
+                                | "object"
+                                | "template"
                         ) || (scope == Scope::Button && name == "button")
                             || (scope == Scope::ListItem && matches!(name, "ol" | "ul"))
                     }
@@ -352,7 +599,11 @@ impl Builder {
             return;
         }
         let ns = self.ns_at(self.top());
-        let name = if ns == Namespace::Svg { adjust_svg_tag(name) } else { name };
+        let name = if ns == Namespace::Svg {
+            adjust_svg_tag(name)
+        } else {
+            name
+        };
         self.push(ns, &name, attrs);
         if self_closing {
             self.pop();
@@ -471,7 +722,10 @@ impl Builder {
     fn context_is_table_part(&self) -> bool {
         let n = self.name_at(0);
         self.ns_at(0) == Namespace::Html
-            && matches!(n, "table" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th" | "caption" | "colgroup")
+            && matches!(
+                n,
+                "table" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th" | "caption" | "colgroup"
+            )
     }
 
     /// Applies the table insertion modes; true when the token must be processed again.

@@ -213,7 +213,8 @@ fn reference(rest: &str, ctx: Context) -> (usize, Option<String>) {
     match best {
         Some((n, c)) => {
             let next = b.get(n.len()).copied();
-            if ctx == Context::Attribute && next.is_some_and(|c| c == b'=' || c.is_ascii_alphanumeric())
+            if ctx == Context::Attribute
+                && next.is_some_and(|c| c == b'=' || c.is_ascii_alphanumeric())
             {
                 return (0, None);
             }
@@ -253,7 +254,10 @@ fn numeric(rest: &str) -> (usize, Option<String>) {
         0xD800..=0xDFFF => 0xFFFD,
         v => v,
     };
-    (used, Some(char::from_u32(cp).unwrap_or('\u{fffd}').to_string()))
+    (
+        used,
+        Some(char::from_u32(cp).unwrap_or('\u{fffd}').to_string()),
+    )
 }
 
 #[cfg(test)]
@@ -269,8 +273,14 @@ mod tests {
         assert_eq!(decode_text("&notit;", Context::Data), "¬it;");
         assert_eq!(decode_text("&unknown;", Context::Data), "&unknown;");
         assert_eq!(decode_text("?a=1&amp=2", Context::Attribute), "?a=1&amp=2");
-        assert_eq!(decode_text("&#0;&#xD800;", Context::Data), "\u{fffd}\u{fffd}");
+        assert_eq!(
+            decode_text("&#0;&#xD800;", Context::Data),
+            "\u{fffd}\u{fffd}"
+        );
         assert_eq!(decode_text("a\r\nb\rc", Context::Data), "a\nb\nc");
-        assert!(matches!(decode_text("plain", Context::Data), Cow::Borrowed(_)));
+        assert!(matches!(
+            decode_text("plain", Context::Data),
+            Cow::Borrowed(_)
+        ));
     }
 }

@@ -15,8 +15,8 @@ mod serialize;
 mod tokenizer;
 
 pub use node::{Attribute, Element, Namespace, Node, NodeData};
-pub use serialize::{inner_html, outer_html};
 pub(crate) use serialize::escape;
+pub use serialize::{inner_html, outer_html};
 
 /// Parses `html` as the content of a `<div>`, like `div.innerHTML = html`; returns the `<div>`.
 ///

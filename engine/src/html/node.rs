@@ -42,7 +42,10 @@ impl PartialEq for Element {
         self.ns == other.ns
             && self.name == other.name
             && self.attrs.len() == other.attrs.len()
-            && self.attrs.iter().all(|a| other.attr(&a.name) == Some(&*a.value))
+            && self
+                .attrs
+                .iter()
+                .all(|a| other.attr(&a.name) == Some(&*a.value))
     }
 }
 

@@ -3,7 +3,14 @@
 use super::node::{Namespace, Node, NodeData};
 
 const RAW_TEXT: &[&str] = &[
-    "style", "script", "xmp", "iframe", "noembed", "noframes", "plaintext", "noscript",
+    "style",
+    "script",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+    "noscript",
 ];
 
 const VOID: &[&str] = &[
@@ -70,7 +77,11 @@ fn write_node(node: &Node, raw_parent: bool, out: &mut String) {
             }
             if html
                 && matches!(&*e.name, "pre" | "textarea" | "listing")
-                && node.children().first().and_then(Node::as_text).is_some_and(|t| t.starts_with('\n'))
+                && node
+                    .children()
+                    .first()
+                    .and_then(Node::as_text)
+                    .is_some_and(|t| t.starts_with('\n'))
             {
                 // The parser drops one leading newline after these start tags.
                 out.push('\n');

@@ -8,14 +8,26 @@ fn round(html: &str) -> String {
 
 #[test]
 fn implied_tbody_and_rows() {
-    assert_eq!(round("<table><tr><td>1</td></tr></table>"), "<table><tbody><tr><td>1</td></tr></tbody></table>");
-    assert_eq!(round("<table><td>1</table>"), "<table><tbody><tr><td>1</td></tr></tbody></table>");
-    assert_eq!(round("<table><col></table>"), "<table><colgroup><col></colgroup></table>");
+    assert_eq!(
+        round("<table><tr><td>1</td></tr></table>"),
+        "<table><tbody><tr><td>1</td></tr></tbody></table>"
+    );
+    assert_eq!(
+        round("<table><td>1</table>"),
+        "<table><tbody><tr><td>1</td></tr></tbody></table>"
+    );
+    assert_eq!(
+        round("<table><col></table>"),
+        "<table><colgroup><col></colgroup></table>"
+    );
     assert_eq!(
         round("<table><thead><tr><th>a<tbody><tr><td>b<td>c</table>"),
         "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>b</td><td>c</td></tr></tbody></table>"
     );
-    assert_eq!(round("<table>\n <tr><td>1</td></tr>\n</table>"), "<table>\n <tbody><tr><td>1</td></tr>\n</tbody></table>");
+    assert_eq!(
+        round("<table>\n <tr><td>1</td></tr>\n</table>"),
+        "<table>\n <tbody><tr><td>1</td></tr>\n</tbody></table>"
+    );
 }
 
 #[test]
@@ -28,13 +40,22 @@ fn paragraphs_close_implicitly() {
     assert_eq!(round("<p>a<p>b"), "<p>a</p><p>b</p>");
     assert_eq!(round("<p>a<div>b</div>"), "<p>a</p><div>b</div>");
     assert_eq!(round("</p>"), "<p></p>");
-    assert_eq!(round("<p><span>a<ul><li>b</ul>"), "<p><span>a</span></p><ul><li>b</li></ul>");
+    assert_eq!(
+        round("<p><span>a<ul><li>b</ul>"),
+        "<p><span>a</span></p><ul><li>b</li></ul>"
+    );
 }
 
 #[test]
 fn lists_and_options() {
-    assert_eq!(round("<ul><li>a<li>b</ul>"), "<ul><li>a</li><li>b</li></ul>");
-    assert_eq!(round("<dl><dt>a<dd>b<dt>c</dl>"), "<dl><dt>a</dt><dd>b</dd><dt>c</dt></dl>");
+    assert_eq!(
+        round("<ul><li>a<li>b</ul>"),
+        "<ul><li>a</li><li>b</li></ul>"
+    );
+    assert_eq!(
+        round("<dl><dt>a<dd>b<dt>c</dl>"),
+        "<dl><dt>a</dt><dd>b</dd><dt>c</dt></dl>"
+    );
     assert_eq!(
         round("<select><option>a<option>b</select>"),
         "<select><option>a</option><option>b</option></select>"
@@ -43,7 +64,10 @@ fn lists_and_options() {
 
 #[test]
 fn void_elements_and_self_closing() {
-    assert_eq!(round("<br/><img src=a><input>x"), "<br><img src=\"a\"><input>x");
+    assert_eq!(
+        round("<br/><img src=a><input>x"),
+        "<br><img src=\"a\"><input>x"
+    );
     // `/>` does not close a non-void HTML element.
     assert_eq!(round("<div/>x"), "<div>x</div>");
     assert_eq!(round("</br>"), "<br>");
@@ -79,7 +103,10 @@ fn svg_is_foreign_with_adjusted_names() {
     let root = parse_fragment(r#"<svg viewBox="0 0 1 1"><linearGradient/><circle r=1 /></svg><p>"#);
     let svg = &root.children()[0];
     let e = svg.as_element().unwrap();
-    assert_eq!((e.ns, &*e.name, &*e.attrs[0].name), (Namespace::Svg, "svg", "viewBox"));
+    assert_eq!(
+        (e.ns, &*e.name, &*e.attrs[0].name),
+        (Namespace::Svg, "svg", "viewBox")
+    );
     let grad = svg.children()[0].as_element().unwrap();
     assert_eq!(&*grad.name, "linearGradient");
     assert_eq!(svg.children().len(), 2);

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::entities::{decode_text, Context};
+use super::entities::{Context, decode_text};
 
 /// One token for the tree builder.
 #[derive(Debug, PartialEq)]
@@ -134,7 +134,8 @@ impl<'a> Tokenizer<'a> {
         b.get(at + 1) == Some(&b'/')
             && b.len() >= after
             && b[at + 2..after].eq_ignore_ascii_case(name)
-            && b.get(after).is_none_or(|&c| is_ws(c) || c == b'/' || c == b'>')
+            && b.get(after)
+                .is_none_or(|&c| is_ws(c) || c == b'/' || c == b'>')
     }
 
     /// Reads markup at a `<`; `None` when the `<` starts no markup and is plain text.
@@ -210,7 +211,10 @@ impl<'a> Tokenizer<'a> {
         }
         self.pos = self.src.len();
         // At the end of input, trailing dashes are not part of the comment's data.
-        let data = rest.strip_suffix("--").or(rest.strip_suffix('-')).unwrap_or(rest);
+        let data = rest
+            .strip_suffix("--")
+            .or(rest.strip_suffix('-'))
+            .unwrap_or(rest);
         Token::Comment(normalize_raw(data))
     }
 
@@ -232,7 +236,10 @@ impl<'a> Tokenizer<'a> {
     fn tag_name(&mut self) -> String {
         let b = self.bytes();
         let start = self.pos;
-        while self.pos < b.len() && !is_ws(b[self.pos]) && b[self.pos] != b'/' && b[self.pos] != b'>'
+        while self.pos < b.len()
+            && !is_ws(b[self.pos])
+            && b[self.pos] != b'/'
+            && b[self.pos] != b'>'
         {
             self.pos += 1;
         }
@@ -404,12 +411,17 @@ mod tests {
 
     #[test]
     fn lone_lt_is_text() {
-        assert_eq!(all("a < b"), vec![Token::Text("a ".into()), Token::Text("< b".into())]);
+        assert_eq!(
+            all("a < b"),
+            vec![Token::Text("a ".into()), Token::Text("< b".into())]
+        );
     }
 
     #[test]
     fn duplicate_attribute_keeps_first() {
         let toks = all("<p a=1 a=2>");
-        assert!(matches!(&toks[0], Token::Start { attrs, .. } if attrs == &vec![("a".to_string(), "1".to_string())]));
+        assert!(
+            matches!(&toks[0], Token::Start { attrs, .. } if attrs == &vec![("a".to_string(), "1".to_string())])
+        );
     }
 }

@@ -1,0 +1,99 @@
+//! `LiveTest`: a page driven in-process, without HTTP or a socket, for tests and benchmarks.
+
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+use crate::ctx::{Ctx, LiveHandle};
+use crate::diff::{Op, diff};
+use crate::error::LiveError;
+use crate::html::{Node, inner_html};
+use crate::page::MountError;
+use crate::params::{Params, Payload, Session};
+use crate::render::render;
+use crate::view::LiveView;
+
+/// A mounted page and the tree the browser would have, driven by direct calls.
+///
+/// Every call runs the same pipeline a socket event does (handler, render, parse, diff) and
+/// returns the operations a client would receive.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::{Ctx, LiveError, LiveTest, LiveView, Params, Payload, Session};
+///
+/// struct Counter(i64);
+/// impl LiveView for Counter {
+///     type Message = ();
+///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Counter(0)) }
+///     async fn handle_event(&mut self, _: &str, _: Payload, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+///         self.0 += 1;
+///         Ok(())
+///     }
+///     fn render(&self) -> impl IntoView { view! { <p>{self.0}</p> } }
+/// }
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let mut page = LiveTest::<Counter>::mount(Params::default(), Session::default()).await.unwrap();
+/// let ops = page.event("inc", serde_json::json!({})).await.unwrap();
+/// assert_eq!(ops.len(), 1);
+/// assert_eq!(page.html(), "<p>1</p>");
+/// # });
+/// ```
+pub struct LiveTest<V: LiveView> {
+    view: V,
+    ctx: Ctx<V>,
+    info: mpsc::Receiver<V::Message>,
+    tree: Node,
+}
+
+impl<V: LiveView> LiveTest<V> {
+    /// Mounts the page as an HTTP render would.
+    pub async fn mount(params: Params, session: Session) -> Result<Self, MountError> {
+        let (tx, info) = mpsc::channel(256);
+        let mut ctx = Ctx::new(LiveHandle::new(tx));
+        let view = V::mount(&params, &session, &mut ctx).await?;
+        let tree = render(&view).map_err(MountError::Panicked)?.tree;
+        ctx.set_connected(true);
+        Ok(LiveTest {
+            view,
+            ctx,
+            info,
+            tree,
+        })
+    }
+
+    /// Sends an event and returns the operations for the client.
+    pub async fn event(&mut self, name: &str, payload: Value) -> Result<Vec<Op>, LiveError> {
+        self.view
+            .handle_event(name, Payload::new(payload), &mut self.ctx)
+            .await?;
+        self.rerender()
+    }
+
+    /// Waits for the next message sent to the page (timers, other tasks), handles it and
+    /// returns the operations; `None` when no message can arrive any more.
+    pub async fn next_info(&mut self) -> Option<Result<Vec<Op>, LiveError>> {
+        let msg = self.info.recv().await?;
+        Some(match self.view.handle_info(msg, &mut self.ctx).await {
+            Ok(()) => self.rerender(),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// The page's current HTML, as the browser would serialise it.
+    pub fn html(&self) -> String {
+        inner_html(&self.tree)
+    }
+
+    /// The page's state.
+    pub fn view(&self) -> &V {
+        &self.view
+    }
+
+    fn rerender(&mut self) -> Result<Vec<Op>, LiveError> {
+        let rendered = render(&self.view).map_err(LiveError::msg)?;
+        let ops = diff(&self.tree, &rendered.tree);
+        self.tree = rendered.tree;
+        Ok(ops)
+    }
+}
