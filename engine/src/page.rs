@@ -36,22 +36,27 @@ pub(crate) struct Outbox {
     pub tx: mpsc::Sender<Outgoing>,
 }
 
-/// What a socket asks of a page.
+/// A socket's request to attach to a page.
+pub(crate) struct Attach {
+    pub conn: Outbox,
+    pub r: u64,
+    /// Patch frames the client applied since its last full render.
+    pub version: u64,
+    /// The page was just mounted for this socket: send the whole page.
+    pub fresh: bool,
+}
+
+/// What a socket asks of a page. Kept small (large parts boxed): every page's queue holds a
+/// block of these.
 pub(crate) enum Control {
-    Attach {
-        conn: Outbox,
-        r: u64,
-        version: u64,
-        fresh: bool,
-    },
+    Attach(Box<Attach>),
     Detach {
         conn: u64,
     },
     Event {
         conn: u64,
         r: u64,
-        name: String,
-        payload: Value,
+        event: Box<(String, Value)>,
     },
     Resync {
         conn: u64,
@@ -101,7 +106,7 @@ pub(crate) fn mount<V: LiveView>(
         let title = view.title();
         let tree = rendered.tree;
         let start = move |args: StartArgs| {
-            let (ctl_tx, ctl_rx) = mpsc::channel(64);
+            let (ctl_tx, ctl_rx) = mpsc::channel(32);
             let page = Page {
                 view,
                 ctx,
@@ -181,12 +186,13 @@ impl<V: LiveView> Page<V> {
 
     async fn control(&mut self, c: Control) -> Flow {
         match c {
-            Control::Attach {
-                conn,
-                r,
-                version,
-                fresh,
-            } => {
+            Control::Attach(attach) => {
+                let Attach {
+                    conn,
+                    r,
+                    version,
+                    fresh,
+                } = *attach;
                 if let Some(old) = self.outbox.take() {
                     let _ = old.tx.try_send(Outgoing::Frame(error_frame(
                         0,
@@ -213,15 +219,11 @@ impl<V: LiveView> Page<V> {
                 }
                 Flow::Continue
             }
-            Control::Event {
-                conn,
-                r,
-                name,
-                payload,
-            } => {
+            Control::Event { conn, r, event } => {
                 if !self.is_attached(conn) {
                     return Flow::Continue;
                 }
+                let (name, payload) = *event;
                 let result = AssertUnwindSafe(self.view.handle_event(
                     &name,
                     Payload::new(payload),

@@ -179,7 +179,7 @@ impl LiveRouter {
                 &format!("{mount_path}/socket"),
                 get(move |ws: WebSocketUpgrade| async move {
                     ws.max_message_size(max_message)
-                        .read_buffer_size(4 * 1024)
+                        .read_buffer_size(2 * 1024)
                         .write_buffer_size(0)
                         .on_upgrade(move |socket| connection(ws_inner, socket))
                 }),

@@ -7,9 +7,10 @@ use std::sync::atomic::Ordering;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
 
 use crate::error::ErrorCode;
-use crate::page::{Control, Outbox, Outgoing, StartArgs};
+use crate::page::{Attach, Control, Outbox, Outgoing, StartArgs};
 use crate::protocol::{ClientFrame, error_frame, heartbeat_frame};
 use crate::router::Inner;
 use crate::token::{TokenError, now_secs, verify};
@@ -21,21 +22,6 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
     let conn = inner.next_conn.fetch_add(1, Ordering::Relaxed);
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<Outgoing>(OUTBOX_CAPACITY);
-    let writer = tokio::spawn(async move {
-        while let Some(out) = rx.recv().await {
-            match out {
-                Outgoing::Frame(f) => {
-                    if sink.send(Message::Text(f.into())).await.is_err() {
-                        break;
-                    }
-                }
-                Outgoing::Close => {
-                    let _ = sink.send(Message::Close(None)).await;
-                    break;
-                }
-            }
-        }
-    });
     let outbox = Outbox { id: conn, tx };
     let reply = |frame: String| {
         if outbox.tx.try_send(Outgoing::Frame(frame)).is_err() {
@@ -45,19 +31,38 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
     let mut joined: Option<mpsc::Sender<Control>> = None;
     let timeout = inner.config.heartbeat_timeout;
     let max = inner.config.max_frame_bytes;
+    let mut deadline = Instant::now() + timeout;
+    // One task per socket: it reads client frames and writes what its page queues.
     loop {
-        let msg = match tokio::time::timeout(timeout, stream.next()).await {
-            Err(_) => {
+        let msg = tokio::select! {
+            out = rx.recv() => {
+                match out {
+                    Some(Outgoing::Frame(f)) => {
+                        if sink.send(Message::Text(f.into())).await.is_err() {
+                            break;
+                        }
+                    }
+                    Some(Outgoing::Close) | None => {
+                        let _ = sink.send(Message::Close(None)).await;
+                        break;
+                    }
+                }
+                continue;
+            }
+            _ = sleep_until(deadline) => {
                 tracing::info!(conn, "no frame within {timeout:?}; closing");
                 break;
             }
-            Ok(None) => break,
-            Ok(Some(Err(e))) => {
-                tracing::debug!(conn, "socket error: {e}");
-                break;
-            }
-            Ok(Some(Ok(m))) => m,
+            msg = stream.next() => match msg {
+                None => break,
+                Some(Err(e)) => {
+                    tracing::debug!(conn, "socket error: {e}");
+                    break;
+                }
+                Some(Ok(m)) => m,
+            },
         };
+        deadline = Instant::now() + timeout;
         let text = match msg {
             Message::Text(t) => t,
             Message::Binary(_) => {
@@ -103,8 +108,7 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
                         .send(Control::Event {
                             conn,
                             r,
-                            name,
-                            payload,
+                            event: Box::new((name, payload)),
                         })
                         .await
                         .is_err()
@@ -126,9 +130,14 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
     if let Some(ctl) = joined {
         let _ = ctl.send(Control::Detach { conn }).await;
     }
-    let _ = outbox.tx.try_send(Outgoing::Close);
+    // Frames already queued (such as a final error) still go out before the close.
     drop(outbox);
-    let _ = writer.await;
+    while let Ok(Outgoing::Frame(f)) = rx.try_recv() {
+        if sink.send(Message::Text(f.into())).await.is_err() {
+            break;
+        }
+    }
+    let _ = sink.send(Message::Close(None)).await;
     tracing::debug!(conn, "socket closed");
 }
 
@@ -158,12 +167,12 @@ async fn join(
         )
     })?;
     if let Some(ctl) = inner.registry.get(&claims.id) {
-        let attach = Control::Attach {
+        let attach = Control::Attach(Box::new(Attach {
             conn: conn.clone(),
             r,
             version,
             fresh: false,
-        };
+        }));
         if ctl.send(attach).await.is_ok() {
             return Ok(ctl);
         }
@@ -181,12 +190,12 @@ async fn join(
         adopted: true,
     });
     inner.registry.insert(id, ctl.clone());
-    ctl.send(Control::Attach {
+    ctl.send(Control::Attach(Box::new(Attach {
         conn,
         r,
         version,
         fresh: true,
-    })
+    })))
     .await
     .map_err(|_| (ErrorCode::PageCrashed, "the page ended at once".to_string()))?;
     Ok(ctl)

@@ -331,6 +331,7 @@ pub(crate) fn build(html: &str, context: Element) -> Node {
         .stack
         .pop()
         .unwrap_or_else(|| Node::new(NodeData::Text("".into()), vec![]));
+    root.parts_mut().1.shrink_to_fit();
     root.rehash_deep();
     root
 }
@@ -507,8 +508,10 @@ impl Builder {
 
     fn pop(&mut self) {
         if self.stack.len() > 1
-            && let Some(node) = self.stack.pop()
+            && let Some(mut node) = self.stack.pop()
         {
+            // Trees live as long as their page: keep no spare capacity.
+            node.parts_mut().1.shrink_to_fit();
             self.append(node);
         }
     }
