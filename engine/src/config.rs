@@ -33,6 +33,13 @@ pub struct LiveConfig {
     pub heartbeat_timeout: Duration,
     /// Where the engine serves its socket and script (default `/live`).
     pub mount_path: String,
+    /// Pages whose HTML is larger keep their parsed tree between renders; smaller ones keep only
+    /// their HTML and parse it again on the next change (default 16 KiB). Lower it to spend
+    /// memory for speed, raise it to spend speed for memory.
+    pub keep_tree_above_bytes: usize,
+    /// How long after its last event a page keeps its parsed tree whatever its size (default
+    /// 5 s): events come in bursts, and each then parses only the new render.
+    pub hot_window: Duration,
 }
 
 impl Default for LiveConfig {
@@ -46,6 +53,8 @@ impl Default for LiveConfig {
             max_frame_bytes: 64 * 1024,
             heartbeat_timeout: Duration::from_secs(60),
             mount_path: "/live".to_string(),
+            keep_tree_above_bytes: 16 * 1024,
+            hot_window: Duration::from_secs(5),
         }
     }
 }

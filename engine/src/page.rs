@@ -14,11 +14,10 @@ use crate::config::LiveConfig;
 use crate::ctx::{Ctx, LiveHandle};
 use crate::diff::diff;
 use crate::error::{ErrorCode, LiveError};
-use crate::html::Node;
 use crate::params::{Params, Payload, Session};
 use crate::protocol::{error_frame, html_frame, patch_frame};
 use crate::registry::Registry;
-use crate::render::{panic_message, render};
+use crate::render::{Sent, panic_message, render};
 use crate::view::LiveView;
 
 /// What the page task sends its socket's writer.
@@ -104,13 +103,15 @@ pub(crate) fn mount<V: LiveView>(
             .map_err(|p| MountError::Panicked(panic_message(p)))??;
         let rendered = render(&view).map_err(MountError::Panicked)?;
         let title = view.title();
-        let tree = rendered.tree;
+        let html = rendered.html.clone();
         let start = move |args: StartArgs| {
+            let sent = Sent::keep(rendered, args.config.keep_tree_above_bytes, false);
             let (ctl_tx, ctl_rx) = mpsc::channel(32);
             let page = Page {
                 view,
                 ctx,
-                sent: tree,
+                sent,
+                hot_until: None,
                 version: 0,
                 outbox: None,
                 adopted: args.adopted,
@@ -123,7 +124,7 @@ pub(crate) fn mount<V: LiveView>(
             ctl_tx
         };
         Ok(MountedPage {
-            html: rendered.html,
+            html,
             title,
             start: Box::new(start),
         })
@@ -134,8 +135,10 @@ pub(crate) fn mount<V: LiveView>(
 struct Page<V: LiveView> {
     view: V,
     ctx: Ctx<V>,
-    /// The tree the client has at `version`.
-    sent: Node,
+    /// What the client has at `version`.
+    sent: Sent,
+    /// Until when the page counts as in use (events keep its parsed tree).
+    hot_until: Option<Instant>,
     version: u64,
     outbox: Option<Outbox>,
     adopted: bool,
@@ -168,6 +171,11 @@ impl<V: LiveView> Page<V> {
                     None => Flow::End,
                 },
                 Some(m) = info.recv() => self.info(m).await,
+                _ = sleep_until(self.hot_until.unwrap_or(self.detached_at)), if self.sent.is_hot() => {
+                    self.sent.cool();
+                    self.hot_until = None;
+                    Flow::Continue
+                }
                 _ = sleep_until(self.detached_at + window), if detached => {
                     tracing::debug!(page = %self.id, adopted = self.adopted, "page expired");
                     Flow::End
@@ -223,6 +231,7 @@ impl<V: LiveView> Page<V> {
                 if !self.is_attached(conn) {
                     return Flow::Continue;
                 }
+                self.hot_until = Some(Instant::now() + self.config.hot_window);
                 let (name, payload) = *event;
                 let result = AssertUnwindSafe(self.view.handle_event(
                     &name,
@@ -270,6 +279,10 @@ impl<V: LiveView> Page<V> {
         }
     }
 
+    fn is_hot(&self) -> bool {
+        self.hot_until.is_some_and(|t| Instant::now() < t)
+    }
+
     fn is_attached(&self, conn: u64) -> bool {
         self.outbox.as_ref().is_some_and(|o| o.id == conn)
     }
@@ -306,11 +319,11 @@ impl<V: LiveView> Page<V> {
                 return Flow::End;
             }
         };
-        let ops = diff(&self.sent, &rendered.tree);
+        let ops = diff(&self.sent.tree(), &rendered.tree);
         if ops.is_empty() && !always {
             return Flow::Continue;
         }
-        self.sent = rendered.tree;
+        self.sent = Sent::keep(rendered, self.config.keep_tree_above_bytes, self.is_hot());
         self.version += 1;
         self.send(patch_frame(r, &ops));
         Flow::Continue
@@ -319,9 +332,9 @@ impl<V: LiveView> Page<V> {
     fn send_full(&mut self, r: u64) -> Flow {
         match render(&self.view) {
             Ok(rendered) => {
-                self.sent = rendered.tree;
                 self.version += 1;
                 self.send(html_frame(r, &rendered.html, self.version));
+                self.sent = Sent::keep(rendered, self.config.keep_tree_above_bytes, self.is_hot());
                 Flow::Continue
             }
             Err(msg) => {

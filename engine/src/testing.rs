@@ -3,19 +3,20 @@
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use crate::config::LiveConfig;
 use crate::ctx::{Ctx, LiveHandle};
 use crate::diff::{Op, diff};
 use crate::error::LiveError;
-use crate::html::{Node, inner_html};
+use crate::html::inner_html;
 use crate::page::MountError;
 use crate::params::{Params, Payload, Session};
-use crate::render::render;
+use crate::render::{Sent, render};
 use crate::view::LiveView;
 
 /// A mounted page and the tree the browser would have, driven by direct calls.
 ///
-/// Every call runs the same pipeline a socket event does (handler, render, parse, diff) and
-/// returns the operations a client would receive.
+/// Every call runs the same pipeline a socket event does (handler, render, parse, diff, with the
+/// default [`LiveConfig`]) and returns the operations a client would receive.
 ///
 /// ```
 /// use leptos::prelude::*;
@@ -43,7 +44,8 @@ pub struct LiveTest<V: LiveView> {
     view: V,
     ctx: Ctx<V>,
     info: mpsc::Receiver<V::Message>,
-    tree: Node,
+    sent: Sent,
+    keep_tree_above: usize,
 }
 
 impl<V: LiveView> LiveTest<V> {
@@ -52,13 +54,19 @@ impl<V: LiveView> LiveTest<V> {
         let (tx, info) = mpsc::channel(256);
         let mut ctx = Ctx::new(LiveHandle::new(tx));
         let view = V::mount(&params, &session, &mut ctx).await?;
-        let tree = render(&view).map_err(MountError::Panicked)?.tree;
+        let keep_tree_above = LiveConfig::default().keep_tree_above_bytes;
+        let sent = Sent::keep(
+            render(&view).map_err(MountError::Panicked)?,
+            keep_tree_above,
+            false,
+        );
         ctx.set_connected(true);
         Ok(LiveTest {
             view,
             ctx,
             info,
-            tree,
+            sent,
+            keep_tree_above,
         })
     }
 
@@ -82,7 +90,7 @@ impl<V: LiveView> LiveTest<V> {
 
     /// The page's current HTML, as the browser would serialise it.
     pub fn html(&self) -> String {
-        inner_html(&self.tree)
+        inner_html(&self.sent.tree())
     }
 
     /// The page's state.
@@ -92,8 +100,9 @@ impl<V: LiveView> LiveTest<V> {
 
     fn rerender(&mut self) -> Result<Vec<Op>, LiveError> {
         let rendered = render(&self.view).map_err(LiveError::msg)?;
-        let ops = diff(&self.tree, &rendered.tree);
-        self.tree = rendered.tree;
+        let ops = diff(&self.sent.tree(), &rendered.tree);
+        // Driven calls count as a user interacting: the tree stays parsed, as for a page in use.
+        self.sent = Sent::keep(rendered, self.keep_tree_above, true);
         Ok(ops)
     }
 }

@@ -5,6 +5,11 @@
 //! tables, the adoption agency for misnested formatting elements, and `<template>` contents
 //! (kept as ordinary children).
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+
 use super::node::{Attribute, Element, Namespace, Node, NodeData};
 use super::tokenizer::{TextMode, Token, Tokenizer};
 
@@ -302,6 +307,43 @@ const SVG_ATTRS: &[&str] = &[
     "zoomAndPan",
 ];
 
+const F_VOID: u16 = 1;
+const F_SPECIAL: u16 = 1 << 1;
+const F_CLOSES_P: u16 = 1 << 2;
+const F_HEADING: u16 = 1 << 3;
+const F_TABLE_PART: u16 = 1 << 4;
+const F_IMPLIED_END: u16 = 1 << 5;
+const F_BREAKOUT: u16 = 1 << 6;
+/// Bounds the default scope (and so the button and list item scopes).
+const F_SCOPE: u16 = 1 << 7;
+
+/// What the tree builder needs to know of an HTML tag, looked up once per tag.
+fn tag_flags(name: &str) -> u16 {
+    static TABLE: OnceLock<FxHashMap<&'static str, u16>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut m: FxHashMap<&'static str, u16> = FxHashMap::default();
+        let scope: &[&str] = &[
+            "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template",
+        ];
+        for (list, flag) in [
+            (VOID, F_VOID),
+            (SPECIAL, F_SPECIAL),
+            (CLOSES_P, F_CLOSES_P),
+            (HEADINGS, F_HEADING),
+            (TABLE_PARTS, F_TABLE_PART),
+            (IMPLIED_END, F_IMPLIED_END),
+            (BREAKOUT, F_BREAKOUT),
+            (scope, F_SCOPE),
+        ] {
+            for name in list {
+                *m.entry(name).or_default() |= flag;
+            }
+        }
+        m
+    });
+    table.get(name).copied().unwrap_or(0)
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Scope {
     Default,
@@ -312,8 +354,14 @@ enum Scope {
 
 /// Builds the children of `context` from `html`, as `context.innerHTML = html` would.
 pub(crate) fn build(html: &str, context: Element) -> Node {
+    let context_flags = if context.ns == Namespace::Html {
+        tag_flags(&context.name)
+    } else {
+        0
+    };
     let mut b = Builder {
         stack: vec![Node::new(NodeData::Element(context), Vec::new())],
+        flags: vec![context_flags],
         skip_newline: false,
     };
     let mut tz = Tokenizer::new(html);
@@ -331,13 +379,15 @@ pub(crate) fn build(html: &str, context: Element) -> Node {
         .stack
         .pop()
         .unwrap_or_else(|| Node::new(NodeData::Text("".into()), vec![]));
-    root.parts_mut().1.shrink_to_fit();
     root.rehash_deep();
     root
 }
 
 struct Builder {
+    /// Open elements; `stack[0]` is the context element and is never popped.
     stack: Vec<Node>,
+    /// `tag_flags` of each open HTML element (0 for foreign ones).
+    flags: Vec<u16>,
     skip_newline: bool,
 }
 
@@ -371,6 +421,11 @@ impl Builder {
 
     fn top(&self) -> usize {
         self.stack.len() - 1
+    }
+
+    /// Whether the current node is an HTML element with `flag`.
+    fn top_has(&self, flag: u16) -> bool {
+        self.flags[self.top()] & flag != 0
     }
 
     fn current_is(&self, names: &[&str]) -> bool {
@@ -490,14 +545,19 @@ impl Builder {
         self.stack[top].parts_mut().1.push(node);
     }
 
-    fn push(&mut self, ns: Namespace, name: &str, attrs: Vec<(String, String)>) {
+    fn push(&mut self, ns: Namespace, name: &str, attrs: Vec<(Cow<'_, str>, Cow<'_, str>)>) {
         let attrs = attrs
             .into_iter()
             .map(|(n, v)| Attribute {
-                name: adjust_attr(ns, n).into_boxed_str(),
-                value: v.into_boxed_str(),
+                name: adjust_attr(ns, n),
+                value: v.into(),
             })
             .collect();
+        self.flags.push(if ns == Namespace::Html {
+            tag_flags(name)
+        } else {
+            0
+        });
         let e = Element {
             ns,
             name: name.into(),
@@ -508,10 +568,9 @@ impl Builder {
 
     fn pop(&mut self) {
         if self.stack.len() > 1
-            && let Some(mut node) = self.stack.pop()
+            && let Some(node) = self.stack.pop()
         {
-            // Trees live as long as their page: keep no spare capacity.
-            node.parts_mut().1.shrink_to_fit();
+            self.flags.pop();
             self.append(node);
         }
     }
@@ -563,7 +622,7 @@ impl Builder {
 
     fn implied_end(&mut self, except: &str) {
         while self.stack.len() > 1
-            && self.current_is(IMPLIED_END)
+            && self.top_has(F_IMPLIED_END)
             && self.name_at(self.top()) != except
         {
             self.pop();
@@ -589,8 +648,8 @@ impl Builder {
         let font_breakout = name == "font"
             && attrs
                 .iter()
-                .any(|(n, _)| matches!(n.as_str(), "color" | "face" | "size"));
-        if BREAKOUT.contains(&name.as_str()) || font_breakout {
+                .any(|(n, _)| matches!(&**n, "color" | "face" | "size"));
+        if tag_flags(&name) & F_BREAKOUT != 0 || font_breakout {
             while self.stack.len() > 1
                 && self.ns_at(self.top()) != Namespace::Html
                 && !self.is_html_integration_point(self.top())
@@ -630,17 +689,17 @@ impl Builder {
 
     fn html_start(
         &mut self,
-        name: String,
-        attrs: Vec<(String, String)>,
+        name: Cow<'_, str>,
+        attrs: Vec<(Cow<'_, str>, Cow<'_, str>)>,
         self_closing: bool,
         tz: &mut Tokenizer<'_>,
     ) {
-        let n = name.as_str();
+        let n = &*name;
         // Table structure decides before the generic rules.
         if self.table_start(n) {
             return self.html_start(name, attrs, self_closing, tz);
         }
-        if TABLE_PARTS.contains(&n) && !self.in_table_context() {
+        if tag_flags(n) & F_TABLE_PART != 0 && !self.in_table_context() {
             // Outside a table these tags are dropped, their content kept.
             return;
         }
@@ -672,15 +731,19 @@ impl Builder {
                     self.pop_until(&[found.as_str()]);
                     break;
                 }
-                if html && SPECIAL.contains(&name_i) && !matches!(name_i, "address" | "div" | "p") {
+                if html
+                    && self.flags[i] & F_SPECIAL != 0
+                    && !matches!(name_i, "address" | "div" | "p")
+                {
                     break;
                 }
             }
         }
-        if CLOSES_P.contains(&n) {
+        let f = tag_flags(n);
+        if f & F_CLOSES_P != 0 {
             self.close_p();
         }
-        if HEADINGS.contains(&n) && self.current_is(HEADINGS) {
+        if f & F_HEADING != 0 && self.top_has(F_HEADING) {
             self.pop();
         }
         match n {
@@ -701,7 +764,7 @@ impl Builder {
         }
         let tag = if n == "image" { "img" } else { n };
         self.push(Namespace::Html, tag, attrs);
-        if VOID.contains(&tag) {
+        if tag_flags(tag) & F_VOID != 0 {
             self.pop();
             return;
         }
@@ -737,7 +800,7 @@ impl Builder {
             return false;
         }
         let cur = self.name_at(self.top()).to_string();
-        let cell_open = self.in_scope(&["td", "th"], Scope::Table);
+        let part = tag_flags(n) & F_TABLE_PART != 0;
         match cur.as_str() {
             "table" => match n {
                 "col" => {
@@ -776,15 +839,12 @@ impl Builder {
                 self.pop();
                 true
             }
-            _ if cell_open && TABLE_PARTS.contains(&n) => {
+            _ if part && self.in_scope(&["td", "th"], Scope::Table) => {
                 self.implied_end("");
                 self.pop_until(&["td", "th"]);
                 true
             }
-            _ if n != "caption"
-                && TABLE_PARTS.contains(&n)
-                && self.in_scope(&["caption"], Scope::Table) =>
-            {
+            _ if n != "caption" && part && self.in_scope(&["caption"], Scope::Table) => {
                 self.pop_until(&["caption"]);
                 true
             }
@@ -818,7 +878,7 @@ impl Builder {
                     self.pop_until(&[name]);
                 }
             }
-            _ if HEADINGS.contains(&name) => {
+            _ if tag_flags(name) & F_HEADING != 0 => {
                 if self.in_scope(HEADINGS, Scope::Default) {
                     self.implied_end("");
                     self.pop_until(HEADINGS);
@@ -844,27 +904,27 @@ impl Builder {
                 }
                 return;
             }
-            if html && SPECIAL.contains(&self.name_at(i)) {
+            if html && self.flags[i] & F_SPECIAL != 0 {
                 return;
             }
         }
     }
 }
 
-fn adjust_svg_tag(name: String) -> String {
+fn adjust_svg_tag(name: Cow<'_, str>) -> Cow<'_, str> {
     SVG_TAGS
         .iter()
         .find(|t| t.eq_ignore_ascii_case(&name))
-        .map_or(name, |t| (*t).to_string())
+        .map_or(name, |t| Cow::Borrowed(*t))
 }
 
-fn adjust_attr(ns: Namespace, name: String) -> String {
+fn adjust_attr(ns: Namespace, name: Cow<'_, str>) -> Box<str> {
     match ns {
         Namespace::Svg => SVG_ATTRS
             .iter()
             .find(|t| t.eq_ignore_ascii_case(&name))
-            .map_or(name, |t| (*t).to_string()),
-        Namespace::MathMl if name == "definitionurl" => "definitionURL".to_string(),
-        _ => name,
+            .map_or_else(|| name.into(), |t| (*t).into()),
+        Namespace::MathMl if name == "definitionurl" => "definitionURL".into(),
+        _ => name.into(),
     }
 }

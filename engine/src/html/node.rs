@@ -213,6 +213,12 @@ impl Node {
         self.hash = h.finish();
     }
 
+    /// Drops spare capacity in every child list below this node, for trees kept a long time.
+    pub(crate) fn shrink_deep(&mut self) {
+        self.children.shrink_to_fit();
+        self.children.iter_mut().for_each(Node::shrink_deep);
+    }
+
     /// Recomputes the hashes of the whole subtree, bottom up.
     pub(crate) fn rehash_deep(&mut self) {
         for c in &mut self.children {

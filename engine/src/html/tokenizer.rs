@@ -8,12 +8,12 @@ use super::entities::{Context, decode_text};
 #[derive(Debug, PartialEq)]
 pub(crate) enum Token<'a> {
     Start {
-        name: String,
-        attrs: Vec<(String, String)>,
+        name: Cow<'a, str>,
+        attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
         self_closing: bool,
     },
     End {
-        name: String,
+        name: Cow<'a, str>,
     },
     Text(Cow<'a, str>),
     Comment(Cow<'a, str>),
@@ -233,7 +233,7 @@ impl<'a> Tokenizer<'a> {
         })
     }
 
-    fn tag_name(&mut self) -> String {
+    fn tag_name(&mut self) -> Cow<'a, str> {
         let b = self.bytes();
         let start = self.pos;
         while self.pos < b.len()
@@ -243,11 +243,7 @@ impl<'a> Tokenizer<'a> {
         {
             self.pos += 1;
         }
-        let mut name = self.src[start..self.pos].to_ascii_lowercase();
-        if name.contains('\0') {
-            name = name.replace('\0', "\u{fffd}");
-        }
-        name
+        lower(&self.src[start..self.pos])
     }
 
     fn end_tag(&mut self) -> Token<'a> {
@@ -270,9 +266,10 @@ impl<'a> Tokenizer<'a> {
     }
 
     /// Reads attributes up to and including the closing `>`.
-    fn attributes(&mut self) -> (Vec<(String, String)>, bool) {
+    #[allow(clippy::type_complexity)]
+    fn attributes(&mut self) -> (Vec<(Cow<'a, str>, Cow<'a, str>)>, bool) {
         let b = self.bytes();
-        let mut attrs: Vec<(String, String)> = Vec::new();
+        let mut attrs: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
         loop {
             while self.pos < b.len() && is_ws(b[self.pos]) {
                 self.pos += 1;
@@ -305,14 +302,11 @@ impl<'a> Tokenizer<'a> {
             {
                 self.pos += 1;
             }
-            let mut name = self.src[start..self.pos].to_ascii_lowercase();
-            if name.contains('\0') {
-                name = name.replace('\0', "\u{fffd}");
-            }
+            let name = lower(&self.src[start..self.pos]);
             while self.pos < b.len() && is_ws(b[self.pos]) {
                 self.pos += 1;
             }
-            let mut value = String::new();
+            let mut value = Cow::Borrowed("");
             if b.get(self.pos) == Some(&b'=') {
                 self.pos += 1;
                 while self.pos < b.len() && is_ws(b[self.pos]) {
@@ -326,7 +320,7 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    fn attr_value(&mut self) -> String {
+    fn attr_value(&mut self) -> Cow<'a, str> {
         let b = self.bytes();
         let raw = match b.get(self.pos) {
             Some(&q @ (b'"' | b'\'')) => {
@@ -348,10 +342,19 @@ impl<'a> Tokenizer<'a> {
         };
         let decoded = decode_text(raw, Context::Attribute);
         if decoded.contains('\0') {
-            decoded.replace('\0', "\u{fffd}")
+            Cow::Owned(decoded.replace('\0', "\u{fffd}"))
         } else {
-            decoded.into_owned()
+            decoded
         }
+    }
+}
+
+/// ASCII lower case, with NUL replaced; borrows when nothing changes.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|c| c.is_ascii_uppercase() || c == 0) {
+        Cow::Owned(s.to_ascii_lowercase().replace('\0', "\u{fffd}"))
+    } else {
+        Cow::Borrowed(s)
     }
 }
 
@@ -421,7 +424,7 @@ mod tests {
     fn duplicate_attribute_keeps_first() {
         let toks = all("<p a=1 a=2>");
         assert!(
-            matches!(&toks[0], Token::Start { attrs, .. } if attrs == &vec![("a".to_string(), "1".to_string())])
+            matches!(&toks[0], Token::Start { attrs, .. } if attrs == &vec![(Cow::Borrowed("a"), Cow::Borrowed("1"))])
         );
     }
 }
