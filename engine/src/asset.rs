@@ -79,3 +79,33 @@ pub(crate) fn serve_client(headers: &HeaderMap) -> Response {
     *res.status_mut() = StatusCode::OK;
     res
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_served_script_stays_under_ten_kib_gzipped() {
+        let gz = client_js_gzip_len();
+        assert!(gz > 0 && gz <= 10 * 1024, "the shim is {gz} bytes gzipped");
+    }
+
+    #[test]
+    fn the_script_is_served_gzipped_with_long_cache() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, br"),
+        );
+        let res = serve_client(&headers);
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+        assert!(
+            res.headers()[header::CACHE_CONTROL]
+                .to_str()
+                .unwrap_or("")
+                .contains("immutable")
+        );
+        let plain = serve_client(&HeaderMap::new());
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    }
+}

@@ -173,8 +173,16 @@ fn check(a: &Node, b: &Node) {
     assert_eq!(&t, b, "ops {ops:?}");
 }
 
+/// 2,000 cases by default; `PROPTEST_CASES` sets more for a long run.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn applying_the_diff_gives_the_target(seed in 1u64.., rounds in 1usize..4) {
