@@ -95,6 +95,12 @@ impl LiveConfig {
         self
     }
 
+    /// Sets the oldest token a join accepts.
+    pub fn with_token_max_age(mut self, d: Duration) -> Self {
+        self.token_max_age = d;
+        self
+    }
+
     /// Sets the largest accepted client frame.
     pub fn with_max_frame_bytes(mut self, n: usize) -> Self {
         self.max_frame_bytes = n;

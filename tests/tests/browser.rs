@@ -78,3 +78,55 @@ async fn typing_survives_clock_pushes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_dropped_socket_reconnects_and_resumes_the_same_state() {
+    within(60, "reconnect and resume", async {
+        let server = counter().await;
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
+            .await;
+        page.click("button[lv-click=inc]").await;
+        page.click("button[lv-click=inc]").await;
+        page.wait_for("document.getElementById('count').textContent === '2'")
+            .await;
+        // Drop the connection under the shim, as a network failure would.
+        page.eval("window.liveSocket.ws.close()").await;
+        page.wait_for("document.getElementById('lv-root').classList.contains('lv-loading')")
+            .await;
+        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
+            .await;
+        assert_eq!(
+            page.eval("document.getElementById('count').textContent")
+                .await,
+            "2"
+        );
+        page.click("button[lv-click=inc]").await;
+        page.wait_for("document.getElementById('count').textContent === '3'")
+            .await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_dom_edited_behind_the_engines_back_heals_itself() {
+    within(60, "resync after a foreign DOM edit", async {
+        let server = counter().await;
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
+            .await;
+        // A script removes the count's text node: the next patch cannot apply.
+        page.eval("document.getElementById('count').firstChild.remove()")
+            .await;
+        page.click("button[lv-click=inc]").await;
+        // The shim asks for a resync; the page ends equal to the server's render, click included.
+        page.wait_for("document.getElementById('count').textContent === '1'")
+            .await;
+        page.click("button[lv-click=inc]").await;
+        page.wait_for("document.getElementById('count').textContent === '2'")
+            .await;
+    })
+    .await;
+}

@@ -266,3 +266,39 @@ async fn the_http_render_serves_the_hashed_script() {
     assert_eq!(status, 200);
     assert_eq!(js, leptos_live::CLIENT_JS);
 }
+
+#[tokio::test]
+async fn expired_tokens_are_refused() {
+    let server = probe_server(config().with_token_max_age(Duration::ZERO)).await;
+    let token = server.page_token("/probe?tag=expired").await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let mut ws = server.socket().await;
+    let reply = json(&ws.join(&token, 0).await);
+    assert_eq!(
+        (reply[1].as_str(), reply[2].as_str()),
+        (Some("err"), Some("expired_token"))
+    );
+    assert!(ws.closes().await);
+}
+
+#[tokio::test]
+async fn pages_waiting_for_adoption_are_capped() {
+    let server = probe_server(config().with_max_pending_pages(1)).await;
+    let first = server.page_token("/probe?tag=cap-1").await;
+    // The second GET finds the one place taken: it renders but keeps no state.
+    let second = server.page_token("/probe?tag=cap-2").await;
+    let mut ws = server.socket().await;
+    assert_eq!(
+        ws.join(&second, 0).await.split(',').nth(1),
+        Some("\"html\""),
+        "the join mounts again"
+    );
+    assert_eq!(mounts("cap-2"), 2);
+    let mut ws = server.socket().await;
+    assert_eq!(
+        ws.join(&first, 0).await,
+        "[1,[]]",
+        "the first page was kept and is adopted"
+    );
+    assert_eq!(mounts("cap-1"), 1);
+}
