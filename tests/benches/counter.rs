@@ -7,16 +7,15 @@
 //!
 //! Run with `cargo bench -p leptos-live-tests --bench counter`; `PAGES=n` changes the page count.
 
+use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use demo_counter::Counter;
-use futures_util::{SinkExt as _, StreamExt as _};
 use leptos_live::protocol::patch_frame;
 use leptos_live::{LiveConfig, LiveRouter, LiveTest, Params, Session};
-use leptos_live_tests::{http_get, token_of};
+use leptos_live_tests::WsClient;
 use tokio::io::{AsyncBufReadExt as _, BufReader};
-use tokio_tungstenite::tungstenite::Message;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
@@ -82,30 +81,17 @@ async fn event_timing() {
     println!("last reply frame: {bytes} bytes");
 }
 
-async fn frame_sizes(addr: &str) {
-    let (_, body) = http_get(addr.parse().expect("address"), "/").await;
-    let token = token_of(&body).expect("token");
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/live/socket"))
-        .await
-        .expect("connect");
-    ws.send(Message::text(format!(r#"[1,"j","{token}",0]"#)))
-        .await
-        .expect("join");
+async fn frame_sizes(addr: SocketAddr) {
+    let (mut ws, _) = WsClient::open_page(addr, "/").await;
     let click = r#"[2,"e","inc"]"#;
-    ws.send(Message::text(click)).await.expect("click");
-    while let Some(Ok(m)) = ws.next().await {
-        if let Message::Text(t) = m
-            && t.starts_with("[2,")
-        {
-            println!(
-                "click frame up: {} bytes ({click}); reply down: {} bytes ({t})",
-                click.len(),
-                t.len()
-            );
-            println!("  (Phoenix LiveView sends about 75 bytes up and 95 down for the same click)");
-            break;
-        }
-    }
+    ws.send(click).await;
+    let reply = ws.reply(2).await;
+    println!(
+        "click frame up: {} bytes ({click}); reply down: {} bytes ({reply})",
+        click.len(),
+        reply.len()
+    );
+    println!("  (Phoenix LiveView sends about 75 bytes up and 95 down for the same click)");
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -120,28 +106,23 @@ fn rss_kib(pid: u32) -> u64 {
 }
 
 /// Opens `n` connected pages, `parallel` at a time; each keeps reading its pushes.
-async fn connect_pages(addr: &str, n: usize, parallel: usize) -> Vec<tokio::task::JoinHandle<()>> {
-    let mut held = Vec::with_capacity(n);
+async fn connect_pages(
+    addr: SocketAddr,
+    n: usize,
+    parallel: usize,
+) -> Vec<tokio::task::JoinHandle<()>> {
     let sem = std::sync::Arc::new(tokio::sync::Semaphore::new(parallel));
     let (tx, mut rx) = tokio::sync::mpsc::channel(n.max(1));
+    let mut held = Vec::with_capacity(n);
     for _ in 0..n {
         let permit = sem.clone().acquire_owned().await.expect("semaphore");
-        let addr = addr.to_string();
         let tx = tx.clone();
         held.push(tokio::spawn(async move {
-            let (_, body) = http_get(addr.parse().expect("address"), "/").await;
-            let token = token_of(&body).expect("token");
-            let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/live/socket"))
-                .await
-                .expect("connect");
-            ws.send(Message::text(format!(r#"[1,"j","{token}",0]"#)))
-                .await
-                .expect("join");
-            let _ = ws.next().await;
+            let (ws, _) = WsClient::open_page(addr, "/").await;
             drop(permit);
             let _ = tx.send(()).await;
-            // Stay connected, draining the clock's pushes.
-            while let Some(Ok(_)) = ws.next().await {}
+            // Stay connected, reading the clock's pushes.
+            ws.drain().await;
         }));
     }
     for _ in 0..n {
@@ -160,17 +141,19 @@ async fn memory_per_page(pages: usize) {
         .expect("start the server process");
     let pid = child.id().expect("child pid");
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let addr = lines
+    let addr: SocketAddr = lines
         .next_line()
         .await
         .expect("read address")
-        .expect("address line");
-    frame_sizes(&addr).await;
-    let _warm = connect_pages(&addr, 100, 50).await;
+        .expect("address line")
+        .parse()
+        .expect("an address");
+    frame_sizes(addr).await;
+    let _warm = connect_pages(addr, 100, 50).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = rss_kib(pid);
     let t = Instant::now();
-    let _held = connect_pages(&addr, pages, 100).await;
+    let _held = connect_pages(addr, pages, 100).await;
     let took = t.elapsed();
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = rss_kib(pid);

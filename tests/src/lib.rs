@@ -162,6 +162,22 @@ impl WsClient {
         }
     }
 
+    /// Reads and drops frames until the server closes the socket (no time limit).
+    pub async fn drain(mut self) {
+        while let Some(Ok(_)) = self.ws.next().await {}
+    }
+
+    /// GETs the live page at `path` on `addr`, opens a socket and joins it; returns the socket
+    /// and the join reply.
+    pub async fn open_page(addr: SocketAddr, path: &str) -> (WsClient, String) {
+        let (status, body) = http_get(addr, path).await;
+        assert_eq!(status, 200, "GET {path}: {body}");
+        let token = token_of(&body).unwrap_or_else(|| panic!("no lv-token in {body}"));
+        let mut ws = WsClient::connect(addr).await;
+        let reply = ws.join(&token, 0).await;
+        (ws, reply)
+    }
+
     /// Closes the socket from the client side.
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;

@@ -316,6 +316,15 @@ const F_IMPLIED_END: u16 = 1 << 5;
 const F_BREAKOUT: u16 = 1 << 6;
 /// Bounds the default scope (and so the button and list item scopes).
 const F_SCOPE: u16 = 1 << 7;
+const F_FORMATTING: u16 = 1 << 8;
+/// Current nodes whose content goes through the table insertion modes.
+const F_TABLE_MODE: u16 = 1 << 9;
+/// What a table-mode node takes directly (anything else is foster-parented by browsers).
+const F_TABLE_CONTENT: u16 = 1 << 10;
+
+const FORMATTING: &[&str] = &[
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+];
 
 /// What the tree builder needs to know of an HTML tag, looked up once per tag.
 fn tag_flags(name: &str) -> u16 {
@@ -334,6 +343,15 @@ fn tag_flags(name: &str) -> u16 {
             (IMPLIED_END, F_IMPLIED_END),
             (BREAKOUT, F_BREAKOUT),
             (scope, F_SCOPE),
+            (FORMATTING, F_FORMATTING),
+            (&["table", "tbody", "thead", "tfoot", "tr"], F_TABLE_MODE),
+            (
+                &[
+                    "caption", "colgroup", "col", "tbody", "thead", "tfoot", "tr", "td", "th",
+                    "script", "style", "template", "input",
+                ],
+                F_TABLE_CONTENT,
+            ),
         ] {
             for name in list {
                 *m.entry(name).or_default() |= flag;
@@ -352,8 +370,9 @@ enum Scope {
     Table,
 }
 
-/// Builds the children of `context` from `html`, as `context.innerHTML = html` would.
-pub(crate) fn build(html: &str, context: Element) -> Node {
+/// Builds the children of `context` from `html`, as `context.innerHTML = html` would; `None`
+/// when the input needs the full HTML5 parser.
+pub(crate) fn build(html: &str, context: Element) -> Option<Node> {
     let context_flags = if context.ns == Namespace::Html {
         tag_flags(&context.name)
     } else {
@@ -363,6 +382,8 @@ pub(crate) fn build(html: &str, context: Element) -> Node {
         stack: vec![Node::new(NodeData::Element(context), Vec::new())],
         flags: vec![context_flags],
         skip_newline: false,
+        unsupported: false,
+        closing_formatting: false,
     };
     let mut tz = Tokenizer::new(html);
     if let Some(mode) = b.context_text_mode() {
@@ -371,16 +392,18 @@ pub(crate) fn build(html: &str, context: Element) -> Node {
     }
     while let Some(tok) = tz.next_token() {
         b.token(tok, &mut tz);
+        if b.unsupported || tz.unsupported {
+            return None;
+        }
     }
+    // At the end of input, open elements close without any reconstruction.
+    b.closing_formatting = true;
     while b.stack.len() > 1 {
         b.pop();
     }
-    let mut root = b
-        .stack
-        .pop()
-        .unwrap_or_else(|| Node::new(NodeData::Text("".into()), vec![]));
+    let mut root = b.stack.pop()?;
     root.rehash_deep();
-    root
+    Some(root)
 }
 
 struct Builder {
@@ -389,6 +412,11 @@ struct Builder {
     /// `tag_flags` of each open HTML element (0 for foreign ones).
     flags: Vec<u16>,
     skip_newline: bool,
+    /// Set when the input needs tree construction the fast path leaves out (foster parenting,
+    /// the adoption agency, templates): the caller then parses it with the full HTML5 parser.
+    unsupported: bool,
+    /// Set while an end tag closes the formatting element it names.
+    closing_formatting: bool,
 }
 
 fn el(node: &Node) -> Option<&Element> {
@@ -526,6 +554,11 @@ impl Builder {
         if t.is_empty() {
             return;
         }
+        if self.top_has(F_TABLE_MODE) && self.ns_at(self.top()) == Namespace::Html {
+            self.unsupported |= t
+                .bytes()
+                .any(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'));
+        }
         let top = self.top();
         let (_, children) = self.stack[top].parts_mut();
         if let Some(last) = children.last_mut()
@@ -570,7 +603,11 @@ impl Builder {
         if self.stack.len() > 1
             && let Some(node) = self.stack.pop()
         {
-            self.flags.pop();
+            let flags = self.flags.pop().unwrap_or(0);
+            if flags & F_FORMATTING != 0 && !self.closing_formatting {
+                // Browsers reopen it for the content that follows (active formatting elements).
+                self.unsupported = true;
+            }
             self.append(node);
         }
     }
@@ -763,6 +800,23 @@ impl Builder {
             _ => {}
         }
         let tag = if n == "image" { "img" } else { n };
+        let tf = tag_flags(tag);
+        let nested = |b: &Self, name: &str| {
+            (1..b.stack.len()).any(|i| b.ns_at(i) == Namespace::Html && b.name_at(i) == name)
+        };
+        if (self.top_has(F_TABLE_MODE) && tf & F_TABLE_CONTENT == 0)
+            || (self.top_has(F_TABLE_MODE)
+                && tag == "input"
+                && !attrs
+                    .iter()
+                    .any(|(k, v)| k == "type" && v.eq_ignore_ascii_case("hidden")))
+            || matches!(tag, "template" | "rb" | "rp" | "rt" | "rtc" | "frameset")
+            || ((tag == "a" || tag == "nobr" || tag == "form") && nested(self, tag))
+        {
+            // Foster parenting, templates, ruby, nested links and forms: the full parser's work.
+            self.unsupported = true;
+            return;
+        }
         self.push(Namespace::Html, tag, attrs);
         if tag_flags(tag) & F_VOID != 0 {
             self.pop();
@@ -895,6 +949,17 @@ impl Builder {
     }
 
     fn any_other_end(&mut self, name: &str) {
+        if tag_flags(name) & F_FORMATTING != 0 {
+            // Only a well-nested close is on the fast path; the rest is the adoption agency.
+            if self.current_is(&[name]) {
+                self.closing_formatting = true;
+                self.pop();
+                self.closing_formatting = false;
+            } else {
+                self.unsupported = true;
+            }
+            return;
+        }
         for i in (1..self.stack.len()).rev() {
             let html = self.ns_at(i) == Namespace::Html;
             if html && self.name_at(i) == name {

@@ -141,7 +141,13 @@ const C1: [u32; 32] = [
 ];
 
 /// Decodes references and normalises newlines; borrows when there is nothing to change.
+#[cfg(test)]
 pub(crate) fn decode_text(s: &str, ctx: Context) -> Cow<'_, str> {
+    decode_text_checked(s, ctx, &mut false)
+}
+
+/// As [`decode_text`], setting `unsure` when a named reference is outside this module's tables.
+pub(crate) fn decode_text_checked<'s>(s: &'s str, ctx: Context, unsure: &mut bool) -> Cow<'s, str> {
     if !s.bytes().any(|b| b == b'&' || b == b'\r' || b == 0) {
         return Cow::Borrowed(s);
     }
@@ -153,7 +159,7 @@ pub(crate) fn decode_text(s: &str, ctx: Context) -> Cow<'_, str> {
         match b[i] {
             b'&' => {
                 out.push_str(&s[run..i]);
-                let (used, text) = reference(&s[i + 1..], ctx);
+                let (used, text) = reference(&s[i + 1..], ctx, unsure);
                 match text {
                     Some(t) => {
                         out.push_str(&t);
@@ -185,8 +191,9 @@ pub(crate) fn decode_text(s: &str, ctx: Context) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Reads a reference after `&`: how many bytes it used and what it stands for.
-fn reference(rest: &str, ctx: Context) -> (usize, Option<String>) {
+/// Reads a reference after `&`: how many bytes it used and what it stands for. Sets `unsure`
+/// when the full table of named references might read it otherwise.
+fn reference(rest: &str, ctx: Context, unsure: &mut bool) -> (usize, Option<String>) {
     let b = rest.as_bytes();
     if b.first() == Some(&b'#') {
         return numeric(rest);
@@ -195,14 +202,23 @@ fn reference(rest: &str, ctx: Context) -> (usize, Option<String>) {
     if len == 0 {
         return (0, None);
     }
+    let (found, exact) = reference_in_tables(rest, len, ctx);
+    *unsure |= !exact;
+    found
+}
+
+/// The reading from this module's tables, and whether it is the whole name (so the full table
+/// could not read it otherwise).
+fn reference_in_tables(rest: &str, len: usize, ctx: Context) -> ((usize, Option<String>), bool) {
+    let b = rest.as_bytes();
     let name = &rest[..len];
     let semi = b.get(len) == Some(&b';');
     if semi {
         if let Some((_, t)) = NAMED.iter().find(|(n, _)| *n == name) {
-            return (len + 1, Some((*t).to_string()));
+            return ((len + 1, Some((*t).to_string())), true);
         }
         if let Some((_, c)) = LEGACY.iter().find(|(n, _)| *n == name) {
-            return (len + 1, Some(c.to_string()));
+            return ((len + 1, Some(c.to_string())), true);
         }
     }
     // Without a semicolon, the longest legacy name that prefixes the text matches.
@@ -210,18 +226,21 @@ fn reference(rest: &str, ctx: Context) -> (usize, Option<String>) {
         .iter()
         .filter(|(n, _)| name.starts_with(n))
         .max_by_key(|(n, _)| n.len());
-    match best {
+    let exact = !semi && best.is_some_and(|(n, _)| n.len() == len);
+    let found = match best {
         Some((n, c)) => {
             let next = b.get(n.len()).copied();
             if ctx == Context::Attribute
                 && next.is_some_and(|c| c == b'=' || c.is_ascii_alphanumeric())
             {
-                return (0, None);
+                (0, None)
+            } else {
+                (n.len(), Some(c.to_string()))
             }
-            (n.len(), Some(c.to_string()))
         }
         None => (0, None),
-    }
+    };
+    (found, exact)
 }
 
 fn numeric(rest: &str) -> (usize, Option<String>) {

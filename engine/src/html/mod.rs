@@ -10,6 +10,7 @@
 
 mod builder;
 mod entities;
+mod fallback;
 mod node;
 mod serialize;
 mod tokenizer;
@@ -37,6 +38,34 @@ pub fn parse_fragment(html: &str) -> Node {
 /// assert_eq!(root.children()[0].as_element().unwrap().ns, Namespace::Svg);
 /// ```
 pub fn parse_fragment_in(html: &str, ns: Namespace, context: &str) -> Node {
+    fast_path(html, ns, context).unwrap_or_else(|| fallback::parse(html, ns, context))
+}
+
+/// Whether the engine's own parser reads `html` (as a `<div>`'s content) without handing it to
+/// the full HTML5 parser. Everything Leptos `view!` emits stays on this fast path.
+///
+/// ```
+/// use leptos_live::html::on_fast_path;
+/// assert!(on_fast_path("<table><tr><td>1</td></tr></table>"));
+/// assert!(!on_fast_path("<table>misplaced text</table>")); // foster parenting
+/// ```
+pub fn on_fast_path(html: &str) -> bool {
+    fast_path(html, Namespace::Html, "div").is_some()
+}
+
+/// Parses `html` as the content of a `<div>` with the full HTML5 parser (html5ever) the engine
+/// falls back to, whatever the input: the second reference of the conformance tests.
+///
+/// ```
+/// use leptos_live::html::{parse_fragment, parse_fragment_reference};
+/// let html = "<ul><li>a<li>b</ul>";
+/// assert_eq!(parse_fragment(html), parse_fragment_reference(html));
+/// ```
+pub fn parse_fragment_reference(html: &str) -> Node {
+    fallback::parse(html, Namespace::Html, "div")
+}
+
+fn fast_path(html: &str, ns: Namespace, context: &str) -> Option<Node> {
     builder::build(
         html,
         Element {

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::entities::{Context, decode_text};
+use super::entities::{Context, decode_text_checked};
 
 /// One token for the tree builder.
 #[derive(Debug, PartialEq)]
@@ -39,6 +39,8 @@ pub(crate) struct Tokenizer<'a> {
     mode: TextMode,
     /// The tag whose end tag ends RCDATA or RAWTEXT.
     end_of_raw: String,
+    /// Set when the input uses something only the full HTML5 parser reads right.
+    pub(crate) unsupported: bool,
 }
 
 fn is_ws(b: u8) -> bool {
@@ -52,6 +54,7 @@ impl<'a> Tokenizer<'a> {
             pos: 0,
             mode: TextMode::Data,
             end_of_raw: String::new(),
+            unsupported: false,
         }
     }
 
@@ -90,11 +93,19 @@ impl<'a> Tokenizer<'a> {
             let start = self.pos;
             self.pos += 1;
             self.pos = find_lt(b, self.pos);
-            return Token::Text(decode_text(&self.src[start..self.pos], Context::Data));
+            return Token::Text(decode_text_checked(
+                &self.src[start..self.pos],
+                Context::Data,
+                &mut self.unsupported,
+            ));
         }
         let start = self.pos;
         self.pos = find_lt(b, self.pos);
-        Token::Text(decode_text(&self.src[start..self.pos], Context::Data))
+        Token::Text(decode_text_checked(
+            &self.src[start..self.pos],
+            Context::Data,
+            &mut self.unsupported,
+        ))
     }
 
     /// Text up to the end tag that closes a RAWTEXT or RCDATA element.
@@ -122,8 +133,16 @@ impl<'a> Tokenizer<'a> {
         self.pos = end;
         let text = &self.src[start..end];
         match self.mode {
-            TextMode::RcData => Token::Text(decode_text(text, Context::Data)),
-            _ => Token::Text(normalize_raw(text)),
+            TextMode::RcData => Token::Text(decode_text_checked(
+                text,
+                Context::Data,
+                &mut self.unsupported,
+            )),
+            _ => {
+                // Script data with `<!--` has escape states the fast path does not follow.
+                self.unsupported |= self.end_of_raw == "script" && text.contains("<!--");
+                Token::Text(normalize_raw(text))
+            }
         }
     }
 
@@ -180,6 +199,8 @@ impl<'a> Tokenizer<'a> {
             self.pos = end;
             return Token::Doctype;
         }
+        // CDATA sections are text in foreign content.
+        self.unsupported |= rest.starts_with("[CDATA[");
         self.bogus_comment()
     }
 
@@ -340,7 +361,7 @@ impl<'a> Tokenizer<'a> {
                 &self.src[start..self.pos]
             }
         };
-        let decoded = decode_text(raw, Context::Attribute);
+        let decoded = decode_text_checked(raw, Context::Attribute, &mut self.unsupported);
         if decoded.contains('\0') {
             Cow::Owned(decoded.replace('\0', "\u{fffd}"))
         } else {

@@ -1,0 +1,165 @@
+//! Parser conformance: a corpus of HTML parsed by the engine, by headless Chromium and by
+//! html5ever must give identical trees. Leptos output must stay on the engine's fast path.
+
+use leptos::prelude::*;
+use leptos_live::html::{on_fast_path, parse_fragment, parse_fragment_reference, Namespace, Node, NodeData};
+use leptos_live_tests::browser::Browser;
+use leptos_live_tests::within;
+use serde_json::{json, Value};
+
+/// What Leptos `view!` and the components emit: must parse on the fast path.
+fn leptos_corpus() -> Vec<String> {
+    let mut v: Vec<String> = vec![
+        view! { <p>"a" {1} "b"</p> }.to_html(),
+        view! { <div class="x" id="y"><span>{"text & <escaped>".to_string()}</span></div> }.to_html(),
+        view! { <ul>{(0..3).map(|i| view! { <li id=format!("r{i}")>{i}</li> }).collect_view()}</ul> }.to_html(),
+        view! { <table><tr><td>"1"</td></tr></table> }.to_html(),
+        view! { <table><thead><tr><th>"h"</th></tr></thead><tbody><tr><td>"1"</td></tr></tbody></table> }.to_html(),
+        view! { <input type="text" value="v"/><br/><img src="a.png" alt=""/> }.to_html(),
+        view! { <svg viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/><path d="M0 0"/></svg> }.to_html(),
+        view! { <select><option value="a" selected>"A"</option><option>"B"</option></select> }.to_html(),
+        view! { <textarea>"\nkept"</textarea><pre>"\n\ncode"</pre> }.to_html(),
+        view! { <p>{String::new()}</p><p>{Some("x")}{None::<&str>}</p> }.to_html(),
+        view! { <form lv-submit="save"><label for="n">"Name"</label><input id="n" name="n"/><button>"Go"</button></form> }.to_html(),
+        view! { <style>"a > b { color: red }"</style><script>"if (a < b && c) {}"</script> }.to_html(),
+    ];
+    let page = demo_counter_page();
+    v.push(page);
+    v
+}
+
+fn demo_counter_page() -> String {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let page = leptos_live::LiveTest::<demo_counter::Counter>::mount(Default::default(), Default::default())
+            .await
+            .expect("mount the counter");
+        page.html()
+    })
+}
+
+/// Raw HTML a user may inject, written to exercise the HTML5 tree construction rules.
+const RAW_CORPUS: &[&str] = &[
+    "<table><tr><td>1<td>2</table>",
+    "<table><td>x</table>",
+    "<table><caption>c<tr><td>1</table>",
+    "<table><colgroup><col><col></colgroup><tr><td>1</table>",
+    "<table>text<tr><td>1</td></tr></table>",
+    "<table><div>x</div><tr><td>1</table>",
+    "<table>\n  <tr>\n    <td>1</td>\n  </tr>\n</table>",
+    "<p>one<p>two<div>three</div>",
+    "<p><ul><li>a</ul>",
+    "</p>x",
+    "<ul><li>a<li>b<ol><li>c</ol></ul>",
+    "<dl><dt>a<dd>b<dt>c</dl>",
+    "<h1>a<h2>b</h1>c",
+    "<button>a<button>b</button>",
+    "<a href=x>1<a href=y>2</a>",
+    "<b>1<p>2</b>3</p>",
+    "<b><i>x</b>y</i>",
+    "<p><b>x</p>y",
+    "<br/><br></br><hr/><img src=a><input>x<wbr>y",
+    "<div/>x",
+    "<template><tr><td>1</td></tr></template>",
+    "<template><p>a</p>b</template>",
+    "<select><option>a<option>b<optgroup label=g><option>c</select>",
+    "<textarea>\nx</textarea><textarea>\n\ny</textarea><pre>\na</pre><listing>\nb</listing>",
+    "&amp;&lt;&gt;&quot;&#39;&#x41;&#65;&#128;&#0;&nbsp;&copy;&hellip;&notin;&notit;&amp",
+    "<a title=\"&amp;&quot;\" href='?a=1&amp=2&b=3'>q</a>",
+    "<a b=c d='e' f=\"g\" h i = j k=l/m>x</a>",
+    "<p a=1 a=2 A=3>dup</p>",
+    "<!-- c --><!----><!---><!--><!>x<? pi ?><!DOCTYPE html>y",
+    "<svg viewBox=\"0 0 1 1\" preserveAspectRatio=\"none\"><linearGradient gradientUnits=\"x\"/><foreignObject><p>html</p></foreignObject><clipPath/></svg>",
+    "<svg><p>breaks out</p></svg>",
+    "<math><mi>x</mi><mo>=</mo><annotation-xml encoding=\"text/html\"><p>h</p></annotation-xml></math>",
+    "<svg><![CDATA[<raw>]]></svg>",
+    "<script>var a = '</scr' + 'ipt>'; if (a<b) {}</script><style>p > a {}</style>",
+    "<script><!-- <script> x </script> --></script>after",
+    "<noscript><p>n</p></noscript><iframe><b>i</b></iframe>",
+    "<title>&amp;<b></title><xmp><b>&amp;</xmp>",
+    "a\r\nb\rc",
+    "<div>\n  <span>a</span>\n  <span>b</span>\n</div>",
+    "<image src=x><isindex>",
+    "<table><form><tr><td>f</td></tr></form></table>",
+    "<ruby>a<rt>b<rp>c</ruby>",
+    "<em>1<strong>2</em>3</strong>",
+    "<nobr>a<nobr>b",
+    "<p>&unknownentity; &amp stays</p>",
+];
+
+/// The engine's tree as JSON: `["#text", data]`, `["#comment", data]` or
+/// `[ns, name, sorted attributes, children]`.
+fn engine_json(node: &Node) -> Value {
+    match node.data() {
+        NodeData::Text(t) => json!(["#text", &**t]),
+        NodeData::Comment(c) => json!(["#comment", &**c]),
+        NodeData::Element(e) => {
+            let ns = match e.ns {
+                Namespace::Html => "html",
+                Namespace::Svg => "svg",
+                Namespace::MathMl => "math",
+            };
+            let mut attrs: Vec<(String, String)> = e.attrs.iter().map(|a| (a.name.to_string(), a.value.to_string())).collect();
+            attrs.sort();
+            json!([ns, &*e.name, attrs, node.children().iter().map(engine_json).collect::<Vec<_>>()])
+        }
+    }
+}
+
+fn children_json(root: &Node) -> Value {
+    Value::Array(root.children().iter().map(engine_json).collect())
+}
+
+const CHROMIUM_TREES: &str = r##"
+(snippets) => {
+  const ser = (n) => {
+    if (n.nodeType === 3) return ["#text", n.data];
+    if (n.nodeType === 8) return ["#comment", n.data];
+    const uri = n.namespaceURI || "";
+    const ns = uri.endsWith("svg") ? "svg" : uri.endsWith("MathML") ? "math" : "html";
+    const kids = n.localName === "template" && ns === "html" ? n.content.childNodes : n.childNodes;
+    const attrs = [...n.attributes].map((a) => [a.name, a.value]).sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+    return [ns, n.localName, attrs, [...kids].map(ser)];
+  };
+  return snippets.map((s) => {
+    const d = document.createElement("div");
+    d.innerHTML = s;
+    return [...d.childNodes].map(ser);
+  });
+}
+"##;
+
+#[test]
+fn engine_chromium_and_html5ever_build_the_same_trees() {
+    let leptos = leptos_corpus();
+    for html in &leptos {
+        assert!(on_fast_path(html), "Leptos output left the fast path: {html}");
+    }
+    let corpus: Vec<String> = leptos.into_iter().chain(RAW_CORPUS.iter().map(|s| s.to_string())).collect();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let chromium: Vec<Value> = rt.block_on(within(60, "chromium trees", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open("data:text/html,<!doctype html><title>conformance</title>").await;
+        let call = format!("({CHROMIUM_TREES})({})", json!(corpus));
+        match page.eval(&call).await {
+            Value::Array(v) => v,
+            other => panic!("unexpected result {other}"),
+        }
+    }));
+    assert_eq!(chromium.len(), corpus.len());
+    // The comparison can fail: Chromium inserts the <tbody> that the source leaves out.
+    let i = corpus.iter().position(|h| h == "<table><td>x</table>").expect("in the corpus");
+    assert_eq!(chromium[i][0][3][0][1], "tbody");
+    let mut failures = Vec::new();
+    for (html, chromium) in corpus.iter().zip(&chromium) {
+        let engine = children_json(&parse_fragment(html));
+        let reference = children_json(&parse_fragment_reference(html));
+        if &engine != chromium {
+            failures.push(format!("engine ≠ chromium for {html:?}\n  engine:   {engine}\n  chromium: {chromium}"));
+        }
+        if &reference != chromium {
+            failures.push(format!("html5ever ≠ chromium for {html:?}\n  html5ever: {reference}\n  chromium:  {chromium}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
