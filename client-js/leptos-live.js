@@ -4,10 +4,12 @@
 // for a resync whenever an operation does not fit the DOM. Protocol: engine/PROTOCOL.md.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
+const MATH_NS = "http://www.w3.org/1998/Math/MathML";
 const FATAL = ["bad_token", "expired_token", "unknown_page", "page_crashed", "replaced", "mount_failed"];
 const RELOAD = ["bad_token", "expired_token", "page_crashed", "mount_failed"];
 const BACKOFF = [100, 250, 500, 1000, 2000, 5000];
 const HEARTBEAT_MS = 25000;
+const REFLECTS_VALUE = /^(checkbox|radio|button|submit|reset|image|hidden|file)$/;
 
 class Mismatch extends Error {}
 
@@ -25,6 +27,8 @@ export class LiveSocket {
     this.pending = new Map();
     this.closedByUs = false;
     this.latency = 0;
+    this.stale = false;
+    this.lastSeen = 0;
     this.bind();
   }
 
@@ -36,9 +40,14 @@ export class LiveSocket {
     const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + this.path;
     const ws = (this.ws = new WebSocket(url));
     ws.onopen = () => {
-      this.joinRef = this.send(["j", this.token, this.version], true);
+      this.lastSeen = Date.now();
+      // After a mismatch the version is unknown (null): the server sends the whole page.
+      this.joinRef = this.send(["j", this.token, this.stale ? null : this.version], true);
     };
-    ws.onmessage = (e) => this.delay(() => this.onFrame(e.data));
+    ws.onmessage = (e) => {
+      this.lastSeen = Date.now();
+      this.delay(() => this.onFrame(e.data));
+    };
     ws.onclose = () => this.onClose(ws);
     ws.onerror = () => {};
   }
@@ -66,6 +75,8 @@ export class LiveSocket {
     this.joined = false;
     clearInterval(this.beat);
     this.root.classList.remove("lv-connected");
+    // Events in flight get no reply from this socket.
+    for (const r of [...this.pending.keys()]) this.settle(r);
     if (this.closedByUs) return;
     this.setState("lv-loading");
     const wait = BACKOFF[Math.min(this.tries++, BACKOFF.length - 1)];
@@ -81,7 +92,7 @@ export class LiveSocket {
   send(frame, now) {
     const r = ++this.ref;
     const text = JSON.stringify([r, ...frame]);
-    if (now || this.joined) this.delay(() => this.ws && this.ws.readyState === 1 && this.ws.send(text));
+    if (now || this.joined) this.delay(() => (this.ws && this.ws.readyState === 1 ? this.ws.send(text) : this.queue.push(text)));
     else this.queue.push(text);
     return r;
   }
@@ -97,10 +108,14 @@ export class LiveSocket {
     }
     const [r, x] = f;
     if (Array.isArray(x)) {
-      this.version++;
-      this.patch(x);
+      // Patches after a mismatch do not fit either; the whole page is on its way.
+      if (!this.stale) {
+        this.version++;
+        this.patch(x);
+      }
     } else if (x === "html") {
       this.version = f[3];
+      this.stale = false;
       this.withFocus(() => (this.root.innerHTML = f[2]));
     } else if (x === "err") {
       this.onError(r, f[2], f[3]);
@@ -117,7 +132,11 @@ export class LiveSocket {
     const q = this.queue.splice(0);
     for (const text of q) this.delay(() => this.ws.send(text));
     clearInterval(this.beat);
-    this.beat = setInterval(() => this.send(["h"]), HEARTBEAT_MS);
+    this.beat = setInterval(() => {
+      // A server silent for two beats is gone, even if the connection looks open.
+      if (Date.now() - this.lastSeen > 2 * HEARTBEAT_MS) this.ws.close();
+      else this.send(["h"]);
+    }, HEARTBEAT_MS);
   }
 
   onError(r, code, message) {
@@ -145,16 +164,22 @@ export class LiveSocket {
     try {
       this.withFocus(() => ops.forEach((op) => this.apply(op)));
     } catch (e) {
-      if (!(e instanceof Mismatch)) throw e;
+      // A mismatch, or anything the DOM refused: ask for the whole page.
       console.warn("leptos-live: the DOM does not fit a patch; resyncing", e.message);
+      this.stale = true;
       this.send(["r"]);
     }
+  }
+
+  // A template's children live in its content, as the server's tree keeps them.
+  kids(n) {
+    return n.localName === "template" && n.content ? n.content.childNodes : n.childNodes;
   }
 
   node(path) {
     let n = this.root;
     for (const i of path) {
-      n = n.childNodes[i];
+      n = this.kids(n)[i];
       if (!n) throw new Mismatch("no node at " + path);
     }
     return n;
@@ -166,16 +191,21 @@ export class LiveSocket {
     return n;
   }
 
+  // Parses html as the content of parent, as the server's parser did: inside <svg> or <math>
+  // for foreign parents (except HTML integration points), else in a <template>.
   fragment(html, parent) {
     const t = document.createElement("template");
-    if (parent.namespaceURI === SVG_NS && parent.localName !== "foreignObject") {
-      t.innerHTML = "<svg>" + html + "</svg>";
-      const f = document.createDocumentFragment();
-      f.append(...t.content.firstChild.childNodes);
-      return f;
+    const ns = parent.namespaceURI;
+    const wrap =
+      ns === SVG_NS && !/^(foreignObject|desc|title)$/.test(parent.localName) ? "svg" : ns === MATH_NS && parent.localName !== "annotation-xml" ? "math" : "";
+    if (!wrap) {
+      t.innerHTML = html;
+      return t.content;
     }
-    t.innerHTML = html;
-    return t.content;
+    t.innerHTML = `<${wrap}>${html}</${wrap}>`;
+    const f = document.createDocumentFragment();
+    f.append(...t.content.firstChild.childNodes);
+    return f;
   }
 
   apply(op) {
@@ -209,8 +239,9 @@ export class LiveSocket {
       }
       case 4: {
         const el = this.element(path);
-        if (a > el.childNodes.length) throw new Mismatch("no child " + a + " at " + path);
-        el.insertBefore(this.fragment(b, el), el.childNodes[a] || null);
+        const kids = this.kids(el);
+        if (a > kids.length) throw new Mismatch("no child " + a + " at " + path);
+        (kids === el.childNodes ? el : el.content).insertBefore(this.fragment(b, el), kids[a] || null);
         break;
       }
       case 5: {
@@ -221,9 +252,10 @@ export class LiveSocket {
       }
       case 6: {
         const el = this.element(path);
-        const n = el.childNodes[a];
-        if (!n || b >= el.childNodes.length) throw new Mismatch("bad move at " + path);
-        el.insertBefore(n, el.childNodes[b < a ? b : b + 1] || null);
+        const kids = this.kids(el);
+        const n = kids[a];
+        if (!n || b >= kids.length) throw new Mismatch("bad move at " + path);
+        n.parentNode.insertBefore(n, kids[b < a ? b : b + 1] || null);
         break;
       }
       default:
@@ -235,9 +267,11 @@ export class LiveSocket {
   // user is typing in.
   syncProp(el, name, on, value) {
     if (el === document.activeElement) return;
-    if (name === "value" && "value" in el && el.localName !== "li") el.value = value;
-    else if (name === "checked") el.checked = on;
-    else if (name === "selected") el.selected = on;
+    const tag = el.localName;
+    // Only where the property does not write the attribute back (textarea, text-like inputs).
+    if (name === "value" && (tag === "textarea" || (tag === "input" && !REFLECTS_VALUE.test(el.type)))) el.value = value;
+    else if (name === "checked" && tag === "input") el.checked = on;
+    else if (name === "selected" && tag === "option") el.selected = on;
   }
 
   // Runs a DOM change and puts back focus, selection and the typed value if it moved.
@@ -267,7 +301,7 @@ export class LiveSocket {
   // --- events from the page ---------------------------------------------------------------
 
   push(el, kind, name, payload) {
-    const r = this.send(["e", name, payload]);
+    const r = this.send(Object.keys(payload).length ? ["e", name, payload] : ["e", name]);
     const cls = "lv-" + kind + "-loading";
     el.classList.add(cls);
     this.pending.set(r, { el, cls });

@@ -1,13 +1,13 @@
 //! The page task: one tokio task per mounted page, owning its state, handling events in order,
 //! rendering, diffing and sending frames to the attached socket.
 
-use std::panic::AssertUnwindSafe;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use futures_util::FutureExt as _;
 use futures_util::future::BoxFuture;
 use serde_json::Value;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
 use crate::config::LiveConfig;
@@ -16,33 +16,39 @@ use crate::diff::diff;
 use crate::error::{ErrorCode, LiveError};
 use crate::params::{Params, Payload, Session};
 use crate::protocol::{error_frame, html_frame, patch_frame};
-use crate::registry::Registry;
+use crate::registry::{Registration, Registry};
 use crate::render::{Sent, panic_message, render};
 use crate::view::LiveView;
-
-/// What the page task sends its socket's writer.
-#[derive(Debug)]
-pub(crate) enum Outgoing {
-    Frame(String),
-    /// Send nothing more and close the socket.
-    Close,
-}
 
 /// A socket's sending side, as the page task sees it.
 #[derive(Clone)]
 pub(crate) struct Outbox {
     pub id: u64,
-    pub tx: mpsc::Sender<Outgoing>,
+    /// Frames for the socket, in order.
+    pub tx: mpsc::Sender<String>,
+    /// Tells the socket to close once it has sent what is queued; never blocks, never fills.
+    pub close: Arc<Notify>,
+}
+
+impl Outbox {
+    /// Queues a frame; false when the socket is gone or too slow (its queue is full).
+    pub fn send(&self, frame: String) -> bool {
+        self.tx.try_send(frame).is_ok()
+    }
 }
 
 /// A socket's request to attach to a page.
 pub(crate) struct Attach {
     pub conn: Outbox,
     pub r: u64,
-    /// Patch frames the client applied since its last full render.
-    pub version: u64,
+    /// The client's version: the server's version at its last full render plus the patch frames
+    /// it applied since. `None` when the client knows its DOM is off.
+    pub version: Option<u64>,
     /// The page was just mounted for this socket: send the whole page.
     pub fresh: bool,
+    /// Answered once the page has attached the socket; dropped unanswered when the page ended
+    /// first, so that the join mounts again instead of waiting.
+    pub ack: oneshot::Sender<()>,
 }
 
 /// What a socket asks of a page. Kept small (large parts boxed): every page's queue holds a
@@ -83,6 +89,8 @@ pub(crate) struct MountedPage {
 
 pub(crate) struct StartArgs {
     pub id: Arc<str>,
+    /// Tells this page's registry entry from a later page under the same id.
+    pub generation: u64,
     pub registry: Arc<Registry>,
     pub config: Arc<LiveConfig>,
     /// Whether a socket attaches right away (a mount at join time) rather than after an HTTP render.
@@ -114,10 +122,14 @@ pub(crate) fn mount<V: LiveView>(
                 hot_until: None,
                 version: 0,
                 outbox: None,
-                adopted: args.adopted,
                 detached_at: Instant::now(),
+                registration: Registration::new(
+                    args.registry,
+                    args.id.clone(),
+                    args.generation,
+                    !args.adopted,
+                ),
                 id: args.id,
-                registry: args.registry,
                 config: args.config,
             };
             tokio::spawn(page.run(ctl_rx, info_rx));
@@ -141,10 +153,10 @@ struct Page<V: LiveView> {
     hot_until: Option<Instant>,
     version: u64,
     outbox: Option<Outbox>,
-    adopted: bool,
     detached_at: Instant,
+    /// The registry entry; removed when the page ends, however it ends (a panic included).
+    registration: Registration,
     id: Arc<str>,
-    registry: Arc<Registry>,
     config: Arc<LiveConfig>,
 }
 
@@ -158,7 +170,7 @@ impl<V: LiveView> Page<V> {
     async fn run(mut self, mut ctl: mpsc::Receiver<Control>, mut info: mpsc::Receiver<V::Message>) {
         tracing::debug!(page = %self.id, "page started");
         loop {
-            let window = if self.adopted {
+            let window = if self.registration.adopted() {
                 self.config.retention_window
             } else {
                 self.config.adoption_window
@@ -177,7 +189,7 @@ impl<V: LiveView> Page<V> {
                     Flow::Continue
                 }
                 _ = sleep_until(self.detached_at + window), if detached => {
-                    tracing::debug!(page = %self.id, adopted = self.adopted, "page expired");
+                    tracing::debug!(page = %self.id, adopted = self.registration.adopted(), "page expired");
                     Flow::End
                 }
             };
@@ -185,9 +197,10 @@ impl<V: LiveView> Page<V> {
                 break;
             }
         }
-        self.registry.remove(&self.id, !self.adopted);
+        // Joins queued behind the end find their acknowledgement dropped and mount again.
+        ctl.close();
         if let Some(out) = self.outbox.take() {
-            let _ = out.tx.try_send(Outgoing::Close);
+            out.close.notify_one();
         }
         tracing::debug!(page = %self.id, "page ended");
     }
@@ -200,22 +213,24 @@ impl<V: LiveView> Page<V> {
                     r,
                     version,
                     fresh,
+                    ack,
                 } = *attach;
+                if ack.send(()).is_err() {
+                    // The socket gave up waiting; nothing to attach.
+                    return Flow::Continue;
+                }
                 if let Some(old) = self.outbox.take() {
-                    let _ = old.tx.try_send(Outgoing::Frame(error_frame(
+                    old.send(error_frame(
                         0,
                         ErrorCode::Replaced,
                         "another socket joined this page",
-                    )));
-                    let _ = old.tx.try_send(Outgoing::Close);
+                    ));
+                    old.close.notify_one();
                 }
-                if !self.adopted {
-                    self.adopted = true;
-                    self.registry.adopted();
-                }
+                self.registration.adopt();
                 self.outbox = Some(conn);
                 self.ctx.set_connected(true);
-                if fresh || version != self.version {
+                if fresh || version != Some(self.version) {
                     self.send_full(r)
                 } else {
                     self.send_patch(r, true)
@@ -319,7 +334,10 @@ impl<V: LiveView> Page<V> {
                 return Flow::End;
             }
         };
-        let ops = diff(&self.sent.tree(), &rendered.tree);
+        let ops = match catch_unwind(AssertUnwindSafe(|| diff(&self.sent.tree(), &rendered.tree))) {
+            Ok(ops) => ops,
+            Err(p) => return self.crash(r, "diff", p),
+        };
         if ops.is_empty() && !always {
             return Flow::Continue;
         }
@@ -349,14 +367,14 @@ impl<V: LiveView> Page<V> {
         }
     }
 
-    /// Queues a frame; a socket whose queue is full is too slow and is detached (it resyncs on
-    /// its next join, as its version no longer matches).
+    /// Queues a frame. A socket whose queue is full is too slow: it is detached and told to
+    /// close; its client reconnects, and as its version no longer matches it gets the whole page.
     fn send(&mut self, frame: String) {
         if let Some(out) = &self.outbox
-            && out.tx.try_send(Outgoing::Frame(frame)).is_err()
+            && !out.send(frame)
         {
             tracing::warn!(page = %self.id, "socket queue full or closed; detaching");
-            let _ = out.tx.try_send(Outgoing::Close);
+            out.close.notify_one();
             self.detach();
         }
     }

@@ -20,8 +20,9 @@ pub enum ClientFrame {
         r: u64,
         /// The page token from the HTTP render.
         token: String,
-        /// Patch frames the client has applied since its last full render (0 on first join).
-        version: u64,
+        /// The client's version: the version of its last full render plus the patch frames it
+        /// applied since (0 after the HTTP render); `None` (null) when it knows its DOM is off.
+        version: Option<u64>,
     },
     /// `[ref,"e",name,payload?]`: a browser event for the page's `handle_event`.
     Event {
@@ -108,7 +109,7 @@ impl ClientFrame {
         match kind {
             "j" => {
                 let token = text_at(2, "token")?;
-                let version = items.nth(3).and_then(Value::as_u64).unwrap_or(0);
+                let version = items.nth(3).and_then(Value::as_u64);
                 Ok(ClientFrame::Join { r, token, version })
             }
             "e" => {
@@ -188,7 +189,7 @@ mod tests {
             Ok(ClientFrame::Join {
                 r: 1,
                 token: "tok".into(),
-                version: 7
+                version: Some(7)
             })
         );
         assert_eq!(

@@ -16,13 +16,13 @@ pub(crate) struct Rendered {
 
 /// Renders `view` inside a fresh reactive owner; a panic in `render` is caught and reported.
 pub(crate) fn render<V: LiveView>(view: &V) -> Result<Rendered, String> {
-    let html = catch_unwind(AssertUnwindSafe(|| {
+    catch_unwind(AssertUnwindSafe(|| {
         let owner = Owner::new();
-        owner.with(|| view.render().into_view().to_html())
+        let html = owner.with(|| view.render().into_view().to_html());
+        let tree = parse_fragment(&html);
+        Rendered { html, tree }
     }))
-    .map_err(panic_message)?;
-    let tree = parse_fragment(&html);
-    Ok(Rendered { html, tree })
+    .map_err(panic_message)
 }
 
 /// The message of a caught panic.

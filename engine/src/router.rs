@@ -215,13 +215,16 @@ async fn http_render(
         .registry
         .reserve_pending(inner.config.max_pending_pages)
     {
+        let generation = inner.registry.next_generation();
         let ctl = (mounted.start)(StartArgs {
             id: id.clone(),
+            generation,
             registry: inner.registry.clone(),
             config: inner.config.clone(),
             adopted: false,
         });
-        inner.registry.insert(id.clone(), ctl);
+        // A fresh random id: no page can hold it already.
+        let _ = inner.registry.insert(id.clone(), generation, ctl);
     } else {
         tracing::warn!(
             page = pattern,

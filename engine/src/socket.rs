@@ -3,14 +3,16 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
+use futures_util::stream::SplitSink;
 use futures_util::{SinkExt as _, StreamExt as _};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
 use crate::error::ErrorCode;
-use crate::page::{Attach, Control, Outbox, Outgoing, StartArgs};
+use crate::page::{Attach, Control, Outbox, StartArgs};
 use crate::protocol::{ClientFrame, error_frame, heartbeat_frame};
 use crate::router::Inner;
 use crate::token::{TokenError, now_secs, verify};
@@ -21,10 +23,14 @@ const OUTBOX_CAPACITY: usize = 64;
 pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
     let conn = inner.next_conn.fetch_add(1, Ordering::Relaxed);
     let (mut sink, mut stream) = socket.split();
-    let (tx, mut rx) = mpsc::channel::<Outgoing>(OUTBOX_CAPACITY);
-    let outbox = Outbox { id: conn, tx };
+    let (tx, mut rx) = mpsc::channel::<String>(OUTBOX_CAPACITY);
+    let outbox = Outbox {
+        id: conn,
+        tx,
+        close: Arc::new(Notify::new()),
+    };
     let reply = |frame: String| {
-        if outbox.tx.try_send(Outgoing::Frame(frame)).is_err() {
+        if !outbox.send(frame) {
             tracing::debug!(conn, "socket queue full; reply dropped");
         }
     };
@@ -35,20 +41,13 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
     // One task per socket: it reads client frames and writes what its page queues.
     loop {
         let msg = tokio::select! {
-            out = rx.recv() => {
-                match out {
-                    Some(Outgoing::Frame(f)) => {
-                        if sink.send(Message::Text(f.into())).await.is_err() {
-                            break;
-                        }
-                    }
-                    Some(Outgoing::Close) | None => {
-                        let _ = sink.send(Message::Close(None)).await;
-                        break;
-                    }
+            Some(frame) = rx.recv() => {
+                if !write(&mut sink, Message::Text(frame.into()), timeout).await {
+                    break;
                 }
                 continue;
             }
+            _ = outbox.close.notified() => break,
             _ = sleep_until(deadline) => {
                 tracing::info!(conn, "no frame within {timeout:?}; closing");
                 break;
@@ -104,15 +103,12 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
             ClientFrame::Event { r, name, payload } => match &joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
                 Some(ctl) => {
-                    if ctl
-                        .send(Control::Event {
-                            conn,
-                            r,
-                            event: Box::new((name, payload)),
-                        })
-                        .await
-                        .is_err()
-                    {
+                    let event = Control::Event {
+                        conn,
+                        r,
+                        event: Box::new((name, payload)),
+                    };
+                    if ctl.send(event).await.is_err() {
                         reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));
                         break;
                     }
@@ -132,13 +128,48 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
     }
     // Frames already queued (such as a final error) still go out before the close.
     drop(outbox);
-    while let Ok(Outgoing::Frame(f)) = rx.try_recv() {
-        if sink.send(Message::Text(f.into())).await.is_err() {
+    while let Ok(frame) = rx.try_recv() {
+        if !write(&mut sink, Message::Text(frame.into()), timeout).await {
             break;
         }
     }
-    let _ = sink.send(Message::Close(None)).await;
+    let _ = write(&mut sink, Message::Close(None), timeout).await;
     tracing::debug!(conn, "socket closed");
+}
+
+/// Writes one message; false when the socket failed or the peer did not take it in time.
+async fn write(sink: &mut SplitSink<WebSocket, Message>, msg: Message, limit: Duration) -> bool {
+    match tokio::time::timeout(limit, sink.send(msg)).await {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            tracing::debug!("socket write failed: {e}");
+            false
+        }
+        Err(_) => {
+            tracing::info!("socket write took longer than {limit:?}; closing");
+            false
+        }
+    }
+}
+
+/// Sends the attach request and waits until the page has taken it; false when the page ended
+/// before it could.
+async fn attach(
+    ctl: &mpsc::Sender<Control>,
+    conn: Outbox,
+    r: u64,
+    version: Option<u64>,
+    fresh: bool,
+) -> bool {
+    let (ack, attached) = oneshot::channel();
+    let request = Control::Attach(Box::new(Attach {
+        conn,
+        r,
+        version,
+        fresh,
+        ack,
+    }));
+    ctl.send(request).await.is_ok() && attached.await.is_ok()
 }
 
 /// Attaches the socket to the page the token names: the running page when there is one (adoption
@@ -148,7 +179,7 @@ async fn join(
     token: &str,
     conn: Outbox,
     r: u64,
-    version: u64,
+    version: Option<u64>,
 ) -> Result<mpsc::Sender<Control>, (ErrorCode, String)> {
     let claims = verify(
         token,
@@ -166,16 +197,10 @@ async fn join(
             format!("no page at {:?}", claims.page),
         )
     })?;
-    if let Some(ctl) = inner.registry.get(&claims.id) {
-        let attach = Control::Attach(Box::new(Attach {
-            conn: conn.clone(),
-            r,
-            version,
-            fresh: false,
-        }));
-        if ctl.send(attach).await.is_ok() {
-            return Ok(ctl);
-        }
+    if let Some(ctl) = inner.registry.get(&claims.id)
+        && attach(&ctl, conn.clone(), r, version, false).await
+    {
+        return Ok(ctl);
     }
     tracing::debug!(page = %claims.id, "no running page for the token; mounting again");
     let mounted = route
@@ -183,20 +208,23 @@ async fn join(
         .await
         .map_err(|e| (ErrorCode::MountFailed, e.to_string()))?;
     let id: Arc<str> = claims.id.into();
+    let generation = inner.registry.next_generation();
     let ctl = (mounted.start)(StartArgs {
         id: id.clone(),
+        generation,
         registry: inner.registry.clone(),
         config: inner.config.clone(),
         adopted: true,
     });
-    inner.registry.insert(id, ctl.clone());
-    ctl.send(Control::Attach(Box::new(Attach {
-        conn,
-        r,
-        version,
-        fresh: true,
-    })))
-    .await
-    .map_err(|_| (ErrorCode::PageCrashed, "the page ended at once".to_string()))?;
-    Ok(ctl)
+    // Another socket may have mounted this page meanwhile: join that one (ours then ends, as
+    // its queue's only sender is dropped).
+    let (ctl, fresh) = match inner.registry.insert(id, generation, ctl.clone()) {
+        Some(running) => (running, false),
+        None => (ctl, true),
+    };
+    if attach(&ctl, conn, r, version, fresh).await {
+        Ok(ctl)
+    } else {
+        Err((ErrorCode::PageCrashed, "the page ended at once".to_string()))
+    }
 }

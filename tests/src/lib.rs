@@ -3,6 +3,7 @@
 //! client that drives headless Chromium.
 
 pub mod browser;
+pub mod pages;
 
 use std::net::SocketAddr;
 use std::time::Duration;

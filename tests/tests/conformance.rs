@@ -2,10 +2,12 @@
 //! html5ever must give identical trees. Leptos output must stay on the engine's fast path.
 
 use leptos::prelude::*;
-use leptos_live::html::{on_fast_path, parse_fragment, parse_fragment_reference, Namespace, Node, NodeData};
+use leptos_live::html::{
+    Namespace, Node, NodeData, on_fast_path, parse_fragment, parse_fragment_reference,
+};
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::within;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// What Leptos `view!` and the components emit: must parse on the fast path.
 fn leptos_corpus() -> Vec<String> {
@@ -31,9 +33,12 @@ fn leptos_corpus() -> Vec<String> {
 fn demo_counter_page() -> String {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let page = leptos_live::LiveTest::<demo_counter::Counter>::mount(Default::default(), Default::default())
-            .await
-            .expect("mount the counter");
+        let page = leptos_live::LiveTest::<demo_counter::Counter>::mount(
+            Default::default(),
+            Default::default(),
+        )
+        .await
+        .expect("mount the counter");
         page.html()
     })
 }
@@ -99,9 +104,18 @@ fn engine_json(node: &Node) -> Value {
                 Namespace::Svg => "svg",
                 Namespace::MathMl => "math",
             };
-            let mut attrs: Vec<(String, String)> = e.attrs.iter().map(|a| (a.name.to_string(), a.value.to_string())).collect();
+            let mut attrs: Vec<(String, String)> = e
+                .attrs
+                .iter()
+                .map(|a| (a.name.to_string(), a.value.to_string()))
+                .collect();
             attrs.sort();
-            json!([ns, &*e.name, attrs, node.children().iter().map(engine_json).collect::<Vec<_>>()])
+            json!([
+                ns,
+                &*e.name,
+                attrs,
+                node.children().iter().map(engine_json).collect::<Vec<_>>()
+            ])
         }
     }
 }
@@ -133,13 +147,21 @@ const CHROMIUM_TREES: &str = r##"
 fn engine_chromium_and_html5ever_build_the_same_trees() {
     let leptos = leptos_corpus();
     for html in &leptos {
-        assert!(on_fast_path(html), "Leptos output left the fast path: {html}");
+        assert!(
+            on_fast_path(html),
+            "Leptos output left the fast path: {html}"
+        );
     }
-    let corpus: Vec<String> = leptos.into_iter().chain(RAW_CORPUS.iter().map(|s| s.to_string())).collect();
+    let corpus: Vec<String> = leptos
+        .into_iter()
+        .chain(RAW_CORPUS.iter().map(|s| s.to_string()))
+        .collect();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let chromium: Vec<Value> = rt.block_on(within(60, "chromium trees", async {
         let mut browser = Browser::launch().await;
-        let mut page = browser.open("data:text/html,<!doctype html><title>conformance</title>").await;
+        let mut page = browser
+            .open("data:text/html,<!doctype html><title>conformance</title>")
+            .await;
         let call = format!("({CHROMIUM_TREES})({})", json!(corpus));
         match page.eval(&call).await {
             Value::Array(v) => v,
@@ -148,18 +170,28 @@ fn engine_chromium_and_html5ever_build_the_same_trees() {
     }));
     assert_eq!(chromium.len(), corpus.len());
     // The comparison can fail: Chromium inserts the <tbody> that the source leaves out.
-    let i = corpus.iter().position(|h| h == "<table><td>x</table>").expect("in the corpus");
+    let i = corpus
+        .iter()
+        .position(|h| h == "<table><td>x</table>")
+        .expect("in the corpus");
     assert_eq!(chromium[i][0][3][0][1], "tbody");
     let mut failures = Vec::new();
     for (html, chromium) in corpus.iter().zip(&chromium) {
         let engine = children_json(&parse_fragment(html));
         let reference = children_json(&parse_fragment_reference(html));
         if &engine != chromium {
-            failures.push(format!("engine ≠ chromium for {html:?}\n  engine:   {engine}\n  chromium: {chromium}"));
+            failures.push(format!(
+                "engine ≠ chromium for {html:?}\n  engine:   {engine}\n  chromium: {chromium}"
+            ));
         }
         if &reference != chromium {
             failures.push(format!("html5ever ≠ chromium for {html:?}\n  html5ever: {reference}\n  chromium:  {chromium}"));
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

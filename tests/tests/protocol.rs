@@ -302,3 +302,31 @@ async fn pages_waiting_for_adoption_are_capped() {
     );
     assert_eq!(mounts("cap-1"), 1);
 }
+
+#[tokio::test]
+async fn a_second_socket_takes_the_page_over() {
+    let server = probe_server(config()).await;
+    let token = server.page_token("/probe?tag=takeover").await;
+    let mut first = server.socket().await;
+    first.join(&token, 0).await;
+    first.send(r#"[2,"e","inc"]"#).await;
+    first.reply(2).await;
+    let mut second = server.socket().await;
+    // The second socket claims version 2, as the first client had it.
+    assert_eq!(second.join(&token, 2).await, "[1,[]]");
+    let replaced = json(&first.reply(0).await);
+    assert_eq!(replaced[2], "replaced");
+    assert!(first.closes().await, "the replaced socket is closed");
+    second.send(r#"[2,"e","inc"]"#).await;
+    assert_eq!(second.reply(2).await, r#"[2,[[1,[0,0,0],"2"]]]"#);
+    assert_eq!(mounts("takeover"), 1);
+}
+
+#[tokio::test]
+async fn a_client_that_knows_its_dom_is_off_gets_the_whole_page() {
+    let server = probe_server(config()).await;
+    let token = server.page_token("/probe?tag=null-version").await;
+    let mut ws = server.socket().await;
+    ws.send(&format!(r#"[1,"j","{token}",null]"#)).await;
+    assert_eq!(json(&ws.reply(1).await)[1], "html");
+}

@@ -66,6 +66,10 @@ pub fn parse_fragment_reference(html: &str) -> Node {
 }
 
 fn fast_path(html: &str, ns: Namespace, context: &str) -> Option<Node> {
+    if ns == Namespace::Html && context == "template" {
+        // Template contents have an insertion mode of their own.
+        return None;
+    }
     builder::build(
         html,
         Element {

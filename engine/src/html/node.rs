@@ -1,8 +1,14 @@
 //! The node tree: what the engine keeps of a rendered page, equal to the browser's DOM.
 
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher, RandomState};
+use std::sync::OnceLock;
 
-use rustc_hash::FxHasher;
+/// A keyed hasher (SipHash with keys random per process): page content may come from users, and
+/// a collision they could craft would make the diff skip a real change.
+fn hasher() -> DefaultHasher {
+    static KEYS: OnceLock<RandomState> = OnceLock::new();
+    KEYS.get_or_init(RandomState::new).build_hasher()
+}
 
 /// The namespace an element lives in, as the HTML parser assigns it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,7 +63,7 @@ impl Hash for Element {
         self.name.hash(state);
         // Order-independent: the sum of each attribute's own hash.
         let attrs = self.attrs.iter().fold(0u64, |acc, a| {
-            let mut h = FxHasher::default();
+            let mut h = hasher();
             a.hash(&mut h);
             acc.wrapping_add(h.finish())
         });
@@ -204,7 +210,7 @@ impl Node {
 
     /// Recomputes this node's hash from its data and its children's hashes (not recursive).
     pub(crate) fn rehash(&mut self) {
-        let mut h = FxHasher::default();
+        let mut h = hasher();
         self.data.hash(&mut h);
         self.children.len().hash(&mut h);
         for c in &self.children {

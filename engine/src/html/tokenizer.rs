@@ -194,7 +194,11 @@ impl<'a> Tokenizer<'a> {
             self.pos += 2;
             return self.comment();
         }
-        if rest.len() >= 7 && rest[..7].eq_ignore_ascii_case("doctype") {
+        if rest
+            .as_bytes()
+            .get(..7)
+            .is_some_and(|b| b.eq_ignore_ascii_case(b"doctype"))
+        {
             let end = rest.find('>').map_or(self.src.len(), |i| self.pos + i + 1);
             self.pos = end;
             return Token::Doctype;
@@ -431,6 +435,13 @@ mod tests {
         assert_eq!(all("<!-->"), vec![Token::Comment("".into())]);
         assert_eq!(all("<!-- a -->"), vec![Token::Comment(" a ".into())]);
         assert_eq!(all("<?x>"), vec![Token::Comment("?x".into())]);
+    }
+
+    #[test]
+    fn markup_declarations_with_non_ascii_do_not_panic() {
+        for src in ["<!abcdefé>", "<!é", "<!doc\u{e9}", "<!--é", "</é>", "<é>"] {
+            let _ = all(src);
+        }
     }
 
     #[test]

@@ -1,0 +1,132 @@
+//! Patch equals target, in the browser: random page pairs (A, B); Chromium parses A, the real
+//! shim applies the engine's operations for A → B, and the DOM must equal B as Chromium parses
+//! it. `PATCH_CASES` (default 300) and `PATCH_SEED` (default: from the clock, printed) set the run.
+
+use axum::http::header;
+use axum::routing::get;
+use leptos_live::diff::{diff, write_ops};
+use leptos_live::html::parse_fragment;
+use leptos_live_tests::browser::Browser;
+use leptos_live_tests::pages::{keyed_pair, page_pair};
+use leptos_live_tests::{TestServer, within};
+use serde_json::{Value, json};
+
+const PAGE: &str = r#"<!doctype html><title>patch</title>
+<script type="module">import { LiveSocket } from "/shim.js"; window.LiveSocket = LiveSocket;</script>"#;
+
+/// Applies each case's operations with the shim and returns the cases whose DOM differs.
+const RUN: &str = r#"
+(cases) => cases.flatMap(([a, ops, b], i) => {
+  const root = document.createElement("div");
+  root.innerHTML = a;
+  const socket = new LiveSocket(root);
+  let mismatch = false;
+  socket.send = () => { mismatch = true; };
+  socket.patch(ops);
+  const want = document.createElement("div");
+  want.innerHTML = b;
+  const same = root.childNodes.length === want.childNodes.length &&
+    [...root.childNodes].every((n, k) => n.isEqualNode(want.childNodes[k]));
+  const where = (x, y, path) => {
+    if (x.childNodes.length !== y.childNodes.length)
+      return path + ": " + [...x.childNodes].map((n) => n.nodeName).join(",") + " vs " + [...y.childNodes].map((n) => n.nodeName).join(",");
+    for (let k = 0; k < x.childNodes.length; k++) {
+      const [p, q] = [x.childNodes[k], y.childNodes[k]];
+      if (!p.isEqualNode(q)) {
+        if (p.nodeType !== 1 || q.nodeType !== 1 || p.nodeName !== q.nodeName) return path + "/" + k + ": " + p.nodeName + " vs " + q.nodeName;
+        return where(p, q, path + "/" + k);
+      }
+    }
+    const attrs = (n) => n.nodeType === 1 ? [...n.attributes].map((a) => a.namespaceURI + "|" + a.name + "=" + a.value).join(" ") : JSON.stringify(n.data);
+    return path + ": " + x.nodeName + " [" + attrs(x) + "] vs [" + attrs(y) + "]";
+  };
+  return same && !mismatch ? [] : [[i, mismatch, root.innerHTML, want.innerHTML, where(root, want, "")]];
+})
+"#;
+
+#[tokio::test]
+async fn patches_turn_a_into_b_in_chromium() {
+    let cases: u64 = std::env::var("PATCH_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let seed: u64 = std::env::var("PATCH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+        });
+    println!("PATCH_SEED={seed} PATCH_CASES={cases}");
+    let pairs: Vec<(String, String)> = (0..cases)
+        .map(|i| {
+            let s = seed
+                .wrapping_add(i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+                .max(1);
+            if i % 5 == 4 {
+                keyed_pair(s, (s % 40) as usize)
+            } else {
+                page_pair(s, 1 + (s % 3) as usize)
+            }
+        })
+        .collect();
+    let batch: Vec<Value> = pairs
+        .iter()
+        .map(|(a, b)| {
+            let mut ops = String::new();
+            write_ops(&diff(&parse_fragment(a), &parse_fragment(b)), &mut ops);
+            json!([
+                a,
+                serde_json::from_str::<Value>(&ops).expect("ops are JSON"),
+                b
+            ])
+        })
+        .collect();
+    let app = axum::Router::new()
+        .route("/", get(|| async { axum::response::Html(PAGE) }))
+        .route(
+            "/shim.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript")],
+                    leptos_live::CLIENT_JS,
+                )
+            }),
+        );
+    let server = TestServer::start(app).await;
+    let failures = within(120, "patches in chromium", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.wait_for("window.LiveSocket").await;
+        page.eval(&format!("({RUN})({})", Value::Array(batch)))
+            .await
+    })
+    .await;
+    let failures = failures.as_array().cloned().unwrap_or_default();
+    let report: Vec<String> = failures
+        .iter()
+        .take(5)
+        .map(|f| {
+            let i = f[0].as_u64().unwrap_or(0) as usize;
+            let (got, want) = (f[2].as_str().unwrap_or(""), f[3].as_str().unwrap_or(""));
+            let at = got.bytes().zip(want.bytes()).take_while(|(x, y)| x == y).count();
+            let from = got[..at].char_indices().rev().nth(60).map_or(0, |(k, _)| k);
+            format!(
+                "case {i} (mismatch reported: {}; first difference at {})\n  A: {}\n  B: {}\n  got:  …{}\n  want: …{}",
+                f[1],
+                f[4],
+                pairs[i].0,
+                pairs[i].1,
+                got[from..].chars().take(160).collect::<String>(),
+                want[from..].chars().take(160).collect::<String>()
+            )
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases differ (PATCH_SEED={seed}):\n{}",
+        failures.len(),
+        report.join("\n")
+    );
+}
