@@ -258,6 +258,28 @@ export class LiveSocket {
         n.parentNode.insertBefore(n, kids[b < a ? b : b + 1] || null);
         break;
       }
+      case 7: {
+        const n = this.node(path);
+        if (n.nodeType !== 3) throw new Mismatch("not text at " + path);
+        let t = n.data;
+        for (let k = 0; k < a.length; k += 3) {
+          if (a[k] + a[k + 1] > t.length) throw new Mismatch("splice past the end at " + path);
+          t = t.slice(0, a[k]) + a[k + 2] + t.slice(a[k] + a[k + 1]);
+        }
+        n.data = t;
+        const p = n.parentNode;
+        if (p.localName === "textarea" && p !== document.activeElement) p.value = p.defaultValue;
+        break;
+      }
+      case 8: {
+        const el = this.element(path);
+        const kids = [...this.kids(el)];
+        if (a.length !== kids.length || new Set(a).size !== a.length || a.some((i) => !kids[i]))
+          throw new Mismatch("bad order at " + path);
+        const parent = kids.length ? kids[0].parentNode : el;
+        for (const i of a) parent.appendChild(kids[i]);
+        break;
+      }
       default:
         throw new Mismatch("unknown operation " + code);
     }

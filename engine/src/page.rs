@@ -12,12 +12,12 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::config::LiveConfig;
 use crate::ctx::{Ctx, LiveHandle};
-use crate::diff::diff;
+use crate::diff::{Unrepresentable, diff};
 use crate::error::{ErrorCode, LiveError};
 use crate::params::{Params, Payload, Session};
 use crate::protocol::{error_frame, html_frame, patch_frame};
 use crate::registry::{Registration, Registry};
-use crate::render::{Sent, panic_message, render};
+use crate::render::{Rendered, Sent, panic_message, render};
 use crate::view::LiveView;
 
 /// A socket's sending side, as the page task sees it.
@@ -335,7 +335,11 @@ impl<V: LiveView> Page<V> {
             }
         };
         let ops = match catch_unwind(AssertUnwindSafe(|| diff(&self.sent.tree(), &rendered.tree))) {
-            Ok(ops) => ops,
+            Ok(Ok(ops)) => ops,
+            Ok(Err(Unrepresentable)) => {
+                tracing::debug!(page = %self.id, "change not expressible as operations; sending the page");
+                return self.send_rendered(r, rendered);
+            }
             Err(p) => return self.crash(r, "diff", p),
         };
         if ops.is_empty() && !always {
@@ -347,14 +351,17 @@ impl<V: LiveView> Page<V> {
         Flow::Continue
     }
 
+    /// Sends the whole page as rendered; the client replaces its root's content.
+    fn send_rendered(&mut self, r: u64, rendered: Rendered) -> Flow {
+        self.version += 1;
+        self.send(html_frame(r, &rendered.html, self.version));
+        self.sent = Sent::keep(rendered, self.config.keep_tree_above_bytes, self.is_hot());
+        Flow::Continue
+    }
+
     fn send_full(&mut self, r: u64) -> Flow {
         match render(&self.view) {
-            Ok(rendered) => {
-                self.version += 1;
-                self.send(html_frame(r, &rendered.html, self.version));
-                self.sent = Sent::keep(rendered, self.config.keep_tree_above_bytes, self.is_hot());
-                Flow::Continue
-            }
+            Ok(rendered) => self.send_rendered(r, rendered),
             Err(msg) => {
                 tracing::error!(page = %self.id, "render panicked: {msg}; the page ends");
                 self.send(error_frame(

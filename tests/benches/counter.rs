@@ -62,7 +62,7 @@ async fn event_timing() {
     let a = leptos_live::html::parse_fragment(&html);
     let b = leptos_live::html::parse_fragment(&html.replacen(">25000<", ">25001<", 1));
     let diff = median_of(5_000, || {
-        std::hint::black_box(leptos_live::diff::diff(&a, &b));
+        let _ = std::hint::black_box(leptos_live::diff::diff(&a, &b));
     });
     println!(
         "  parts, median: render {:.2} µs, parse {:.2} µs ({} bytes, {:.0} MB/s), diff {:.2} µs",

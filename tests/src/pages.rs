@@ -45,6 +45,10 @@ const TEXTS: &[&str] = &[
     "1 & 2",
     "\u{a0}",
     "long text here",
+    "The quick brown fox jumps over the lazy dog and keeps on running, far past the river bank.",
+    "The quick brown fox leaps over the lazy dog and keeps on running, far past the river bend!",
+    "😀 ünïcödé text that is long enough to be spliced rather than sent whole, with 𝄞 in it.",
+    "😀 ünïcödé text that is long enough to be edited rather than sent whole, with 𝄞𝄞 in it.",
 ];
 
 fn random_node(r: &mut Rng, depth: usize) -> M {

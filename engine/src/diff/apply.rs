@@ -3,6 +3,7 @@
 //! Used by the tests to prove `apply(diff(a, b), a) == b`, and by headless test clients.
 
 use super::op::Op;
+use super::text::apply_splices;
 use crate::html::{Attribute, Element, Namespace, Node, NodeData, parse_fragment_in};
 
 /// Why an operation did not fit the tree it was applied to.
@@ -36,7 +37,7 @@ pub enum ApplyError {
 /// let a = parse_fragment("<ul><li id=a>A</li><li id=b>B</li></ul>");
 /// let b = parse_fragment("<ul><li id=b>B</li><li id=a>A!</li></ul>");
 /// let mut t = a.clone();
-/// apply(&mut t, &diff(&a, &b)).unwrap();
+/// apply(&mut t, &diff(&a, &b).unwrap()).unwrap();
 /// assert_eq!(t, b);
 /// ```
 pub fn apply(root: &mut Node, ops: &[Op]) -> Result<(), ApplyError> {
@@ -105,6 +106,36 @@ fn apply_one(root: &mut Node, op: &Op, index: usize) -> Result<(), ApplyError> {
             element(root, path, index)?
                 .attrs
                 .retain(|a| *a.name != **name);
+        }
+        Op::Splice { path, edits } => {
+            let node = resolve(root, path, index)?;
+            match node.parts_mut().0 {
+                NodeData::Text(t) => {
+                    let edited = apply_splices(t, edits)
+                        .ok_or_else(|| wrong(path, "a text long enough for the edits"))?;
+                    *t = edited.into();
+                }
+                _ => return Err(wrong(path, "a text node")),
+            }
+        }
+        Op::Reorder { path, order } => {
+            let parent = resolve(root, path, index)?;
+            let (_, children) = parent.parts_mut();
+            let mut seen = vec![false; children.len()];
+            let valid = order.len() == children.len()
+                && order.iter().all(|&i| {
+                    seen.get_mut(i as usize)
+                        .is_some_and(|s| !std::mem::replace(s, true))
+                });
+            if !valid {
+                return Err(wrong(path, "a parent with as many children as the order"));
+            }
+            let old = std::mem::take(children);
+            let mut slots: Vec<Option<Node>> = old.into_iter().map(Some).collect();
+            *children = order
+                .iter()
+                .filter_map(|&i| slots[i as usize].take())
+                .collect();
         }
         Op::Replace { path, html } => splice_at(root, path, index, Some(html))?,
         Op::Remove { path } => splice_at(root, path, index, None)?,

@@ -5,7 +5,7 @@
 //! use leptos_live::html::parse_fragment;
 //! let a = parse_fragment("<p>1</p>");
 //! let b = parse_fragment("<p>2</p><p>new</p>");
-//! let ops = diff(&a, &b);
+//! let ops = diff(&a, &b).unwrap();
 //! let mut t = a.clone();
 //! apply(&mut t, &ops).unwrap();
 //! assert_eq!(t, b);
@@ -13,12 +13,14 @@
 
 mod apply;
 mod op;
+mod text;
 mod tree_diff;
 
 pub use apply::{ApplyError, apply};
 pub(crate) use op::write_json_str;
 pub use op::{Op, Path, write_ops};
-pub use tree_diff::diff;
+pub use text::{Splice, apply_splices, splices};
+pub use tree_diff::{Unrepresentable, diff};
 
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use super::text::Splice;
+
 /// A node's address: child indices from the page root, each step into `childNodes`.
 pub type Path = Vec<u32>;
 
@@ -70,6 +72,21 @@ pub enum Op {
         /// The child's index after the move.
         to: u32,
     },
+    /// Edit the data of the text node at `path` in place (opcode 7).
+    Splice {
+        /// The text node.
+        path: Path,
+        /// The edits, applied in order.
+        edits: Vec<Splice>,
+    },
+    /// Put all children of the element at `path` in a new order: `order[i]` is the current index
+    /// of the child that goes to index `i` (opcode 8).
+    Reorder {
+        /// The parent element.
+        path: Path,
+        /// A permutation of the current child indices.
+        order: Vec<u32>,
+    },
 }
 
 impl Op {
@@ -83,6 +100,8 @@ impl Op {
             Op::Insert { .. } => 4,
             Op::Remove { .. } => 5,
             Op::Move { .. } => 6,
+            Op::Splice { .. } => 7,
+            Op::Reorder { .. } => 8,
         }
     }
 
@@ -96,7 +115,9 @@ impl Op {
             | Op::RemoveAttr { path, .. }
             | Op::Insert { path, .. }
             | Op::Remove { path }
-            | Op::Move { path, .. } => path,
+            | Op::Move { path, .. }
+            | Op::Splice { path, .. }
+            | Op::Reorder { path, .. } => path,
         };
         write_path(path, out);
         match self {
@@ -122,9 +143,34 @@ impl Op {
             Op::Move { from, to, .. } => {
                 let _ = write!(out, ",{from},{to}");
             }
+            Op::Splice { edits, .. } => {
+                out.push_str(",[");
+                for (i, e) in edits.iter().enumerate() {
+                    let _ = write!(
+                        out,
+                        "{}{},{},",
+                        if i > 0 { "," } else { "" },
+                        e.offset,
+                        e.delete
+                    );
+                    write_json_str(&e.insert, out);
+                }
+                out.push(']');
+            }
+            Op::Reorder { order, .. } => {
+                out.push(',');
+                write_path(order, out);
+            }
         }
         out.push(']');
     }
+}
+
+/// The length of `op` as JSON, without keeping the text.
+pub(crate) fn encoded_len(op: &Op) -> usize {
+    let mut s = String::new();
+    op.write_json(&mut s);
+    s.len()
 }
 
 /// Appends `ops` as a JSON array of operations.

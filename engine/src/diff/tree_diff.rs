@@ -10,46 +10,84 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::{FxHashMap, FxHasher};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::op::{Op, Path};
-use crate::html::{Node, NodeData, outer_html};
+use super::op::{Op, Path, encoded_len};
+use super::text::splices;
+use crate::html::{Namespace, Node, NodeData, outer_html, parse_fragment_in};
+
+/// The change cannot be sent as operations: it holds nodes whose HTML does not parse back into
+/// them (the HTML serialisation does not round-trip every tree the parser builds, as after the
+/// adoption agency or foster parenting). Send the whole page instead: the rendered HTML itself
+/// always parses into the new tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the change holds nodes whose HTML does not parse back into them; send the whole page")]
+pub struct Unrepresentable;
 
 /// The operations that turn the children of `old` into the children of `new`.
 ///
-/// Both roots stand for the page's root element; only their children are compared.
+/// Both roots stand for the page's root element (a `<div>`); only their children are compared.
 ///
 /// ```
 /// use leptos_live::diff::{diff, Op};
 /// use leptos_live::html::parse_fragment;
 /// let a = parse_fragment("<p>count: <b>1</b></p>");
 /// let b = parse_fragment("<p>count: <b>2</b></p>");
-/// assert_eq!(diff(&a, &b), vec![Op::SetText { path: vec![0, 1, 0], text: "2".into() }]);
+/// assert_eq!(diff(&a, &b), Ok(vec![Op::SetText { path: vec![0, 1, 0], text: "2".into() }]));
 /// ```
-pub fn diff(old: &Node, new: &Node) -> Vec<Op> {
-    let mut ops = Vec::new();
+pub fn diff(old: &Node, new: &Node) -> Result<Vec<Op>, Unrepresentable> {
+    let mut out = Out {
+        ops: Vec::new(),
+        representable: true,
+    };
     if old.subtree_hash() != new.subtree_hash() {
         let mut path = Vec::new();
-        diff_children(old.children(), new.children(), &mut path, &mut ops);
+        diff_children(
+            old.children(),
+            new.children(),
+            &mut path,
+            &mut out,
+            (Namespace::Html, "div"),
+        );
     }
-    ops
+    if out.representable {
+        Ok(out.ops)
+    } else {
+        Err(Unrepresentable)
+    }
 }
 
-fn diff_node(old: &Node, new: &Node, path: &mut Path, ops: &mut Vec<Op>) {
+/// The operations so far, and whether every piece of HTML in them parses back into its nodes.
+struct Out {
+    ops: Vec<Op>,
+    representable: bool,
+}
+
+/// The element whose content a piece of HTML is parsed as.
+type Context<'a> = (Namespace, &'a str);
+
+/// The HTML of `nodes`, if it parses back into them in `ctx`.
+fn html_of(nodes: &[Node], ctx: Context<'_>) -> Option<String> {
+    let mut html = String::new();
+    nodes.iter().for_each(|n| outer_html(n, &mut html));
+    let parsed = parse_fragment_in(&html, ctx.0, ctx.1);
+    (parsed.children() == nodes).then_some(html)
+}
+
+fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Context<'_>) {
     if old.subtree_hash() == new.subtree_hash() {
         return;
     }
     match (old.data(), new.data()) {
         (NodeData::Text(a), NodeData::Text(b)) | (NodeData::Comment(a), NodeData::Comment(b)) => {
             if a != b {
-                ops.push(Op::SetText {
-                    path: path.clone(),
-                    text: b.to_string(),
-                });
+                out.ops
+                    .push(text_op(a, b, path, matches!(old.data(), NodeData::Text(_))));
             }
         }
         (NodeData::Element(a), NodeData::Element(b)) if a.ns == b.ns && a.name == b.name => {
+            let start = out.ops.len();
             for attr in &b.attrs {
                 if a.attr(&attr.name) != Some(&*attr.value) {
-                    ops.push(Op::SetAttr {
+                    out.ops.push(Op::SetAttr {
                         path: path.clone(),
                         name: attr.name.to_string(),
                         value: attr.value.to_string(),
@@ -58,22 +96,63 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, ops: &mut Vec<Op>) {
             }
             for attr in &a.attrs {
                 if b.attr(&attr.name).is_none() {
-                    ops.push(Op::RemoveAttr {
+                    out.ops.push(Op::RemoveAttr {
                         path: path.clone(),
                         name: attr.name.to_string(),
                     });
                 }
             }
-            diff_children(old.children(), new.children(), path, ops);
+            diff_children(old.children(), new.children(), path, out, (b.ns, &b.name));
+            // When the changes weigh more than the new element itself, send the element.
+            let count = out.ops.len() - start;
+            if count > 1 {
+                let changes: usize =
+                    out.ops[start..].iter().map(encoded_len).sum::<usize>() + count - 1;
+                // A cheap bound first, so that ancestors of a change are not serialised in vain.
+                if new.html_len_hint() + path.len() * 2 + 8 < changes
+                    && let Some(html) = html_of(std::slice::from_ref(new), parent)
+                {
+                    let replace = Op::Replace {
+                        path: path.clone(),
+                        html,
+                    };
+                    if encoded_len(&replace) < changes {
+                        out.ops.truncate(start);
+                        out.ops.push(replace);
+                    }
+                }
+            }
         }
-        _ => {
-            let mut html = String::new();
-            outer_html(new, &mut html);
-            ops.push(Op::Replace {
+        _ => match html_of(std::slice::from_ref(new), parent) {
+            Some(html) => out.ops.push(Op::Replace {
                 path: path.clone(),
                 html,
-            });
-        }
+            }),
+            None => out.representable = false,
+        },
+    }
+}
+
+/// Texts shorter than this are always sent whole.
+const SPLICE_ABOVE: usize = 64;
+
+/// A text change as the smaller of the new text and the edits that make it.
+fn text_op(old: &str, new: &str, path: &Path, is_text: bool) -> Op {
+    let set = Op::SetText {
+        path: path.clone(),
+        text: new.to_string(),
+    };
+    if !is_text || new.len() < SPLICE_ABOVE {
+        return set;
+    }
+    let splice = Op::Splice {
+        path: path.clone(),
+        edits: splices(old, new),
+    };
+    if encoded_len(&splice) < encoded_len(&set) {
+        splice
+    } else {
+        set
     }
 }
 
@@ -103,7 +182,7 @@ fn with_index<R>(path: &mut Path, i: usize, f: impl FnOnce(&mut Path) -> R) -> R
     r
 }
 
-fn diff_children(old: &[Node], new: &[Node], path: &mut Path, ops: &mut Vec<Op>) {
+fn diff_children(old: &[Node], new: &[Node], path: &mut Path, out: &mut Out, ctx: Context<'_>) {
     // Fast path: same shape, so children pair up by position.
     if old.len() == new.len()
         && old
@@ -112,7 +191,7 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, ops: &mut Vec<Op>)
             .all(|(a, b)| signature(a) == signature(b))
     {
         for (i, (a, b)) in old.iter().zip(new).enumerate() {
-            with_index(path, i, |p| diff_node(a, b, p, ops));
+            with_index(path, i, |p| diff_node(a, b, p, out, ctx));
         }
         return;
     }
@@ -173,7 +252,7 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, ops: &mut Vec<Op>)
     // 1. Removals, last first so that earlier indices stay valid.
     for o in (0..old.len()).rev() {
         if !old_kept[o] {
-            with_index(path, o, |p| ops.push(Op::Remove { path: p.clone() }));
+            with_index(path, o, |p| out.ops.push(Op::Remove { path: p.clone() }));
         }
     }
     // 2. Moves: the kept children in old order, reordered into new order.
@@ -185,6 +264,7 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, ops: &mut Vec<Op>)
     }
     let seq: Vec<usize> = target.iter().map(|&o| pos_in_current[o]).collect();
     let stay = longest_increasing(&seq);
+    let moves_start = out.ops.len();
     for (t, &o) in target.iter().enumerate() {
         if stay[t] {
             continue;
@@ -202,11 +282,29 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, ops: &mut Vec<Op>)
         };
         current.insert(to, o);
         if from != to {
-            ops.push(Op::Move {
+            out.ops.push(Op::Move {
                 path: path.clone(),
                 from: from as u32,
                 to: to as u32,
             });
+        }
+    }
+    // Many moves weigh more than the new order itself: send that instead.
+    if out.ops.len() - moves_start > 1 {
+        let reorder = Op::Reorder {
+            path: path.clone(),
+            order: seq.iter().map(|&i| i as u32).collect(),
+        };
+        let moves: usize = out.ops[moves_start..]
+            .iter()
+            .map(encoded_len)
+            .sum::<usize>()
+            + out.ops.len()
+            - moves_start
+            - 1;
+        if encoded_len(&reorder) < moves {
+            out.ops.truncate(moves_start);
+            out.ops.push(reorder);
         }
     }
     // 3. Insertions in new order; consecutive new children travel in one operation.
@@ -217,21 +315,22 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, ops: &mut Vec<Op>)
             continue;
         }
         let start = j;
-        let mut html = String::new();
         while j < new.len() && matched[j].is_none() {
-            outer_html(&new[j], &mut html);
             j += 1;
         }
-        ops.push(Op::Insert {
-            path: path.clone(),
-            index: start as u32,
-            html,
-        });
+        match html_of(&new[start..j], ctx) {
+            Some(html) => out.ops.push(Op::Insert {
+                path: path.clone(),
+                index: start as u32,
+                html,
+            }),
+            None => out.representable = false,
+        }
     }
     // 4. The kept children, now at their new places, diffed in turn.
     for (j, m) in matched.iter().enumerate() {
         if let Some(o) = *m {
-            with_index(path, j, |p| diff_node(&old[o], &new[j], p, ops));
+            with_index(path, j, |p| diff_node(&old[o], &new[j], p, out, ctx));
         }
     }
 }

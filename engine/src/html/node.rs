@@ -113,6 +113,8 @@ pub struct Node {
     data: NodeData,
     children: Vec<Node>,
     hash: u64,
+    /// A lower bound of the subtree's HTML length (escaping only adds to it).
+    html_len: u32,
 }
 
 impl PartialEq for Node {
@@ -137,6 +139,7 @@ impl Node {
             data,
             children,
             hash: 0,
+            html_len: 0,
         };
         node.rehash();
         node
@@ -155,6 +158,12 @@ impl Node {
     /// The hash of this node and everything below it.
     pub fn subtree_hash(&self) -> u64 {
         self.hash
+    }
+
+    /// A lower bound of the length of this subtree's HTML, kept with the hash: the diff weighs
+    /// sending a whole subtree against its changes without serialising it.
+    pub fn html_len_hint(&self) -> usize {
+        self.html_len as usize
     }
 
     /// The element data, when this node is an element.
@@ -213,10 +222,28 @@ impl Node {
         let mut h = hasher();
         self.data.hash(&mut h);
         self.children.len().hash(&mut h);
+        let mut len = self
+            .children
+            .iter()
+            .map(|c| c.html_len as usize)
+            .sum::<usize>();
         for c in &self.children {
             c.hash.hash(&mut h);
         }
         self.hash = h.finish();
+        len += match &self.data {
+            NodeData::Text(t) => t.len(),
+            NodeData::Comment(c) => c.len() + 7,
+            NodeData::Element(e) => {
+                2 * e.name.len()
+                    + 5
+                    + e.attrs
+                        .iter()
+                        .map(|a| a.name.len() + a.value.len() + 4)
+                        .sum::<usize>()
+            }
+        };
+        self.html_len = u32::try_from(len).unwrap_or(u32::MAX);
     }
 
     /// Drops spare capacity in every child list below this node, for trees kept a long time.
