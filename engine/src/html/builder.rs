@@ -379,7 +379,7 @@ pub(crate) fn build(html: &str, context: Element) -> Option<Node> {
         0
     };
     let mut b = Builder {
-        stack: vec![Node::new(NodeData::Element(context), Vec::new())],
+        stack: vec![Node::unhashed(NodeData::Element(context), Vec::new())],
         flags: vec![context_flags],
         skip_newline: false,
         unsupported: false,
@@ -517,7 +517,7 @@ impl Builder {
                 };
                 self.text(t);
             }
-            Token::Comment(c) => self.append(Node::new(NodeData::Comment(c.into()), vec![])),
+            Token::Comment(c) => self.append(Node::unhashed(NodeData::Comment(c.into()), vec![])),
             Token::Doctype => {}
             Token::Start {
                 name,
@@ -570,7 +570,7 @@ impl Builder {
             *prev = s.into_boxed_str();
             return;
         }
-        children.push(Node::new(NodeData::Text(t.into()), vec![]));
+        children.push(Node::unhashed(NodeData::Text(t.into()), vec![]));
     }
 
     fn append(&mut self, node: Node) {
@@ -596,13 +596,18 @@ impl Builder {
             name: name.into(),
             attrs,
         };
-        self.stack.push(Node::new(NodeData::Element(e), Vec::new()));
+        self.stack
+            .push(Node::unhashed(NodeData::Element(e), Vec::new()));
     }
 
-    fn pop(&mut self) {
-        if self.stack.len() > 1
-            && let Some(node) = self.stack.pop()
-        {
+    /// Closes the current node; false (and the input marked for the full parser) when the
+    /// current node is the context element, which a fragment parse cannot close.
+    fn pop(&mut self) -> bool {
+        if self.stack.len() <= 1 {
+            self.unsupported = true;
+            return false;
+        }
+        if let Some(node) = self.stack.pop() {
             let flags = self.flags.pop().unwrap_or(0);
             if flags & F_FORMATTING != 0 && !self.closing_formatting {
                 // Browsers reopen it for the content that follows (active formatting elements).
@@ -610,6 +615,7 @@ impl Builder {
             }
             self.append(node);
         }
+        true
     }
 
     fn in_scope(&self, names: &[&str], scope: Scope) -> bool {
@@ -788,7 +794,9 @@ impl Builder {
                 self.implied_end("");
                 self.pop_until(&["button"]);
             }
-            "option" if self.current_is(&["option"]) => self.pop(),
+            "option" if self.current_is(&["option"]) => {
+                self.pop();
+            }
             "optgroup" => {
                 if self.current_is(&["option"]) {
                     self.pop();
@@ -853,9 +861,16 @@ impl Builder {
         if self.ns_at(self.top()) != Namespace::Html {
             return false;
         }
-        let cur = self.name_at(self.top()).to_string();
         let part = tag_flags(n) & F_TABLE_PART != 0;
-        match cur.as_str() {
+        // What the current node is, as a copy, so that the arms below may change the stack.
+        let cur = match self.name_at(self.top()) {
+            "table" => "table",
+            "tbody" | "thead" | "tfoot" => "tbody",
+            "tr" => "tr",
+            "colgroup" => "colgroup",
+            _ => "",
+        };
+        match cur {
             "table" => match n {
                 "col" => {
                     self.push(Namespace::Html, "colgroup", vec![]);
@@ -865,34 +880,26 @@ impl Builder {
                     self.push(Namespace::Html, "tbody", vec![]);
                     true
                 }
-                "table" => {
-                    self.pop_until(&["table"]);
-                    true
-                }
+                "table" => self.pop(),
                 _ => false,
             },
-            "tbody" | "thead" | "tfoot" => match n {
+            "tbody" => match n {
                 "td" | "th" => {
                     self.push(Namespace::Html, "tr", vec![]);
                     true
                 }
                 "caption" | "col" | "colgroup" | "tbody" | "tfoot" | "thead" | "table" => {
-                    self.pop();
-                    true
+                    self.pop()
                 }
                 _ => false,
             },
             "tr" => match n {
                 "caption" | "col" | "colgroup" | "tbody" | "tfoot" | "thead" | "tr" | "table" => {
-                    self.pop();
-                    true
+                    self.pop()
                 }
                 _ => false,
             },
-            "colgroup" if n != "col" && n != "template" => {
-                self.pop();
-                true
-            }
+            "colgroup" if n != "col" && n != "template" => self.pop(),
             _ if part && self.in_scope(&["td", "th"], Scope::Table) => {
                 self.implied_end("");
                 self.pop_until(&["td", "th"]);

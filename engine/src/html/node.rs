@@ -145,6 +145,16 @@ impl Node {
         node
     }
 
+    /// A node whose hash is computed later, by [`Node::rehash_deep`] over the finished tree.
+    pub(crate) fn unhashed(data: NodeData, children: Vec<Node>) -> Self {
+        Node {
+            data,
+            children,
+            hash: 0,
+            html_len: 0,
+        }
+    }
+
     /// The node's own data.
     pub fn data(&self) -> &NodeData {
         &self.data

@@ -144,3 +144,17 @@ fn serialisation_round_trips() {
         assert_eq!(a, b, "{html}");
     }
 }
+
+#[test]
+fn fragments_that_would_close_their_context_use_the_full_parser() {
+    // These used to loop: a table part that closes a table-part context.
+    for (html, ctx) in [
+        ("<tr><td>1</td></tr>", "tr"),
+        ("<tbody>", "tbody"),
+        ("<table>", "table"),
+        ("<option>b", "option"),
+    ] {
+        let t = parse_fragment_in(html, Namespace::Html, ctx);
+        assert_eq!(t.as_element().map(|e| &*e.name), Some(ctx));
+    }
+}
