@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use super::node::{Attribute, Element, Namespace, Node, NodeData};
+use super::node::{Attribute, Element, NO_SPAN, Namespace, Node, NodeData};
 use super::tokenizer::{TextMode, Token, Tokenizer};
 
 const VOID: &[&str] = &[
@@ -378,23 +378,14 @@ pub(crate) fn build(html: &str, context: Element) -> Option<Node> {
     } else {
         0
     };
-    let mut b = Builder {
-        stack: vec![Node::unhashed(NodeData::Element(context), Vec::new())],
-        flags: vec![context_flags],
-        skip_newline: false,
-        unsupported: false,
-        closing_formatting: false,
-    };
+    let mut b = Builder::new(vec![context], vec![context_flags], 0);
     let mut tz = Tokenizer::new(html);
     if let Some(mode) = b.context_text_mode() {
         let name = b.name_at(0).to_string();
         tz.set_mode(mode, &name);
     }
-    while let Some(tok) = tz.next_token() {
-        b.token(tok, &mut tz);
-        if b.unsupported || tz.unsupported {
-            return None;
-        }
+    if !b.run(&mut tz) {
+        return None;
     }
     // At the end of input, open elements close without any reconstruction.
     b.closing_formatting = true;
@@ -404,6 +395,33 @@ pub(crate) fn build(html: &str, context: Element) -> Option<Node> {
     let mut root = b.stack.pop()?;
     root.rehash_deep();
     Some(root)
+}
+
+/// Builds the nodes of a region of a page: `html` is the region's source, standing at byte
+/// `offset` of the page, inside `ancestors` (the page root first, the region's parent last).
+/// `None` when the region's parse would reach outside it (close an ancestor, leave an element
+/// open, end inside markup) or needs the full parser: then only a parse of the whole page is
+/// right.
+pub(crate) fn build_region(html: &str, ancestors: Vec<Element>, offset: u32) -> Option<Vec<Node>> {
+    let flags = ancestors
+        .iter()
+        .map(|e| {
+            if e.ns == Namespace::Html {
+                tag_flags(&e.name)
+            } else {
+                0
+            }
+        })
+        .collect();
+    let mut b = Builder::new(ancestors, flags, offset);
+    let mut tz = Tokenizer::new(html);
+    if !b.run(&mut tz) || tz.incomplete || b.skip_newline || b.stack.len() != b.frozen {
+        return None;
+    }
+    let mut parent = b.stack.pop()?;
+    let mut nodes = std::mem::take(parent.parts_mut().1);
+    nodes.iter_mut().for_each(Node::rehash_deep);
+    Some(nodes)
 }
 
 struct Builder {
@@ -417,6 +435,13 @@ struct Builder {
     unsupported: bool,
     /// Set while an end tag closes the formatting element it names.
     closing_formatting: bool,
+    /// How many elements at the bottom of the stack belong to the surrounding document and may
+    /// not be closed (the context element; for a region parse, all its ancestors too).
+    frozen: usize,
+    /// Added to source positions (a region's place in the whole page).
+    offset: u32,
+    /// The current token's source span.
+    tok: (u32, u32),
 }
 
 fn el(node: &Node) -> Option<&Element> {
@@ -424,6 +449,57 @@ fn el(node: &Node) -> Option<&Element> {
 }
 
 impl Builder {
+    fn new(open: Vec<Element>, flags: Vec<u16>, offset: u32) -> Builder {
+        let stack: Vec<Node> = open
+            .into_iter()
+            .map(|e| Node::unhashed(NodeData::Element(e), Vec::new()))
+            .collect();
+        Builder {
+            frozen: stack.len(),
+            stack,
+            flags,
+            skip_newline: false,
+            unsupported: false,
+            closing_formatting: false,
+            offset,
+            tok: (0, 0),
+        }
+    }
+
+    /// Feeds every token; false when the input needs the full parser.
+    fn run(&mut self, tz: &mut Tokenizer<'_>) -> bool {
+        while let Some(tok) = tz.next_token() {
+            let at = |p: usize| {
+                self.offset
+                    .saturating_add(u32::try_from(p).unwrap_or(u32::MAX))
+            };
+            self.tok = (at(tz.token_start), at(tz.pos()));
+            self.token(tok, tz);
+            if self.unsupported || tz.unsupported {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Gives the node just created the current token's span: `[start, content start, content
+    /// end, end]`, the end parts unknown until an end tag closes it.
+    fn span_top(&mut self, closed: bool) {
+        let (a, b) = self.tok;
+        let top = self.top();
+        *self.stack[top].span_mut() = if closed {
+            [a, b, b, b]
+        } else {
+            [a, b, NO_SPAN, NO_SPAN]
+        };
+    }
+
+    /// Marks the element just pushed as implied (it has no source of its own).
+    fn implied(&mut self) {
+        let top = self.top();
+        *self.stack[top].span_mut() = [NO_SPAN; 4];
+    }
+
     fn context_text_mode(&self) -> Option<TextMode> {
         let e = el(&self.stack[0])?;
         if e.ns != Namespace::Html {
@@ -517,7 +593,12 @@ impl Builder {
                 };
                 self.text(t);
             }
-            Token::Comment(c) => self.append(Node::unhashed(NodeData::Comment(c.into()), vec![])),
+            Token::Comment(c) => {
+                let mut node = Node::unhashed(NodeData::Comment(c.into()), vec![]);
+                let (a, b) = self.tok;
+                *node.span_mut() = [a, a, b, b];
+                self.append(node);
+            }
             Token::Doctype => {}
             Token::Start {
                 name,
@@ -541,10 +622,26 @@ impl Builder {
                 }
             }
             Token::End { name } => {
+                let depth = self.stack.len();
                 if self.ns_at(self.top()) != Namespace::Html {
                     self.foreign_end(&name);
                 } else {
                     self.html_end(&name);
+                }
+                // The element this end tag closed is now the current node's last child.
+                if self.stack.len() < depth {
+                    let (a, b) = self.tok;
+                    let top = self.top();
+                    if let Some(closed) = self.stack[top].parts_mut().1.last_mut()
+                        && closed
+                            .as_element()
+                            .is_some_and(|e| e.name.eq_ignore_ascii_case(&name))
+                        && closed.span()[0] != NO_SPAN
+                    {
+                        let span = closed.span_mut();
+                        span[2] = a;
+                        span[3] = b;
+                    }
                 }
             }
         }
@@ -561,6 +658,7 @@ impl Builder {
         }
         let top = self.top();
         let (_, children) = self.stack[top].parts_mut();
+        let (a, b) = self.tok;
         if let Some(last) = children.last_mut()
             && let (NodeData::Text(prev), _) = last.parts_mut()
         {
@@ -568,9 +666,14 @@ impl Builder {
             s.push_str(prev);
             s.push_str(t);
             *prev = s.into_boxed_str();
+            let span = last.span_mut();
+            span[2] = b;
+            span[3] = b;
             return;
         }
-        children.push(Node::unhashed(NodeData::Text(t.into()), vec![]));
+        let mut node = Node::unhashed(NodeData::Text(t.into()), vec![]);
+        *node.span_mut() = [a, a, b, b];
+        children.push(node);
     }
 
     fn append(&mut self, node: Node) {
@@ -598,12 +701,13 @@ impl Builder {
         };
         self.stack
             .push(Node::unhashed(NodeData::Element(e), Vec::new()));
+        self.span_top(false);
     }
 
     /// Closes the current node; false (and the input marked for the full parser) when the
     /// current node is the context element, which a fragment parse cannot close.
     fn pop(&mut self) -> bool {
-        if self.stack.len() <= 1 {
+        if self.stack.len() <= self.frozen {
             self.unsupported = true;
             return false;
         }
@@ -653,14 +757,19 @@ impl Builder {
         false
     }
 
-    fn pop_until(&mut self, names: &[&str]) {
+    /// Closes elements up to and including the first one named in `names`; false when it could
+    /// not (the context element stood in the way).
+    fn pop_until(&mut self, names: &[&str]) -> bool {
         while self.stack.len() > 1 {
             let hit = self.current_is(names);
-            self.pop();
+            if !self.pop() {
+                return false;
+            }
             if hit {
-                break;
+                return true;
             }
         }
+        false
     }
 
     fn implied_end(&mut self, except: &str) {
@@ -668,7 +777,9 @@ impl Builder {
             && self.top_has(F_IMPLIED_END)
             && self.name_at(self.top()) != except
         {
-            self.pop();
+            if !self.pop() {
+                break;
+            }
         }
     }
 
@@ -698,7 +809,9 @@ impl Builder {
                 && !self.is_html_integration_point(self.top())
                 && !self.is_mathml_text_point(self.top())
             {
-                self.pop();
+                if !self.pop() {
+                    break;
+                }
             }
             self.html_start(name, attrs, self_closing, tz);
             return;
@@ -711,6 +824,7 @@ impl Builder {
         };
         self.push(ns, &name, attrs);
         if self_closing {
+            self.span_top(true);
             self.pop();
         }
     }
@@ -723,7 +837,9 @@ impl Builder {
             }
             if self.name_at(i).eq_ignore_ascii_case(name) {
                 while self.stack.len() > i {
-                    self.pop();
+                    if !self.pop() {
+                        break;
+                    }
                 }
                 return;
             }
@@ -751,6 +867,7 @@ impl Builder {
             "svg" => {
                 self.push(Namespace::Svg, "svg", attrs);
                 if self_closing {
+                    self.span_top(true);
                     self.pop();
                 }
                 return;
@@ -758,6 +875,7 @@ impl Builder {
             "math" => {
                 self.push(Namespace::MathMl, "math", attrs);
                 if self_closing {
+                    self.span_top(true);
                     self.pop();
                 }
                 return;
@@ -827,6 +945,7 @@ impl Builder {
         }
         self.push(Namespace::Html, tag, attrs);
         if tag_flags(tag) & F_VOID != 0 {
+            self.span_top(true);
             self.pop();
             return;
         }
@@ -874,10 +993,12 @@ impl Builder {
             "table" => match n {
                 "col" => {
                     self.push(Namespace::Html, "colgroup", vec![]);
+                    self.implied();
                     true
                 }
                 "td" | "th" | "tr" => {
                     self.push(Namespace::Html, "tbody", vec![]);
+                    self.implied();
                     true
                 }
                 "table" => self.pop(),
@@ -886,6 +1007,7 @@ impl Builder {
             "tbody" => match n {
                 "td" | "th" => {
                     self.push(Namespace::Html, "tr", vec![]);
+                    self.implied();
                     true
                 }
                 "caption" | "col" | "colgroup" | "tbody" | "tfoot" | "thead" | "table" => {
@@ -902,12 +1024,10 @@ impl Builder {
             "colgroup" if n != "col" && n != "template" => self.pop(),
             _ if part && self.in_scope(&["td", "th"], Scope::Table) => {
                 self.implied_end("");
-                self.pop_until(&["td", "th"]);
-                true
+                self.pop_until(&["td", "th"]) && !self.unsupported
             }
             _ if n != "caption" && part && self.in_scope(&["caption"], Scope::Table) => {
-                self.pop_until(&["caption"]);
-                true
+                self.pop_until(&["caption"]) && !self.unsupported
             }
             _ => false,
         }
@@ -918,12 +1038,14 @@ impl Builder {
             "p" => {
                 if !self.in_scope(&["p"], Scope::Button) {
                     self.push(Namespace::Html, "p", vec![]);
+                    self.implied();
                 }
                 self.implied_end("p");
                 self.pop_until(&["p"]);
             }
             "br" => {
                 self.push(Namespace::Html, "br", vec![]);
+                self.implied();
                 self.pop();
             }
             "body" | "html" | "head" => {}
@@ -972,7 +1094,9 @@ impl Builder {
             if html && self.name_at(i) == name {
                 self.implied_end(name);
                 while self.stack.len() > i {
-                    self.pop();
+                    if !self.pop() {
+                        break;
+                    }
                 }
                 return;
             }

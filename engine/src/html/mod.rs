@@ -12,6 +12,7 @@ mod builder;
 mod entities;
 mod fallback;
 mod node;
+pub mod reparse;
 mod serialize;
 mod tokenizer;
 

@@ -115,7 +115,13 @@ pub struct Node {
     hash: u64,
     /// A lower bound of the subtree's HTML length (escaping only adds to it).
     html_len: u32,
+    /// Where the node stands in the HTML it was parsed from: start, content start, content end,
+    /// end (byte offsets; `NO_SPAN` where unknown, as for implied or implicitly closed elements).
+    span: [u32; 4],
 }
+
+/// An unknown source position.
+pub(crate) const NO_SPAN: u32 = u32::MAX;
 
 impl PartialEq for Node {
     fn eq(&self, other: &Self) -> bool {
@@ -140,6 +146,7 @@ impl Node {
             children,
             hash: 0,
             html_len: 0,
+            span: [NO_SPAN; 4],
         };
         node.rehash();
         node
@@ -152,7 +159,17 @@ impl Node {
             children,
             hash: 0,
             html_len: 0,
+            span: [NO_SPAN; 4],
         }
+    }
+
+    /// The node's source span: start, content start, content end, end.
+    pub(crate) fn span(&self) -> [u32; 4] {
+        self.span
+    }
+
+    pub(crate) fn span_mut(&mut self) -> &mut [u32; 4] {
+        &mut self.span
     }
 
     /// The node's own data.

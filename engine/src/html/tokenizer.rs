@@ -41,6 +41,10 @@ pub(crate) struct Tokenizer<'a> {
     end_of_raw: String,
     /// Set when the input uses something only the full HTML5 parser reads right.
     pub(crate) unsupported: bool,
+    /// Set when the input ends inside a tag, a comment or raw text.
+    pub(crate) incomplete: bool,
+    /// Where the last token began.
+    pub(crate) token_start: usize,
 }
 
 fn is_ws(b: u8) -> bool {
@@ -55,6 +59,8 @@ impl<'a> Tokenizer<'a> {
             mode: TextMode::Data,
             end_of_raw: String::new(),
             unsupported: false,
+            incomplete: false,
+            token_start: 0,
         }
     }
 
@@ -64,10 +70,16 @@ impl<'a> Tokenizer<'a> {
         self.end_of_raw.push_str(tag);
     }
 
+    /// Where the tokenizer stands: the end of the last token.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
     pub(crate) fn next_token(&mut self) -> Option<Token<'a>> {
         if self.pos >= self.src.len() {
             return None;
         }
+        self.token_start = self.pos;
         match self.mode {
             TextMode::Data => Some(self.data()),
             TextMode::RcData | TextMode::RawText => Some(self.raw()),
@@ -115,7 +127,10 @@ impl<'a> Tokenizer<'a> {
         let mut i = self.pos;
         let end = loop {
             match b[i..].iter().position(|&c| c == b'<') {
-                None => break b.len(),
+                None => {
+                    self.incomplete = true;
+                    break b.len();
+                }
                 Some(off) => {
                     let at = i + off;
                     if self.is_appropriate_end(at) {
@@ -235,6 +250,7 @@ impl<'a> Tokenizer<'a> {
             i += 1;
         }
         self.pos = self.src.len();
+        self.incomplete = true;
         // At the end of input, trailing dashes are not part of the comment's data.
         let data = rest
             .strip_suffix("--")
@@ -248,7 +264,10 @@ impl<'a> Tokenizer<'a> {
         let rest = &self.src[self.pos..];
         let (data, used) = match rest.find('>') {
             Some(i) => (&rest[..i], i + 1),
-            None => (rest, rest.len()),
+            None => {
+                self.incomplete = true;
+                (rest, rest.len())
+            }
         };
         self.pos += used;
         let data = normalize_raw(data);
@@ -301,6 +320,7 @@ impl<'a> Tokenizer<'a> {
             }
             if self.pos >= b.len() {
                 // End of input inside a tag: the tag is dropped by browsers; keep what we read.
+                self.incomplete = true;
                 return (attrs, false);
             }
             match b[self.pos] {
