@@ -47,6 +47,7 @@ pub mod protocol;
 mod registry;
 mod render;
 mod router;
+mod sent;
 mod site;
 mod socket;
 mod testing;

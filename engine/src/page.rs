@@ -12,12 +12,13 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::config::LiveConfig;
 use crate::ctx::{Ctx, LiveHandle};
-use crate::diff::{Unrepresentable, diff};
+use crate::diff::Unrepresentable;
 use crate::error::{ErrorCode, LiveError};
 use crate::params::{Params, Payload, Session};
 use crate::protocol::{error_frame, html_frame, patch_frame};
 use crate::registry::{Registration, Registry};
-use crate::render::{Rendered, Sent, panic_message, render};
+use crate::render::{Rendered, panic_message, render, render_html};
+use crate::sent::Sent;
 use crate::view::LiveView;
 
 /// A socket's sending side, as the page task sees it.
@@ -183,8 +184,8 @@ impl<V: LiveView> Page<V> {
                     None => Flow::End,
                 },
                 Some(m) = info.recv() => self.info(m).await,
-                _ = sleep_until(self.hot_until.unwrap_or(self.detached_at)), if self.sent.is_hot() => {
-                    self.sent.cool();
+                _ = sleep_until(self.hot_until.unwrap_or(self.detached_at)), if self.sent.is_hot(self.config.keep_tree_above_bytes) => {
+                    self.sent.cool(self.config.keep_tree_above_bytes);
                     self.hot_until = None;
                     Flow::Continue
                 }
@@ -322,8 +323,8 @@ impl<V: LiveView> Page<V> {
     /// Renders, diffs against what the client has, and sends the operations. With `always`, an
     /// empty frame is sent too (it answers a reference).
     fn send_patch(&mut self, r: u64, always: bool) -> Flow {
-        let rendered = match render(&self.view) {
-            Ok(r) => r,
+        let html = match render_html(&self.view) {
+            Ok(html) => html,
             Err(msg) => {
                 tracing::error!(page = %self.id, "render panicked: {msg}; the page ends");
                 self.send(error_frame(
@@ -334,20 +335,24 @@ impl<V: LiveView> Page<V> {
                 return Flow::End;
             }
         };
-        let ops = match catch_unwind(AssertUnwindSafe(|| diff(&self.sent.tree(), &rendered.tree))) {
-            Ok(Ok(ops)) => ops,
+        let (above, hot) = (self.config.keep_tree_above_bytes, self.is_hot());
+        let sent = &mut self.sent;
+        match catch_unwind(AssertUnwindSafe(|| sent.advance(html, above, hot))) {
+            Ok(Ok(ops)) => {
+                if ops.is_empty() && !always {
+                    return Flow::Continue;
+                }
+                self.version += 1;
+                self.send(patch_frame(r, &ops));
+            }
             Ok(Err(Unrepresentable)) => {
                 tracing::debug!(page = %self.id, "change not expressible as operations; sending the page");
-                return self.send_rendered(r, rendered);
+                self.version += 1;
+                let frame = html_frame(r, self.sent.html(), self.version);
+                self.send(frame);
             }
             Err(p) => return self.crash(r, "diff", p),
-        };
-        if ops.is_empty() && !always {
-            return Flow::Continue;
         }
-        self.sent = Sent::keep(rendered, self.config.keep_tree_above_bytes, self.is_hot());
-        self.version += 1;
-        self.send(patch_frame(r, &ops));
         Flow::Continue
     }
 

@@ -5,12 +5,13 @@ use tokio::sync::mpsc;
 
 use crate::config::LiveConfig;
 use crate::ctx::{Ctx, LiveHandle};
-use crate::diff::{Op, diff};
+use crate::diff::Op;
 use crate::error::LiveError;
 use crate::html::inner_html;
 use crate::page::MountError;
 use crate::params::{Params, Payload, Session};
-use crate::render::{Sent, render};
+use crate::render::{render, render_html};
+use crate::sent::Sent;
 use crate::view::LiveView;
 
 /// A mounted page and the tree the browser would have, driven by direct calls.
@@ -99,11 +100,12 @@ impl<V: LiveView> LiveTest<V> {
     }
 
     fn rerender(&mut self) -> Result<Vec<Op>, LiveError> {
-        let rendered = render(&self.view).map_err(LiveError::msg)?;
-        // An unrepresentable change would go out as the whole page: no operations then.
-        let ops = diff(&self.sent.tree(), &rendered.tree).unwrap_or_default();
+        let html = render_html(&self.view).map_err(LiveError::msg)?;
         // Driven calls count as a user interacting: the tree stays parsed, as for a page in use.
-        self.sent = Sent::keep(rendered, self.keep_tree_above, true);
-        Ok(ops)
+        // An unrepresentable change would go out as the whole page: no operations then.
+        Ok(self
+            .sent
+            .advance(html, self.keep_tree_above, true)
+            .unwrap_or_default())
     }
 }

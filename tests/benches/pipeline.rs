@@ -89,6 +89,67 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+/// The table page as a live page: "edit" changes one cell, as a user's event would.
+struct Table {
+    rows: usize,
+    edit: bool,
+}
+
+impl leptos_live::LiveView for Table {
+    type Message = ();
+
+    async fn mount(
+        params: &leptos_live::Params,
+        _: &leptos_live::Session,
+        _: &mut leptos_live::Ctx<Self>,
+    ) -> Result<Self, leptos_live::LiveError> {
+        let rows = params.get("rows").and_then(|r| r.parse().ok()).unwrap_or(4);
+        Ok(Table { rows, edit: false })
+    }
+
+    async fn handle_event(
+        &mut self,
+        _: &str,
+        _: leptos_live::Payload,
+        _: &mut leptos_live::Ctx<Self>,
+    ) -> Result<(), leptos_live::LiveError> {
+        self.edit = !self.edit;
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        page(self.rows, self.edit)
+    }
+}
+
+/// Median time of one event on the live table page (handler + render + region reparse + diff +
+/// encode), as a page in use runs it.
+fn live_event_us(rows: usize) -> f64 {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let params = leptos_live::Params::from_pairs([("rows", rows.to_string())]);
+        let mut page = leptos_live::LiveTest::<Table>::mount(params, Default::default())
+            .await
+            .expect("mount");
+        let mut t = Vec::new();
+        let start = Instant::now();
+        while t.len() < 20 || (start.elapsed().as_millis() < 500 && t.len() < 20_000) {
+            let s = Instant::now();
+            let ops = page
+                .event("edit", serde_json::json!({}))
+                .await
+                .expect("edit");
+            black_box(leptos_live::protocol::patch_frame(2, &ops));
+            t.push(s.elapsed().as_secs_f64() * 1e6);
+        }
+        t.sort_by(f64::total_cmp);
+        t[t.len() / 2]
+    })
+}
+
 fn summary() {
     println!("\nsummary (medians)");
     println!(
@@ -128,11 +189,12 @@ fn summary() {
             },
             runs,
         );
+        let live = live_event_us(rows);
         println!(
-            "| {name} | {} | {r:.1} | {p:.1} ({:.0}) | {d0:.2} | {step:.1} | {:.2} |",
+            "| {name} | {} | {r:.1} | {p:.1} ({:.0}) | {d0:.2} | {step:.1} | {live:.1} | {:.2} |",
             after.len(),
             after.len() as f64 / p,
-            (r + step) / r
+            live / r
         );
     }
 }

@@ -4,6 +4,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use leptos_live::diff::{apply, diff_planned};
 use leptos_live::html::{parse_fragment, reparse};
 use leptos_live_tests::pages::{keyed_pair, page_pair};
 use proptest::prelude::*;
@@ -14,6 +15,12 @@ fn check(a: &str, b: &str, c: &str) {
     let mut tree = parse_fragment(a);
     if let Some(plan) = reparse::plan(a, &tree, b) {
         PLANNED.fetch_add(1, Ordering::Relaxed);
+        // The operations for the planned region turn A into B as well.
+        if let Ok(ops) = diff_planned(&tree, &plan) {
+            let mut t = tree.clone();
+            apply(&mut t, &ops).unwrap_or_else(|e| panic!("{e}\nA: {a}\nB: {b}\nops: {ops:?}"));
+            assert_eq!(t, parse_fragment(b), "\nA: {a}\nB: {b}\nops: {ops:?}");
+        }
         plan.apply(&mut tree);
         assert_eq!(tree, parse_fragment(b), "\nA: {a}\nB: {b}");
         // The spans after the change are right: a second change plans from them.
@@ -25,7 +32,10 @@ fn check(a: &str, b: &str, c: &str) {
 }
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
 }
 
 proptest! {
@@ -59,8 +69,14 @@ proptest! {
 
 #[test]
 fn common_page_edits_are_planned() {
-    let row = |i: usize, t: &str| format!(r#"<tr id="r{i}"><td class="c">{i}</td><td>{t}</td></tr>"#);
-    let table = |rows: &[String]| format!(r#"<main><table><tbody>{}<!----></tbody></table></main>"#, rows.concat());
+    let row =
+        |i: usize, t: &str| format!(r#"<tr id="r{i}"><td class="c">{i}</td><td>{t}</td></tr>"#);
+    let table = |rows: &[String]| {
+        format!(
+            r#"<main><table><tbody>{}<!----></tbody></table></main>"#,
+            rows.concat()
+        )
+    };
     let base: Vec<String> = (0..50).map(|i| row(i, "x")).collect();
     let mut cell = base.clone();
     cell[25] = row(25, "changed");
@@ -72,7 +88,10 @@ fn common_page_edits_are_planned() {
         let a = table(&base);
         let mut tree = parse_fragment(&a);
         let plan = reparse::plan(&a, &tree, &b).expect("a local edit is planned");
-        assert!(plan.last - plan.first <= 1, "only the edited part is parsed again");
+        assert!(
+            plan.last - plan.first <= 1,
+            "only the edited part is parsed again"
+        );
         plan.apply(&mut tree);
         assert_eq!(tree, parse_fragment(&b));
     }
@@ -83,7 +102,10 @@ fn most_small_edits_are_reparsed_in_place() {
     let (mut planned, mut total) = (0, 0);
     for seed in 1..2000u64 {
         let (a, _) = page_pair(seed, 1);
-        let at = (0..=(seed as usize * 7) % (a.len() + 1)).rev().find(|&i| a.is_char_boundary(i)).unwrap_or(0);
+        let at = (0..=(seed as usize * 7) % (a.len() + 1))
+            .rev()
+            .find(|&i| a.is_char_boundary(i))
+            .unwrap_or(0);
         let b = format!("{}x{}", &a[..at], &a[at..]);
         total += 1;
         let mut tree = parse_fragment(&a);
@@ -93,5 +115,8 @@ fn most_small_edits_are_reparsed_in_place() {
             assert_eq!(tree, parse_fragment(&b));
         }
     }
-    assert!(planned * 2 > total, "only {planned} of {total} edits were planned");
+    assert!(
+        planned * 2 > total,
+        "only {planned} of {total} edits were planned"
+    );
 }

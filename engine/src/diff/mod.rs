@@ -20,7 +20,7 @@ pub use apply::{ApplyError, apply};
 pub(crate) use op::write_json_str;
 pub use op::{Op, Path, write_ops};
 pub use text::{Splice, apply_splices, splices};
-pub use tree_diff::{Unrepresentable, diff};
+pub use tree_diff::{Unrepresentable, diff, diff_planned};
 
 #[cfg(test)]
 mod tests;

@@ -12,7 +12,49 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use super::op::{Op, Path, encoded_len};
 use super::text::splices;
+use crate::html::reparse::Plan;
 use crate::html::{Namespace, Node, NodeData, outer_html, parse_fragment_in};
+
+/// The operations for a change planned by an incremental reparse ([`crate::html::reparse`]):
+/// only the replaced children are compared. Call it before applying the plan to `old`.
+///
+/// ```
+/// use leptos_live::diff::{diff, diff_planned};
+/// use leptos_live::html::{parse_fragment, reparse};
+/// let (a, b) = ("<ul><li>1</li><li>2</li></ul>", "<ul><li>1</li><li>two</li></ul>");
+/// let old = parse_fragment(a);
+/// let plan = reparse::plan(a, &old, b).unwrap();
+/// assert_eq!(diff_planned(&old, &plan), diff(&old, &parse_fragment(b)));
+/// ```
+pub fn diff_planned(old: &Node, plan: &Plan) -> Result<Vec<Op>, Unrepresentable> {
+    let mut node = old;
+    for &i in &plan.path {
+        node = node.children().get(i as usize).ok_or(Unrepresentable)?;
+    }
+    let kids = node.children();
+    let old_run = kids.get(plan.first..plan.last).ok_or(Unrepresentable)?;
+    let mut out = Out {
+        ops: Vec::new(),
+        representable: true,
+    };
+    let whole = plan.first == 0 && plan.last == kids.len();
+    let mut path = plan.path.clone();
+    let ctx = (plan.context.0, &*plan.context.1);
+    diff_child_range(
+        old_run,
+        &plan.nodes,
+        plan.first,
+        whole,
+        &mut path,
+        &mut out,
+        ctx,
+    );
+    if out.representable {
+        Ok(out.ops)
+    } else {
+        Err(Unrepresentable)
+    }
+}
 
 /// The change cannot be sent as operations: it holds nodes whose HTML does not parse back into
 /// them (the HTML serialisation does not round-trip every tree the parser builds, as after the
@@ -183,6 +225,20 @@ fn with_index<R>(path: &mut Path, i: usize, f: impl FnOnce(&mut Path) -> R) -> R
 }
 
 fn diff_children(old: &[Node], new: &[Node], path: &mut Path, out: &mut Out, ctx: Context<'_>) {
+    diff_child_range(old, new, 0, true, path, out, ctx);
+}
+
+/// Diffs a run of children that starts at index `base` of their parent; `whole` when the run
+/// is all of them (only then may one reorder stand for many moves).
+fn diff_child_range(
+    old: &[Node],
+    new: &[Node],
+    base: usize,
+    whole: bool,
+    path: &mut Path,
+    out: &mut Out,
+    ctx: Context<'_>,
+) {
     // Fast path: same shape, so children pair up by position.
     if old.len() == new.len()
         && old
@@ -191,7 +247,7 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, out: &mut Out, ctx
             .all(|(a, b)| signature(a) == signature(b))
     {
         for (i, (a, b)) in old.iter().zip(new).enumerate() {
-            with_index(path, i, |p| diff_node(a, b, p, out, ctx));
+            with_index(path, base + i, |p| diff_node(a, b, p, out, ctx));
         }
         return;
     }
@@ -252,7 +308,9 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, out: &mut Out, ctx
     // 1. Removals, last first so that earlier indices stay valid.
     for o in (0..old.len()).rev() {
         if !old_kept[o] {
-            with_index(path, o, |p| out.ops.push(Op::Remove { path: p.clone() }));
+            with_index(path, base + o, |p| {
+                out.ops.push(Op::Remove { path: p.clone() })
+            });
         }
     }
     // 2. Moves: the kept children in old order, reordered into new order.
@@ -284,13 +342,13 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, out: &mut Out, ctx
         if from != to {
             out.ops.push(Op::Move {
                 path: path.clone(),
-                from: from as u32,
-                to: to as u32,
+                from: (base + from) as u32,
+                to: (base + to) as u32,
             });
         }
     }
     // Many moves weigh more than the new order itself: send that instead.
-    if out.ops.len() - moves_start > 1 {
+    if whole && out.ops.len() - moves_start > 1 {
         let reorder = Op::Reorder {
             path: path.clone(),
             order: seq.iter().map(|&i| i as u32).collect(),
@@ -321,7 +379,7 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, out: &mut Out, ctx
         match html_of(&new[start..j], ctx) {
             Some(html) => out.ops.push(Op::Insert {
                 path: path.clone(),
-                index: start as u32,
+                index: (base + start) as u32,
                 html,
             }),
             None => out.representable = false,
@@ -330,7 +388,7 @@ fn diff_children(old: &[Node], new: &[Node], path: &mut Path, out: &mut Out, ctx
     // 4. The kept children, now at their new places, diffed in turn.
     for (j, m) in matched.iter().enumerate() {
         if let Some(o) = *m {
-            with_index(path, j, |p| diff_node(&old[o], &new[j], p, out, ctx));
+            with_index(path, base + j, |p| diff_node(&old[o], &new[j], p, out, ctx));
         }
     }
 }

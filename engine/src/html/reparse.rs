@@ -36,8 +36,19 @@ fn opaque(e: &Element) -> bool {
     e.ns == Namespace::Html
         && matches!(
             &*e.name,
-            "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes"
-                | "noscript" | "plaintext" | "pre" | "listing" | "template"
+            "script"
+                | "style"
+                | "textarea"
+                | "title"
+                | "xmp"
+                | "iframe"
+                | "noembed"
+                | "noframes"
+                | "noscript"
+                | "plaintext"
+                | "pre"
+                | "listing"
+                | "template"
         )
 }
 
@@ -53,7 +64,7 @@ fn is_text(n: Option<&Node>) -> bool {
 /// let (a, b) = ("<ul><li>1</li><li>2</li></ul>", "<ul><li>1</li><li>two</li></ul>");
 /// let mut tree = parse_fragment(a);
 /// let plan = reparse::plan(a, &tree, b).unwrap();
-/// assert_eq!(plan.path, vec![0]); // inside the <ul>
+/// assert_eq!(plan.path, vec![0, 1]); // only inside the second <li>
 /// plan.apply(&mut tree);
 /// assert_eq!(tree, parse_fragment(b));
 /// ```
@@ -64,7 +75,13 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     }
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let room = a.len().min(b.len()) - prefix;
-    let suffix = a.iter().rev().zip(b.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
     let (cs, ce) = (prefix as u32, (a.len() - suffix) as u32);
     let mut ancestors: Vec<Element> = vec![old.as_element()?.clone()];
     let mut node = old;
@@ -72,7 +89,10 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     let (mut content_start, mut content_end) = (0u32, a.len() as u32);
     let (first, last) = loop {
         let kids = node.children();
-        if kids.iter().any(|k| k.span()[0] == NO_SPAN || k.span()[3] == NO_SPAN) {
+        if kids
+            .iter()
+            .any(|k| k.span()[0] == NO_SPAN || k.span()[3] == NO_SPAN)
+        {
             return None;
         }
         // Children that overlap the changed bytes, or end where they start: the last token before
@@ -101,7 +121,9 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     // The region runs from the end of the child before to the start of the child after, so
     // that it also takes in tokens that made no node (an ignored end tag, say).
     let kids = node.children();
-    let rs = first.checked_sub(1).map_or(content_start, |i| kids[i].span()[3]);
+    let rs = first
+        .checked_sub(1)
+        .map_or(content_start, |i| kids[i].span()[3]);
     let re = kids.get(last).map_or(content_end, |k| k.span()[0]);
     if rs > cs || re < ce || rs < content_start || re > content_end {
         return None;
@@ -112,15 +134,28 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     let context = (parent.ns, parent.name.clone());
     let nodes = build_region(region, ancestors, rs)?;
     // Text at the region's edges would merge with text beside it in a whole parse.
-    let (before, after) = (first.checked_sub(1).and_then(|i| kids.get(i)), kids.get(last));
+    let (before, after) = (
+        first.checked_sub(1).and_then(|i| kids.get(i)),
+        kids.get(last),
+    );
     let merges = match (nodes.first(), nodes.last()) {
-        (Some(f), Some(l)) => (is_text(before) && is_text(Some(f))) || (is_text(after) && is_text(Some(l))),
+        (Some(f), Some(l)) => {
+            (is_text(before) && is_text(Some(f))) || (is_text(after) && is_text(Some(l)))
+        }
         _ => is_text(before) && is_text(after),
     };
     if merges {
         return None;
     }
-    Some(Plan { path, first, last, nodes, context, old_end: re, delta })
+    Some(Plan {
+        path,
+        first,
+        last,
+        nodes,
+        context,
+        old_end: re,
+        delta,
+    })
 }
 
 impl Plan {
@@ -154,7 +189,9 @@ fn shift(node: &mut Node, path: Option<&[u32]>, from: u32, delta: i64) {
     s[1] = moved(s[1], s[1] > from || (s[1] == from && !holds));
     s[2] = moved(s[2], s[2] > from || (s[2] == from && holds));
     s[3] = moved(s[3], s[3] > from || (s[3] == from && holds));
-    let next: Option<(usize, &[u32])> = path.and_then(|p| p.split_first()).map(|(j, rest)| (*j as usize, rest));
+    let next: Option<(usize, &[u32])> = path
+        .and_then(|p| p.split_first())
+        .map(|(j, rest)| (*j as usize, rest));
     for (i, c) in node.parts_mut().1.iter_mut().enumerate() {
         let on_path = next.and_then(|(j, rest)| (j == i).then_some(rest));
         shift(c, on_path, from, delta);
