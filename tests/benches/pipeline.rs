@@ -153,9 +153,9 @@ fn live_event_us(rows: usize) -> f64 {
 fn summary() {
     println!("\nsummary (medians)");
     println!(
-        "| page | HTML bytes | Leptos render µs | parse+hash µs (MB/s) | diff unchanged µs | one cell: parse+diff+encode µs | server total / render |"
+        "| page | HTML bytes | Leptos render µs | parse+hash µs (MB/s) | diff unchanged µs | one cell, whole parse: parse+diff+encode µs | one cell, live event: render+region reparse+diff+encode µs | live event / render |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for (name, rows) in SIZES {
         let (before, after) = (render(rows, false), render(rows, true));
         let tree_before = parse_fragment(&before);
