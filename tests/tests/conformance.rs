@@ -90,6 +90,18 @@ const RAW_CORPUS: &[&str] = &[
     "<em>1<strong>2</em>3</strong>",
     "<nobr>a<nobr>b",
     "<p>&unknownentity; &amp stays</p>",
+    // Found by fuzzing the parser against html5ever:
+    "a<b c=d",
+    "x</p",
+    "<style>a\0b</style><textarea>c\0d</textarea>",
+    "<math>m\0n</math><p>p\0q</p>",
+    "<table><svg>2</svg></table>",
+    "<table><math><mi>x</mi></math></table>",
+    "<select><option>1<input type=checkbox></select>",
+    "<ul><li>a<li>b</ul><ol><li>x</li></ol>",
+    "<div><p>a</div>b",
+    "<svg><foo>x</p>y</foo></svg>",
+    "<table><tr><td><math><mi>1</mi></p></math></td></tr></table>",
 ];
 
 /// The engine's tree as JSON: `["#text", data]`, `["#comment", data]` or

@@ -648,6 +648,22 @@ impl Builder {
     }
 
     fn text(&mut self, t: &str) {
+        // NUL is dropped in HTML content and read as U+FFFD in foreign content.
+        let cleaned;
+        let t = if t.contains('\0') {
+            let top = self.top();
+            let foreign = self.ns_at(top) != Namespace::Html
+                && !self.is_html_integration_point(top)
+                && !self.is_mathml_text_point(top);
+            cleaned = if foreign {
+                t.replace('\0', "\u{fffd}")
+            } else {
+                t.replace('\0', "")
+            };
+            cleaned.as_str()
+        } else {
+            t
+        };
         if t.is_empty() {
             return;
         }
@@ -832,8 +848,8 @@ impl Builder {
     fn foreign_end(&mut self, name: &str) {
         for i in (1..self.stack.len()).rev() {
             if self.ns_at(i) == Namespace::Html {
-                self.html_end(name);
-                return;
+                // An HTML end tag reaching through foreign content: the full parser's work.
+                break;
             }
             if self.name_at(i).eq_ignore_ascii_case(name) {
                 while self.stack.len() > i {
@@ -844,6 +860,9 @@ impl Builder {
                 return;
             }
         }
+        // No foreign element of that name: the in-body rules seen from inside foreign content
+        // (say, `</p>` inserting an empty paragraph) are the full parser's work.
+        self.unsupported = true;
     }
 
     fn html_start(
@@ -860,6 +879,16 @@ impl Builder {
         }
         if tag_flags(n) & F_TABLE_PART != 0 && !self.in_table_context() {
             // Outside a table these tags are dropped, their content kept.
+            return;
+        }
+        let in_select = (1..self.stack.len())
+            .any(|i| self.ns_at(i) == Namespace::Html && self.name_at(i) == "select");
+        if (self.top_has(F_TABLE_MODE) && tag_flags(n) & F_TABLE_CONTENT == 0)
+            || (in_select && !matches!(n, "option" | "optgroup"))
+        {
+            // Foster parenting; select content beyond options (closing the select, or the newer
+            // customizable select): the full parser's work.
+            self.unsupported = true;
             return;
         }
         match n {
@@ -1035,6 +1064,17 @@ impl Builder {
 
     fn html_end(&mut self, name: &str) {
         match name {
+            "address" | "article" | "aside" | "blockquote" | "button" | "center" | "details"
+            | "dialog" | "dir" | "div" | "dl" | "fieldset" | "figcaption" | "figure" | "footer"
+            | "header" | "hgroup" | "listing" | "main" | "menu" | "nav" | "ol" | "pre"
+            | "search" | "section" | "summary" | "ul" | "form" | "applet" | "marquee"
+            | "object" => {
+                // Closes whatever is open inside it (an unclosed <li>, say), when in scope.
+                if self.in_scope(&[name], Scope::Default) {
+                    self.implied_end("");
+                    self.pop_until(&[name]);
+                }
+            }
             "p" => {
                 if !self.in_scope(&["p"], Scope::Button) {
                     self.push(Namespace::Html, "p", vec![]);

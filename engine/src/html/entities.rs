@@ -148,7 +148,7 @@ pub(crate) fn decode_text(s: &str, ctx: Context) -> Cow<'_, str> {
 
 /// As [`decode_text`], setting `unsure` when a named reference is outside this module's tables.
 pub(crate) fn decode_text_checked<'s>(s: &'s str, ctx: Context, unsure: &mut bool) -> Cow<'s, str> {
-    if !s.bytes().any(|b| b == b'&' || b == b'\r' || b == 0) {
+    if !s.bytes().any(|b| b == b'&' || b == b'\r') {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -176,12 +176,6 @@ pub(crate) fn decode_text_checked<'s>(s: &'s str, ctx: Context, unsure: &mut boo
                 out.push_str(&s[run..i]);
                 out.push('\n');
                 i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
-                run = i;
-            }
-            0 if ctx == Context::Data => {
-                // NUL in body text is dropped by the tree builder.
-                out.push_str(&s[run..i]);
-                i += 1;
                 run = i;
             }
             _ => i += 1,

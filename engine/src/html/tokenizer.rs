@@ -148,11 +148,11 @@ impl<'a> Tokenizer<'a> {
         self.pos = end;
         let text = &self.src[start..end];
         match self.mode {
-            TextMode::RcData => Token::Text(decode_text_checked(
+            TextMode::RcData => Token::Text(replace_nul(decode_text_checked(
                 text,
                 Context::Data,
                 &mut self.unsupported,
-            )),
+            ))),
             _ => {
                 // Script data with `<!--` has escape states the fast path does not follow.
                 self.unsupported |= self.end_of_raw == "script" && text.contains("<!--");
@@ -293,25 +293,30 @@ impl<'a> Tokenizer<'a> {
     fn end_tag(&mut self) -> Token<'a> {
         self.pos += 2;
         let name = self.tag_name();
-        // Attributes on end tags are read and dropped.
-        let _ = self.attributes();
-        Token::End { name }
+        // Attributes on end tags are read and dropped; a tag cut off by the end of input is
+        // dropped whole, as browsers do.
+        match self.attributes() {
+            Some(_) => Token::End { name },
+            None => Token::Text(Cow::Borrowed("")),
+        }
     }
 
     fn start_tag(&mut self) -> Token<'a> {
         self.pos += 1;
         let name = self.tag_name();
-        let (attrs, self_closing) = self.attributes();
-        Token::Start {
-            name,
-            attrs,
-            self_closing,
+        match self.attributes() {
+            Some((attrs, self_closing)) => Token::Start {
+                name,
+                attrs,
+                self_closing,
+            },
+            None => Token::Text(Cow::Borrowed("")),
         }
     }
 
-    /// Reads attributes up to and including the closing `>`.
+    /// Reads attributes up to and including the closing `>`; `None` when the input ends first.
     #[allow(clippy::type_complexity)]
-    fn attributes(&mut self) -> (Vec<(Cow<'a, str>, Cow<'a, str>)>, bool) {
+    fn attributes(&mut self) -> Option<(Vec<(Cow<'a, str>, Cow<'a, str>)>, bool)> {
         let b = self.bytes();
         let mut attrs: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
         loop {
@@ -319,20 +324,19 @@ impl<'a> Tokenizer<'a> {
                 self.pos += 1;
             }
             if self.pos >= b.len() {
-                // End of input inside a tag: the tag is dropped by browsers; keep what we read.
                 self.incomplete = true;
-                return (attrs, false);
+                return None;
             }
             match b[self.pos] {
                 b'>' => {
                     self.pos += 1;
-                    return (attrs, false);
+                    return Some((attrs, false));
                 }
                 b'/' => {
                     self.pos += 1;
                     if b.get(self.pos) == Some(&b'>') {
                         self.pos += 1;
-                        return (attrs, true);
+                        return Some((attrs, true));
                     }
                     continue;
                 }
@@ -410,12 +414,23 @@ fn find_lt(b: &[u8], from: usize) -> usize {
         .map_or(b.len(), |i| from + i)
 }
 
-/// Newline normalisation (CR LF and lone CR become LF) for text that has no references.
+/// Newline normalisation (CR LF and lone CR become LF) for text that has no references, with
+/// NUL read as U+FFFD, as in raw text, RCDATA and comments.
 pub(crate) fn normalize_raw(s: &str) -> Cow<'_, str> {
-    if s.contains('\r') {
+    let s = if s.contains('\r') {
         Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         Cow::Borrowed(s)
+    };
+    replace_nul(s)
+}
+
+/// NUL as U+FFFD; borrows when there is none.
+pub(crate) fn replace_nul(s: Cow<'_, str>) -> Cow<'_, str> {
+    if s.contains('\0') {
+        Cow::Owned(s.replace('\0', "\u{fffd}"))
+    } else {
+        s
     }
 }
 
@@ -462,6 +477,15 @@ mod tests {
         for src in ["<!abcdefé>", "<!é", "<!doc\u{e9}", "<!--é", "</é>", "<é>"] {
             let _ = all(src);
         }
+    }
+
+    #[test]
+    fn a_tag_cut_off_by_the_end_of_input_is_dropped() {
+        assert_eq!(
+            all("a<b c=d"),
+            vec![Token::Text("a".into()), Token::Text("".into())]
+        );
+        assert_eq!(all("</p"), vec![Token::Text("".into())]);
     }
 
     #[test]
