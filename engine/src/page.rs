@@ -110,11 +110,12 @@ pub(crate) fn mount<V: LiveView>(
             .catch_unwind()
             .await
             .map_err(|p| MountError::Panicked(panic_message(p)))??;
-        let rendered = render(&view).map_err(MountError::Panicked)?;
+        // Only the HTML: a small page's tree is parsed when it first changes, not for the GET.
+        let rendered = render_html(&view).map_err(MountError::Panicked)?;
         let title = view.title();
-        let html = rendered.html.clone();
+        let html = rendered.clone();
         let start = move |args: StartArgs| {
-            let sent = Sent::keep(rendered, args.config.keep_tree_above_bytes, false);
+            let sent = Sent::from_html(rendered, args.config.keep_tree_above_bytes);
             let (ctl_tx, ctl_rx) = mpsc::channel(32);
             let page = Page {
                 view,

@@ -35,6 +35,20 @@ impl Sent {
         }
     }
 
+    /// A first render, as HTML only; a large page parses its tree now, a small one when it
+    /// first changes.
+    pub(crate) fn from_html(html: String, keep_tree_above: usize) -> Sent {
+        if html.len() > keep_tree_above {
+            let tree = parse_fragment(&html);
+            Sent::keep(Rendered { html, tree }, keep_tree_above, false)
+        } else {
+            Sent {
+                html: html.into_boxed_str(),
+                tree: None,
+            }
+        }
+    }
+
     /// The HTML the client has.
     pub(crate) fn html(&self) -> &str {
         &self.html
