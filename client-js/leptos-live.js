@@ -220,9 +220,7 @@ export class LiveSocket {
       case 1: {
         const n = this.node(path);
         if (n.nodeType !== 3 && n.nodeType !== 8) throw new Mismatch("not text at " + path);
-        n.data = a;
-        const p = n.parentNode;
-        if (p.localName === "textarea" && p !== document.activeElement) p.value = p.defaultValue;
+        this.setData(n, a);
         break;
       }
       case 2: {
@@ -266,9 +264,7 @@ export class LiveSocket {
           if (a[k] + a[k + 1] > t.length) throw new Mismatch("splice past the end at " + path);
           t = t.slice(0, a[k]) + a[k + 2] + t.slice(a[k] + a[k + 1]);
         }
-        n.data = t;
-        const p = n.parentNode;
-        if (p.localName === "textarea" && p !== document.activeElement) p.value = p.defaultValue;
+        this.setData(n, t);
         break;
       }
       case 8: {
@@ -283,6 +279,13 @@ export class LiveSocket {
       default:
         throw new Mismatch("unknown operation " + code);
     }
+  }
+
+  // Sets a text node's data; a textarea the user is not in shows its new content.
+  setData(n, text) {
+    n.data = text;
+    const p = n.parentNode;
+    if (p.localName === "textarea" && p !== document.activeElement) p.value = p.defaultValue;
   }
 
   // Attributes that also drive a live property: the server's word wins, except in the field the

@@ -81,11 +81,14 @@ pub enum MountError {
     Panicked(String),
 }
 
+/// Starts a mounted page's task and returns its control queue.
+pub(crate) type StartFn = Box<dyn FnOnce(StartArgs) -> mpsc::Sender<Control> + Send>;
+
 /// A page mounted and rendered once, not yet running: the HTML, and how to start its task.
 pub(crate) struct MountedPage {
     pub html: String,
     pub title: String,
-    pub start: Box<dyn FnOnce(StartArgs) -> mpsc::Sender<Control> + Send>,
+    pub start: StartFn,
 }
 
 pub(crate) struct StartArgs {

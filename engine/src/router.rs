@@ -13,11 +13,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use futures_util::future::BoxFuture;
+use tokio::sync::mpsc;
 
 use crate::asset;
 use crate::config::LiveConfig;
 use crate::html::escape;
-use crate::page::{MountError, MountedPage, StartArgs, mount};
+use crate::page::{Control, MountError, MountedPage, StartArgs, StartFn, mount};
 use crate::params::{Params, Session};
 use crate::registry::Registry;
 use crate::socket::connection;
@@ -56,6 +57,31 @@ pub(crate) struct Inner {
     pub next_conn: AtomicU64,
     head: String,
     session: SessionFn,
+}
+
+impl Inner {
+    /// Starts a mounted page's task under `id` and registers it. When a running page already
+    /// holds the id (two sockets mounted it at once), that page is returned instead and the new
+    /// one ends at once, its queue's only sender being dropped.
+    pub(crate) fn start(
+        &self,
+        start: StartFn,
+        id: Arc<str>,
+        adopted: bool,
+    ) -> Result<mpsc::Sender<Control>, mpsc::Sender<Control>> {
+        let generation = self.registry.next_generation();
+        let ctl = start(StartArgs {
+            id: id.clone(),
+            generation,
+            registry: self.registry.clone(),
+            config: self.config.clone(),
+            adopted,
+        });
+        match self.registry.insert(id, generation, ctl.clone()) {
+            Some(running) => Err(running),
+            None => Ok(ctl),
+        }
+    }
 }
 
 /// Live pages for an axum app.
@@ -215,16 +241,8 @@ async fn http_render(
         .registry
         .reserve_pending(inner.config.max_pending_pages)
     {
-        let generation = inner.registry.next_generation();
-        let ctl = (mounted.start)(StartArgs {
-            id: id.clone(),
-            generation,
-            registry: inner.registry.clone(),
-            config: inner.config.clone(),
-            adopted: false,
-        });
         // A fresh random id: no page can hold it already.
-        let _ = inner.registry.insert(id.clone(), generation, ctl);
+        let _ = inner.start(mounted.start, id.clone(), false);
     } else {
         tracing::warn!(
             page = pattern,

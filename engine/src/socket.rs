@@ -12,7 +12,7 @@ use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
 use crate::error::ErrorCode;
-use crate::page::{Attach, Control, Outbox, StartArgs};
+use crate::page::{Attach, Control, Outbox};
 use crate::protocol::{ClientFrame, error_frame, heartbeat_frame};
 use crate::router::Inner;
 use crate::token::{TokenError, now_secs, verify};
@@ -207,20 +207,9 @@ async fn join(
         .mount(claims.params, claims.session)
         .await
         .map_err(|e| (ErrorCode::MountFailed, e.to_string()))?;
-    let id: Arc<str> = claims.id.into();
-    let generation = inner.registry.next_generation();
-    let ctl = (mounted.start)(StartArgs {
-        id: id.clone(),
-        generation,
-        registry: inner.registry.clone(),
-        config: inner.config.clone(),
-        adopted: true,
-    });
-    // Another socket may have mounted this page meanwhile: join that one (ours then ends, as
-    // its queue's only sender is dropped).
-    let (ctl, fresh) = match inner.registry.insert(id, generation, ctl.clone()) {
-        Some(running) => (running, false),
-        None => (ctl, true),
+    let (ctl, fresh) = match inner.start(mounted.start, claims.id.into(), true) {
+        Ok(ctl) => (ctl, true),
+        Err(running) => (running, false),
     };
     if attach(&ctl, conn, r, version, fresh).await {
         Ok(ctl)

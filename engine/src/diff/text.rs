@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::html::reparse::common_ends;
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 
 /// One edit of a text: at `offset` (UTF-16 code units, in the text as the edits before it left
@@ -32,15 +33,7 @@ pub fn splices(old: &str, new: &str) -> Vec<Splice> {
     let a: Vec<char> = old.chars().collect();
     let b: Vec<char> = new.chars().collect();
     // Common prefix and suffix first: most edits are one place in a long text.
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let max_suffix = a.len().min(b.len()) - prefix;
-    let suffix = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take(max_suffix)
-        .take_while(|(x, y)| x == y)
-        .count();
+    let (prefix, suffix) = common_ends(&a, &b);
     let (am, bm) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     let deadline = Instant::now() + Duration::from_millis(2);
     let mut out: Vec<Splice> = Vec::new();

@@ -52,6 +52,20 @@ fn opaque(e: &Element) -> bool {
         )
 }
 
+/// The lengths of the common prefix and of the common suffix of `a` and `b`, not overlapping.
+pub(crate) fn common_ends<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let room = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
+    (prefix, suffix)
+}
+
 fn is_text(n: Option<&Node>) -> bool {
     matches!(n.map(Node::data), Some(NodeData::Text(_)))
 }
@@ -73,15 +87,7 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     if a == b || u32::try_from(a.len().max(b.len())).is_err() {
         return None;
     }
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let room = a.len().min(b.len()) - prefix;
-    let suffix = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take(room)
-        .take_while(|(x, y)| x == y)
-        .count();
+    let (prefix, suffix) = common_ends(a, b);
     let (cs, ce) = (prefix as u32, (a.len() - suffix) as u32);
     let mut ancestors: Vec<Element> = vec![old.as_element()?.clone()];
     let mut node = old;
