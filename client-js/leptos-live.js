@@ -12,6 +12,7 @@ const HEARTBEAT_MS = 25000;
 const REFLECTS_VALUE = /^(checkbox|radio|button|submit|reset|image|hidden|file)$/;
 
 class Mismatch extends Error {}
+const IGNORED = {};
 
 export class LiveSocket {
   constructor(root) {
@@ -156,13 +157,22 @@ export class LiveSocket {
     if (!p) return;
     this.pending.delete(r);
     p.el.classList.remove(p.cls);
+    p.undo.forEach((f) => f());
   }
 
   // --- applying operations ----------------------------------------------------------------
 
   patch(ops) {
     try {
-      this.withFocus(() => ops.forEach((op) => this.apply(op)));
+      this.withFocus(() =>
+        ops.forEach((op) => {
+          try {
+            this.apply(op);
+          } catch (e) {
+            if (e !== IGNORED) throw e;
+          }
+        }),
+      );
     } catch (e) {
       // A mismatch, or anything the DOM refused: ask for the whole page.
       console.warn("leptos-live: the DOM does not fit a patch; resyncing", e.message);
@@ -179,6 +189,8 @@ export class LiveSocket {
   node(path) {
     let n = this.root;
     for (const i of path) {
+      // lv-update="ignore": the client keeps what is inside; operations there are skipped.
+      if (n !== this.root && n.getAttribute("lv-update") === "ignore") throw IGNORED;
       n = this.kids(n)[i];
       if (!n) throw new Mismatch("no node at " + path);
     }
@@ -329,7 +341,7 @@ export class LiveSocket {
     const r = this.send(Object.keys(payload).length ? ["e", name, payload] : ["e", name]);
     const cls = "lv-" + kind + "-loading";
     el.classList.add(cls);
-    this.pending.set(r, { el, cls });
+    this.pending.set(r, { el, cls, undo: [] });
     return r;
   }
 
@@ -349,31 +361,113 @@ export class LiveSocket {
     return v;
   }
 
+  // Runs fn now, or as lv-debounce (ms, or "blur") / lv-throttle (ms) on el ask.
+  limit(el, key, fn) {
+    const d = el.getAttribute("lv-debounce");
+    const t = el.getAttribute("lv-throttle");
+    const timers = el.lvTimers || (el.lvTimers = {});
+    if (d === "blur") el.lvOnBlur = fn;
+    else if (d) {
+      clearTimeout(timers[key]);
+      timers[key] = setTimeout(fn, +d);
+    } else if (t) {
+      if (timers[key]) el.lvTrailing = fn;
+      else {
+        fn();
+        const tick = () => {
+          const next = el.lvTrailing;
+          el.lvTrailing = null;
+          timers[key] = next ? (next(), setTimeout(tick, +t)) : 0;
+        };
+        timers[key] = setTimeout(tick, +t);
+      }
+    } else fn();
+  }
+
+  // Sends the event named by el's binding attr, with el's values and extra.
+  fire(el, attr, kind, extra) {
+    const name = el.getAttribute(attr);
+    if (name) this.limit(el, attr, () => this.push(el, kind, name, Object.assign(this.values(el), extra)));
+  }
+
+  // Elements of the page with attr (for window-level and click-away bindings).
+  all(attr) {
+    return this.root.querySelectorAll(`[${attr}]`);
+  }
+
+  keyed(el, e) {
+    const k = el.getAttribute("lv-key");
+    return !k || k.toLowerCase() === e.key.toLowerCase();
+  }
+
   bind() {
     const root = this.root;
-    root.addEventListener("click", (e) => {
-      const el = e.target.closest && e.target.closest("[lv-click]");
-      if (!el || !root.contains(el)) return;
-      this.push(el, "click", el.getAttribute("lv-click"), this.values(el));
+    const on = (target, type, fn) => target.addEventListener(type, fn);
+    const closest = (e, attr) => e.target.closest && e.target.closest(`[${attr}]`);
+    on(root, "click", (e) => {
+      const el = closest(e, "lv-click");
+      if (el && root.contains(el)) this.fire(el, "lv-click", "click");
     });
-    root.addEventListener("submit", (e) => {
+    on(document, "click", (e) => {
+      for (const el of this.all("lv-click-away")) if (!el.contains(e.target)) this.fire(el, "lv-click-away", "click");
+    });
+    on(root, "submit", (e) => {
       const form = e.target;
       const name = form.getAttribute && form.getAttribute("lv-submit");
       if (!name) return;
       e.preventDefault();
-      this.push(form, "submit", name, Object.assign(this.serialize(form), this.values(form)));
+      const r = this.push(form, "submit", name, Object.assign(this.serialize(form), this.values(form)));
+      // lv-disable-with: disabled with its text until the reply.
+      for (const b of form.querySelectorAll("[lv-disable-with]")) {
+        const text = b.textContent;
+        b.textContent = b.getAttribute("lv-disable-with");
+        b.disabled = true;
+        this.pending.get(r).undo.push(() => {
+          b.textContent = text;
+          b.disabled = false;
+        });
+      }
     });
-    root.addEventListener("input", (e) => {
+    on(root, "input", (e) => {
       const input = e.target;
       const own = input.getAttribute("lv-change");
       const form = input.form || input.closest("form");
       const name = own || (form && form.getAttribute("lv-change"));
       if (!name) return;
       const field = input.getAttribute("name");
-      const payload = own || !form ? { [field || "value"]: input.value } : this.serialize(form);
-      payload._target = field;
-      this.push(own ? input : form, "change", name, payload);
+      this.limit(input, "lv-change", () => {
+        const payload = own || !form ? { [field || "value"]: input.value } : this.serialize(form);
+        payload._target = field;
+        this.push(own ? input : form, "change", name, payload);
+      });
     });
+    for (const type of ["keydown", "keyup"]) {
+      on(root, type, (e) => {
+        const el = closest(e, "lv-" + type);
+        if (el && this.keyed(el, e)) this.fire(el, "lv-" + type, type, { key: e.key });
+      });
+      on(window, type, (e) => {
+        for (const el of this.all("lv-window-" + type)) if (this.keyed(el, e)) this.fire(el, "lv-window-" + type, type, { key: e.key });
+      });
+    }
+    on(root, "focusin", (e) => this.fire(e.target, "lv-focus", "focus", this.field(e.target)));
+    on(root, "focusout", (e) => {
+      const el = e.target;
+      if (el.lvOnBlur) {
+        const fn = el.lvOnBlur;
+        el.lvOnBlur = null;
+        fn();
+      }
+      this.fire(el, "lv-blur", "blur", this.field(el));
+    });
+    for (const type of ["focus", "blur"])
+      on(window, type, (e) => {
+        if (e.target === window) for (const el of this.all("lv-window-" + type)) this.fire(el, "lv-window-" + type, type);
+      });
+  }
+
+  field(el) {
+    return "value" in el && el.localName !== "button" ? { value: el.value } : {};
   }
 }
 
