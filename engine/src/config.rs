@@ -40,6 +40,9 @@ pub struct LiveConfig {
     /// How long after its last event a page keeps its parsed tree whatever its size (default
     /// 5 s): events come in bursts, and each then parses only the new render.
     pub hot_window: Duration,
+    /// The longest a page's `mount` may take (default 30 s); past it the HTTP render answers
+    /// 500 and a join gets `mount_failed`.
+    pub mount_timeout: Duration,
 }
 
 impl Default for LiveConfig {
@@ -55,6 +58,7 @@ impl Default for LiveConfig {
             mount_path: "/live".to_string(),
             keep_tree_above_bytes: 16 * 1024,
             hot_window: Duration::from_secs(5),
+            mount_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -79,6 +79,9 @@ pub enum MountError {
     /// `mount` or the first `render` panicked.
     #[error("mount panicked: {0}")]
     Panicked(String),
+    /// `mount` took longer than `mount_timeout`.
+    #[error("mount took longer than {0:?}")]
+    TimedOut(std::time::Duration),
 }
 
 /// Starts a mounted page's task and returns its control queue.

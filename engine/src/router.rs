@@ -225,7 +225,11 @@ async fn http_render(
     headers: &HeaderMap,
 ) -> Response {
     let session = (inner.session)(headers);
-    let mounted = match route.mount(params.clone(), session.clone()).await {
+    let limit = inner.config.mount_timeout;
+    let mounted = match tokio::time::timeout(limit, route.mount(params.clone(), session.clone()))
+        .await
+        .unwrap_or(Err(MountError::TimedOut(limit)))
+    {
         Ok(m) => m,
         Err(e) => {
             tracing::error!(page = pattern, "{e}");

@@ -12,7 +12,7 @@ use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
 use crate::error::ErrorCode;
-use crate::page::{Attach, Control, Outbox};
+use crate::page::{Attach, Control, MountError, Outbox};
 use crate::protocol::{ClientFrame, error_frame, heartbeat_frame};
 use crate::router::Inner;
 use crate::token::{TokenError, now_secs, verify};
@@ -203,9 +203,10 @@ async fn join(
         return Ok(ctl);
     }
     tracing::debug!(page = %claims.id, "no running page for the token; mounting again");
-    let mounted = route
-        .mount(claims.params, claims.session)
+    let limit = inner.config.mount_timeout;
+    let mounted = tokio::time::timeout(limit, route.mount(claims.params, claims.session))
         .await
+        .unwrap_or(Err(MountError::TimedOut(limit)))
         .map_err(|e| (ErrorCode::MountFailed, e.to_string()))?;
     let (ctl, fresh) = match inner.start(mounted.start, claims.id.into(), true) {
         Ok(ctl) => (ctl, true),

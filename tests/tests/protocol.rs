@@ -31,6 +31,9 @@ impl LiveView for Probe {
 
     async fn mount(params: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         let tag = params.get("tag").unwrap_or("").to_string();
+        if tag == "slow-mount" {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
         *MOUNTS
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -329,4 +332,13 @@ async fn a_client_that_knows_its_dom_is_off_gets_the_whole_page() {
     let mut ws = server.socket().await;
     ws.send(&format!(r#"[1,"j","{token}",null]"#)).await;
     assert_eq!(json(&ws.reply(1).await)[1], "html");
+}
+
+#[tokio::test]
+async fn a_mount_that_takes_too_long_is_refused() {
+    let mut config = config();
+    config.mount_timeout = Duration::from_millis(100);
+    let server = probe_server(config).await;
+    let (status, _) = server.get("/probe?tag=slow-mount").await;
+    assert_eq!(status, 500);
 }
