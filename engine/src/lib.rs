@@ -81,3 +81,8 @@ pub use view::LiveView;
 pub fn render_to_string<V: LiveView>(view: &V) -> Result<String, String> {
     render::render(view).map(|r| r.html)
 }
+
+/// The README's page example, compiled as a doctest so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
