@@ -30,6 +30,11 @@ export class LiveSocket {
     this.latency = 0;
     this.stale = false;
     this.lastSeen = 0;
+    this.hooks = window.lvHooks || {};
+    this.hooked = new Map();
+    this.handlers = new Map();
+    // Hooks see every removal, whatever removed the element.
+    new MutationObserver(() => this.scanHooks()).observe(root, { childList: true, subtree: true });
     this.bind();
   }
 
@@ -77,7 +82,8 @@ export class LiveSocket {
     clearInterval(this.beat);
     this.root.classList.remove("lv-connected");
     // Events in flight get no reply from this socket.
-    for (const r of [...this.pending.keys()]) this.settle(r);
+    for (const r of [...this.pending.keys()]) this.settle(r, undefined, "disconnected");
+    this.eachHook("disconnected");
     if (this.closedByUs) return;
     this.setState("lv-loading");
     const wait = BACKOFF[Math.min(this.tries++, BACKOFF.length - 1)];
@@ -108,28 +114,80 @@ export class LiveSocket {
       return;
     }
     const [r, x] = f;
+    let pushed = {};
     if (Array.isArray(x)) {
+      pushed = f[2] || {};
       // Patches after a mismatch do not fit either; the whole page is on its way.
       if (!this.stale) {
         this.version++;
         this.patch(x);
       }
     } else if (x === "html") {
+      pushed = f[4] || {};
       this.version = f[3];
       this.stale = false;
       this.withFocus(() => (this.root.innerHTML = f[2]));
+      this.scanHooks();
     } else if (x === "err") {
       this.onError(r, f[2], f[3]);
     }
     if (r && r === this.joinRef && x !== "err") this.onJoined();
-    this.settle(r);
+    this.settle(r, pushed.reply, x === "err" ? f[2] : undefined);
+    for (const [name, payload] of pushed.events || []) {
+      for (const { cb } of this.handlers.get(name) || []) cb(payload);
+      window.dispatchEvent(new CustomEvent("lv:" + name, { detail: payload }));
+    }
+  }
+
+  // --- hooks ------------------------------------------------------------------------------
+
+  // Mounts hooks of new lv-hook elements and destroys those of elements that left the DOM.
+  scanHooks() {
+    for (const [el, hook] of this.hooked)
+      if (!this.root.contains(el)) {
+        this.hooked.delete(el);
+        for (const list of this.handlers.values()) list.splice(0, list.length, ...list.filter((h) => h.el !== el));
+        hook.destroyed && hook.destroyed();
+      }
+    if (!this.joined) return;
+    for (const el of this.all("lv-hook")) {
+      const def = this.hooks[el.getAttribute("lv-hook")];
+      if (!def || this.hooked.has(el)) continue;
+      const hook = this.hook(el, def);
+      this.hooked.set(el, hook);
+      hook.mounted && hook.mounted();
+    }
+  }
+
+  hook(el, def) {
+    const hook = Object.create(def);
+    hook.el = el;
+    hook.liveSocket = this;
+    hook.pushEvent = (name, payload = {}) =>
+      new Promise((resolve, reject) => {
+        const p = this.pending.get(this.push(el, "hook", name, payload));
+        Object.assign(p, { resolve, reject });
+      });
+    hook.pushEventTo = (_target, name, payload) => hook.pushEvent(name, payload);
+    hook.handleEvent = (name, cb) => {
+      if (!this.handlers.has(name)) this.handlers.set(name, []);
+      this.handlers.get(name).push({ el, cb });
+    };
+    return hook;
+  }
+
+  eachHook(method) {
+    for (const hook of this.hooked.values()) hook[method] && hook[method]();
   }
 
   onJoined() {
+    if (this.everJoined) this.eachHook("reconnected");
+    this.everJoined = true;
     this.joined = true;
     this.tries = 0;
     sessionStorage.removeItem("lv-reloads");
     this.setState("lv-connected");
+    this.scanHooks();
     const q = this.queue.splice(0);
     for (const text of q) this.delay(() => this.ws.send(text));
     clearInterval(this.beat);
@@ -152,17 +210,33 @@ export class LiveSocket {
     }
   }
 
-  settle(r) {
+  settle(r, reply, error) {
     const p = this.pending.get(r);
     if (!p) return;
     this.pending.delete(r);
     p.el.classList.remove(p.cls);
     p.undo.forEach((f) => f());
+    if (error !== undefined) p.reject && p.reject(new Error(error));
+    else p.resolve && p.resolve(reply);
   }
 
   // --- applying operations ----------------------------------------------------------------
 
   patch(ops) {
+    // Hooks around the nodes the operations touch get beforeUpdate and updated.
+    const touched = new Set();
+    for (const op of ops) {
+      let n = this.root;
+      for (const i of op[1]) n = this.kids(n)[i] || n;
+      for (const [el, hook] of this.hooked) if (el.contains(n)) touched.add(hook);
+    }
+    touched.forEach((h) => h.beforeUpdate && h.beforeUpdate());
+    this.applyOps(ops);
+    touched.forEach((h) => h.el.isConnected && h.updated && h.updated());
+    this.scanHooks();
+  }
+
+  applyOps(ops) {
     try {
       this.withFocus(() =>
         ops.forEach((op) => {

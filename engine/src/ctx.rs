@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use serde::Serialize;
+use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::view::LiveView;
@@ -49,10 +51,31 @@ impl<V: LiveView> LiveHandle<V> {
     }
 }
 
+/// What a callback sends the browser besides the page's HTML: a reply to the event being
+/// handled and events for hooks and the window.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Pushed {
+    /// The reply to the event being handled (a hook's `pushEvent` promise resolves with it).
+    pub reply: Option<Value>,
+    /// Events pushed with [`Ctx::push_event`], in order.
+    pub events: Vec<(String, Value)>,
+}
+
+impl Pushed {
+    /// Whether there is nothing to send.
+    pub fn is_empty(&self) -> bool {
+        self.reply.is_none() && self.events.is_empty()
+    }
+}
+
+/// Pushed events kept while no socket is attached; older ones are dropped past it.
+const MAX_PENDING_EVENTS: usize = 64;
+
 /// What `mount`, `handle_event` and `handle_info` get besides the page's state.
 pub struct Ctx<V: LiveView> {
     handle: LiveHandle<V>,
     connected: bool,
+    pushed: Pushed,
 }
 
 impl<V: LiveView> Ctx<V> {
@@ -60,7 +83,35 @@ impl<V: LiveView> Ctx<V> {
         Ctx {
             handle,
             connected: false,
+            pushed: Pushed::default(),
         }
+    }
+
+    /// Sends an event to the browser with the next frame: hooks that called
+    /// `handleEvent(name, …)` get `payload`, and the window gets a `lv:<name>` event.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, LiveView};
+    /// # fn f<V: LiveView>(ctx: &mut Ctx<V>) {
+    /// ctx.push_event("highlight", serde_json::json!({ "id": "row-7" }));
+    /// # }
+    /// ```
+    pub fn push_event(&mut self, name: impl Into<String>, payload: impl Serialize) {
+        let payload = serde_json::to_value(payload).unwrap_or(Value::Null);
+        if self.pushed.events.len() >= MAX_PENDING_EVENTS {
+            self.pushed.events.remove(0);
+        }
+        self.pushed.events.push((name.into(), payload));
+    }
+
+    /// Answers the event being handled: a hook's `pushEvent(…)` promise resolves with `value`.
+    pub fn reply(&mut self, value: impl Serialize) {
+        self.pushed.reply = Some(serde_json::to_value(value).unwrap_or(Value::Null));
+    }
+
+    /// Takes what was pushed since the last frame.
+    pub(crate) fn take_pushed(&mut self) -> Pushed {
+        std::mem::take(&mut self.pushed)
     }
 
     pub(crate) fn set_connected(&mut self, connected: bool) {

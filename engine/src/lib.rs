@@ -56,7 +56,7 @@ mod view;
 
 pub use asset::{CLIENT_JS, client_js_gzip_len};
 pub use config::LiveConfig;
-pub use ctx::{Ctx, LiveHandle, PageGone};
+pub use ctx::{Ctx, LiveHandle, PageGone, Pushed};
 pub use error::{ErrorCode, LiveError};
 pub use page::MountError;
 pub use params::{Params, Payload, Session};

@@ -15,7 +15,7 @@ use crate::ctx::{Ctx, LiveHandle};
 use crate::diff::Unrepresentable;
 use crate::error::{ErrorCode, LiveError};
 use crate::params::{Params, Payload, Session};
-use crate::protocol::{error_frame, html_frame, patch_frame};
+use crate::protocol::{error_frame, html_frame_with, patch_frame_with};
 use crate::registry::{Registration, Registry};
 use crate::render::{Rendered, panic_message, render, render_html};
 use crate::sent::Sent;
@@ -346,16 +346,18 @@ impl<V: LiveView> Page<V> {
         let sent = &mut self.sent;
         match catch_unwind(AssertUnwindSafe(|| sent.advance(html, above, hot))) {
             Ok(Ok(ops)) => {
-                if ops.is_empty() && !always {
+                let pushed = self.ctx.take_pushed();
+                if ops.is_empty() && !always && pushed.is_empty() {
                     return Flow::Continue;
                 }
                 self.version += 1;
-                self.send(patch_frame(r, &ops));
+                self.send(patch_frame_with(r, &ops, &pushed));
             }
             Ok(Err(Unrepresentable)) => {
                 tracing::debug!(page = %self.id, "change not expressible as operations; sending the page");
                 self.version += 1;
-                let frame = html_frame(r, self.sent.html(), self.version);
+                let pushed = self.ctx.take_pushed();
+                let frame = html_frame_with(r, self.sent.html(), self.version, &pushed);
                 self.send(frame);
             }
             Err(p) => return self.crash(r, "diff", p),
@@ -366,7 +368,8 @@ impl<V: LiveView> Page<V> {
     /// Sends the whole page as rendered; the client replaces its root's content.
     fn send_rendered(&mut self, r: u64, rendered: Rendered) -> Flow {
         self.version += 1;
-        self.send(html_frame(r, &rendered.html, self.version));
+        let pushed = self.ctx.take_pushed();
+        self.send(html_frame_with(r, &rendered.html, self.version, &pushed));
         self.sent = Sent::keep(rendered, self.config.keep_tree_above_bytes, self.is_hot());
         Flow::Continue
     }

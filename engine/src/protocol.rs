@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use crate::ctx::Pushed;
 use crate::diff::{Op, write_json_str, write_ops};
 use crate::error::ErrorCode;
 
@@ -152,11 +153,56 @@ pub fn patch_frame(r: u64, ops: &[Op]) -> String {
 
 /// `[ref,"html",html,version]`: the page root's whole content, and the version it starts.
 pub fn html_frame(r: u64, html: &str, version: u64) -> String {
+    html_frame_with(r, html, version, &Pushed::default())
+}
+
+/// A patch frame with what the callback pushed: `[ref,ops,{"reply":…,"events":[[name,payload],…]}]`
+/// (the third element only when something was pushed).
+///
+/// ```
+/// use leptos_live::{protocol::patch_frame_with, Pushed};
+/// let pushed = Pushed { reply: Some(serde_json::json!(1)), events: vec![] };
+/// assert_eq!(patch_frame_with(3, &[], &pushed), r#"[3,[],{"reply":1}]"#);
+/// ```
+pub fn patch_frame_with(r: u64, ops: &[Op], pushed: &Pushed) -> String {
+    let mut out = patch_frame(r, ops);
+    if !pushed.is_empty() {
+        out.pop();
+        out.push(',');
+        write_pushed(pushed, &mut out);
+        out.push(']');
+    }
+    out
+}
+
+/// `[ref,"html",html,version,pushed?]`.
+pub fn html_frame_with(r: u64, html: &str, version: u64, pushed: &Pushed) -> String {
     let mut out = String::with_capacity(html.len() + 32);
     let _ = write!(out, "[{r},\"html\",");
     write_json_str(html, &mut out);
-    let _ = write!(out, ",{version}]");
+    let _ = write!(out, ",{version}");
+    if !pushed.is_empty() {
+        out.push(',');
+        write_pushed(pushed, &mut out);
+    }
+    out.push(']');
     out
+}
+
+fn write_pushed(pushed: &Pushed, out: &mut String) {
+    let mut obj = serde_json::Map::new();
+    if let Some(reply) = &pushed.reply {
+        obj.insert("reply".into(), reply.clone());
+    }
+    if !pushed.events.is_empty() {
+        let events = pushed
+            .events
+            .iter()
+            .map(|(n, p)| Value::Array(vec![Value::String(n.clone()), p.clone()]))
+            .collect();
+        obj.insert("events".into(), Value::Array(events));
+    }
+    out.push_str(&Value::Object(obj).to_string());
 }
 
 /// `[ref,"err",code,message]`: a typed error.

@@ -94,6 +94,11 @@ impl<V: LiveView> LiveTest<V> {
         inner_html(&self.sent.tree())
     }
 
+    /// The reply and the events the last callbacks pushed, taken.
+    pub fn take_pushed(&mut self) -> crate::ctx::Pushed {
+        self.ctx.take_pushed()
+    }
+
     /// The page's state.
     pub fn view(&self) -> &V {
         &self.view
