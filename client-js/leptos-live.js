@@ -31,6 +31,7 @@ export class LiveSocket {
     this.stale = false;
     this.lastSeen = 0;
     this.hooks = window.lvHooks || {};
+    this.focusStack = [];
     this.hooked = new Map();
     this.handlers = new Map();
     // Hooks see every removal, whatever removed the element.
@@ -309,16 +310,14 @@ export class LiveSocket {
         this.setData(n, a);
         break;
       }
-      case 2: {
-        const el = this.element(path);
-        el.setAttribute(a, b);
-        this.syncProp(el, a, true, b);
-        break;
-      }
+      case 2:
       case 3: {
         const el = this.element(path);
-        el.removeAttribute(a);
-        this.syncProp(el, a, false, "");
+        if (el.lvIgnore && el.lvIgnore.has(a)) break;
+        if (code === 2) el.setAttribute(a, b);
+        else el.removeAttribute(a);
+        this.syncProp(el, a, code === 2, code === 2 ? b : "");
+        this.restick(el);
         break;
       }
       case 4: {
@@ -458,10 +457,117 @@ export class LiveSocket {
     } else fn();
   }
 
-  // Sends the event named by el's binding attr, with el's values and extra.
+  // Runs el's binding attr: JS commands when it holds them, else sends the event it names with
+  // el's values and extra.
   fire(el, attr, kind, extra) {
     const name = el.getAttribute(attr);
-    if (name) this.limit(el, attr, () => this.push(el, kind, name, Object.assign(this.values(el), extra)));
+    if (!name) return;
+    this.limit(el, attr, () =>
+      name[0] === "[" ? this.run(el, JSON.parse(name), kind) : this.push(el, kind, name, Object.assign(this.values(el), extra)),
+    );
+  }
+
+  // --- JS commands ------------------------------------------------------------------------
+
+  run(el, cmds, kind) {
+    for (const [op, a] of cmds) {
+      const targets = a.to ? [...document.querySelectorAll(a.to)] : [el];
+      if (op === "push") {
+        const r = this.push(el, kind, a.event, Object.assign(this.values(el), a.value || {}));
+        for (const t of a.loading ? document.querySelectorAll(a.loading) : []) {
+          const cls = "lv-" + kind + "-loading";
+          t.classList.add(cls);
+          this.pending.get(r).undo.push(() => t.classList.remove(cls));
+        }
+      } else if (op === "pop_focus") {
+        const f = this.focusStack.pop();
+        if (f) f.focus();
+      } else if (op === "push_focus") this.focusStack.push(a.to ? targets[0] : document.activeElement);
+      else if (op === "exec") {
+        for (const t of targets) {
+          const v = t.getAttribute(a.attr);
+          if (v) this.run(t, JSON.parse(v), kind);
+        }
+      } else for (const t of targets) this.cmd(t, op, a);
+    }
+  }
+
+  cmd(t, op, a) {
+    const words = (s) => (s || "").split(/\s+/).filter(Boolean);
+    // Sticky: the effect is applied now and again after every patch of this element.
+    const sticky = (key, fn) => {
+      fn();
+      (t.lvSticky || (t.lvSticky = new Map())).set(key, fn);
+    };
+    const display = (show) => sticky("display", () => (t.style.display = show ? a.display || "block" : "none"));
+    switch (op) {
+      case "show":
+      case "hide":
+      case "toggle": {
+        const show = op === "show" || (op === "toggle" && getComputedStyle(t).display === "none");
+        if (!a.transition) display(show);
+        else if (show) {
+          display(true);
+          this.transit(t, a.transition, a.time);
+        } else this.transit(t, a.transition, a.time, () => display(false));
+        break;
+      }
+      case "add_class":
+      case "remove_class":
+      case "toggle_class":
+        for (const n of words(a.names)) {
+          const add = op === "add_class" || (op === "toggle_class" && !t.classList.contains(n));
+          sticky("class:" + n, () => t.classList.toggle(n, add));
+        }
+        break;
+      case "transition":
+        this.transit(t, a.transition, a.time);
+        break;
+      case "set_attribute":
+        sticky("attr:" + a.attr[0], () => t.setAttribute(a.attr[0], a.attr[1]));
+        break;
+      case "remove_attribute":
+        sticky("attr:" + a.attr, () => t.removeAttribute(a.attr));
+        break;
+      case "toggle_attribute": {
+        const [n, on, off] = a.attr;
+        const next = t.getAttribute(n) === on ? off : on;
+        sticky("attr:" + n, () => (next == null ? t.removeAttribute(n) : t.setAttribute(n, next)));
+        break;
+      }
+      case "ignore_attributes":
+        for (const n of words(a.names)) (t.lvIgnore || (t.lvIgnore = new Set())).add(n);
+        break;
+      case "dispatch":
+        t.dispatchEvent(new CustomEvent(a.event, { bubbles: true, detail: a.detail }));
+        break;
+      case "focus":
+        t.focus();
+        break;
+      case "focus_first": {
+        const f = t.querySelector("a[href],button:not([disabled]),input:not([disabled]),select,textarea,[tabindex]:not([tabindex='-1'])");
+        if (f) f.focus();
+        break;
+      }
+    }
+  }
+
+  transit(t, [run, start, end], time = 200, done) {
+    const w = (s) => s.split(/\s+/).filter(Boolean);
+    t.classList.add(...w(run), ...w(start));
+    requestAnimationFrame(() => {
+      t.classList.remove(...w(start));
+      t.classList.add(...w(end));
+    });
+    setTimeout(() => {
+      t.classList.remove(...w(run), ...w(end));
+      if (done) done();
+    }, time);
+  }
+
+  // Re-applies what JS commands did to el after the server patched it.
+  restick(el) {
+    if (el.lvSticky) for (const fn of el.lvSticky.values()) fn();
   }
 
   // Elements of the page with attr (for window-level and click-away bindings).
@@ -490,6 +596,7 @@ export class LiveSocket {
       const name = form.getAttribute && form.getAttribute("lv-submit");
       if (!name) return;
       e.preventDefault();
+      if (name[0] === "[") return this.run(form, JSON.parse(name), "submit");
       const r = this.push(form, "submit", name, Object.assign(this.serialize(form), this.values(form)));
       // lv-disable-with: disabled with its text until the reply.
       for (const b of form.querySelectorAll("[lv-disable-with]")) {
