@@ -85,6 +85,7 @@ export class LiveSocket {
     // Events in flight get no reply from this socket.
     for (const r of [...this.pending.keys()]) this.settle(r, undefined, "disconnected");
     this.eachHook("disconnected");
+    this.runAll("lv-disconnected");
     if (this.closedByUs) return;
     this.setState("lv-loading");
     const wait = BACKOFF[Math.min(this.tries++, BACKOFF.length - 1)];
@@ -121,19 +122,25 @@ export class LiveSocket {
       // Patches after a mismatch do not fit either; the whole page is on its way.
       if (!this.stale) {
         this.version++;
+        // Changes sent after this frame's event are newer than what it carries.
+        this.applying = r || 0;
         this.patch(x);
       }
     } else if (x === "html") {
       pushed = f[4] || {};
       this.version = f[3];
       this.stale = false;
+      // A rejoin that had to mount again: forms with an id and lv-change replay their values.
+      const recover = r === this.joinRef && this.everJoined ? this.formValues() : [];
       this.withFocus(() => (this.root.innerHTML = f[2]));
       this.scanHooks();
+      this.recovered = recover;
     } else if (x === "err") {
       this.onError(r, f[2], f[3]);
     }
     if (r && r === this.joinRef && x !== "err") this.onJoined();
     this.settle(r, pushed.reply, x === "err" ? f[2] : undefined);
+    if (pushed.title != null) document.title = pushed.title;
     for (const [name, payload] of pushed.events || []) {
       for (const { cb } of this.handlers.get(name) || []) cb(payload);
       window.dispatchEvent(new CustomEvent("lv:" + name, { detail: payload }));
@@ -151,6 +158,16 @@ export class LiveSocket {
         hook.destroyed && hook.destroyed();
       }
     if (!this.joined) return;
+    for (const el of this.all("lv-mounted"))
+      if (!el.lvMounted) {
+        el.lvMounted = true;
+        this.run(el, JSON.parse(el.getAttribute("lv-mounted")), "js");
+      }
+    for (const form of this.all("lv-trigger-action")) if (form.localName === "form" && !form.lvTriggered) {
+      form.lvTriggered = true;
+      form.submit();
+    }
+    this.viewport();
     for (const el of this.all("lv-hook")) {
       const def = this.hooks[el.getAttribute("lv-hook")];
       if (!def || this.hooked.has(el)) continue;
@@ -177,12 +194,33 @@ export class LiveSocket {
     return hook;
   }
 
+  // Runs the JS commands in attr of every element that has it.
+  runAll(attr) {
+    if (attr) for (const el of this.all(attr)) this.run(el, JSON.parse(el.getAttribute(attr)), "js");
+  }
+
   eachHook(method) {
     for (const hook of this.hooked.values()) hook[method] && hook[method]();
   }
 
+  formValues() {
+    return [...this.root.querySelectorAll("form[id][lv-change]")].map((f) => [f.id, [...f.elements].map((e) => [e.name, e.value])]);
+  }
+
+  // Puts the recovered values back and sends each form's change event.
+  recover() {
+    for (const [id, values] of this.recovered || []) {
+      const form = document.getElementById(id);
+      if (!form) continue;
+      for (const [name, value] of values) if (name && form.elements[name]) form.elements[name].value = value;
+      this.push(form, "change", form.getAttribute("lv-change"), Object.assign(this.serialize(form), { _target: null }));
+    }
+    this.recovered = null;
+  }
+
   onJoined() {
     if (this.everJoined) this.eachHook("reconnected");
+    this.runAll(this.everJoined ? "lv-connected" : null);
     this.everJoined = true;
     this.joined = true;
     this.tries = 0;
@@ -191,6 +229,7 @@ export class LiveSocket {
     this.scanHooks();
     const q = this.queue.splice(0);
     for (const text of q) this.delay(() => this.ws.send(text));
+    this.recover();
     clearInterval(this.beat);
     this.beat = setInterval(() => {
       // A server silent for two beats is gone, even if the connection looks open.
@@ -330,6 +369,7 @@ export class LiveSocket {
       case 5: {
         const n = this.node(path);
         if (n === this.root) throw new Mismatch("cannot remove the root");
+        if (n.nodeType === 1 && n.hasAttribute("lv-remove")) this.run(n, JSON.parse(n.getAttribute("lv-remove")), "js");
         n.remove();
         break;
       }
@@ -366,6 +406,15 @@ export class LiveSocket {
     }
   }
 
+  // Whether a change event of el's form (or el) is still unanswered: its reply must not roll
+  // back what the user typed since.
+  inFlight(el) {
+    // (A push, reference 0, is older than every change in flight.)
+    for (const [ref, p] of this.pending)
+      if (ref > this.applying && p.cls === "lv-change-loading" && (p.el === el || p.el === el.form)) return true;
+    return false;
+  }
+
   // Sets a text node's data; a textarea the user is not in shows its new content.
   setData(n, text) {
     n.data = text;
@@ -376,7 +425,7 @@ export class LiveSocket {
   // Attributes that also drive a live property: the server's word wins, except in the field the
   // user is typing in.
   syncProp(el, name, on, value) {
-    if (el === document.activeElement) return;
+    if (el === document.activeElement || this.inFlight(el)) return;
     const tag = el.localName;
     // Only where the property does not write the attribute back (textarea, text-like inputs).
     if (name === "value" && (tag === "textarea" || (tag === "input" && !REFLECTS_VALUE.test(el.type)))) el.value = value;
@@ -645,6 +694,28 @@ export class LiveSocket {
       on(window, type, (e) => {
         if (e.target === window) for (const el of this.all("lv-window-" + type)) this.fire(el, "lv-window-" + type, type);
       });
+  }
+
+  // lv-viewport-top / lv-viewport-bottom: an event when the first / last child comes into view.
+  viewport() {
+    if (!window.IntersectionObserver) return;
+    this.seen = this.seen || new WeakMap();
+    for (const [attr, pick] of [
+      ["lv-viewport-top", (el) => el.firstElementChild],
+      ["lv-viewport-bottom", (el) => el.lastElementChild],
+    ])
+      for (const el of this.all(attr)) {
+        const child = pick(el);
+        if (!child || this.seen.get(el) === child) continue;
+        this.seen.set(el, child);
+        const io = new IntersectionObserver((entries) => {
+          if (entries.some((e) => e.isIntersecting)) {
+            io.disconnect();
+            this.fire(el, attr, "viewport");
+          }
+        });
+        io.observe(child);
+      }
   }
 
   field(el) {

@@ -59,12 +59,14 @@ pub struct Pushed {
     pub reply: Option<Value>,
     /// Events pushed with [`Ctx::push_event`], in order.
     pub events: Vec<(String, Value)>,
+    /// A new document title, from [`Ctx::page_title`].
+    pub title: Option<String>,
 }
 
 impl Pushed {
     /// Whether there is nothing to send.
     pub fn is_empty(&self) -> bool {
-        self.reply.is_none() && self.events.is_empty()
+        self.reply.is_none() && self.events.is_empty() && self.title.is_none()
     }
 }
 
@@ -102,6 +104,11 @@ impl<V: LiveView> Ctx<V> {
             self.pushed.events.remove(0);
         }
         self.pushed.events.push((name.into(), payload));
+    }
+
+    /// Sets the document's title in the browser with the next frame.
+    pub fn page_title(&mut self, title: impl Into<String>) {
+        self.pushed.title = Some(title.into());
     }
 
     /// Answers the event being handled: a hook's `pushEvent(…)` promise resolves with `value`.

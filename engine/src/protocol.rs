@@ -161,7 +161,7 @@ pub fn html_frame(r: u64, html: &str, version: u64) -> String {
 ///
 /// ```
 /// use leptos_live::{protocol::patch_frame_with, Pushed};
-/// let pushed = Pushed { reply: Some(serde_json::json!(1)), events: vec![] };
+/// let pushed = Pushed { reply: Some(serde_json::json!(1)), ..Pushed::default() };
 /// assert_eq!(patch_frame_with(3, &[], &pushed), r#"[3,[],{"reply":1}]"#);
 /// ```
 pub fn patch_frame_with(r: u64, ops: &[Op], pushed: &Pushed) -> String {
@@ -193,6 +193,9 @@ fn write_pushed(pushed: &Pushed, out: &mut String) {
     let mut obj = serde_json::Map::new();
     if let Some(reply) = &pushed.reply {
         obj.insert("reply".into(), reply.clone());
+    }
+    if let Some(title) = &pushed.title {
+        obj.insert("title".into(), Value::String(title.clone()));
     }
     if !pushed.events.is_empty() {
         let events = pushed

@@ -200,11 +200,11 @@ impl Page<'_> {
         }
     }
 
-    /// Clicks the centre of the element `selector` with real mouse events.
+    /// Scrolls the element `selector` into view and clicks its centre with real mouse events.
     pub async fn click(&mut self, selector: &str) {
         let rect = self
             .eval(&format!(
-                "(() => {{ const r = document.querySelector({sel}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()",
+                "(() => {{ const el = document.querySelector({sel}); el.scrollIntoView({{ block: 'center' }}); const r = el.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()",
                 sel = json!(selector)
             ))
             .await;
