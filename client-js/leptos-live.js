@@ -187,6 +187,7 @@ export class LiveSocket {
         Object.assign(p, { resolve, reject });
       });
     hook.pushEventTo = (_target, name, payload) => hook.pushEvent(name, payload);
+    hook.js = () => this.jsApi(el);
     hook.handleEvent = (name, cb) => {
       if (!this.handlers.has(name)) this.handlers.set(name, []);
       this.handlers.get(name).push({ el, cb });
@@ -197,6 +198,24 @@ export class LiveSocket {
   // Runs the JS commands in attr of every element that has it.
   runAll(attr) {
     if (attr) for (const el of this.all(attr)) this.run(el, JSON.parse(el.getAttribute(attr)), "js");
+  }
+
+  // this.js() in hooks: the JS commands on elements, and exec of encoded commands.
+  jsApi(el) {
+    const on = (op, a) => (t, ...rest) => this.cmd(t, op, a(...rest));
+    return {
+      exec: (encoded) => this.run(el, JSON.parse(encoded), "js"),
+      show: on("show", (o = {}) => o),
+      hide: on("hide", (o = {}) => o),
+      toggle: on("toggle", (o = {}) => o),
+      addClass: on("add_class", (names) => ({ names })),
+      removeClass: on("remove_class", (names) => ({ names })),
+      toggleClass: on("toggle_class", (names) => ({ names })),
+      transition: on("transition", (transition, o = {}) => Object.assign({ transition }, o)),
+      setAttribute: on("set_attribute", (n, v) => ({ attr: [n, v] })),
+      removeAttribute: on("remove_attribute", (n) => ({ attr: n })),
+      toggleAttribute: on("toggle_attribute", (n, v1, v2) => ({ attr: [n, v1, v2] })),
+    };
   }
 
   eachHook(method) {

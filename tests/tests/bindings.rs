@@ -12,13 +12,17 @@ use serde_json::json;
 /// Renders the events it received, one `<li>` each: `name payload`.
 struct Probe {
     log: Vec<String>,
+    locked: String,
 }
 
 impl LiveView for Probe {
     type Message = ();
 
     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-        Ok(Probe { log: Vec::new() })
+        Ok(Probe {
+            log: Vec::new(),
+            locked: String::new(),
+        })
     }
 
     async fn handle_event(
@@ -29,6 +33,14 @@ impl LiveView for Probe {
     ) -> Result<(), LiveError> {
         if event == "slow" {
             tokio::time::sleep(Duration::from_millis(400)).await;
+        }
+        if event == "locked" {
+            let v = payload.get_str("v").unwrap_or("").to_string();
+            // The first change is answered after the user has left the field, the second much
+            // later: the first reply must not roll the field back meanwhile.
+            let ms = if v.len() > 1 { 600 } else { 200 };
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            self.locked = v;
         }
         let mut p = payload.value().clone();
         if let Some(o) = p.as_object_mut() {
@@ -46,6 +58,9 @@ impl LiveView for Probe {
             <input id="k" lv-keydown="key" lv-key="Enter"/>
             <input id="f" lv-focus="focused" lv-blur="blurred" value="v"/>
             <input id="d" name="q" lv-change="typed" lv-debounce="300"/>
+            <input id="db" name="w" lv-change="blurtyped" lv-debounce="blur"/>
+            <div lv-window-blur="wblur" lv-window-focus="wfocus"></div>
+            <form id="lock" lv-change="locked"><input id="li" name="v" value=self.locked.clone()/></form>
             <button id="t" lv-click="thr" lv-throttle="500">"throttled"</button>
             <div id="away" lv-click-away="away">"inside"</div>
             <div lv-window-keydown="esc" lv-key="Escape"></div>
@@ -113,6 +128,39 @@ async fn bindings_behave_in_chromium() {
         tokio::time::sleep(Duration::from_millis(700)).await;
         let l = log(&mut page).await;
         assert_eq!(l.iter().filter(|e| e.starts_with("typed")).collect::<Vec<_>>(), [r#"typed {"q":"abc"}"#]);
+
+        // lv-debounce="blur": nothing while typing, one event on leaving the field.
+        page.click("#db").await;
+        page.type_text("xy").await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(count_of(&mut page, "blurtyped").await, 0);
+        page.click("#n").await;
+        page.wait_for("[...document.querySelectorAll('#log li')].some(li => li.textContent.startsWith('blurtyped'))").await;
+        assert_eq!(count_of(&mut page, "blurtyped").await, 1);
+
+        // lv-window-blur / lv-window-focus.
+        page.eval("window.dispatchEvent(new Event('blur')); window.dispatchEvent(new Event('focus'))").await;
+        page.wait_for("[...document.querySelectorAll('#log li')].some(li => li.textContent.startsWith('wfocus'))").await;
+        assert_eq!(count_of(&mut page, "wblur").await, 1);
+
+        // In-flight lock: "a" is answered at once, "ab" late; leaving the field meanwhile must not
+        // let the first reply roll the field back to "a".
+        page.click("#li").await;
+        page.type_text("ab").await;
+        page.click("#n").await;
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        assert!(count_of(&mut page, "locked").await >= 1, "the first reply has arrived");
+        assert_eq!(page.eval("document.getElementById('li').value").await, "ab");
+        page.wait_for("[...document.querySelectorAll('#log li')].some(li => li.textContent === 'locked {\"v\":\"ab\"}')").await;
+        assert_eq!(page.eval("document.getElementById('li').value").await, "ab");
+
+        // Loading class on the source element while its event is in flight.
+        page.eval("window.liveSocket.enableLatencySim(300)").await;
+        page.click("#k").await;
+        key(&mut page, "Enter", "Enter", 13).await;
+        assert_eq!(page.eval("document.getElementById('k').classList.contains('lv-keydown-loading')").await, true);
+        page.wait_for("!document.getElementById('k').classList.contains('lv-keydown-loading')").await;
+        page.eval("window.liveSocket.enableLatencySim(0)").await;
 
         // lv-throttle: three quick clicks make one event now and one at the end of the interval.
         for _ in 0..3 {

@@ -58,7 +58,13 @@ window.lvHooks = {
       this.handleEvent("pong", (p) => (document.body.dataset.pong = JSON.stringify(p)));
       this.pushEvent("ping", { n: 2 }).then((r) => (document.body.dataset.reply = JSON.stringify(r)));
     },
-    updated() { document.body.dataset.updated = String(+(document.body.dataset.updated || 0) + 1); },
+    beforeUpdate() { document.body.dataset.before = String(+(document.body.dataset.before || 0) + 1); },
+    updated() {
+      document.body.dataset.updated = String(+(document.body.dataset.updated || 0) + 1);
+      this.js().addClass(this.el, "touched");
+    },
+    disconnected() { document.body.dataset.disconnected = "1"; },
+    reconnected() { document.body.dataset.reconnected = "1"; },
     destroyed() { document.body.dataset.destroyed = "1"; },
   },
 };
@@ -95,6 +101,18 @@ async fn hooks_and_pushes_work_in_chromium() {
         page.wait_for("document.getElementById('h').textContent === '2'")
             .await;
         page.wait_for("+document.body.dataset.updated >= 1").await;
+        assert_eq!(page.eval("+document.body.dataset.before >= 1").await, true);
+        assert_eq!(
+            page.eval("document.getElementById('h').classList.contains('touched')")
+                .await,
+            true
+        );
+        // disconnected and reconnected around a dropped socket.
+        page.eval("window.liveSocket.ws.close()").await;
+        page.wait_for("document.body.dataset.disconnected === '1'")
+            .await;
+        page.wait_for("document.body.dataset.reconnected === '1'")
+            .await;
         // The element leaves the DOM: destroyed runs.
         page.click("#hide").await;
         page.wait_for("document.body.dataset.destroyed === '1'")

@@ -1,6 +1,7 @@
 //! JS commands in Chromium: run without a round trip, push events, and stay through patches.
 
 use leptos::prelude::*;
+use leptos_live::js::Transition;
 use leptos_live::{Ctx, JS, LiveConfig, LiveError, LiveRouter, LiveView, Params, Payload, Session};
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::{TestServer, within};
@@ -50,12 +51,18 @@ impl LiveView for Menu {
         let dispatch = JS::new()
             .dispatch("#box", "my-event", json!({ "x": 1 }))
             .to_string();
+        let fade = Transition::new("t-run", "t-start", "t-end").time(300);
+        let panel = JS::new()
+            .toggle_with("#panel", Some("flex"), Some(&fade))
+            .to_string();
         view! {
             <button id="open" class=format!("btn n{n}") lv-click=toggle>"Menu"</button>
             <ul id="menu" style="display:none" class=format!("menu m{n}")><li>"item"</li></ul>
             <button id="save" lv-click=save>"Save"</button>
             <button id="ev" lv-click=dispatch>"Dispatch"</button>
             <div id="box"></div>
+            <button id="pt" lv-click=panel>"Panel"</button>
+            <div id="panel" style="display:none">"panel"</div>
             <p id="n">{n}</p>
             <p id="last">{self.last.clone()}</p>
         }
@@ -91,6 +98,20 @@ async fn js_commands_run_in_the_browser_and_stick() {
         page.eval("document.getElementById('box').addEventListener('my-event', (e) => document.body.dataset.got = JSON.stringify(e.detail))").await;
         page.click("#ev").await;
         assert_eq!(page.eval("document.body.dataset.got").await, r#"{"x":1}"#);
+
+        // A transition: its classes while it runs, then the display it was given.
+        page.click("#pt").await;
+        assert_eq!(page.eval("document.getElementById('panel').classList.contains('t-run')").await, true);
+        assert_eq!(page.eval("getComputedStyle(document.getElementById('panel')).display").await, "flex");
+        page.wait_for("!document.getElementById('panel').classList.contains('t-run')").await;
+
+        // push's loading target carries the loading class while the event is in flight.
+        page.eval("window.liveSocket.enableLatencySim(300)").await;
+        page.click("#save").await;
+        assert_eq!(page.eval("document.getElementById('save').classList.contains('lv-click-loading')").await, true);
+        page.wait_for("document.getElementById('n').textContent === '2'").await;
+        page.wait_for("!document.getElementById('save').classList.contains('lv-click-loading')").await;
+        page.eval("window.liveSocket.enableLatencySim(0)").await;
 
         // toggle again hides.
         page.click("#open").await;
