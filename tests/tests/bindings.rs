@@ -59,6 +59,7 @@ impl LiveView for Probe {
             <input id="f" lv-focus="focused" lv-blur="blurred" value="v"/>
             <input id="d" name="q" lv-change="typed" lv-debounce="300"/>
             <input id="db" name="w" lv-change="blurtyped" lv-debounce="blur"/>
+            <form><input id="own" name="o" lv-change="own"/><input name="other" value="x"/></form>
             <div lv-window-blur="wblur" lv-window-focus="wfocus"></div>
             <form id="lock" lv-change="locked"><input id="li" name="v" value=self.locked.clone()/></form>
             <button id="t" lv-click="thr" lv-throttle="500">"throttled"</button>
@@ -128,6 +129,12 @@ async fn bindings_behave_in_chromium() {
         tokio::time::sleep(Duration::from_millis(700)).await;
         let l = log(&mut page).await;
         assert_eq!(l.iter().filter(|e| e.starts_with("typed")).collect::<Vec<_>>(), [r#"typed {"q":"abc"}"#]);
+
+        // An input with its own lv-change sends itself alone, naming itself as the target.
+        page.click("#own").await;
+        page.type_text("z").await;
+        page.wait_for("[...document.querySelectorAll('#log li')].some(li => li.textContent.startsWith('own'))").await;
+        assert!(log(&mut page).await.contains(&r#"own {"o":"z"}"#.to_string()));
 
         // lv-debounce="blur": nothing while typing, one event on leaving the field.
         page.click("#db").await;

@@ -120,3 +120,132 @@ async fn js_commands_run_in_the_browser_and_stick() {
     })
     .await;
 }
+
+/// The remaining commands: show and hide, attribute toggles and removal, ignore_attributes,
+/// focus, focus_first, the focus stack, exec.
+struct More {
+    n: i64,
+}
+
+impl LiveView for More {
+    type Message = ();
+
+    async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        Ok(More { n: 0 })
+    }
+
+    async fn handle_event(
+        &mut self,
+        _: &str,
+        _: Payload,
+        _: &mut Ctx<Self>,
+    ) -> Result<(), LiveError> {
+        self.n += 1;
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        let n = self.n;
+        let hide = JS::new()
+            .hide("#card")
+            .remove_attribute("#card", "title")
+            .to_string();
+        let show = JS::new()
+            .show("#card")
+            .toggle_attribute("#card", "aria-pressed", "true", Some("false"))
+            .to_string();
+        let keep = JS::new()
+            .ignore_attributes("#kept", "data-n")
+            .set_attribute("#kept", "data-n", "mine")
+            .push("bump")
+            .to_string();
+        let focus = JS::new()
+            .push_focus(None)
+            .focus_first("#fields")
+            .to_string();
+        let back = JS::new().pop_focus().to_string();
+        let stored = JS::new().add_class("#card", "from-exec").to_string();
+        let exec = JS::new()
+            .exec("data-js", Some("#store"))
+            .focus("#b")
+            .to_string();
+        view! {
+            <div id="card" title="t" style="display:block">"card"</div>
+            <button id="hide" lv-click=hide>"hide"</button>
+            <button id="show" lv-click=show>"show"</button>
+            <p id="kept" data-n=n.to_string()>{n}</p>
+            <button id="keep" lv-click=keep>"keep"</button>
+            <div id="fields"><span>"label"</span><input id="a"/><input id="b"/></div>
+            <button id="focus" lv-click=focus>"focus"</button>
+            <button id="back" lv-click=back>"back"</button>
+            <div id="store" data-js=stored></div>
+            <button id="exec" lv-click=exec>"exec"</button>
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_other_commands_work_too() {
+    within(60, "more JS commands", async {
+        let config =
+            LiveConfig::default().with_secret(b"js-more-test-secret-js-more-test-secret".to_vec());
+        let server = TestServer::start(
+            LiveRouter::with_config(config)
+                .page::<More>("/")
+                .into_router(),
+        )
+        .await;
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
+            .await;
+        let card = |js: &str| format!("document.getElementById('card'){js}");
+
+        page.click("#hide").await;
+        assert_eq!(
+            page.eval(&format!("getComputedStyle({}).display", card("")))
+                .await,
+            "none"
+        );
+        assert_eq!(page.eval(&card(".hasAttribute('title')")).await, false);
+        page.click("#show").await;
+        assert_eq!(
+            page.eval(&format!("getComputedStyle({}).display", card("")))
+                .await,
+            "block"
+        );
+        assert_eq!(
+            page.eval(&card(".getAttribute('aria-pressed')")).await,
+            "true"
+        );
+        page.click("#show").await;
+        assert_eq!(
+            page.eval(&card(".getAttribute('aria-pressed')")).await,
+            "false"
+        );
+
+        // ignore_attributes: the server's data-n no longer reaches the element.
+        page.click("#keep").await;
+        page.wait_for("document.getElementById('kept').textContent === '1'")
+            .await;
+        assert_eq!(
+            page.eval("document.getElementById('kept').dataset.n").await,
+            "mine"
+        );
+
+        // focus_first after push_focus, then pop_focus back to the button.
+        page.click("#focus").await;
+        assert_eq!(page.eval("document.activeElement.id").await, "a");
+        page.click("#back").await;
+        assert_eq!(page.eval("document.activeElement.id").await, "focus");
+
+        // exec runs the commands stored in another element's attribute; focus moves.
+        page.click("#exec").await;
+        assert_eq!(
+            page.eval(&card(".classList.contains('from-exec')")).await,
+            true
+        );
+        assert_eq!(page.eval("document.activeElement.id").await, "b");
+    })
+    .await;
+}

@@ -59,6 +59,11 @@ impl LiveView for Probe {
                 self.n += 100;
                 return Err(LiveError::msg("failed on purpose"));
             }
+            "ask" => {
+                ctx.reply(serde_json::json!({ "ok": true }));
+                ctx.push_event("note", serde_json::json!({ "a": 1 }));
+                ctx.page_title("T");
+            }
             "later" => ctx.send_after(
                 Duration::from_millis(50),
                 payload.get_str("note").unwrap_or("").to_string(),
@@ -341,4 +346,17 @@ async fn a_mount_that_takes_too_long_is_refused() {
     let server = probe_server(config).await;
     let (status, _) = server.get("/probe?tag=slow-mount").await;
     assert_eq!(status, 500);
+}
+
+#[tokio::test]
+async fn replies_pushed_events_and_titles_ride_on_the_patch_frame() {
+    let server = probe_server(config()).await;
+    let token = server.page_token("/probe?tag=ask").await;
+    let mut ws = server.socket().await;
+    ws.join(&token, 0).await;
+    ws.send(r#"[2,"e","ask"]"#).await;
+    assert_eq!(
+        ws.reply(2).await,
+        r#"[2,[],{"events":[["note",{"a":1}]],"reply":{"ok":true},"title":"T"}]"#
+    );
 }
