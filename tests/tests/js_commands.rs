@@ -31,7 +31,9 @@ impl LiveView for Menu {
         match event {
             "save" => {
                 self.saves += 1;
-                self.last = payload.get_str("k").unwrap_or("").to_string();
+                // The JS push's value merged with the element's lv-value-* attributes.
+                let src = payload.get_str("src").unwrap_or("");
+                self.last = format!("{}/{src}", payload.get_str("k").unwrap_or(""));
             }
             other => return Err(LiveError::UnknownEvent(other.into())),
         }
@@ -58,7 +60,7 @@ impl LiveView for Menu {
         view! {
             <button id="open" class=format!("btn n{n}") lv-click=toggle>"Menu"</button>
             <ul id="menu" style="display:none" class=format!("menu m{n}")><li>"item"</li></ul>
-            <button id="save" lv-click=save>"Save"</button>
+            <button id="save" lv-click=save lv-value-src="menu">"Save"</button>
             <button id="ev" lv-click=dispatch>"Dispatch"</button>
             <div id="box"></div>
             <button id="pt" lv-click=panel>"Panel"</button>
@@ -87,7 +89,7 @@ async fn js_commands_run_in_the_browser_and_stick() {
         // push with a value, set_attribute; the server patches the classes of both elements.
         page.click("#save").await;
         page.wait_for("document.getElementById('n').textContent === '1'").await;
-        assert_eq!(page.eval("document.getElementById('last').textContent").await, "v");
+        assert_eq!(page.eval("document.getElementById('last').textContent").await, "v/menu");
         assert_eq!(page.eval("document.getElementById('save').getAttribute('aria-busy')").await, "true");
         // Sticky: the server's class change kept the JS-added class and the shown menu.
         assert_eq!(page.eval("document.getElementById('open').className").await, "btn n1 active");
