@@ -344,7 +344,10 @@ fn tag_flags(name: &str) -> u16 {
             (BREAKOUT, F_BREAKOUT),
             (scope, F_SCOPE),
             (FORMATTING, F_FORMATTING),
-            (&["table", "tbody", "thead", "tfoot", "tr"], F_TABLE_MODE),
+            (
+                &["table", "tbody", "thead", "tfoot", "tr", "colgroup"],
+                F_TABLE_MODE,
+            ),
             (
                 &[
                     "caption", "colgroup", "col", "tbody", "thead", "tfoot", "tr", "td", "th",
@@ -948,7 +951,8 @@ impl Builder {
                 if self.current_is(&["option"]) {
                     self.pop();
                 }
-                if self.current_is(&["optgroup"]) {
+                // Only inside a select does an optgroup close the one before it.
+                if in_select && self.current_is(&["optgroup"]) {
                     self.pop();
                 }
             }
@@ -1055,7 +1059,7 @@ impl Builder {
                 self.implied_end("");
                 self.pop_until(&["td", "th"]) && !self.unsupported
             }
-            _ if n != "caption" && part && self.in_scope(&["caption"], Scope::Table) => {
+            _ if part && self.in_scope(&["caption"], Scope::Table) => {
                 self.pop_until(&["caption"]) && !self.unsupported
             }
             _ => false,
@@ -1063,6 +1067,27 @@ impl Builder {
     }
 
     fn html_end(&mut self, name: &str) {
+        let table_end = matches!(
+            name,
+            "table"
+                | "tbody"
+                | "tfoot"
+                | "thead"
+                | "tr"
+                | "td"
+                | "th"
+                | "caption"
+                | "colgroup"
+                | "col"
+                | "body"
+                | "html"
+                | "template"
+        );
+        if self.top_has(F_TABLE_MODE) && !table_end {
+            // Other end tags in a table are handled as if fostered: the full parser's work.
+            self.unsupported = true;
+            return;
+        }
         match name {
             "address" | "article" | "aside" | "blockquote" | "button" | "center" | "details"
             | "dialog" | "dir" | "div" | "dl" | "fieldset" | "figcaption" | "figure" | "footer"
