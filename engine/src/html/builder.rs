@@ -652,6 +652,12 @@ impl Builder {
 
     fn text(&mut self, t: &str) {
         // NUL is dropped in HTML content and read as U+FFFD in foreign content.
+        if self.top_has(F_TABLE_MODE) && self.ns_at(self.top()) == Namespace::Html {
+            // NUL counts too: it takes the text out of a column group in a whole parse.
+            self.unsupported |= t
+                .bytes()
+                .any(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'));
+        }
         let cleaned;
         let t = if t.contains('\0') {
             let top = self.top();
@@ -876,6 +882,11 @@ impl Builder {
         tz: &mut Tokenizer<'_>,
     ) {
         let n = &*name;
+        if tag_flags(n) & F_TABLE_PART != 0 && self.ns_at(self.top()) != Namespace::Html {
+            // A table part inside foreign content (as in a MathML text point in a cell).
+            self.unsupported = true;
+            return;
+        }
         // Table structure decides before the generic rules.
         if self.table_start(n) {
             return self.html_start(name, attrs, self_closing, tz);

@@ -168,8 +168,9 @@ impl<'a> Tokenizer<'a> {
         b.get(at + 1) == Some(&b'/')
             && b.len() >= after
             && b[at + 2..after].eq_ignore_ascii_case(name)
+            // At the end of input, `</style` is text, not an end tag.
             && b.get(after)
-                .is_none_or(|&c| is_ws(c) || c == b'/' || c == b'>')
+                .is_some_and(|&c| is_ws(c) || c == b'/' || c == b'>')
     }
 
     /// Reads markup at a `<`; `None` when the `<` starts no markup and is plain text.
@@ -253,7 +254,8 @@ impl<'a> Tokenizer<'a> {
         self.incomplete = true;
         // At the end of input, trailing dashes are not part of the comment's data.
         let data = rest
-            .strip_suffix("--")
+            .strip_suffix("--!")
+            .or(rest.strip_suffix("--"))
             .or(rest.strip_suffix('-'))
             .unwrap_or(rest);
         Token::Comment(normalize_raw(data))
