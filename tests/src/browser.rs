@@ -200,6 +200,12 @@ impl Page<'_> {
         }
     }
 
+    /// Waits until the page has joined its socket (the root carries `lv-connected`).
+    pub async fn wait_connected(&mut self) {
+        self.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
+            .await;
+    }
+
     /// Scrolls the element `selector` into view and clicks its centre with real mouse events.
     pub async fn click(&mut self, selector: &str) {
         let rect = self

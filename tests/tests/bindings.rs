@@ -108,7 +108,7 @@ async fn bindings_behave_in_chromium() {
         let server = TestServer::start(LiveRouter::with_config(config).page::<Probe>("/").into_router()).await;
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
-        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')").await;
+        page.wait_connected().await;
 
         // lv-keydown with lv-key: only Enter counts.
         page.click("#k").await;

@@ -17,8 +17,7 @@ async fn clicking_plus_three_times_shows_three() {
         let server = counter().await;
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
-        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
-            .await;
+        page.wait_connected().await;
         for expected in 1..=3 {
             page.click("button[lv-click=inc]").await;
             page.wait_for(&format!(
@@ -44,8 +43,7 @@ async fn typing_survives_clock_pushes() {
         let server = counter().await;
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
-        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
-            .await;
+        page.wait_connected().await;
         page.click("#step").await;
         page.eval("document.getElementById('step').select()").await;
         let clock_before = page
@@ -85,8 +83,7 @@ async fn a_dropped_socket_reconnects_and_resumes_the_same_state() {
         let server = counter().await;
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
-        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
-            .await;
+        page.wait_connected().await;
         page.click("button[lv-click=inc]").await;
         page.click("button[lv-click=inc]").await;
         page.wait_for("document.getElementById('count').textContent === '2'")
@@ -95,8 +92,7 @@ async fn a_dropped_socket_reconnects_and_resumes_the_same_state() {
         page.eval("window.liveSocket.ws.close()").await;
         page.wait_for("document.getElementById('lv-root').classList.contains('lv-loading')")
             .await;
-        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
-            .await;
+        page.wait_connected().await;
         assert_eq!(
             page.eval("document.getElementById('count').textContent")
                 .await,
@@ -115,8 +111,7 @@ async fn a_dom_edited_behind_the_engines_back_heals_itself() {
         let server = counter().await;
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
-        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
-            .await;
+        page.wait_connected().await;
         // A script removes the count's text node: the next patch cannot apply.
         page.eval("document.getElementById('count').firstChild.remove()")
             .await;

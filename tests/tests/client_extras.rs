@@ -86,8 +86,7 @@ async fn client_extras_work_in_chromium() {
         let server = TestServer::start(app).await;
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
-        let connected = "document.getElementById('lv-root').classList.contains('lv-connected')";
-        page.wait_for(connected).await;
+        page.wait_connected().await;
 
         // Title from the server.
         page.click("#title").await;
@@ -104,7 +103,7 @@ async fn client_extras_work_in_chromium() {
         // lv-disconnected / lv-connected.
         page.eval("window.liveSocket.ws.close()").await;
         page.wait_for("document.getElementById('status').classList.contains('offline')").await;
-        page.wait_for(connected).await;
+        page.wait_connected().await;
         page.wait_for("!document.getElementById('status').classList.contains('offline')").await;
 
         // lv-viewport-bottom: the last item scrolled into view.
@@ -119,7 +118,7 @@ async fn client_extras_work_in_chromium() {
         page.eval("window.liveSocket.disconnect()").await;
         tokio::time::sleep(Duration::from_millis(600)).await;
         page.eval("window.liveSocket.connect()").await;
-        page.wait_for(connected).await;
+        page.wait_connected().await;
         page.wait_for("document.getElementById('echo').textContent === 'abc'").await;
         assert_eq!(page.eval("document.querySelector('input[name=t]').value").await, "abc");
 

@@ -78,7 +78,7 @@ async fn js_commands_run_in_the_browser_and_stick() {
         let server = TestServer::start(LiveRouter::with_config(config).page::<Menu>("/").into_router()).await;
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
-        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')").await;
+        page.wait_connected().await;
 
         // toggle and toggle_class, with no server round trip.
         page.click("#open").await;
@@ -199,8 +199,7 @@ async fn the_other_commands_work_too() {
         .await;
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
-        page.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
-            .await;
+        page.wait_connected().await;
         let card = |js: &str| format!("document.getElementById('card'){js}");
 
         page.click("#hide").await;
