@@ -132,7 +132,13 @@ export class LiveSocket {
       this.stale = false;
       // A rejoin that had to mount again: forms with an id and lv-change replay their values.
       const recover = r === this.joinRef && this.everJoined ? this.formValues() : [];
+      // Stream children are the browser's: they outlive a whole-page render.
+      const kept = new Map([...this.all("lv-stream")].map((c) => [c.getAttribute("lv-stream"), [...c.children]]));
       this.withFocus(() => (this.root.innerHTML = f[2]));
+      for (const c of this.all("lv-stream")) {
+        const old = kept.get(c.getAttribute("lv-stream"));
+        if (old) this.place(c, [...c.children], -1, 0, old);
+      }
       this.scanHooks();
       this.recovered = recover;
     } else if (x === "err") {
@@ -140,6 +146,7 @@ export class LiveSocket {
     }
     if (r && r === this.joinRef && x !== "err") this.onJoined();
     this.settle(r, pushed.reply, x === "err" ? f[2] : undefined);
+    if (pushed.s && !this.stale) this.streams(pushed.s);
     if (pushed.title != null) document.title = pushed.title;
     for (const [name, payload] of pushed.events || []) {
       for (const { cb } of this.handlers.get(name) || []) cb(payload);
@@ -312,6 +319,46 @@ export class LiveSocket {
       this.stale = true;
       this.send(["r"]);
     }
+  }
+
+  // --- streams ----------------------------------------------------------------------------
+
+  // [name,"r"] empties a stream, [name,"d",[id…]] removes items, [name,"i",at,limit,[[id,html]…]]
+  // inserts a block at the start (0) or the end (-1); an id already there is updated in place.
+  streams(ops) {
+    for (const [name, kind, a, limit, items] of ops) {
+      const c = this.root.querySelector(`[lv-stream="${CSS.escape(name)}"]`);
+      if (!c) continue;
+      if (kind === "r") c.replaceChildren();
+      else if (kind === "d") for (const id of a) this.byId(c, id)?.remove();
+      else if (kind === "i") {
+        const els = items.map(([, html]) => this.fragment(html, c).firstElementChild).filter(Boolean);
+        this.place(c, els, a, limit);
+      }
+    }
+    this.scanHooks();
+  }
+
+  byId(c, id) {
+    for (const el of c.children) if (el.id === id) return el;
+  }
+
+  // Puts els into stream container c at the start (at = 0) or the end, replacing same-id items
+  // in place; keeps the scroll position (or the bottom, when it was there) and the limit.
+  place(c, els, at, limit, base) {
+    if (base) c.replaceChildren(...base);
+    const s = c.closest("[lv-scroll]") || document.scrollingElement;
+    const [h, top, atBottom] = [s.scrollHeight, s.scrollTop, s.scrollTop + s.clientHeight >= s.scrollHeight - 4];
+    const block = document.createDocumentFragment();
+    for (const el of els) {
+      const old = this.byId(c, el.id);
+      if (old) old.replaceWith(el);
+      else block.append(el);
+    }
+    at === 0 ? c.prepend(block) : c.append(block);
+    while (limit > 0 && c.children.length > limit) (at === 0 ? c.lastElementChild : c.firstElementChild).remove();
+    if (at === 0) s.scrollTop = top + s.scrollHeight - h;
+    else if (atBottom) s.scrollTop = s.scrollHeight;
   }
 
   // A template's children live in its content, as the server's tree keeps them.

@@ -2,10 +2,15 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use crate::presence::{Presence, PresenceDiff, Switch, Tracked};
+use crate::pubsub::{Message, PubSub, PubSubError, SubscriptionGuard};
+use crate::stream::{Drain, Stream, StreamOps};
 use crate::view::LiveView;
 
 /// A cloneable handle to a running page: any task can send it a message for `handle_info`.
@@ -13,13 +18,13 @@ use crate::view::LiveView;
 /// ```no_run
 /// # use leptos_live::{LiveHandle, LiveView};
 /// # async fn demo<V: LiveView<Message = String>>(handle: LiveHandle<V>) {
-/// if handle.send("hello".to_string()).await.is_err() {
+/// if handle.send("hello".to_string()).is_err() {
 ///     // The page has ended.
 /// }
 /// # }
 /// ```
 pub struct LiveHandle<V: LiveView> {
-    tx: mpsc::Sender<V::Message>,
+    tx: mpsc::UnboundedSender<V::Message>,
 }
 
 impl<V: LiveView> Clone for LiveHandle<V> {
@@ -36,13 +41,14 @@ impl<V: LiveView> Clone for LiveHandle<V> {
 pub struct PageGone;
 
 impl<V: LiveView> LiveHandle<V> {
-    pub(crate) fn new(tx: mpsc::Sender<V::Message>) -> Self {
+    pub(crate) fn new(tx: mpsc::UnboundedSender<V::Message>) -> Self {
         LiveHandle { tx }
     }
 
-    /// Sends a message, waiting while the page's queue is full.
-    pub async fn send(&self, msg: V::Message) -> Result<(), PageGone> {
-        self.tx.send(msg).await.map_err(|_| PageGone)
+    /// Queues a message for the page. The queue is unbounded, like a process mailbox: the page
+    /// handles queued messages in batches, rendering once per batch.
+    pub fn send(&self, msg: V::Message) -> Result<(), PageGone> {
+        self.tx.send(msg).map_err(|_| PageGone)
     }
 
     /// Whether the page is still running.
@@ -61,12 +67,17 @@ pub struct Pushed {
     pub events: Vec<(String, Value)>,
     /// A new document title, from [`Ctx::page_title`].
     pub title: Option<String>,
+    /// Stream changes since the last render.
+    pub(crate) streams: Vec<StreamOps>,
 }
 
 impl Pushed {
     /// Whether there is nothing to send.
     pub fn is_empty(&self) -> bool {
-        self.reply.is_none() && self.events.is_empty() && self.title.is_none()
+        self.reply.is_none()
+            && self.events.is_empty()
+            && self.title.is_none()
+            && self.streams.is_empty()
     }
 }
 
@@ -78,15 +89,129 @@ pub struct Ctx<V: LiveView> {
     handle: LiveHandle<V>,
     connected: bool,
     pushed: Pushed,
+    pubsub: PubSub,
+    subscriptions: Vec<SubscriptionGuard>,
+    streams: Vec<Arc<dyn Drain>>,
+    tracked: Vec<Box<dyn Switch>>,
 }
 
 impl<V: LiveView> Ctx<V> {
-    pub(crate) fn new(handle: LiveHandle<V>) -> Self {
+    pub(crate) fn new(handle: LiveHandle<V>, pubsub: PubSub) -> Self {
         Ctx {
             handle,
             connected: false,
             pushed: Pushed::default(),
+            pubsub,
+            subscriptions: Vec::new(),
+            streams: Vec::new(),
+            tracked: Vec::new(),
         }
+    }
+
+    /// The app's PubSub (see [`crate::LiveRouter::pubsub`]), to broadcast from a callback or
+    /// hand to a background task.
+    pub fn pubsub(&self) -> &PubSub {
+        &self.pubsub
+    }
+
+    /// Subscribes the page to `topic`: each message of type `T` broadcast there arrives in
+    /// `handle_info` as a `V::Message`. Subscribing twice to a topic does nothing more. The
+    /// subscription ends with the page.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{Ctx, LiveError, LiveView, Params, Session};
+    /// #[derive(Clone, serde::Serialize, serde::Deserialize)]
+    /// struct Posted { body: String }
+    ///
+    /// enum Msg { Posted(Posted) }
+    /// impl From<Posted> for Msg { fn from(p: Posted) -> Msg { Msg::Posted(p) } }
+    ///
+    /// struct Room { last: String }
+    /// impl LiveView for Room {
+    ///     type Message = Msg;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         ctx.subscribe::<Posted>("room:lobby");
+    ///         Ok(Room { last: String::new() })
+    ///     }
+    ///     async fn handle_info(&mut self, msg: Msg, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         let Msg::Posted(p) = msg;
+    ///         self.last = p.body;
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <p>{self.last.clone()}</p> } }
+    /// }
+    /// ```
+    pub fn subscribe<T: Message>(&mut self, topic: &str)
+    where
+        V::Message: From<T>,
+    {
+        if self.subscriptions.iter().any(|s| s.topic() == topic) {
+            return;
+        }
+        let tx = self.handle.tx.clone();
+        let guard = self
+            .pubsub
+            .subscribe_with(topic, move |msg: T| tx.send(V::Message::from(msg)).is_ok());
+        self.subscriptions.push(guard);
+    }
+
+    /// Ends the page's subscription to `topic`.
+    pub fn unsubscribe(&mut self, topic: &str) {
+        self.subscriptions.retain(|s| s.topic() != topic);
+    }
+
+    /// Broadcasts `msg` on `topic` through the app's PubSub (this page too gets it, if
+    /// subscribed).
+    pub fn broadcast<T: Message>(&self, topic: &str, msg: T) -> Result<usize, PubSubError> {
+        self.pubsub.broadcast(topic, msg)
+    }
+
+    /// Makes a [`Stream`] named `name`: render it inside an element with `lv-stream="name"`.
+    pub fn stream<T: Send + 'static>(&mut self, name: &str, dom_id: fn(&T) -> String) -> Stream<T> {
+        let (stream, drain) = Stream::new(name, dom_id);
+        self.streams.push(drain);
+        stream
+    }
+
+    /// Tracks `key` in `topic` of `presence` while a browser is connected to this page: the
+    /// entry appears when the socket joins and leaves when it goes (tab closed, network lost,
+    /// page ended). Keep the returned handle to update the metadata.
+    pub fn track<M: Message>(
+        &mut self,
+        presence: &Presence<M>,
+        topic: &str,
+        key: impl Into<String>,
+        meta: M,
+    ) -> Tracked<M> {
+        let tracked = Tracked::new(presence.clone(), topic, key.into(), meta);
+        if self.connected {
+            tracked.activate();
+        }
+        self.tracked.push(Box::new(tracked.clone()));
+        tracked
+    }
+
+    /// Subscribes the page to the [`PresenceDiff`]s of `topic`.
+    pub fn subscribe_presence<M: Message>(&mut self, presence: &Presence<M>, topic: &str)
+    where
+        V::Message: From<PresenceDiff<M>>,
+    {
+        self.subscribe::<PresenceDiff<M>>(&presence.diff_topic(topic));
+    }
+
+    pub(crate) fn pushed_mut(&mut self) -> &mut Pushed {
+        &mut self.pushed
+    }
+
+    /// Queues rendered stream changes for the next frame.
+    pub(crate) fn push_streams(&mut self, streams: Vec<StreamOps>) {
+        self.pushed.streams.extend(streams);
+    }
+
+    /// Takes the streams' changes since the last render.
+    pub(crate) fn take_streams(&mut self) -> Vec<StreamOps> {
+        self.streams.iter().filter_map(|s| s.drain()).collect()
     }
 
     /// Sends an event to the browser with the next frame: hooks that called
@@ -122,6 +247,9 @@ impl<V: LiveView> Ctx<V> {
     }
 
     pub(crate) fn set_connected(&mut self, connected: bool) {
+        if self.connected != connected {
+            self.tracked.iter().for_each(|t| t.set_active(connected));
+        }
         self.connected = connected;
     }
 
@@ -140,7 +268,7 @@ impl<V: LiveView> Ctx<V> {
         let handle = self.handle.clone();
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
-            let _ = handle.send(msg).await;
+            let _ = handle.send(msg);
         });
     }
 }

@@ -16,9 +16,11 @@ use crate::diff::Unrepresentable;
 use crate::error::{ErrorCode, LiveError};
 use crate::params::{Params, Payload, Session};
 use crate::protocol::{error_frame, html_frame_with, patch_frame_with};
+use crate::pubsub::PubSub;
 use crate::registry::{Registration, Registry};
 use crate::render::{Rendered, panic_message, render, render_html};
 use crate::sent::Sent;
+use crate::stream::fill_html;
 use crate::view::LiveView;
 
 /// A socket's sending side, as the page task sees it.
@@ -108,16 +110,19 @@ pub(crate) struct StartArgs {
 pub(crate) fn mount<V: LiveView>(
     params: Params,
     session: Session,
+    pubsub: PubSub,
 ) -> BoxFuture<'static, Result<MountedPage, MountError>> {
     async move {
-        let (info_tx, info_rx) = mpsc::channel(256);
-        let mut ctx = Ctx::new(LiveHandle::new(info_tx));
+        let (info_tx, info_rx) = mpsc::unbounded_channel();
+        let mut ctx = Ctx::new(LiveHandle::new(info_tx), pubsub);
         let view = AssertUnwindSafe(V::mount(&params, &session, &mut ctx))
             .catch_unwind()
             .await
             .map_err(|p| MountError::Panicked(panic_message(p)))??;
         // Only the HTML: a small page's tree is parsed when it first changes, not for the GET.
         let rendered = render_html(&view).map_err(MountError::Panicked)?;
+        // The streams' first items are in this HTML.
+        ctx.take_streams();
         let title = view.title();
         let html = rendered.clone();
         let start = move |args: StartArgs| {
@@ -168,6 +173,9 @@ struct Page<V: LiveView> {
     config: Arc<LiveConfig>,
 }
 
+/// Messages handled before one render: a burst of messages costs one render per batch.
+const INFO_BATCH: usize = 64;
+
 /// Whether the page goes on after a step.
 enum Flow {
     Continue,
@@ -175,7 +183,11 @@ enum Flow {
 }
 
 impl<V: LiveView> Page<V> {
-    async fn run(mut self, mut ctl: mpsc::Receiver<Control>, mut info: mpsc::Receiver<V::Message>) {
+    async fn run(
+        mut self,
+        mut ctl: mpsc::Receiver<Control>,
+        mut info: mpsc::UnboundedReceiver<V::Message>,
+    ) {
         tracing::debug!(page = %self.id, "page started");
         loop {
             let window = if self.registration.adopted() {
@@ -190,7 +202,7 @@ impl<V: LiveView> Page<V> {
                     Some(c) => self.control(c).await,
                     None => Flow::End,
                 },
-                Some(m) = info.recv() => self.info(m).await,
+                Some(m) = info.recv() => self.info(m, &mut info).await,
                 _ = sleep_until(self.hot_until.unwrap_or(self.detached_at)), if self.sent.is_hot(self.config.keep_tree_above_bytes) => {
                     self.sent.cool(self.config.keep_tree_above_bytes);
                     self.hot_until = None;
@@ -238,7 +250,14 @@ impl<V: LiveView> Page<V> {
                 self.registration.adopt();
                 self.outbox = Some(conn);
                 self.ctx.set_connected(true);
-                if fresh || version != Some(self.version) {
+                if fresh {
+                    // Mounted for this socket: the mount's render is what the client needs.
+                    self.version += 1;
+                    let pushed = self.ctx.take_pushed();
+                    let frame = html_frame_with(r, self.sent.html(), self.version, &pushed);
+                    self.send(frame);
+                    Flow::Continue
+                } else if version != Some(self.version) {
                     self.send_full(r)
                 } else {
                     self.send_patch(r, true)
@@ -285,14 +304,27 @@ impl<V: LiveView> Page<V> {
         }
     }
 
-    async fn info(&mut self, msg: V::Message) -> Flow {
-        match AssertUnwindSafe(self.view.handle_info(msg, &mut self.ctx))
-            .catch_unwind()
-            .await
-        {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::warn!(page = %self.id, error = %e, "handle_info failed"),
-            Err(p) => return self.crash(0, "handle_info", p),
+    /// Handles `msg` and whatever else is queued (up to a batch), then renders once.
+    async fn info(
+        &mut self,
+        msg: V::Message,
+        queue: &mut mpsc::UnboundedReceiver<V::Message>,
+    ) -> Flow {
+        let mut next = Some(msg);
+        let mut handled = 0;
+        while let Some(msg) = next.take() {
+            match AssertUnwindSafe(self.view.handle_info(msg, &mut self.ctx))
+                .catch_unwind()
+                .await
+            {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(page = %self.id, error = %e, "handle_info failed"),
+                Err(p) => return self.crash(0, "handle_info", p),
+            }
+            handled += 1;
+            if handled < INFO_BATCH {
+                next = queue.try_recv().ok();
+            }
         }
         if self.outbox.is_some() {
             self.send_patch(0, false)
@@ -343,8 +375,16 @@ impl<V: LiveView> Page<V> {
             }
         };
         let (above, hot) = (self.config.keep_tree_above_bytes, self.is_hot());
+        let mut streams = self.ctx.take_streams();
         let sent = &mut self.sent;
-        match catch_unwind(AssertUnwindSafe(|| sent.advance(html, above, hot))) {
+        let advanced = catch_unwind(AssertUnwindSafe(|| {
+            let any = !streams.is_empty();
+            let mut fill = |tree: &crate::html::Node| fill_html(&mut streams, tree);
+            let visit = any.then_some(&mut fill as &mut dyn FnMut(&_));
+            sent.advance(html, above, hot, visit)
+        }));
+        self.ctx.push_streams(streams);
+        match advanced {
             Ok(Ok(ops)) => {
                 let pushed = self.ctx.take_pushed();
                 if ops.is_empty() && !always && pushed.is_empty() {
@@ -368,6 +408,9 @@ impl<V: LiveView> Page<V> {
     /// Sends the whole page as rendered; the client replaces its root's content.
     fn send_rendered(&mut self, r: u64, rendered: Rendered) -> Flow {
         self.version += 1;
+        let mut streams = self.ctx.take_streams();
+        fill_html(&mut streams, &rendered.tree);
+        self.ctx.push_streams(streams);
         let pushed = self.ctx.take_pushed();
         self.send(html_frame_with(r, &rendered.html, self.version, &pushed));
         self.sent = Sent::keep(rendered, self.config.keep_tree_above_bytes, self.is_hot());

@@ -205,7 +205,19 @@ fn write_pushed(pushed: &Pushed, out: &mut String) {
             .collect();
         obj.insert("events".into(), Value::Array(events));
     }
-    out.push_str(&Value::Object(obj).to_string());
+    let obj = Value::Object(obj).to_string();
+    if pushed.streams.is_empty() {
+        out.push_str(&obj);
+    } else {
+        // Stream items carry HTML already escaped for JSON; appended as they are.
+        out.push_str(&obj[..obj.len() - 1]);
+        if obj.len() > 2 {
+            out.push(',');
+        }
+        out.push_str("\"s\":");
+        crate::stream::write_json(&pushed.streams, out);
+        out.push('}');
+    }
 }
 
 /// `[ref,"err",code,message]`: a typed error.

@@ -20,6 +20,7 @@ use crate::config::LiveConfig;
 use crate::html::escape;
 use crate::page::{Control, MountError, MountedPage, StartArgs, StartFn, mount};
 use crate::params::{Params, Session};
+use crate::pubsub::PubSub;
 use crate::registry::Registry;
 use crate::socket::connection;
 use crate::token::{Claims, now_secs, sign};
@@ -31,6 +32,7 @@ pub(crate) trait Route: Send + Sync + 'static {
         &self,
         params: Params,
         session: Session,
+        pubsub: PubSub,
     ) -> BoxFuture<'static, Result<MountedPage, MountError>>;
 }
 
@@ -41,8 +43,9 @@ impl<V: LiveView> Route for RouteOf<V> {
         &self,
         params: Params,
         session: Session,
+        pubsub: PubSub,
     ) -> BoxFuture<'static, Result<MountedPage, MountError>> {
-        mount::<V>(params, session)
+        mount::<V>(params, session, pubsub)
     }
 }
 
@@ -55,6 +58,7 @@ pub(crate) struct Inner {
     pub registry: Arc<Registry>,
     pub routes: HashMap<String, Arc<dyn Route>>,
     pub next_conn: AtomicU64,
+    pub pubsub: PubSub,
     head: String,
     session: SessionFn,
 }
@@ -108,6 +112,7 @@ pub struct LiveRouter {
     routes: Vec<(String, Arc<dyn Route>)>,
     head: String,
     session: SessionFn,
+    pubsub: Option<PubSub>,
 }
 
 impl Default for LiveRouter {
@@ -129,7 +134,15 @@ impl LiveRouter {
             routes: Vec::new(),
             head: String::new(),
             session: Arc::new(|_| Session::default()),
+            pubsub: None,
         }
+    }
+
+    /// The PubSub pages reach through [`crate::Ctx::subscribe`] and [`crate::Ctx::pubsub`].
+    /// Without one, the router makes a [`PubSub::local`] of its own.
+    pub fn pubsub(mut self, pubsub: PubSub) -> Self {
+        self.pubsub = Some(pubsub);
+        self
     }
 
     /// Serves the page `V` at `path` (axum syntax: `/rooms/{name}`).
@@ -173,6 +186,7 @@ impl LiveRouter {
                 .map(|(p, r)| (p.clone(), r.clone()))
                 .collect(),
             next_conn: AtomicU64::new(1),
+            pubsub: self.pubsub.unwrap_or_default(),
             head: self.head,
             session: self.session,
         });
@@ -226,9 +240,12 @@ async fn http_render(
 ) -> Response {
     let session = (inner.session)(headers);
     let limit = inner.config.mount_timeout;
-    let mounted = match tokio::time::timeout(limit, route.mount(params.clone(), session.clone()))
-        .await
-        .unwrap_or(Err(MountError::TimedOut(limit)))
+    let mounted = match tokio::time::timeout(
+        limit,
+        route.mount(params.clone(), session.clone(), inner.pubsub.clone()),
+    )
+    .await
+    .unwrap_or(Err(MountError::TimedOut(limit)))
     {
         Ok(m) => m,
         Err(e) => {

@@ -77,13 +77,19 @@ impl Sent {
     /// Moves to a new render and returns the operations from the old one. With a kept tree and
     /// a local change, only the changed region is parsed. `Err` when the change cannot be
     /// operations: the client needs the whole page, which [`Sent::html`] then holds.
+    ///
+    /// `visit`, when given, sees the new render's tree (streams take their items' HTML from it).
     pub(crate) fn advance(
         &mut self,
         html: String,
         keep_tree_above: usize,
         hot: bool,
+        visit: Option<&mut dyn FnMut(&Node)>,
     ) -> Result<Vec<Op>, Unrepresentable> {
         if *html == *self.html {
+            if let Some(visit) = visit {
+                visit(&self.tree());
+            }
             return Ok(Vec::new());
         }
         if let Some(tree) = &mut self.tree
@@ -91,6 +97,9 @@ impl Sent {
             && let Ok(ops) = diff_planned(tree, &plan)
         {
             plan.apply(tree);
+            if let Some(visit) = visit {
+                visit(tree);
+            }
             self.html = html.into_boxed_str();
             if !hot {
                 self.cool(keep_tree_above);
@@ -99,6 +108,9 @@ impl Sent {
         }
         let tree = parse_fragment(&html);
         let ops = diff(&self.tree(), &tree);
+        if let Some(visit) = visit {
+            visit(&tree);
+        }
         *self = Sent::keep(Rendered { html, tree }, keep_tree_above, hot);
         ops
     }

@@ -204,10 +204,13 @@ async fn join(
     }
     tracing::debug!(page = %claims.id, "no running page for the token; mounting again");
     let limit = inner.config.mount_timeout;
-    let mounted = tokio::time::timeout(limit, route.mount(claims.params, claims.session))
-        .await
-        .unwrap_or(Err(MountError::TimedOut(limit)))
-        .map_err(|e| (ErrorCode::MountFailed, e.to_string()))?;
+    let mounted = tokio::time::timeout(
+        limit,
+        route.mount(claims.params, claims.session, inner.pubsub.clone()),
+    )
+    .await
+    .unwrap_or(Err(MountError::TimedOut(limit)))
+    .map_err(|e| (ErrorCode::MountFailed, e.to_string()))?;
     let (ctl, fresh) = match inner.start(mounted.start, claims.id.into(), true) {
         Ok(ctl) => (ctl, true),
         Err(running) => (running, false),

@@ -10,8 +10,10 @@ use crate::error::LiveError;
 use crate::html::inner_html;
 use crate::page::MountError;
 use crate::params::{Params, Payload, Session};
+use crate::pubsub::PubSub;
 use crate::render::{render, render_html};
 use crate::sent::Sent;
+use crate::stream::fill_html;
 use crate::view::LiveView;
 
 /// A mounted page and the tree the browser would have, driven by direct calls.
@@ -44,16 +46,26 @@ use crate::view::LiveView;
 pub struct LiveTest<V: LiveView> {
     view: V,
     ctx: Ctx<V>,
-    info: mpsc::Receiver<V::Message>,
+    info: mpsc::UnboundedReceiver<V::Message>,
     sent: Sent,
     keep_tree_above: usize,
 }
 
 impl<V: LiveView> LiveTest<V> {
-    /// Mounts the page as an HTTP render would.
+    /// Mounts the page as an HTTP render would, with a PubSub of its own.
     pub async fn mount(params: Params, session: Session) -> Result<Self, MountError> {
-        let (tx, info) = mpsc::channel(256);
-        let mut ctx = Ctx::new(LiveHandle::new(tx));
+        Self::mount_with(params, session, PubSub::local()).await
+    }
+
+    /// Mounts the page with the given PubSub, as a router with [`crate::LiveRouter::pubsub`]
+    /// would.
+    pub async fn mount_with(
+        params: Params,
+        session: Session,
+        pubsub: PubSub,
+    ) -> Result<Self, MountError> {
+        let (tx, info) = mpsc::unbounded_channel();
+        let mut ctx = Ctx::new(LiveHandle::new(tx), pubsub);
         let view = V::mount(&params, &session, &mut ctx).await?;
         let keep_tree_above = LiveConfig::default().keep_tree_above_bytes;
         let sent = Sent::keep(
@@ -61,6 +73,8 @@ impl<V: LiveView> LiveTest<V> {
             keep_tree_above,
             false,
         );
+        // The first items of streams are in the first render.
+        ctx.take_streams();
         ctx.set_connected(true);
         Ok(LiveTest {
             view,
@@ -106,11 +120,47 @@ impl<V: LiveView> LiveTest<V> {
 
     fn rerender(&mut self) -> Result<Vec<Op>, LiveError> {
         let html = render_html(&self.view).map_err(LiveError::msg)?;
+        let mut streams = self.ctx.take_streams();
+        let mut fill = |tree: &crate::html::Node| fill_html(&mut streams, tree);
+        let visit = Some(&mut fill as &mut dyn FnMut(&_));
         // Driven calls count as a user interacting: the tree stays parsed, as for a page in use.
         // An unrepresentable change would go out as the whole page: no operations then.
-        Ok(self
+        let ops = self
             .sent
-            .advance(html, self.keep_tree_above, true)
-            .unwrap_or_default())
+            .advance(html, self.keep_tree_above, true, visit)
+            .unwrap_or_default();
+        self.ctx.push_streams(streams);
+        Ok(ops)
+    }
+
+    /// The stream changes the last callbacks sent, as `(stream, op)` JSON arrays: `["name","i",at,limit,[[id,html],…]]`, `["name","d",[id,…]]` or `["name","r"]`. Taken.
+    pub fn take_stream_ops(&mut self) -> Vec<Value> {
+        let streams = std::mem::take(&mut self.ctx.pushed_mut().streams);
+        let mut json = String::new();
+        crate::stream::write_json(&streams, &mut json);
+        match serde_json::from_str(&json) {
+            Ok(Value::Array(v)) => v,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Queues a message for `handle_info`, as another task would.
+    pub fn send(&self, msg: V::Message) {
+        let _ = self.ctx.handle().send(msg);
+    }
+
+    /// Handles the messages already queued (each then renders) and returns the operations.
+    pub async fn drain_info(&mut self) -> Result<Vec<Op>, LiveError> {
+        let mut ops = Vec::new();
+        while let Ok(msg) = self.info.try_recv() {
+            self.view.handle_info(msg, &mut self.ctx).await?;
+            ops.extend(self.rerender()?);
+        }
+        Ok(ops)
+    }
+
+    /// The page's context, as its callbacks see it.
+    pub fn ctx(&mut self) -> &mut Ctx<V> {
+        &mut self.ctx
     }
 }

@@ -20,6 +20,7 @@ pub use apply::{ApplyError, apply};
 pub(crate) use op::write_json_str;
 pub use op::{Op, Path, write_ops};
 pub use text::{Splice, apply_splices, splices};
+pub(crate) use tree_diff::STREAM_ATTR;
 pub use tree_diff::{Unrepresentable, diff, diff_planned};
 
 #[cfg(test)]

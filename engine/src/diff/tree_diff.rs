@@ -29,7 +29,13 @@ use crate::html::{Namespace, Node, NodeData, outer_html, parse_fragment_in};
 pub fn diff_planned(old: &Node, plan: &Plan) -> Result<Vec<Op>, Unrepresentable> {
     let mut node = old;
     for &i in &plan.path {
+        if is_stream(node) {
+            return Ok(Vec::new());
+        }
         node = node.children().get(i as usize).ok_or(Unrepresentable)?;
+    }
+    if is_stream(node) {
+        return Ok(Vec::new());
     }
     let kids = node.children();
     let old_run = kids.get(plan.first..plan.last).ok_or(Unrepresentable)?;
@@ -144,7 +150,10 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Con
                     });
                 }
             }
-            diff_children(old.children(), new.children(), path, out, (b.ns, &b.name));
+            // A stream's children are the browser's: the server renders only the new ones.
+            if b.attr(STREAM_ATTR).is_none() {
+                diff_children(old.children(), new.children(), path, out, (b.ns, &b.name));
+            }
             // When the changes weigh more than the new element itself, send the element.
             let count = out.ops.len() - start;
             if count > 1 {
@@ -152,6 +161,7 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Con
                     out.ops[start..].iter().map(encoded_len).sum::<usize>() + count - 1;
                 // A cheap bound first, so that ancestors of a change are not serialised in vain.
                 if new.html_len_hint() + path.len() * 2 + 8 < changes
+                    && !holds_stream(new)
                     && let Some(html) = html_of(std::slice::from_ref(new), parent)
                 {
                     let replace = Op::Replace {
@@ -173,6 +183,20 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Con
             None => out.representable = false,
         },
     }
+}
+
+/// The attribute that marks a stream's container (see [`crate::Stream`]).
+pub(crate) const STREAM_ATTR: &str = "lv-stream";
+
+fn is_stream(node: &Node) -> bool {
+    node.as_element()
+        .is_some_and(|e| e.attr(STREAM_ATTR).is_some())
+}
+
+/// Whether `node` is or holds a stream container: its HTML would not carry the browser's
+/// stream children, so it is never re-sent whole to save bytes.
+fn holds_stream(node: &Node) -> bool {
+    is_stream(node) || node.children().iter().any(holds_stream)
 }
 
 /// Texts shorter than this are always sent whole.

@@ -1,0 +1,874 @@
+//! Presence: who is in a topic, with metadata, across processes.
+//!
+//! Each process tracks its own entries and tells the others through the [`PubSub`]: joins and
+//! leaves as they happen, a heartbeat with its change count, and its whole state when asked (a
+//! process that missed a change asks). A process not heard from for three heartbeats is gone,
+//! and its entries leave. Pages get [`PresenceDiff`]s, batched: at most one per topic every
+//! few milliseconds, and less often the more pages listen, so a crowd joining costs each page a
+//! bounded number of renders.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+use crate::pubsub::{Message, PubSub, Subscription};
+
+/// One tracked presence: a key (such as a user name) with its metadata, under a unique id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceEntry<M> {
+    /// Unique per tracking: `<node>:<n>`. One key may have several (two tabs).
+    pub id: String,
+    /// What the entry stands for, such as a user name.
+    pub key: String,
+    /// Its metadata (typing, status, …).
+    pub meta: M,
+}
+
+/// What changed in a topic since the last diff. A metadata update is a leave and a join with the
+/// same id; apply leaves first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceDiff<M> {
+    /// The topic.
+    pub topic: String,
+    /// Entries that appeared or changed.
+    pub joins: Vec<PresenceEntry<M>>,
+    /// Entries that went away (or changed: their old version).
+    pub leaves: Vec<PresenceEntry<M>>,
+}
+
+impl<M> PresenceDiff<M> {
+    fn new(topic: &str) -> Self {
+        PresenceDiff {
+            topic: topic.to_string(),
+            joins: Vec::new(),
+            leaves: Vec::new(),
+        }
+    }
+
+    fn join(&mut self, entry: PresenceEntry<M>) {
+        self.joins.retain(|e| e.id != entry.id);
+        self.joins.push(entry);
+    }
+
+    fn leave(&mut self, entry: PresenceEntry<M>) {
+        self.joins.retain(|e| e.id != entry.id);
+        self.leaves.push(entry);
+    }
+}
+
+/// Between processes, on the PubSub topic [`Presence::wire_topic`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(bound = "M: Message")]
+enum Wire<M> {
+    Join {
+        node: String,
+        seq: u64,
+        r: u64,
+        topic: String,
+        key: String,
+        meta: M,
+    },
+    Leave {
+        node: String,
+        seq: u64,
+        r: u64,
+    },
+    Beat {
+        node: String,
+        seq: u64,
+    },
+    Ask {
+        node: String,
+        to: Option<String>,
+    },
+    State {
+        node: String,
+        seq: u64,
+        entries: Vec<(u64, String, String, M)>,
+    },
+}
+
+struct Entry<M> {
+    topic: Arc<str>,
+    key: String,
+    meta: M,
+}
+
+struct Remote<M> {
+    last_seen: Instant,
+    seq: u64,
+    entries: FxHashMap<u64, Entry<M>>,
+}
+
+struct State<M> {
+    /// Everything known, local and remote: topic → key → id → meta.
+    topics: FxHashMap<Arc<str>, BTreeMap<String, BTreeMap<String, M>>>,
+    local: FxHashMap<u64, Entry<M>>,
+    /// This process's change count.
+    seq: u64,
+    remote: FxHashMap<String, Remote<M>>,
+    pending: FxHashMap<Arc<str>, PresenceDiff<M>>,
+    flush_scheduled: bool,
+}
+
+impl<M: Message> State<M> {
+    fn add(&mut self, topic: &Arc<str>, key: &str, id: String, meta: M) {
+        let old = self
+            .topics
+            .entry(topic.clone())
+            .or_default()
+            .entry(key.to_string())
+            .or_default()
+            .insert(id.clone(), meta.clone());
+        let diff = self
+            .pending
+            .entry(topic.clone())
+            .or_insert_with(|| PresenceDiff::new(topic));
+        if let Some(old) = old {
+            diff.leave(PresenceEntry {
+                id: id.clone(),
+                key: key.to_string(),
+                meta: old,
+            });
+        }
+        diff.join(PresenceEntry {
+            id,
+            key: key.to_string(),
+            meta,
+        });
+    }
+
+    fn remove(&mut self, topic: &Arc<str>, key: &str, id: &str) {
+        let Some(keys) = self.topics.get_mut(topic) else {
+            return;
+        };
+        let Some(ids) = keys.get_mut(key) else {
+            return;
+        };
+        let Some(meta) = ids.remove(id) else {
+            return;
+        };
+        if ids.is_empty() {
+            keys.remove(key);
+            if keys.is_empty() {
+                self.topics.remove(topic);
+            }
+        }
+        self.pending
+            .entry(topic.clone())
+            .or_insert_with(|| PresenceDiff::new(topic))
+            .leave(PresenceEntry {
+                id: id.to_string(),
+                key: key.to_string(),
+                meta,
+            });
+    }
+
+    fn remove_node(&mut self, node: &str) {
+        if let Some(remote) = self.remote.remove(node) {
+            for (r, e) in remote.entries {
+                self.remove(&e.topic, &e.key, &entry_id(node, r));
+            }
+        }
+    }
+}
+
+fn entry_id(node: &str, r: u64) -> String {
+    format!("{node}:{r}")
+}
+
+struct Inner<M> {
+    pubsub: PubSub,
+    wire_topic: String,
+    heartbeat: Duration,
+    next_ref: AtomicU64,
+    state: Mutex<State<M>>,
+}
+
+impl<M> Inner<M> {
+    fn state(&self) -> MutexGuard<'_, State<M>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Who is in which topic. Cheap to clone; one per metadata type and [`PubSub`].
+///
+/// ```
+/// use leptos_live::{pubsub::PubSub, Presence};
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let presence = Presence::<bool>::new(&PubSub::local());
+/// let mut diffs = presence.subscribe("room:lobby");
+/// let ada = presence.track("room:lobby", "ada", false);
+/// let diff = diffs.recv().await.unwrap();
+/// assert_eq!(diff.joins[0].key, "ada");
+/// assert_eq!(presence.users("room:lobby", 10), vec![("ada".to_string(), vec![false])]);
+/// ada.update(|typing| *typing = true);
+/// drop(ada);
+/// # tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+/// assert_eq!(presence.user_count("room:lobby"), 0);
+/// # });
+/// ```
+pub struct Presence<M> {
+    inner: Arc<Inner<M>>,
+}
+
+impl<M> Clone for Presence<M> {
+    fn clone(&self) -> Self {
+        Presence {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<M: Message> Presence<M> {
+    /// Presence over `pubsub`, with a heartbeat every 5 s (a silent process is gone after 15 s).
+    /// Must run inside a tokio runtime.
+    pub fn new(pubsub: &PubSub) -> Presence<M> {
+        Self::with_heartbeat(pubsub, Duration::from_secs(5))
+    }
+
+    /// Presence with another heartbeat period.
+    pub fn with_heartbeat(pubsub: &PubSub, heartbeat: Duration) -> Presence<M> {
+        let inner = Arc::new(Inner {
+            pubsub: pubsub.clone(),
+            wire_topic: format!("lv:presence:{}", std::any::type_name::<M>()),
+            heartbeat,
+            next_ref: AtomicU64::new(1),
+            state: Mutex::new(State {
+                topics: FxHashMap::default(),
+                local: FxHashMap::default(),
+                seq: 0,
+                remote: FxHashMap::default(),
+                pending: FxHashMap::default(),
+                flush_scheduled: false,
+            }),
+        });
+        let wire = pubsub.subscribe::<Wire<M>>(&inner.wire_topic);
+        tokio::spawn(link(Arc::downgrade(&inner), wire));
+        let presence = Presence { inner };
+        presence.send(Wire::Ask {
+            node: presence.node().to_string(),
+            to: None,
+        });
+        presence
+    }
+
+    fn node(&self) -> &str {
+        self.inner.pubsub.node()
+    }
+
+    fn send(&self, msg: Wire<M>) {
+        if let Err(e) = self.inner.pubsub.broadcast(&self.inner.wire_topic, msg) {
+            tracing::error!(error = %e, "presence update could not be sent to other nodes");
+        }
+    }
+
+    /// The PubSub topic this presence's diffs for `topic` go out on, in this process.
+    pub fn diff_topic(&self, topic: &str) -> String {
+        format!("lv:presence-diff:{topic}")
+    }
+
+    /// Diffs for `topic`, for any task (pages use [`crate::Ctx::subscribe_presence`]).
+    pub fn subscribe(&self, topic: &str) -> Subscription<PresenceDiff<M>> {
+        self.inner.pubsub.subscribe(&self.diff_topic(topic))
+    }
+
+    /// Tracks `key` in `topic` until the returned handle and all its clones are dropped.
+    pub fn track(&self, topic: &str, key: impl Into<String>, meta: M) -> Tracked<M> {
+        let t = Tracked::new(self.clone(), topic, key.into(), meta);
+        t.activate();
+        t
+    }
+
+    fn new_ref(&self) -> u64 {
+        self.inner.next_ref.fetch_add(1, Ordering::Relaxed)
+    }
+
+    fn add_local(&self, topic: &Arc<str>, key: &str, meta: M, r: u64) {
+        let seq = {
+            let mut st = self.inner.state();
+            st.local.insert(
+                r,
+                Entry {
+                    topic: topic.clone(),
+                    key: key.to_string(),
+                    meta: meta.clone(),
+                },
+            );
+            st.add(topic, key, entry_id(self.node(), r), meta.clone());
+            st.seq += 1;
+            st.seq
+        };
+        self.schedule_flush();
+        self.send(Wire::Join {
+            node: self.node().to_string(),
+            seq,
+            r,
+            topic: topic.to_string(),
+            key: key.to_string(),
+            meta,
+        });
+    }
+
+    fn remove_local(&self, r: u64) {
+        let seq = {
+            let mut st = self.inner.state();
+            let Some(e) = st.local.remove(&r) else {
+                return;
+            };
+            st.remove(&e.topic, &e.key, &entry_id(self.node(), r));
+            st.seq += 1;
+            st.seq
+        };
+        self.schedule_flush();
+        self.send(Wire::Leave {
+            node: self.node().to_string(),
+            seq,
+            r,
+        });
+    }
+
+    /// Every entry in `topic`, ordered by key.
+    pub fn list(&self, topic: &str) -> Vec<PresenceEntry<M>> {
+        let st = self.inner.state();
+        st.topics.get(topic).map_or_else(Vec::new, |keys| {
+            keys.iter()
+                .flat_map(|(key, ids)| {
+                    ids.iter().map(|(id, meta)| PresenceEntry {
+                        id: id.clone(),
+                        key: key.clone(),
+                        meta: meta.clone(),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// The first `limit` keys in `topic` (in key order), each with the metadata of its entries.
+    pub fn users(&self, topic: &str, limit: usize) -> Vec<(String, Vec<M>)> {
+        let st = self.inner.state();
+        st.topics.get(topic).map_or_else(Vec::new, |keys| {
+            keys.iter()
+                .take(limit)
+                .map(|(k, ids)| (k.clone(), ids.values().cloned().collect()))
+                .collect()
+        })
+    }
+
+    /// How many distinct keys `topic` has.
+    pub fn user_count(&self, topic: &str) -> usize {
+        self.inner.state().topics.get(topic).map_or(0, |k| k.len())
+    }
+
+    /// Sends the pending diffs after a pause that grows with the number of listening pages.
+    fn schedule_flush(&self) {
+        let listeners: usize = {
+            let mut st = self.inner.state();
+            if st.flush_scheduled || st.pending.is_empty() {
+                return;
+            }
+            st.flush_scheduled = true;
+            st.pending
+                .keys()
+                .map(|t| self.inner.pubsub.subscriber_count(&self.diff_topic(t)))
+                .sum()
+        };
+        let delay = Duration::from_micros(40 * listeners as u64)
+            .clamp(Duration::from_millis(20), Duration::from_secs(2));
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                let weak = Arc::downgrade(&self.inner);
+                rt.spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    if let Some(inner) = weak.upgrade() {
+                        Presence { inner }.flush();
+                    }
+                });
+            }
+            Err(_) => self.flush(),
+        }
+    }
+
+    fn flush(&self) {
+        let pending = {
+            let mut st = self.inner.state();
+            st.flush_scheduled = false;
+            std::mem::take(&mut st.pending)
+        };
+        for (topic, diff) in pending {
+            if !diff.joins.is_empty() || !diff.leaves.is_empty() {
+                self.inner
+                    .pubsub
+                    .broadcast_local(&self.diff_topic(&topic), diff);
+            }
+        }
+    }
+
+    /// Handles a message from another process.
+    fn receive(&self, msg: Wire<M>) {
+        let me = self.node().to_string();
+        let mut ask = None;
+        let mut answer = false;
+        {
+            let mut st = self.inner.state();
+            let now = Instant::now();
+            let node_of = |st: &mut State<M>, node: &str| {
+                st.remote
+                    .entry(node.to_string())
+                    .or_insert_with(|| Remote {
+                        last_seen: now,
+                        seq: 0,
+                        entries: FxHashMap::default(),
+                    })
+                    .last_seen = now;
+            };
+            match msg {
+                Wire::Join { node, .. } | Wire::Leave { node, .. } | Wire::Beat { node, .. }
+                    if node == me => {}
+                Wire::Join {
+                    node,
+                    seq,
+                    r,
+                    topic,
+                    key,
+                    meta,
+                } => {
+                    node_of(&mut st, &node);
+                    let topic: Arc<str> = topic.into();
+                    let id = entry_id(&node, r);
+                    if let Some(old) = st.remote.get_mut(&node).and_then(|n| n.entries.remove(&r)) {
+                        if old.key != key || old.topic != topic {
+                            st.remove(&old.topic, &old.key, &id);
+                        }
+                    }
+                    st.add(&topic, &key, id, meta.clone());
+                    if let Some(n) = st.remote.get_mut(&node) {
+                        n.entries.insert(r, Entry { topic, key, meta });
+                        if seq != n.seq + 1 {
+                            ask = Some(node.clone());
+                        }
+                        n.seq = seq;
+                    }
+                }
+                Wire::Leave { node, seq, r } => {
+                    node_of(&mut st, &node);
+                    if let Some(n) = st.remote.get_mut(&node) {
+                        let old = n.entries.remove(&r);
+                        if seq != n.seq + 1 {
+                            ask = Some(node.clone());
+                        }
+                        n.seq = seq;
+                        if let Some(e) = old {
+                            st.remove(&e.topic, &e.key, &entry_id(&node, r));
+                        }
+                    }
+                }
+                Wire::Beat { node, seq } => {
+                    let known = st.remote.contains_key(&node);
+                    node_of(&mut st, &node);
+                    if !known || st.remote.get(&node).is_some_and(|n| n.seq != seq) {
+                        ask = Some(node);
+                    }
+                }
+                Wire::Ask { node, to } => {
+                    answer = node != me && to.as_deref().is_none_or(|t| t == me);
+                }
+                Wire::State { node, seq, entries } if node != me => {
+                    node_of(&mut st, &node);
+                    let old = st
+                        .remote
+                        .get_mut(&node)
+                        .map(|n| std::mem::take(&mut n.entries))
+                        .unwrap_or_default();
+                    let mut new = FxHashMap::default();
+                    for (r, topic, key, meta) in entries {
+                        let topic: Arc<str> = topic.into();
+                        let id = entry_id(&node, r);
+                        let same = old
+                            .get(&r)
+                            .is_some_and(|o| o.topic == topic && o.key == key);
+                        if !same && let Some(o) = old.get(&r) {
+                            st.remove(&o.topic, &o.key, &id);
+                        }
+                        // An entry known as it is stays quiet.
+                        let unchanged = same
+                            && old.get(&r).is_some_and(|o| {
+                                serde_json::to_string(&o.meta).ok()
+                                    == serde_json::to_string(&meta).ok()
+                            });
+                        if !unchanged {
+                            st.add(&topic, &key, id, meta.clone());
+                        }
+                        new.insert(r, Entry { topic, key, meta });
+                    }
+                    for (r, o) in &old {
+                        if !new.contains_key(r) {
+                            st.remove(&o.topic, &o.key, &entry_id(&node, *r));
+                        }
+                    }
+                    if let Some(n) = st.remote.get_mut(&node) {
+                        n.entries = new;
+                        n.seq = seq;
+                    }
+                }
+                Wire::State { .. } => {}
+            }
+        }
+        self.schedule_flush();
+        if let Some(node) = ask {
+            tracing::debug!(%node, "presence: missed a change; asking for the state");
+            self.send(Wire::Ask {
+                node: me.clone(),
+                to: Some(node),
+            });
+        }
+        if answer {
+            let (seq, entries) = {
+                let st = self.inner.state();
+                let entries = st
+                    .local
+                    .iter()
+                    .map(|(r, e)| (*r, e.topic.to_string(), e.key.clone(), e.meta.clone()))
+                    .collect();
+                (st.seq, entries)
+            };
+            self.send(Wire::State {
+                node: me,
+                seq,
+                entries,
+            });
+        }
+    }
+
+    /// Beats, and lets silent processes' entries go.
+    fn tick(&self) {
+        let seq = {
+            let mut st = self.inner.state();
+            let deadline = self.inner.heartbeat * 3;
+            let gone: Vec<String> = st
+                .remote
+                .iter()
+                .filter(|(_, n)| n.last_seen.elapsed() > deadline)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for node in gone {
+                tracing::info!(%node, "presence: a node went silent; its entries leave");
+                st.remove_node(&node);
+            }
+            st.seq
+        };
+        self.schedule_flush();
+        self.send(Wire::Beat {
+            node: self.node().to_string(),
+            seq,
+        });
+    }
+}
+
+/// The task that hears other processes and beats, for as long as the presence exists.
+async fn link<M: Message>(inner: Weak<Inner<M>>, mut wire: Subscription<Wire<M>>) {
+    let period = match inner.upgrade() {
+        Some(i) => i.heartbeat,
+        None => return,
+    };
+    let mut beat = tokio::time::interval(period);
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            msg = wire.recv() => {
+                let (Some(msg), Some(inner)) = (msg, inner.upgrade()) else { return };
+                Presence { inner }.receive(msg);
+            }
+            _ = beat.tick() => {
+                let Some(inner) = inner.upgrade() else { return };
+                Presence { inner }.tick();
+            }
+        }
+    }
+}
+
+/// One tracked entry. Cheap to clone; the entry leaves when the last clone is dropped (for a
+/// page, when the page ends or its socket goes away).
+pub struct Tracked<M: Message> {
+    inner: Arc<TrackedInner<M>>,
+}
+
+impl<M: Message> Clone for Tracked<M> {
+    fn clone(&self) -> Self {
+        Tracked {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+struct TrackedInner<M: Message> {
+    presence: Presence<M>,
+    topic: Arc<str>,
+    key: String,
+    /// The metadata, and the entry's ref while it is in the presence.
+    state: Mutex<(M, Option<u64>)>,
+}
+
+impl<M: Message> Tracked<M> {
+    pub(crate) fn new(presence: Presence<M>, topic: &str, key: String, meta: M) -> Tracked<M> {
+        Tracked {
+            inner: Arc::new(TrackedInner {
+                presence,
+                topic: topic.into(),
+                key,
+                state: Mutex::new((meta, None)),
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, (M, Option<u64>)> {
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Changes the metadata; every listener gets the change.
+    pub fn update(&self, f: impl FnOnce(&mut M)) {
+        let mut st = self.lock();
+        f(&mut st.0);
+        if let Some(r) = st.1 {
+            let meta = st.0.clone();
+            drop(st);
+            self.inner
+                .presence
+                .add_local(&self.inner.topic, &self.inner.key, meta, r);
+        }
+    }
+
+    /// The current metadata.
+    pub fn meta(&self) -> M {
+        self.lock().0.clone()
+    }
+
+    /// The key tracked.
+    pub fn key(&self) -> &str {
+        &self.inner.key
+    }
+
+    pub(crate) fn activate(&self) {
+        let mut st = self.lock();
+        if st.1.is_none() {
+            let meta = st.0.clone();
+            let r = self.inner.presence.new_ref();
+            st.1 = Some(r);
+            drop(st);
+            self.inner
+                .presence
+                .add_local(&self.inner.topic, &self.inner.key, meta, r);
+        }
+    }
+
+    pub(crate) fn suspend(&self) {
+        let r = self.lock().1.take();
+        if let Some(r) = r {
+            self.inner.presence.remove_local(r);
+        }
+    }
+}
+
+impl<M: Message> Drop for TrackedInner<M> {
+    fn drop(&mut self) {
+        let r = self
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .1
+            .take();
+        if let Some(r) = r {
+            self.presence.remove_local(r);
+        }
+    }
+}
+
+/// A tracked entry as the page's context holds it: switched with the socket.
+pub(crate) trait Switch: Send + Sync {
+    fn set_active(&self, active: bool);
+}
+
+impl<M: Message> Switch for Tracked<M> {
+    fn set_active(&self, active: bool) {
+        if active {
+            self.activate()
+        } else {
+            self.suspend()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use super::*;
+    use crate::pubsub::{Inbound, PubSubBackend, RemoteMessage};
+
+    /// Processes joined by an in-memory bus; a process can be cut off (as if it crashed).
+    #[derive(Clone, Default)]
+    struct Bus {
+        inbounds: Arc<Mutex<Vec<(Inbound, Arc<AtomicBool>)>>>,
+    }
+
+    struct Port {
+        bus: Bus,
+        up: Arc<AtomicBool>,
+    }
+
+    impl Bus {
+        fn port(&self) -> (Port, Arc<AtomicBool>) {
+            let up = Arc::new(AtomicBool::new(true));
+            (
+                Port {
+                    bus: self.clone(),
+                    up: up.clone(),
+                },
+                up,
+            )
+        }
+    }
+
+    impl PubSubBackend for Port {
+        fn name(&self) -> &'static str {
+            "bus"
+        }
+        fn publish(&self, msg: RemoteMessage) {
+            if !self.up.load(Ordering::Relaxed) {
+                return;
+            }
+            let inbounds = self.bus.inbounds.lock().unwrap().clone();
+            for (inbound, up) in inbounds {
+                if up.load(Ordering::Relaxed) {
+                    inbound.deliver(msg.clone());
+                }
+            }
+        }
+        fn start(&self, inbound: Inbound) {
+            self.bus
+                .inbounds
+                .lock()
+                .unwrap()
+                .push((inbound, self.up.clone()));
+        }
+    }
+
+    async fn settle() {
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn joins_and_leaves_cross_processes_and_late_joiners_get_the_state() {
+        let bus = Bus::default();
+        let (pa, _) = bus.port();
+        let (pb, _) = bus.port();
+        let a = Presence::<String>::new(&PubSub::new(pa));
+        let b = Presence::<String>::new(&PubSub::new(pb));
+        let mut diffs = b.subscribe("room");
+        let ada = a.track("room", "ada", "idle".to_string());
+        settle().await;
+        assert_eq!(
+            b.users("room", 10),
+            [("ada".to_string(), vec!["idle".to_string()])]
+        );
+        let d = diffs.recv().await.unwrap();
+        assert_eq!((d.joins.len(), d.leaves.len()), (1, 0));
+        ada.update(|m| *m = "typing".into());
+        settle().await;
+        assert_eq!(b.users("room", 10)[0].1, ["typing"]);
+        let d = diffs.recv().await.unwrap();
+        assert_eq!(
+            (d.joins[0].meta.as_str(), d.leaves[0].meta.as_str()),
+            ("typing", "idle")
+        );
+
+        // A third process started later learns what the others hold.
+        let (pc, _) = bus.port();
+        let c = Presence::<String>::new(&PubSub::new(pc));
+        let _bob = b.track("room", "bob", "idle".to_string());
+        settle().await;
+        assert_eq!(c.user_count("room"), 2);
+
+        drop(ada);
+        settle().await;
+        assert_eq!(b.user_count("room"), 1);
+        assert_eq!(c.user_count("room"), 1);
+        assert_eq!(a.user_count("room"), 1, "a sees bob");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_silent_process_s_entries_expire_after_three_heartbeats() {
+        let bus = Bus::default();
+        let (pa, a_up) = bus.port();
+        let (pb, _) = bus.port();
+        let beat = Duration::from_secs(1);
+        let a = Presence::<u8>::with_heartbeat(&PubSub::new(pa), beat);
+        let b = Presence::<u8>::with_heartbeat(&PubSub::new(pb), beat);
+        let _ada = a.track("room", "ada", 0);
+        settle().await;
+        assert_eq!(b.user_count("room"), 1);
+        // The process is cut off without a word, as when it is killed.
+        a_up.store(false, Ordering::Relaxed);
+        tokio::time::sleep(beat * 2).await;
+        assert_eq!(b.user_count("room"), 1, "still within three heartbeats");
+        tokio::time::sleep(beat * 3).await;
+        settle().await;
+        assert_eq!(b.user_count("room"), 0);
+        assert_eq!(a.user_count("room"), 1, "its own entries stay");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_missed_change_is_repaired_from_the_state() {
+        let bus = Bus::default();
+        let (pa, a_up) = bus.port();
+        let (pb, _) = bus.port();
+        let beat = Duration::from_secs(1);
+        let a = Presence::<u8>::with_heartbeat(&PubSub::new(pa), beat);
+        let b = Presence::<u8>::with_heartbeat(&PubSub::new(pb), beat);
+        let ada = a.track("room", "ada", 0);
+        settle().await;
+        a_up.store(false, Ordering::Relaxed);
+        drop(ada);
+        let _eve = a.track("room", "eve", 0);
+        a_up.store(true, Ordering::Relaxed);
+        // The next heartbeat shows b that it missed changes; it asks and gets a's state.
+        tokio::time::sleep(beat * 2).await;
+        settle().await;
+        assert_eq!(
+            b.users("room", 10)
+                .iter()
+                .map(|u| u.0.as_str())
+                .collect::<Vec<_>>(),
+            ["eve"]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_of_changes_reaches_listeners_as_one_diff() {
+        let presence = Presence::<u8>::new(&PubSub::local());
+        let mut diffs = presence.subscribe("t");
+        let kept: Vec<_> = (0..50)
+            .map(|i| presence.track("t", format!("u{i:02}"), 0))
+            .collect();
+        let gone = presence.track("t", "x", 0);
+        drop(gone);
+        let d = diffs.recv().await.unwrap();
+        assert_eq!(
+            d.joins.len(),
+            50,
+            "the join and leave of x cancel out in the joins"
+        );
+        assert!(diffs.try_recv().is_none());
+        assert_eq!(presence.users("t", 3).len(), 3);
+        assert_eq!(presence.user_count("t"), 50);
+        drop(kept);
+    }
+}

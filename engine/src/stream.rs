@@ -1,0 +1,397 @@
+//! Streams: collections the server renders once and does not keep.
+
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+use crate::diff::{STREAM_ATTR, write_json_str};
+use crate::html::{Node, outer_html};
+
+/// Where inserted items go in the browser's list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At {
+    /// Before the first item (as a block, in the order given).
+    Start,
+    /// After the last item.
+    End,
+}
+
+/// A collection the page renders once: items inserted since the last render are rendered, sent
+/// and forgotten. The browser keeps them, placed by their DOM id, and removes one only when told
+/// to (a delete, a reset or the limit). However long the history, the page holds only what it
+/// has not rendered yet.
+///
+/// Create it in `mount` with [`crate::Ctx::stream`], keep it in the page, and render it inside an
+/// element that carries `lv-stream="<name>"` and nothing else: each item an element whose `id`
+/// is the item's DOM id.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::{Ctx, LiveError, LiveTest, LiveView, Params, Session, Stream};
+///
+/// #[derive(Clone)]
+/// struct Msg { id: u64, body: String }
+///
+/// struct Room { messages: Stream<Msg> }
+///
+/// impl LiveView for Room {
+///     type Message = Msg;
+///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+///         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
+///         messages.insert(Msg { id: 1, body: "first".into() });
+///         Ok(Room { messages })
+///     }
+///     async fn handle_info(&mut self, msg: Msg, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+///         self.messages.insert(msg);
+///         Ok(())
+///     }
+///     fn render(&self) -> impl IntoView {
+///         view! {
+///             <ul lv-stream="messages">
+///                 {self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })}
+///             </ul>
+///         }
+///     }
+/// }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let page = LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+/// // Rendered once, then forgotten by the server.
+/// assert_eq!(page.html(), r#"<ul lv-stream="messages"></ul>"#);
+/// # });
+/// ```
+pub struct Stream<T> {
+    shared: Arc<Mutex<Pending<T>>>,
+    dom_id: fn(&T) -> String,
+}
+
+impl<T> std::fmt::Debug for Stream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = self.lock();
+        f.debug_struct("Stream")
+            .field("name", &p.name)
+            .field("pending", &p.items.len())
+            .finish()
+    }
+}
+
+/// What a stream holds between a change and the next render.
+struct Pending<T> {
+    name: Arc<str>,
+    limit: Option<u32>,
+    /// Items to render, in render order, with their DOM ids.
+    items: Vec<(String, T)>,
+    ops: Vec<StreamOp>,
+}
+
+/// One change to a stream, as the browser applies it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum StreamOp {
+    Reset,
+    Insert {
+        at: At,
+        limit: Option<u32>,
+        /// DOM ids, then (once rendered) each item's HTML.
+        items: Vec<(String, String)>,
+    },
+    Delete(Vec<String>),
+}
+
+/// A stream's changes since the last render, ready to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct StreamOps {
+    pub name: Arc<str>,
+    pub ops: Vec<StreamOp>,
+}
+
+/// The engine's side of a stream: it takes the changes after each render.
+pub(crate) trait Drain: Send + Sync {
+    fn drain(&self) -> Option<StreamOps>;
+}
+
+impl<T: Send> Drain for Mutex<Pending<T>> {
+    fn drain(&self) -> Option<StreamOps> {
+        let mut p = self.lock().unwrap_or_else(|e| e.into_inner());
+        p.items.clear();
+        if p.ops.is_empty() {
+            return None;
+        }
+        Some(StreamOps {
+            name: p.name.clone(),
+            ops: std::mem::take(&mut p.ops),
+        })
+    }
+}
+
+impl<T: Send + 'static> Stream<T> {
+    /// A stream named `name` (its container's `lv-stream` value) whose items have the DOM id
+    /// `dom_id(item)`. Register it with the page through [`crate::Ctx::stream`].
+    pub(crate) fn new(name: &str, dom_id: fn(&T) -> String) -> (Stream<T>, Arc<dyn Drain>) {
+        let shared = Arc::new(Mutex::new(Pending {
+            name: name.into(),
+            limit: None,
+            items: Vec::new(),
+            ops: Vec::new(),
+        }));
+        (
+            Stream {
+                shared: shared.clone(),
+                dom_id,
+            },
+            shared,
+        )
+    }
+}
+
+impl<T> Stream<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pending<T>> {
+        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The stream's name.
+    pub fn name(&self) -> String {
+        self.lock().name.to_string()
+    }
+
+    /// The browser keeps at most `limit` items; inserts push out the items farthest from where
+    /// they go (appending drops the oldest at the start). `None` keeps everything.
+    pub fn set_limit(&mut self, limit: Option<u32>) {
+        self.lock().limit = limit;
+    }
+
+    /// Inserts an item at the end; an item whose DOM id the browser has already is updated in
+    /// place.
+    pub fn insert(&mut self, item: T) {
+        self.insert_many(At::End, [item]);
+    }
+
+    /// Inserts items as one block at `at`, in the order given; items whose DOM id the browser
+    /// has already are updated in place.
+    pub fn insert_many(&mut self, at: At, items: impl IntoIterator<Item = T>) {
+        let dom_id = self.dom_id;
+        let mut p = self.lock();
+        let limit = p.limit;
+        let new: Vec<(String, T)> = items.into_iter().map(|t| (dom_id(&t), t)).collect();
+        if new.is_empty() {
+            return;
+        }
+        let ids: Vec<(String, String)> = new
+            .iter()
+            .map(|(id, _)| (id.clone(), String::new()))
+            .collect();
+        match p.ops.last_mut() {
+            Some(StreamOp::Insert {
+                at: a,
+                limit: l,
+                items,
+            }) if *a == at && *l == limit && at == At::End => items.extend(ids),
+            _ => p.ops.push(StreamOp::Insert {
+                at,
+                limit,
+                items: ids,
+            }),
+        }
+        match at {
+            At::End => p.items.extend(new),
+            At::Start => {
+                p.items.splice(0..0, new);
+            }
+        }
+    }
+
+    /// Removes the item with this DOM id from the browser.
+    pub fn delete_id(&mut self, dom_id: impl Into<String>) {
+        let id = dom_id.into();
+        let mut p = self.lock();
+        p.items.retain(|(i, _)| *i != id);
+        for op in &mut p.ops {
+            if let StreamOp::Insert { items, .. } = op {
+                items.retain(|(i, _)| *i != id);
+            }
+        }
+        match p.ops.last_mut() {
+            Some(StreamOp::Delete(ids)) => ids.push(id),
+            _ => p.ops.push(StreamOp::Delete(vec![id])),
+        }
+    }
+
+    /// Removes `item` from the browser.
+    pub fn delete(&mut self, item: &T) {
+        let id = (self.dom_id)(item);
+        self.delete_id(id);
+    }
+
+    /// Empties the browser's list (and drops what was waiting to be rendered); items inserted
+    /// after it fill the list anew.
+    pub fn reset(&mut self) {
+        let mut p = self.lock();
+        p.items.clear();
+        p.ops.clear();
+        p.ops.push(StreamOp::Reset);
+    }
+
+    /// The DOM id of `item`.
+    pub fn dom_id(&self, item: &T) -> String {
+        (self.dom_id)(item)
+    }
+
+    /// Renders each item waiting to be sent, with its DOM id: call it inside the stream's
+    /// container in `render`.
+    pub fn each<V>(&self, mut f: impl FnMut(String, &T) -> V) -> Vec<V> {
+        self.lock()
+            .items
+            .iter()
+            .map(|(id, t)| f(id.clone(), t))
+            .collect()
+    }
+
+    /// How many items wait for the next render.
+    pub fn pending(&self) -> usize {
+        self.lock().items.len()
+    }
+}
+
+/// Fills each insert with its items' HTML from the rendered tree; items whose element is not in
+/// the stream's container are dropped with a warning.
+pub(crate) fn fill_html(streams: &mut [StreamOps], tree: &Node) {
+    for s in streams.iter_mut() {
+        let container = find_container(tree, &s.name);
+        for op in &mut s.ops {
+            let StreamOp::Insert { items, .. } = op else {
+                continue;
+            };
+            items.retain_mut(|(id, html)| {
+                let child = container.and_then(|c| {
+                    c.children()
+                        .iter()
+                        .find(|n| n.as_element().and_then(|e| e.attr("id")) == Some(id.as_str()))
+                });
+                match child {
+                    Some(node) => {
+                        outer_html(node, html);
+                        true
+                    }
+                    None => {
+                        tracing::warn!(stream = %s.name, id = %id, "a stream item was not rendered inside its container with its id; it is not sent");
+                        false
+                    }
+                }
+            });
+        }
+    }
+}
+
+fn find_container<'a>(node: &'a Node, name: &str) -> Option<&'a Node> {
+    if node.as_element().and_then(|e| e.attr(STREAM_ATTR)) == Some(name) {
+        return Some(node);
+    }
+    node.children().iter().find_map(|c| find_container(c, name))
+}
+
+/// Appends the streams' changes as JSON: `[[name,"r"],[name,"i",at,limit,[[id,html],…]],[name,"d",[id,…]]]`.
+pub(crate) fn write_json(streams: &[StreamOps], out: &mut String) {
+    out.push('[');
+    let mut first = true;
+    for s in streams {
+        for op in &s.ops {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push('[');
+            write_json_str(&s.name, out);
+            match op {
+                StreamOp::Reset => out.push_str(",\"r\""),
+                StreamOp::Insert { at, limit, items } => {
+                    let at = match at {
+                        At::Start => 0,
+                        At::End => -1,
+                    };
+                    let _ = write!(out, ",\"i\",{at},{},[", limit.unwrap_or(0));
+                    for (i, (id, html)) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push('[');
+                        write_json_str(id, out);
+                        out.push(',');
+                        write_json_str(html, out);
+                        out.push(']');
+                    }
+                    out.push(']');
+                }
+                StreamOp::Delete(ids) => {
+                    out.push_str(",\"d\",[");
+                    for (i, id) in ids.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        write_json_str(id, out);
+                    }
+                    out.push(']');
+                }
+            }
+            out.push(']');
+        }
+    }
+    out.push(']');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::html::parse_fragment;
+
+    #[test]
+    fn records_changes_in_order_and_forgets_items_once_drained() {
+        let (mut s, drain) = Stream::<u32>::new("n", |n| format!("n{n}"));
+        s.set_limit(Some(3));
+        s.insert(1);
+        s.insert(2);
+        s.insert_many(At::Start, [0]);
+        s.delete(&7);
+        assert_eq!(s.each(|id, _| id), ["n0", "n1", "n2"]);
+        let mut ops = vec![drain.drain().unwrap()];
+        assert_eq!(s.pending(), 0);
+        assert!(drain.drain().is_none());
+        let tree = parse_fragment(
+            r#"<ul lv-stream="n"><li id="n0">0</li><li id="n1">1</li><li id="n2">2</li></ul>"#,
+        );
+        fill_html(&mut ops, &tree);
+        let mut json = String::new();
+        write_json(&ops, &mut json);
+        assert_eq!(
+            json,
+            r#"[["n","i",-1,3,[["n1","<li id=\"n1\">1</li>"],["n2","<li id=\"n2\">2</li>"]]],["n","i",0,3,[["n0","<li id=\"n0\">0</li>"]]],["n","d",["n7"]]]"#
+        );
+    }
+
+    #[test]
+    fn reset_drops_what_was_waiting() {
+        let (mut s, drain) = Stream::<u32>::new("n", |n| n.to_string());
+        s.insert(1);
+        s.reset();
+        s.insert(2);
+        assert_eq!(s.each(|id, _| id), ["2"]);
+        let ops = drain.drain().unwrap().ops;
+        assert_eq!(ops[0], StreamOp::Reset);
+        assert_eq!(ops.len(), 2);
+    }
+
+    #[test]
+    fn an_item_rendered_outside_its_container_is_not_sent() {
+        let (mut s, drain) = Stream::<u32>::new("n", |n| n.to_string());
+        s.insert(1);
+        let mut ops = vec![drain.drain().unwrap()];
+        fill_html(
+            &mut ops,
+            &parse_fragment(r#"<p id="1"></p><ul lv-stream="n"></ul>"#),
+        );
+        assert_eq!(
+            ops[0].ops[0],
+            StreamOp::Insert {
+                at: At::End,
+                limit: None,
+                items: vec![]
+            }
+        );
+    }
+}
