@@ -148,6 +148,7 @@ export class LiveSocket {
     this.settle(r, pushed.reply, x === "err" ? f[2] : undefined);
     if (pushed.s && !this.stale) this.streams(pushed.s);
     if (pushed.title != null) document.title = pushed.title;
+    if (pushed.nav) location.assign(pushed.nav);
     for (const [name, payload] of pushed.events || []) {
       for (const { cb } of this.handlers.get(name) || []) cb(payload);
       window.dispatchEvent(new CustomEvent("lv:" + name, { detail: payload }));

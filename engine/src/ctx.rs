@@ -9,6 +9,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::presence::{Presence, PresenceDiff, Switch, Tracked};
+use crate::error::LiveError;
 use crate::pubsub::{Message, PubSub, PubSubError, SubscriptionGuard};
 use crate::stream::{Drain, Stream, StreamOps};
 use crate::view::LiveView;
@@ -67,6 +68,8 @@ pub struct Pushed {
     pub events: Vec<(String, Value)>,
     /// A new document title, from [`Ctx::page_title`].
     pub title: Option<String>,
+    /// A URL the browser goes to, from [`Ctx::navigate`].
+    pub navigate: Option<String>,
     /// Stream changes since the last render.
     pub(crate) streams: Vec<StreamOps>,
 }
@@ -77,8 +80,16 @@ impl Pushed {
         self.reply.is_none()
             && self.events.is_empty()
             && self.title.is_none()
+            && self.navigate.is_none()
             && self.streams.is_empty()
     }
+}
+
+/// What the router gives every page: the PubSub and the app's extensions.
+#[derive(Clone, Default)]
+pub(crate) struct Services {
+    pub pubsub: PubSub,
+    pub extensions: Arc<axum::http::Extensions>,
 }
 
 /// Pushed events kept while no socket is attached; older ones are dropped past it.
@@ -89,19 +100,19 @@ pub struct Ctx<V: LiveView> {
     handle: LiveHandle<V>,
     connected: bool,
     pushed: Pushed,
-    pubsub: PubSub,
+    services: Services,
     subscriptions: Vec<SubscriptionGuard>,
     streams: Vec<Arc<dyn Drain>>,
     tracked: Vec<Box<dyn Switch>>,
 }
 
 impl<V: LiveView> Ctx<V> {
-    pub(crate) fn new(handle: LiveHandle<V>, pubsub: PubSub) -> Self {
+    pub(crate) fn new(handle: LiveHandle<V>, services: Services) -> Self {
         Ctx {
             handle,
             connected: false,
             pushed: Pushed::default(),
-            pubsub,
+            services,
             subscriptions: Vec::new(),
             streams: Vec::new(),
             tracked: Vec::new(),
@@ -111,7 +122,27 @@ impl<V: LiveView> Ctx<V> {
     /// The app's PubSub (see [`crate::LiveRouter::pubsub`]), to broadcast from a callback or
     /// hand to a background task.
     pub fn pubsub(&self) -> &PubSub {
-        &self.pubsub
+        &self.services.pubsub
+    }
+
+    /// The app's value of type `T`, given to [`crate::LiveRouter::extension`]: a database pool,
+    /// a [`Presence`], settings.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, LiveError, LiveView};
+    /// #[derive(Clone)]
+    /// struct Settings { max_len: usize }
+    /// # fn f<V: LiveView>(ctx: &Ctx<V>) -> Result<(), LiveError> {
+    /// let settings: &Settings = ctx.extension()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn extension<T: Clone + Send + Sync + 'static>(&self) -> Result<&T, LiveError> {
+        self.services.extensions.get::<T>().ok_or_else(|| {
+            LiveError::msg(format!(
+                "no {} was given to the router (LiveRouter::extension)",
+                std::any::type_name::<T>()
+            ))
+        })
     }
 
     /// Subscribes the page to `topic`: each message of type `T` broadcast there arrives in
@@ -151,6 +182,7 @@ impl<V: LiveView> Ctx<V> {
         }
         let tx = self.handle.tx.clone();
         let guard = self
+            .services
             .pubsub
             .subscribe_with(topic, move |msg: T| tx.send(V::Message::from(msg)).is_ok());
         self.subscriptions.push(guard);
@@ -164,7 +196,7 @@ impl<V: LiveView> Ctx<V> {
     /// Broadcasts `msg` on `topic` through the app's PubSub (this page too gets it, if
     /// subscribed).
     pub fn broadcast<T: Message>(&self, topic: &str, msg: T) -> Result<usize, PubSubError> {
-        self.pubsub.broadcast(topic, msg)
+        self.services.pubsub.broadcast(topic, msg)
     }
 
     /// Makes a [`Stream`] named `name`: render it inside an element with `lv-stream="name"`.
@@ -234,6 +266,18 @@ impl<V: LiveView> Ctx<V> {
     /// Sets the document's title in the browser with the next frame.
     pub fn page_title(&mut self, title: impl Into<String>) {
         self.pushed.title = Some(title.into());
+    }
+
+    /// Sends the browser to `url` (a full page load) with the next frame.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, LiveView};
+    /// # fn f<V: LiveView>(ctx: &mut Ctx<V>) {
+    /// ctx.navigate("/rooms/lobby");
+    /// # }
+    /// ```
+    pub fn navigate(&mut self, url: impl Into<String>) {
+        self.pushed.navigate = Some(url.into());
     }
 
     /// Answers the event being handled: a hook's `pushEvent(…)` promise resolves with `value`.

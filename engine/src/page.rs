@@ -11,12 +11,11 @@ use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
 use crate::config::LiveConfig;
-use crate::ctx::{Ctx, LiveHandle};
+use crate::ctx::{Ctx, LiveHandle, Services};
 use crate::diff::Unrepresentable;
 use crate::error::{ErrorCode, LiveError};
 use crate::params::{Params, Payload, Session};
 use crate::protocol::{error_frame, html_frame_with, patch_frame_with};
-use crate::pubsub::PubSub;
 use crate::registry::{Registration, Registry};
 use crate::render::{Rendered, panic_message, render, render_html};
 use crate::sent::Sent;
@@ -110,11 +109,11 @@ pub(crate) struct StartArgs {
 pub(crate) fn mount<V: LiveView>(
     params: Params,
     session: Session,
-    pubsub: PubSub,
+    services: Services,
 ) -> BoxFuture<'static, Result<MountedPage, MountError>> {
     async move {
         let (info_tx, info_rx) = mpsc::unbounded_channel();
-        let mut ctx = Ctx::new(LiveHandle::new(info_tx), pubsub);
+        let mut ctx = Ctx::new(LiveHandle::new(info_tx), services);
         let view = AssertUnwindSafe(V::mount(&params, &session, &mut ctx))
             .catch_unwind()
             .await

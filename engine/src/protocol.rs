@@ -197,6 +197,9 @@ fn write_pushed(pushed: &Pushed, out: &mut String) {
     if let Some(title) = &pushed.title {
         obj.insert("title".into(), Value::String(title.clone()));
     }
+    if let Some(url) = &pushed.navigate {
+        obj.insert("nav".into(), Value::String(url.clone()));
+    }
     if !pushed.events.is_empty() {
         let events = pushed
             .events

@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 
 use crate::asset;
 use crate::config::LiveConfig;
+use crate::ctx::Services;
 use crate::html::escape;
 use crate::page::{Control, MountError, MountedPage, StartArgs, StartFn, mount};
 use crate::params::{Params, Session};
@@ -32,7 +33,7 @@ pub(crate) trait Route: Send + Sync + 'static {
         &self,
         params: Params,
         session: Session,
-        pubsub: PubSub,
+        services: Services,
     ) -> BoxFuture<'static, Result<MountedPage, MountError>>;
 }
 
@@ -43,9 +44,9 @@ impl<V: LiveView> Route for RouteOf<V> {
         &self,
         params: Params,
         session: Session,
-        pubsub: PubSub,
+        services: Services,
     ) -> BoxFuture<'static, Result<MountedPage, MountError>> {
-        mount::<V>(params, session, pubsub)
+        mount::<V>(params, session, services)
     }
 }
 
@@ -58,7 +59,7 @@ pub(crate) struct Inner {
     pub registry: Arc<Registry>,
     pub routes: HashMap<String, Arc<dyn Route>>,
     pub next_conn: AtomicU64,
-    pub pubsub: PubSub,
+    pub services: Services,
     head: String,
     session: SessionFn,
 }
@@ -112,7 +113,8 @@ pub struct LiveRouter {
     routes: Vec<(String, Arc<dyn Route>)>,
     head: String,
     session: SessionFn,
-    pubsub: Option<PubSub>,
+    services: Services,
+    extensions: axum::http::Extensions,
 }
 
 impl Default for LiveRouter {
@@ -134,15 +136,35 @@ impl LiveRouter {
             routes: Vec::new(),
             head: String::new(),
             session: Arc::new(|_| Session::default()),
-            pubsub: None,
+            services: Services::default(),
+            extensions: axum::http::Extensions::new(),
         }
     }
 
     /// The PubSub pages reach through [`crate::Ctx::subscribe`] and [`crate::Ctx::pubsub`].
-    /// Without one, the router makes a [`PubSub::local`] of its own.
+    /// Without one, the router has a [`PubSub::local`] of its own.
     pub fn pubsub(mut self, pubsub: PubSub) -> Self {
-        self.pubsub = Some(pubsub);
+        self.services.pubsub = pubsub;
         self
+    }
+
+    /// Gives every page a value of type `T` through [`crate::Ctx::extension`] (one value per
+    /// type; a second replaces the first).
+    ///
+    /// ```
+    /// #[derive(Clone)]
+    /// struct Db(&'static str);
+    /// let router = leptos_live::LiveRouter::new().extension(Db("sqlite://chat.db"));
+    /// ```
+    pub fn extension<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.extensions.insert(value);
+        self.services.extensions = Arc::new(self.extensions.clone());
+        self
+    }
+
+    /// What pages get from this router, for [`crate::LiveTest::mount_in`].
+    pub(crate) fn services(&self) -> Services {
+        self.services.clone()
     }
 
     /// Serves the page `V` at `path` (axum syntax: `/rooms/{name}`).
@@ -186,7 +208,7 @@ impl LiveRouter {
                 .map(|(p, r)| (p.clone(), r.clone()))
                 .collect(),
             next_conn: AtomicU64::new(1),
-            pubsub: self.pubsub.unwrap_or_default(),
+            services: self.services,
             head: self.head,
             session: self.session,
         });
@@ -242,7 +264,7 @@ async fn http_render(
     let limit = inner.config.mount_timeout;
     let mounted = match tokio::time::timeout(
         limit,
-        route.mount(params.clone(), session.clone(), inner.pubsub.clone()),
+        route.mount(params.clone(), session.clone(), inner.services.clone()),
     )
     .await
     .unwrap_or(Err(MountError::TimedOut(limit)))

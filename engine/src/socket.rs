@@ -206,7 +206,7 @@ async fn join(
     let limit = inner.config.mount_timeout;
     let mounted = tokio::time::timeout(
         limit,
-        route.mount(claims.params, claims.session, inner.pubsub.clone()),
+        route.mount(claims.params, claims.session, inner.services.clone()),
     )
     .await
     .unwrap_or(Err(MountError::TimedOut(limit)))

@@ -4,13 +4,13 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::config::LiveConfig;
-use crate::ctx::{Ctx, LiveHandle};
+use crate::ctx::{Ctx, LiveHandle, Services};
 use crate::diff::Op;
 use crate::error::LiveError;
 use crate::html::inner_html;
 use crate::page::MountError;
 use crate::params::{Params, Payload, Session};
-use crate::pubsub::PubSub;
+use crate::router::LiveRouter;
 use crate::render::{render, render_html};
 use crate::sent::Sent;
 use crate::stream::fill_html;
@@ -54,18 +54,25 @@ pub struct LiveTest<V: LiveView> {
 impl<V: LiveView> LiveTest<V> {
     /// Mounts the page as an HTTP render would, with a PubSub of its own.
     pub async fn mount(params: Params, session: Session) -> Result<Self, MountError> {
-        Self::mount_with(params, session, PubSub::local()).await
+        Self::mount_services(params, session, Services::default()).await
     }
 
-    /// Mounts the page with the given PubSub, as a router with [`crate::LiveRouter::pubsub`]
-    /// would.
-    pub async fn mount_with(
+    /// Mounts the page with what `router` gives its pages: its PubSub and extensions.
+    pub async fn mount_in(
+        router: &LiveRouter,
         params: Params,
         session: Session,
-        pubsub: PubSub,
+    ) -> Result<Self, MountError> {
+        Self::mount_services(params, session, router.services()).await
+    }
+
+    async fn mount_services(
+        params: Params,
+        session: Session,
+        services: Services,
     ) -> Result<Self, MountError> {
         let (tx, info) = mpsc::unbounded_channel();
-        let mut ctx = Ctx::new(LiveHandle::new(tx), pubsub);
+        let mut ctx = Ctx::new(LiveHandle::new(tx), services);
         let view = V::mount(&params, &session, &mut ctx).await?;
         let keep_tree_above = LiveConfig::default().keep_tree_above_bytes;
         let sent = Sent::keep(
@@ -85,12 +92,16 @@ impl<V: LiveView> LiveTest<V> {
         })
     }
 
-    /// Sends an event and returns the operations for the client.
+    /// Sends an event and returns the operations for the client. When the handler fails, the
+    /// page still renders what it changed before failing (as a socket's client would see it)
+    /// and the error is returned.
     pub async fn event(&mut self, name: &str, payload: Value) -> Result<Vec<Op>, LiveError> {
-        self.view
+        let result = self
+            .view
             .handle_event(name, Payload::new(payload), &mut self.ctx)
-            .await?;
-        self.rerender()
+            .await;
+        let ops = self.rerender()?;
+        result.map(|()| ops)
     }
 
     /// Waits for the next message sent to the page (timers, other tasks), handles it and

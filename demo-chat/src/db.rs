@@ -1,0 +1,327 @@
+//! History and rooms in SQLite (default) or PostgreSQL, through sqlx's `Any` driver.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Row};
+
+/// A chat message as stored and as broadcast.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Increasing id.
+    pub id: i64,
+    /// The room's name.
+    pub room: String,
+    /// The author's nickname.
+    pub author: String,
+    /// The text, as typed (shown as text, never as HTML).
+    pub body: String,
+    /// Unix time in milliseconds.
+    pub at: i64,
+}
+
+/// A room.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Room {
+    /// Its name, as in `/rooms/<name>`.
+    pub name: String,
+    /// Members only.
+    pub private: bool,
+    /// Who made it.
+    pub owner: String,
+}
+
+/// The database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+}
+
+/// Schema steps, applied once each, in order: (SQLite, PostgreSQL).
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "CREATE TABLE rooms (name TEXT PRIMARY KEY, private BOOLEAN NOT NULL, owner TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        "CREATE TABLE rooms (name TEXT PRIMARY KEY, private BOOLEAN NOT NULL, owner TEXT NOT NULL, created_at BIGINT NOT NULL)",
+    ),
+    (
+        "CREATE TABLE members (room TEXT NOT NULL, nick TEXT NOT NULL, PRIMARY KEY (room, nick))",
+        "CREATE TABLE members (room TEXT NOT NULL, nick TEXT NOT NULL, PRIMARY KEY (room, nick))",
+    ),
+    (
+        "CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, room TEXT NOT NULL, author TEXT NOT NULL, body TEXT NOT NULL, at BIGINT NOT NULL)",
+        "CREATE TABLE messages (id BIGSERIAL PRIMARY KEY, room TEXT NOT NULL, author TEXT NOT NULL, body TEXT NOT NULL, at BIGINT NOT NULL)",
+    ),
+    (
+        "CREATE INDEX messages_room_id ON messages (room, id)",
+        "CREATE INDEX messages_room_id ON messages (room, id)",
+    ),
+    (
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+    (
+        "INSERT INTO rooms (name, private, owner, created_at) VALUES ('lobby', FALSE, 'system', 0)",
+        "INSERT INTO rooms (name, private, owner, created_at) VALUES ('lobby', FALSE, 'system', 0)",
+    ),
+];
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path` or `postgres://…`), creating a SQLite file when
+    /// missing, and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        install_default_drivers();
+        let sqlite = url.starts_with("sqlite:");
+        let url = if sqlite && !url.contains("mode=") {
+            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+        } else {
+            url.to_string()
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if sqlite { 4 } else { 10 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if sqlite {
+                        // Several processes may share the file: wait for locks, and let readers
+                        // read while one writes.
+                        sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        let db = Db { pool };
+        db.migrate(sqlite).await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self, sqlite: bool) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+            .execute(&mut *tx)
+            .await?;
+        let version: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        for (i, (lite, pg)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            sqlx::query(if sqlite { lite } else { pg }).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
+                .bind(i as i64 + 1)
+                .execute(&mut *tx)
+                .await?;
+            tracing::info!(step = i + 1, "database migrated");
+        }
+        tx.commit().await
+    }
+
+    /// A setting, created with `make()` the first time it is asked for.
+    pub async fn setting(&self, key: &str, make: impl FnOnce() -> String) -> Result<String, sqlx::Error> {
+        if let Some(row) = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?
+        {
+            return row.try_get(0);
+        }
+        // Two processes starting together agree on whichever value landed first.
+        let _ = sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+            .bind(key)
+            .bind(make())
+            .execute(&self.pool)
+            .await;
+        sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)
+    }
+
+    /// Stores a message and returns it with its id.
+    pub async fn post(&self, room: &str, author: &str, body: &str) -> Result<Message, sqlx::Error> {
+        let at = now_ms();
+        let id: i64 = sqlx::query(
+            "INSERT INTO messages (room, author, body, at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(room)
+        .bind(author)
+        .bind(body)
+        .bind(at)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        Ok(Message {
+            id,
+            room: room.to_string(),
+            author: author.to_string(),
+            body: body.to_string(),
+            at,
+        })
+    }
+
+    /// Up to `limit` messages of `room` older than `before` (all when `None`), oldest first.
+    pub async fn history(&self, room: &str, before: Option<i64>, limit: i64) -> Result<Vec<Message>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, room, author, body, at FROM messages WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(room)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok(Message {
+                    id: r.try_get(0)?,
+                    room: r.try_get(1)?,
+                    author: r.try_get(2)?,
+                    body: r.try_get(3)?,
+                    at: r.try_get(4)?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
+    /// The room called `name`.
+    pub async fn room(&self, name: &str) -> Result<Option<Room>, sqlx::Error> {
+        sqlx::query("SELECT name, CAST(CASE WHEN private THEN 1 ELSE 0 END AS BIGINT), owner FROM rooms WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| {
+                Ok(Room {
+                    name: r.try_get(0)?,
+                    private: r.try_get::<i64, _>(1)? != 0,
+                    owner: r.try_get(2)?,
+                })
+            })
+            .transpose()
+    }
+
+    /// The rooms `nick` may see: public ones and private ones they belong to, by name.
+    pub async fn rooms_for(&self, nick: &str) -> Result<Vec<Room>, sqlx::Error> {
+        sqlx::query(
+            "SELECT name, CAST(CASE WHEN private THEN 1 ELSE 0 END AS BIGINT), owner FROM rooms WHERE private = FALSE OR name IN (SELECT room FROM members WHERE nick = $1) ORDER BY name",
+        )
+        .bind(nick)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Room {
+                name: r.try_get(0)?,
+                private: r.try_get::<i64, _>(1)? != 0,
+                owner: r.try_get(2)?,
+            })
+        })
+        .collect()
+    }
+
+    /// Makes a room; false when the name is taken. Its owner is its first member.
+    pub async fn create_room(&self, name: &str, private: bool, owner: &str) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let made = sqlx::query(
+            "INSERT INTO rooms (name, private, owner, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(private)
+        .bind(owner)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if made {
+            sqlx::query("INSERT INTO members (room, nick) VALUES ($1, $2)")
+                .bind(name)
+                .bind(owner)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(made)
+    }
+
+    /// Whether `nick` may read and post in `room`: it exists, and is public or has them as a
+    /// member.
+    pub async fn may_enter(&self, room: &str, nick: &str) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT 1 FROM rooms WHERE name = $1 AND (private = FALSE OR EXISTS (SELECT 1 FROM members WHERE room = $1 AND nick = $2))",
+        )
+        .bind(room)
+        .bind(nick)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// Removes a member from a room.
+    pub async fn remove_member(&self, room: &str, nick: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM members WHERE room = $1 AND nick = $2")
+            .bind(room)
+            .bind(nick)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Adds a member to a room.
+    pub async fn add_member(&self, room: &str, nick: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO members (room, nick) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(room)
+            .bind(nick)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn temp_db() -> (Db, std::path::PathBuf) {
+        let path = std::env::temp_dir().join(format!("chat-test-{}-{}.db", std::process::id(), now_ms()));
+        let db = Db::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        (db, path)
+    }
+
+    #[tokio::test]
+    async fn stores_history_and_checks_membership_across_a_reopen() {
+        let (db, path) = temp_db().await;
+        for i in 0..5 {
+            db.post("lobby", "ada", &format!("m{i}")).await.unwrap();
+        }
+        let last2 = db.history("lobby", None, 2).await.unwrap();
+        assert_eq!(last2.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["m3", "m4"]);
+        let older = db.history("lobby", Some(last2[0].id), 10).await.unwrap();
+        assert_eq!(older.len(), 3);
+        assert!(db.create_room("secret", true, "ada").await.unwrap());
+        assert!(!db.create_room("secret", false, "bob").await.unwrap());
+        assert!(db.may_enter("secret", "ada").await.unwrap());
+        assert!(!db.may_enter("secret", "bob").await.unwrap());
+        assert!(!db.may_enter("nowhere", "ada").await.unwrap());
+        db.add_member("secret", "bob").await.unwrap();
+        assert!(db.may_enter("secret", "bob").await.unwrap());
+        assert_eq!(db.rooms_for("eve").await.unwrap().len(), 1);
+        let key = db.setting("k", || "v1".into()).await.unwrap();
+        drop(db);
+        let db = Db::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        assert_eq!(db.history("lobby", None, 50).await.unwrap().len(), 5, "a restart loses nothing");
+        assert_eq!(db.setting("k", || "v2".into()).await.unwrap(), key);
+        let _ = std::fs::remove_file(&path);
+    }
+}

@@ -1,0 +1,150 @@
+//! The leptos-live chat: rooms, messages kept in SQLite or PostgreSQL, presence with typing,
+//! private rooms, and several server processes sharing rooms through Redis.
+//!
+//! Everything here uses the public API of `leptos_live` only: two
+//! [`LiveView`](leptos_live::LiveView)s ([`Lobby`] and
+//! [`RoomPage`]), a [`Stream`](leptos_live::Stream) of messages, [`Presence`], and the app's
+//! state handed to pages with [`LiveRouter::extension`].
+
+mod db;
+mod lobby;
+mod room;
+mod session;
+
+use axum::Router;
+use axum::routing::{get, post};
+use leptos::prelude::*;
+use leptos_live::{LiveRouter, Presence, PubSub};
+
+pub use db::{Db, Message, Room, now_ms};
+pub use lobby::{Lobby, valid_room};
+pub use room::{MAX_BODY, Meta, PAGE, RoomEvent, RoomPage, topic};
+pub use session::{COOKIE_NAME, Cookies, valid_nick};
+
+/// What every page of the chat shares.
+#[derive(Clone)]
+pub struct App {
+    /// The history and the rooms.
+    pub db: Db,
+    /// Who is in which room.
+    pub presence: Presence<Meta>,
+    /// The nickname cookie.
+    pub cookies: Cookies,
+}
+
+/// Where the chat keeps its data.
+#[derive(Clone, Debug)]
+pub struct ChatConfig {
+    /// `sqlite://path` or `postgres://…`.
+    pub database_url: String,
+}
+
+impl ChatConfig {
+    /// `DATABASE_URL` when set, else the SQLite file `CHAT_DB` (default `chat.db`).
+    pub fn from_env() -> ChatConfig {
+        let database_url = match std::env::var("DATABASE_URL") {
+            Ok(url) if !url.is_empty() => url,
+            _ => format!(
+                "sqlite://{}",
+                std::env::var("CHAT_DB").unwrap_or_else(|_| "chat.db".to_string())
+            ),
+        };
+        ChatConfig { database_url }
+    }
+}
+
+/// The chat's stylesheet, generated from the Tailwind classes in these sources.
+pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/app.css"));
+
+/// Hooks: clear the message field once it is posted, send on Enter, keep the list scrolled to
+/// the newest message on entry.
+const HOOKS: &str = r#"<script>window.lvHooks={ChatForm:{mounted(){const t=this.el.querySelector("textarea");this.handleEvent("posted",()=>{this.el.reset();t.focus()});t.addEventListener("keydown",e=>{if(e.key==="Enter"&&!e.shiftKey){e.preventDefault();this.el.requestSubmit()}})}},ScrollBottom:{mounted(){this.el.scrollTop=this.el.scrollHeight}}};</script>"#;
+
+impl App {
+    /// Opens the database (creating and migrating it) and starts presence over `pubsub`.
+    /// Returns the app and the secret for page tokens and cookies: `LEPTOS_LIVE_SECRET`, else
+    /// one kept in the database, so that restarts and sibling processes accept each other's
+    /// tokens.
+    pub async fn open(config: &ChatConfig, pubsub: &PubSub) -> Result<(App, String), sqlx::Error> {
+        let db = Db::connect(&config.database_url).await?;
+        let secret = match std::env::var("LEPTOS_LIVE_SECRET") {
+            Ok(s) if s.len() >= 32 => s,
+            _ => db.setting("secret", random_secret).await?,
+        };
+        let app = App {
+            db,
+            presence: Presence::new(pubsub),
+            cookies: Cookies::new(format!("cookie:{secret}").as_bytes()),
+        };
+        Ok((app, secret))
+    }
+
+    /// The live pages, `/` and `/rooms/{name}`, with this app as their extension.
+    pub fn live_router(&self, pubsub: PubSub, secret: &str) -> LiveRouter {
+        let live_config =
+            leptos_live::LiveConfig::from_env().with_secret(secret.as_bytes().to_vec());
+        let cookies = self.cookies.clone();
+        LiveRouter::with_config(live_config)
+            .pubsub(pubsub)
+            .extension(self.clone())
+            .head(format!("<link rel=\"stylesheet\" href=\"/chat.css\">{HOOKS}"))
+            .session(move |headers| cookies.session(headers))
+            .page::<Lobby>("/")
+            .page::<RoomPage>("/rooms/{name}")
+    }
+}
+
+/// Opens the app and makes all the chat's routes: the live pages, `/nick` and `/chat.css`.
+/// The PubSub comes from `REDIS_URL` (see [`PubSub::from_env`]).
+pub async fn app(config: &ChatConfig) -> Result<Router, sqlx::Error> {
+    let pubsub = PubSub::from_env();
+    let (app, secret) = App::open(config, &pubsub).await?;
+    let cookies = app.cookies.clone();
+    Ok(Router::new()
+        .route("/chat.css", get(|| async { ([("content-type", "text/css")], CSS) }))
+        .route(
+            "/nick",
+            post(move |form| session::set_nick(cookies.clone(), form)),
+        )
+        .merge(app.live_router(pubsub, &secret).into_router()))
+}
+
+fn random_secret() -> String {
+    let mut buf = [0u8; 32];
+    if getrandom::fill(&mut buf).is_err() {
+        tracing::error!("no OS randomness; the chat's secret is weak");
+        let seed = db::now_ms() as u64 ^ u64::from(std::process::id());
+        buf.iter_mut()
+            .enumerate()
+            .for_each(|(i, b)| *b = (seed.rotate_left(i as u32) & 0xff) as u8);
+    }
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The frame every page sits in.
+fn shell(heading: &str, body: AnyView) -> impl IntoView + use<> {
+    view! {
+        <div class="min-h-screen bg-slate-50">
+            <header class="border-b border-slate-200 bg-white">
+                <div class="mx-auto flex max-w-5xl items-center justify-between px-4 py-3">
+                    <a href="/" class="font-bold text-indigo-700">"leptos-live chat"</a>
+                    <h1 class="truncate font-semibold text-slate-700">{heading.to_string()}</h1>
+                </div>
+            </header>
+            <main class="mx-auto max-w-5xl space-y-4 px-4 py-4">{body}</main>
+        </div>
+    }
+}
+
+/// The nickname form: a plain HTML form, since the cookie is set by an HTTP response.
+fn nick_form(return_to: &str) -> impl IntoView + use<> {
+    view! {
+        <form id="nick-form" method="post" action="/nick" class="mx-auto max-w-sm space-y-3 rounded-xl border border-slate-200 bg-white p-6">
+            <label for="nick" class="block font-semibold text-slate-800">"Choose a nickname"</label>
+            <input id="nick" name="nick" required maxlength="24" autocomplete="nickname" class="w-full rounded-lg border border-slate-300 px-3 py-2" />
+            <input type="hidden" name="return_to" value=return_to.to_string() />
+            <button class="w-full rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">"Enter"</button>
+        </form>
+    }
+}
+

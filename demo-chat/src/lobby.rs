@@ -1,0 +1,116 @@
+//! `/`: the rooms, and a form to make one.
+
+use leptos::prelude::*;
+use leptos_live::{Ctx, LiveError, LiveView, Params, Payload, Session};
+
+use crate::db::Room;
+use crate::{App, nick_form, shell};
+
+/// The lobby page.
+pub struct Lobby {
+    app: App,
+    nick: Option<String>,
+    rooms: Vec<Room>,
+    error: Option<String>,
+}
+
+/// Checks a room name: 1 to 32 lower-case letters, digits or `-`.
+pub fn valid_room(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("Give the room a name.");
+    }
+    if name.len() > 32 {
+        return Err("Room names are at most 32 characters.");
+    }
+    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err("Use lower-case letters, digits and - only.");
+    }
+    Ok(())
+}
+
+impl LiveView for Lobby {
+    type Message = ();
+
+    async fn mount(_: &Params, session: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        let app = ctx.extension::<App>()?.clone();
+        let nick = session.get("nick").and_then(|v| v.as_str()).map(String::from);
+        let rooms = match &nick {
+            Some(n) => app.db.rooms_for(n).await.map_err(LiveError::msg)?,
+            None => Vec::new(),
+        };
+        Ok(Lobby {
+            app,
+            nick,
+            rooms,
+            error: None,
+        })
+    }
+
+    async fn handle_event(&mut self, event: &str, payload: Payload, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        let Some(nick) = self.nick.clone() else {
+            return Err(LiveError::msg("choose a nickname first"));
+        };
+        match event {
+            "create" => {
+                let name = payload.get_str("name").unwrap_or_default().trim().to_lowercase();
+                let private = payload.get_str("private").is_some_and(|v| !v.is_empty());
+                if let Err(e) = valid_room(&name) {
+                    self.error = Some(e.to_string());
+                    return Ok(());
+                }
+                if !self.app.db.create_room(&name, private, &nick).await.map_err(LiveError::msg)? {
+                    self.error = Some(format!("A room called {name} exists already."));
+                    return Ok(());
+                }
+                self.error = None;
+                ctx.navigate(format!("/rooms/{name}"));
+            }
+            other => return Err(LiveError::UnknownEvent(other.into())),
+        }
+        Ok(())
+    }
+
+    fn title(&self) -> String {
+        "Rooms · leptos-live chat".into()
+    }
+
+    fn render(&self) -> impl IntoView {
+        let body = match &self.nick {
+            None => nick_form("/").into_any(),
+            Some(nick) => {
+                let rooms = self
+                    .rooms
+                    .iter()
+                    .map(|r| {
+                        let href = format!("/rooms/{}", r.name);
+                        view! {
+                            <li>
+                                <a href=href class="flex items-center justify-between rounded-lg px-3 py-2 hover:bg-indigo-50">
+                                    <span class="font-medium text-slate-800">"#" {r.name.clone()}</span>
+                                    {r.private.then(|| view! { <span class="text-xs rounded bg-amber-100 px-2 py-0.5 text-amber-800">"private"</span> })}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <p class="text-slate-600">"Signed in as " <b id="me">{nick.clone()}</b></p>
+                    <ul id="rooms" class="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white">{rooms}</ul>
+                    <form id="create-room" lv-submit="create" class="space-y-2 rounded-xl border border-slate-200 bg-white p-4">
+                        <h2 class="font-semibold text-slate-800">"New room"</h2>
+                        <div class="flex flex-col gap-2 sm:flex-row">
+                            <input name="name" placeholder="room-name" maxlength="32" class="flex-1 rounded-lg border border-slate-300 px-3 py-2" />
+                            <label class="flex items-center gap-2 text-sm text-slate-600">
+                                <input type="checkbox" name="private" value="on" /> "Private"
+                            </label>
+                            <button class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">"Create"</button>
+                        </div>
+                        {self.error.clone().map(|e| view! { <p id="room-error" class="text-sm text-red-600">{e}</p> })}
+                    </form>
+                }
+                .into_any()
+            }
+        };
+        shell("Rooms", body)
+    }
+}

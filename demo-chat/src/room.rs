@@ -1,0 +1,387 @@
+//! `/rooms/{name}`: messages, presence and typing.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_live::{At, Ctx, LiveError, LiveView, Params, Payload, PresenceDiff, Session, Stream, Tracked};
+use serde::{Deserialize, Serialize};
+
+use crate::db::Message;
+use crate::{App, nick_form, shell};
+
+/// Messages sent on entry and per scroll back.
+pub const PAGE: i64 = 50;
+/// The longest message accepted, in characters.
+pub const MAX_BODY: usize = 2000;
+/// The most names the presence list shows.
+const SHOWN: usize = 50;
+
+/// What a user's presence carries.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    /// Typing now.
+    pub typing: bool,
+}
+
+/// What a room's topic carries between pages (and servers).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum RoomEvent {
+    /// A new message.
+    Posted(Message),
+    /// The member list changed: pages check their access again.
+    Members,
+}
+
+/// What reaches a room page's `handle_info`.
+pub enum Msg {
+    /// From the room's topic.
+    Room(RoomEvent),
+    /// Someone came, went or started typing.
+    Presence,
+    /// The typing indicator's timer, with the typing generation it belongs to.
+    StopTyping(u64),
+}
+
+impl From<RoomEvent> for Msg {
+    fn from(e: RoomEvent) -> Msg {
+        Msg::Room(e)
+    }
+}
+
+impl From<PresenceDiff<Meta>> for Msg {
+    fn from(_: PresenceDiff<Meta>) -> Msg {
+        Msg::Presence
+    }
+}
+
+/// The PubSub topic of a room.
+pub fn topic(room: &str) -> String {
+    format!("room:{room}")
+}
+
+/// Whether a room page may show its room.
+enum Access {
+    NoNick,
+    Denied,
+    In(Box<Inside>),
+}
+
+struct Inside {
+    nick: String,
+    owner: bool,
+    private: bool,
+    messages: Stream<Message>,
+    /// The oldest message id loaded, for scrolling back.
+    oldest: Option<i64>,
+    more: bool,
+    me: Tracked<Meta>,
+    typing_gen: u64,
+    online: Vec<(String, bool)>,
+    online_count: usize,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+/// The room page.
+pub struct RoomPage {
+    app: App,
+    room: String,
+    access: Access,
+}
+
+fn dom_id(m: &Message) -> String {
+    format!("m-{}", m.id)
+}
+
+impl RoomPage {
+    fn refresh_online(&mut self) {
+        if let Access::In(inside) = &mut self.access {
+            let t = topic(&self.room);
+            inside.online = self
+                .app
+                .presence
+                .users(&t, SHOWN)
+                .into_iter()
+                .map(|(k, metas)| {
+                    let typing = metas.iter().any(|m| m.typing);
+                    (k, typing)
+                })
+                .collect();
+            inside.online_count = self.app.presence.user_count(&t);
+        }
+    }
+
+    /// Checks, on every event, that the user may still be here.
+    async fn check(&mut self) -> Result<(), LiveError> {
+        let Access::In(inside) = &self.access else {
+            return Err(LiveError::msg("you are not in this room"));
+        };
+        if self.app.db.may_enter(&self.room, &inside.nick).await.map_err(LiveError::msg)? {
+            Ok(())
+        } else {
+            self.access = Access::Denied;
+            Err(LiveError::msg("this room is for members only"))
+        }
+    }
+
+    fn inside(&mut self) -> Result<&mut Inside, LiveError> {
+        match &mut self.access {
+            Access::In(i) => Ok(i),
+            _ => Err(LiveError::msg("you are not in this room")),
+        }
+    }
+}
+
+impl LiveView for RoomPage {
+    type Message = Msg;
+
+    async fn mount(params: &Params, session: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        let app = ctx.extension::<App>()?.clone();
+        let room = params.get("name").unwrap_or_default().to_string();
+        let nick = session.get("nick").and_then(|v| v.as_str()).map(String::from);
+        let Some(nick) = nick else {
+            return Ok(RoomPage { app, room, access: Access::NoNick });
+        };
+        let Some(info) = app.db.room(&room).await.map_err(LiveError::msg)? else {
+            return Ok(RoomPage { app, room, access: Access::Denied });
+        };
+        if !app.db.may_enter(&room, &nick).await.map_err(LiveError::msg)? {
+            return Ok(RoomPage { app, room, access: Access::Denied });
+        }
+        let t = topic(&room);
+        ctx.subscribe::<RoomEvent>(&t);
+        ctx.subscribe_presence(&app.presence, &t);
+        let me = ctx.track(&app.presence, &t, nick.clone(), Meta::default());
+        let history = app.db.history(&room, None, PAGE).await.map_err(LiveError::msg)?;
+        let mut messages = ctx.stream("messages", dom_id);
+        let oldest = history.first().map(|m| m.id);
+        let more = history.len() as i64 == PAGE;
+        messages.insert_many(At::End, history);
+        let mut page = RoomPage {
+            app,
+            access: Access::In(Box::new(Inside {
+                owner: info.owner == nick,
+                private: info.private,
+                nick,
+                messages,
+                oldest,
+                more,
+                me,
+                typing_gen: 0,
+                online: Vec::new(),
+                online_count: 0,
+                error: None,
+                notice: None,
+            })),
+            room,
+        };
+        page.refresh_online();
+        Ok(page)
+    }
+
+    async fn handle_event(&mut self, event: &str, payload: Payload, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        self.check().await?;
+        let room = self.room.clone();
+        let db = self.app.db.clone();
+        let inside = self.inside()?;
+        match event {
+            "post" => {
+                let body = payload.get_str("body").unwrap_or_default().trim().to_string();
+                if body.is_empty() {
+                    inside.error = Some("Write something first.".into());
+                    return Ok(());
+                }
+                if body.chars().count() > MAX_BODY {
+                    inside.error = Some(format!("Messages are at most {MAX_BODY} characters."));
+                    return Ok(());
+                }
+                inside.error = None;
+                let msg = db.post(&room, &inside.nick, &body).await.map_err(LiveError::msg)?;
+                ctx.broadcast(&topic(&room), RoomEvent::Posted(msg)).map_err(LiveError::msg)?;
+                ctx.push_event("posted", serde_json::json!({}));
+                if inside.me.meta().typing {
+                    inside.me.update(|m| m.typing = false);
+                }
+            }
+            "typing" => {
+                let typing = !payload.get_str("body").unwrap_or_default().trim().is_empty();
+                inside.error = None;
+                if inside.me.meta().typing != typing {
+                    inside.me.update(|m| m.typing = typing);
+                }
+                if typing {
+                    inside.typing_gen += 1;
+                    ctx.send_after(Duration::from_secs(4), Msg::StopTyping(inside.typing_gen));
+                }
+            }
+            "older" => {
+                if let Some(oldest) = inside.oldest {
+                    let older = db.history(&room, Some(oldest), PAGE).await.map_err(LiveError::msg)?;
+                    inside.more = older.len() as i64 == PAGE;
+                    if let Some(first) = older.first() {
+                        inside.oldest = Some(first.id);
+                    }
+                    inside.messages.insert_many(At::Start, older);
+                }
+            }
+            "invite" | "remove" => {
+                if !inside.owner {
+                    return Err(LiveError::msg("only the room's owner manages its members"));
+                }
+                let who = payload.get_str("nick").unwrap_or_default().trim().to_string();
+                if let Err(e) = crate::session::valid_nick(&who) {
+                    inside.notice = Some(e.to_string());
+                    return Ok(());
+                }
+                if event == "invite" {
+                    db.add_member(&room, &who).await.map_err(LiveError::msg)?;
+                    inside.notice = Some(format!("{who} may now enter."));
+                } else if who == inside.nick {
+                    inside.notice = Some("The owner stays.".into());
+                    return Ok(());
+                } else {
+                    db.remove_member(&room, &who).await.map_err(LiveError::msg)?;
+                    inside.notice = Some(format!("{who} may no longer enter."));
+                }
+                ctx.broadcast(&topic(&room), RoomEvent::Members).map_err(LiveError::msg)?;
+            }
+            other => return Err(LiveError::UnknownEvent(other.into())),
+        }
+        Ok(())
+    }
+
+    async fn handle_info(&mut self, msg: Msg, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        match msg {
+            Msg::Room(RoomEvent::Posted(m)) => {
+                if let Access::In(inside) = &mut self.access
+                    && m.room == self.room
+                {
+                    inside.messages.insert(m);
+                }
+            }
+            Msg::Room(RoomEvent::Members) => {
+                if let Access::In(inside) = &self.access
+                    && inside.private
+                {
+                    // Reading is checked too: a page whose user lost access stops showing.
+                    if self.check().await.is_err() {
+                        ctx.unsubscribe(&topic(&self.room));
+                    }
+                }
+            }
+            Msg::Presence => self.refresh_online(),
+            Msg::StopTyping(generation) => {
+                if let Access::In(inside) = &mut self.access
+                    && inside.typing_gen == generation
+                    && inside.me.meta().typing
+                {
+                    inside.me.update(|m| m.typing = false);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn title(&self) -> String {
+        format!("#{} · leptos-live chat", self.room)
+    }
+
+    fn render(&self) -> impl IntoView {
+        let room = self.room.clone();
+        let body = match &self.access {
+            Access::NoNick => nick_form(&format!("/rooms/{room}")).into_any(),
+            Access::Denied => view! {
+                <p id="denied" class="rounded-xl border border-amber-200 bg-amber-50 p-4 text-amber-900">
+                    "This room does not exist or is for members only."
+                </p>
+                <a href="/" class="text-indigo-700 underline">"Back to the rooms"</a>
+            }
+            .into_any(),
+            Access::In(inside) => render_inside(&room, inside).into_any(),
+        };
+        shell(&format!("#{room}"), body)
+    }
+}
+
+fn clock(at_ms: i64) -> String {
+    let secs = at_ms.div_euclid(1000);
+    let day = secs.rem_euclid(86_400);
+    format!("{:02}:{:02}", day / 3600, day % 3600 / 60)
+}
+
+fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
+    let typing: Vec<String> = inside
+        .online
+        .iter()
+        .filter(|(n, t)| *t && *n != inside.nick)
+        .map(|(n, _)| n.clone())
+        .collect();
+    let typing_line = match typing.len() {
+        0 => String::new(),
+        1 => format!("{} is typing…", typing[0]),
+        _ => format!("{} are typing…", typing.join(", ")),
+    };
+    let online = inside
+        .online
+        .iter()
+        .map(|(name, t)| {
+            let t = *t;
+            view! {
+                <li class="flex items-center gap-2" data-user=name.clone()>
+                    <span class="h-2 w-2 rounded-full bg-emerald-500"></span>
+                    <span class="text-slate-700">{name.clone()}</span>
+                    {t.then(|| view! { <span class="text-xs italic text-slate-400">"typing"</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let messages = inside.messages.each(|id, m| {
+        view! {
+            <li id=id class="px-3 py-1.5">
+                <div class="flex items-baseline gap-2">
+                    <span class="font-semibold text-slate-800">{m.author.clone()}</span>
+                    <time class="text-xs text-slate-400">{clock(m.at)}</time>
+                </div>
+                <p class="whitespace-pre-wrap break-words text-slate-700">{m.body.clone()}</p>
+            </li>
+        }
+    });
+    let more = inside.more.then_some("older");
+    let invite = (inside.private && inside.owner).then(|| {
+        view! {
+            <form id="invite" lv-submit="invite" class="flex gap-2 text-sm">
+                <input name="nick" placeholder="nickname" class="min-w-0 flex-1 rounded-lg border border-slate-300 px-2 py-1" />
+                <button class="rounded-lg bg-slate-700 px-3 py-1 text-white">"Invite"</button>
+            </form>
+            <form id="remove" lv-submit="remove" class="flex gap-2 text-sm">
+                <input name="nick" placeholder="nickname" class="min-w-0 flex-1 rounded-lg border border-slate-300 px-2 py-1" />
+                <button class="rounded-lg border border-slate-300 px-3 py-1 text-slate-700">"Remove"</button>
+            </form>
+        }
+    });
+    view! {
+        <div class="flex flex-col gap-4 md:flex-row">
+            <section class="flex min-w-0 flex-1 flex-col rounded-xl border border-slate-200 bg-white">
+                <div id="scroller" lv-scroll lv-hook="ScrollBottom" class="h-[60vh] overflow-y-auto">
+                    <ul id="messages" lv-stream="messages" lv-viewport-top=more class="py-2">
+                        {messages}
+                    </ul>
+                </div>
+                <form id="post" lv-submit="post" lv-change="typing" lv-hook="ChatForm" class="border-t border-slate-200 p-3">
+                    <div class="flex gap-2">
+                        <textarea name="body" rows="1" lv-throttle="1500" placeholder=format!("Message #{room}") class="min-w-0 flex-1 resize-none rounded-lg border border-slate-300 px-3 py-2"></textarea>
+                        <button class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">"Send"</button>
+                    </div>
+                    <p id="post-error" class="min-h-5 pt-1 text-sm text-red-600">{inside.error.clone()}</p>
+                    <p id="typing" class="min-h-5 text-xs italic text-slate-500">{typing_line}</p>
+                </form>
+            </section>
+            <aside class="w-full space-y-3 md:w-56">
+                <h2 class="font-semibold text-slate-800">"Online " <span id="online-count" class="text-slate-500">{inside.online_count}</span></h2>
+                <ul id="online" class="space-y-1 text-sm">{online}</ul>
+                {invite}
+                {inside.notice.clone().map(|n| view! { <p id="notice" class="text-sm text-slate-600">{n}</p> })}
+            </aside>
+        </div>
+    }
+}

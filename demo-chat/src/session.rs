@@ -1,0 +1,134 @@
+//! The nickname: chosen once, kept in a signed cookie.
+
+use axum::Form;
+use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use hmac::{Hmac, Mac};
+use leptos_live::Session;
+use sha2::Sha256;
+
+/// The cookie's name.
+pub const COOKIE_NAME: &str = "chat_nick";
+
+/// Signs and reads the nickname cookie.
+#[derive(Clone)]
+pub struct Cookies {
+    key: std::sync::Arc<[u8]>,
+}
+
+impl Cookies {
+    /// Cookies signed with `key`.
+    pub fn new(key: &[u8]) -> Cookies {
+        Cookies { key: key.into() }
+    }
+
+    fn mac(&self, value: &str) -> Vec<u8> {
+        // HMAC takes keys of any length.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!());
+        mac.update(value.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// The cookie value for `nick`.
+    pub fn sign(&self, nick: &str) -> String {
+        format!("{}.{}", B64.encode(nick), B64.encode(self.mac(nick)))
+    }
+
+    /// The nickname in a cookie value, if its signature holds.
+    pub fn verify(&self, value: &str) -> Option<String> {
+        let (nick, sig) = value.split_once('.')?;
+        let nick = String::from_utf8(B64.decode(nick).ok()?).ok()?;
+        let sig = B64.decode(sig).ok()?;
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).ok()?;
+        mac.update(nick.as_bytes());
+        mac.verify_slice(&sig).ok()?;
+        valid_nick(&nick).ok()?;
+        Some(nick)
+    }
+
+    /// The page session for a request: `nick` when the cookie holds one.
+    pub fn session(&self, headers: &HeaderMap) -> Session {
+        let mut session = Session::default();
+        let nick = headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().split_once('='))
+            .find(|(k, _)| *k == COOKIE_NAME)
+            .and_then(|(_, v)| self.verify(v));
+        if let Some(nick) = nick {
+            session.insert("nick", nick);
+        }
+        session
+    }
+}
+
+/// Checks a nickname: 1 to 24 letters, digits, `-` or `_`.
+pub fn valid_nick(nick: &str) -> Result<(), &'static str> {
+    if nick.is_empty() {
+        return Err("Choose a nickname.");
+    }
+    if nick.chars().count() > 24 {
+        return Err("Nicknames are at most 24 characters.");
+    }
+    if !nick.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+        return Err("Use letters, digits, - and _ only.");
+    }
+    Ok(())
+}
+
+/// The nickname form's fields.
+#[derive(serde::Deserialize)]
+pub struct NickForm {
+    nick: String,
+    #[serde(default)]
+    return_to: String,
+}
+
+/// `POST /nick`: sets the cookie and goes back where the form was.
+pub async fn set_nick(cookies: Cookies, Form(form): Form<NickForm>) -> Response {
+    let nick = form.nick.trim();
+    if let Err(e) = valid_nick(nick) {
+        return (StatusCode::BAD_REQUEST, e).into_response();
+    }
+    // Only a path on this site.
+    let to = if form.return_to.starts_with('/') && !form.return_to.starts_with("//") {
+        form.return_to
+    } else {
+        "/".to_string()
+    };
+    let cookie = format!(
+        "{COOKIE_NAME}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000",
+        cookies.sign(nick)
+    );
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let (Ok(c), Ok(l)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&to)) {
+        res.headers_mut().insert(SET_COOKIE, c);
+        res.headers_mut().insert(LOCATION, l);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_nicknames_verify_and_forgeries_do_not() {
+        let c = Cookies::new(b"k");
+        let v = c.sign("ada");
+        assert_eq!(c.verify(&v).as_deref(), Some("ada"));
+        assert_eq!(Cookies::new(b"other").verify(&v), None);
+        let forged = format!("{}.{}", B64.encode("eve"), v.split_once('.').unwrap().1);
+        assert_eq!(c.verify(&forged), None);
+        let mut h = HeaderMap::new();
+        h.insert(COOKIE, HeaderValue::from_str(&format!("a=b; {COOKIE_NAME}={v}")).unwrap());
+        assert_eq!(c.session(&h).get("nick").and_then(|v| v.as_str()), Some("ada"));
+        assert!(valid_nick("<b>").is_err());
+        assert!(valid_nick("").is_err());
+    }
+}
