@@ -92,8 +92,12 @@ impl Db {
                     if sqlite {
                         // Several processes may share the file: wait for locks, and let readers
                         // read while one writes.
-                        sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
-                        sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA busy_timeout = 5000")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA journal_mode = WAL")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
@@ -115,7 +119,9 @@ impl Db {
             .await?
             .try_get(0)?;
         for (i, (lite, pg)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            sqlx::query(if sqlite { lite } else { pg }).execute(&mut *tx).await?;
+            sqlx::query(if sqlite { lite } else { pg })
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
                 .bind(i as i64 + 1)
                 .execute(&mut *tx)
@@ -126,7 +132,11 @@ impl Db {
     }
 
     /// A setting, created with `make()` the first time it is asked for.
-    pub async fn setting(&self, key: &str, make: impl FnOnce() -> String) -> Result<String, sqlx::Error> {
+    pub async fn setting(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> String,
+    ) -> Result<String, sqlx::Error> {
         if let Some(row) = sqlx::query("SELECT value FROM settings WHERE key = $1")
             .bind(key)
             .fetch_optional(&self.pool)
@@ -170,7 +180,12 @@ impl Db {
     }
 
     /// Up to `limit` messages of `room` older than `before` (all when `None`), oldest first.
-    pub async fn history(&self, room: &str, before: Option<i64>, limit: i64) -> Result<Vec<Message>, sqlx::Error> {
+    pub async fn history(
+        &self,
+        room: &str,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Message>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT id, room, author, body, at FROM messages WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
         )
@@ -231,7 +246,12 @@ impl Db {
     }
 
     /// Makes a room; false when the name is taken. Its owner is its first member.
-    pub async fn create_room(&self, name: &str, private: bool, owner: &str) -> Result<bool, sqlx::Error> {
+    pub async fn create_room(
+        &self,
+        name: &str,
+        private: bool,
+        owner: &str,
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let made = sqlx::query(
             "INSERT INTO rooms (name, private, owner, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
@@ -294,8 +314,11 @@ mod tests {
     use super::*;
 
     async fn temp_db() -> (Db, std::path::PathBuf) {
-        let path = std::env::temp_dir().join(format!("chat-test-{}-{}.db", std::process::id(), now_ms()));
-        let db = Db::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        let path =
+            std::env::temp_dir().join(format!("chat-test-{}-{}.db", std::process::id(), now_ms()));
+        let db = Db::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
         (db, path)
     }
 
@@ -306,7 +329,10 @@ mod tests {
             db.post("lobby", "ada", &format!("m{i}")).await.unwrap();
         }
         let last2 = db.history("lobby", None, 2).await.unwrap();
-        assert_eq!(last2.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["m3", "m4"]);
+        assert_eq!(
+            last2.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
+            ["m3", "m4"]
+        );
         let older = db.history("lobby", Some(last2[0].id), 10).await.unwrap();
         assert_eq!(older.len(), 3);
         assert!(db.create_room("secret", true, "ada").await.unwrap());
@@ -319,8 +345,14 @@ mod tests {
         assert_eq!(db.rooms_for("eve").await.unwrap().len(), 1);
         let key = db.setting("k", || "v1".into()).await.unwrap();
         drop(db);
-        let db = Db::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-        assert_eq!(db.history("lobby", None, 50).await.unwrap().len(), 5, "a restart loses nothing");
+        let db = Db::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        assert_eq!(
+            db.history("lobby", None, 50).await.unwrap().len(),
+            5,
+            "a restart loses nothing"
+        );
         assert_eq!(db.setting("k", || "v2".into()).await.unwrap(), key);
         let _ = std::fs::remove_file(&path);
     }

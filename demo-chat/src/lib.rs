@@ -37,11 +37,22 @@ pub struct App {
 pub struct ChatConfig {
     /// `sqlite://path` or `postgres://…`.
     pub database_url: String,
+    /// How often this process tells the others it is alive; its users leave the others' lists
+    /// three periods after it goes silent (default 5 s).
+    pub presence_heartbeat: std::time::Duration,
 }
 
 impl ChatConfig {
-    /// `DATABASE_URL` when set, else the SQLite file `CHAT_DB` (default `chat.db`).
+    /// `DATABASE_URL` when set, else the SQLite file `CHAT_DB` (default `chat.db`);
+    /// `PRESENCE_HEARTBEAT_MS` for the heartbeat.
     pub fn from_env() -> ChatConfig {
+        let presence_heartbeat = std::env::var("PRESENCE_HEARTBEAT_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(
+                std::time::Duration::from_secs(5),
+                std::time::Duration::from_millis,
+            );
         let database_url = match std::env::var("DATABASE_URL") {
             Ok(url) if !url.is_empty() => url,
             _ => format!(
@@ -49,7 +60,10 @@ impl ChatConfig {
                 std::env::var("CHAT_DB").unwrap_or_else(|_| "chat.db".to_string())
             ),
         };
-        ChatConfig { database_url }
+        ChatConfig {
+            database_url,
+            presence_heartbeat,
+        }
     }
 }
 
@@ -73,7 +87,7 @@ impl App {
         };
         let app = App {
             db,
-            presence: Presence::new(pubsub),
+            presence: Presence::with_heartbeat(pubsub, config.presence_heartbeat),
             cookies: Cookies::new(format!("cookie:{secret}").as_bytes()),
         };
         Ok((app, secret))
@@ -87,7 +101,9 @@ impl App {
         LiveRouter::with_config(live_config)
             .pubsub(pubsub)
             .extension(self.clone())
-            .head(format!("<link rel=\"stylesheet\" href=\"/chat.css\">{HOOKS}"))
+            .head(format!(
+                "<link rel=\"stylesheet\" href=\"/chat.css\">{HOOKS}"
+            ))
             .session(move |headers| cookies.session(headers))
             .page::<Lobby>("/")
             .page::<RoomPage>("/rooms/{name}")
@@ -101,7 +117,10 @@ pub async fn app(config: &ChatConfig) -> Result<Router, sqlx::Error> {
     let (app, secret) = App::open(config, &pubsub).await?;
     let cookies = app.cookies.clone();
     Ok(Router::new()
-        .route("/chat.css", get(|| async { ([("content-type", "text/css")], CSS) }))
+        .route(
+            "/chat.css",
+            get(|| async { ([("content-type", "text/css")], CSS) }),
+        )
         .route(
             "/nick",
             post(move |form| session::set_nick(cookies.clone(), form)),
@@ -147,4 +166,3 @@ fn nick_form(return_to: &str) -> impl IntoView + use<> {
         </form>
     }
 }
-

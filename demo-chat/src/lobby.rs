@@ -22,7 +22,10 @@ pub fn valid_room(name: &str) -> Result<(), &'static str> {
     if name.len() > 32 {
         return Err("Room names are at most 32 characters.");
     }
-    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         return Err("Use lower-case letters, digits and - only.");
     }
     Ok(())
@@ -33,7 +36,10 @@ impl LiveView for Lobby {
 
     async fn mount(_: &Params, session: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
         let app = ctx.extension::<App>()?.clone();
-        let nick = session.get("nick").and_then(|v| v.as_str()).map(String::from);
+        let nick = session
+            .get("nick")
+            .and_then(|v| v.as_str())
+            .map(String::from);
         let rooms = match &nick {
             Some(n) => app.db.rooms_for(n).await.map_err(LiveError::msg)?,
             None => Vec::new(),
@@ -46,19 +52,34 @@ impl LiveView for Lobby {
         })
     }
 
-    async fn handle_event(&mut self, event: &str, payload: Payload, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    async fn handle_event(
+        &mut self,
+        event: &str,
+        payload: Payload,
+        ctx: &mut Ctx<Self>,
+    ) -> Result<(), LiveError> {
         let Some(nick) = self.nick.clone() else {
             return Err(LiveError::msg("choose a nickname first"));
         };
         match event {
             "create" => {
-                let name = payload.get_str("name").unwrap_or_default().trim().to_lowercase();
+                let name = payload
+                    .get_str("name")
+                    .unwrap_or_default()
+                    .trim()
+                    .to_lowercase();
                 let private = payload.get_str("private").is_some_and(|v| !v.is_empty());
                 if let Err(e) = valid_room(&name) {
                     self.error = Some(e.to_string());
                     return Ok(());
                 }
-                if !self.app.db.create_room(&name, private, &nick).await.map_err(LiveError::msg)? {
+                if !self
+                    .app
+                    .db
+                    .create_room(&name, private, &nick)
+                    .await
+                    .map_err(LiveError::msg)?
+                {
                     self.error = Some(format!("A room called {name} exists already."));
                     return Ok(());
                 }

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_live::{At, Ctx, LiveError, LiveView, Params, Payload, PresenceDiff, Session, Stream, Tracked};
+use leptos_live::{
+    At, Ctx, LiveError, LiveView, Params, Payload, PresenceDiff, Session, Stream, Tracked,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::db::Message;
@@ -116,7 +118,13 @@ impl RoomPage {
         let Access::In(inside) = &self.access else {
             return Err(LiveError::msg("you are not in this room"));
         };
-        if self.app.db.may_enter(&self.room, &inside.nick).await.map_err(LiveError::msg)? {
+        if self
+            .app
+            .db
+            .may_enter(&self.room, &inside.nick)
+            .await
+            .map_err(LiveError::msg)?
+        {
             Ok(())
         } else {
             self.access = Access::Denied;
@@ -135,24 +143,52 @@ impl RoomPage {
 impl LiveView for RoomPage {
     type Message = Msg;
 
-    async fn mount(params: &Params, session: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    async fn mount(
+        params: &Params,
+        session: &Session,
+        ctx: &mut Ctx<Self>,
+    ) -> Result<Self, LiveError> {
         let app = ctx.extension::<App>()?.clone();
         let room = params.get("name").unwrap_or_default().to_string();
-        let nick = session.get("nick").and_then(|v| v.as_str()).map(String::from);
+        let nick = session
+            .get("nick")
+            .and_then(|v| v.as_str())
+            .map(String::from);
         let Some(nick) = nick else {
-            return Ok(RoomPage { app, room, access: Access::NoNick });
+            return Ok(RoomPage {
+                app,
+                room,
+                access: Access::NoNick,
+            });
         };
         let Some(info) = app.db.room(&room).await.map_err(LiveError::msg)? else {
-            return Ok(RoomPage { app, room, access: Access::Denied });
+            return Ok(RoomPage {
+                app,
+                room,
+                access: Access::Denied,
+            });
         };
-        if !app.db.may_enter(&room, &nick).await.map_err(LiveError::msg)? {
-            return Ok(RoomPage { app, room, access: Access::Denied });
+        if !app
+            .db
+            .may_enter(&room, &nick)
+            .await
+            .map_err(LiveError::msg)?
+        {
+            return Ok(RoomPage {
+                app,
+                room,
+                access: Access::Denied,
+            });
         }
         let t = topic(&room);
         ctx.subscribe::<RoomEvent>(&t);
         ctx.subscribe_presence(&app.presence, &t);
         let me = ctx.track(&app.presence, &t, nick.clone(), Meta::default());
-        let history = app.db.history(&room, None, PAGE).await.map_err(LiveError::msg)?;
+        let history = app
+            .db
+            .history(&room, None, PAGE)
+            .await
+            .map_err(LiveError::msg)?;
         let mut messages = ctx.stream("messages", dom_id);
         let oldest = history.first().map(|m| m.id);
         let more = history.len() as i64 == PAGE;
@@ -179,14 +215,23 @@ impl LiveView for RoomPage {
         Ok(page)
     }
 
-    async fn handle_event(&mut self, event: &str, payload: Payload, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    async fn handle_event(
+        &mut self,
+        event: &str,
+        payload: Payload,
+        ctx: &mut Ctx<Self>,
+    ) -> Result<(), LiveError> {
         self.check().await?;
         let room = self.room.clone();
         let db = self.app.db.clone();
         let inside = self.inside()?;
         match event {
             "post" => {
-                let body = payload.get_str("body").unwrap_or_default().trim().to_string();
+                let body = payload
+                    .get_str("body")
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
                 if body.is_empty() {
                     inside.error = Some("Write something first.".into());
                     return Ok(());
@@ -196,15 +241,23 @@ impl LiveView for RoomPage {
                     return Ok(());
                 }
                 inside.error = None;
-                let msg = db.post(&room, &inside.nick, &body).await.map_err(LiveError::msg)?;
-                ctx.broadcast(&topic(&room), RoomEvent::Posted(msg)).map_err(LiveError::msg)?;
+                let msg = db
+                    .post(&room, &inside.nick, &body)
+                    .await
+                    .map_err(LiveError::msg)?;
+                ctx.broadcast(&topic(&room), RoomEvent::Posted(msg))
+                    .map_err(LiveError::msg)?;
                 ctx.push_event("posted", serde_json::json!({}));
                 if inside.me.meta().typing {
                     inside.me.update(|m| m.typing = false);
                 }
             }
             "typing" => {
-                let typing = !payload.get_str("body").unwrap_or_default().trim().is_empty();
+                let typing = !payload
+                    .get_str("body")
+                    .unwrap_or_default()
+                    .trim()
+                    .is_empty();
                 inside.error = None;
                 if inside.me.meta().typing != typing {
                     inside.me.update(|m| m.typing = typing);
@@ -216,7 +269,10 @@ impl LiveView for RoomPage {
             }
             "older" => {
                 if let Some(oldest) = inside.oldest {
-                    let older = db.history(&room, Some(oldest), PAGE).await.map_err(LiveError::msg)?;
+                    let older = db
+                        .history(&room, Some(oldest), PAGE)
+                        .await
+                        .map_err(LiveError::msg)?;
                     inside.more = older.len() as i64 == PAGE;
                     if let Some(first) = older.first() {
                         inside.oldest = Some(first.id);
@@ -228,7 +284,11 @@ impl LiveView for RoomPage {
                 if !inside.owner {
                     return Err(LiveError::msg("only the room's owner manages its members"));
                 }
-                let who = payload.get_str("nick").unwrap_or_default().trim().to_string();
+                let who = payload
+                    .get_str("nick")
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
                 if let Err(e) = crate::session::valid_nick(&who) {
                     inside.notice = Some(e.to_string());
                     return Ok(());
@@ -240,10 +300,13 @@ impl LiveView for RoomPage {
                     inside.notice = Some("The owner stays.".into());
                     return Ok(());
                 } else {
-                    db.remove_member(&room, &who).await.map_err(LiveError::msg)?;
+                    db.remove_member(&room, &who)
+                        .await
+                        .map_err(LiveError::msg)?;
                     inside.notice = Some(format!("{who} may no longer enter."));
                 }
-                ctx.broadcast(&topic(&room), RoomEvent::Members).map_err(LiveError::msg)?;
+                ctx.broadcast(&topic(&room), RoomEvent::Members)
+                    .map_err(LiveError::msg)?;
             }
             other => return Err(LiveError::UnknownEvent(other.into())),
         }

@@ -27,7 +27,8 @@ impl Cookies {
 
     fn mac(&self, value: &str) -> Vec<u8> {
         // HMAC takes keys of any length.
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!());
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!());
         mac.update(value.as_bytes());
         mac.finalize().into_bytes().to_vec()
     }
@@ -75,7 +76,10 @@ pub fn valid_nick(nick: &str) -> Result<(), &'static str> {
     if nick.chars().count() > 24 {
         return Err("Nicknames are at most 24 characters.");
     }
-    if !nick.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+    if !nick
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
         return Err("Use letters, digits, - and _ only.");
     }
     Ok(())
@@ -126,8 +130,14 @@ mod tests {
         let forged = format!("{}.{}", B64.encode("eve"), v.split_once('.').unwrap().1);
         assert_eq!(c.verify(&forged), None);
         let mut h = HeaderMap::new();
-        h.insert(COOKIE, HeaderValue::from_str(&format!("a=b; {COOKIE_NAME}={v}")).unwrap());
-        assert_eq!(c.session(&h).get("nick").and_then(|v| v.as_str()), Some("ada"));
+        h.insert(
+            COOKIE,
+            HeaderValue::from_str(&format!("a=b; {COOKIE_NAME}={v}")).unwrap(),
+        );
+        assert_eq!(
+            c.session(&h).get("nick").and_then(|v| v.as_str()),
+            Some("ada")
+        );
         assert!(valid_nick("<b>").is_err());
         assert!(valid_nick("").is_err());
     }

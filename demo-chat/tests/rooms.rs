@@ -19,6 +19,7 @@ async fn open() -> (App, leptos_live::LiveRouter, std::path::PathBuf) {
     ));
     let config = ChatConfig {
         database_url: format!("sqlite://{}", path.display()),
+        presence_heartbeat: std::time::Duration::from_secs(5),
     };
     let pubsub = PubSub::local();
     let (app, secret) = App::open(&config, &pubsub).await.unwrap();
@@ -32,29 +33,44 @@ async fn private_rooms_admit_members_only_and_every_event_is_checked() {
     assert!(app.db.create_room("den", true, "ada").await.unwrap());
     let den = Params::from_pairs([("name", "den")]);
 
-    let bob = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("bob")).await.unwrap();
+    let bob = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("bob"))
+        .await
+        .unwrap();
     assert!(bob.html().contains(r#"id="denied""#), "{}", bob.html());
     assert!(!bob.html().contains(r#"id="messages""#));
 
-    let mut ada = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("ada")).await.unwrap();
+    let mut ada = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("ada"))
+        .await
+        .unwrap();
     ada.event("invite", json!({ "nick": "bob" })).await.unwrap();
-    let mut bob = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("bob")).await.unwrap();
+    let mut bob = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("bob"))
+        .await
+        .unwrap();
     assert!(bob.html().contains(r#"id="messages""#));
     bob.event("post", json!({ "body": "hello" })).await.unwrap();
 
     // Only the owner manages members, checked on the server whatever the page shows.
-    let err = bob.event("remove", json!({ "nick": "ada" })).await.unwrap_err();
+    let err = bob
+        .event("remove", json!({ "nick": "ada" }))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("owner"), "{err}");
 
     ada.event("remove", json!({ "nick": "bob" })).await.unwrap();
     // Bob's page was mounted while he was a member; his next event is checked again.
-    let err = bob.event("post", json!({ "body": "still here?" })).await.unwrap_err();
+    let err = bob
+        .event("post", json!({ "body": "still here?" }))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("members only"), "{err}");
     assert!(bob.html().contains(r#"id="denied""#));
     let err = bob.event("older", json!({})).await.unwrap_err();
     assert!(err.to_string().contains("not in this room"), "{err}");
     let history = app.db.history("den", None, 50).await.unwrap();
-    assert_eq!(history.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["hello"]);
+    assert_eq!(
+        history.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
+        ["hello"]
+    );
     let _ = std::fs::remove_file(path);
 }
 
@@ -62,20 +78,38 @@ async fn private_rooms_admit_members_only_and_every_event_is_checked() {
 async fn bodies_are_validated_and_html_in_them_is_text() {
     let (app, router, path) = open().await;
     let lobby = Params::from_pairs([("name", "lobby")]);
-    let mut ada = LiveTest::<RoomPage>::mount_in(&router, lobby.clone(), session("ada")).await.unwrap();
+    let mut ada = LiveTest::<RoomPage>::mount_in(&router, lobby.clone(), session("ada"))
+        .await
+        .unwrap();
     ada.event("post", json!({ "body": "   " })).await.unwrap();
     assert!(ada.html().contains("Write something first."));
-    ada.event("post", json!({ "body": "x".repeat(demo_chat::MAX_BODY + 1) })).await.unwrap();
+    ada.event(
+        "post",
+        json!({ "body": "x".repeat(demo_chat::MAX_BODY + 1) }),
+    )
+    .await
+    .unwrap();
     assert!(ada.html().contains("Messages are at most 2000 characters."));
     assert!(app.db.history("lobby", None, 50).await.unwrap().is_empty());
 
-    ada.event("post", json!({ "body": "<b>bold</b> & <script>alert(1)</script>" })).await.unwrap();
-    assert!(!ada.html().contains("Write something first."), "the error clears");
+    ada.event(
+        "post",
+        json!({ "body": "<b>bold</b> & <script>alert(1)</script>" }),
+    )
+    .await
+    .unwrap();
+    assert!(
+        !ada.html().contains("Write something first."),
+        "the error clears"
+    );
     // The page hears its own broadcast and streams the message.
     ada.drain_info().await.unwrap();
     let ops = ada.take_stream_ops();
     let text = serde_json::to_string(&ops).unwrap();
-    assert!(text.contains("&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;"), "{text}");
+    assert!(
+        text.contains("&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;"),
+        "{text}"
+    );
     assert!(!text.contains("<b>"), "{text}");
     // The server keeps nothing of it past the render that sent it.
     ada.event("typing", json!({ "body": "" })).await.unwrap();
@@ -90,7 +124,9 @@ async fn the_last_page_comes_on_entry_and_older_ones_on_scroll() {
         app.db.post("lobby", "ada", &format!("m{i}")).await.unwrap();
     }
     let lobby = Params::from_pairs([("name", "lobby")]);
-    let mut page = LiveTest::<RoomPage>::mount_in(&router, lobby, session("bob")).await.unwrap();
+    let mut page = LiveTest::<RoomPage>::mount_in(&router, lobby, session("bob"))
+        .await
+        .unwrap();
     // The first render carried the last 50; what stays on the server is an empty container.
     assert!(page.html().contains(r#"lv-viewport-top="older""#));
     page.event("older", json!({})).await.unwrap();
@@ -100,7 +136,11 @@ async fn the_last_page_comes_on_entry_and_older_ones_on_scroll() {
     assert_eq!(ops[0][2], 0, "older messages go to the start");
     let items = ops[0][4].as_array().unwrap();
     assert_eq!(items.len(), 50);
-    assert!(items[0][1].as_str().unwrap().contains(">m20<"), "{}", items[0][1]);
+    assert!(
+        items[0][1].as_str().unwrap().contains(">m20<"),
+        "{}",
+        items[0][1]
+    );
     page.event("older", json!({})).await.unwrap();
     let ops = page.take_stream_ops();
     assert_eq!(ops[0][4].as_array().unwrap().len(), 20);

@@ -8,8 +8,8 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use crate::presence::{Presence, PresenceDiff, Switch, Tracked};
 use crate::error::LiveError;
+use crate::presence::{Presence, PresenceDiff, Switch, Tracked};
 use crate::pubsub::{Message, PubSub, PubSubError, SubscriptionGuard};
 use crate::stream::{Drain, Stream, StreamOps};
 use crate::view::LiveView;

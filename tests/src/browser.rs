@@ -126,9 +126,22 @@ impl Browser {
 
     /// Opens `url` in a new tab and waits for it to load.
     pub async fn open(&mut self, url: &str) -> Page<'_> {
-        let target = self
-            .call(None, "Target.createTarget", json!({ "url": "about:blank" }))
-            .await;
+        let tab = self.open_tab(url, false).await;
+        self.page(&tab)
+    }
+
+    /// Opens `url` in a new tab, in a browser context of its own (its own cookies and storage,
+    /// like another person's browser) when `isolated`, and waits for it to load. Drive it with
+    /// [`Browser::page`]; several tabs can be open at once.
+    pub async fn open_tab(&mut self, url: &str, isolated: bool) -> Tab {
+        let mut params = json!({ "url": "about:blank" });
+        if isolated {
+            let ctx = self
+                .call(None, "Target.createBrowserContext", json!({}))
+                .await;
+            params["browserContextId"] = ctx["browserContextId"].clone();
+        }
+        let target = self.call(None, "Target.createTarget", params).await;
         let target_id = target["targetId"].as_str().expect("targetId").to_string();
         let attached = self
             .call(
@@ -141,10 +154,11 @@ impl Browser {
             .as_str()
             .expect("sessionId")
             .to_string();
-        let mut page = Page {
-            browser: self,
+        let tab = Tab {
             session,
+            target: target_id,
         };
+        let mut page = self.page(&tab);
         page.cmd(
             "Emulation.setFocusEmulationEnabled",
             json!({ "enabled": true }),
@@ -152,8 +166,32 @@ impl Browser {
         .await;
         page.cmd("Page.navigate", json!({ "url": url })).await;
         page.wait_for("document.readyState === 'complete'").await;
-        page
+        tab
     }
+
+    /// Drives an open tab.
+    pub fn page(&mut self, tab: &Tab) -> Page<'_> {
+        Page {
+            browser: self,
+            session: tab.session.clone(),
+        }
+    }
+
+    /// Closes a tab, as a user closing it would: its page unloads and its sockets close.
+    pub async fn close_tab(&mut self, tab: Tab) {
+        self.call(
+            None,
+            "Target.closeTarget",
+            json!({ "targetId": tab.target }),
+        )
+        .await;
+    }
+}
+
+/// An open tab, driven through [`Browser::page`].
+pub struct Tab {
+    session: String,
+    target: String,
 }
 
 impl Drop for Browser {
@@ -225,6 +263,13 @@ impl Page<'_> {
             )
             .await;
         }
+    }
+
+    /// Loads `url` in this tab and waits for it.
+    pub async fn goto(&mut self, url: &str) {
+        self.cmd("Page.navigate", json!({ "url": url })).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        self.wait_for("document.readyState === 'complete'").await;
     }
 
     /// Types `text` into the focused element, one character at a time.

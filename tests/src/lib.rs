@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod pages;
+pub mod redis;
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -1,8 +1,9 @@
 //! Project tasks.
 //!
 //! `cargo xtask test` runs every test of the workspace. It first installs what the tests need
-//! when it is missing: Debian's `chromium` for the browser tests (with `apt-get`, as root or
-//! through `sudo`). Extra arguments go to `cargo test`.
+//! when it is missing: Debian's `chromium` for the browser tests and `redis-server` for the
+//! chat's two-process test (with `apt-get`, as root or through `sudo`). Extra arguments go to
+//! `cargo test`.
 
 use std::path::Path;
 use std::process::{Command, exit};
@@ -45,15 +46,17 @@ fn apt_install(packages: &[&str]) -> bool {
         && run(apt(&["install", "-y", "-q", "--no-install-recommends"]).args(packages))
 }
 
-fn ensure_chromium() {
-    let path = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
+/// Installs Debian's `package` when `path` (overridable with the environment variable `var`)
+/// is missing.
+fn ensure(var: &str, default: &str, package: &str, why: &str) {
+    let path = std::env::var(var).unwrap_or_else(|_| default.to_string());
     if Path::new(&path).exists() {
         return;
     }
-    eprintln!("xtask: {path} is missing; installing Debian's chromium for the browser tests");
-    if !apt_install(&["chromium"]) || !Path::new(&path).exists() {
+    eprintln!("xtask: {path} is missing; installing Debian's {package} for {why}");
+    if !apt_install(&[package]) || !Path::new(&path).exists() {
         eprintln!(
-            "xtask: could not install chromium; install it (apt-get install chromium) or set CHROMIUM"
+            "xtask: could not install {package}; install it (apt-get install {package}) or set {var}"
         );
         exit(1);
     }
@@ -63,7 +66,18 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("test") => {
-            ensure_chromium();
+            ensure(
+                "CHROMIUM",
+                "/usr/bin/chromium",
+                "chromium",
+                "the browser tests",
+            );
+            ensure(
+                "REDIS_SERVER",
+                "/usr/bin/redis-server",
+                "redis-server",
+                "the chat's two-process test",
+            );
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
             let ok = run(Command::new(cargo)
                 .args(["test", "--workspace"])

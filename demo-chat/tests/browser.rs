@@ -1,0 +1,127 @@
+//! The chat in headless Chromium: two people in one room, each in a browser context of their
+//! own, against the real server process.
+
+mod common;
+
+use common::{ChatProcess, ONLINE, enter, post, remove_db, shows, temp_db};
+use leptos_live_tests::browser::Browser;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_people_chat_and_the_history_survives_a_restart() {
+    let db = temp_db("browser");
+    let server = ChatProcess::start(&db, None, None).await;
+    let room = server.url("/rooms/lobby");
+    let mut browser = Browser::launch().await;
+    let ada = enter(&mut browser, &room, "ada").await;
+    let bob = enter(&mut browser, &room, "bob").await;
+
+    // Presence shows both, in both.
+    for tab in [&ada, &bob] {
+        browser
+            .page(tab)
+            .wait_for(&format!("{ONLINE} === 'ada,bob'"))
+            .await;
+    }
+
+    // A message typed in one appears in the other, as text.
+    post(&mut browser, &ada, "hello <b>bob</b>").await;
+    browser
+        .page(&bob)
+        .wait_for(&shows("hello <b>bob</b>"))
+        .await;
+    browser
+        .page(&ada)
+        .wait_for(&shows("hello <b>bob</b>"))
+        .await;
+    assert_eq!(
+        browser
+            .page(&bob)
+            .eval("document.querySelectorAll('#messages b').length")
+            .await,
+        json!(0)
+    );
+    // The field is cleared once the message is posted.
+    browser
+        .page(&ada)
+        .wait_for("document.querySelector('#post textarea').value === ''")
+        .await;
+
+    // Typing shows in the other's room.
+    post_typing(&mut browser, &bob, "writing").await;
+    browser
+        .page(&ada)
+        .wait_for("document.getElementById('typing').textContent.includes('bob is typing')")
+        .await;
+    browser.page(&bob).click("#post button").await;
+    browser.page(&ada).wait_for(&shows("writing")).await;
+    browser
+        .page(&ada)
+        .wait_for("!document.getElementById('typing').textContent.includes('bob')")
+        .await;
+
+    // An empty message gets a clear error under the input.
+    browser
+        .page(&ada)
+        .eval("document.querySelector('#post textarea').value = '   '")
+        .await;
+    browser.page(&ada).click("#post button").await;
+    browser
+        .page(&ada)
+        .wait_for("document.getElementById('post-error').textContent === 'Write something first.'")
+        .await;
+
+    // Closing one removes it from the other's list.
+    browser.close_tab(bob).await;
+    browser
+        .page(&ada)
+        .wait_for(&format!("{ONLINE} === 'ada'"))
+        .await;
+
+    // A restart: ada's tab reconnects by itself, keeps its messages once each, and posts again.
+    let port = server.addr.port();
+    server.kill().await;
+    let server = ChatProcess::start(&db, Some(port), None).await;
+    post_when_connected(&mut browser, &ada, "after the restart").await;
+    browser
+        .page(&ada)
+        .wait_for(&shows("after the restart"))
+        .await;
+    let count = browser
+        .page(&ada)
+        .eval("[...document.querySelectorAll('#messages li p')].filter(p => p.textContent === 'hello <b>bob</b>').length")
+        .await;
+    assert_eq!(count, json!(1), "stream items merge by id after a remount");
+
+    // Someone new sees the whole history, from the database.
+    let carol = enter(&mut browser, &server.url("/rooms/lobby"), "carol").await;
+    let mut page = browser.page(&carol);
+    for text in ["hello <b>bob</b>", "writing", "after the restart"] {
+        page.wait_for(&shows(text)).await;
+    }
+    drop(browser);
+    drop(server);
+    remove_db(&db);
+}
+
+/// Types into the message field without sending.
+async fn post_typing(browser: &mut Browser, tab: &leptos_live_tests::browser::Tab, text: &str) {
+    let mut page = browser.page(tab);
+    page.eval("document.querySelector('#post textarea').focus()")
+        .await;
+    page.type_text(text).await;
+}
+
+/// Waits for the tab to be joined again, then posts.
+async fn post_when_connected(
+    browser: &mut Browser,
+    tab: &leptos_live_tests::browser::Tab,
+    text: &str,
+) {
+    let mut page = browser.page(tab);
+    page.wait_for("!document.getElementById('lv-root').classList.contains('lv-connected')")
+        .await;
+    page.wait_connected().await;
+    drop(page);
+    post(browser, tab, text).await;
+}

@@ -1,0 +1,133 @@
+//! The chat as a real server process for browser tests: started on a free loopback port with
+//! its own database file, stopped (killed) when dropped.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use leptos_live_tests::browser::{Browser, Tab};
+use leptos_live_tests::{http_get, within};
+use tokio::process::{Child, Command};
+
+/// A fresh database path in the temp directory.
+pub fn temp_db(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "chat-{name}-{}-{}.db",
+        std::process::id(),
+        demo_chat::now_ms()
+    ))
+}
+
+/// Removes a SQLite database and its side files.
+pub fn remove_db(path: &Path) {
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+}
+
+/// A free loopback port (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running `demo-chat` process.
+pub struct ChatProcess {
+    pub addr: SocketAddr,
+    child: Child,
+}
+
+impl ChatProcess {
+    /// Starts the chat on `port` (a free one when `None`) with `db`, and `redis` as its
+    /// PubSub when given; waits until it answers.
+    pub async fn start(db: &Path, port: Option<u16>, redis: Option<&str>) -> ChatProcess {
+        let port = port.unwrap_or_else(free_port);
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_demo-chat"));
+        cmd.env("CHAT_DB", db)
+            .env("CHAT_ADDR", addr.to_string())
+            .env("PRESENCE_HEARTBEAT_MS", "500")
+            .env("RUST_LOG", "warn")
+            .env_remove("DATABASE_URL")
+            .env_remove("LEPTOS_LIVE_SECRET")
+            .env_remove("REDIS_URL")
+            .stdout(Stdio::null())
+            .kill_on_drop(true);
+        if let Some(url) = redis {
+            cmd.env("REDIS_URL", url);
+        }
+        let child = cmd.spawn().expect("start demo-chat");
+        within(60, "the chat server to answer", async {
+            loop {
+                if let Ok(Ok((200, _))) =
+                    tokio::time::timeout(Duration::from_secs(2), try_get(addr, "/chat.css")).await
+                {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+        .await;
+        ChatProcess { addr, child }
+    }
+
+    /// `http://addr` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Kills the process (as a crash or a restart would) and waits for it to go.
+    pub async fn kill(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+async fn try_get(addr: SocketAddr, path: &str) -> Result<(u16, String), ()> {
+    if tokio::net::TcpStream::connect(addr).await.is_err() {
+        return Err(());
+    }
+    Ok(http_get(addr, path).await)
+}
+
+/// Opens `url` as a new person (a browser context of its own), picks `nick` in the nickname
+/// form, and waits until the live page has joined.
+pub async fn enter(browser: &mut Browser, url: &str, nick: &str) -> Tab {
+    let tab = browser.open_tab(url, true).await;
+    let mut page = browser.page(&tab);
+    page.wait_for("document.getElementById('nick-form')").await;
+    page.eval(&format!(
+        "document.getElementById('nick').value = {}; document.getElementById('nick-form').submit()",
+        serde_json::json!(nick)
+    ))
+    .await;
+    page.wait_for("document.readyState === 'complete' && !document.getElementById('nick-form') && document.getElementById('lv-root')")
+        .await;
+    page.wait_connected().await;
+    tab
+}
+
+/// Types `text` into the message field and sends it with the Send button.
+pub async fn post(browser: &mut Browser, tab: &Tab, text: &str) {
+    let mut page = browser.page(tab);
+    page.eval("document.querySelector('#post textarea').focus()")
+        .await;
+    page.type_text(text).await;
+    page.click("#post button").await;
+}
+
+/// JS: the nicknames in the presence list, joined with commas.
+pub const ONLINE: &str =
+    "[...document.querySelectorAll('#online [data-user]')].map(e => e.dataset.user).join()";
+
+/// JS: whether a message with exactly `text` is shown.
+pub fn shows(text: &str) -> String {
+    format!(
+        "[...document.querySelectorAll('#messages li p')].some(p => p.textContent === {})",
+        serde_json::json!(text)
+    )
+}
