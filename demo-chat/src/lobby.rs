@@ -31,8 +31,15 @@ pub fn valid_room(name: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// The PubSub topic that tells lobbies a room was made.
+pub const ROOMS_TOPIC: &str = "rooms";
+
+/// A room was made (private rooms are shown only to their members, checked on reload).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct RoomMade;
+
 impl LiveView for Lobby {
-    type Message = ();
+    type Message = RoomMade;
 
     async fn mount(_: &Params, session: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
         let app = ctx.extension::<App>()?.clone();
@@ -41,7 +48,10 @@ impl LiveView for Lobby {
             .and_then(|v| v.as_str())
             .map(String::from);
         let rooms = match &nick {
-            Some(n) => app.db.rooms_for(n).await.map_err(LiveError::msg)?,
+            Some(n) => {
+                ctx.subscribe::<RoomMade>(ROOMS_TOPIC);
+                app.db.rooms_for(n).await.map_err(LiveError::msg)?
+            }
             None => Vec::new(),
         };
         Ok(Lobby {
@@ -84,9 +94,17 @@ impl LiveView for Lobby {
                     return Ok(());
                 }
                 self.error = None;
+                ctx.broadcast(ROOMS_TOPIC, RoomMade).map_err(LiveError::msg)?;
                 ctx.navigate(format!("/rooms/{name}"));
             }
             other => return Err(LiveError::UnknownEvent(other.into())),
+        }
+        Ok(())
+    }
+
+    async fn handle_info(&mut self, _: RoomMade, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        if let Some(nick) = &self.nick {
+            self.rooms = self.app.db.rooms_for(nick).await.map_err(LiveError::msg)?;
         }
         Ok(())
     }

@@ -189,7 +189,7 @@ impl LiveView for RoomPage {
             .history(&room, None, PAGE)
             .await
             .map_err(LiveError::msg)?;
-        let mut messages = ctx.stream("messages", dom_id);
+        let mut messages = ctx.stream("messages", dom_id).with_template(message_view);
         let oldest = history.first().map(|m| m.id);
         let more = history.len() as i64 == PAGE;
         messages.insert_many(At::End, history);
@@ -320,6 +320,8 @@ impl LiveView for RoomPage {
                     && m.room == self.room
                 {
                     inside.messages.insert(m);
+                    // Nothing else on the page changed: only the new item is rendered.
+                    ctx.streams_only();
                 }
             }
             Msg::Room(RoomEvent::Members) => {
@@ -372,6 +374,19 @@ fn clock(at_ms: i64) -> String {
     format!("{:02}:{:02}", day / 3600, day % 3600 / 60)
 }
 
+/// One message in the list.
+fn message_view(id: String, m: &Message) -> impl IntoView + use<> {
+    view! {
+        <li id=id class="px-3 py-1.5">
+            <div class="flex items-baseline gap-2">
+                <span class="font-semibold text-slate-800">{m.author.clone()}</span>
+                <time class="text-xs text-slate-400">{clock(m.at)}</time>
+            </div>
+            <p class="whitespace-pre-wrap break-words text-slate-700">{m.body.clone()}</p>
+        </li>
+    }
+}
+
 fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
     let typing: Vec<String> = inside
         .online
@@ -398,17 +413,7 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
             }
         })
         .collect_view();
-    let messages = inside.messages.each(|id, m| {
-        view! {
-            <li id=id class="px-3 py-1.5">
-                <div class="flex items-baseline gap-2">
-                    <span class="font-semibold text-slate-800">{m.author.clone()}</span>
-                    <time class="text-xs text-slate-400">{clock(m.at)}</time>
-                </div>
-                <p class="whitespace-pre-wrap break-words text-slate-700">{m.body.clone()}</p>
-            </li>
-        }
-    });
+    let messages = inside.messages.render();
     let more = inside.more.then_some("older");
     let invite = (inside.private && inside.owner).then(|| {
         view! {

@@ -103,6 +103,10 @@ pub struct Ctx<V: LiveView> {
     services: Services,
     subscriptions: Vec<SubscriptionGuard>,
     streams: Vec<Arc<dyn Drain>>,
+    /// The first render is done: streams made from now on send their items in frames.
+    rendered: bool,
+    /// The callback said it changed only streams.
+    streams_only: bool,
     tracked: Vec<Box<dyn Switch>>,
 }
 
@@ -115,6 +119,8 @@ impl<V: LiveView> Ctx<V> {
             services,
             subscriptions: Vec::new(),
             streams: Vec::new(),
+            rendered: false,
+            streams_only: false,
             tracked: Vec::new(),
         }
     }
@@ -202,6 +208,9 @@ impl<V: LiveView> Ctx<V> {
     /// Makes a [`Stream`] named `name`: render it inside an element with `lv-stream="name"`.
     pub fn stream<T: Send + 'static>(&mut self, name: &str, dom_id: fn(&T) -> String) -> Stream<T> {
         let (stream, drain) = Stream::new(name, dom_id);
+        if self.rendered {
+            drain.capture();
+        }
         self.streams.push(drain);
         stream
     }
@@ -239,6 +248,37 @@ impl<V: LiveView> Ctx<V> {
     /// Queues rendered stream changes for the next frame.
     pub(crate) fn push_streams(&mut self, streams: Vec<StreamOps>) {
         self.pushed.streams.extend(streams);
+    }
+
+    /// Says that this callback changed nothing the page renders but its streams (and what it
+    /// pushed): the engine then renders the new stream items with their templates
+    /// ([`Stream::with_template`]) and skips rendering the page. When every message of a batch
+    /// says so, a broadcast to thousands of pages costs each one item's render.
+    ///
+    /// A page that calls it after changing other state shows that change only with its next
+    /// render. Streams without a template make the engine render the page anyway.
+    pub fn streams_only(&mut self) {
+        self.streams_only = true;
+    }
+
+    /// Whether the callback just run said [`Ctx::streams_only`]; cleared.
+    pub(crate) fn take_streams_only(&mut self) -> bool {
+        std::mem::take(&mut self.streams_only)
+    }
+
+    /// Renders every stream's waiting items with its template; false when one cannot.
+    pub(crate) fn render_streams(&self) -> bool {
+        self.streams.iter().all(|s| s.render_pending())
+    }
+
+    /// After the first render: the streams' items now travel in frames (see [`Stream::each`]),
+    /// and what the first render showed is dropped.
+    pub(crate) fn first_render_done(&mut self) {
+        self.rendered = true;
+        for s in &self.streams {
+            s.drain();
+            s.capture();
+        }
     }
 
     /// Takes the streams' changes since the last render.

@@ -19,7 +19,7 @@ use crate::protocol::{error_frame, html_frame_with, patch_frame_with};
 use crate::registry::{Registration, Registry};
 use crate::render::{Rendered, panic_message, render, render_html};
 use crate::sent::Sent;
-use crate::stream::fill_html;
+use crate::stream::{fill_html, needs_tree};
 use crate::view::LiveView;
 
 /// A socket's sending side, as the page task sees it.
@@ -121,7 +121,7 @@ pub(crate) fn mount<V: LiveView>(
         // Only the HTML: a small page's tree is parsed when it first changes, not for the GET.
         let rendered = render_html(&view).map_err(MountError::Panicked)?;
         // The streams' first items are in this HTML.
-        ctx.take_streams();
+        ctx.first_render_done();
         let title = view.title();
         let html = rendered.clone();
         let start = move |args: StartArgs| {
@@ -311,7 +311,9 @@ impl<V: LiveView> Page<V> {
     ) -> Flow {
         let mut next = Some(msg);
         let mut handled = 0;
+        let mut streams_only = true;
         while let Some(msg) = next.take() {
+            self.ctx.take_streams_only();
             match AssertUnwindSafe(self.view.handle_info(msg, &mut self.ctx))
                 .catch_unwind()
                 .await
@@ -320,13 +322,18 @@ impl<V: LiveView> Page<V> {
                 Ok(Err(e)) => tracing::warn!(page = %self.id, error = %e, "handle_info failed"),
                 Err(p) => return self.crash(0, "handle_info", p),
             }
+            streams_only &= self.ctx.take_streams_only();
             handled += 1;
             if handled < INFO_BATCH {
                 next = queue.try_recv().ok();
             }
         }
         if self.outbox.is_some() {
-            self.send_patch(0, false)
+            if streams_only && self.ctx.render_streams() {
+                self.send_streams()
+            } else {
+                self.send_patch(0, false)
+            }
         } else {
             // Rendered when a socket attaches.
             Flow::Continue
@@ -377,7 +384,7 @@ impl<V: LiveView> Page<V> {
         let mut streams = self.ctx.take_streams();
         let sent = &mut self.sent;
         let advanced = catch_unwind(AssertUnwindSafe(|| {
-            let any = !streams.is_empty();
+            let any = needs_tree(&streams);
             let mut fill = |tree: &crate::html::Node| fill_html(&mut streams, tree);
             let visit = any.then_some(&mut fill as &mut dyn FnMut(&_));
             sent.advance(html, above, hot, visit)
@@ -400,6 +407,18 @@ impl<V: LiveView> Page<V> {
                 self.send(frame);
             }
             Err(p) => return self.crash(r, "diff", p),
+        }
+        Flow::Continue
+    }
+
+    /// Sends the streams' new items without rendering the page (its HTML did not change).
+    fn send_streams(&mut self) -> Flow {
+        let streams = self.ctx.take_streams();
+        self.ctx.push_streams(streams);
+        let pushed = self.ctx.take_pushed();
+        if !pushed.is_empty() {
+            self.version += 1;
+            self.send(patch_frame_with(0, &[], &pushed));
         }
         Flow::Continue
     }

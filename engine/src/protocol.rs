@@ -161,7 +161,8 @@ pub fn html_frame(r: u64, html: &str, version: u64) -> String {
 ///
 /// ```
 /// use leptos_live::{protocol::patch_frame_with, Pushed};
-/// let pushed = Pushed { reply: Some(serde_json::json!(1)), ..Pushed::default() };
+/// let mut pushed = Pushed::default();
+/// pushed.reply = Some(serde_json::json!(1));
 /// assert_eq!(patch_frame_with(3, &[], &pushed), r#"[3,[],{"reply":1}]"#);
 /// ```
 pub fn patch_frame_with(r: u64, ops: &[Op], pushed: &Pushed) -> String {

@@ -3,6 +3,9 @@
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
+use leptos::prelude::{AnyView, IntoAny, IntoView, Owner, RenderHtml};
+use rustc_hash::FxHashMap;
+
 use crate::diff::{STREAM_ATTR, write_json_str};
 use crate::html::{Node, outer_html};
 
@@ -53,9 +56,14 @@ pub enum At {
 ///     }
 /// }
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-/// let page = LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
-/// // Rendered once, then forgotten by the server.
-/// assert_eq!(page.html(), r#"<ul lv-stream="messages"></ul>"#);
+/// let mut page = LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+/// // The first render shows the first items in place.
+/// assert!(page.html().contains(r#"<li id="m1">first</li>"#));
+/// // Later items travel beside the page's HTML, which stays as it is.
+/// page.send(Msg { id: 2, body: "second".into() });
+/// assert!(page.drain_info().await.unwrap().is_empty());
+/// let ops = page.take_stream_ops();
+/// assert_eq!(ops[0], serde_json::json!(["messages", "i", -1, 0, [["m2", r#"<li id="m2">second</li>"#]]]));
 /// # });
 /// ```
 pub struct Stream<T> {
@@ -80,7 +88,17 @@ struct Pending<T> {
     /// Items to render, in render order, with their DOM ids.
     items: Vec<(String, T)>,
     ops: Vec<StreamOp>,
+    /// After the first render, [`Stream::each`] renders the items to HTML for the frame and
+    /// leaves the container empty: the page's HTML then stays the same when only the stream
+    /// changed, and is neither parsed nor diffed.
+    capture: bool,
+    /// Items rendered by `each` in capture mode, by DOM id.
+    html: FxHashMap<String, String>,
+    /// How an item renders, when the page set one ([`Stream::with_template`]).
+    template: Option<Template<T>>,
 }
+
+type Template<T> = Arc<dyn Fn(String, &T) -> AnyView + Send + Sync>;
 
 /// One change to a stream, as the browser applies it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,19 +123,63 @@ pub(crate) struct StreamOps {
 /// The engine's side of a stream: it takes the changes after each render.
 pub(crate) trait Drain: Send + Sync {
     fn drain(&self) -> Option<StreamOps>;
+    /// From now on, renders leave the container empty and the items go in the frame.
+    fn capture(&self);
+    /// Renders the waiting items with the stream's template, without the page; false when
+    /// items wait and the stream has no template.
+    fn render_pending(&self) -> bool;
 }
 
 impl<T: Send> Drain for Mutex<Pending<T>> {
     fn drain(&self) -> Option<StreamOps> {
         let mut p = self.lock().unwrap_or_else(|e| e.into_inner());
         p.items.clear();
+        let mut html = std::mem::take(&mut p.html);
         if p.ops.is_empty() {
             return None;
         }
+        let mut ops = std::mem::take(&mut p.ops);
+        for op in &mut ops {
+            if let StreamOp::Insert { items, .. } = op {
+                for (id, h) in items.iter_mut() {
+                    if let Some(rendered) = html.remove(id.as_str()) {
+                        *h = rendered;
+                    }
+                }
+            }
+        }
         Some(StreamOps {
             name: p.name.clone(),
-            ops: std::mem::take(&mut p.ops),
+            ops,
         })
+    }
+
+    fn capture(&self) {
+        self.lock().unwrap_or_else(|e| e.into_inner()).capture = true;
+    }
+
+    fn render_pending(&self) -> bool {
+        let (items, template) = {
+            let mut p = self.lock().unwrap_or_else(|e| e.into_inner());
+            if p.items.is_empty() {
+                return true;
+            }
+            let Some(t) = p.template.clone() else {
+                return false;
+            };
+            (std::mem::take(&mut p.items), t)
+        };
+        let owner = Owner::new();
+        let html: Vec<(String, String)> = owner.with(|| {
+            items
+                .iter()
+                .map(|(id, t)| (id.clone(), template(id.clone(), t).to_html()))
+                .collect()
+        });
+        let mut p = self.lock().unwrap_or_else(|e| e.into_inner());
+        p.items = items;
+        p.html.extend(html);
+        true
     }
 }
 
@@ -130,6 +192,9 @@ impl<T: Send + 'static> Stream<T> {
             limit: None,
             items: Vec::new(),
             ops: Vec::new(),
+            capture: false,
+            html: FxHashMap::default(),
+            template: None,
         }));
         (
             Stream {
@@ -144,6 +209,33 @@ impl<T: Send + 'static> Stream<T> {
 impl<T> Stream<T> {
     fn lock(&self) -> std::sync::MutexGuard<'_, Pending<T>> {
         self.shared.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Sets how an item renders: [`Stream::render`] uses it, and so can the engine when a
+    /// callback changed only streams ([`crate::Ctx::streams_only`]) and the page's render is
+    /// skipped.
+    pub fn with_template<V: IntoView + 'static>(
+        self,
+        template: impl Fn(String, &T) -> V + Send + Sync + 'static,
+    ) -> Self
+    where
+        T: 'static,
+    {
+        self.lock().template = Some(Arc::new(move |id, t| template(id, t).into_any()));
+        self
+    }
+
+    /// Renders the waiting items with the template set by [`Stream::with_template`] (nothing
+    /// without one): call it inside the stream's container in `render`.
+    pub fn render(&self) -> Vec<AnyView> {
+        let template = self.lock().template.clone();
+        match template {
+            Some(t) => self.each(|id, item| t(id, item)),
+            None => {
+                tracing::warn!(stream = %self.lock().name, "Stream::render without a template");
+                Vec::new()
+            }
+        }
     }
 
     /// The stream's name.
@@ -234,19 +326,44 @@ impl<T> Stream<T> {
     }
 
     /// Renders each item waiting to be sent, with its DOM id: call it inside the stream's
-    /// container in `render`.
-    pub fn each<V>(&self, mut f: impl FnMut(String, &T) -> V) -> Vec<V> {
-        self.lock()
-            .items
-            .iter()
-            .map(|(id, t)| f(id.clone(), t))
-            .collect()
+    /// container in `render`. The page's first render shows the items in place; later renders
+    /// send them in the frame, beside the page's HTML, and leave the container empty, so that a
+    /// change to the stream alone leaves the page's HTML as it was: nothing to parse or diff.
+    pub fn each<V: IntoView>(&self, mut f: impl FnMut(String, &T) -> V) -> Vec<V> {
+        // The items leave the lock while `f` runs: it may call this stream's methods.
+        let (items, capture) = {
+            let mut p = self.lock();
+            (std::mem::take(&mut p.items), p.capture)
+        };
+        let mut out = Vec::new();
+        let mut html = Vec::new();
+        for (id, t) in &items {
+            let view = f(id.clone(), t);
+            if capture {
+                html.push((id.clone(), view.to_html()));
+            } else {
+                out.push(view);
+            }
+        }
+        let mut p = self.lock();
+        p.items = items;
+        p.html.extend(html);
+        out
     }
 
     /// How many items wait for the next render.
     pub fn pending(&self) -> usize {
         self.lock().items.len()
     }
+}
+
+/// Whether some inserted item still needs its HTML from the rendered tree (it was rendered in
+/// place, by the page's first render of a stream, rather than by [`Stream::each`] on its own).
+pub(crate) fn needs_tree(streams: &[StreamOps]) -> bool {
+    streams.iter().flat_map(|s| &s.ops).any(|op| match op {
+        StreamOp::Insert { items, .. } => items.iter().any(|(_, html)| html.is_empty()),
+        _ => false,
+    })
 }
 
 /// Fills each insert with its items' HTML from the rendered tree; items whose element is not in
@@ -259,6 +376,9 @@ pub(crate) fn fill_html(streams: &mut [StreamOps], tree: &Node) {
                 continue;
             };
             items.retain_mut(|(id, html)| {
+                if !html.is_empty() {
+                    return true;
+                }
                 let child = container.and_then(|c| {
                     c.children()
                         .iter()

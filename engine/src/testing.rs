@@ -13,7 +13,7 @@ use crate::params::{Params, Payload, Session};
 use crate::render::{render, render_html};
 use crate::router::LiveRouter;
 use crate::sent::Sent;
-use crate::stream::fill_html;
+use crate::stream::{fill_html, needs_tree};
 use crate::view::LiveView;
 
 /// A mounted page and the tree the browser would have, driven by direct calls.
@@ -81,7 +81,7 @@ impl<V: LiveView> LiveTest<V> {
             false,
         );
         // The first items of streams are in the first render.
-        ctx.take_streams();
+        ctx.first_render_done();
         ctx.set_connected(true);
         Ok(LiveTest {
             view,
@@ -132,8 +132,9 @@ impl<V: LiveView> LiveTest<V> {
     fn rerender(&mut self) -> Result<Vec<Op>, LiveError> {
         let html = render_html(&self.view).map_err(LiveError::msg)?;
         let mut streams = self.ctx.take_streams();
+        let any = needs_tree(&streams);
         let mut fill = |tree: &crate::html::Node| fill_html(&mut streams, tree);
-        let visit = Some(&mut fill as &mut dyn FnMut(&_));
+        let visit = any.then_some(&mut fill as &mut dyn FnMut(&_));
         // Driven calls count as a user interacting: the tree stays parsed, as for a page in use.
         // An unrepresentable change would go out as the whole page: no operations then.
         let ops = self
@@ -160,12 +161,19 @@ impl<V: LiveView> LiveTest<V> {
         let _ = self.ctx.handle().send(msg);
     }
 
-    /// Handles the messages already queued (each then renders) and returns the operations.
+    /// Handles the messages already queued (each then renders, unless it said
+    /// [`Ctx::streams_only`]) and returns the operations.
     pub async fn drain_info(&mut self) -> Result<Vec<Op>, LiveError> {
         let mut ops = Vec::new();
         while let Ok(msg) = self.info.try_recv() {
+            self.ctx.take_streams_only();
             self.view.handle_info(msg, &mut self.ctx).await?;
-            ops.extend(self.rerender()?);
+            if self.ctx.take_streams_only() && self.ctx.render_streams() {
+                let streams = self.ctx.take_streams();
+                self.ctx.push_streams(streams);
+            } else {
+                ops.extend(self.rerender()?);
+            }
         }
         Ok(ops)
     }

@@ -1,0 +1,283 @@
+//! The chat's load test: N simulated users (real WebSocket clients, each a GET with its own
+//! nickname cookie, then a join) in one room, one of them posting. Prints, asserts nothing:
+//!
+//! - fan-out latency: from sending a post to every one of the N users having received it,
+//!   p50 and p99 over the posts;
+//! - memory per connected user: the server's RSS (a child process) after all joined, minus its
+//!   RSS before, over N; and again after the room's history grew by hundreds of messages, to
+//!   show that streamed messages are not kept per page.
+//!
+//! `cargo bench -p demo-chat --bench load` runs N = 1,000 and N = 10,000; `USERS=500,2000`
+//! chooses others, `POSTS=n` the number of timed posts (default 50).
+
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+const SECRET: &str = "load-test-secret-load-test-secret-0123456789";
+
+/// What every client records: for post k, how many received it and the latest arrival.
+struct Board {
+    start: Instant,
+    /// Clients whose socket is still open.
+    alive: AtomicUsize,
+    received: Vec<AtomicUsize>,
+    last: Vec<AtomicU64>,
+    last_frame: AtomicU64,
+}
+
+impl Board {
+    fn now(&self) -> u64 {
+        self.start.elapsed().as_nanos() as u64
+    }
+
+    fn see(&self, frame: &str) {
+        self.last_frame.fetch_max(self.now(), Ordering::Relaxed);
+        let mut rest = frame;
+        while let Some(i) = rest.find("load-") {
+            rest = &rest[i + 5..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if rest[digits.len()..].starts_with('.')
+                && let Ok(k) = digits.parse::<usize>()
+                && k < self.received.len()
+            {
+                self.received[k].fetch_add(1, Ordering::Relaxed);
+                self.last[k].fetch_max(self.now(), Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn get_with_cookie(addr: SocketAddr, path: &str, cookie: &str) -> std::io::Result<String> {
+    let mut s = TcpStream::connect(addr).await?;
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .await?;
+    let mut body = String::new();
+    s.read_to_string(&mut body).await?;
+    Ok(body)
+}
+
+/// One user: GET, join, then read frames (and beat) until told to stop. Returns a sender for
+/// frames to send, once joined.
+async fn user(
+    addr: SocketAddr,
+    nick: String,
+    cookies: demo_chat::Cookies,
+    board: Arc<Board>,
+) -> Result<mpsc::UnboundedSender<String>, String> {
+    let cookie = format!("{}={}", demo_chat::COOKIE_NAME, cookies.sign(&nick));
+    let html = get_with_cookie(addr, "/rooms/lobby", &cookie).await.map_err(|e| e.to_string())?;
+    let token = leptos_live_tests::token_of(&html).ok_or("no token")?;
+    // Small buffers, as a browser's would be: the default 128 KiB read buffer is cleared on
+    // every read and costs the simulated users more than the server spends on them.
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(4096)
+        .write_buffer_size(0);
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(
+        format!("ws://{addr}/live/socket"),
+        Some(config),
+        true,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let (mut tx, mut rx) = ws.split();
+    tx.send(Message::text(serde_json::json!([1, "j", token, 0]).to_string()))
+        .await
+        .map_err(|e| e.to_string())?;
+    loop {
+        match rx.next().await {
+            Some(Ok(Message::Text(t))) if t.starts_with("[1,") => break,
+            Some(Ok(_)) => {}
+            other => return Err(format!("join failed: {other:?}")),
+        }
+    }
+    board.alive.fetch_add(1, Ordering::Relaxed);
+    let (out, mut outq) = mpsc::unbounded_channel::<String>();
+    tokio::spawn(async move {
+        let mut beat = tokio::time::interval(Duration::from_secs(20));
+        let mut r = 1u64;
+        loop {
+            tokio::select! {
+                m = rx.next() => match m {
+                    Some(Ok(Message::Text(t))) => board.see(&t),
+                    Some(Ok(_)) => {}
+                    _ => {
+                        board.alive.fetch_sub(1, Ordering::Relaxed);
+                        return;
+                    }
+                },
+                f = outq.recv() => {
+                    let Some(f) = f else { return };
+                    r += 1;
+                    if tx.send(Message::text(f.replacen("[R,", &format!("[{r},"), 1))).await.is_err() { return }
+                }
+                _ = beat.tick() => {
+                    r += 1;
+                    if tx.send(Message::text(format!("[{r},\"h\"]"))).await.is_err() { return }
+                }
+            }
+        }
+    });
+    Ok(out)
+}
+
+async fn run(users: usize, posts: usize, history: usize) {
+    let db = std::env::temp_dir().join(format!("chat-load-{}-{users}.db", std::process::id()));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_demo-chat"))
+        .env("CHAT_DB", &db)
+        .env("CHAT_ADDR", addr.to_string())
+        .env("LEPTOS_LIVE_SECRET", SECRET)
+        .env("RUST_LOG", "error")
+        .env_remove("REDIS_URL")
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start demo-chat");
+    let pid = server.id().expect("pid");
+    while TcpStream::connect(addr).await.is_err() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let cookies = demo_chat::Cookies::new(format!("cookie:{SECRET}").as_bytes());
+    let board = Arc::new(Board {
+        start: Instant::now(),
+        alive: AtomicUsize::new(0),
+        received: (0..posts + history).map(|_| AtomicUsize::new(0)).collect(),
+        last: (0..posts + history).map(|_| AtomicU64::new(0)).collect(),
+        last_frame: AtomicU64::new(0),
+    });
+    // Warm up one page, then take the baseline.
+    let _ = get_with_cookie(addr, "/rooms/lobby", &format!("{}={}", demo_chat::COOKIE_NAME, cookies.sign("warm"))).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = rss_kib(pid);
+
+    let t = Instant::now();
+    let joined: Vec<_> = futures_util::stream::iter(0..users)
+        .map(|i| user(addr, format!("user{i:05}"), cookies.clone(), board.clone()))
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    let senders: Vec<_> = joined.into_iter().filter_map(Result::ok).collect();
+    let connected = senders.len();
+    let join_time = t.elapsed();
+    // Let the presence updates of the crowd settle: two quiet seconds.
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if board.now() - board.last_frame.load(Ordering::Relaxed) > 2_000_000_000 {
+            break;
+        }
+    }
+    let after_join = rss_kib(pid);
+
+    let poster = &senders[0];
+    let post = |k: usize| {
+        poster
+            .send(format!("[R,\"e\",\"post\",{{\"body\":\"load-{k}. hello\"}}]"))
+            .is_ok()
+    };
+    let wait_all = async |k: usize| -> Option<Duration> {
+        let t0 = board.now();
+        post(k);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while board.received[k].load(Ordering::Relaxed) < board.alive.load(Ordering::Relaxed) {
+            if Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_micros(500)).await;
+        }
+        Some(Duration::from_nanos(board.last[k].load(Ordering::Relaxed).saturating_sub(t0)))
+    };
+    let mut lat = Vec::new();
+    let mut lost = 0;
+    for k in 0..posts {
+        match wait_all(k).await {
+            Some(d) => lat.push(d),
+            None => lost += 1,
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if std::env::var("SHOW").is_ok() {
+        println!("  each post: {:?}", lat.iter().map(|d| d.as_millis()).collect::<Vec<_>>());
+    }
+    let after_posts = rss_kib(pid);
+    for k in posts..posts + history {
+        if wait_all(k).await.is_none() {
+            lost += 1;
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after_history = rss_kib(pid);
+    lat.sort();
+    let pct = |p: f64| lat.get(((lat.len().max(1) - 1) as f64 * p).round() as usize).copied().unwrap_or_default();
+    let per_user = |rss: u64| rss.saturating_sub(before) as f64 / connected.max(1) as f64;
+    let alive = board.alive.load(Ordering::Relaxed);
+    println!(
+        "users {users}: {connected} connected in {:.1} s; {alive} still connected at the end",
+        join_time.as_secs_f64()
+    );
+    println!(
+        "  fan-out latency, post -> all {alive} received ({} posts): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms{}",
+        lat.len(),
+        pct(0.5).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3,
+        lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+        if lost > 0 { format!(" ({lost} posts not seen by everyone within 20 s)") } else { String::new() }
+    );
+    println!(
+        "  server RSS: {before} KiB idle, {after_join} KiB joined ({:.1} KiB per user), {after_posts} KiB after {posts} posts ({:.1}), {after_history} KiB after {} more ({:.1})",
+        per_user(after_join),
+        per_user(after_posts),
+        history,
+        per_user(after_history),
+    );
+    drop(senders);
+    let _ = server.kill().await;
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+}
+
+fn main() {
+    let users: Vec<usize> = std::env::var("USERS")
+        .unwrap_or_else(|_| "1000,10000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let posts = std::env::var("POSTS").ok().and_then(|s| s.parse().ok()).unwrap_or(50);
+    let history = std::env::var("HISTORY").ok().and_then(|s| s.parse().ok()).unwrap_or(500);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    for n in users {
+        rt.block_on(run(n, posts, history));
+    }
+}
