@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt as _, StreamExt as _};
+use leptos_live_tests::rss_kib;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -40,6 +41,9 @@ impl Board {
     }
 
     fn see(&self, frame: &str) {
+        if frame.ends_with(",\"h\"]") {
+            return; // a heartbeat's answer
+        }
         self.last_frame.fetch_max(self.now(), Ordering::Relaxed);
         let mut rest = frame;
         while let Some(i) = rest.find("load-") {
@@ -56,22 +60,28 @@ impl Board {
     }
 }
 
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
+/// The process's CPU time so far (user + system), from `/proc/<pid>/stat`.
+fn cpu_time(pid: u32) -> Duration {
+    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            // Fields after the command name, which is in parentheses and may hold spaces.
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
         })
-        .unwrap_or(0)
+        .unwrap_or(0);
+    // The kernel counts in USER_HZ, 100 per second on Linux.
+    Duration::from_millis(ticks * 10)
 }
 
 async fn get_with_cookie(addr: SocketAddr, path: &str, cookie: &str) -> std::io::Result<String> {
     let mut s = TcpStream::connect(addr).await?;
     s.write_all(
-        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n")
-            .as_bytes(),
+        format!(
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
     )
     .await?;
     let mut body = String::new();
@@ -88,7 +98,9 @@ async fn user(
     board: Arc<Board>,
 ) -> Result<mpsc::UnboundedSender<String>, String> {
     let cookie = format!("{}={}", demo_chat::COOKIE_NAME, cookies.sign(&nick));
-    let html = get_with_cookie(addr, "/rooms/lobby", &cookie).await.map_err(|e| e.to_string())?;
+    let html = get_with_cookie(addr, "/rooms/lobby", &cookie)
+        .await
+        .map_err(|e| e.to_string())?;
     let token = leptos_live_tests::token_of(&html).ok_or("no token")?;
     // Small buffers, as a browser's would be: the default 128 KiB read buffer is cleared on
     // every read and costs the simulated users more than the server spends on them.
@@ -103,9 +115,11 @@ async fn user(
     .await
     .map_err(|e| e.to_string())?;
     let (mut tx, mut rx) = ws.split();
-    tx.send(Message::text(serde_json::json!([1, "j", token, 0]).to_string()))
-        .await
-        .map_err(|e| e.to_string())?;
+    tx.send(Message::text(
+        serde_json::json!([1, "j", token, 0]).to_string(),
+    ))
+    .await
+    .map_err(|e| e.to_string())?;
     loop {
         match rx.next().await {
             Some(Ok(Message::Text(t))) if t.starts_with("[1,") => break,
@@ -154,7 +168,10 @@ async fn run(users: usize, posts: usize, history: usize) {
         .env("CHAT_DB", &db)
         .env("CHAT_ADDR", addr.to_string())
         .env("LEPTOS_LIVE_SECRET", SECRET)
-        .env("RUST_LOG", "error")
+        .env(
+            "RUST_LOG",
+            std::env::var("SERVER_LOG").unwrap_or_else(|_| "error".into()),
+        )
         .env_remove("REDIS_URL")
         .env_remove("DATABASE_URL")
         .stdout(Stdio::null())
@@ -174,7 +191,12 @@ async fn run(users: usize, posts: usize, history: usize) {
         last_frame: AtomicU64::new(0),
     });
     // Warm up one page, then take the baseline.
-    let _ = get_with_cookie(addr, "/rooms/lobby", &format!("{}={}", demo_chat::COOKIE_NAME, cookies.sign("warm"))).await;
+    let _ = get_with_cookie(
+        addr,
+        "/rooms/lobby",
+        &format!("{}={}", demo_chat::COOKIE_NAME, cookies.sign("warm")),
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let before = rss_kib(pid);
 
@@ -187,6 +209,13 @@ async fn run(users: usize, posts: usize, history: usize) {
     let senders: Vec<_> = joined.into_iter().filter_map(Result::ok).collect();
     let connected = senders.len();
     let join_time = t.elapsed();
+    let show = std::env::var("SHOW").is_ok();
+    if show {
+        eprintln!(
+            "  joined {connected} in {:.1} s; waiting for presence to settle",
+            join_time.as_secs_f64()
+        );
+    }
     // Let the presence updates of the crowd settle: two quiet seconds.
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -195,11 +224,16 @@ async fn run(users: usize, posts: usize, history: usize) {
         }
     }
     let after_join = rss_kib(pid);
+    if show {
+        eprintln!("  settled after {:.1} s", t.elapsed().as_secs_f64());
+    }
 
     let poster = &senders[0];
     let post = |k: usize| {
         poster
-            .send(format!("[R,\"e\",\"post\",{{\"body\":\"load-{k}. hello\"}}]"))
+            .send(format!(
+                "[R,\"e\",\"post\",{{\"body\":\"load-{k}. hello\"}}]"
+            ))
             .is_ok()
     };
     let wait_all = async |k: usize| -> Option<Duration> {
@@ -212,10 +246,13 @@ async fn run(users: usize, posts: usize, history: usize) {
             }
             tokio::time::sleep(Duration::from_micros(500)).await;
         }
-        Some(Duration::from_nanos(board.last[k].load(Ordering::Relaxed).saturating_sub(t0)))
+        Some(Duration::from_nanos(
+            board.last[k].load(Ordering::Relaxed).saturating_sub(t0),
+        ))
     };
     let mut lat = Vec::new();
     let mut lost = 0;
+    let cpu_before = cpu_time(pid);
     for k in 0..posts {
         match wait_all(k).await {
             Some(d) => lat.push(d),
@@ -223,8 +260,12 @@ async fn run(users: usize, posts: usize, history: usize) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    if std::env::var("SHOW").is_ok() {
-        println!("  each post: {:?}", lat.iter().map(|d| d.as_millis()).collect::<Vec<_>>());
+    let server_cpu = cpu_time(pid).saturating_sub(cpu_before) / posts.max(1) as u32;
+    if show {
+        println!(
+            "  each post: {:?}",
+            lat.iter().map(|d| d.as_millis()).collect::<Vec<_>>()
+        );
     }
     let after_posts = rss_kib(pid);
     for k in posts..posts + history {
@@ -235,7 +276,11 @@ async fn run(users: usize, posts: usize, history: usize) {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let after_history = rss_kib(pid);
     lat.sort();
-    let pct = |p: f64| lat.get(((lat.len().max(1) - 1) as f64 * p).round() as usize).copied().unwrap_or_default();
+    let pct = |p: f64| {
+        lat.get(((lat.len().max(1) - 1) as f64 * p).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
     let per_user = |rss: u64| rss.saturating_sub(before) as f64 / connected.max(1) as f64;
     let alive = board.alive.load(Ordering::Relaxed);
     println!(
@@ -248,7 +293,16 @@ async fn run(users: usize, posts: usize, history: usize) {
         pct(0.5).as_secs_f64() * 1e3,
         pct(0.99).as_secs_f64() * 1e3,
         lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
-        if lost > 0 { format!(" ({lost} posts not seen by everyone within 20 s)") } else { String::new() }
+        if lost > 0 {
+            format!(" ({lost} posts not seen by everyone within 20 s)")
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "  server CPU per post: {:.1} ms ({:.1} µs per user): the rest of the latency is the simulated users' share of the same two cores",
+        server_cpu.as_secs_f64() * 1e3,
+        server_cpu.as_secs_f64() * 1e6 / connected.max(1) as f64
     );
     println!(
         "  server RSS: {before} KiB idle, {after_join} KiB joined ({:.1} KiB per user), {after_posts} KiB after {posts} posts ({:.1}), {after_history} KiB after {} more ({:.1})",
@@ -270,8 +324,14 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let posts = std::env::var("POSTS").ok().and_then(|s| s.parse().ok()).unwrap_or(50);
-    let history = std::env::var("HISTORY").ok().and_then(|s| s.parse().ok()).unwrap_or(500);
+    let posts = std::env::var("POSTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(50);
+    let history = std::env::var("HISTORY")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(500);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

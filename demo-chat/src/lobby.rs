@@ -94,7 +94,8 @@ impl LiveView for Lobby {
                     return Ok(());
                 }
                 self.error = None;
-                ctx.broadcast(ROOMS_TOPIC, RoomMade).map_err(LiveError::msg)?;
+                ctx.broadcast(ROOMS_TOPIC, RoomMade)
+                    .map_err(LiveError::msg)?;
                 ctx.navigate(format!("/rooms/{name}"));
             }
             other => return Err(LiveError::UnknownEvent(other.into())),

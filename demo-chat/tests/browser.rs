@@ -80,7 +80,10 @@ async fn two_people_chat_and_the_history_survives_a_restart() {
 
     // A restart: ada's tab reconnects by itself, keeps its messages once each, and posts again.
     let port = server.addr.port();
-    browser.page(&ada).eval("window.oldSocket = window.liveSocket.ws").await;
+    browser
+        .page(&ada)
+        .eval("window.oldSocket = window.liveSocket.ws")
+        .await;
     server.kill().await;
     let server = ChatProcess::start(&db, Some(port), None).await;
     post_when_connected(&mut browser, &ada, "after the restart").await;
@@ -120,7 +123,8 @@ async fn post_when_connected(
     text: &str,
 ) {
     let mut page = browser.page(tab);
-    page.wait_for("window.liveSocket.ws !== window.oldSocket").await;
+    page.wait_for("window.liveSocket.ws !== window.oldSocket")
+        .await;
     page.wait_connected().await;
     drop(page);
     post(browser, tab, text).await;

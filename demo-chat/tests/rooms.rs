@@ -22,7 +22,7 @@ async fn open() -> (App, leptos_live::LiveRouter, std::path::PathBuf) {
         presence_heartbeat: std::time::Duration::from_secs(5),
     };
     let pubsub = PubSub::local();
-    let (app, secret) = App::open(&config, &pubsub).await.unwrap();
+    let (app, secret) = App::open(&config, &pubsub).await.expect("open the chat");
     let router = app.live_router(pubsub, &secret);
     (app, router, path)
 }

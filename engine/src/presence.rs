@@ -443,10 +443,10 @@ impl<M: Message> Presence<M> {
                     node_of(&mut st, &node);
                     let topic: Arc<str> = topic.into();
                     let id = entry_id(&node, r);
-                    if let Some(old) = st.remote.get_mut(&node).and_then(|n| n.entries.remove(&r)) {
-                        if old.key != key || old.topic != topic {
-                            st.remove(&old.topic, &old.key, &id);
-                        }
+                    if let Some(old) = st.remote.get_mut(&node).and_then(|n| n.entries.remove(&r))
+                        && (old.key != key || old.topic != topic)
+                    {
+                        st.remove(&old.topic, &old.key, &id);
                     }
                     st.add(&topic, &key, id, meta.clone());
                     if let Some(n) = st.remote.get_mut(&node) {
@@ -712,10 +712,13 @@ mod tests {
     use super::*;
     use crate::pubsub::{Inbound, PubSubBackend, RemoteMessage};
 
+    /// A process on the bus: where its messages arrive, and whether it is connected.
+    type Station = (Inbound, Arc<AtomicBool>);
+
     /// Processes joined by an in-memory bus; a process can be cut off (as if it crashed).
     #[derive(Clone, Default)]
     struct Bus {
-        inbounds: Arc<Mutex<Vec<(Inbound, Arc<AtomicBool>)>>>,
+        inbounds: Arc<Mutex<Vec<Station>>>,
     }
 
     struct Port {
@@ -758,6 +761,17 @@ mod tests {
                 .unwrap()
                 .push((inbound, self.up.clone()));
         }
+    }
+
+    /// Two processes on a bus with a 1 s heartbeat; the switch cuts the first one off.
+    fn two_processes() -> (Presence<u8>, Presence<u8>, Arc<AtomicBool>, Duration) {
+        let bus = Bus::default();
+        let (pa, a_up) = bus.port();
+        let (pb, _) = bus.port();
+        let beat = Duration::from_secs(1);
+        let a = Presence::with_heartbeat(&PubSub::new(pa), beat);
+        let b = Presence::with_heartbeat(&PubSub::new(pb), beat);
+        (a, b, a_up, beat)
     }
 
     async fn settle() {
@@ -808,12 +822,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_silent_process_s_entries_expire_after_three_heartbeats() {
-        let bus = Bus::default();
-        let (pa, a_up) = bus.port();
-        let (pb, _) = bus.port();
-        let beat = Duration::from_secs(1);
-        let a = Presence::<u8>::with_heartbeat(&PubSub::new(pa), beat);
-        let b = Presence::<u8>::with_heartbeat(&PubSub::new(pb), beat);
+        let (a, b, a_up, beat) = two_processes();
         let _ada = a.track("room", "ada", 0);
         settle().await;
         assert_eq!(b.user_count("room"), 1);
@@ -829,12 +838,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_missed_change_is_repaired_from_the_state() {
-        let bus = Bus::default();
-        let (pa, a_up) = bus.port();
-        let (pb, _) = bus.port();
-        let beat = Duration::from_secs(1);
-        let a = Presence::<u8>::with_heartbeat(&PubSub::new(pa), beat);
-        let b = Presence::<u8>::with_heartbeat(&PubSub::new(pb), beat);
+        let (a, b, a_up, beat) = two_processes();
         let ada = a.track("room", "ada", 0);
         settle().await;
         a_up.store(false, Ordering::Relaxed);

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use demo_counter::Counter;
 use leptos_live::protocol::patch_frame;
 use leptos_live::{LiveConfig, LiveRouter, LiveTest, Params, Session};
-use leptos_live_tests::WsClient;
+use leptos_live_tests::{WsClient, rss_kib};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -92,17 +92,6 @@ async fn frame_sizes(addr: SocketAddr) {
         reply.len()
     );
     println!("  (Phoenix LiveView sends about 75 bytes up and 95 down for the same click)");
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
 }
 
 /// Opens `n` connected pages, `parallel` at a time; each keeps reading its pushes.

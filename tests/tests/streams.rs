@@ -3,7 +3,10 @@
 //! through a whole-page render), and a page whose memory does not grow with the stream.
 
 use leptos::prelude::*;
-use leptos_live::{At, Ctx, LiveConfig, LiveError, LiveRouter, LiveTest, LiveView, Params, Payload, PubSub, Session, Stream};
+use leptos_live::{
+    At, Ctx, LiveConfig, LiveError, LiveRouter, LiveTest, LiveView, Params, Payload, PubSub,
+    Session, Stream,
+};
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::{TestServer, WsClient, json, within};
 use serde::{Deserialize, Serialize};
@@ -35,16 +38,33 @@ impl LiveView for Feeder {
     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
         ctx.subscribe::<Feed>("feed");
         let mut items = ctx.stream("items", |i: &Item| format!("i{}", i.id));
-        items.insert_many(At::End, (1..=3).map(|id| Item { id, text: format!("first {id}") }));
+        items.insert_many(
+            At::End,
+            (1..=3).map(|id| Item {
+                id,
+                text: format!("first {id}"),
+            }),
+        );
         Ok(Feeder { items, seen: 0 })
     }
 
-    async fn handle_event(&mut self, event: &str, _: Payload, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    async fn handle_event(
+        &mut self,
+        event: &str,
+        _: Payload,
+        ctx: &mut Ctx<Self>,
+    ) -> Result<(), LiveError> {
         match event {
             // An event that broadcasts: the page hears its own message.
             "shout" => {
-                ctx.broadcast("feed", Feed::Add(Item { id: 99, text: "shouted".into() }))
-                    .map_err(LiveError::msg)?;
+                ctx.broadcast(
+                    "feed",
+                    Feed::Add(Item {
+                        id: 99,
+                        text: "shouted".into(),
+                    }),
+                )
+                .map_err(LiveError::msg)?;
             }
             other => return Err(LiveError::UnknownEvent(other.into())),
         }
@@ -78,7 +98,10 @@ impl LiveView for Feeder {
 }
 
 fn item(id: u32, text: &str) -> Item {
-    Item { id, text: text.into() }
+    Item {
+        id,
+        text: text.into(),
+    }
 }
 
 const IDS: &str = "[...document.querySelectorAll('#items > li')].map(li => li.id + ':' + li.textContent).join(' ')";
@@ -133,18 +156,30 @@ async fn the_shim_applies_streams_by_id_and_keeps_what_it_was_not_told_to_remove
 #[tokio::test]
 async fn broadcasts_arrive_as_stream_ops_over_the_socket_and_bursts_render_once() {
     let pubsub = PubSub::local();
-    let config = LiveConfig::default().with_secret(b"streams-test-secret-streams-test-secret".to_vec());
-    let app = LiveRouter::with_config(config).pubsub(pubsub.clone()).page::<Feeder>("/").into_router();
+    let config =
+        LiveConfig::default().with_secret(b"streams-test-secret-streams-test-secret".to_vec());
+    let app = LiveRouter::with_config(config)
+        .pubsub(pubsub.clone())
+        .page::<Feeder>("/")
+        .into_router();
     let server = TestServer::start(app).await;
     let token = server.page_token("/").await;
     let mut ws = WsClient::connect(server.addr).await;
     ws.join(&token, 0).await;
-    pubsub.broadcast("feed", Feed::Add(item(4, "<four>"))).unwrap();
+    pubsub
+        .broadcast("feed", Feed::Add(item(4, "<four>")))
+        .unwrap();
     let frame = json(&ws.recv().await.expect("a frame"));
     assert_eq!(frame[0], 0, "unasked");
     assert_eq!(
         frame[2]["s"],
-        serde_json::json!([["items", "i", -1, 0, [["i4", "<li id=\"i4\">&lt;four&gt;</li>"]]]])
+        serde_json::json!([[
+            "items",
+            "i",
+            -1,
+            0,
+            [["i4", "<li id=\"i4\">&lt;four&gt;</li>"]]
+        ]])
     );
     // A burst of 200 messages: handled in order, rendered in batches, nothing lost.
     for id in 100..300 {
@@ -153,7 +188,11 @@ async fn broadcasts_arrive_as_stream_ops_over_the_socket_and_bursts_render_once(
     let mut got = Vec::new();
     let mut frames = 0;
     while got.len() < 200 {
-        let f = json(&within(10, "stream frames", ws.recv()).await.expect("a frame"));
+        let f = json(
+            &within(10, "stream frames", ws.recv())
+                .await
+                .expect("a frame"),
+        );
         frames += 1;
         for op in f[2]["s"].as_array().into_iter().flatten() {
             for it in op[4].as_array().into_iter().flatten() {
@@ -163,16 +202,24 @@ async fn broadcasts_arrive_as_stream_ops_over_the_socket_and_bursts_render_once(
     }
     let want: Vec<String> = (100..300).map(|i| format!("i{i}")).collect();
     assert_eq!(got, want);
-    assert!(frames < 200, "{frames} frames for 200 messages: bursts render once per batch");
+    assert!(
+        frames < 200,
+        "{frames} frames for 200 messages: bursts render once per batch"
+    );
 }
 
 #[tokio::test]
 async fn a_page_holds_nothing_of_its_stream_however_long_it_grows() {
-    let mut page = LiveTest::<Feeder>::mount(Params::default(), Session::default()).await.unwrap();
+    let mut page = LiveTest::<Feeder>::mount(Params::default(), Session::default())
+        .await
+        .unwrap();
     let mut sizes = Vec::new();
     for round in 0..5u32 {
         for k in 0..2_000u32 {
-            page.send(Feed::Add(item(round * 10_000 + k, "a message of some length, like a chat line")));
+            page.send(Feed::Add(item(
+                round * 10_000 + k,
+                "a message of some length, like a chat line",
+            )));
         }
         page.drain_info().await.unwrap();
         page.take_stream_ops();

@@ -41,6 +41,9 @@ pub enum PubSubError {
     },
 }
 
+/// A decoded message, shared by the subscribers of its type.
+type AnyMessage = Arc<dyn Any + Send + Sync>;
+
 /// A message on its way to the subscribers of one process.
 pub(crate) struct Envelope {
     body: Body,
@@ -52,7 +55,7 @@ enum Body {
     /// From another process: JSON, decoded once per subscriber type.
     Remote {
         json: Box<str>,
-        decoded: Mutex<Vec<(TypeId, Option<Arc<dyn Any + Send + Sync>>)>>,
+        decoded: Mutex<Vec<(TypeId, Option<AnyMessage>)>>,
     },
 }
 
