@@ -10,7 +10,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
-/// The shim's source, as served.
+/// The shim's source, as written (see [`client_js`] for what browsers get).
 pub const CLIENT_JS: &str = include_str!("../../client-js/leptos-live.js");
 
 pub(crate) struct Asset {
@@ -53,6 +53,15 @@ pub(crate) fn client() -> &'static Asset {
             gzip,
         }
     })
+}
+
+/// The shim as served: its source without comment lines and indentation.
+///
+/// ```
+/// assert!(leptos_live::client_js().contains("class LiveSocket"));
+/// ```
+pub fn client_js() -> &'static str {
+    &client().text
 }
 
 /// The shim's size gzipped, as served to browsers that accept gzip.

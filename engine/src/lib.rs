@@ -58,7 +58,7 @@ mod testing;
 mod token;
 mod view;
 
-pub use asset::{CLIENT_JS, client_js_gzip_len};
+pub use asset::{CLIENT_JS, client_js, client_js_gzip_len};
 pub use config::LiveConfig;
 pub use ctx::{Ctx, LiveHandle, PageGone, Pushed};
 pub use error::{ErrorCode, LiveError};

@@ -104,7 +104,7 @@ async fn patches_turn_a_into_b_in_chromium() {
             get(|| async {
                 (
                     [(header::CONTENT_TYPE, "text/javascript")],
-                    leptos_live::CLIENT_JS,
+                    leptos_live::client_js(),
                 )
             }),
         );
