@@ -146,7 +146,9 @@ export class LiveSocket {
     }
     if (r && r === this.joinRef && x !== "err") this.onJoined();
     this.settle(r, pushed.reply, x === "err" ? f[2] : undefined);
-    if (pushed.s && !this.stale) this.streams(pushed.s);
+    // Stream ops find their container by name and items by id: they apply even while the page
+    // waits for a resync (the server keeps no copy of the items to send again).
+    if (pushed.s) this.streams(pushed.s);
     if (pushed.title != null) document.title = pushed.title;
     if (pushed.nav) location.assign(pushed.nav);
     for (const [name, payload] of pushed.events || []) {
@@ -341,7 +343,7 @@ export class LiveSocket {
   }
 
   byId(c, id) {
-    for (const el of c.children) if (el.id === id) return el;
+    if (id) for (const el of c.children) if (el.id === id) return el;
   }
 
   // Puts els into stream container c at the start (at = 0) or the end, replacing same-id items

@@ -11,6 +11,7 @@ use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
 use crate::config::LiveConfig;
+use crate::ctx::Pushed;
 use crate::ctx::{Ctx, LiveHandle, Services};
 use crate::diff::Unrepresentable;
 use crate::error::{ErrorCode, LiveError};
@@ -19,7 +20,7 @@ use crate::protocol::{error_frame, html_frame_with, patch_frame_with};
 use crate::registry::{Registration, Registry};
 use crate::render::{Rendered, panic_message, render, render_html};
 use crate::sent::Sent;
-use crate::stream::{fill_html, needs_tree};
+use crate::stream::{StreamOps, fill_html, needs_tree};
 use crate::view::LiveView;
 
 /// A socket's sending side, as the page task sees it.
@@ -134,6 +135,7 @@ pub(crate) fn mount<V: LiveView>(
                 hot_until: None,
                 version: 0,
                 outbox: None,
+                unsent_streams: Vec::new(),
                 detached_at: Instant::now(),
                 registration: Registration::new(
                     args.registry,
@@ -165,6 +167,8 @@ struct Page<V: LiveView> {
     hot_until: Option<Instant>,
     version: u64,
     outbox: Option<Outbox>,
+    /// Stream changes of a frame the socket did not take.
+    unsent_streams: Vec<StreamOps>,
     detached_at: Instant,
     /// The registry entry; removed when the page ends, however it ends (a panic included).
     registration: Registration,
@@ -397,14 +401,15 @@ impl<V: LiveView> Page<V> {
                     return Flow::Continue;
                 }
                 self.version += 1;
-                self.send(patch_frame_with(r, &ops, &pushed));
+                let frame = patch_frame_with(r, &ops, &pushed);
+                self.send_with(frame, pushed);
             }
             Ok(Err(Unrepresentable)) => {
                 tracing::debug!(page = %self.id, "change not expressible as operations; sending the page");
                 self.version += 1;
                 let pushed = self.ctx.take_pushed();
                 let frame = html_frame_with(r, self.sent.html(), self.version, &pushed);
-                self.send(frame);
+                self.send_with(frame, pushed);
             }
             Err(p) => return self.crash(r, "diff", p),
         }
@@ -418,7 +423,8 @@ impl<V: LiveView> Page<V> {
         let pushed = self.ctx.take_pushed();
         if !pushed.is_empty() {
             self.version += 1;
-            self.send(patch_frame_with(0, &[], &pushed));
+            let frame = patch_frame_with(0, &[], &pushed);
+            self.send_with(frame, pushed);
         }
         Flow::Continue
     }
@@ -426,11 +432,14 @@ impl<V: LiveView> Page<V> {
     /// Sends the whole page as rendered; the client replaces its root's content.
     fn send_rendered(&mut self, r: u64, rendered: Rendered) -> Flow {
         self.version += 1;
-        let mut streams = self.ctx.take_streams();
+        // Stream items of a frame the socket never took go again: the server keeps no other copy.
+        let mut streams = std::mem::take(&mut self.unsent_streams);
+        streams.extend(self.ctx.take_streams());
         fill_html(&mut streams, &rendered.tree);
         self.ctx.push_streams(streams);
         let pushed = self.ctx.take_pushed();
-        self.send(html_frame_with(r, &rendered.html, self.version, &pushed));
+        let frame = html_frame_with(r, &rendered.html, self.version, &pushed);
+        self.send_with(frame, pushed);
         self.sent = Sent::keep(rendered, self.config.keep_tree_above_bytes, self.is_hot());
         Flow::Continue
     }
@@ -452,13 +461,23 @@ impl<V: LiveView> Page<V> {
 
     /// Queues a frame. A socket whose queue is full is too slow: it is detached and told to
     /// close; its client reconnects, and as its version no longer matches it gets the whole page.
-    fn send(&mut self, frame: String) {
+    fn send(&mut self, frame: String) -> bool {
         if let Some(out) = &self.outbox
             && !out.send(frame)
         {
             tracing::warn!(page = %self.id, "socket queue full or closed; detaching");
             out.close.notify_one();
             self.detach();
+            return false;
+        }
+        true
+    }
+
+    /// Queues a frame that carries `pushed`; when the socket does not take it, its stream
+    /// changes are kept for the whole-page frame the client gets when it comes back.
+    fn send_with(&mut self, frame: String, pushed: Pushed) {
+        if !self.send(frame) {
+            self.unsent_streams.extend(pushed.streams);
         }
     }
 }

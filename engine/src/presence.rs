@@ -289,8 +289,10 @@ impl<M: Message> Presence<M> {
         self.inner.next_ref.fetch_add(1, Ordering::Relaxed)
     }
 
+    /// Adds (or updates) one of this process's entries. The change goes out to the other
+    /// processes while the state is locked, so that they get changes in sequence order.
     fn add_local(&self, topic: &Arc<str>, key: &str, meta: M, r: u64) {
-        let seq = {
+        {
             let mut st = self.inner.state();
             st.local.insert(
                 r,
@@ -302,35 +304,33 @@ impl<M: Message> Presence<M> {
             );
             st.add(topic, key, entry_id(self.node(), r), meta.clone());
             st.seq += 1;
-            st.seq
-        };
+            self.send(Wire::Join {
+                node: self.node().to_string(),
+                seq: st.seq,
+                r,
+                topic: topic.to_string(),
+                key: key.to_string(),
+                meta,
+            });
+        }
         self.schedule_flush();
-        self.send(Wire::Join {
-            node: self.node().to_string(),
-            seq,
-            r,
-            topic: topic.to_string(),
-            key: key.to_string(),
-            meta,
-        });
     }
 
     fn remove_local(&self, r: u64) {
-        let seq = {
+        {
             let mut st = self.inner.state();
             let Some(e) = st.local.remove(&r) else {
                 return;
             };
             st.remove(&e.topic, &e.key, &entry_id(self.node(), r));
             st.seq += 1;
-            st.seq
-        };
+            self.send(Wire::Leave {
+                node: self.node().to_string(),
+                seq: st.seq,
+                r,
+            });
+        }
         self.schedule_flush();
-        self.send(Wire::Leave {
-            node: self.node().to_string(),
-            seq,
-            r,
-        });
     }
 
     /// Every entry in `topic`, ordered by key.
@@ -451,20 +451,20 @@ impl<M: Message> Presence<M> {
                     st.add(&topic, &key, id, meta.clone());
                     if let Some(n) = st.remote.get_mut(&node) {
                         n.entries.insert(r, Entry { topic, key, meta });
-                        if seq != n.seq + 1 {
+                        if seq > n.seq + 1 {
                             ask = Some(node.clone());
                         }
-                        n.seq = seq;
+                        n.seq = n.seq.max(seq);
                     }
                 }
                 Wire::Leave { node, seq, r } => {
                     node_of(&mut st, &node);
                     if let Some(n) = st.remote.get_mut(&node) {
                         let old = n.entries.remove(&r);
-                        if seq != n.seq + 1 {
+                        if seq > n.seq + 1 {
                             ask = Some(node.clone());
                         }
-                        n.seq = seq;
+                        n.seq = n.seq.max(seq);
                         if let Some(e) = old {
                             st.remove(&e.topic, &e.key, &entry_id(&node, r));
                         }
@@ -473,14 +473,17 @@ impl<M: Message> Presence<M> {
                 Wire::Beat { node, seq } => {
                     let known = st.remote.contains_key(&node);
                     node_of(&mut st, &node);
-                    if !known || st.remote.get(&node).is_some_and(|n| n.seq != seq) {
+                    if !known || st.remote.get(&node).is_some_and(|n| seq > n.seq) {
                         ask = Some(node);
                     }
                 }
                 Wire::Ask { node, to } => {
                     answer = node != me && to.as_deref().is_none_or(|t| t == me);
                 }
-                Wire::State { node, seq, entries } if node != me => {
+                // A state older than changes already applied would undo them.
+                Wire::State { node, seq, .. }
+                    if node == me || st.remote.get(&node).is_some_and(|n| seq < n.seq) => {}
+                Wire::State { node, seq, entries } => {
                     node_of(&mut st, &node);
                     let old = st
                         .remote
@@ -518,7 +521,6 @@ impl<M: Message> Presence<M> {
                         n.seq = seq;
                     }
                 }
-                Wire::State { .. } => {}
             }
         }
         self.schedule_flush();
@@ -530,18 +532,15 @@ impl<M: Message> Presence<M> {
             });
         }
         if answer {
-            let (seq, entries) = {
-                let st = self.inner.state();
-                let entries = st
-                    .local
-                    .iter()
-                    .map(|(r, e)| (*r, e.topic.to_string(), e.key.clone(), e.meta.clone()))
-                    .collect();
-                (st.seq, entries)
-            };
+            let st = self.inner.state();
+            let entries = st
+                .local
+                .iter()
+                .map(|(r, e)| (*r, e.topic.to_string(), e.key.clone(), e.meta.clone()))
+                .collect();
             self.send(Wire::State {
                 node: me,
-                seq,
+                seq: st.seq,
                 entries,
             });
         }
@@ -634,11 +633,12 @@ impl<M: Message> Tracked<M> {
 
     /// Changes the metadata; every listener gets the change.
     pub fn update(&self, f: impl FnOnce(&mut M)) {
+        // The lock is held through the change, so that a concurrent suspend or update cannot
+        // interleave with it (the order is always this lock, then the presence's).
         let mut st = self.lock();
         f(&mut st.0);
         if let Some(r) = st.1 {
             let meta = st.0.clone();
-            drop(st);
             self.inner
                 .presence
                 .add_local(&self.inner.topic, &self.inner.key, meta, r);
@@ -661,7 +661,6 @@ impl<M: Message> Tracked<M> {
             let meta = st.0.clone();
             let r = self.inner.presence.new_ref();
             st.1 = Some(r);
-            drop(st);
             self.inner
                 .presence
                 .add_local(&self.inner.topic, &self.inner.key, meta, r);
@@ -669,8 +668,8 @@ impl<M: Message> Tracked<M> {
     }
 
     pub(crate) fn suspend(&self) {
-        let r = self.lock().1.take();
-        if let Some(r) = r {
+        let mut st = self.lock();
+        if let Some(r) = st.1.take() {
             self.inner.presence.remove_local(r);
         }
     }

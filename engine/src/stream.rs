@@ -265,6 +265,14 @@ impl<T> Stream<T> {
         if new.is_empty() {
             return;
         }
+        // An item inserted again before the render replaces the waiting one.
+        let again = |id: &String| new.iter().any(|(n, _)| n == id);
+        p.items.retain(|(id, _)| !again(id));
+        for op in &mut p.ops {
+            if let StreamOp::Insert { items, .. } = op {
+                items.retain(|(id, _)| !again(id));
+            }
+        }
         let ids: Vec<(String, String)> = new
             .iter()
             .map(|(id, _)| (id.clone(), String::new()))
@@ -482,6 +490,30 @@ mod tests {
             json,
             r#"[["n","i",-1,3,[["n1","<li id=\"n1\">1</li>"],["n2","<li id=\"n2\">2</li>"]]],["n","i",0,3,[["n0","<li id=\"n0\">0</li>"]]],["n","d",["n7"]]]"#
         );
+    }
+
+    #[test]
+    fn an_item_inserted_twice_before_the_render_goes_once_as_its_latest() {
+        let (mut s, drain) = Stream::<(u32, &str)>::new("n", |n| n.0.to_string());
+        s.insert((1, "old"));
+        s.insert((2, "two"));
+        s.insert((1, "new"));
+        assert_eq!(s.each(|_, t| t.1.to_string()), ["two", "new"]);
+        let ops = drain.drain().unwrap().ops;
+        let StreamOp::Insert { items, .. } = &ops[0] else {
+            panic!("{ops:?}")
+        };
+        assert_eq!(items.iter().map(|i| i.0.as_str()).collect::<Vec<_>>(), ["2", "1"]);
+    }
+
+    #[test]
+    fn a_change_that_would_replace_a_stream_container_sends_the_whole_page() {
+        let a = parse_fragment(r#"<div><ul lv-stream="n"><li id="1">1</li></ul></div>"#);
+        let b = parse_fragment(r#"<section><ul lv-stream="n"></ul></section>"#);
+        assert!(crate::diff::diff(&a, &b).is_err());
+        // Inside a kept container, nothing is compared.
+        let c = parse_fragment(r#"<div><ul lv-stream="n"><li id="2">2</li></ul></div>"#);
+        assert_eq!(crate::diff::diff(&a, &c), Ok(vec![]));
     }
 
     #[test]

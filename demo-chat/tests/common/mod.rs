@@ -61,6 +61,10 @@ impl ChatProcess {
         if let Some(url) = redis {
             cmd.env("REDIS_URL", url);
         }
+        // The same tests against PostgreSQL: point this at an empty database.
+        if let Ok(url) = std::env::var("CHAT_TEST_DATABASE_URL") {
+            cmd.env("DATABASE_URL", url);
+        }
         let child = cmd.spawn().expect("start demo-chat");
         within(60, "the chat server to answer", async {
             loop {

@@ -162,6 +162,7 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Con
                 // A cheap bound first, so that ancestors of a change are not serialised in vain.
                 if new.html_len_hint() + path.len() * 2 + 8 < changes
                     && !holds_stream(new)
+                    && !holds_stream(old)
                     && let Some(html) = html_of(std::slice::from_ref(new), parent)
                 {
                     let replace = Op::Replace {
@@ -175,6 +176,8 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Con
                 }
             }
         }
+        // Replacing would drop the browser's stream children; the whole page keeps them.
+        _ if holds_stream(old) => out.representable = false,
         _ => match html_of(std::slice::from_ref(new), parent) {
             Some(html) => out.ops.push(Op::Replace {
                 path: path.clone(),

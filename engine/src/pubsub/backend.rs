@@ -29,6 +29,11 @@ impl Inbound {
         Inbound { shared }
     }
 
+    /// Whether the PubSub this delivers to still exists.
+    pub fn is_alive(&self) -> bool {
+        self.shared.strong_count() > 0
+    }
+
     /// Delivers a message from another process to this process's subscribers. A message from
     /// this very node (backends that echo) is skipped. Returns false once the PubSub is gone.
     pub fn deliver(&self, msg: RemoteMessage) -> bool {

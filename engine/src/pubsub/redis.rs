@@ -15,6 +15,18 @@ use super::resp::{self, Reply};
 /// Messages waiting for the Redis link; past this, new ones are dropped (and counted).
 const QUEUE: usize = 65_536;
 
+/// How often the subscribe link pings Redis.
+const KEEPALIVE: Duration = Duration::from_secs(10);
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Why a Redis URL was refused.
 #[derive(Debug, thiserror::Error)]
 #[error("bad Redis URL {url:?}: {reason}")]
@@ -169,6 +181,9 @@ impl Link {
         let mut backoff = Backoff::default();
         let mut batch: Vec<RemoteMessage> = Vec::new();
         loop {
+            if rx.is_closed() && rx.is_empty() {
+                return; // the PubSub is gone
+            }
             let (mut r, mut w) = match self.connect().await {
                 Ok(c) => c,
                 Err(e) => {
@@ -226,6 +241,9 @@ impl Link {
     async fn subscriber(self, inbound: Inbound) {
         let mut backoff = Backoff::default();
         loop {
+            if !inbound.is_alive() {
+                return; // the PubSub is gone
+            }
             let (mut r, mut w) = match self.connect().await {
                 Ok(c) => c,
                 Err(e) => {
@@ -237,9 +255,31 @@ impl Link {
                 let mut cmd = Vec::new();
                 resp::command(&mut cmd, &[b"SUBSCRIBE", self.channel.as_bytes()]);
                 w.write_all(&cmd).await?;
+                // A PING every few seconds: a link that stays silent longer than three of them
+                // is dead (a half-open connection never errors by itself).
+                let pinger = tokio::spawn(async move {
+                    let mut ping = Vec::new();
+                    resp::command(&mut ping, &[b"PING"]);
+                    loop {
+                        tokio::time::sleep(KEEPALIVE).await;
+                        if w.write_all(&ping).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+                let _stop = AbortOnDrop(pinger);
                 loop {
-                    let Reply::Array(Some(items)) = resp::read(&mut r).await? else {
-                        continue;
+                    let reply = tokio::time::timeout(KEEPALIVE * 3, resp::read(&mut r))
+                        .await
+                        .map_err(|_| {
+                            std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer to PING")
+                        })??;
+                    let items = match reply {
+                        Reply::Array(Some(items)) => items,
+                        Reply::Error(e) => {
+                            return Err(std::io::Error::other(format!("Redis refused: {e}")));
+                        }
+                        _ => continue,
                     };
                     match items.as_slice() {
                         [Reply::Bulk(Some(kind)), _, Reply::Bulk(Some(payload))]
