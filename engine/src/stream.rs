@@ -503,7 +503,10 @@ mod tests {
         let StreamOp::Insert { items, .. } = &ops[0] else {
             panic!("{ops:?}")
         };
-        assert_eq!(items.iter().map(|i| i.0.as_str()).collect::<Vec<_>>(), ["2", "1"]);
+        assert_eq!(
+            items.iter().map(|i| i.0.as_str()).collect::<Vec<_>>(),
+            ["2", "1"]
+        );
     }
 
     #[test]
