@@ -47,6 +47,7 @@ pub struct RedisUrlError {
 /// ```
 pub struct Redis {
     addr: String,
+    user: Option<String>,
     password: Option<String>,
     channel: String,
     tx: mpsc::Sender<RemoteMessage>,
@@ -71,13 +72,24 @@ impl Redis {
         let rest = url
             .strip_prefix("redis://")
             .ok_or_else(|| err("it must start with redis://"))?;
-        let rest = rest.split('/').next().unwrap_or_default();
-        let (password, host) = match rest.rsplit_once('@') {
-            Some((auth, host)) => {
-                let pw = auth.rsplit(':').next().unwrap_or(auth);
-                (Some(pw.to_string()).filter(|p| !p.is_empty()), host)
-            }
+        // redis://[user[:password]@]host[:port][/db][?options]; the credentials may hold '/'
+        // or ':', and are percent-decoded.
+        let (auth, hostpart) = match rest.rsplit_once('@') {
+            Some((auth, host)) => (Some(auth), host),
             None => (None, rest),
+        };
+        let host = hostpart.split(['/', '?']).next().unwrap_or_default();
+        let (user, password) = match auth {
+            None => (None, None),
+            Some(auth) => {
+                let (user, pw) = auth.split_once(':').unwrap_or(("", auth));
+                let user = percent_decode(user).ok_or_else(|| err("bad percent-encoding"))?;
+                let pw = percent_decode(pw).ok_or_else(|| err("bad percent-encoding"))?;
+                (
+                    Some(user).filter(|u| !u.is_empty()),
+                    Some(pw).filter(|p| !p.is_empty()),
+                )
+            }
         };
         if host.is_empty() {
             return Err(err("no host"));
@@ -93,6 +105,7 @@ impl Redis {
         let (tx, rx) = mpsc::channel(QUEUE);
         Ok(Redis {
             addr,
+            user,
             password,
             channel: "leptos-live".to_string(),
             tx,
@@ -137,6 +150,7 @@ impl PubSubBackend for Redis {
         };
         let link = Link {
             addr: self.addr.clone(),
+            user: self.user.clone(),
             password: self.password.clone(),
             channel: self.channel.clone(),
             status: self.status.clone(),
@@ -149,6 +163,7 @@ impl PubSubBackend for Redis {
 #[derive(Clone)]
 struct Link {
     addr: String,
+    user: Option<String>,
     password: Option<String>,
     channel: String,
     status: Arc<Status>,
@@ -167,7 +182,10 @@ impl Link {
         let mut r = BufReader::new(r);
         if let Some(pw) = &self.password {
             let mut cmd = Vec::new();
-            resp::command(&mut cmd, &[b"AUTH", pw.as_bytes()]);
+            match &self.user {
+                Some(user) => resp::command(&mut cmd, &[b"AUTH", user.as_bytes(), pw.as_bytes()]),
+                None => resp::command(&mut cmd, &[b"AUTH", pw.as_bytes()]),
+            }
             w.write_all(&cmd).await?;
             if let Reply::Error(e) = resp::read(&mut r).await? {
                 return Err(std::io::Error::other(format!("AUTH refused: {e}")));
@@ -314,6 +332,24 @@ impl Link {
     }
 }
 
+/// Decodes `%XX` escapes; `None` for a malformed one or a result that is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Waits between reconnection attempts: 100 ms doubling to 5 s; logs the first failure of a
 /// run loudly and the rest quietly.
 #[derive(Default)]
@@ -358,7 +394,16 @@ mod tests {
             ("cache:6379", Some("pw"))
         );
         let r = Redis::new("redis://user:secret@h:1").unwrap();
-        assert_eq!(r.password.as_deref(), Some("secret"));
+        assert_eq!(
+            (r.user.as_deref(), r.password.as_deref()),
+            (Some("user"), Some("secret"))
+        );
+        let r = Redis::new("redis://app:a:b/c%40d@h:2/0?timeout=1").unwrap();
+        assert_eq!(
+            (r.addr.as_str(), r.password.as_deref()),
+            ("h:2", Some("a:b/c@d"))
+        );
+        assert!(Redis::new("redis://:%zz@h").is_err());
         assert!(Redis::new("http://x").is_err());
         assert!(Redis::new("redis://").is_err());
     }
