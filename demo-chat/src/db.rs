@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::any::{AnyPoolOptions, AnyRow, install_default_drivers};
 use sqlx::{AnyPool, Row};
 
 /// A chat message as stored and as broadcast.
@@ -65,6 +65,18 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "INSERT INTO rooms (name, private, owner, created_at) VALUES ('lobby', FALSE, 'system', 0)",
     ),
 ];
+
+/// A room's columns, in the order [`room_of`] reads them. The flag is read as an integer:
+/// sqlx's `Any` driver does not decode SQLite booleans.
+const ROOM_COLUMNS: &str = "name, CAST(CASE WHEN private THEN 1 ELSE 0 END AS BIGINT), owner";
+
+fn room_of(r: &AnyRow) -> Result<Room, sqlx::Error> {
+    Ok(Room {
+        name: r.try_get(0)?,
+        private: r.try_get::<i64, _>(1)? != 0,
+        owner: r.try_get(2)?,
+    })
+}
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -212,36 +224,25 @@ impl Db {
 
     /// The room called `name`.
     pub async fn room(&self, name: &str) -> Result<Option<Room>, sqlx::Error> {
-        sqlx::query("SELECT name, CAST(CASE WHEN private THEN 1 ELSE 0 END AS BIGINT), owner FROM rooms WHERE name = $1")
+        sqlx::query(&format!("SELECT {ROOM_COLUMNS} FROM rooms WHERE name = $1"))
             .bind(name)
             .fetch_optional(&self.pool)
             .await?
-            .map(|r| {
-                Ok(Room {
-                    name: r.try_get(0)?,
-                    private: r.try_get::<i64, _>(1)? != 0,
-                    owner: r.try_get(2)?,
-                })
-            })
+            .as_ref()
+            .map(room_of)
             .transpose()
     }
 
     /// The rooms `nick` may see: public ones and private ones they belong to, by name.
     pub async fn rooms_for(&self, nick: &str) -> Result<Vec<Room>, sqlx::Error> {
-        sqlx::query(
-            "SELECT name, CAST(CASE WHEN private THEN 1 ELSE 0 END AS BIGINT), owner FROM rooms WHERE private = FALSE OR name IN (SELECT room FROM members WHERE nick = $1) ORDER BY name",
-        )
+        sqlx::query(&format!(
+            "SELECT {ROOM_COLUMNS} FROM rooms WHERE private = FALSE OR name IN (SELECT room FROM members WHERE nick = $1) ORDER BY name"
+        ))
         .bind(nick)
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| {
-            Ok(Room {
-                name: r.try_get(0)?,
-                private: r.try_get::<i64, _>(1)? != 0,
-                owner: r.try_get(2)?,
-            })
-        })
+        .map(room_of)
         .collect()
     }
 
