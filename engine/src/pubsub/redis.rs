@@ -1,8 +1,7 @@
 //! The Redis backend: every process publishes to, and subscribes to, one Redis channel.
 
-use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncWriteExt, BufReader};
@@ -52,13 +51,7 @@ pub struct Redis {
     channel: String,
     tx: mpsc::Sender<RemoteMessage>,
     rx: Mutex<Option<mpsc::Receiver<RemoteMessage>>>,
-    status: Arc<Status>,
-}
-
-#[derive(Default)]
-struct Status {
-    publisher_up: AtomicBool,
-    subscriber_up: AtomicBool,
+    /// Messages dropped because the link was behind or down.
     dropped: AtomicU64,
 }
 
@@ -110,7 +103,7 @@ impl Redis {
             channel: "leptos-live".to_string(),
             tx,
             rx: Mutex::new(Some(rx)),
-            status: Arc::default(),
+            dropped: AtomicU64::new(0),
         })
     }
 
@@ -118,12 +111,6 @@ impl Redis {
     pub fn with_channel(mut self, channel: impl Into<String>) -> Redis {
         self.channel = channel.into();
         self
-    }
-
-    /// Whether both links (publishing and subscribing) are up now.
-    pub fn is_connected(&self) -> bool {
-        self.status.publisher_up.load(Ordering::Relaxed)
-            && self.status.subscriber_up.load(Ordering::Relaxed)
     }
 }
 
@@ -134,7 +121,7 @@ impl PubSubBackend for Redis {
 
     fn publish(&self, msg: RemoteMessage) {
         if self.tx.try_send(msg).is_err() {
-            let n = self.status.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+            let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
             if n.is_power_of_two() {
                 tracing::warn!(
                     dropped = n,
@@ -153,7 +140,6 @@ impl PubSubBackend for Redis {
             user: self.user.clone(),
             password: self.password.clone(),
             channel: self.channel.clone(),
-            status: self.status.clone(),
         };
         tokio::spawn(link.clone().publisher(rx));
         tokio::spawn(link.subscriber(inbound));
@@ -166,7 +152,6 @@ struct Link {
     user: Option<String>,
     password: Option<String>,
     channel: String,
-    status: Arc<Status>,
 }
 
 type Conn = (
@@ -210,7 +195,6 @@ impl Link {
                 }
             };
             backoff.up("publish", &self.addr);
-            self.status.publisher_up.store(true, Ordering::Relaxed);
             let result: std::io::Result<()> = async {
                 loop {
                     if batch.is_empty() {
@@ -243,7 +227,6 @@ impl Link {
                 }
             }
             .await;
-            self.status.publisher_up.store(false, Ordering::Relaxed);
             match result {
                 Ok(()) => return,
                 Err(e) => {
@@ -314,14 +297,12 @@ impl Link {
                         }
                         [Reply::Bulk(Some(kind)), ..] if kind == b"subscribe" => {
                             backoff.up("subscribe", &self.addr);
-                            self.status.subscriber_up.store(true, Ordering::Relaxed);
                         }
                         _ => {}
                     }
                 }
             }
             .await;
-            self.status.subscriber_up.store(false, Ordering::Relaxed);
             match result {
                 Ok(_) => return,
                 Err(e) => {
