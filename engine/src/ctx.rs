@@ -281,6 +281,12 @@ impl<V: LiveView> Ctx<V> {
         }
     }
 
+    /// Moves the streams' changes (their items already rendered) into the next frame.
+    pub(crate) fn stage_streams(&mut self) {
+        let streams = self.take_streams();
+        self.push_streams(streams);
+    }
+
     /// Takes the streams' changes since the last render.
     pub(crate) fn take_streams(&mut self) -> Vec<StreamOps> {
         self.streams.iter().filter_map(|s| s.drain()).collect()

@@ -20,7 +20,7 @@ use crate::protocol::{error_frame, html_frame_with, patch_frame_with};
 use crate::registry::{Registration, Registry};
 use crate::render::{Rendered, panic_message, render, render_html};
 use crate::sent::Sent;
-use crate::stream::{StreamOps, fill_html, needs_tree};
+use crate::stream::{StreamOps, fill_html};
 use crate::view::LiveView;
 
 /// A socket's sending side, as the page task sees it.
@@ -388,10 +388,7 @@ impl<V: LiveView> Page<V> {
         let mut streams = self.ctx.take_streams();
         let sent = &mut self.sent;
         let advanced = catch_unwind(AssertUnwindSafe(|| {
-            let any = needs_tree(&streams);
-            let mut fill = |tree: &crate::html::Node| fill_html(&mut streams, tree);
-            let visit = any.then_some(&mut fill as &mut dyn FnMut(&_));
-            sent.advance(html, above, hot, visit)
+            sent.advance(html, above, hot, &mut streams)
         }));
         self.ctx.push_streams(streams);
         match advanced {
@@ -418,8 +415,7 @@ impl<V: LiveView> Page<V> {
 
     /// Sends the streams' new items without rendering the page (its HTML did not change).
     fn send_streams(&mut self) -> Flow {
-        let streams = self.ctx.take_streams();
-        self.ctx.push_streams(streams);
+        self.ctx.stage_streams();
         let pushed = self.ctx.take_pushed();
         if !pushed.is_empty() {
             self.version += 1;

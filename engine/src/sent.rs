@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use crate::diff::{Op, Unrepresentable, diff, diff_planned};
 use crate::html::{Node, parse_fragment, reparse};
 use crate::render::Rendered;
+use crate::stream::{StreamOps, fill_html, needs_tree};
 
 /// The page as the client has it at the page's current version.
 ///
@@ -78,17 +79,18 @@ impl Sent {
     /// a local change, only the changed region is parsed. `Err` when the change cannot be
     /// operations: the client needs the whole page, which [`Sent::html`] then holds.
     ///
-    /// `visit`, when given, sees the new render's tree (streams take their items' HTML from it).
+    /// Stream items in `streams` that still have no HTML (those the render showed in place)
+    /// take it from the new render's tree; the tree is parsed for that only when needed.
     pub(crate) fn advance(
         &mut self,
         html: String,
         keep_tree_above: usize,
         hot: bool,
-        visit: Option<&mut dyn FnMut(&Node)>,
+        streams: &mut [StreamOps],
     ) -> Result<Vec<Op>, Unrepresentable> {
         if *html == *self.html {
-            if let Some(visit) = visit {
-                visit(&self.tree());
+            if needs_tree(streams) {
+                fill_html(streams, &self.tree());
             }
             return Ok(Vec::new());
         }
@@ -97,9 +99,7 @@ impl Sent {
             && let Ok(ops) = diff_planned(tree, &plan)
         {
             plan.apply(tree);
-            if let Some(visit) = visit {
-                visit(tree);
-            }
+            fill_html(streams, tree);
             self.html = html.into_boxed_str();
             if !hot {
                 self.cool(keep_tree_above);
@@ -108,9 +108,7 @@ impl Sent {
         }
         let tree = parse_fragment(&html);
         let ops = diff(&self.tree(), &tree);
-        if let Some(visit) = visit {
-            visit(&tree);
-        }
+        fill_html(streams, &tree);
         *self = Sent::keep(Rendered { html, tree }, keep_tree_above, hot);
         ops
     }

@@ -377,6 +377,9 @@ pub(crate) fn needs_tree(streams: &[StreamOps]) -> bool {
 /// Fills each insert with its items' HTML from the rendered tree; items whose element is not in
 /// the stream's container are dropped with a warning.
 pub(crate) fn fill_html(streams: &mut [StreamOps], tree: &Node) {
+    if !needs_tree(streams) {
+        return;
+    }
     for s in streams.iter_mut() {
         let container = find_container(tree, &s.name);
         for op in &mut s.ops {

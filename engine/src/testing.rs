@@ -13,7 +13,6 @@ use crate::params::{Params, Payload, Session};
 use crate::render::{render, render_html};
 use crate::router::LiveRouter;
 use crate::sent::Sent;
-use crate::stream::{fill_html, needs_tree};
 use crate::view::LiveView;
 
 /// A mounted page and the tree the browser would have, driven by direct calls.
@@ -132,14 +131,11 @@ impl<V: LiveView> LiveTest<V> {
     fn rerender(&mut self) -> Result<Vec<Op>, LiveError> {
         let html = render_html(&self.view).map_err(LiveError::msg)?;
         let mut streams = self.ctx.take_streams();
-        let any = needs_tree(&streams);
-        let mut fill = |tree: &crate::html::Node| fill_html(&mut streams, tree);
-        let visit = any.then_some(&mut fill as &mut dyn FnMut(&_));
         // Driven calls count as a user interacting: the tree stays parsed, as for a page in use.
         // An unrepresentable change would go out as the whole page: no operations then.
         let ops = self
             .sent
-            .advance(html, self.keep_tree_above, true, visit)
+            .advance(html, self.keep_tree_above, true, &mut streams)
             .unwrap_or_default();
         self.ctx.push_streams(streams);
         Ok(ops)
@@ -169,8 +165,7 @@ impl<V: LiveView> LiveTest<V> {
             self.ctx.take_streams_only();
             self.view.handle_info(msg, &mut self.ctx).await?;
             if self.ctx.take_streams_only() && self.ctx.render_streams() {
-                let streams = self.ctx.take_streams();
-                self.ctx.push_streams(streams);
+                self.ctx.stage_streams();
             } else {
                 ops.extend(self.rerender()?);
             }
