@@ -11,8 +11,7 @@ use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
 use crate::config::LiveConfig;
-use crate::ctx::Pushed;
-use crate::ctx::{Ctx, LiveHandle, Services};
+use crate::ctx::{Ctx, LiveHandle, Pushed, Services};
 use crate::diff::Unrepresentable;
 use crate::error::{ErrorCode, LiveError};
 use crate::params::{Params, Payload, Session};
@@ -258,7 +257,7 @@ impl<V: LiveView> Page<V> {
                     self.version += 1;
                     let pushed = self.ctx.take_pushed();
                     let frame = html_frame_with(r, self.sent.html(), self.version, &pushed);
-                    self.send(frame);
+                    self.send_with(frame, pushed);
                     Flow::Continue
                 } else if version != Some(self.version) {
                     self.send_full(r)

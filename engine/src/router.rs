@@ -113,7 +113,7 @@ pub struct LiveRouter {
     routes: Vec<(String, Arc<dyn Route>)>,
     head: String,
     session: SessionFn,
-    services: Services,
+    pubsub: PubSub,
     extensions: axum::http::Extensions,
 }
 
@@ -136,7 +136,7 @@ impl LiveRouter {
             routes: Vec::new(),
             head: String::new(),
             session: Arc::new(|_| Session::default()),
-            services: Services::default(),
+            pubsub: PubSub::local(),
             extensions: axum::http::Extensions::new(),
         }
     }
@@ -144,7 +144,7 @@ impl LiveRouter {
     /// The PubSub pages reach through [`crate::Ctx::subscribe`] and [`crate::Ctx::pubsub`].
     /// Without one, the router has a [`PubSub::local`] of its own.
     pub fn pubsub(mut self, pubsub: PubSub) -> Self {
-        self.services.pubsub = pubsub;
+        self.pubsub = pubsub;
         self
     }
 
@@ -158,13 +158,15 @@ impl LiveRouter {
     /// ```
     pub fn extension<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
         self.extensions.insert(value);
-        self.services.extensions = Arc::new(self.extensions.clone());
         self
     }
 
     /// What pages get from this router, for [`crate::LiveTest::mount_in`].
     pub(crate) fn services(&self) -> Services {
-        self.services.clone()
+        Services {
+            pubsub: self.pubsub.clone(),
+            extensions: Arc::new(self.extensions.clone()),
+        }
     }
 
     /// Serves the page `V` at `path` (axum syntax: `/rooms/{name}`).
@@ -188,6 +190,7 @@ impl LiveRouter {
 
     /// The routes, for merging into an app's router with any state type.
     pub fn into_router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
+        let services = self.services();
         let secret = match &self.config.secret {
             Some(s) => s.clone(),
             None => {
@@ -208,7 +211,7 @@ impl LiveRouter {
                 .map(|(p, r)| (p.clone(), r.clone()))
                 .collect(),
             next_conn: AtomicU64::new(1),
-            services: self.services,
+            services,
             head: self.head,
             session: self.session,
         });
