@@ -12,10 +12,13 @@ fn session(nick: &str) -> Session {
 }
 
 async fn open() -> (App, leptos_live::LiveRouter, std::path::PathBuf) {
+    // Tests run at once: each gets a file of its own, even within one millisecond.
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let path = std::env::temp_dir().join(format!(
-        "chat-rooms-{}-{}.db",
+        "chat-rooms-{}-{}-{}.db",
         std::process::id(),
-        demo_chat::now_ms()
+        demo_chat::now_ms(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     let config = ChatConfig {
         database_url: format!("sqlite://{}", path.display()),
