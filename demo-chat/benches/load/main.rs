@@ -1,0 +1,524 @@
+//! The chat's load test: N simulated users (real WebSocket clients, each a GET with its own
+//! nickname cookie, then a join) in one room, one of them posting. Prints, asserts nothing:
+//!
+//! - fan-out latency: from sending a post to every one of the N users having received it,
+//!   p50 and p99 over the posts;
+//! - memory per connected user: the server's RSS (a child process) after all joined, minus its
+//!   RSS before, over N; and again after the room's history grew by hundreds of messages, to
+//!   show that streamed messages are not kept per page.
+//!
+//! - the floor: the same N users, each sent a frame of the same size by a bare server process
+//!   that only writes bytes (no pages, no rendering, no PubSub), timed the same way. On one
+//!   small machine with the users on it too, the kernel's loopback cost per socket is the
+//!   larger part of a fan-out; the ratio of the chat to the floor is what the engine adds.
+//!
+//! `cargo bench -p demo-chat --bench load` runs N = 1,000 and N = 10,000; `USERS=500,2000`
+//! chooses others, `POSTS=n` the number of timed posts (default 50), `FLOOR=0` skips the floor.
+
+mod wire;
+
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt as _;
+use leptos_live_tests::rss_kib;
+use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use wire::Frame;
+
+const SECRET: &str = "load-test-secret-load-test-secret-0123456789";
+
+/// What every client records: for post k, how many received it and the latest arrival.
+struct Board {
+    start: Instant,
+    /// Clients whose socket is still open.
+    alive: AtomicUsize,
+    received: Vec<AtomicUsize>,
+    last: Vec<AtomicU64>,
+    last_frame: AtomicU64,
+    /// The length of the last frame that carried a post.
+    post_frame_len: AtomicUsize,
+}
+
+impl Board {
+    fn now(&self) -> u64 {
+        self.start.elapsed().as_nanos() as u64
+    }
+
+    fn new(posts: usize) -> Board {
+        Board {
+            start: Instant::now(),
+            alive: AtomicUsize::new(0),
+            received: (0..posts).map(|_| AtomicUsize::new(0)).collect(),
+            last: (0..posts).map(|_| AtomicU64::new(0)).collect(),
+            last_frame: AtomicU64::new(0),
+            post_frame_len: AtomicUsize::new(0),
+        }
+    }
+
+    fn see(&self, frame: &str) {
+        if frame.ends_with(",\"h\"]") {
+            return; // a heartbeat's answer
+        }
+        self.last_frame.fetch_max(self.now(), Ordering::Relaxed);
+        let mut rest = frame;
+        while let Some(i) = rest.find("load-") {
+            rest = &rest[i + 5..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if rest[digits.len()..].starts_with('.')
+                && let Ok(k) = digits.parse::<usize>()
+                && k < self.received.len()
+            {
+                self.post_frame_len.store(frame.len(), Ordering::Relaxed);
+                self.received[k].fetch_add(1, Ordering::Relaxed);
+                self.last[k].fetch_max(self.now(), Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+/// The process's CPU time so far (user + system), from `/proc/<pid>/stat`.
+fn cpu_time(pid: u32) -> Duration {
+    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name, which is in parentheses and may hold spaces.
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0);
+    // The kernel counts in USER_HZ, 100 per second on Linux.
+    Duration::from_millis(ticks * 10)
+}
+
+async fn get_with_cookie(addr: SocketAddr, path: &str, cookie: &str) -> std::io::Result<String> {
+    let mut s = TcpStream::connect(addr).await?;
+    s.write_all(
+        format!(
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .await?;
+    let mut body = String::new();
+    s.read_to_string(&mut body).await?;
+    Ok(body)
+}
+
+/// Reads frames into the board until the socket closes; false then.
+async fn read_into(ws: &mut wire::Client, board: &Board) -> bool {
+    match ws.next().await {
+        Ok(Frame::Text(t)) => {
+            board.see(t);
+            true
+        }
+        Ok(Frame::Other) => true,
+        Ok(Frame::Closed) | Err(_) => false,
+    }
+}
+
+/// One user: GET, join, then read frames (and beat) until told to stop. Returns a sender for
+/// frames to send, once joined.
+async fn user(
+    addr: SocketAddr,
+    nick: String,
+    cookies: demo_chat::Cookies,
+    board: Arc<Board>,
+) -> Result<mpsc::UnboundedSender<String>, String> {
+    let cookie = format!("{}={}", demo_chat::COOKIE_NAME, cookies.sign(&nick));
+    let html = get_with_cookie(addr, "/rooms/lobby", &cookie)
+        .await
+        .map_err(|e| e.to_string())?;
+    let token = leptos_live_tests::token_of(&html).ok_or("no token")?;
+    let mut ws = wire::Client::connect(addr, "/live/socket")
+        .await
+        .map_err(|e| e.to_string())?;
+    ws.send(&serde_json::json!([1, "j", token, 0]).to_string())
+        .await
+        .map_err(|e| e.to_string())?;
+    loop {
+        match ws.next().await {
+            Ok(Frame::Text(t)) if t.starts_with("[1,") => break,
+            Ok(Frame::Text(_) | Frame::Other) => {}
+            Ok(Frame::Closed) => return Err("closed before the join's answer".into()),
+            Err(e) => return Err(format!("join failed: {e}")),
+        }
+    }
+    board.alive.fetch_add(1, Ordering::Relaxed);
+    let (out, mut outq) = mpsc::unbounded_channel::<String>();
+    tokio::spawn(async move {
+        let mut beat = tokio::time::interval(Duration::from_secs(20));
+        let mut r = 1u64;
+        loop {
+            let sent = tokio::select! {
+                open = read_into(&mut ws, &board) => {
+                    if !open {
+                        board.alive.fetch_sub(1, Ordering::Relaxed);
+                        return;
+                    }
+                    continue;
+                }
+                f = outq.recv() => {
+                    let Some(f) = f else { return };
+                    r += 1;
+                    f.replacen("[R,", &format!("[{r},"), 1)
+                }
+                _ = beat.tick() => {
+                    r += 1;
+                    format!("[{r},\"h\"]")
+                }
+            };
+            if ws.send(&sent).await.is_err() {
+                return;
+            }
+        }
+    });
+    Ok(out)
+}
+
+/// Runs `post(k)` and waits until every live user has seen post k; the time from the post to
+/// the last arrival, or `None` after 20 s.
+async fn wait_all(board: &Board, k: usize, post: impl FnOnce(usize)) -> Option<Duration> {
+    let t0 = board.now();
+    post(k);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while board.received[k].load(Ordering::Relaxed) < board.alive.load(Ordering::Relaxed) {
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_micros(500)).await;
+    }
+    Some(Duration::from_nanos(
+        board.last[k].load(Ordering::Relaxed).saturating_sub(t0),
+    ))
+}
+
+/// The p-th fraction of sorted latencies.
+fn pct(lat: &[Duration], p: f64) -> Duration {
+    lat.get(((lat.len().max(1) - 1) as f64 * p).round() as usize)
+        .copied()
+        .unwrap_or_default()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// The chat's figures, for the floor's ratio.
+struct ChatRun {
+    p50: Duration,
+    p99: Duration,
+    frame_len: usize,
+}
+
+async fn run(users: usize, posts: usize, history: usize) -> ChatRun {
+    let db = std::env::temp_dir().join(format!("chat-load-{}-{users}.db", std::process::id()));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_demo-chat"))
+        .env("CHAT_DB", &db)
+        .env("CHAT_ADDR", addr.to_string())
+        .env("LEPTOS_LIVE_SECRET", SECRET)
+        .env(
+            "RUST_LOG",
+            std::env::var("SERVER_LOG").unwrap_or_else(|_| "error".into()),
+        )
+        .env_remove("REDIS_URL")
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start demo-chat");
+    let pid = server.id().expect("pid");
+    while TcpStream::connect(addr).await.is_err() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let cookies = demo_chat::Cookies::new(format!("cookie:{SECRET}").as_bytes());
+    let board = Arc::new(Board::new(posts + history));
+    // Warm up one page, then take the baseline.
+    let _ = get_with_cookie(
+        addr,
+        "/rooms/lobby",
+        &format!("{}={}", demo_chat::COOKIE_NAME, cookies.sign("warm")),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = rss_kib(pid);
+
+    let t = Instant::now();
+    let joined: Vec<_> = futures_util::stream::iter(0..users)
+        .map(|i| user(addr, format!("user{i:05}"), cookies.clone(), board.clone()))
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    let senders: Vec<_> = joined.into_iter().filter_map(Result::ok).collect();
+    let connected = senders.len();
+    let join_time = t.elapsed();
+    let show = std::env::var("SHOW").is_ok();
+    if show {
+        eprintln!(
+            "  joined {connected} in {:.1} s; waiting for presence to settle",
+            join_time.as_secs_f64()
+        );
+    }
+    // Let the presence updates of the crowd settle: two quiet seconds.
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if board.now() - board.last_frame.load(Ordering::Relaxed) > 2_000_000_000 {
+            break;
+        }
+    }
+    let after_join = rss_kib(pid);
+    if show {
+        eprintln!("  settled after {:.1} s", t.elapsed().as_secs_f64());
+    }
+
+    let poster = &senders[0];
+    let post = |k: usize| {
+        let _ = poster.send(format!(
+            "[R,\"e\",\"post\",{{\"body\":\"load-{k}. hello\"}}]"
+        ));
+    };
+    let mut lat = Vec::new();
+    let mut lost = 0;
+    let cpu_before = cpu_time(pid);
+    for k in 0..posts {
+        match wait_all(&board, k, post).await {
+            Some(d) => lat.push(d),
+            None => lost += 1,
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let server_cpu = cpu_time(pid).saturating_sub(cpu_before) / posts.max(1) as u32;
+    if show {
+        println!(
+            "  each post: {:?}",
+            lat.iter().map(|d| d.as_millis()).collect::<Vec<_>>()
+        );
+    }
+    let after_posts = rss_kib(pid);
+    for k in posts..posts + history {
+        if wait_all(&board, k, post).await.is_none() {
+            lost += 1;
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after_history = rss_kib(pid);
+    lat.sort();
+    let per_user = |rss: u64| rss.saturating_sub(before) as f64 / connected.max(1) as f64;
+    let alive = board.alive.load(Ordering::Relaxed);
+    println!(
+        "users {users}: {connected} connected in {:.1} s; {alive} still connected at the end",
+        join_time.as_secs_f64()
+    );
+    println!(
+        "  fan-out latency, post -> all {alive} received ({} posts): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms{}",
+        lat.len(),
+        ms(pct(&lat, 0.5)),
+        ms(pct(&lat, 0.99)),
+        ms(lat.last().copied().unwrap_or_default()),
+        if lost > 0 {
+            format!(" ({lost} posts not seen by everyone within 20 s)")
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "  server CPU per post: {:.1} ms ({:.1} µs per user): the rest of the latency is the simulated users' share of the same two cores",
+        server_cpu.as_secs_f64() * 1e3,
+        server_cpu.as_secs_f64() * 1e6 / connected.max(1) as f64
+    );
+    println!(
+        "  server RSS: {before} KiB idle, {after_join} KiB joined ({:.1} KiB per user), {after_posts} KiB after {posts} posts ({:.1}), {after_history} KiB after {} more ({:.1})",
+        per_user(after_join),
+        per_user(after_posts),
+        history,
+        per_user(after_history),
+    );
+    drop(senders);
+    let _ = server.kill().await;
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    ChatRun {
+        p50: pct(&lat, 0.5),
+        p99: pct(&lat, 0.99),
+        frame_len: board.post_frame_len.load(Ordering::Relaxed),
+    }
+}
+
+/// The floor server, run as a child process of the bench: accepts `FLOOR_USERS` WebSocket
+/// clients, then for each line `k len` on its standard input writes one text frame of `len`
+/// bytes carrying post k to every client, from two tasks (one a core), and nothing else.
+fn floor_server(users: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async move {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        println!("{}", listener.local_addr().expect("address"));
+        let mut halves: [Vec<TcpStream>; 2] = [Vec::new(), Vec::new()];
+        for i in 0..users {
+            let (mut s, _) = listener.accept().await.expect("accept");
+            s.set_nodelay(true).expect("nodelay");
+            let mut head = Vec::new();
+            let mut b = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = s.read(&mut b).await.expect("upgrade request");
+                assert!(n > 0, "closed during the upgrade");
+                head.extend_from_slice(&b[..n]);
+            }
+            s.write_all(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                .await
+                .expect("upgrade answer");
+            halves[i % 2].push(s);
+        }
+        let halves = halves.map(|h| Arc::new(tokio::sync::Mutex::new(h)));
+        // Standard input is read on a thread of its own: tokio's needs a feature for one bench.
+        let (tx, mut lines) = mpsc::unbounded_channel();
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        while let Some(line) = lines.recv().await {
+            let mut words = line.split_whitespace().filter_map(|w| w.parse::<usize>().ok());
+            let (Some(k), Some(len)) = (words.next(), words.next()) else { break };
+            let mut text = format!("load-{k}. ");
+            text.extend(std::iter::repeat_n('x', len.saturating_sub(text.len())));
+            let frame = Arc::new(wire::server_text_frame(&text));
+            let tasks = halves.clone().map(|half| {
+                let frame = frame.clone();
+                tokio::spawn(async move {
+                    for s in half.lock().await.iter_mut() {
+                        let _ = s.write_all(&frame).await;
+                    }
+                })
+            });
+            for t in tasks {
+                let _ = t.await;
+            }
+        }
+    });
+}
+
+/// Times the floor for `users`: post frames of `frame_len` bytes written by the floor server.
+async fn floor(users: usize, posts: usize, chat: &ChatRun) {
+    let mut server = tokio::process::Command::new(std::env::current_exe().expect("this bench"))
+        .env("FLOOR_USERS", users.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the floor server");
+    let pid = server.id().expect("pid");
+    let mut out = tokio::io::BufReader::new(server.stdout.take().expect("stdout")).lines();
+    let addr: SocketAddr = out
+        .next_line()
+        .await
+        .ok()
+        .flatten()
+        .and_then(|l| l.parse().ok())
+        .expect("the floor server's address");
+    let mut stdin = server.stdin.take().expect("stdin");
+    // Posts go to the server through a task, so that the clock starts as they leave.
+    let (posts_tx, mut posts_rx) = mpsc::unbounded_channel::<String>();
+    let writer = tokio::spawn(async move {
+        while let Some(line) = posts_rx.recv().await {
+            if stdin.write_all(line.as_bytes()).await.is_err() {
+                break;
+            }
+        }
+    });
+    let board = Arc::new(Board::new(posts));
+    let clients: Vec<_> = futures_util::stream::iter(0..users)
+        .map(|_| wire::Client::connect(addr, "/"))
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    for client in clients {
+        let Ok(mut ws) = client else { continue };
+        let board = board.clone();
+        board.alive.fetch_add(1, Ordering::Relaxed);
+        tokio::spawn(async move {
+            while read_into(&mut ws, &board).await {}
+            board.alive.fetch_sub(1, Ordering::Relaxed);
+        });
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let cpu_before = cpu_time(pid);
+    let mut lat = Vec::new();
+    for k in 0..posts {
+        let post = |k: usize| {
+            let _ = posts_tx.send(format!("{k} {}\n", chat.frame_len));
+        };
+        lat.extend(wait_all(&board, k, post).await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let cpu = cpu_time(pid).saturating_sub(cpu_before) / posts.max(1) as u32;
+    lat.sort();
+    let alive = board.alive.load(Ordering::Relaxed);
+    println!(
+        "  floor, a bare server writing a {}-byte frame to all {alive}: p50 {:.1} ms, p99 {:.1} ms; server CPU {:.1} µs per user",
+        chat.frame_len,
+        ms(pct(&lat, 0.5)),
+        ms(pct(&lat, 0.99)),
+        cpu.as_secs_f64() * 1e6 / alive.max(1) as f64,
+    );
+    println!(
+        "  chat / floor: p50 {:.2}×, p99 {:.2}×",
+        chat.p50.as_secs_f64() / pct(&lat, 0.5).as_secs_f64().max(1e-9),
+        chat.p99.as_secs_f64() / pct(&lat, 0.99).as_secs_f64().max(1e-9),
+    );
+    drop(posts_tx);
+    let _ = writer.await;
+    let _ = server.wait().await;
+}
+
+fn main() {
+    if let Some(users) = std::env::var("FLOOR_USERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        return floor_server(users);
+    }
+    let users: Vec<usize> = std::env::var("USERS")
+        .unwrap_or_else(|_| "1000,10000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let posts = std::env::var("POSTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(50);
+    let history = std::env::var("HISTORY")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(500);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let with_floor = std::env::var("FLOOR").map_or(true, |f| f != "0");
+    for n in users {
+        rt.block_on(async {
+            let chat = run(n, posts, history).await;
+            if with_floor {
+                floor(n, posts, &chat).await;
+            }
+        });
+    }
+}
