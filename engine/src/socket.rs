@@ -1,13 +1,14 @@
 //! One WebSocket connection: reads client frames in order, routes them to the joined page, and
 //! writes what the page sends back.
 
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::stream::SplitSink;
-use futures_util::{SinkExt as _, StreamExt as _};
+use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
@@ -37,18 +38,22 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
     let mut joined: Option<mpsc::Sender<Control>> = None;
     let timeout = inner.config.heartbeat_timeout;
     let max = inner.config.max_frame_bytes;
-    let mut deadline = Instant::now() + timeout;
+    // Made once and reset, not remade on every turn: a fan-out wakes each socket for one frame,
+    // and registering a timer and a waiter each time costs as much as the frame.
+    let close = outbox.close.clone();
+    let mut closed = pin!(close.notified());
+    let mut idle = pin!(sleep_until(Instant::now() + timeout));
     // One task per socket: it reads client frames and writes what its page queues.
     loop {
         let msg = tokio::select! {
             Some(frame) = rx.recv() => {
-                if !write(&mut sink, Message::Text(frame.into()), timeout).await {
+                if !write_queued(&mut sink, frame, &mut rx, timeout).await {
                     break;
                 }
                 continue;
             }
-            _ = outbox.close.notified() => break,
-            _ = sleep_until(deadline) => {
+            _ = &mut closed => break,
+            _ = &mut idle => {
                 tracing::info!(conn, "no frame within {timeout:?}; closing");
                 break;
             }
@@ -61,7 +66,7 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
                 Some(Ok(m)) => m,
             },
         };
-        deadline = Instant::now() + timeout;
+        idle.as_mut().reset(Instant::now() + timeout);
         let text = match msg {
             Message::Text(t) => t,
             Message::Binary(_) => {
@@ -137,9 +142,39 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
     tracing::debug!(conn, "socket closed");
 }
 
+/// Writes `first` and whatever else is queued by then, with one flush; false when the socket
+/// failed or the peer did not take it in time.
+async fn write_queued(
+    sink: &mut SplitSink<WebSocket, Message>,
+    first: String,
+    rx: &mut mpsc::Receiver<String>,
+    limit: Duration,
+) -> bool {
+    let mut writes = pin!(async move {
+        sink.feed(Message::Text(first.into())).await?;
+        while let Ok(frame) = rx.try_recv() {
+            sink.feed(Message::Text(frame.into())).await?;
+        }
+        sink.flush().await
+    });
+    // The timer is only armed when the peer's buffer is full, which is rare.
+    let written = match writes.as_mut().now_or_never() {
+        Some(done) => Ok(done),
+        None => tokio::time::timeout(limit, writes).await,
+    };
+    check_write(written, limit)
+}
+
 /// Writes one message; false when the socket failed or the peer did not take it in time.
 async fn write(sink: &mut SplitSink<WebSocket, Message>, msg: Message, limit: Duration) -> bool {
-    match tokio::time::timeout(limit, sink.send(msg)).await {
+    check_write(tokio::time::timeout(limit, sink.send(msg)).await, limit)
+}
+
+fn check_write(
+    written: Result<Result<(), axum::Error>, tokio::time::error::Elapsed>,
+    limit: Duration,
+) -> bool {
+    match written {
         Ok(Ok(())) => true,
         Ok(Err(e)) => {
             tracing::debug!("socket write failed: {e}");

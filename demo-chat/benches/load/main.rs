@@ -68,7 +68,7 @@ impl Board {
         let mut rest = frame;
         while let Some(i) = rest.find("load-") {
             rest = &rest[i + 5..];
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            let digits = &rest[..rest.bytes().take_while(u8::is_ascii_digit).count()];
             if rest[digits.len()..].starts_with('.')
                 && let Ok(k) = digits.parse::<usize>()
                 && k < self.received.len()
