@@ -189,7 +189,9 @@ impl LiveView for RoomPage {
             .history(&room, None, PAGE)
             .await
             .map_err(LiveError::msg)?;
-        let mut messages = ctx.stream("messages", dom_id).with_template(message_view);
+        let mut messages = ctx
+            .stream("messages", dom_id)
+            .with_shared_template(message_view);
         let oldest = history.first().map(|m| m.id);
         let more = history.len() as i64 == PAGE;
         messages.insert_many(At::End, history);

@@ -233,3 +233,105 @@ async fn a_page_holds_nothing_of_its_stream_however_long_it_grows() {
     assert!(sizes.windows(2).all(|w| w[1] <= w[0] + 8), "{sizes:?}");
     assert!(sizes[4] < 200, "{sizes:?}");
 }
+
+/// How many times [`shared_line`] ran.
+static SHARED_RENDERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, Serialize, Deserialize)]
+struct Line {
+    id: u32,
+    text: String,
+}
+
+fn shared_line(id: String, line: &Line) -> impl IntoView + use<> {
+    SHARED_RENDERS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    view! { <li id=id>{line.text.clone()}</li> }
+}
+
+/// A page of a crowd: it shows the lines broadcast on "lines".
+struct Reader {
+    lines: Stream<Line>,
+}
+
+impl LiveView for Reader {
+    type Message = Line;
+
+    async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        ctx.subscribe::<Line>("lines");
+        let lines = ctx
+            .stream("lines", |l: &Line| format!("l{}", l.id))
+            .with_shared_template(shared_line);
+        Ok(Reader { lines })
+    }
+
+    async fn handle_info(&mut self, line: Line, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        self.lines.insert(line);
+        ctx.streams_only();
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        view! { <ul lv-stream="lines">{self.lines.render()}</ul> }
+    }
+}
+
+#[tokio::test]
+async fn pages_showing_the_same_item_render_it_once_between_them() {
+    let pubsub = PubSub::local();
+    let router = LiveRouter::new().pubsub(pubsub.clone());
+    let mut pages = Vec::new();
+    for _ in 0..3 {
+        pages.push(
+            LiveTest::<Reader>::mount_in(&router, Params::default(), Session::default())
+                .await
+                .unwrap(),
+        );
+    }
+    let renders = || SHARED_RENDERS.load(std::sync::atomic::Ordering::SeqCst);
+    let mut deliver = async |line: Line| {
+        let before = renders();
+        pubsub.broadcast("lines", line).unwrap();
+        let mut ops = Vec::new();
+        for page in &mut pages {
+            assert!(page.drain_info().await.unwrap().is_empty());
+            ops.push(page.take_stream_ops());
+        }
+        assert!(ops.windows(2).all(|w| w[0] == w[1]), "{ops:?}");
+        (renders() - before, ops.swap_remove(0))
+    };
+    let hello = Line {
+        id: 1,
+        text: "hello".into(),
+    };
+    let (n, ops) = deliver(hello.clone()).await;
+    assert_eq!(n, 1, "three pages, one render");
+    assert_eq!(
+        ops,
+        vec![serde_json::json!([
+            "lines",
+            "i",
+            -1,
+            0,
+            [["l1", "<li id=\"l1\">hello</li>"]]
+        ])]
+    );
+    // The same line again (a resend) comes from the kept render.
+    assert_eq!(deliver(hello).await.0, 0);
+    // An edit in place has the same id and other content: rendered anew, once.
+    let edited = Line {
+        id: 1,
+        text: "hello, <b>world</b>".into(),
+    };
+    let (n, ops) = deliver(edited).await;
+    assert_eq!(n, 1);
+    assert_eq!(
+        ops,
+        vec![serde_json::json!([
+            "lines",
+            "i",
+            -1,
+            0,
+            [["l1", "<li id=\"l1\">hello, &lt;b&gt;world&lt;/b&gt;</li>"]]
+        ])]
+    );
+}

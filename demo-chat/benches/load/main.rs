@@ -269,10 +269,17 @@ async fn run(users: usize, posts: usize, history: usize) -> ChatRun {
             join_time.as_secs_f64()
         );
     }
-    // Let the presence updates of the crowd settle: two quiet seconds.
+    // Let the presence updates of the crowd settle: they are batched up to 2 s apart, and a
+    // page whose render did not change sends nothing, so the server's CPU is watched too.
+    let mut cpu = cpu_time(pid);
     loop {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        if board.now() - board.last_frame.load(Ordering::Relaxed) > 2_000_000_000 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let now = cpu_time(pid);
+        let busy = now.saturating_sub(cpu);
+        cpu = now;
+        if board.now() - board.last_frame.load(Ordering::Relaxed) > 4_000_000_000
+            && busy < Duration::from_millis(50)
+        {
             break;
         }
     }

@@ -1,6 +1,9 @@
 //! Streams: collections the server renders once and does not keep.
 
+mod shared;
+
 use std::fmt::Write as _;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use leptos::prelude::{AnyView, IntoAny, IntoView, Owner, RenderHtml};
@@ -96,9 +99,13 @@ struct Pending<T> {
     html: FxHashMap<String, String>,
     /// How an item renders, when the page set one ([`Stream::with_template`]).
     template: Option<Template<T>>,
+    /// The same, to HTML; through the renders shared between pages for a
+    /// [`Stream::with_shared_template`].
+    to_html: Option<ToHtml<T>>,
 }
 
 type Template<T> = Arc<dyn Fn(String, &T) -> AnyView + Send + Sync>;
+type ToHtml<T> = Arc<dyn Fn(&str, &T) -> String + Send + Sync>;
 
 /// One change to a stream, as the browser applies it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,28 +166,33 @@ impl<T: Send> Drain for Mutex<Pending<T>> {
     }
 
     fn render_pending(&self) -> bool {
-        let (items, template) = {
-            let mut p = self.lock().unwrap_or_else(|e| e.into_inner());
+        let to_html = {
+            let p = self.lock().unwrap_or_else(|e| e.into_inner());
             if p.items.is_empty() {
                 return true;
             }
-            let Some(t) = p.template.clone() else {
+            let Some(t) = p.to_html.clone() else {
                 return false;
             };
-            (std::mem::take(&mut p.items), t)
+            t
         };
-        let owner = Owner::new();
-        let html: Vec<(String, String)> = owner.with(|| {
-            items
-                .iter()
-                .map(|(id, t)| (id.clone(), template(id.clone(), t).to_html()))
-                .collect()
-        });
-        let mut p = self.lock().unwrap_or_else(|e| e.into_inner());
-        p.items = items;
-        p.html.extend(html);
+        render_waiting(self, &to_html);
         true
     }
+}
+
+/// Renders the waiting items to HTML for the next frame; the items leave the lock meanwhile, as
+/// a template may call the stream's methods.
+fn render_waiting<T>(pending: &Mutex<Pending<T>>, to_html: &ToHtml<T>) {
+    let lock = || pending.lock().unwrap_or_else(|e| e.into_inner());
+    let items = std::mem::take(&mut lock().items);
+    let html: Vec<(String, String)> = items
+        .iter()
+        .map(|(id, t)| (id.clone(), to_html(id, t)))
+        .collect();
+    let mut p = lock();
+    p.items = items;
+    p.html.extend(html);
 }
 
 impl<T: Send + 'static> Stream<T> {
@@ -195,6 +207,7 @@ impl<T: Send + 'static> Stream<T> {
             capture: false,
             html: FxHashMap::default(),
             template: None,
+            to_html: None,
         }));
         (
             Stream {
@@ -221,14 +234,110 @@ impl<T> Stream<T> {
     where
         T: 'static,
     {
-        self.lock().template = Some(Arc::new(move |id, t| template(id, t).into_any()));
+        let template: Template<T> = Arc::new(move |id, t| template(id, t).into_any());
+        let to_html: ToHtml<T> = {
+            let template = template.clone();
+            Arc::new(move |id, t| Owner::new().with(|| template(id.to_string(), t).to_html()))
+        };
+        self.set_template(template, to_html)
+    }
+
+    fn set_template(self, template: Template<T>, to_html: ToHtml<T>) -> Self {
+        let mut p = self.lock();
+        p.template = Some(template);
+        p.to_html = Some(to_html);
+        drop(p);
         self
+    }
+
+    /// Like [`Stream::with_template`], for a template that depends on nothing but its arguments:
+    /// a function, or a closure that captures nothing (anything else does not compile). Pages
+    /// that show the same item (same DOM id, equal value) then render it once between them: a
+    /// message broadcast to ten thousand pages is rendered once, not ten thousand times.
+    ///
+    /// The template must not read anything else that changes, such as the clock: a page could
+    /// get another page's render of a moment before.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, Session, Stream};
+    ///
+    /// #[derive(Clone, Hash, PartialEq, Eq)]
+    /// struct Msg { id: u64, body: String }
+    ///
+    /// fn message(id: String, m: &Msg) -> impl IntoView + use<> {
+    ///     view! { <li id=id>{m.body.clone()}</li> }
+    /// }
+    ///
+    /// struct Room { messages: Stream<Msg> }
+    ///
+    /// impl LiveView for Room {
+    ///     type Message = Msg;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         let messages = ctx
+    ///             .stream("messages", |m: &Msg| format!("m{}", m.id))
+    ///             .with_shared_template(message);
+    ///         Ok(Room { messages })
+    ///     }
+    ///     async fn handle_info(&mut self, msg: Msg, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.messages.insert(msg);
+    ///         ctx.streams_only();
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { <ul lv-stream="messages">{self.messages.render()}</ul> }
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// A template that captures something could render differently on each page: it is
+    /// refused when the program is built.
+    ///
+    /// ```compile_fail
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::Stream;
+    /// fn mine(stream: Stream<u32>, me: String) -> Stream<u32> {
+    ///     stream.with_shared_template(move |id, n: &u32| view! { <li id=id>{me.clone()}{*n}</li> })
+    /// }
+    /// # fn main() { std::hint::black_box(mine as fn(_, _) -> _); }
+    /// ```
+    pub fn with_shared_template<V, F>(self, template: F) -> Self
+    where
+        F: Fn(String, &T) -> V + Send + Sync + 'static,
+        V: IntoView + 'static,
+        T: Clone + Hash + Eq + Send + 'static,
+    {
+        const {
+            assert!(
+                std::mem::size_of::<F>() == 0,
+                "a shared template captures nothing: pass a function or a non-capturing closure"
+            )
+        };
+        let recent = shared::recent::<F, T>();
+        let template: Template<T> = Arc::new(move |id, t| template(id, t).into_any());
+        let to_html: ToHtml<T> = {
+            let template = template.clone();
+            Arc::new(move |id, t| {
+                recent.get_or_render(id, t, || {
+                    Owner::new().with(|| template(id.to_string(), t).to_html())
+                })
+            })
+        };
+        self.set_template(template, to_html)
     }
 
     /// Renders the waiting items with the template set by [`Stream::with_template`] (nothing
     /// without one): call it inside the stream's container in `render`.
     pub fn render(&self) -> Vec<AnyView> {
-        let template = self.lock().template.clone();
+        let (template, to_html, capture) = {
+            let p = self.lock();
+            (p.template.clone(), p.to_html.clone(), p.capture)
+        };
+        if capture && let Some(to_html) = to_html {
+            // Rendered straight to HTML for the frame (shared between pages when it can be).
+            render_waiting(&self.shared, &to_html);
+            return Vec::new();
+        }
         match template {
             Some(t) => self.each(|id, item| t(id, item)),
             None => {
