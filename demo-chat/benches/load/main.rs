@@ -209,6 +209,10 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+fn us_per(d: Duration, users: usize) -> f64 {
+    d.as_secs_f64() * 1e6 / users.max(1) as f64
+}
+
 /// The chat's figures, for the floor's ratio.
 struct ChatRun {
     p50: Duration,
@@ -297,6 +301,7 @@ async fn run(users: usize, posts: usize, history: usize) -> ChatRun {
     let mut lat = Vec::new();
     let mut lost = 0;
     let cpu_before = cpu_time(pid);
+    let users_before = cpu_time(std::process::id());
     for k in 0..posts {
         match wait_all(&board, k, post).await {
             Some(d) => lat.push(d),
@@ -305,6 +310,7 @@ async fn run(users: usize, posts: usize, history: usize) -> ChatRun {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let server_cpu = cpu_time(pid).saturating_sub(cpu_before) / posts.max(1) as u32;
+    let users_cpu = cpu_time(std::process::id()).saturating_sub(users_before) / posts.max(1) as u32;
     if show {
         println!(
             "  each post: {:?}",
@@ -339,9 +345,10 @@ async fn run(users: usize, posts: usize, history: usize) -> ChatRun {
         }
     );
     println!(
-        "  server CPU per post: {:.1} ms ({:.1} µs per user): the rest of the latency is the simulated users' share of the same two cores",
-        server_cpu.as_secs_f64() * 1e3,
-        server_cpu.as_secs_f64() * 1e6 / connected.max(1) as f64
+        "  CPU per post: server {:.1} ms ({:.1} µs per user), simulated users {:.1} µs per user",
+        ms(server_cpu),
+        us_per(server_cpu, connected),
+        us_per(users_cpu, connected),
     );
     println!(
         "  server RSS: {before} KiB idle, {after_join} KiB joined ({:.1} KiB per user), {after_posts} KiB after {posts} posts ({:.1}), {after_history} KiB after {} more ({:.1})",
@@ -466,6 +473,7 @@ async fn floor(users: usize, posts: usize, chat: &ChatRun) {
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     let cpu_before = cpu_time(pid);
+    let users_before = cpu_time(std::process::id());
     let mut lat = Vec::new();
     for k in 0..posts {
         let post = |k: usize| {
@@ -475,14 +483,16 @@ async fn floor(users: usize, posts: usize, chat: &ChatRun) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let cpu = cpu_time(pid).saturating_sub(cpu_before) / posts.max(1) as u32;
+    let users_cpu = cpu_time(std::process::id()).saturating_sub(users_before) / posts.max(1) as u32;
     lat.sort();
     let alive = board.alive.load(Ordering::Relaxed);
     println!(
-        "  floor, a bare server writing a {}-byte frame to all {alive}: p50 {:.1} ms, p99 {:.1} ms; server CPU {:.1} µs per user",
+        "  floor, a bare server writing a {}-byte frame to all {alive}: p50 {:.1} ms, p99 {:.1} ms; CPU per post: server {:.1} µs per user, simulated users {:.1} µs per user",
         chat.frame_len,
         ms(pct(&lat, 0.5)),
         ms(pct(&lat, 0.99)),
-        cpu.as_secs_f64() * 1e6 / alive.max(1) as f64,
+        us_per(cpu, alive),
+        us_per(users_cpu, alive),
     );
     println!(
         "  chat / floor: p50 {:.2}×, p99 {:.2}×",
