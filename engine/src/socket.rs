@@ -133,10 +133,8 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
     }
     // Frames already queued (such as a final error) still go out before the close.
     drop(outbox);
-    while let Ok(frame) = rx.try_recv() {
-        if !write(&mut sink, Message::Text(frame.into()), timeout).await {
-            break;
-        }
+    if let Ok(first) = rx.try_recv() {
+        write_queued(&mut sink, first, &mut rx, timeout).await;
     }
     let _ = write(&mut sink, Message::Close(None), timeout).await;
     tracing::debug!(conn, "socket closed");

@@ -195,6 +195,12 @@ fn render_waiting<T>(pending: &Mutex<Pending<T>>, to_html: &ToHtml<T>) {
     p.html.extend(html);
 }
 
+/// One item rendered to HTML with `template`, under an owner of its own (the page's render is
+/// not running).
+fn html_of<T>(template: &Template<T>, id: &str, item: &T) -> String {
+    Owner::new().with(|| template(id.to_string(), item).to_html())
+}
+
 impl<T: Send + 'static> Stream<T> {
     /// A stream named `name` (its container's `lv-stream` value) whose items have the DOM id
     /// `dom_id(item)`. Register it with the page through [`crate::Ctx::stream`].
@@ -237,7 +243,7 @@ impl<T> Stream<T> {
         let template: Template<T> = Arc::new(move |id, t| template(id, t).into_any());
         let to_html: ToHtml<T> = {
             let template = template.clone();
-            Arc::new(move |id, t| Owner::new().with(|| template(id.to_string(), t).to_html()))
+            Arc::new(move |id, t| html_of(&template, id, t))
         };
         self.set_template(template, to_html)
     }
@@ -317,11 +323,7 @@ impl<T> Stream<T> {
         let template: Template<T> = Arc::new(move |id, t| template(id, t).into_any());
         let to_html: ToHtml<T> = {
             let template = template.clone();
-            Arc::new(move |id, t| {
-                recent.get_or_render(id, t, || {
-                    Owner::new().with(|| template(id.to_string(), t).to_html())
-                })
-            })
+            Arc::new(move |id, t| recent.get_or_render(id, t, || html_of(&template, id, t)))
         };
         self.set_template(template, to_html)
     }
