@@ -11,7 +11,8 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::node::{Attribute, Element, NO_SPAN, Namespace, Node, NodeData};
-use super::tokenizer::{TextMode, Token, Tokenizer};
+use super::string::Str;
+use super::tokenizer::{Attrs, TextMode, Token, Tokenizer};
 
 const VOID: &[&str] = &[
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
@@ -321,6 +322,114 @@ const F_FORMATTING: u16 = 1 << 8;
 const F_TABLE_MODE: u16 = 1 << 9;
 /// What a table-mode node takes directly (anything else is foster-parented by browsers).
 const F_TABLE_CONTENT: u16 = 1 << 10;
+const F_SELECT: u16 = 1 << 11;
+/// Start tags with rules of their own in `html_start`, beyond what the other flags say.
+const F_START_RULES: u16 = 1 << 12;
+
+/// End tags that table insertion modes take (any other one in a table is fostered).
+const F_TABLE_END: u16 = 1 << 13;
+/// End tags with rules of their own in `html_end`; the rest close like any other element.
+const F_END_RULES: u16 = 1 << 14;
+
+const TABLE_END: &[&str] = &[
+    "table", "tbody", "tfoot", "thead", "tr", "td", "th", "caption", "colgroup", "col", "body",
+    "html", "template",
+];
+
+const END_RULES: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "button",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "listing",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "pre",
+    "search",
+    "section",
+    "summary",
+    "ul",
+    "form",
+    "applet",
+    "marquee",
+    "object",
+    "p",
+    "br",
+    "body",
+    "html",
+    "head",
+    "li",
+    "dd",
+    "dt",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "colgroup",
+];
+
+const START_RULES: &[&str] = &[
+    "html",
+    "body",
+    "head",
+    "frameset",
+    "frame",
+    "svg",
+    "math",
+    "li",
+    "dd",
+    "dt",
+    "button",
+    "option",
+    "optgroup",
+    "image",
+    "input",
+    "template",
+    "rb",
+    "rp",
+    "rt",
+    "rtc",
+    "a",
+    "nobr",
+    "form",
+    "textarea",
+    "title",
+    "script",
+    "style",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+    "pre",
+    "listing",
+];
 
 const FORMATTING: &[&str] = &[
     "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
@@ -344,6 +453,10 @@ fn tag_flags(name: &str) -> u16 {
             (BREAKOUT, F_BREAKOUT),
             (scope, F_SCOPE),
             (FORMATTING, F_FORMATTING),
+            (&["select"], F_SELECT),
+            (START_RULES, F_START_RULES),
+            (TABLE_END, F_TABLE_END),
+            (END_RULES, F_END_RULES),
             (
                 &["table", "tbody", "thead", "tfoot", "tr", "colgroup"],
                 F_TABLE_MODE,
@@ -395,9 +508,9 @@ pub(crate) fn build(html: &str, context: Element) -> Option<Node> {
     while b.stack.len() > 1 {
         b.pop();
     }
-    let mut root = b.stack.pop()?;
-    root.rehash_deep();
-    Some(root)
+    let root = b.stack.pop()?;
+    let children = b.children.drain(root.first_child..).collect();
+    Some(root.close(children))
 }
 
 /// Builds the nodes of a region of a page: `html` is the region's source, standing at byte
@@ -421,17 +534,34 @@ pub(crate) fn build_region(html: &str, ancestors: Vec<Element>, offset: u32) -> 
     if !b.run(&mut tz) || tz.incomplete || b.skip_newline || b.stack.len() != b.frozen {
         return None;
     }
-    let mut parent = b.stack.pop()?;
-    let mut nodes = std::mem::take(parent.parts_mut().1);
-    nodes.iter_mut().for_each(Node::rehash_deep);
-    Some(nodes)
+    let parent = b.stack.pop()?;
+    Some(b.children.drain(parent.first_child..).collect())
+}
+
+/// An element still open: its children so far are `Builder::children[first_child..]`.
+struct Open {
+    el: Element,
+    /// `tag_flags` of an HTML element (0 for foreign ones).
+    flags: u16,
+    span: [u32; 4],
+    first_child: usize,
+}
+
+impl Open {
+    /// The finished node, with `children` (already hashed) below it; hashed here.
+    fn close(self, children: Vec<Node>) -> Node {
+        Node::finished(NodeData::Element(self.el), children, self.span)
+    }
 }
 
 struct Builder {
     /// Open elements; `stack[0]` is the context element and is never popped.
-    stack: Vec<Node>,
-    /// `tag_flags` of each open HTML element (0 for foreign ones).
-    flags: Vec<u16>,
+    stack: Vec<Open>,
+    /// The children of all open elements, each element's after its parent's: an element takes
+    /// its own (exactly sized) when it closes.
+    children: Vec<Node>,
+    /// How many HTML `<select>` elements are open.
+    selects: usize,
     skip_newline: bool,
     /// Set when the input needs tree construction the fast path leaves out (foster parenting,
     /// the adoption agency, templates): the caller then parses it with the full HTML5 parser.
@@ -447,20 +577,27 @@ struct Builder {
     tok: (u32, u32),
 }
 
-fn el(node: &Node) -> Option<&Element> {
-    node.as_element()
-}
-
 impl Builder {
     fn new(open: Vec<Element>, flags: Vec<u16>, offset: u32) -> Builder {
-        let stack: Vec<Node> = open
+        let stack: Vec<Open> = open
             .into_iter()
-            .map(|e| Node::unhashed(NodeData::Element(e), Vec::new()))
+            .zip(flags)
+            .map(|(el, flags)| Open {
+                el,
+                flags,
+                span: [NO_SPAN; 4],
+                first_child: 0,
+            })
             .collect();
         Builder {
             frozen: stack.len(),
+            selects: stack
+                .iter()
+                .skip(1)
+                .filter(|o| o.flags & F_SELECT != 0)
+                .count(),
             stack,
-            flags,
+            children: Vec::new(),
             skip_newline: false,
             unsupported: false,
             closing_formatting: false,
@@ -490,7 +627,7 @@ impl Builder {
     fn span_top(&mut self, closed: bool) {
         let (a, b) = self.tok;
         let top = self.top();
-        *self.stack[top].span_mut() = if closed {
+        self.stack[top].span = if closed {
             [a, b, b, b]
         } else {
             [a, b, NO_SPAN, NO_SPAN]
@@ -500,11 +637,11 @@ impl Builder {
     /// Marks the element just pushed as implied (it has no source of its own).
     fn implied(&mut self) {
         let top = self.top();
-        *self.stack[top].span_mut() = [NO_SPAN; 4];
+        self.stack[top].span = [NO_SPAN; 4];
     }
 
     fn context_text_mode(&self) -> Option<TextMode> {
-        let e = el(&self.stack[0])?;
+        let e = &self.stack[0].el;
         if e.ns != Namespace::Html {
             return None;
         }
@@ -519,11 +656,11 @@ impl Builder {
     }
 
     fn ns_at(&self, i: usize) -> Namespace {
-        el(&self.stack[i]).map_or(Namespace::Html, |e| e.ns)
+        self.stack[i].el.ns
     }
 
     fn name_at(&self, i: usize) -> &str {
-        el(&self.stack[i]).map_or("", |e| &e.name)
+        &self.stack[i].el.name
     }
 
     fn top(&self) -> usize {
@@ -532,7 +669,7 @@ impl Builder {
 
     /// Whether the current node is an HTML element with `flag`.
     fn top_has(&self, flag: u16) -> bool {
-        self.flags[self.top()] & flag != 0
+        self.stack[self.top()].flags & flag != 0
     }
 
     fn current_is(&self, names: &[&str]) -> bool {
@@ -545,12 +682,10 @@ impl Builder {
             Namespace::Svg => matches!(name, "foreignObject" | "desc" | "title"),
             Namespace::MathMl => {
                 name == "annotation-xml"
-                    && el(&self.stack[i])
-                        .and_then(|e| e.attr("encoding"))
-                        .is_some_and(|v| {
-                            v.eq_ignore_ascii_case("text/html")
-                                || v.eq_ignore_ascii_case("application/xhtml+xml")
-                        })
+                    && self.stack[i].el.attr("encoding").is_some_and(|v| {
+                        v.eq_ignore_ascii_case("text/html")
+                            || v.eq_ignore_ascii_case("application/xhtml+xml")
+                    })
             }
             Namespace::Html => false,
         }
@@ -597,9 +732,8 @@ impl Builder {
                 self.text(t);
             }
             Token::Comment(c) => {
-                let mut node = Node::unhashed(NodeData::Comment(c.into()), vec![]);
                 let (a, b) = self.tok;
-                *node.span_mut() = [a, a, b, b];
+                let node = Node::finished(NodeData::Comment(c.into()), Vec::new(), [a, a, b, b]);
                 self.append(node);
             }
             Token::Doctype => {}
@@ -634,8 +768,7 @@ impl Builder {
                 // The element this end tag closed is now the current node's last child.
                 if self.stack.len() < depth {
                     let (a, b) = self.tok;
-                    let top = self.top();
-                    if let Some(closed) = self.stack[top].parts_mut().1.last_mut()
+                    if let Some(closed) = self.last_child_mut()
                         && closed
                             .as_element()
                             .is_some_and(|e| e.name.eq_ignore_ascii_case(&name))
@@ -681,51 +814,72 @@ impl Builder {
                 .bytes()
                 .any(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'));
         }
-        let top = self.top();
-        let (_, children) = self.stack[top].parts_mut();
         let (a, b) = self.tok;
-        if let Some(last) = children.last_mut()
-            && let (NodeData::Text(prev), _) = last.parts_mut()
+        if let Some(last) = self.last_child_mut()
+            && let Some(prev) = last.as_text()
         {
             let mut s = String::with_capacity(prev.len() + t.len());
             s.push_str(prev);
             s.push_str(t);
-            *prev = s.into_boxed_str();
-            let span = last.span_mut();
-            span[2] = b;
-            span[3] = b;
+            let start = last.span()[0];
+            *last = Node::finished(NodeData::Text(s.into()), Vec::new(), [start, start, b, b]);
             return;
         }
-        let mut node = Node::unhashed(NodeData::Text(t.into()), vec![]);
-        *node.span_mut() = [a, a, b, b];
-        children.push(node);
+        self.append(Node::finished(
+            NodeData::Text(t.into()),
+            Vec::new(),
+            [a, a, b, b],
+        ));
     }
 
+    /// Adds a finished node as the current node's last child.
     fn append(&mut self, node: Node) {
-        let top = self.top();
-        self.stack[top].parts_mut().1.push(node);
+        self.children.push(node);
     }
 
-    fn push(&mut self, ns: Namespace, name: &str, attrs: Vec<(Cow<'_, str>, Cow<'_, str>)>) {
-        let attrs = attrs
-            .into_iter()
-            .map(|(n, v)| Attribute {
-                name: adjust_attr(ns, n),
-                value: v.into(),
-            })
-            .collect();
-        self.flags.push(if ns == Namespace::Html {
+    /// The current node's last child, if it has one yet.
+    fn last_child_mut(&mut self) -> Option<&mut Node> {
+        let first = self.stack.last()?.first_child;
+        if self.children.len() > first {
+            self.children.last_mut()
+        } else {
+            None
+        }
+    }
+
+    fn push(&mut self, ns: Namespace, name: &str, attrs: Attrs<'_>) {
+        let flags = if ns == Namespace::Html {
             tag_flags(name)
         } else {
             0
-        });
-        let e = Element {
+        };
+        self.push_with(ns, name, attrs, flags);
+    }
+
+    /// Pushes an HTML element whose `tag_flags` the caller has at hand.
+    fn push_html(&mut self, name: &str, attrs: Attrs<'_>, flags: u16) {
+        self.push_with(Namespace::Html, name, attrs, flags);
+    }
+
+    fn push_with(&mut self, ns: Namespace, name: &str, attrs: Attrs<'_>, flags: u16) {
+        let mut list = Vec::with_capacity(attrs.len());
+        list.extend(attrs.into_iter().map(|(n, v)| Attribute {
+            name: adjust_attr(ns, n),
+            value: v.into(),
+        }));
+        let attrs = list;
+        self.selects += usize::from(flags & F_SELECT != 0);
+        let el = Element {
             ns,
             name: name.into(),
             attrs,
         };
-        self.stack
-            .push(Node::unhashed(NodeData::Element(e), Vec::new()));
+        self.stack.push(Open {
+            el,
+            flags,
+            span: [NO_SPAN; 4],
+            first_child: self.children.len(),
+        });
         self.span_top(false);
     }
 
@@ -736,12 +890,14 @@ impl Builder {
             self.unsupported = true;
             return false;
         }
-        if let Some(node) = self.stack.pop() {
-            let flags = self.flags.pop().unwrap_or(0);
-            if flags & F_FORMATTING != 0 && !self.closing_formatting {
+        if let Some(open) = self.stack.pop() {
+            if open.flags & F_FORMATTING != 0 && !self.closing_formatting {
                 // Browsers reopen it for the content that follows (active formatting elements).
                 self.unsupported = true;
             }
+            self.selects -= usize::from(open.flags & F_SELECT != 0);
+            let children = self.children.drain(open.first_child..).collect();
+            let node = open.close(children);
             self.append(node);
         }
         true
@@ -877,27 +1033,27 @@ impl Builder {
     fn html_start(
         &mut self,
         name: Cow<'_, str>,
-        attrs: Vec<(Cow<'_, str>, Cow<'_, str>)>,
+        attrs: Attrs<'_>,
         self_closing: bool,
         tz: &mut Tokenizer<'_>,
     ) {
         let n = &*name;
-        if tag_flags(n) & F_TABLE_PART != 0 && self.ns_at(self.top()) != Namespace::Html {
+        let f = tag_flags(n);
+        if f & F_TABLE_PART != 0 && self.ns_at(self.top()) != Namespace::Html {
             // A table part inside foreign content (as in a MathML text point in a cell).
             self.unsupported = true;
             return;
         }
         // Table structure decides before the generic rules.
-        if self.table_start(n) {
+        if self.table_start(n, f) {
             return self.html_start(name, attrs, self_closing, tz);
         }
-        if tag_flags(n) & F_TABLE_PART != 0 && !self.in_table_context() {
+        if f & F_TABLE_PART != 0 && !self.in_table_context() {
             // Outside a table these tags are dropped, their content kept.
             return;
         }
-        let in_select = (1..self.stack.len())
-            .any(|i| self.ns_at(i) == Namespace::Html && self.name_at(i) == "select");
-        if (self.top_has(F_TABLE_MODE) && tag_flags(n) & F_TABLE_CONTENT == 0)
+        let in_select = self.selects > 0;
+        if (self.top_has(F_TABLE_MODE) && f & F_TABLE_CONTENT == 0)
             || (in_select && !matches!(n, "option" | "optgroup"))
         {
             // Foster parenting; select content beyond options (closing the select, or the newer
@@ -905,7 +1061,10 @@ impl Builder {
             self.unsupported = true;
             return;
         }
+        // Tags without start rules of their own (most of them) skip the name matches below.
+        let special = f & F_START_RULES != 0;
         match n {
+            _ if !special => {}
             "html" | "body" | "head" | "frameset" | "frame" => return,
             "svg" => {
                 self.push(Namespace::Svg, "svg", attrs);
@@ -925,7 +1084,7 @@ impl Builder {
             }
             _ => {}
         }
-        if n == "li" || n == "dd" || n == "dt" {
+        if special && (n == "li" || n == "dd" || n == "dt") {
             let targets: &[&str] = if n == "li" { &["li"] } else { &["dd", "dt"] };
             for i in (1..self.stack.len()).rev() {
                 let (name_i, html) = (self.name_at(i), self.ns_at(i) == Namespace::Html);
@@ -936,14 +1095,13 @@ impl Builder {
                     break;
                 }
                 if html
-                    && self.flags[i] & F_SPECIAL != 0
+                    && self.stack[i].flags & F_SPECIAL != 0
                     && !matches!(name_i, "address" | "div" | "p")
                 {
                     break;
                 }
             }
         }
-        let f = tag_flags(n);
         if f & F_CLOSES_P != 0 {
             self.close_p();
         }
@@ -951,6 +1109,7 @@ impl Builder {
             self.pop();
         }
         match n {
+            _ if !special => {}
             "button" if self.in_scope(&["button"], Scope::Default) => {
                 self.implied_end("");
                 self.pop_until(&["button"]);
@@ -969,28 +1128,35 @@ impl Builder {
             }
             _ => {}
         }
-        let tag = if n == "image" { "img" } else { n };
-        let tf = tag_flags(tag);
+        let (tag, tf) = if special && n == "image" {
+            ("img", tag_flags("img"))
+        } else {
+            (n, f)
+        };
         let nested = |b: &Self, name: &str| {
             (1..b.stack.len()).any(|i| b.ns_at(i) == Namespace::Html && b.name_at(i) == name)
         };
         if (self.top_has(F_TABLE_MODE) && tf & F_TABLE_CONTENT == 0)
-            || (self.top_has(F_TABLE_MODE)
+            || (special
+                && self.top_has(F_TABLE_MODE)
                 && tag == "input"
                 && !attrs
                     .iter()
                     .any(|(k, v)| k == "type" && v.eq_ignore_ascii_case("hidden")))
-            || matches!(tag, "template" | "rb" | "rp" | "rt" | "rtc" | "frameset")
-            || ((tag == "a" || tag == "nobr" || tag == "form") && nested(self, tag))
+            || (special && matches!(tag, "template" | "rb" | "rp" | "rt" | "rtc" | "frameset"))
+            || (special && (tag == "a" || tag == "nobr" || tag == "form") && nested(self, tag))
         {
             // Foster parenting, templates, ruby, nested links and forms: the full parser's work.
             self.unsupported = true;
             return;
         }
-        self.push(Namespace::Html, tag, attrs);
-        if tag_flags(tag) & F_VOID != 0 {
+        self.push_html(tag, attrs, tf);
+        if tf & F_VOID != 0 {
             self.span_top(true);
             self.pop();
+            return;
+        }
+        if !special {
             return;
         }
         match tag {
@@ -1020,11 +1186,15 @@ impl Builder {
     }
 
     /// Applies the table insertion modes; true when the token must be processed again.
-    fn table_start(&mut self, n: &str) -> bool {
+    fn table_start(&mut self, n: &str, f: u16) -> bool {
         if self.ns_at(self.top()) != Namespace::Html {
             return false;
         }
-        let part = tag_flags(n) & F_TABLE_PART != 0;
+        let part = f & F_TABLE_PART != 0;
+        if !part && !self.top_has(F_TABLE_MODE) && n != "table" {
+            // Only table parts, and tags in a table-mode current node, meet the rules below.
+            return false;
+        }
         // What the current node is, as a copy, so that the arms below may change the stack.
         let cur = match self.name_at(self.top()) {
             "table" => "table",
@@ -1036,12 +1206,12 @@ impl Builder {
         match cur {
             "table" => match n {
                 "col" => {
-                    self.push(Namespace::Html, "colgroup", vec![]);
+                    self.push(Namespace::Html, "colgroup", Attrs::new());
                     self.implied();
                     true
                 }
                 "td" | "th" | "tr" => {
-                    self.push(Namespace::Html, "tbody", vec![]);
+                    self.push(Namespace::Html, "tbody", Attrs::new());
                     self.implied();
                     true
                 }
@@ -1050,7 +1220,7 @@ impl Builder {
             },
             "tbody" => match n {
                 "td" | "th" => {
-                    self.push(Namespace::Html, "tr", vec![]);
+                    self.push(Namespace::Html, "tr", Attrs::new());
                     self.implied();
                     true
                 }
@@ -1078,26 +1248,14 @@ impl Builder {
     }
 
     fn html_end(&mut self, name: &str) {
-        let table_end = matches!(
-            name,
-            "table"
-                | "tbody"
-                | "tfoot"
-                | "thead"
-                | "tr"
-                | "td"
-                | "th"
-                | "caption"
-                | "colgroup"
-                | "col"
-                | "body"
-                | "html"
-                | "template"
-        );
-        if self.top_has(F_TABLE_MODE) && !table_end {
+        let f = tag_flags(name);
+        if self.top_has(F_TABLE_MODE) && f & F_TABLE_END == 0 {
             // Other end tags in a table are handled as if fostered: the full parser's work.
             self.unsupported = true;
             return;
+        }
+        if f & F_END_RULES == 0 {
+            return self.any_other_end(name, f);
         }
         match name {
             "address" | "article" | "aside" | "blockquote" | "button" | "center" | "details"
@@ -1113,14 +1271,14 @@ impl Builder {
             }
             "p" => {
                 if !self.in_scope(&["p"], Scope::Button) {
-                    self.push(Namespace::Html, "p", vec![]);
+                    self.push(Namespace::Html, "p", Attrs::new());
                     self.implied();
                 }
                 self.implied_end("p");
                 self.pop_until(&["p"]);
             }
             "br" => {
-                self.push(Namespace::Html, "br", vec![]);
+                self.push(Namespace::Html, "br", Attrs::new());
                 self.implied();
                 self.pop();
             }
@@ -1137,7 +1295,7 @@ impl Builder {
                     self.pop_until(&[name]);
                 }
             }
-            _ if tag_flags(name) & F_HEADING != 0 => {
+            _ if f & F_HEADING != 0 => {
                 if self.in_scope(HEADINGS, Scope::Default) {
                     self.implied_end("");
                     self.pop_until(HEADINGS);
@@ -1149,12 +1307,12 @@ impl Builder {
                     self.pop_until(&[name]);
                 }
             }
-            _ => self.any_other_end(name),
+            _ => self.any_other_end(name, f),
         }
     }
 
-    fn any_other_end(&mut self, name: &str) {
-        if tag_flags(name) & F_FORMATTING != 0 {
+    fn any_other_end(&mut self, name: &str, f: u16) {
+        if f & F_FORMATTING != 0 {
             // Only a well-nested close is on the fast path; the rest is the adoption agency.
             if self.current_is(&[name]) {
                 self.closing_formatting = true;
@@ -1176,7 +1334,7 @@ impl Builder {
                 }
                 return;
             }
-            if html && self.flags[i] & F_SPECIAL != 0 {
+            if html && self.stack[i].flags & F_SPECIAL != 0 {
                 return;
             }
         }
@@ -1190,13 +1348,13 @@ fn adjust_svg_tag(name: Cow<'_, str>) -> Cow<'_, str> {
         .map_or(name, |t| Cow::Borrowed(*t))
 }
 
-fn adjust_attr(ns: Namespace, name: Cow<'_, str>) -> Box<str> {
+fn adjust_attr(ns: Namespace, name: Cow<'_, str>) -> Str {
     match ns {
         Namespace::Svg => SVG_ATTRS
             .iter()
             .find(|t| t.eq_ignore_ascii_case(&name))
-            .map_or_else(|| name.into(), |t| (*t).into()),
-        Namespace::MathMl if name == "definitionurl" => "definitionURL".into(),
+            .map_or_else(|| name.into(), |t| Str::from_static(t)),
+        Namespace::MathMl if name == "definitionurl" => Str::from_static("definitionURL"),
         _ => name.into(),
     }
 }

@@ -14,11 +14,13 @@ mod fallback;
 mod node;
 pub mod reparse;
 mod serialize;
+mod string;
 mod tokenizer;
 
 pub use node::{Attribute, Element, Namespace, Node, NodeData};
 pub(crate) use serialize::escape;
 pub use serialize::{inner_html, outer_html};
+pub use string::Str;
 
 /// Parses `html` as the content of a `<div>`, like `div.innerHTML = html`; returns the `<div>`.
 ///

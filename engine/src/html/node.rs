@@ -1,7 +1,10 @@
 //! The node tree: what the engine keeps of a rendered page, equal to the browser's DOM.
 
+use std::cell::RefCell;
 use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher, RandomState};
 use std::sync::OnceLock;
+
+use super::string::Str;
 
 /// A keyed hasher (SipHash with keys random per process): page content may come from users, and
 /// a collision they could craft would make the diff skip a real change.
@@ -25,9 +28,9 @@ pub enum Namespace {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Attribute {
     /// The attribute's name (lower case for HTML, adjusted case for SVG such as `viewBox`).
-    pub name: Box<str>,
+    pub name: Str,
     /// The attribute's value, with character references decoded.
-    pub value: Box<str>,
+    pub value: Str,
 }
 
 /// An element's own data: namespace, tag name and attributes in source order.
@@ -38,7 +41,7 @@ pub struct Element {
     /// The namespace the parser put the element in.
     pub ns: Namespace,
     /// The tag name as the DOM's `localName` reports it.
-    pub name: Box<str>,
+    pub name: Str,
     /// Attributes in source order, first occurrence of each name only.
     pub attrs: Vec<Attribute>,
 }
@@ -61,13 +64,22 @@ impl Hash for Element {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.ns.hash(state);
         self.name.hash(state);
-        // Order-independent: the sum of each attribute's own hash.
-        let attrs = self.attrs.iter().fold(0u64, |acc, a| {
-            let mut h = hasher();
-            a.hash(&mut h);
-            acc.wrapping_add(h.finish())
-        });
-        attrs.hash(state);
+        // Order-independent: the attributes in name order (names are unique in an element).
+        state.write_usize(self.attrs.len());
+        match &*self.attrs {
+            [] => {}
+            [a] => a.hash(state),
+            [a, b] => {
+                let (a, b) = if a.name <= b.name { (a, b) } else { (b, a) };
+                a.hash(state);
+                b.hash(state);
+            }
+            attrs => {
+                let mut order: Vec<&Attribute> = attrs.iter().collect();
+                order.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+                order.iter().for_each(|a| a.hash(state));
+            }
+        }
     }
 }
 
@@ -99,9 +111,9 @@ pub enum NodeData {
     /// An element with its attributes; its children are in [`Node::children`].
     Element(Element),
     /// A text node (never empty, never adjacent to another text node after parsing).
-    Text(Box<str>),
+    Text(Str),
     /// A comment, including Leptos's `<!>` markers (an empty comment).
-    Comment(Box<str>),
+    Comment(Str),
 }
 
 /// A node of the tree with its children and the hash of its whole subtree.
@@ -152,15 +164,17 @@ impl Node {
         node
     }
 
-    /// A node whose hash is computed later, by [`Node::rehash_deep`] over the finished tree.
-    pub(crate) fn unhashed(data: NodeData, children: Vec<Node>) -> Self {
-        Node {
+    /// A node of a parse: `children` are finished (hashed) already; this node is hashed here.
+    pub(crate) fn finished(data: NodeData, children: Vec<Node>, span: [u32; 4]) -> Self {
+        let mut node = Node {
             data,
             children,
             hash: 0,
             html_len: 0,
-            span: [NO_SPAN; 4],
-        }
+            span,
+        };
+        node.rehash();
+        node
     }
 
     /// The node's source span: start, content start, content end, end.
@@ -246,30 +260,29 @@ impl Node {
 
     /// Recomputes this node's hash from its data and its children's hashes (not recursive).
     pub(crate) fn rehash(&mut self) {
-        let mut h = hasher();
-        self.data.hash(&mut h);
-        self.children.len().hash(&mut h);
-        let mut len = self
-            .children
-            .iter()
-            .map(|c| c.html_len as usize)
-            .sum::<usize>();
-        for c in &self.children {
-            c.hash.hash(&mut h);
+        thread_local! {
+            static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
         }
-        self.hash = h.finish();
-        len += match &self.data {
-            NodeData::Text(t) => t.len(),
-            NodeData::Comment(c) => c.len() + 7,
-            NodeData::Element(e) => {
-                2 * e.name.len()
-                    + 5
-                    + e.attrs
-                        .iter()
-                        .map(|a| a.name.len() + a.value.len() + 4)
-                        .sum::<usize>()
+        // The node's own data and its children's hashes, laid out unambiguously (every string
+        // with its length), go through the keyed hash in one write.
+        let (hash, own_len) = SCRATCH.with_borrow_mut(|buf| {
+            buf.clear();
+            let own_len = encode_data(&self.data, buf);
+            buf.extend_from_slice(&(self.children.len() as u64).to_le_bytes());
+            for c in &self.children {
+                buf.extend_from_slice(&c.hash.to_le_bytes());
             }
-        };
+            let mut h = hasher();
+            h.write(buf);
+            (h.finish(), own_len)
+        });
+        self.hash = hash;
+        let len = own_len
+            + self
+                .children
+                .iter()
+                .map(|c| c.html_len as usize)
+                .sum::<usize>();
         self.html_len = u32::try_from(len).unwrap_or(u32::MAX);
     }
 
@@ -285,6 +298,58 @@ impl Node {
             c.rehash_deep();
         }
         self.rehash();
+    }
+}
+
+/// Appends `s` with its length in front.
+fn encode_str(s: &str, buf: &mut Vec<u8>) {
+    buf.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    buf.extend_from_slice(s.as_bytes());
+}
+
+/// Appends the node's own data for hashing (attributes in name order: equal elements encode
+/// equally); returns a lower bound of the data's own HTML length.
+fn encode_data(data: &NodeData, buf: &mut Vec<u8>) -> usize {
+    match data {
+        NodeData::Text(t) => {
+            buf.push(1);
+            encode_str(t, buf);
+            t.len()
+        }
+        NodeData::Comment(c) => {
+            buf.push(2);
+            encode_str(c, buf);
+            c.len() + 7
+        }
+        NodeData::Element(e) => {
+            buf.extend_from_slice(&[3, e.ns as u8]);
+            encode_str(&e.name, buf);
+            buf.extend_from_slice(&(e.attrs.len() as u64).to_le_bytes());
+            let mut len = 2 * e.name.len() + 5;
+            let mut attr = |a: &Attribute| {
+                encode_str(&a.name, buf);
+                encode_str(&a.value, buf);
+                len += a.name.len() + a.value.len() + 4;
+            };
+            match &*e.attrs {
+                [] => {}
+                [a] => attr(a),
+                [a, b] if a.name <= b.name => {
+                    attr(a);
+                    attr(b);
+                }
+                [a, b] => {
+                    attr(b);
+                    attr(a);
+                }
+                attrs => {
+                    let mut order: Vec<&Attribute> = attrs.iter().collect();
+                    order.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+                    order.into_iter().for_each(attr);
+                }
+            }
+            len
+        }
     }
 }
 
@@ -312,5 +377,33 @@ mod tests {
         assert_ne!(el(text("a")).subtree_hash(), el(text("b")).subtree_hash());
         assert_eq!(el(text("a")), el(text("a")));
         assert_ne!(el(text("a")), el(text("b")));
+    }
+
+    #[test]
+    fn hash_ignores_attribute_order_but_not_where_strings_split() {
+        let el = |attrs: &[(&str, &str)]| {
+            Node::new(
+                NodeData::Element(Element {
+                    ns: Namespace::Html,
+                    name: "p".into(),
+                    attrs: attrs
+                        .iter()
+                        .map(|(n, v)| Attribute {
+                            name: (*n).into(),
+                            value: (*v).into(),
+                        })
+                        .collect(),
+                }),
+                vec![],
+            )
+        };
+        let (a, b, c) = (("a", "1"), ("b", "2"), ("c", "3"));
+        assert_eq!(el(&[a, b]).subtree_hash(), el(&[b, a]).subtree_hash());
+        assert_eq!(el(&[a, b, c]).subtree_hash(), el(&[c, a, b]).subtree_hash());
+        assert_ne!(
+            el(&[("ab", "")]).subtree_hash(),
+            el(&[("a", "b")]).subtree_hash()
+        );
+        assert_ne!(text("ab").subtree_hash(), el(&[]).subtree_hash());
     }
 }

@@ -10,6 +10,7 @@
 
 use super::builder::build_region;
 use super::node::{Element, NO_SPAN, Namespace, Node, NodeData};
+use super::string::Str;
 
 /// How to turn the old tree into the new one: the children `first..last` of the element at
 /// `path` give way to `nodes`.
@@ -23,7 +24,7 @@ pub struct Plan {
     /// The new children, with spans in the new HTML.
     pub nodes: Vec<Node>,
     /// The parent's namespace and tag, the context the region's HTML belongs to.
-    pub context: (Namespace, Box<str>),
+    pub context: (Namespace, Str),
     /// Where the replaced source ended in the old HTML.
     old_end: u32,
     /// New length minus old length of the HTML.

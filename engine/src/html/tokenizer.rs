@@ -2,14 +2,20 @@
 
 use std::borrow::Cow;
 
+use smallvec::SmallVec;
+
 use super::entities::{Context, decode_text_checked};
+
+/// A start tag's attributes, names lower-cased, first occurrence of each name only; most tags
+/// have no more than two, which stay inline.
+pub(crate) type Attrs<'a> = SmallVec<[(Cow<'a, str>, Cow<'a, str>); 2]>;
 
 /// One token for the tree builder.
 #[derive(Debug, PartialEq)]
 pub(crate) enum Token<'a> {
     Start {
         name: Cow<'a, str>,
-        attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+        attrs: Attrs<'a>,
         self_closing: bool,
     },
     End {
@@ -317,10 +323,9 @@ impl<'a> Tokenizer<'a> {
     }
 
     /// Reads attributes up to and including the closing `>`; `None` when the input ends first.
-    #[allow(clippy::type_complexity)]
-    fn attributes(&mut self) -> Option<(Vec<(Cow<'a, str>, Cow<'a, str>)>, bool)> {
+    fn attributes(&mut self) -> Option<(Attrs<'a>, bool)> {
         let b = self.bytes();
-        let mut attrs: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
+        let mut attrs = Attrs::new();
         loop {
             while self.pos < b.len() && is_ws(b[self.pos]) {
                 self.pos += 1;
@@ -452,7 +457,7 @@ mod tests {
             toks[0],
             Token::Start {
                 name: "a".into(),
-                attrs: vec![
+                attrs: smallvec::smallvec![
                     ("href".into(), "x".into()),
                     ("b".into(), "y".into()),
                     ("c".into(), "z".into()),
@@ -502,7 +507,7 @@ mod tests {
     fn duplicate_attribute_keeps_first() {
         let toks = all("<p a=1 a=2>");
         assert!(
-            matches!(&toks[0], Token::Start { attrs, .. } if attrs == &vec![(Cow::Borrowed("a"), Cow::Borrowed("1"))])
+            matches!(&toks[0], Token::Start { attrs, .. } if attrs.as_slice() == [(Cow::Borrowed("a"), Cow::Borrowed("1"))])
         );
     }
 }
