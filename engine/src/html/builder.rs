@@ -737,26 +737,19 @@ impl Builder {
                 self.append(node);
             }
             Token::Doctype => {}
-            Token::Start {
-                name,
-                attrs,
-                self_closing,
-            } => {
-                let tok = Token::Start {
-                    name,
-                    attrs,
-                    self_closing,
-                };
-                if self.in_foreign(&tok) {
-                    self.foreign_start(tok, tz);
-                } else if let Token::Start {
-                    name,
-                    attrs,
-                    self_closing,
-                } = tok
-                {
-                    self.html_start(name, attrs, self_closing, tz);
+            tok @ Token::Start { .. } => {
+                // The tokenizer's attribute buffer, lent for this tag and handed back empty.
+                let mut attrs = std::mem::take(&mut tz.attrs);
+                let foreign = self.in_foreign(&tok);
+                if let Token::Start { name, self_closing } = tok {
+                    if foreign {
+                        self.foreign_start(name, &mut attrs, self_closing, tz);
+                    } else {
+                        self.html_start(name, &mut attrs, self_closing, tz);
+                    }
                 }
+                attrs.clear();
+                tz.attrs = attrs;
             }
             Token::End { name } => {
                 let depth = self.stack.len();
@@ -847,7 +840,7 @@ impl Builder {
         }
     }
 
-    fn push(&mut self, ns: Namespace, name: &str, attrs: Attrs<'_>) {
+    fn push(&mut self, ns: Namespace, name: &str, attrs: &mut Attrs<'_>) {
         let flags = if ns == Namespace::Html {
             tag_flags(name)
         } else {
@@ -857,13 +850,13 @@ impl Builder {
     }
 
     /// Pushes an HTML element whose `tag_flags` the caller has at hand.
-    fn push_html(&mut self, name: &str, attrs: Attrs<'_>, flags: u16) {
+    fn push_html(&mut self, name: &str, attrs: &mut Attrs<'_>, flags: u16) {
         self.push_with(Namespace::Html, name, attrs, flags);
     }
 
-    fn push_with(&mut self, ns: Namespace, name: &str, attrs: Attrs<'_>, flags: u16) {
+    fn push_with(&mut self, ns: Namespace, name: &str, attrs: &mut Attrs<'_>, flags: u16) {
         let mut list = Vec::with_capacity(attrs.len());
-        list.extend(attrs.into_iter().map(|(n, v)| Attribute {
+        list.extend(attrs.drain(..).map(|(n, v)| Attribute {
             name: adjust_attr(ns, n),
             value: v.into(),
         }));
@@ -971,15 +964,13 @@ impl Builder {
         }
     }
 
-    fn foreign_start(&mut self, tok: Token<'_>, tz: &mut Tokenizer<'_>) {
-        let Token::Start {
-            name,
-            attrs,
-            self_closing,
-        } = tok
-        else {
-            return;
-        };
+    fn foreign_start(
+        &mut self,
+        name: Cow<'_, str>,
+        attrs: &mut Attrs<'_>,
+        self_closing: bool,
+        tz: &mut Tokenizer<'_>,
+    ) {
         let font_breakout = name == "font"
             && attrs
                 .iter()
@@ -1033,7 +1024,7 @@ impl Builder {
     fn html_start(
         &mut self,
         name: Cow<'_, str>,
-        attrs: Attrs<'_>,
+        attrs: &mut Attrs<'_>,
         self_closing: bool,
         tz: &mut Tokenizer<'_>,
     ) {
@@ -1206,12 +1197,12 @@ impl Builder {
         match cur {
             "table" => match n {
                 "col" => {
-                    self.push(Namespace::Html, "colgroup", Attrs::new());
+                    self.push(Namespace::Html, "colgroup", &mut Attrs::new());
                     self.implied();
                     true
                 }
                 "td" | "th" | "tr" => {
-                    self.push(Namespace::Html, "tbody", Attrs::new());
+                    self.push(Namespace::Html, "tbody", &mut Attrs::new());
                     self.implied();
                     true
                 }
@@ -1220,7 +1211,7 @@ impl Builder {
             },
             "tbody" => match n {
                 "td" | "th" => {
-                    self.push(Namespace::Html, "tr", Attrs::new());
+                    self.push(Namespace::Html, "tr", &mut Attrs::new());
                     self.implied();
                     true
                 }
@@ -1271,14 +1262,14 @@ impl Builder {
             }
             "p" => {
                 if !self.in_scope(&["p"], Scope::Button) {
-                    self.push(Namespace::Html, "p", Attrs::new());
+                    self.push(Namespace::Html, "p", &mut Attrs::new());
                     self.implied();
                 }
                 self.implied_end("p");
                 self.pop_until(&["p"]);
             }
             "br" => {
-                self.push(Namespace::Html, "br", Attrs::new());
+                self.push(Namespace::Html, "br", &mut Attrs::new());
                 self.implied();
                 self.pop();
             }
