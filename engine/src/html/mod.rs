@@ -15,6 +15,7 @@ mod node;
 pub mod reparse;
 mod serialize;
 mod string;
+mod tags;
 mod tokenizer;
 
 pub use node::{Attribute, Element, Namespace, Node, NodeData};
