@@ -102,6 +102,20 @@ const RAW_CORPUS: &[&str] = &[
     "<div><p>a</div>b",
     "<svg><foo>x</p>y</foo></svg>",
     "<table><tr><td><math><mi>1</mi></p></math></td></tr></table>",
+    "<table><td><math><mi><b>x<td>y</table>",
+    // `search` closes a paragraph and ends like a `div`, but browsers leave it out of the
+    // special category that stops a list item's implied end.
+    "<li><search><li>x",
+    "<x><search></x>y",
+    "<p>a<search>b</search>c",
+];
+
+/// Input on which html5ever is known to build another tree than the browser: checked against
+/// Chromium alone, and html5ever's difference asserted so that the list stays true.
+const HTML5EVER_DEVIATIONS: &[&str] = &[
+    // Breaking out of foreign content stops at an HTML integration point, and MathML
+    // `annotation-xml` with an HTML encoding is one; html5ever pops past it.
+    "<math><annotation-xml encoding=\"text/html\"><math><mt>x<dt>y",
 ];
 
 /// The engine's tree as JSON: `["#text", data]`, `["#comment", data]` or
@@ -167,6 +181,7 @@ fn engine_chromium_and_html5ever_build_the_same_trees() {
     let corpus: Vec<String> = leptos
         .into_iter()
         .chain(RAW_CORPUS.iter().map(|s| s.to_string()))
+        .chain(HTML5EVER_DEVIATIONS.iter().map(|s| s.to_string()))
         .collect();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let chromium: Vec<Value> = rt.block_on(within(60, "chromium trees", async {
@@ -196,7 +211,13 @@ fn engine_chromium_and_html5ever_build_the_same_trees() {
                 "engine ≠ chromium for {html:?}\n  engine:   {engine}\n  chromium: {chromium}"
             ));
         }
-        if &reference != chromium {
+        let known_deviation = HTML5EVER_DEVIATIONS.contains(&html.as_str());
+        if known_deviation && &reference == chromium {
+            failures.push(format!(
+                "html5ever now agrees with chromium for {html:?}: move it to RAW_CORPUS"
+            ));
+        }
+        if !known_deviation && &reference != chromium {
             failures.push(format!("html5ever ≠ chromium for {html:?}\n  html5ever: {reference}\n  chromium:  {chromium}"));
         }
     }

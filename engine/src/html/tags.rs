@@ -61,6 +61,7 @@ const IMPLIED_END: &[&str] = &[
     "dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc",
 ];
 
+/// The spec's special category as Chromium applies it (which leaves `search` out).
 const SPECIAL: &[&str] = &[
     "address",
     "applet",
@@ -125,7 +126,6 @@ const SPECIAL: &[&str] = &[
     "plaintext",
     "pre",
     "script",
-    "search",
     "section",
     "select",
     "source",
