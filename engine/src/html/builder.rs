@@ -788,11 +788,7 @@ impl Builder {
             return self.any_other_end(name, f);
         }
         match name {
-            "address" | "article" | "aside" | "blockquote" | "button" | "center" | "details"
-            | "dialog" | "dir" | "div" | "dl" | "fieldset" | "figcaption" | "figure" | "footer"
-            | "header" | "hgroup" | "listing" | "main" | "menu" | "nav" | "ol" | "pre"
-            | "search" | "section" | "summary" | "ul" | "form" | "applet" | "marquee"
-            | "object" => {
+            _ if f & F_BLOCK_END != 0 => {
                 // Closes whatever is open inside it (an unclosed <li>, say), when in scope.
                 if self.in_scope(&[name], Scope::Default) {
                     self.implied_end("");

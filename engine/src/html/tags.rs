@@ -11,7 +11,9 @@ const VOID: &[&str] = &[
     "keygen", "link", "meta", "param", "source", "track", "wbr",
 ];
 
-const CLOSES_P: &[&str] = &[
+/// Elements whose start tag closes an open paragraph and whose end tag closes whatever is
+/// open inside them: the spec names them together in both places.
+const CONTAINERS: &[&str] = &[
     "address",
     "article",
     "aside",
@@ -32,7 +34,6 @@ const CLOSES_P: &[&str] = &[
     "menu",
     "nav",
     "ol",
-    "p",
     "search",
     "section",
     "summary",
@@ -40,20 +41,10 @@ const CLOSES_P: &[&str] = &[
     "pre",
     "listing",
     "form",
-    "table",
-    "hr",
-    "xmp",
-    "plaintext",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "dd",
-    "dt",
-    "li",
 ];
+
+/// Other start tags that close an open paragraph (headings too).
+const CLOSES_P: &[&str] = &["p", "table", "hr", "xmp", "plaintext", "dd", "dt", "li"];
 
 pub(super) const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 
@@ -323,67 +314,21 @@ pub(super) const F_START_RULES: u16 = 1 << 12;
 pub(super) const F_TABLE_END: u16 = 1 << 13;
 /// End tags with rules of their own in `html_end`; the rest close like any other element.
 pub(super) const F_END_RULES: u16 = 1 << 14;
+/// End tags that close whatever is open inside their element, when it is in scope.
+pub(super) const F_BLOCK_END: u16 = 1 << 15;
 
 const TABLE_END: &[&str] = &[
     "table", "tbody", "tfoot", "thead", "tr", "td", "th", "caption", "colgroup", "col", "body",
     "html", "template",
 ];
 
-const END_RULES: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "button",
-    "center",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "header",
-    "hgroup",
-    "listing",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "pre",
-    "search",
-    "section",
-    "summary",
-    "ul",
-    "form",
-    "applet",
-    "marquee",
-    "object",
-    "p",
-    "br",
-    "body",
-    "html",
-    "head",
-    "li",
-    "dd",
-    "dt",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "table",
-    "tbody",
-    "thead",
-    "tfoot",
-    "tr",
-    "td",
-    "th",
-    "caption",
-    "colgroup",
+/// Other end tags that close whatever is open inside their element.
+const BLOCK_END: &[&str] = &["button", "applet", "marquee", "object"];
+
+/// The other end tags with rules of their own in `html_end`.
+const OTHER_END_RULES: &[&str] = &[
+    "p", "br", "body", "html", "head", "li", "dd", "dt", "table", "tbody", "thead", "tfoot", "tr",
+    "td", "th", "caption", "colgroup",
 ];
 
 const START_RULES: &[&str] = &[
@@ -439,8 +384,9 @@ pub(super) fn tag_flags(name: &str) -> u16 {
         for (list, flag) in [
             (VOID, F_VOID),
             (SPECIAL, F_SPECIAL),
+            (CONTAINERS, F_CLOSES_P | F_BLOCK_END | F_END_RULES),
             (CLOSES_P, F_CLOSES_P),
-            (HEADINGS, F_HEADING),
+            (HEADINGS, F_HEADING | F_CLOSES_P | F_END_RULES),
             (TABLE_PARTS, F_TABLE_PART),
             (IMPLIED_END, F_IMPLIED_END),
             (BREAKOUT, F_BREAKOUT),
@@ -449,7 +395,8 @@ pub(super) fn tag_flags(name: &str) -> u16 {
             (&["select"], F_SELECT),
             (START_RULES, F_START_RULES),
             (TABLE_END, F_TABLE_END),
-            (END_RULES, F_END_RULES),
+            (BLOCK_END, F_BLOCK_END | F_END_RULES),
+            (OTHER_END_RULES, F_END_RULES),
             (
                 &["table", "tbody", "thead", "tfoot", "tr", "colgroup"],
                 F_TABLE_MODE,
