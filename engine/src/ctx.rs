@@ -217,7 +217,9 @@ impl<V: LiveView> Ctx<V> {
 
     /// Tracks `key` in `topic` of `presence` while a browser is connected to this page: the
     /// entry appears when the socket joins and leaves when it goes (tab closed, network lost,
-    /// page ended). Keep the returned handle to update the metadata.
+    /// page ended). Keep the returned handle in the page's state for as long as the entry should
+    /// stay, and to update its metadata: dropping it takes the entry out.
+    #[must_use = "the entry leaves when the returned handle is dropped"]
     pub fn track<M: Message>(
         &mut self,
         presence: &Presence<M>,
@@ -229,7 +231,8 @@ impl<V: LiveView> Ctx<V> {
         if self.connected {
             tracked.activate();
         }
-        self.tracked.push(Box::new(tracked.clone()));
+        self.tracked.retain(|t| t.alive());
+        self.tracked.push(Box::new(tracked.downgrade()));
         tracked
     }
 
@@ -338,7 +341,7 @@ impl<V: LiveView> Ctx<V> {
 
     pub(crate) fn set_connected(&mut self, connected: bool) {
         if self.connected != connected {
-            self.tracked.iter().for_each(|t| t.set_active(connected));
+            self.tracked.retain(|t| t.set_active(connected));
         }
         self.connected = connected;
     }

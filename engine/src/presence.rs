@@ -593,8 +593,9 @@ async fn link<M: Message>(inner: Weak<Inner<M>>, mut wire: Subscription<Wire<M>>
     }
 }
 
-/// One tracked entry. Cheap to clone; the entry leaves when the last clone is dropped (for a
-/// page, when the page ends or its socket goes away).
+/// One tracked entry. Cheap to clone; the entry leaves when the last clone is dropped. A page
+/// keeps it in its state for as long as the entry should stay: dropping it (or the page ending)
+/// takes the entry out, and while the page's socket is away the entry is suspended.
 pub struct Tracked<M: Message> {
     inner: Arc<TrackedInner<M>>,
 }
@@ -689,18 +690,41 @@ impl<M: Message> Drop for TrackedInner<M> {
     }
 }
 
-/// A tracked entry as the page's context holds it: switched with the socket.
+/// A tracked entry as the page's context holds it: switched with the socket, without keeping
+/// the entry alive (the page's own handle does that).
 pub(crate) trait Switch: Send + Sync {
-    fn set_active(&self, active: bool);
+    /// Activates or suspends the entry; false when the page has dropped it.
+    fn set_active(&self, active: bool) -> bool;
+
+    /// Whether the page still holds the entry.
+    fn alive(&self) -> bool;
 }
 
-impl<M: Message> Switch for Tracked<M> {
-    fn set_active(&self, active: bool) {
+/// A [`Tracked`] that does not keep its entry.
+pub(crate) struct WeakTracked<M: Message>(Weak<TrackedInner<M>>);
+
+impl<M: Message> Tracked<M> {
+    pub(crate) fn downgrade(&self) -> WeakTracked<M> {
+        WeakTracked(Arc::downgrade(&self.inner))
+    }
+}
+
+impl<M: Message> Switch for WeakTracked<M> {
+    fn set_active(&self, active: bool) -> bool {
+        let Some(inner) = self.0.upgrade() else {
+            return false;
+        };
+        let tracked = Tracked { inner };
         if active {
-            self.activate()
+            tracked.activate()
         } else {
-            self.suspend()
+            tracked.suspend()
         }
+        true
+    }
+
+    fn alive(&self) -> bool {
+        self.0.strong_count() > 0
     }
 }
 

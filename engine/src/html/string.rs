@@ -8,9 +8,9 @@ use smol_str::SmolStr;
 
 /// An immutable string of the node tree.
 ///
-/// Short strings (up to 23 bytes: tag and attribute names, class lists, most cell texts) are
-/// stored inline without an allocation; longer ones are shared, so cloning a tree copies no text.
-/// It reads as a `&str` through `Deref`.
+/// Short strings (up to 23 bytes: tag and attribute names, short class lists, most cell texts)
+/// are stored inline without an allocation; longer ones are reference-counted, so cloning a tree
+/// does not copy them. It reads as a `&str` through `Deref`.
 ///
 /// ```
 /// use leptos_live::html::Str;
