@@ -130,10 +130,24 @@ pub struct Node {
     /// Where the node stands in the HTML it was parsed from: start, content start, content end,
     /// end (byte offsets; `NO_SPAN` where unknown, as for implied or implicitly closed elements).
     span: [u32; 4],
+    /// How far the spans of every node below this one have yet to move: a change of the page
+    /// moves the spans of all that follows it, and this puts that off for whole subtrees.
+    pending: i32,
 }
 
 /// An unknown source position.
 pub(crate) const NO_SPAN: u32 = u32::MAX;
+
+/// `span` with every known position moved by `delta`.
+pub(crate) fn moved_by(span: [u32; 4], delta: i64) -> [u32; 4] {
+    span.map(|v| {
+        if v == NO_SPAN || delta == 0 {
+            v
+        } else {
+            (i64::from(v) + delta).clamp(0, i64::from(NO_SPAN - 1)) as u32
+        }
+    })
+}
 
 impl PartialEq for Node {
     fn eq(&self, other: &Self) -> bool {
@@ -159,6 +173,7 @@ impl Node {
             hash: 0,
             html_len: 0,
             span: [NO_SPAN; 4],
+            pending: 0,
         };
         node.rehash();
         node
@@ -172,6 +187,7 @@ impl Node {
             hash: 0,
             html_len: 0,
             span,
+            pending: 0,
         };
         node.rehash();
         node
@@ -184,6 +200,25 @@ impl Node {
 
     pub(crate) fn span_mut(&mut self) -> &mut [u32; 4] {
         &mut self.span
+    }
+
+    /// How far the spans below this node have yet to move (see [`Node::move_all`]).
+    pub(crate) fn pending(&self) -> i32 {
+        self.pending
+    }
+
+    /// Moves this node's span and, lazily, those of everything below it by `delta`.
+    pub(crate) fn move_all(&mut self, delta: i32) {
+        self.span = moved_by(self.span, i64::from(delta));
+        self.pending = self.pending.saturating_add(delta);
+    }
+
+    /// Moves what this node owes its children onto them, so that their spans are exact.
+    pub(crate) fn settle(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        if pending != 0 {
+            self.children.iter_mut().for_each(|c| c.move_all(pending));
+        }
     }
 
     /// The node's own data.

@@ -9,7 +9,7 @@
 //! there is no plan and the caller parses the whole page.
 
 use super::builder::build_region;
-use super::node::{Element, NO_SPAN, Namespace, Node, NodeData};
+use super::node::{Element, NO_SPAN, Namespace, Node, NodeData, moved_by};
 use super::string::Str;
 
 /// How to turn the old tree into the new one: the children `first..last` of the element at
@@ -85,7 +85,8 @@ fn is_text(n: Option<&Node>) -> bool {
 /// ```
 pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     let (a, b) = (old_html.as_bytes(), new_html.as_bytes());
-    if a == b || u32::try_from(a.len().max(b.len())).is_err() {
+    // Positions fit a u32 and the moves between them an i32.
+    if a == b || i32::try_from(a.len().max(b.len())).is_err() {
         return None;
     }
     let (prefix, suffix) = common_ends(a, b);
@@ -94,8 +95,11 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     let mut node = old;
     let mut path = Vec::new();
     let (mut content_start, mut content_end) = (0u32, a.len() as u32);
+    // What the ancestors of `node`'s children still owe them (see `Node::pending`).
+    let mut owed = i64::from(old.pending());
     let (first, last) = loop {
         let kids = node.children();
+        let span = |k: &Node| moved_by(k.span(), owed);
         if kids
             .iter()
             .any(|k| k.span()[0] == NO_SPAN || k.span()[3] == NO_SPAN)
@@ -104,23 +108,25 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
         }
         // Children that overlap the changed bytes, or end where they start: the last token before
         // the change may read differently with what now follows it (a lone `<`, a reference).
-        let first = kids.partition_point(|k| k.span()[3] < cs);
-        let last = kids.partition_point(|k| k.span()[0] < ce).max(first);
+        let first = kids.partition_point(|k| span(k)[3] < cs);
+        let last = kids.partition_point(|k| span(k)[0] < ce).max(first);
         if last == first + 1
             && let Some(e) = kids[first].as_element()
             && !opaque(e)
         {
-            let s = kids[first].span();
+            let s = span(&kids[first]);
             if s[1] != NO_SPAN && s[2] != NO_SPAN && s[2] < s[3] && s[1] <= cs && ce <= s[2] {
                 path.push(first as u32);
                 ancestors.push(e.clone());
                 (content_start, content_end) = (s[1], s[2]);
+                owed += i64::from(kids[first].pending());
                 node = &kids[first];
                 continue;
             }
         }
         break (first, last);
     };
+    let span = |k: &Node| moved_by(k.span(), owed);
     let parent = ancestors.last()?;
     if opaque(parent) {
         return None;
@@ -130,8 +136,8 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     let kids = node.children();
     let rs = first
         .checked_sub(1)
-        .map_or(content_start, |i| kids[i].span()[3]);
-    let re = kids.get(last).map_or(content_end, |k| k.span()[0]);
+        .map_or(content_start, |i| span(&kids[i])[3]);
+    let re = kids.get(last).map_or(content_end, |k| span(k)[0]);
     if rs > cs || re < ce || rs < content_start || re > content_end {
         return None;
     }
@@ -169,39 +175,34 @@ impl Plan {
     /// Turns the old tree into the new one: splices the new children in, moves the source
     /// spans after the change, and recomputes the hashes along the path.
     pub fn apply(self, tree: &mut Node) {
-        shift(tree, Some(&self.path), self.old_end, self.delta);
+        shift(tree, &self.path, self.old_end, self.delta);
         splice(tree, &self.path, self.first, self.last, self.nodes);
     }
 }
 
 /// Moves source positions behind the change (`from` is where the old region ended) by
-/// `delta`; the elements on `path` hold the change, and their content grows or shrinks with it.
-fn shift(node: &mut Node, path: Option<&[u32]>, from: u32, delta: i64) {
-    let span = node.span();
-    if span[3] != NO_SPAN && (span[3] < from || (span[3] == from && path.is_none())) {
-        return;
-    }
-    let moved = |v: u32, moves: bool| {
-        if v != NO_SPAN && moves {
-            (i64::from(v) + delta).clamp(0, i64::from(NO_SPAN - 1)) as u32
-        } else {
-            v
-        }
-    };
-    let holds = path.is_some();
+/// `delta`. `node` holds the change (the root, or an element on `path`): its content grows or
+/// shrinks with it. Its children's spans are made exact first; of those, the one on the path
+/// holds the change too, the ones after the change move with everything below them (lazily),
+/// and the ones before it stay.
+fn shift(node: &mut Node, path: &[u32], from: u32, delta: i64) {
     let s = node.span_mut();
-    // At `from` itself: an element holding the change keeps its start and moves its end; any
-    // other node keeps its end (it is before the change) and moves its start (it is after).
-    s[0] = moved(s[0], s[0] > from || (s[0] == from && !holds));
-    s[1] = moved(s[1], s[1] > from || (s[1] == from && !holds));
-    s[2] = moved(s[2], s[2] > from || (s[2] == from && holds));
-    s[3] = moved(s[3], s[3] > from || (s[3] == from && holds));
-    let next: Option<(usize, &[u32])> = path
-        .and_then(|p| p.split_first())
-        .map(|(j, rest)| (*j as usize, rest));
+    // An element holding the change keeps its start and moves its end.
+    let moves = |v: u32| v != NO_SPAN && v >= from;
+    for i in [2, 3] {
+        if moves(s[i]) {
+            s[i] = moved_by([s[i]; 4], delta)[0];
+        }
+    }
+    node.settle();
+    let next = path.split_first();
+    let delta = i32::try_from(delta).unwrap_or(0);
     for (i, c) in node.parts_mut().1.iter_mut().enumerate() {
-        let on_path = next.and_then(|(j, rest)| (j == i).then_some(rest));
-        shift(c, on_path, from, delta);
+        match next {
+            Some((&j, rest)) if j as usize == i => shift(c, rest, from, i64::from(delta)),
+            _ if c.span()[3] != NO_SPAN && c.span()[3] <= from => {}
+            _ => c.move_all(delta),
+        }
     }
 }
 
@@ -220,4 +221,74 @@ fn splice(node: &mut Node, path: &[u32], first: usize, last: usize, nodes: Vec<N
         }
     }
     node.rehash();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::html::parse_fragment;
+
+    /// Every node's span as it stands after the moves still owed to it, in document order.
+    fn spans(node: &Node, owed: i64, out: &mut Vec<[u32; 4]>) {
+        out.push(moved_by(node.span(), owed));
+        let owed = owed + i64::from(node.pending());
+        node.children().iter().for_each(|c| spans(c, owed, out));
+    }
+
+    fn all_spans(tree: &Node) -> Vec<[u32; 4]> {
+        let mut out = Vec::new();
+        spans(tree, 0, &mut out);
+        out
+    }
+
+    fn table(cells: &[String]) -> String {
+        let rows: String = cells
+            .chunks(3)
+            .enumerate()
+            .map(|(r, row)| {
+                let tds: String = row.iter().map(|c| format!("<td><b>{c}</b></td>")).collect();
+                format!("<tr id=\"r{r}\">{tds}</tr>")
+            })
+            .collect();
+        format!("<main><table><tbody>{rows}</tbody></table><p>end</p></main>")
+    }
+
+    #[test]
+    fn spans_stay_exact_over_many_edits_that_grow_and_shrink_the_page() {
+        let mut cells: Vec<String> = (0..60).map(|i| i.to_string()).collect();
+        let mut html = table(&cells);
+        let mut tree = parse_fragment(&html);
+        // Edits before, after and inside the parts earlier edits left owing moves.
+        let edits = [
+            (10, "ten and more"),
+            (40, "x"),
+            (11, ""),
+            (59, "the very last cell"),
+            (0, "first"),
+            (41, "forty-one, longer"),
+            (10, "t"),
+            (30, "middle"),
+        ];
+        for (cell, text) in edits {
+            cells[cell] = text.to_string();
+            let new = table(&cells);
+            let plan = plan(&html, &tree, &new).expect("a region reparse");
+            plan.apply(&mut tree);
+            let fresh = parse_fragment(&new);
+            assert_eq!(tree, fresh, "after editing cell {cell}");
+            assert_eq!(
+                all_spans(&tree),
+                all_spans(&fresh),
+                "after editing cell {cell}"
+            );
+            html = new;
+        }
+        assert!(
+            tree.children()[0].children()[0].children()[0]
+                .children()
+                .iter()
+                .any(|row| row.pending() != 0),
+            "the rows after an edit owe their cells a move"
+        );
+    }
 }
