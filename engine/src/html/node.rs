@@ -309,6 +309,10 @@ impl Node {
             }
             let mut h = hasher();
             h.write(buf);
+            if buf.capacity() > 1 << 16 {
+                // A huge text node passed through: do not keep its size for the thread's life.
+                *buf = Vec::new();
+            }
             (h.finish(), own_len)
         });
         self.hash = hash;
