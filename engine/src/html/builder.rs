@@ -43,8 +43,7 @@ pub(crate) fn build(html: &str, context: Element) -> Option<Node> {
         b.pop();
     }
     let root = b.stack.pop()?;
-    let children = b.children.drain(root.first_child..).collect();
-    Some(root.close(children))
+    Some(b.close(root))
 }
 
 /// Builds the nodes of a region of a page: `html` is the region's source, standing at byte
@@ -79,13 +78,6 @@ struct Open {
     flags: u16,
     span: [u32; 4],
     first_child: usize,
-}
-
-impl Open {
-    /// The finished node, with `children` (already hashed) below it; hashed here.
-    fn close(self, children: Vec<Node>) -> Node {
-        Node::finished(NodeData::Element(self.el), children, self.span)
-    }
 }
 
 struct Builder {
@@ -272,7 +264,7 @@ impl Builder {
             }
             Token::Doctype => {}
             tok @ Token::Start { .. } => {
-                // The tokenizer's attribute buffer, lent for this tag and handed back empty.
+                // The tokenizer's attribute buffer, lent for this tag and handed back.
                 let mut attrs = std::mem::take(&mut tz.attrs);
                 let foreign = self.in_foreign(&tok);
                 if let Token::Start { name, self_closing } = tok {
@@ -282,7 +274,6 @@ impl Builder {
                         self.html_start(name, &mut attrs, self_closing, tz);
                     }
                 }
-                attrs.clear();
                 tz.attrs = attrs;
             }
             Token::End { name } => {
@@ -383,18 +374,15 @@ impl Builder {
         self.push_with(ns, name, attrs, flags);
     }
 
-    /// Pushes an HTML element whose `tag_flags` the caller has at hand.
-    fn push_html(&mut self, name: &str, attrs: &mut Attrs<'_>, flags: u16) {
-        self.push_with(Namespace::Html, name, attrs, flags);
-    }
-
+    /// Pushes an element whose `tag_flags` (0 for a foreign one) the caller has at hand.
     fn push_with(&mut self, ns: Namespace, name: &str, attrs: &mut Attrs<'_>, flags: u16) {
-        let mut list = Vec::with_capacity(attrs.len());
-        list.extend(attrs.drain(..).map(|(n, v)| Attribute {
-            name: adjust_attr(ns, n),
-            value: v.into(),
-        }));
-        let attrs = list;
+        let attrs = attrs
+            .drain(..)
+            .map(|(n, v)| Attribute {
+                name: adjust_attr(ns, n),
+                value: v.into(),
+            })
+            .collect();
         self.selects += usize::from(flags & F_SELECT != 0);
         let el = Element {
             ns,
@@ -423,11 +411,17 @@ impl Builder {
                 self.unsupported = true;
             }
             self.selects -= usize::from(open.flags & F_SELECT != 0);
-            let children = self.children.drain(open.first_child..).collect();
-            let node = open.close(children);
+            let node = self.close(open);
             self.append(node);
         }
         true
+    }
+
+    /// The finished node of an element taken off the stack, with its children (hashed already,
+    /// and moved into a list of their own); hashed here.
+    fn close(&mut self, open: Open) -> Node {
+        let children = self.children.drain(open.first_child..).collect();
+        Node::finished(NodeData::Element(open.el), children, open.span)
     }
 
     fn in_scope(&self, names: &[&str], scope: Scope) -> bool {
@@ -680,7 +674,7 @@ impl Builder {
             self.unsupported = true;
             return;
         }
-        self.push_html(tag, attrs, tf);
+        self.push_with(Namespace::Html, tag, attrs, tf);
         if tf & F_VOID != 0 {
             self.span_top(true);
             self.pop();

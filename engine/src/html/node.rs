@@ -66,19 +66,27 @@ impl Hash for Element {
         self.name.hash(state);
         // Order-independent: the attributes in name order (names are unique in an element).
         state.write_usize(self.attrs.len());
-        match &*self.attrs {
-            [] => {}
-            [a] => a.hash(state),
-            [a, b] => {
-                let (a, b) = if a.name <= b.name { (a, b) } else { (b, a) };
-                a.hash(state);
-                b.hash(state);
-            }
-            attrs => {
-                let mut order: Vec<&Attribute> = attrs.iter().collect();
-                order.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-                order.iter().for_each(|a| a.hash(state));
-            }
+        in_name_order(&self.attrs, |a| a.hash(state));
+    }
+}
+
+/// Calls `f` on each attribute in name order, without allocating for the usual one or two.
+fn in_name_order<'a>(attrs: &'a [Attribute], mut f: impl FnMut(&'a Attribute)) {
+    match attrs {
+        [] => {}
+        [a] => f(a),
+        [a, b] if a.name <= b.name => {
+            f(a);
+            f(b);
+        }
+        [a, b] => {
+            f(b);
+            f(a);
+        }
+        attrs => {
+            let mut order: Vec<&Attribute> = attrs.iter().collect();
+            order.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+            order.into_iter().for_each(f);
         }
     }
 }
@@ -138,15 +146,18 @@ pub struct Node {
 /// An unknown source position.
 pub(crate) const NO_SPAN: u32 = u32::MAX;
 
+/// The position `v` moved by `delta`; an unknown one stays unknown.
+pub(crate) fn moved(v: u32, delta: i64) -> u32 {
+    if v == NO_SPAN || delta == 0 {
+        v
+    } else {
+        (i64::from(v) + delta).clamp(0, i64::from(NO_SPAN - 1)) as u32
+    }
+}
+
 /// `span` with every known position moved by `delta`.
 pub(crate) fn moved_by(span: [u32; 4], delta: i64) -> [u32; 4] {
-    span.map(|v| {
-        if v == NO_SPAN || delta == 0 {
-            v
-        } else {
-            (i64::from(v) + delta).clamp(0, i64::from(NO_SPAN - 1)) as u32
-        }
-    })
+    span.map(|v| moved(v, delta))
 }
 
 impl PartialEq for Node {
@@ -365,28 +376,11 @@ fn encode_data(data: &NodeData, buf: &mut Vec<u8>) -> usize {
             encode_str(&e.name, buf);
             buf.extend_from_slice(&(e.attrs.len() as u64).to_le_bytes());
             let mut len = 2 * e.name.len() + 5;
-            let mut attr = |a: &Attribute| {
+            in_name_order(&e.attrs, |a| {
                 encode_str(&a.name, buf);
                 encode_str(&a.value, buf);
                 len += a.name.len() + a.value.len() + 4;
-            };
-            match &*e.attrs {
-                [] => {}
-                [a] => attr(a),
-                [a, b] if a.name <= b.name => {
-                    attr(a);
-                    attr(b);
-                }
-                [a, b] => {
-                    attr(b);
-                    attr(a);
-                }
-                attrs => {
-                    let mut order: Vec<&Attribute> = attrs.iter().collect();
-                    order.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-                    order.into_iter().for_each(attr);
-                }
-            }
+            });
             len
         }
     }

@@ -9,7 +9,7 @@
 //! there is no plan and the caller parses the whole page.
 
 use super::builder::build_region;
-use super::node::{Element, NO_SPAN, Namespace, Node, NodeData, moved_by};
+use super::node::{Element, NO_SPAN, Namespace, Node, NodeData, moved, moved_by};
 use super::string::Str;
 
 /// How to turn the old tree into the new one: the children `first..last` of the element at
@@ -27,8 +27,8 @@ pub struct Plan {
     pub context: (Namespace, Str),
     /// Where the replaced source ended in the old HTML.
     old_end: u32,
-    /// New length minus old length of the HTML.
-    delta: i64,
+    /// New length minus old length of the HTML (both fit an i32).
+    delta: i32,
 }
 
 /// Elements whose content cannot be parsed as a region: raw text, a leading newline dropped
@@ -141,8 +141,8 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     if rs > cs || re < ce || rs < content_start || re > content_end {
         return None;
     }
-    let delta = b.len() as i64 - a.len() as i64;
-    let new_end = u32::try_from(i64::from(re) + delta).ok()?;
+    let delta = i32::try_from(b.len()).ok()? - i32::try_from(a.len()).ok()?;
+    let new_end = u32::try_from(i64::from(re) + i64::from(delta)).ok()?;
     let region = new_html.get(rs as usize..new_end as usize)?;
     let context = (parent.ns, parent.name.clone());
     let nodes = build_region(region, ancestors, rs)?;
@@ -185,21 +185,19 @@ impl Plan {
 /// shrinks with it. Its children's spans are made exact first; of those, the one on the path
 /// holds the change too, the ones after the change move with everything below them (lazily),
 /// and the ones before it stay.
-fn shift(node: &mut Node, path: &[u32], from: u32, delta: i64) {
+fn shift(node: &mut Node, path: &[u32], from: u32, delta: i32) {
     let s = node.span_mut();
     // An element holding the change keeps its start and moves its end.
-    let moves = |v: u32| v != NO_SPAN && v >= from;
-    for i in [2, 3] {
-        if moves(s[i]) {
-            s[i] = moved_by([s[i]; 4], delta)[0];
+    for v in &mut s[2..] {
+        if *v >= from {
+            *v = moved(*v, i64::from(delta));
         }
     }
     node.settle();
     let next = path.split_first();
-    let delta = i32::try_from(delta).unwrap_or(0);
     for (i, c) in node.parts_mut().1.iter_mut().enumerate() {
         match next {
-            Some((&j, rest)) if j as usize == i => shift(c, rest, from, i64::from(delta)),
+            Some((&j, rest)) if j as usize == i => shift(c, rest, from, delta),
             _ if c.span()[3] != NO_SPAN && c.span()[3] <= from => {}
             _ => c.move_all(delta),
         }

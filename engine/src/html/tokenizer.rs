@@ -48,7 +48,8 @@ pub(crate) struct Tokenizer<'a> {
     pub(crate) incomplete: bool,
     /// Where the last token began.
     pub(crate) token_start: usize,
-    /// The attributes of the last start tag (one buffer for all tags, so tokens stay small).
+    /// The attributes of the last start tag (one buffer for all tags, so tokens stay small),
+    /// emptied as each token starts.
     pub(crate) attrs: Attrs<'a>,
 }
 
@@ -304,9 +305,7 @@ impl<'a> Tokenizer<'a> {
         let name = self.tag_name();
         // Attributes on end tags are read and dropped; a tag cut off by the end of input is
         // dropped whole, as browsers do.
-        let tag = self.attributes();
-        self.attrs.clear();
-        match tag {
+        match self.attributes() {
             Some(_) => Token::End { name },
             None => Token::Text(Cow::Borrowed("")),
         }
@@ -317,10 +316,7 @@ impl<'a> Tokenizer<'a> {
         let name = self.tag_name();
         match self.attributes() {
             Some(self_closing) => Token::Start { name, self_closing },
-            None => {
-                self.attrs.clear();
-                Token::Text(Cow::Borrowed(""))
-            }
+            None => Token::Text(Cow::Borrowed("")),
         }
     }
 
