@@ -366,16 +366,16 @@ impl Builder {
     }
 
     fn push(&mut self, ns: Namespace, name: &str, attrs: &mut Attrs<'_>) {
-        let flags = if ns == Namespace::Html {
-            tag_flags(name)
+        let (flags, name) = if ns == Namespace::Html {
+            tag(name)
         } else {
-            0
+            (0, Str::from(name))
         };
         self.push_with(ns, name, attrs, flags);
     }
 
-    /// Pushes an element whose `tag_flags` (0 for a foreign one) the caller has at hand.
-    fn push_with(&mut self, ns: Namespace, name: &str, attrs: &mut Attrs<'_>, flags: u16) {
+    /// Pushes an element whose `tag` (flags 0 for a foreign one) the caller has at hand.
+    fn push_with(&mut self, ns: Namespace, name: Str, attrs: &mut Attrs<'_>, flags: u16) {
         let attrs = attrs
             .drain(..)
             .map(|(n, v)| Attribute {
@@ -384,11 +384,7 @@ impl Builder {
             })
             .collect();
         self.selects += usize::from(flags & F_SELECT != 0);
-        let el = Element {
-            ns,
-            name: name.into(),
-            attrs,
-        };
+        let el = Element { ns, name, attrs };
         self.stack.push(Open {
             el,
             flags,
@@ -562,7 +558,7 @@ impl Builder {
         tz: &mut Tokenizer<'_>,
     ) {
         let n = &*name;
-        let f = tag_flags(n);
+        let (f, interned) = tag(n);
         if f & F_TABLE_PART != 0 && self.ns_at(self.top()) != Namespace::Html {
             // A table part inside foreign content (as in a MathML text point in a cell).
             self.unsupported = true;
@@ -652,10 +648,11 @@ impl Builder {
             }
             _ => {}
         }
-        let (tag, tf) = if special && n == "image" {
-            ("img", tag_flags("img"))
+        let (tag, tf, interned) = if special && n == "image" {
+            let (f, s) = super::tags::tag("img");
+            ("img", f, s)
         } else {
-            (n, f)
+            (n, f, interned)
         };
         let nested = |b: &Self, name: &str| {
             (1..b.stack.len()).any(|i| b.ns_at(i) == Namespace::Html && b.name_at(i) == name)
@@ -674,7 +671,7 @@ impl Builder {
             self.unsupported = true;
             return;
         }
-        self.push_with(Namespace::Html, tag, attrs, tf);
+        self.push_with(Namespace::Html, interned, attrs, tf);
         if tf & F_VOID != 0 {
             self.span_top(true);
             self.pop();
@@ -875,6 +872,6 @@ fn adjust_attr(ns: Namespace, name: Cow<'_, str>) -> Str {
             .find(|t| t.eq_ignore_ascii_case(&name))
             .map_or_else(|| name.into(), |t| Str::from_static(t)),
         Namespace::MathMl if name == "definitionurl" => Str::from_static("definitionURL"),
-        _ => name.into(),
+        _ => attr_name(&name),
     }
 }

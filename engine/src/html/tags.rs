@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+use super::string::Str;
+
 const VOID: &[&str] = &[
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
     "keygen", "link", "meta", "param", "source", "track", "wbr",
@@ -373,10 +375,45 @@ const FORMATTING: &[&str] = &[
     "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
 ];
 
+/// HTML elements with no rules of their own: listed so that their names cost no copy.
+const PLAIN: &[&str] = &[
+    "abbr", "audio", "bdi", "bdo", "canvas", "cite", "data", "del", "dfn", "ins", "kbd", "label",
+    "legend", "mark", "meter", "output", "picture", "progress", "q", "samp", "slot", "span", "sub",
+    "sup", "time", "var", "video",
+];
+
 /// What the tree builder needs to know of an HTML tag, looked up once per tag.
 pub(super) fn tag_flags(name: &str) -> u16 {
+    tag(name).0
+}
+
+/// An HTML tag's flags, and its name as a [`Str`] that copies nothing for a known tag.
+pub(super) fn tag(name: &str) -> (u16, Str) {
+    match table().get_key_value(name) {
+        Some((known, flags)) => (*flags, Str::from_static(known)),
+        None => (0, Str::from(name)),
+    }
+}
+
+/// An attribute's name as a [`Str`], copying nothing for the names pages use most.
+pub(super) fn attr_name(name: &str) -> Str {
+    match name {
+        "class" => Str::from_static("class"),
+        "id" => Str::from_static("id"),
+        "href" => Str::from_static("href"),
+        "type" => Str::from_static("type"),
+        "value" => Str::from_static("value"),
+        "name" => Str::from_static("name"),
+        "style" => Str::from_static("style"),
+        "lv-key" => Str::from_static("lv-key"),
+        "lv-click" => Str::from_static("lv-click"),
+        _ => Str::from(name),
+    }
+}
+
+fn table() -> &'static FxHashMap<&'static str, u16> {
     static TABLE: OnceLock<FxHashMap<&'static str, u16>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
+    TABLE.get_or_init(|| {
         let mut m: FxHashMap<&'static str, u16> = FxHashMap::default();
         let scope: &[&str] = &[
             "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template",
@@ -393,6 +430,7 @@ pub(super) fn tag_flags(name: &str) -> u16 {
             (scope, F_SCOPE),
             (FORMATTING, F_FORMATTING),
             (&["select"], F_SELECT),
+            (PLAIN, 0),
             (START_RULES, F_START_RULES),
             (TABLE_END, F_TABLE_END),
             (BLOCK_END, F_BLOCK_END | F_END_RULES),
@@ -414,6 +452,5 @@ pub(super) fn tag_flags(name: &str) -> u16 {
             }
         }
         m
-    });
-    table.get(name).copied().unwrap_or(0)
+    })
 }
