@@ -14,6 +14,7 @@ mod fallback;
 mod node;
 pub mod reparse;
 mod serialize;
+mod strict;
 mod string;
 mod tags;
 mod tokenizer;
@@ -74,14 +75,19 @@ fn fast_path(html: &str, ns: Namespace, context: &str) -> Option<Node> {
         // Template contents have an insertion mode of their own.
         return None;
     }
-    builder::build(
-        html,
-        Element {
-            ns,
-            name: context.into(),
-            attrs: Vec::new(),
-        },
-    )
+    let context = Element {
+        ns,
+        name: context.into(),
+        attrs: Vec::new(),
+    };
+    match strict::build(html, std::slice::from_ref(&context), 0) {
+        Some(children) => Some(Node::finished(
+            NodeData::Element(context),
+            children,
+            [node::NO_SPAN; 4],
+        )),
+        None => builder::build(html, context),
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 
 use super::builder::build_region;
 use super::node::{Element, NO_SPAN, Namespace, Node, NodeData, moved, moved_by};
+use super::strict;
 use super::string::Str;
 
 /// How to turn the old tree into the new one: the children `first..last` of the element at
@@ -145,7 +146,10 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     let new_end = u32::try_from(i64::from(re) + i64::from(delta)).ok()?;
     let region = new_html.get(rs as usize..new_end as usize)?;
     let context = (parent.ns, parent.name.clone());
-    let nodes = build_region(region, ancestors, rs)?;
+    let nodes = match strict::build(region, &ancestors, rs) {
+        Some(nodes) => nodes,
+        None => build_region(region, ancestors, rs)?,
+    };
     // Text at the region's edges would merge with text beside it in a whole parse.
     let (before, after) = (
         first.checked_sub(1).and_then(|i| kids.get(i)),

@@ -1,0 +1,477 @@
+//! The parser's fastest path: HTML written the way templates write it.
+//!
+//! Leptos closes every element with its own end tag, quotes every attribute value and writes
+//! names in lower case. Where, in addition, no tag meets a tree-construction rule of its own
+//! (an implied end tag, a table part out of place, a nested link, raw text, foreign content),
+//! the HTML5 tree is plain nesting. This module reads such input in one pass over the bytes,
+//! without tokens, and returns `None` at the first thing outside it: the tree builder then
+//! parses the input from the start. For whatever this module accepts the two give the same tree
+//! and the same source spans; a property test (`strict/agrees.rs`) checks that.
+
+use super::entities::{Context, decode_text_checked};
+use super::node::{Attribute, Element, Namespace, Node, NodeData};
+use super::string::Str;
+use super::tags::{
+    F_CLOSES_P, F_HEADING, F_SELECT, F_SPECIAL, F_START_RULES, F_TABLE_MODE, F_TABLE_PART, F_VOID,
+    attr_name, tag,
+};
+
+/// Parses `html` as the content of the last of `ancestors` (the outermost first), at byte
+/// `offset` of the page; the nodes it holds, or `None` when the input is not plain nesting.
+pub(super) fn build(html: &str, ancestors: &[Element], offset: u32) -> Option<Vec<Node>> {
+    let mut p = Parser::new(html, ancestors, offset)?;
+    p.run()?;
+    Some(p.children)
+}
+
+/// An element opened by the input: its children so far are `Parser::children[first_child..]`.
+struct Open {
+    el: Element,
+    flags: u16,
+    /// Where its start tag begins and ends in the page.
+    start: (u32, u32),
+    first_child: usize,
+}
+
+/// What the ancestors and the open elements hold that some start tag has a rule for.
+#[derive(Default)]
+struct Counts {
+    /// `<p>`: a start tag that closes a paragraph would close it.
+    p: u32,
+    /// `<a>`, `<form>`, `<button>`: a second one would close or drop the first.
+    nesting: u32,
+}
+
+impl Counts {
+    fn add(&mut self, name: &str, by: i32) {
+        match name {
+            "p" => self.p = self.p.wrapping_add_signed(by),
+            "a" | "form" | "button" => self.nesting = self.nesting.wrapping_add_signed(by),
+            _ => {}
+        }
+    }
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    pos: usize,
+    offset: u32,
+    /// The ancestors' names and flags (they are never closed here), then the open elements.
+    base: Vec<(Str, u16)>,
+    stack: Vec<Open>,
+    children: Vec<Node>,
+    counts: Counts,
+    attrs: Vec<Attribute>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(src: &'a str, ancestors: &[Element], offset: u32) -> Option<Parser<'a>> {
+        let mut counts = Counts::default();
+        let mut base = Vec::with_capacity(ancestors.len());
+        for e in ancestors {
+            // Foreign content, templates, selects and raw text: other rules throughout.
+            if e.ns != Namespace::Html
+                || matches!(
+                    &*e.name,
+                    "template"
+                        | "option"
+                        | "optgroup"
+                        | "textarea"
+                        | "title"
+                        | "script"
+                        | "style"
+                        | "xmp"
+                        | "iframe"
+                        | "noembed"
+                        | "noframes"
+                        | "noscript"
+                        | "plaintext"
+                )
+            {
+                return None;
+            }
+            let (flags, _) = tag(&e.name);
+            if flags & F_SELECT != 0 {
+                return None;
+            }
+            counts.add(&e.name, 1);
+            base.push((e.name.clone(), flags));
+        }
+        base.last()?;
+        Some(Parser {
+            src,
+            pos: 0,
+            offset,
+            base,
+            stack: Vec::new(),
+            children: Vec::new(),
+            counts,
+            attrs: Vec::new(),
+        })
+    }
+
+    fn at(&self, p: usize) -> u32 {
+        self.offset
+            .saturating_add(u32::try_from(p).unwrap_or(u32::MAX))
+    }
+
+    /// The current node's flags.
+    fn top_flags(&self) -> u16 {
+        match self.stack.last() {
+            Some(o) => o.flags,
+            None => self.base.last().map_or(0, |b| b.1),
+        }
+    }
+
+    fn top_name(&self) -> &str {
+        match self.stack.last() {
+            Some(o) => &o.el.name,
+            None => self.base.last().map_or("", |b| &b.0),
+        }
+    }
+
+    fn run(&mut self) -> Option<()> {
+        let b = self.src.as_bytes();
+        while self.pos < b.len() {
+            if b[self.pos] == b'<' {
+                match b.get(self.pos + 1) {
+                    Some(b'/') => self.end_tag()?,
+                    Some(b'!') => self.comment()?,
+                    Some(c) if c.is_ascii_lowercase() => self.start_tag()?,
+                    _ => return None,
+                }
+            } else {
+                self.text()?;
+            }
+        }
+        // Every element the input opened is closed by its own end tag.
+        self.stack.is_empty().then_some(())
+    }
+
+    fn text(&mut self) -> Option<()> {
+        let b = self.src.as_bytes();
+        let start = self.pos;
+        let mut end = start;
+        let mut plain = true;
+        while end < b.len() {
+            match b[end] {
+                b'<' => break,
+                0 => return None,
+                b'&' | b'\r' => plain = false,
+                _ => {}
+            }
+            end += 1;
+        }
+        self.pos = end;
+        let raw = &self.src[start..end];
+        if self.top_flags() & F_TABLE_MODE != 0
+            && raw
+                .bytes()
+                .any(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'))
+        {
+            // Text inside a table outside a cell is moved in front of it (foster parenting).
+            return None;
+        }
+        let text = if plain {
+            Str::from(raw)
+        } else {
+            let mut unsure = false;
+            let t = decode_text_checked(raw, Context::Data, &mut unsure);
+            if unsure {
+                return None;
+            }
+            Str::from(t)
+        };
+        let (a, z) = (self.at(start), self.at(end));
+        self.children.push(Node::finished(
+            NodeData::Text(text),
+            Vec::new(),
+            [a, a, z, z],
+        ));
+        Some(())
+    }
+
+    /// `<!-- … -->`, or Leptos's `<!>` marker.
+    fn comment(&mut self) -> Option<()> {
+        let start = self.pos;
+        let rest = &self.src[start + 2..];
+        let (data, len) = if rest.starts_with('>') {
+            ("", 3)
+        } else {
+            let body = rest.strip_prefix("--")?;
+            // `<!-->`, `<!--->` and `--!>` end a comment early: the tokenizer's work.
+            if body.starts_with('>') || body.starts_with("->") {
+                return None;
+            }
+            let close = body.find("-->")?;
+            let data = &body[..close];
+            if data.contains("--!>") || data.contains(['\0', '\r']) {
+                return None;
+            }
+            (data, 4 + close + 3)
+        };
+        self.pos = start + len;
+        let (a, z) = (self.at(start), self.at(self.pos));
+        self.children.push(Node::finished(
+            NodeData::Comment(Str::from(data)),
+            Vec::new(),
+            [a, a, z, z],
+        ));
+        Some(())
+    }
+
+    fn end_tag(&mut self) -> Option<()> {
+        let start = self.pos;
+        let rest = &self.src.as_bytes()[start + 2..];
+        let open = self.stack.last()?;
+        let name = open.el.name.as_bytes();
+        // Only the current node's own end tag, written plainly, closes it.
+        if rest.len() <= name.len() || &rest[..name.len()] != name || rest[name.len()] != b'>' {
+            return None;
+        }
+        self.pos = start + 2 + name.len() + 1;
+        let open = self.stack.pop()?;
+        self.counts.add(&open.el.name, -1);
+        let span = [
+            open.start.0,
+            open.start.1,
+            self.at(start),
+            self.at(self.pos),
+        ];
+        let children = self.children.drain(open.first_child..).collect();
+        self.children
+            .push(Node::finished(NodeData::Element(open.el), children, span));
+        Some(())
+    }
+
+    fn start_tag(&mut self) -> Option<()> {
+        let b = self.src.as_bytes();
+        let start = self.pos;
+        let mut i = start + 1;
+        while i < b.len() && matches!(b[i], b'a'..=b'z' | b'0'..=b'9' | b'-') {
+            i += 1;
+        }
+        if !matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\x0c' | b'/' | b'>')) {
+            return None;
+        }
+        let (flags, name) = tag(&self.src[start + 1..i]);
+        if !self.allowed(&name, flags) {
+            return None;
+        }
+        self.pos = i;
+        self.attributes()?;
+        let end = self.pos;
+        let el = Element {
+            ns: Namespace::Html,
+            name,
+            attrs: self.attrs.drain(..).collect(),
+        };
+        if flags & F_VOID != 0 {
+            let (a, z) = (self.at(start), self.at(end));
+            self.children.push(Node::finished(
+                NodeData::Element(el),
+                Vec::new(),
+                [a, z, z, z],
+            ));
+        } else {
+            self.counts.add(&el.name, 1);
+            self.stack.push(Open {
+                el,
+                flags,
+                start: (self.at(start), self.at(end)),
+                first_child: self.children.len(),
+            });
+        }
+        Some(())
+    }
+
+    /// Whether a start tag is plain nesting where it stands.
+    fn allowed(&self, name: &str, flags: u16) -> bool {
+        let top = self.top_flags();
+        if top & F_TABLE_MODE != 0 {
+            // Table structure written out in full: sections in a table, rows in a section,
+            // cells in a row. Anything else there is moved or implied by the browser.
+            return matches!(
+                (self.top_name(), name),
+                ("table", "tbody" | "thead" | "tfoot")
+                    | ("tbody" | "thead" | "tfoot", "tr")
+                    | ("tr", "td" | "th")
+            );
+        }
+        if flags & (F_TABLE_PART | F_SELECT) != 0
+            || (top & F_HEADING != 0 && flags & F_HEADING != 0)
+        {
+            return false;
+        }
+        if flags & F_CLOSES_P != 0 && self.counts.p > 0 {
+            return false;
+        }
+        if flags & F_START_RULES == 0 {
+            return true;
+        }
+        match name {
+            "input" => true,
+            "a" | "form" | "button" => self.counts.nesting == 0,
+            "li" | "dd" | "dt" => !self.closes_list_item(name),
+            _ => false,
+        }
+    }
+
+    /// Whether `<li>` (or `<dd>`, `<dt>`) would close an open list item: the spec's walk down
+    /// the stack, which stops at a special element other than `address`, `div` and `p`.
+    fn closes_list_item(&self, name: &str) -> bool {
+        let items: &[&str] = if name == "li" { &["li"] } else { &["dd", "dt"] };
+        let open = self.stack.iter().map(|o| (&*o.el.name, o.flags));
+        let base = self.base.iter().map(|(n, f)| (&**n, *f));
+        for (n, f) in open.rev().chain(base.rev()) {
+            if items.contains(&n) {
+                return true;
+            }
+            if f & F_SPECIAL != 0 && !matches!(n, "address" | "div" | "p") {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// The attributes of a start tag, into `self.attrs`, through its closing `>`.
+    fn attributes(&mut self) -> Option<()> {
+        let b = self.src.as_bytes();
+        loop {
+            let c = *b.get(self.pos)?;
+            match c {
+                b'>' => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                b'/' if b.get(self.pos + 1) == Some(&b'>') => {
+                    // Self-closing syntax means nothing on an HTML element.
+                    self.pos += 2;
+                    return Some(());
+                }
+                b' ' | b'\t' | b'\n' | b'\x0c' => self.pos += 1,
+                _ => self.attribute()?,
+            }
+        }
+    }
+
+    fn attribute(&mut self) -> Option<()> {
+        let b = self.src.as_bytes();
+        let start = self.pos;
+        let mut i = start;
+        while i < b.len() && matches!(b[i], b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b':' | b'.') {
+            i += 1;
+        }
+        if i == start || self.attrs.iter().any(|a| a.name == self.src[start..i]) {
+            return None;
+        }
+        let name = attr_name(&self.src[start..i]);
+        let value = match b.get(i) {
+            Some(b'=') => {
+                if b.get(i + 1) != Some(&b'"') {
+                    return None;
+                }
+                let from = i + 2;
+                let mut end = from;
+                let mut plain = true;
+                loop {
+                    match *b.get(end)? {
+                        b'"' => break,
+                        0 => return None,
+                        b'&' | b'\r' => plain = false,
+                        _ => {}
+                    }
+                    end += 1;
+                }
+                i = end + 1;
+                let raw = &self.src[from..end];
+                if plain {
+                    Str::from(raw)
+                } else {
+                    let mut unsure = false;
+                    let v = decode_text_checked(raw, Context::Attribute, &mut unsure);
+                    if unsure {
+                        return None;
+                    }
+                    Str::from(v)
+                }
+            }
+            Some(b' ' | b'\t' | b'\n' | b'\x0c' | b'>' | b'/') => Str::default(),
+            _ => return None,
+        };
+        self.pos = i;
+        self.attrs.push(Attribute { name, value });
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod agrees;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn div() -> Element {
+        Element {
+            ns: Namespace::Html,
+            name: "div".into(),
+            attrs: Vec::new(),
+        }
+    }
+
+    fn accepts(html: &str) -> bool {
+        build(html, &[div()], 0).is_some()
+    }
+
+    #[test]
+    fn reads_what_templates_write() {
+        assert!(accepts(
+            r#"<main class="p-4"><h1>Hi &amp; bye</h1><!><ul><li><a href="/x">x</a></li><li>y<br/></li></ul><button lv-click="inc" disabled>+</button><!-- note --></main>"#
+        ));
+        assert!(accepts(
+            "<table><tbody>\n<tr id=\"r\"><td>1</td><th>2</th></tr></tbody></table>"
+        ));
+    }
+
+    #[test]
+    fn leaves_everything_else_to_the_tree_builder() {
+        for html in [
+            "<p>one<p>two",
+            "<p><div></div></p>",
+            "<table><tr><td>1</td></tr></table>",
+            "<table>text</table>",
+            "<a><a></a></a>",
+            "<li><div><li></li></div></li>",
+            "<h1><h2></h2></h1>",
+            "<select><option>1</option></select>",
+            "<svg></svg>",
+            "<pre>\nx</pre>",
+            "<div class=x></div>",
+            "<DIV></DIV>",
+            "<b><i></b></i>",
+            "<div>",
+            "a < b",
+            "<td>1</td>",
+            "<!--->",
+            "x &notit; y",
+        ] {
+            assert!(!accepts(html), "{html}");
+        }
+    }
+
+    #[test]
+    fn ancestors_count_for_the_rules() {
+        let p = Element {
+            name: "p".into(),
+            ..div()
+        };
+        assert!(build("<span></span>", &[div(), p.clone()], 0).is_some());
+        assert!(build("<div></div>", &[div(), p], 0).is_none());
+        let li = Element {
+            name: "li".into(),
+            ..div()
+        };
+        assert!(build("<li></li>", &[div(), li], 0).is_none());
+    }
+}
