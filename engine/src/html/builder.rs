@@ -416,7 +416,7 @@ impl Builder {
     /// The finished node of an element taken off the stack, with its children (hashed already,
     /// and moved into a list of their own); hashed here.
     fn close(&mut self, open: Open) -> Node {
-        let children = self.children.drain(open.first_child..).collect();
+        let children = self.children.split_off(open.first_child);
         Node::finished(NodeData::Element(open.el), children, open.span)
     }
 

@@ -314,7 +314,7 @@ impl Node {
         let (hash, own_len) = SCRATCH.with_borrow_mut(|buf| {
             buf.clear();
             let own_len = encode_data(&self.data, buf);
-            buf.extend_from_slice(&(self.children.len() as u64).to_le_bytes());
+            encode_len(self.children.len(), buf);
             for c in &self.children {
                 buf.extend_from_slice(&c.hash.to_le_bytes());
             }
@@ -351,9 +351,20 @@ impl Node {
     }
 }
 
+/// Appends a length or count: four bytes, or, from `u32::MAX` up, those four then eight more.
+fn encode_len(n: usize, buf: &mut Vec<u8>) {
+    match u32::try_from(n) {
+        Ok(n) if n != u32::MAX => buf.extend_from_slice(&n.to_le_bytes()),
+        _ => {
+            buf.extend_from_slice(&u32::MAX.to_le_bytes());
+            buf.extend_from_slice(&(n as u64).to_le_bytes());
+        }
+    }
+}
+
 /// Appends `s` with its length in front.
 fn encode_str(s: &str, buf: &mut Vec<u8>) {
-    buf.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    encode_len(s.len(), buf);
     buf.extend_from_slice(s.as_bytes());
 }
 
@@ -374,7 +385,7 @@ fn encode_data(data: &NodeData, buf: &mut Vec<u8>) -> usize {
         NodeData::Element(e) => {
             buf.extend_from_slice(&[3, e.ns as u8]);
             encode_str(&e.name, buf);
-            buf.extend_from_slice(&(e.attrs.len() as u64).to_le_bytes());
+            encode_len(e.attrs.len(), buf);
             let mut len = 2 * e.name.len() + 5;
             in_name_order(&e.attrs, |a| {
                 encode_str(&a.name, buf);
@@ -410,6 +421,20 @@ mod tests {
         assert_ne!(el(text("a")).subtree_hash(), el(text("b")).subtree_hash());
         assert_eq!(el(text("a")), el(text("a")));
         assert_ne!(el(text("a")), el(text("b")));
+    }
+
+    #[test]
+    fn lengths_take_four_bytes_below_u32_max_and_twelve_from_it() {
+        let len = |n: usize| {
+            let mut buf = Vec::new();
+            encode_len(n, &mut buf);
+            buf
+        };
+        assert_eq!(len(5), [5, 0, 0, 0]);
+        assert_eq!(len(u32::MAX as usize - 1).len(), 4);
+        let long = len(u32::MAX as usize);
+        assert_eq!(long.len(), 12);
+        assert_eq!(long[..4], [0xff; 4]);
     }
 
     #[test]

@@ -62,6 +62,19 @@ struct Parser<'a> {
     children: Vec<Node>,
     counts: Counts,
     attrs: Vec<Attribute>,
+    /// Attribute values seen lately, by a cheap digest: templates repeat class lists, and a
+    /// repeated value is then shared (a long one) or copied whole (a short one).
+    values: [Str; VALUE_CACHE],
+}
+
+/// Slots of `Parser::values` (a power of two).
+const VALUE_CACHE: usize = 64;
+
+/// The slot of `v` in `Parser::values`.
+fn value_slot(v: &[u8]) -> usize {
+    let (first, last) = (v.first().copied(), v.last().copied());
+    let d = v.len() ^ usize::from(first.unwrap_or(0)) << 2 ^ usize::from(last.unwrap_or(0)) << 4;
+    d % VALUE_CACHE
 }
 
 impl<'a> Parser<'a> {
@@ -107,6 +120,7 @@ impl<'a> Parser<'a> {
             children: Vec::new(),
             counts,
             attrs: Vec::new(),
+            values: std::array::from_fn(|_| Str::default()),
         })
     }
 
@@ -386,7 +400,11 @@ impl<'a> Parser<'a> {
                 i = end + 1;
                 let raw = &self.src[from..end];
                 if plain {
-                    Str::from(raw)
+                    let slot = &mut self.values[value_slot(raw.as_bytes())];
+                    if **slot != *raw {
+                        *slot = Str::from(raw);
+                    }
+                    slot.clone()
                 } else {
                     let mut unsure = false;
                     let v = decode_text_checked(raw, Context::Attribute, &mut unsure);
