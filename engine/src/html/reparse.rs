@@ -12,6 +12,7 @@ use super::builder::build_region;
 use super::node::{Element, NO_SPAN, Namespace, Node, NodeData, moved, moved_by};
 use super::strict;
 use super::string::Str;
+use super::tags::TEXT_ONLY;
 
 /// How to turn the old tree into the new one: the children `first..last` of the element at
 /// `path` give way to `nodes`.
@@ -36,22 +37,7 @@ pub struct Plan {
 /// after the start tag, template contents.
 fn opaque(e: &Element) -> bool {
     e.ns == Namespace::Html
-        && matches!(
-            &*e.name,
-            "script"
-                | "style"
-                | "textarea"
-                | "title"
-                | "xmp"
-                | "iframe"
-                | "noembed"
-                | "noframes"
-                | "noscript"
-                | "plaintext"
-                | "pre"
-                | "listing"
-                | "template"
-        )
+        && (TEXT_ONLY.contains(&&*e.name) || matches!(&*e.name, "pre" | "listing" | "template"))
 }
 
 /// The lengths of the common prefix and of the common suffix of `a` and `b`, not overlapping.

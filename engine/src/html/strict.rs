@@ -13,7 +13,7 @@ use super::node::{Attribute, Element, Namespace, Node, NodeData};
 use super::string::Str;
 use super::tags::{
     F_CLOSES_P, F_HEADING, F_SELECT, F_SPECIAL, F_START_RULES, F_TABLE_MODE, F_TABLE_PART, F_VOID,
-    attr_name, tag,
+    TEXT_ONLY, attr_name, tag,
 };
 
 /// Parses `html` as the content of the last of `ancestors` (the outermost first), at byte
@@ -67,6 +67,13 @@ struct Parser<'a> {
     values: [Str; VALUE_CACHE],
 }
 
+/// `raw` with its character references decoded, unless one is outside the engine's tables.
+fn decoded(raw: &str, ctx: Context) -> Option<Str> {
+    let mut unsure = false;
+    let text = decode_text_checked(raw, ctx, &mut unsure);
+    (!unsure).then(|| Str::from(text))
+}
+
 /// Slots of `Parser::values` (a power of two).
 const VALUE_CACHE: usize = 64;
 
@@ -84,22 +91,8 @@ impl<'a> Parser<'a> {
         for e in ancestors {
             // Foreign content, templates, selects and raw text: other rules throughout.
             if e.ns != Namespace::Html
-                || matches!(
-                    &*e.name,
-                    "template"
-                        | "option"
-                        | "optgroup"
-                        | "textarea"
-                        | "title"
-                        | "script"
-                        | "style"
-                        | "xmp"
-                        | "iframe"
-                        | "noembed"
-                        | "noframes"
-                        | "noscript"
-                        | "plaintext"
-                )
+                || TEXT_ONLY.contains(&&*e.name)
+                || matches!(&*e.name, "template" | "option" | "optgroup")
             {
                 return None;
             }
@@ -189,12 +182,7 @@ impl<'a> Parser<'a> {
         let text = if plain {
             Str::from(raw)
         } else {
-            let mut unsure = false;
-            let t = decode_text_checked(raw, Context::Data, &mut unsure);
-            if unsure {
-                return None;
-            }
-            Str::from(t)
+            decoded(raw, Context::Data)?
         };
         let (a, z) = (self.at(start), self.at(end));
         self.children.push(Node::finished(
@@ -406,12 +394,7 @@ impl<'a> Parser<'a> {
                     }
                     slot.clone()
                 } else {
-                    let mut unsure = false;
-                    let v = decode_text_checked(raw, Context::Attribute, &mut unsure);
-                    if unsure {
-                        return None;
-                    }
-                    Str::from(v)
+                    decoded(raw, Context::Attribute)?
                 }
             }
             Some(b' ' | b'\t' | b'\n' | b'\x0c' | b'>' | b'/') => Str::default(),

@@ -50,6 +50,20 @@ const CLOSES_P: &[&str] = &["p", "table", "hr", "xmp", "plaintext", "dd", "dt", 
 
 pub(super) const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 
+/// Elements whose content is text up to their end tag (raw text, RCDATA, plaintext).
+pub(super) const TEXT_ONLY: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+];
+
 const IMPLIED_END: &[&str] = &[
     "dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc",
 ];
@@ -333,42 +347,11 @@ const OTHER_END_RULES: &[&str] = &[
     "td", "th", "caption", "colgroup",
 ];
 
+/// Start tags with rules of their own in `html_start` (the `TEXT_ONLY` elements have them too).
 const START_RULES: &[&str] = &[
-    "html",
-    "body",
-    "head",
-    "frameset",
-    "frame",
-    "svg",
-    "math",
-    "li",
-    "dd",
-    "dt",
-    "button",
-    "option",
-    "optgroup",
-    "image",
-    "input",
-    "template",
-    "rb",
-    "rp",
-    "rt",
-    "rtc",
-    "a",
-    "nobr",
-    "form",
-    "textarea",
-    "title",
-    "script",
-    "style",
-    "xmp",
-    "iframe",
-    "noembed",
-    "noframes",
-    "noscript",
-    "plaintext",
-    "pre",
-    "listing",
+    "html", "body", "head", "frameset", "frame", "svg", "math", "li", "dd", "dt", "button",
+    "option", "optgroup", "image", "input", "template", "rb", "rp", "rt", "rtc", "a", "nobr",
+    "form", "pre", "listing",
 ];
 
 const FORMATTING: &[&str] = &[
@@ -432,6 +415,7 @@ fn table() -> &'static FxHashMap<&'static str, u16> {
             (&["select"], F_SELECT),
             (PLAIN, 0),
             (START_RULES, F_START_RULES),
+            (TEXT_ONLY, F_START_RULES),
             (TABLE_END, F_TABLE_END),
             (BLOCK_END, F_BLOCK_END | F_END_RULES),
             (OTHER_END_RULES, F_END_RULES),
