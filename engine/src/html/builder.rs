@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use super::node::{Attribute, Element, NO_SPAN, Namespace, Node, NodeData};
 use super::string::Str;
 use super::tags::*;
-use super::tokenizer::{Attrs, TextMode, Token, Tokenizer};
+use super::tokenizer::{Attrs, TextMode, Token, Tokenizer, is_ws};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Scope {
@@ -305,9 +305,7 @@ impl Builder {
         // NUL is dropped in HTML content and read as U+FFFD in foreign content.
         if self.top_has(F_TABLE_MODE) && self.ns_at(self.top()) == Namespace::Html {
             // NUL counts too: it takes the text out of a column group in a whole parse.
-            self.unsupported |= t
-                .bytes()
-                .any(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'));
+            self.unsupported |= !t.bytes().all(is_ws);
         }
         let cleaned;
         let t = if t.contains('\0') {
@@ -326,11 +324,6 @@ impl Builder {
         };
         if t.is_empty() {
             return;
-        }
-        if self.top_has(F_TABLE_MODE) && self.ns_at(self.top()) == Namespace::Html {
-            self.unsupported |= t
-                .bytes()
-                .any(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'));
         }
         let (a, b) = self.tok;
         if let Some(last) = self.last_child_mut()

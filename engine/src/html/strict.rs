@@ -13,8 +13,9 @@ use super::node::{Attribute, Element, Namespace, Node, NodeData};
 use super::string::Str;
 use super::tags::{
     F_CLOSES_P, F_HEADING, F_SELECT, F_SPECIAL, F_START_RULES, F_TABLE_MODE, F_TABLE_PART, F_VOID,
-    TEXT_ONLY, attr_name, tag,
+    TEXT_ONLY, attr_name, tag, tag_flags,
 };
+use super::tokenizer::is_ws;
 
 /// Parses `html` as the content of the last of `ancestors` (the outermost first), at byte
 /// `offset` of the page; the nodes it holds, or `None` when the input is not plain nesting.
@@ -74,6 +75,28 @@ fn decoded(raw: &str, ctx: Context) -> Option<Str> {
     (!unsure).then(|| Str::from(text))
 }
 
+/// Where the run of text from `from` ends (at `stop`, or at the end of input), and whether it
+/// is plain (no reference, no CR to normalise); `None` at a NUL, which is left to the tokenizer.
+fn scan(b: &[u8], from: usize, stop: u8) -> Option<(usize, bool)> {
+    let mut plain = true;
+    let mut end = from;
+    while end < b.len() && b[end] != stop {
+        match b[end] {
+            0 => return None,
+            b'&' | b'\r' => plain = false,
+            _ => {}
+        }
+        end += 1;
+    }
+    Some((end, plain))
+}
+
+/// Whitespace between a tag's name and attributes, where the strict path reads it: HTML
+/// whitespace but CR, whose newline normalisation is left to the tokenizer.
+fn is_tag_space(c: u8) -> bool {
+    c != b'\r' && is_ws(c)
+}
+
 /// Slots of `Parser::values` (a power of two).
 const VALUE_CACHE: usize = 64;
 
@@ -96,7 +119,7 @@ impl<'a> Parser<'a> {
             {
                 return None;
             }
-            let (flags, _) = tag(&e.name);
+            let flags = tag_flags(&e.name);
             if flags & F_SELECT != 0 {
                 return None;
             }
@@ -156,26 +179,11 @@ impl<'a> Parser<'a> {
     }
 
     fn text(&mut self) -> Option<()> {
-        let b = self.src.as_bytes();
         let start = self.pos;
-        let mut end = start;
-        let mut plain = true;
-        while end < b.len() {
-            match b[end] {
-                b'<' => break,
-                0 => return None,
-                b'&' | b'\r' => plain = false,
-                _ => {}
-            }
-            end += 1;
-        }
+        let (end, plain) = scan(self.src.as_bytes(), start, b'<')?;
         self.pos = end;
         let raw = &self.src[start..end];
-        if self.top_flags() & F_TABLE_MODE != 0
-            && raw
-                .bytes()
-                .any(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'))
-        {
+        if self.top_flags() & F_TABLE_MODE != 0 && !raw.bytes().all(is_ws) {
             // Text inside a table outside a cell is moved in front of it (foster parenting).
             return None;
         }
@@ -253,7 +261,10 @@ impl<'a> Parser<'a> {
         while i < b.len() && matches!(b[i], b'a'..=b'z' | b'0'..=b'9' | b'-') {
             i += 1;
         }
-        if !matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\x0c' | b'/' | b'>')) {
+        if !b
+            .get(i)
+            .is_some_and(|&c| is_tag_space(c) || c == b'/' || c == b'>')
+        {
             return None;
         }
         let (flags, name) = tag(&self.src[start + 1..i]);
@@ -351,7 +362,7 @@ impl<'a> Parser<'a> {
                     self.pos += 2;
                     return Some(());
                 }
-                b' ' | b'\t' | b'\n' | b'\x0c' => self.pos += 1,
+                c if is_tag_space(c) => self.pos += 1,
                 _ => self.attribute()?,
             }
         }
@@ -374,16 +385,9 @@ impl<'a> Parser<'a> {
                     return None;
                 }
                 let from = i + 2;
-                let mut end = from;
-                let mut plain = true;
-                loop {
-                    match *b.get(end)? {
-                        b'"' => break,
-                        0 => return None,
-                        b'&' | b'\r' => plain = false,
-                        _ => {}
-                    }
-                    end += 1;
+                let (end, plain) = scan(b, from, b'"')?;
+                if end == b.len() {
+                    return None;
                 }
                 i = end + 1;
                 let raw = &self.src[from..end];
@@ -397,7 +401,7 @@ impl<'a> Parser<'a> {
                     decoded(raw, Context::Attribute)?
                 }
             }
-            Some(b' ' | b'\t' | b'\n' | b'\x0c' | b'>' | b'/') => Str::default(),
+            Some(&c) if is_tag_space(c) || c == b'>' || c == b'/' => Str::default(),
             _ => return None,
         };
         self.pos = i;

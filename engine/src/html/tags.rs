@@ -367,7 +367,7 @@ const PLAIN: &[&str] = &[
 
 /// What the tree builder needs to know of an HTML tag, looked up once per tag.
 pub(super) fn tag_flags(name: &str) -> u16 {
-    tag(name).0
+    table().get(name).copied().unwrap_or(0)
 }
 
 /// An HTML tag's flags, and its name as a [`Str`] that copies nothing for a known tag.

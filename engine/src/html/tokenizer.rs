@@ -53,7 +53,8 @@ pub(crate) struct Tokenizer<'a> {
     pub(crate) attrs: Attrs<'a>,
 }
 
-fn is_ws(b: u8) -> bool {
+/// HTML whitespace: space, tab, line feed, form feed, carriage return.
+pub(super) fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r')
 }
 
