@@ -23,12 +23,7 @@ enum Scope {
 /// Builds the children of `context` from `html`, as `context.innerHTML = html` would; `None`
 /// when the input needs the full HTML5 parser.
 pub(crate) fn build(html: &str, context: Element) -> Option<Node> {
-    let context_flags = if context.ns == Namespace::Html {
-        tag_flags(&context.name)
-    } else {
-        0
-    };
-    let mut b = Builder::new(vec![context], vec![context_flags], 0);
+    let mut b = Builder::new(vec![context], 0);
     let mut tz = Tokenizer::new(html);
     if let Some(mode) = b.context_text_mode() {
         let name = b.name_at(0).to_string();
@@ -52,17 +47,7 @@ pub(crate) fn build(html: &str, context: Element) -> Option<Node> {
 /// open, end inside markup) or needs the full parser: then only a parse of the whole page is
 /// right.
 pub(crate) fn build_region(html: &str, ancestors: Vec<Element>, offset: u32) -> Option<Vec<Node>> {
-    let flags = ancestors
-        .iter()
-        .map(|e| {
-            if e.ns == Namespace::Html {
-                tag_flags(&e.name)
-            } else {
-                0
-            }
-        })
-        .collect();
-    let mut b = Builder::new(ancestors, flags, offset);
+    let mut b = Builder::new(ancestors, offset);
     let mut tz = Tokenizer::new(html);
     if !b.run(&mut tz) || tz.incomplete || b.skip_newline || b.stack.len() != b.frozen {
         return None;
@@ -104,13 +89,16 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(open: Vec<Element>, flags: Vec<u16>, offset: u32) -> Builder {
+    fn new(open: Vec<Element>, offset: u32) -> Builder {
         let stack: Vec<Open> = open
             .into_iter()
-            .zip(flags)
-            .map(|(el, flags)| Open {
+            .map(|el| Open {
+                flags: if el.ns == Namespace::Html {
+                    tag_flags(&el.name)
+                } else {
+                    0
+                },
                 el,
-                flags,
                 span: [NO_SPAN; 4],
                 first_child: 0,
             })
@@ -171,14 +159,7 @@ impl Builder {
         if e.ns != Namespace::Html {
             return None;
         }
-        match &*e.name {
-            "textarea" | "title" => Some(TextMode::RcData),
-            "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
-                Some(TextMode::RawText)
-            }
-            "plaintext" => Some(TextMode::PlainText),
-            _ => None,
-        }
+        text_mode(&e.name)
     }
 
     fn ns_at(&self, i: usize) -> Namespace {
@@ -424,27 +405,16 @@ impl Builder {
                 Namespace::Html => match scope {
                     Scope::Table => matches!(name, "html" | "table" | "template"),
                     _ => {
-                        matches!(
-                            name,
-                            "applet"
-                                | "caption"
-                                | "html"
-                                | "table"
-                                | "td"
-                                | "th"
-                                | "marquee"
-                                | "object"
-                                | "template"
-                        ) || (scope == Scope::Button && name == "button")
+                        self.stack[i].flags & F_SCOPE != 0
+                            || (scope == Scope::Button && name == "button")
                             || (scope == Scope::ListItem && matches!(name, "ol" | "ul"))
                     }
                 },
                 // Only HTML elements bound the table scope; the others stop at these too.
                 _ if scope == Scope::Table => false,
-                Namespace::MathMl => {
-                    matches!(name, "mi" | "mo" | "mn" | "ms" | "mtext" | "annotation-xml")
-                }
-                Namespace::Svg => matches!(name, "foreignObject" | "desc" | "title"),
+                // Whatever its encoding, `annotation-xml` bounds a scope.
+                Namespace::MathMl => self.is_mathml_text_point(i) || name == "annotation-xml",
+                Namespace::Svg => self.is_html_integration_point(i),
             };
             if boundary {
                 return false;
@@ -641,8 +611,8 @@ impl Builder {
             }
             _ => {}
         }
-        let (tag, tf, interned) = if special && n == "image" {
-            let (f, s) = super::tags::tag("img");
+        let (tag_name, tf, interned) = if special && n == "image" {
+            let (f, s) = tag("img");
             ("img", f, s)
         } else {
             (n, f, interned)
@@ -653,12 +623,18 @@ impl Builder {
         if (self.top_has(F_TABLE_MODE) && tf & F_TABLE_CONTENT == 0)
             || (special
                 && self.top_has(F_TABLE_MODE)
-                && tag == "input"
+                && tag_name == "input"
                 && !attrs
                     .iter()
                     .any(|(k, v)| k == "type" && v.eq_ignore_ascii_case("hidden")))
-            || (special && matches!(tag, "template" | "rb" | "rp" | "rt" | "rtc" | "frameset"))
-            || (special && (tag == "a" || tag == "nobr" || tag == "form") && nested(self, tag))
+            || (special
+                && matches!(
+                    tag_name,
+                    "template" | "rb" | "rp" | "rt" | "rtc" | "frameset"
+                ))
+            || (special
+                && (tag_name == "a" || tag_name == "nobr" || tag_name == "form")
+                && nested(self, tag_name))
         {
             // Foster parenting, templates, ruby, nested links and forms: the full parser's work.
             self.unsupported = true;
@@ -673,15 +649,10 @@ impl Builder {
         if !special {
             return;
         }
-        match tag {
-            "textarea" | "title" => tz.set_mode(TextMode::RcData, tag),
-            "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
-                tz.set_mode(TextMode::RawText, tag)
-            }
-            "plaintext" => tz.set_mode(TextMode::PlainText, tag),
-            _ => {}
+        if let Some(mode) = text_mode(tag_name) {
+            tz.set_mode(mode, tag_name);
         }
-        if matches!(tag, "pre" | "listing" | "textarea") {
+        if matches!(tag_name, "pre" | "listing" | "textarea") {
             self.skip_newline = true;
         }
     }
@@ -849,6 +820,16 @@ impl Builder {
             }
         }
     }
+}
+
+/// How the tokenizer reads the content of the HTML element `name`, when it is text only.
+fn text_mode(name: &str) -> Option<TextMode> {
+    Some(match name {
+        _ if !TEXT_ONLY.contains(&name) => return None,
+        "textarea" | "title" => TextMode::RcData,
+        "plaintext" => TextMode::PlainText,
+        _ => TextMode::RawText,
+    })
 }
 
 fn adjust_svg_tag(name: Cow<'_, str>) -> Cow<'_, str> {

@@ -315,7 +315,7 @@ pub(super) const F_TABLE_PART: u16 = 1 << 4;
 pub(super) const F_IMPLIED_END: u16 = 1 << 5;
 pub(super) const F_BREAKOUT: u16 = 1 << 6;
 /// Bounds the default scope (and so the button and list item scopes).
-const F_SCOPE: u16 = 1 << 7;
+pub(super) const F_SCOPE: u16 = 1 << 7;
 pub(super) const F_FORMATTING: u16 = 1 << 8;
 /// Current nodes whose content goes through the table insertion modes.
 pub(super) const F_TABLE_MODE: u16 = 1 << 9;
