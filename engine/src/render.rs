@@ -4,13 +4,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use leptos::prelude::{IntoView, Owner, RenderHtml};
 
-use crate::html::{Node, parse_fragment};
+use crate::html::{Tree, parse_fragment};
 use crate::view::LiveView;
 
 /// A render: the HTML Leptos produced and the tree the browser will build from it.
 pub(crate) struct Rendered {
     pub html: String,
-    pub tree: Node,
+    pub tree: Tree,
 }
 
 /// Renders `view` and parses the result; a panic in either is caught and reported.

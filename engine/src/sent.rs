@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use crate::diff::{Op, Unrepresentable, diff, diff_planned};
-use crate::html::{Node, parse_fragment, reparse};
+use crate::html::{Tree, parse_fragment, reparse};
 use crate::render::Rendered;
 use crate::stream::{StreamOps, fill_html, needs_tree};
 
@@ -17,7 +17,7 @@ use crate::stream::{StreamOps, fill_html, needs_tree};
 /// kilobytes.
 pub(crate) struct Sent {
     html: Box<str>,
-    tree: Option<Node>,
+    tree: Option<Tree>,
 }
 
 impl Sent {
@@ -26,7 +26,7 @@ impl Sent {
         let tree = (large || hot).then(|| {
             let mut tree = rendered.tree;
             if large {
-                tree.shrink_deep();
+                tree.shrink();
             }
             tree
         });
@@ -56,7 +56,7 @@ impl Sent {
     }
 
     /// The tree the client has, parsed again when it was not kept.
-    pub(crate) fn tree(&self) -> Cow<'_, Node> {
+    pub(crate) fn tree(&self) -> Cow<'_, Tree> {
         match &self.tree {
             Some(tree) => Cow::Borrowed(tree),
             None => Cow::Owned(parse_fragment(&self.html)),

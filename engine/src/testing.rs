@@ -115,7 +115,7 @@ impl<V: LiveView> LiveTest<V> {
 
     /// The page's current HTML, as the browser would serialise it.
     pub fn html(&self) -> String {
-        inner_html(&self.sent.tree())
+        inner_html(&*self.sent.tree())
     }
 
     /// The reply and the events the last callbacks pushed, taken.

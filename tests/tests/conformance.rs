@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_live::html::{
-    Namespace, Node, NodeData, on_fast_path, parse_fragment, parse_fragment_reference,
+    Namespace, Node, NodeData, Tree, on_fast_path, parse_fragment, parse_fragment_reference,
 };
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::within;
@@ -120,10 +120,10 @@ const HTML5EVER_DEVIATIONS: &[&str] = &[
 
 /// The engine's tree as JSON: `["#text", data]`, `["#comment", data]` or
 /// `[ns, name, sorted attributes, children]`.
-fn engine_json(node: &Node) -> Value {
+fn engine_json(node: Node<'_>) -> Value {
     match node.data() {
-        NodeData::Text(t) => json!(["#text", &**t]),
-        NodeData::Comment(c) => json!(["#comment", &**c]),
+        NodeData::Text(t) => json!(["#text", t]),
+        NodeData::Comment(c) => json!(["#comment", c]),
         NodeData::Element(e) => {
             let ns = match e.ns {
                 Namespace::Html => "html",
@@ -131,14 +131,13 @@ fn engine_json(node: &Node) -> Value {
                 Namespace::MathMl => "math",
             };
             let mut attrs: Vec<(String, String)> = e
-                .attrs
-                .iter()
+                .attrs()
                 .map(|a| (a.name.to_string(), a.value.to_string()))
                 .collect();
             attrs.sort();
             json!([
                 ns,
-                &*e.name,
+                e.name,
                 attrs,
                 node.children().iter().map(engine_json).collect::<Vec<_>>()
             ])
@@ -146,7 +145,7 @@ fn engine_json(node: &Node) -> Value {
     }
 }
 
-fn children_json(root: &Node) -> Value {
+fn children_json(root: &Tree) -> Value {
     Value::Array(root.children().iter().map(engine_json).collect())
 }
 

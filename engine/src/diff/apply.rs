@@ -4,7 +4,8 @@
 
 use super::op::Op;
 use super::text::apply_splices;
-use crate::html::{Attribute, Element, Namespace, Node, NodeData, parse_fragment_in};
+use crate::html::tree::Rec;
+use crate::html::{Namespace, Tree, parse_fragment_in};
 
 /// Why an operation did not fit the tree it was applied to.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -40,89 +41,83 @@ pub enum ApplyError {
 /// apply(&mut t, &diff(&a, &b).unwrap()).unwrap();
 /// assert_eq!(t, b);
 /// ```
-pub fn apply(root: &mut Node, ops: &[Op]) -> Result<(), ApplyError> {
+pub fn apply(root: &mut Tree, ops: &[Op]) -> Result<(), ApplyError> {
     for (index, op) in ops.iter().enumerate() {
         apply_one(root, op, index)?;
     }
     root.rehash_deep();
+    root.maybe_compact();
     Ok(())
 }
 
-fn resolve<'a>(root: &'a mut Node, path: &[u32], index: usize) -> Result<&'a mut Node, ApplyError> {
-    let mut node = root;
-    for &i in path {
-        let (_, children) = node.parts_mut();
-        node = children
-            .get_mut(i as usize)
-            .ok_or_else(|| ApplyError::NoSuchNode {
-                index,
-                path: path.to_vec(),
-            })?;
-    }
-    Ok(node)
+fn resolve(tree: &Tree, path: &[u32], index: usize) -> Result<u32, ApplyError> {
+    tree.id_at(path).ok_or_else(|| ApplyError::NoSuchNode {
+        index,
+        path: path.to_vec(),
+    })
 }
 
-fn context(node: &Node) -> (Namespace, String) {
-    match node.as_element() {
-        Some(e) if e.ns == Namespace::Svg && &*e.name == "foreignObject" => {
-            (Namespace::Html, "div".into())
+/// The nodes `html` parses into inside element `parent`, in this tree's arena.
+fn fragment(tree: &mut Tree, parent: u32, html: &str) -> Vec<Rec> {
+    let (ns, name) = match tree.node(parent).as_element() {
+        Some(e) if e.ns == Namespace::Svg && e.name == "foreignObject" => {
+            (Namespace::Html, "div".to_string())
         }
         Some(e) => (e.ns, e.name.to_string()),
         None => (Namespace::Html, "div".into()),
-    }
-}
-
-fn fragment(parent: &Node, html: &str) -> Vec<Node> {
-    let (ns, name) = context(parent);
+    };
     let parsed = parse_fragment_in(html, ns, &name);
-    parsed.children().to_vec()
+    tree.graft(parsed)
 }
 
-fn apply_one(root: &mut Node, op: &Op, index: usize) -> Result<(), ApplyError> {
+fn apply_one(tree: &mut Tree, op: &Op, index: usize) -> Result<(), ApplyError> {
     let wrong = |path: &[u32], expected| ApplyError::WrongKind {
         index,
         path: path.to_vec(),
         expected,
     };
+    let missing = |path: &[u32]| ApplyError::NoSuchNode {
+        index,
+        path: path.to_vec(),
+    };
     match op {
         Op::SetText { path, text } => {
-            let node = resolve(root, path, index)?;
-            match node.parts_mut().0 {
-                NodeData::Text(t) | NodeData::Comment(t) => *t = text.as_str().into(),
-                NodeData::Element(_) => return Err(wrong(path, "a text node")),
+            let id = resolve(tree, path, index)?;
+            if tree.node(id).as_element().is_some() {
+                return Err(wrong(path, "a text node"));
             }
+            tree.set_data(id, text);
         }
         Op::SetAttr { path, name, value } => {
-            let e = element(root, path, index)?;
-            match e.attrs.iter_mut().find(|a| *a.name == **name) {
-                Some(a) => a.value = value.as_str().into(),
-                None => e.attrs.push(Attribute {
-                    name: name.as_str().into(),
-                    value: value.as_str().into(),
-                }),
+            let id = element(tree, path, index)?;
+            let mut attrs = tree.attr_pairs(id);
+            match attrs.iter_mut().find(|(n, _)| n == name) {
+                Some((_, v)) => v.clone_from(value),
+                None => attrs.push((name.clone(), value.clone())),
             }
+            tree.set_attrs(id, &attrs);
         }
         Op::RemoveAttr { path, name } => {
-            element(root, path, index)?
-                .attrs
-                .retain(|a| *a.name != **name);
+            let id = element(tree, path, index)?;
+            let mut attrs = tree.attr_pairs(id);
+            attrs.retain(|(n, _)| n != name);
+            tree.set_attrs(id, &attrs);
         }
         Op::Splice { path, edits } => {
-            let node = resolve(root, path, index)?;
-            match node.parts_mut().0 {
-                NodeData::Text(t) => {
-                    let edited = apply_splices(t, edits)
-                        .ok_or_else(|| wrong(path, "a text long enough for the edits"))?;
-                    *t = edited.into();
-                }
-                _ => return Err(wrong(path, "a text node")),
-            }
+            let id = resolve(tree, path, index)?;
+            let text = tree
+                .node(id)
+                .as_text()
+                .ok_or_else(|| wrong(path, "a text node"))?;
+            let edited = apply_splices(text, edits)
+                .ok_or_else(|| wrong(path, "a text long enough for the edits"))?;
+            tree.set_data(id, &edited);
         }
         Op::Reorder { path, order } => {
-            let parent = resolve(root, path, index)?;
-            let (_, children) = parent.parts_mut();
-            let mut seen = vec![false; children.len()];
-            let valid = order.len() == children.len()
+            let id = resolve(tree, path, index)?;
+            let kids = tree.kid_recs(id);
+            let mut seen = vec![false; kids.len()];
+            let valid = order.len() == kids.len()
                 && order.iter().all(|&i| {
                     seen.get_mut(i as usize)
                         .is_some_and(|s| !std::mem::replace(s, true))
@@ -130,60 +125,47 @@ fn apply_one(root: &mut Node, op: &Op, index: usize) -> Result<(), ApplyError> {
             if !valid {
                 return Err(wrong(path, "a parent with as many children as the order"));
             }
-            let old = std::mem::take(children);
-            let mut slots: Vec<Option<Node>> = old.into_iter().map(Some).collect();
-            *children = order
-                .iter()
-                .filter_map(|&i| slots[i as usize].take())
-                .collect();
+            let reordered = order.iter().map(|&i| kids[i as usize]).collect();
+            tree.set_kids(id, reordered);
         }
-        Op::Replace { path, html } => splice_at(root, path, index, Some(html))?,
-        Op::Remove { path } => splice_at(root, path, index, None)?,
+        Op::Replace { path, html } => splice_at(tree, path, index, Some(html))?,
+        Op::Remove { path } => splice_at(tree, path, index, None)?,
         Op::Insert {
             path,
             index: at,
             html,
         } => {
-            let parent = resolve(root, path, index)?;
-            if parent.as_element().is_none() {
-                return Err(wrong(path, "an element"));
-            }
-            let new = fragment(parent, html);
-            let (_, children) = parent.parts_mut();
+            let id = element(tree, path, index)?;
+            let mut kids = tree.kid_recs(id);
             let at = *at as usize;
-            if at > children.len() {
-                return Err(ApplyError::NoSuchNode {
-                    index,
-                    path: path.clone(),
-                });
+            if at > kids.len() {
+                return Err(missing(path));
             }
-            children.splice(at..at, new);
+            let new = fragment(tree, id, html);
+            kids.splice(at..at, new);
+            tree.set_kids(id, kids);
         }
         Op::Move { path, from, to } => {
-            let parent = resolve(root, path, index)?;
-            let (_, children) = parent.parts_mut();
+            let id = resolve(tree, path, index)?;
+            let mut kids = tree.kid_recs(id);
             let (from, to) = (*from as usize, *to as usize);
-            if from >= children.len() || to >= children.len() {
-                return Err(ApplyError::NoSuchNode {
-                    index,
-                    path: path.clone(),
-                });
+            if from >= kids.len() || to >= kids.len() {
+                return Err(missing(path));
             }
-            let node = children.remove(from);
-            children.insert(to, node);
+            let node = kids.remove(from);
+            kids.insert(to, node);
+            tree.set_kids(id, kids);
         }
     }
     Ok(())
 }
 
-fn element<'a>(
-    root: &'a mut Node,
-    path: &[u32],
-    index: usize,
-) -> Result<&'a mut Element, ApplyError> {
-    match resolve(root, path, index)?.parts_mut().0 {
-        NodeData::Element(e) => Ok(e),
-        _ => Err(ApplyError::WrongKind {
+/// The id of the element at `path`.
+fn element(tree: &Tree, path: &[u32], index: usize) -> Result<u32, ApplyError> {
+    let id = resolve(tree, path, index)?;
+    match tree.node(id).as_element() {
+        Some(_) => Ok(id),
+        None => Err(ApplyError::WrongKind {
             index,
             path: path.to_vec(),
             expected: "an element",
@@ -193,7 +175,7 @@ fn element<'a>(
 
 /// Replaces the node at `path` with what `html` parses into, or removes it when `html` is `None`.
 fn splice_at(
-    root: &mut Node,
+    tree: &mut Tree,
     path: &[u32],
     index: usize,
     html: Option<&str>,
@@ -203,13 +185,14 @@ fn splice_at(
         path: path.to_vec(),
     };
     let (last, parent_path) = path.split_last().ok_or_else(missing)?;
-    let parent = resolve(root, parent_path, index)?;
-    let new = html.map(|h| fragment(parent, h)).unwrap_or_default();
-    let (_, children) = parent.parts_mut();
+    let parent = resolve(tree, parent_path, index)?;
+    let mut kids = tree.kid_recs(parent);
     let at = *last as usize;
-    if at >= children.len() {
+    if at >= kids.len() {
         return Err(missing());
     }
-    children.splice(at..=at, new);
+    let new = html.map(|h| fragment(tree, parent, h)).unwrap_or_default();
+    kids.splice(at..=at, new);
+    tree.set_kids(parent, kids);
     Ok(())
 }

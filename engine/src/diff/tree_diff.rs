@@ -13,7 +13,7 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 use super::op::{Op, Path, encoded_len};
 use super::text::splices;
 use crate::html::reparse::Plan;
-use crate::html::{Namespace, Node, NodeData, outer_html, parse_fragment_in};
+use crate::html::{Children, Namespace, Node, NodeData, Tree, outer_html, parse_fragment_in};
 
 /// The operations for a change planned by an incremental reparse ([`crate::html::reparse`]):
 /// only the replaced children are compared. Call it before applying the plan to `old`.
@@ -26,8 +26,8 @@ use crate::html::{Namespace, Node, NodeData, outer_html, parse_fragment_in};
 /// let plan = reparse::plan(a, &old, b).unwrap();
 /// assert_eq!(diff_planned(&old, &plan), diff(&old, &parse_fragment(b)));
 /// ```
-pub fn diff_planned(old: &Node, plan: &Plan) -> Result<Vec<Op>, Unrepresentable> {
-    let mut node = old;
+pub fn diff_planned(old: &Tree, plan: &Plan) -> Result<Vec<Op>, Unrepresentable> {
+    let mut node = old.root();
     for &i in &plan.path {
         if is_stream(node) {
             return Ok(Vec::new());
@@ -38,7 +38,10 @@ pub fn diff_planned(old: &Node, plan: &Plan) -> Result<Vec<Op>, Unrepresentable>
         return Ok(Vec::new());
     }
     let kids = node.children();
-    let old_run = kids.get(plan.first..plan.last).ok_or(Unrepresentable)?;
+    if plan.first > plan.last || plan.last > kids.len() {
+        return Err(Unrepresentable);
+    }
+    let old_run = kids.slice(plan.first..plan.last);
     let mut out = Out {
         ops: Vec::new(),
         representable: true,
@@ -48,7 +51,7 @@ pub fn diff_planned(old: &Node, plan: &Plan) -> Result<Vec<Op>, Unrepresentable>
     let ctx = (plan.context.0, &*plan.context.1);
     diff_child_range(
         old_run,
-        &plan.nodes,
+        plan.nodes(),
         plan.first,
         whole,
         &mut path,
@@ -81,7 +84,7 @@ pub struct Unrepresentable;
 /// let b = parse_fragment("<p>count: <b>2</b></p>");
 /// assert_eq!(diff(&a, &b), Ok(vec![Op::SetText { path: vec![0, 1, 0], text: "2".into() }]));
 /// ```
-pub fn diff(old: &Node, new: &Node) -> Result<Vec<Op>, Unrepresentable> {
+pub fn diff(old: &Tree, new: &Tree) -> Result<Vec<Op>, Unrepresentable> {
     let mut out = Out {
         ops: Vec::new(),
         representable: true,
@@ -113,14 +116,14 @@ struct Out {
 type Context<'a> = (Namespace, &'a str);
 
 /// The HTML of `nodes`, if it parses back into them in `ctx`.
-fn html_of(nodes: &[Node], ctx: Context<'_>) -> Option<String> {
+fn html_of(nodes: Children<'_>, ctx: Context<'_>) -> Option<String> {
     let mut html = String::new();
     nodes.iter().for_each(|n| outer_html(n, &mut html));
     let parsed = parse_fragment_in(&html, ctx.0, ctx.1);
     (parsed.children() == nodes).then_some(html)
 }
 
-fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Context<'_>) {
+fn diff_node(old: Node<'_>, new: Node<'_>, path: &mut Path, out: &mut Out, parent: Context<'_>) {
     if old.subtree_hash() == new.subtree_hash() {
         return;
     }
@@ -133,8 +136,8 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Con
         }
         (NodeData::Element(a), NodeData::Element(b)) if a.ns == b.ns && a.name == b.name => {
             let start = out.ops.len();
-            for attr in &b.attrs {
-                if a.attr(&attr.name) != Some(&*attr.value) {
+            for attr in b.attrs() {
+                if a.attr(attr.name) != Some(attr.value) {
                     out.ops.push(Op::SetAttr {
                         path: path.clone(),
                         name: attr.name.to_string(),
@@ -142,8 +145,8 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Con
                     });
                 }
             }
-            for attr in &a.attrs {
-                if b.attr(&attr.name).is_none() {
+            for attr in a.attrs() {
+                if b.attr(attr.name).is_none() {
                     out.ops.push(Op::RemoveAttr {
                         path: path.clone(),
                         name: attr.name.to_string(),
@@ -152,7 +155,7 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Con
             }
             // A stream's children are the browser's: the server renders only the new ones.
             if b.attr(STREAM_ATTR).is_none() {
-                diff_children(old.children(), new.children(), path, out, (b.ns, &b.name));
+                diff_children(old.children(), new.children(), path, out, (b.ns, b.name));
             }
             // When the changes weigh more than the new element itself, send the element.
             let count = out.ops.len() - start;
@@ -163,7 +166,7 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Con
                 if new.html_len_hint() + path.len() * 2 + 8 < changes
                     && !holds_stream(new)
                     && !holds_stream(old)
-                    && let Some(html) = html_of(std::slice::from_ref(new), parent)
+                    && let Some(html) = html_of(new.alone(), parent)
                 {
                     let replace = Op::Replace {
                         path: path.clone(),
@@ -178,7 +181,7 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Con
         }
         // Replacing would drop the browser's stream children; the whole page keeps them.
         _ if holds_stream(old) => out.representable = false,
-        _ => match html_of(std::slice::from_ref(new), parent) {
+        _ => match html_of(new.alone(), parent) {
             Some(html) => out.ops.push(Op::Replace {
                 path: path.clone(),
                 html,
@@ -191,14 +194,14 @@ fn diff_node(old: &Node, new: &Node, path: &mut Path, out: &mut Out, parent: Con
 /// The attribute that marks a stream's container (see [`crate::Stream`]).
 pub(crate) const STREAM_ATTR: &str = "lv-stream";
 
-fn is_stream(node: &Node) -> bool {
+fn is_stream(node: Node<'_>) -> bool {
     node.as_element()
         .is_some_and(|e| e.attr(STREAM_ATTR).is_some())
 }
 
 /// Whether `node` is or holds a stream container: its HTML would not carry the browser's
 /// stream children, so it is never re-sent whole to save bytes.
-fn holds_stream(node: &Node) -> bool {
+fn holds_stream(node: Node<'_>) -> bool {
     is_stream(node) || node.children().iter().any(holds_stream)
 }
 
@@ -226,7 +229,7 @@ fn text_op(old: &str, new: &str, path: &Path, is_text: bool) -> Op {
 }
 
 /// What must agree for two children to be the same node in two renders.
-fn signature(node: &Node) -> u64 {
+fn signature(node: Node<'_>) -> u64 {
     let mut h = FxHasher::default();
     match node.data() {
         NodeData::Text(_) => 1u8.hash(&mut h),
@@ -240,7 +243,7 @@ fn signature(node: &Node) -> u64 {
     h.finish()
 }
 
-fn key(node: &Node) -> Option<&str> {
+fn key(node: Node<'_>) -> Option<&str> {
     node.as_element().and_then(|e| e.key())
 }
 
@@ -251,15 +254,21 @@ fn with_index<R>(path: &mut Path, i: usize, f: impl FnOnce(&mut Path) -> R) -> R
     r
 }
 
-fn diff_children(old: &[Node], new: &[Node], path: &mut Path, out: &mut Out, ctx: Context<'_>) {
+fn diff_children(
+    old: Children<'_>,
+    new: Children<'_>,
+    path: &mut Path,
+    out: &mut Out,
+    ctx: Context<'_>,
+) {
     diff_child_range(old, new, 0, true, path, out, ctx);
 }
 
 /// Diffs a run of children that starts at index `base` of their parent; `whole` when the run
 /// is all of them (only then may one reorder stand for many moves).
 fn diff_child_range(
-    old: &[Node],
-    new: &[Node],
+    old: Children<'_>,
+    new: Children<'_>,
     base: usize,
     whole: bool,
     path: &mut Path,
@@ -270,10 +279,10 @@ fn diff_child_range(
     if old.len() == new.len()
         && old
             .iter()
-            .zip(new)
+            .zip(new.iter())
             .all(|(a, b)| signature(a) == signature(b))
     {
-        for (i, (a, b)) in old.iter().zip(new).enumerate() {
+        for (i, (a, b)) in old.iter().zip(new.iter()).enumerate() {
             with_index(path, base + i, |p| diff_node(a, b, p, out, ctx));
         }
         return;
@@ -304,7 +313,7 @@ fn diff_child_range(
                 // Unkeyed nodes at the same place are patched in place (or replaced whole).
                 for k in 0..old_len.min(new_len) {
                     let (o, n) = (old_index + k, new_index + k);
-                    if key(&old[o]).is_none() && key(&new[n]).is_none() {
+                    if key(old.at(o)).is_none() && key(new.at(n)).is_none() {
                         matched[n] = Some(o);
                         old_kept[o] = true;
                     }
@@ -316,14 +325,14 @@ fn diff_child_range(
     // Keyed children that moved show up as a delete and an insert: pair them again.
     let mut dropped_by_sig: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
     for (o, kept) in old_kept.iter().enumerate().rev() {
-        if !kept && key(&old[o]).is_some() {
+        if !kept && key(old.at(o)).is_some() {
             dropped_by_sig.entry(old_sigs[o]).or_default().push(o);
         }
     }
     if !dropped_by_sig.is_empty() {
         for (j, m) in matched.iter_mut().enumerate() {
             if m.is_none()
-                && key(&new[j]).is_some()
+                && key(new.at(j)).is_some()
                 && let Some(o) = dropped_by_sig.get_mut(&new_sigs[j]).and_then(Vec::pop)
             {
                 *m = Some(o);
@@ -403,7 +412,7 @@ fn diff_child_range(
         while j < new.len() && matched[j].is_none() {
             j += 1;
         }
-        match html_of(&new[start..j], ctx) {
+        match html_of(new.slice(start..j), ctx) {
             Some(html) => out.ops.push(Op::Insert {
                 path: path.clone(),
                 index: (base + start) as u32,
@@ -415,7 +424,9 @@ fn diff_child_range(
     // 4. The kept children, now at their new places, diffed in turn.
     for (j, m) in matched.iter().enumerate() {
         if let Some(o) = *m {
-            with_index(path, base + j, |p| diff_node(&old[o], &new[j], p, out, ctx));
+            with_index(path, base + j, |p| {
+                diff_node(old.at(o), new.at(j), p, out, ctx)
+            });
         }
     }
 }

@@ -7,10 +7,10 @@
 
 use std::borrow::Cow;
 
-use super::node::{Attribute, Element, NO_SPAN, Namespace, Node, NodeData};
 use super::string::Str;
 use super::tags::*;
 use super::tokenizer::{Attrs, TextMode, Token, Tokenizer, is_ws};
+use super::tree::{Arena, ElementData, NO_SPAN, Namespace, Rec, Tree};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Scope {
@@ -22,7 +22,7 @@ enum Scope {
 
 /// Builds the children of `context` from `html`, as `context.innerHTML = html` would; `None`
 /// when the input needs the full HTML5 parser.
-pub(crate) fn build(html: &str, context: Element) -> Option<Node> {
+pub(crate) fn build(html: &str, context: ElementData) -> Option<Tree> {
     let mut b = Builder::new(vec![context], 0);
     let mut tz = Tokenizer::new(html);
     if let Some(mode) = b.context_text_mode() {
@@ -37,28 +37,34 @@ pub(crate) fn build(html: &str, context: Element) -> Option<Node> {
     while b.stack.len() > 1 {
         b.pop();
     }
-    let root = b.stack.pop()?;
-    Some(b.close(root))
+    let mut root = b.stack.pop()?;
+    root.el.attrs.clear();
+    let root = b.close(root);
+    Some(b.arena.into_tree(root))
 }
 
 /// Builds the nodes of a region of a page: `html` is the region's source, standing at byte
 /// `offset` of the page, inside `ancestors` (the page root first, the region's parent last).
 /// `None` when the region's parse would reach outside it (close an ancestor, leave an element
 /// open, end inside markup) or needs the full parser: then only a parse of the whole page is
-/// right.
-pub(crate) fn build_region(html: &str, ancestors: Vec<Element>, offset: u32) -> Option<Vec<Node>> {
+/// right. The tree's root is the region's parent (without its attributes), its children the
+/// region's nodes.
+pub(crate) fn build_region(html: &str, ancestors: Vec<ElementData>, offset: u32) -> Option<Tree> {
     let mut b = Builder::new(ancestors, offset);
     let mut tz = Tokenizer::new(html);
     if !b.run(&mut tz) || tz.incomplete || b.skip_newline || b.stack.len() != b.frozen {
         return None;
     }
-    let parent = b.stack.pop()?;
-    Some(b.children.drain(parent.first_child..).collect())
+    let mut parent = b.stack.pop()?;
+    parent.el.attrs.clear();
+    parent.span = [NO_SPAN; 4];
+    let root = b.close(parent);
+    Some(b.arena.into_tree(root))
 }
 
 /// An element still open: its children so far are `Builder::children[first_child..]`.
 struct Open {
-    el: Element,
+    el: ElementData,
     /// `tag_flags` of an HTML element (0 for foreign ones).
     flags: u16,
     span: [u32; 4],
@@ -68,9 +74,10 @@ struct Open {
 struct Builder {
     /// Open elements; `stack[0]` is the context element and is never popped.
     stack: Vec<Open>,
-    /// The children of all open elements, each element's after its parent's: an element takes
-    /// its own (exactly sized) when it closes.
-    children: Vec<Node>,
+    /// The children of all open elements, each element's after its parent's: an element moves
+    /// its own into the arena when it closes.
+    children: Vec<Rec>,
+    arena: Arena,
     /// How many HTML `<select>` elements are open.
     selects: usize,
     skip_newline: bool,
@@ -89,7 +96,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(open: Vec<Element>, offset: u32) -> Builder {
+    fn new(open: Vec<ElementData>, offset: u32) -> Builder {
         let stack: Vec<Open> = open
             .into_iter()
             .map(|el| Open {
@@ -112,6 +119,7 @@ impl Builder {
                 .count(),
             stack,
             children: Vec::new(),
+            arena: Arena::default(),
             skip_newline: false,
             unsupported: false,
             closing_formatting: false,
@@ -240,7 +248,8 @@ impl Builder {
             }
             Token::Comment(c) => {
                 let (a, b) = self.tok;
-                let node = Node::finished(NodeData::Comment(c.into()), Vec::new(), [a, a, b, b]);
+                let data = self.arena.str(&c);
+                let node = self.arena.comment(data, [a, a, b, b]);
                 self.append(node);
             }
             Token::Doctype => {}
@@ -267,13 +276,15 @@ impl Builder {
                 // The element this end tag closed is now the current node's last child.
                 if self.stack.len() < depth {
                     let (a, b) = self.tok;
-                    if let Some(closed) = self.last_child_mut()
-                        && closed
-                            .as_element()
-                            .is_some_and(|e| e.name.eq_ignore_ascii_case(&name))
-                        && closed.span()[0] != NO_SPAN
+                    if let Some(i) = self.last_child()
+                        && let closed = self.children[i]
+                        && self
+                            .arena
+                            .name_of(&closed)
+                            .is_some_and(|n| n.eq_ignore_ascii_case(&name))
+                        && closed.span[0] != NO_SPAN
                     {
-                        let span = closed.span_mut();
+                        let span = &mut self.children[i].span;
                         span[2] = a;
                         span[3] = b;
                     }
@@ -307,36 +318,32 @@ impl Builder {
             return;
         }
         let (a, b) = self.tok;
-        if let Some(last) = self.last_child_mut()
-            && let Some(prev) = last.as_text()
+        if let Some(i) = self.last_child()
+            && let last = self.children[i]
+            && let Some(prev) = self.arena.text_of(&last)
         {
             let mut s = String::with_capacity(prev.len() + t.len());
             s.push_str(prev);
             s.push_str(t);
-            let start = last.span()[0];
-            *last = Node::finished(NodeData::Text(s.into()), Vec::new(), [start, start, b, b]);
+            let start = last.span[0];
+            let data = self.arena.str(&s);
+            self.children[i] = self.arena.text(data, [start, start, b, b]);
             return;
         }
-        self.append(Node::finished(
-            NodeData::Text(t.into()),
-            Vec::new(),
-            [a, a, b, b],
-        ));
+        let data = self.arena.str(t);
+        let node = self.arena.text(data, [a, a, b, b]);
+        self.append(node);
     }
 
     /// Adds a finished node as the current node's last child.
-    fn append(&mut self, node: Node) {
+    fn append(&mut self, node: Rec) {
         self.children.push(node);
     }
 
-    /// The current node's last child, if it has one yet.
-    fn last_child_mut(&mut self) -> Option<&mut Node> {
+    /// Where the current node's last child is in `children`, if it has one yet.
+    fn last_child(&self) -> Option<usize> {
         let first = self.stack.last()?.first_child;
-        if self.children.len() > first {
-            self.children.last_mut()
-        } else {
-            None
-        }
+        (self.children.len() > first).then(|| self.children.len() - 1)
     }
 
     fn push(&mut self, ns: Namespace, name: &str, attrs: &mut Attrs<'_>) {
@@ -352,13 +359,10 @@ impl Builder {
     fn push_with(&mut self, ns: Namespace, name: Str, attrs: &mut Attrs<'_>, flags: u16) {
         let attrs = attrs
             .drain(..)
-            .map(|(n, v)| Attribute {
-                name: adjust_attr(ns, n),
-                value: v.into(),
-            })
+            .map(|(n, v)| (adjust_attr(ns, n), v.into()))
             .collect();
         self.selects += usize::from(flags & F_SELECT != 0);
-        let el = Element { ns, name, attrs };
+        let el = ElementData { ns, name, attrs };
         self.stack.push(Open {
             el,
             flags,
@@ -388,10 +392,10 @@ impl Builder {
     }
 
     /// The finished node of an element taken off the stack, with its children (hashed already,
-    /// and moved into a list of their own); hashed here.
-    fn close(&mut self, open: Open) -> Node {
-        let children = self.children.split_off(open.first_child);
-        Node::finished(NodeData::Element(open.el), children, open.span)
+    /// and moved into the arena); hashed here.
+    fn close(&mut self, open: Open) -> Rec {
+        self.arena
+            .element_from(&open.el, &mut self.children, open.first_child, open.span)
     }
 
     fn in_scope(&self, names: &[&str], scope: Scope) -> bool {

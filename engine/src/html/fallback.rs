@@ -5,10 +5,10 @@ use html5ever::tendril::TendrilSink as _;
 use html5ever::{LocalName, ParseOpts, QualName, ns};
 use markup5ever_rcdom::{Handle, NodeData as RcData, RcDom};
 
-use super::node::{Attribute, Element, Namespace, Node, NodeData};
+use super::tree::{Arena, ElementData, NO_SPAN, Namespace, Rec, Tree};
 
 /// Parses `html` as the content of `context` with html5ever, into the engine's node tree.
-pub(crate) fn parse(html: &str, ns: Namespace, context: &str) -> Node {
+pub(crate) fn parse(html: &str, ns: Namespace, context: &str) -> Tree {
     let context_ns = match ns {
         Namespace::Html => ns!(html),
         Namespace::Svg => ns!(svg),
@@ -23,19 +23,17 @@ pub(crate) fn parse(html: &str, ns: Namespace, context: &str) -> Node {
         true,
     )
     .one(html);
+    let mut arena = Arena::default();
+    let mut kids = Vec::new();
     // A fragment parse puts the nodes under an <html> element below the document.
-    let root = dom.document.children.borrow().first().cloned();
-    let children = root
-        .map(|r| r.children.borrow().iter().filter_map(convert).collect())
-        .unwrap_or_default();
-    Node::new(
-        NodeData::Element(Element {
-            ns,
-            name: context.into(),
-            attrs: Vec::new(),
-        }),
-        children,
-    )
+    if let Some(root) = dom.document.children.borrow().first() {
+        root.children
+            .borrow()
+            .iter()
+            .for_each(|c| convert(c, &mut arena, &mut kids));
+    }
+    let root = arena.element_from(&ElementData::new(ns, context), &mut kids, 0, [NO_SPAN; 4]);
+    arena.into_tree(root)
 }
 
 fn namespace(ns: &html5ever::Namespace) -> Namespace {
@@ -48,14 +46,16 @@ fn namespace(ns: &html5ever::Namespace) -> Namespace {
     }
 }
 
-fn convert(h: &Handle) -> Option<Node> {
-    match &h.data {
-        RcData::Text { contents } => Some(Node::new(
-            NodeData::Text((**contents.borrow()).into()),
-            vec![],
-        )),
+/// Adds the node `h` (with what it holds) to `kids`.
+fn convert(h: &Handle, arena: &mut Arena, kids: &mut Vec<Rec>) {
+    let rec = match &h.data {
+        RcData::Text { contents } => {
+            let s = arena.str(&contents.borrow());
+            arena.text(s, [NO_SPAN; 4])
+        }
         RcData::Comment { contents } => {
-            Some(Node::new(NodeData::Comment((**contents).into()), vec![]))
+            let s = arena.str(contents);
+            arena.comment(s, [NO_SPAN; 4])
         }
         RcData::Element {
             name,
@@ -66,33 +66,36 @@ fn convert(h: &Handle) -> Option<Node> {
             let attrs = attrs
                 .borrow()
                 .iter()
-                .map(|a| Attribute {
-                    name: match &a.name.prefix {
+                .map(|a| {
+                    let name = match &a.name.prefix {
                         Some(p) => format!("{p}:{}", a.name.local).into(),
                         None => (*a.name.local).into(),
-                    },
-                    value: (*a.value).into(),
+                    };
+                    (name, (*a.value).into())
                 })
                 .collect();
+            let first = kids.len();
             // A template's content is kept as its children, as the shim addresses it.
-            let children = match &*template_contents.borrow() {
+            match &*template_contents.borrow() {
                 Some(content) => content
                     .children
                     .borrow()
                     .iter()
-                    .filter_map(convert)
-                    .collect(),
-                None => h.children.borrow().iter().filter_map(convert).collect(),
+                    .for_each(|c| convert(c, arena, kids)),
+                None => h
+                    .children
+                    .borrow()
+                    .iter()
+                    .for_each(|c| convert(c, arena, kids)),
+            }
+            let el = ElementData {
+                ns: namespace(&name.ns),
+                name: (*name.local).into(),
+                attrs,
             };
-            Some(Node::new(
-                NodeData::Element(Element {
-                    ns: namespace(&name.ns),
-                    name: (*name.local).into(),
-                    attrs,
-                }),
-                children,
-            ))
+            arena.element_from(&el, kids, first, [NO_SPAN; 4])
         }
-        _ => None,
-    }
+        _ => return,
+    };
+    kids.push(rec);
 }

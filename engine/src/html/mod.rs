@@ -11,27 +11,28 @@
 mod builder;
 mod entities;
 mod fallback;
-mod node;
 pub mod reparse;
 mod serialize;
 mod strict;
 mod string;
 mod tags;
 mod tokenizer;
+pub(crate) mod tree;
 
-pub use node::{Attribute, Element, Namespace, Node, NodeData};
 pub(crate) use serialize::escape;
 pub use serialize::{inner_html, outer_html};
 pub use string::Str;
+pub use tree::{Attr, Children, Element, Namespace, Node, NodeData, Tree};
 
-/// Parses `html` as the content of a `<div>`, like `div.innerHTML = html`; returns the `<div>`.
+/// Parses `html` as the content of a `<div>`, like `div.innerHTML = html`; the tree's root is
+/// the `<div>`.
 ///
 /// ```
 /// use leptos_live::html::parse_fragment;
 /// let root = parse_fragment("<p>one<p>two");
 /// assert_eq!(root.children().len(), 2); // the second <p> closes the first
 /// ```
-pub fn parse_fragment(html: &str) -> Node {
+pub fn parse_fragment(html: &str) -> Tree {
     parse_fragment_in(html, Namespace::Html, "div")
 }
 
@@ -40,9 +41,9 @@ pub fn parse_fragment(html: &str) -> Node {
 /// ```
 /// use leptos_live::html::{parse_fragment_in, Namespace};
 /// let root = parse_fragment_in("<circle r=\"1\"/>", Namespace::Svg, "svg");
-/// assert_eq!(root.children()[0].as_element().unwrap().ns, Namespace::Svg);
+/// assert_eq!(root.children().at(0).as_element().unwrap().ns, Namespace::Svg);
 /// ```
-pub fn parse_fragment_in(html: &str, ns: Namespace, context: &str) -> Node {
+pub fn parse_fragment_in(html: &str, ns: Namespace, context: &str) -> Tree {
     fast_path(html, ns, context).unwrap_or_else(|| fallback::parse(html, ns, context))
 }
 
@@ -66,28 +67,17 @@ pub fn on_fast_path(html: &str) -> bool {
 /// let html = "<ul><li>a<li>b</ul>";
 /// assert_eq!(parse_fragment(html), parse_fragment_reference(html));
 /// ```
-pub fn parse_fragment_reference(html: &str) -> Node {
+pub fn parse_fragment_reference(html: &str) -> Tree {
     fallback::parse(html, Namespace::Html, "div")
 }
 
-fn fast_path(html: &str, ns: Namespace, context: &str) -> Option<Node> {
+fn fast_path(html: &str, ns: Namespace, context: &str) -> Option<Tree> {
     if ns == Namespace::Html && context == "template" {
         // Template contents have an insertion mode of their own.
         return None;
     }
-    let context = Element {
-        ns,
-        name: context.into(),
-        attrs: Vec::new(),
-    };
-    match strict::build(html, std::slice::from_ref(&context), 0) {
-        Some(children) => Some(Node::finished(
-            NodeData::Element(context),
-            children,
-            [node::NO_SPAN; 4],
-        )),
-        None => builder::build(html, context),
-    }
+    let context = tree::ElementData::new(ns, context);
+    strict::build(html, std::slice::from_ref(&context), 0).or_else(|| builder::build(html, context))
 }
 
 #[cfg(test)]

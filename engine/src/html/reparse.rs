@@ -9,10 +9,10 @@
 //! there is no plan and the caller parses the whole page.
 
 use super::builder::build_region;
-use super::node::{Element, NO_SPAN, Namespace, Node, NodeData, moved, moved_by};
 use super::strict;
 use super::string::Str;
 use super::tags::TEXT_ONLY;
+use super::tree::{Children, ElementData, NO_SPAN, Namespace, Node, Tree, moved, moved_by};
 
 /// How to turn the old tree into the new one: the children `first..last` of the element at
 /// `path` give way to `nodes`.
@@ -23,8 +23,8 @@ pub struct Plan {
     pub first: usize,
     /// One past the last old child replaced.
     pub last: usize,
-    /// The new children, with spans in the new HTML.
-    pub nodes: Vec<Node>,
+    /// The new children (with spans in the new HTML) below a copy of their parent.
+    fragment: Tree,
     /// The parent's namespace and tag, the context the region's HTML belongs to.
     pub context: (Namespace, Str),
     /// Where the replaced source ended in the old HTML.
@@ -35,7 +35,7 @@ pub struct Plan {
 
 /// Elements whose content cannot be parsed as a region: raw text, a leading newline dropped
 /// after the start tag, template contents.
-fn opaque(e: &Element) -> bool {
+fn opaque(e: &ElementData) -> bool {
     e.ns == Namespace::Html
         && (TEXT_ONLY.contains(&&*e.name) || matches!(&*e.name, "pre" | "listing" | "template"))
 }
@@ -54,8 +54,8 @@ pub(crate) fn common_ends<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
     (prefix, suffix)
 }
 
-fn is_text(n: Option<&Node>) -> bool {
-    matches!(n.map(Node::data), Some(NodeData::Text(_)))
+fn is_text(n: Option<Node<'_>>) -> bool {
+    n.and_then(Node::as_text).is_some()
 }
 
 /// The plan that turns `old` (the parse of `old_html`, with spans) into the parse of
@@ -70,7 +70,7 @@ fn is_text(n: Option<&Node>) -> bool {
 /// plan.apply(&mut tree);
 /// assert_eq!(tree, parse_fragment(b));
 /// ```
-pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
+pub fn plan(old_html: &str, old: &Tree, new_html: &str) -> Option<Plan> {
     let (a, b) = (old_html.as_bytes(), new_html.as_bytes());
     // Positions fit a u32 and the moves between them an i32.
     if a == b || i32::try_from(a.len().max(b.len())).is_err() {
@@ -78,7 +78,8 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     }
     let (prefix, suffix) = common_ends(a, b);
     let (cs, ce) = (prefix as u32, (a.len() - suffix) as u32);
-    let mut ancestors: Vec<Element> = vec![old.as_element()?.clone()];
+    let old = old.root();
+    let mut ancestors: Vec<ElementData> = vec![old.as_element()?.to_data()];
     let mut node = old;
     let mut path = Vec::new();
     let (mut content_start, mut content_end) = (0u32, a.len() as u32);
@@ -86,7 +87,7 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     let mut owed = i64::from(old.pending());
     let (first, last) = loop {
         let kids = node.children();
-        let span = |k: &Node| moved_by(k.span(), owed);
+        let span = |k: Node<'_>| moved_by(k.span(), owed);
         if kids
             .iter()
             .any(|k| k.span()[0] == NO_SPAN || k.span()[3] == NO_SPAN)
@@ -98,22 +99,23 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
         let first = kids.partition_point(|k| span(k)[3] < cs);
         let last = kids.partition_point(|k| span(k)[0] < ce).max(first);
         if last == first + 1
-            && let Some(e) = kids[first].as_element()
-            && !opaque(e)
+            && let Some(e) = kids.at(first).as_element()
+            && let e = e.to_data()
+            && !opaque(&e)
         {
-            let s = span(&kids[first]);
+            let s = span(kids.at(first));
             if s[1] != NO_SPAN && s[2] != NO_SPAN && s[2] < s[3] && s[1] <= cs && ce <= s[2] {
                 path.push(first as u32);
-                ancestors.push(e.clone());
+                ancestors.push(e);
                 (content_start, content_end) = (s[1], s[2]);
-                owed += i64::from(kids[first].pending());
-                node = &kids[first];
+                owed += i64::from(kids.at(first).pending());
+                node = kids.at(first);
                 continue;
             }
         }
         break (first, last);
     };
-    let span = |k: &Node| moved_by(k.span(), owed);
+    let span = |k: Node<'_>| moved_by(k.span(), owed);
     let parent = ancestors.last()?;
     if opaque(parent) {
         return None;
@@ -123,7 +125,7 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     let kids = node.children();
     let rs = first
         .checked_sub(1)
-        .map_or(content_start, |i| span(&kids[i])[3]);
+        .map_or(content_start, |i| span(kids.at(i))[3]);
     let re = kids.get(last).map_or(content_end, |k| span(k)[0]);
     if rs > cs || re < ce || rs < content_start || re > content_end {
         return None;
@@ -132,8 +134,8 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
     let new_end = u32::try_from(i64::from(re) + i64::from(delta)).ok()?;
     let region = new_html.get(rs as usize..new_end as usize)?;
     let context = (parent.ns, parent.name.clone());
-    let nodes = match strict::build(region, &ancestors, rs) {
-        Some(nodes) => nodes,
+    let fragment = match strict::build(region, &ancestors, rs) {
+        Some(fragment) => fragment,
         None => build_region(region, ancestors, rs)?,
     };
     // Text at the region's edges would merge with text beside it in a whole parse.
@@ -141,6 +143,7 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
         first.checked_sub(1).and_then(|i| kids.get(i)),
         kids.get(last),
     );
+    let nodes = fragment.children();
     let merges = match (nodes.first(), nodes.last()) {
         (Some(f), Some(l)) => {
             (is_text(before) && is_text(Some(f))) || (is_text(after) && is_text(Some(l)))
@@ -154,7 +157,7 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
         path,
         first,
         last,
-        nodes,
+        fragment,
         context,
         old_end: re,
         delta,
@@ -162,11 +165,35 @@ pub fn plan(old_html: &str, old: &Node, new_html: &str) -> Option<Plan> {
 }
 
 impl Plan {
+    /// The new children, with spans in the new HTML.
+    pub fn nodes(&self) -> Children<'_> {
+        self.fragment.children()
+    }
+
     /// Turns the old tree into the new one: splices the new children in, moves the source
     /// spans after the change, and recomputes the hashes along the path.
-    pub fn apply(self, tree: &mut Node) {
-        shift(tree, &self.path, self.old_end, self.delta);
-        splice(tree, &self.path, self.first, self.last, self.nodes);
+    pub fn apply(self, tree: &mut Tree) {
+        let root = tree.root_id();
+        shift(tree, root, &self.path, self.old_end, self.delta);
+        let mut ids = vec![root];
+        for &i in &self.path {
+            match ids.last().and_then(|&id| tree.kid_ids(id).nth(i as usize)) {
+                Some(id) => ids.push(id),
+                None => return,
+            }
+        }
+        let Some(&parent) = ids.last() else { return };
+        let mut kids = tree.kid_recs(parent);
+        if self.first > self.last || self.last > kids.len() {
+            return;
+        }
+        let new = tree.graft(self.fragment);
+        kids.splice(self.first..self.last, new);
+        tree.set_kids(parent, kids);
+        for &id in ids.iter().rev() {
+            tree.rehash(id);
+        }
+        tree.maybe_compact();
     }
 }
 
@@ -175,40 +202,24 @@ impl Plan {
 /// shrinks with it. Its children's spans are made exact first; of those, the one on the path
 /// holds the change too, the ones after the change move with everything below them (lazily),
 /// and the ones before it stay.
-fn shift(node: &mut Node, path: &[u32], from: u32, delta: i32) {
-    let s = node.span_mut();
+fn shift(tree: &mut Tree, id: u32, path: &[u32], from: u32, delta: i32) {
+    let s = &mut tree.rec_mut(id).span;
     // An element holding the change keeps its start and moves its end.
     for v in &mut s[2..] {
         if *v >= from {
             *v = moved(*v, i64::from(delta));
         }
     }
-    node.settle();
+    tree.settle(id);
     let next = path.split_first();
-    for (i, c) in node.parts_mut().1.iter_mut().enumerate() {
+    for (i, c) in tree.kid_ids(id).enumerate() {
+        let end = tree.rec(c).span[3];
         match next {
-            Some((&j, rest)) if j as usize == i => shift(c, rest, from, delta),
-            _ if c.span()[3] != NO_SPAN && c.span()[3] <= from => {}
-            _ => c.move_all(delta),
+            Some((&j, rest)) if j as usize == i => shift(tree, c, rest, from, delta),
+            _ if end != NO_SPAN && end <= from => {}
+            _ => tree.rec_mut(c).move_all(delta),
         }
     }
-}
-
-fn splice(node: &mut Node, path: &[u32], first: usize, last: usize, nodes: Vec<Node>) {
-    match path.split_first() {
-        None => {
-            let (_, children) = node.parts_mut();
-            if first <= last && last <= children.len() {
-                children.splice(first..last, nodes);
-            }
-        }
-        Some((&i, rest)) => {
-            if let Some(child) = node.parts_mut().1.get_mut(i as usize) {
-                splice(child, rest, first, last, nodes);
-            }
-        }
-    }
-    node.rehash();
 }
 
 #[cfg(test)]
@@ -217,15 +228,15 @@ mod tests {
     use crate::html::parse_fragment;
 
     /// Every node's span as it stands after the moves still owed to it, in document order.
-    fn spans(node: &Node, owed: i64, out: &mut Vec<[u32; 4]>) {
+    fn spans(node: Node<'_>, owed: i64, out: &mut Vec<[u32; 4]>) {
         out.push(moved_by(node.span(), owed));
         let owed = owed + i64::from(node.pending());
         node.children().iter().for_each(|c| spans(c, owed, out));
     }
 
-    fn all_spans(tree: &Node) -> Vec<[u32; 4]> {
+    fn all_spans(tree: &Tree) -> Vec<[u32; 4]> {
         let mut out = Vec::new();
-        spans(tree, 0, &mut out);
+        spans(tree.root(), 0, &mut out);
         out
     }
 
@@ -272,7 +283,12 @@ mod tests {
             html = new;
         }
         assert!(
-            tree.children()[0].children()[0].children()[0]
+            tree.children()
+                .at(0)
+                .children()
+                .at(0)
+                .children()
+                .at(0)
                 .children()
                 .iter()
                 .any(|row| row.pending() != 0),

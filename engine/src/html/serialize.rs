@@ -1,6 +1,6 @@
 //! Serialisation of nodes back to HTML that parses into the same nodes.
 
-use super::node::{Namespace, Node, NodeData};
+use super::tree::{Namespace, Node, NodeData};
 
 const RAW_TEXT: &[&str] = &[
     "style",
@@ -24,10 +24,10 @@ const VOID: &[&str] = &[
 /// use leptos_live::html::{parse_fragment, outer_html};
 /// let root = parse_fragment(r#"<p class="a">x &amp; y<br></p>"#);
 /// let mut out = String::new();
-/// outer_html(&root.children()[0], &mut out);
+/// outer_html(root.children().at(0), &mut out);
 /// assert_eq!(out, r#"<p class="a">x &amp; y<br></p>"#);
 /// ```
-pub fn outer_html(node: &Node, out: &mut String) {
+pub fn outer_html(node: Node<'_>, out: &mut String) {
     write_node(node, false, out);
 }
 
@@ -37,7 +37,8 @@ pub fn outer_html(node: &Node, out: &mut String) {
 /// use leptos_live::html::{parse_fragment, inner_html};
 /// assert_eq!(inner_html(&parse_fragment("<b>x</b>y")), "<b>x</b>y");
 /// ```
-pub fn inner_html(node: &Node) -> String {
+pub fn inner_html<'a>(node: impl Into<Node<'a>>) -> String {
+    let node = node.into();
     let mut out = String::new();
     let raw = is_raw_parent(node);
     for c in node.children() {
@@ -46,12 +47,12 @@ pub fn inner_html(node: &Node) -> String {
     out
 }
 
-fn is_raw_parent(node: &Node) -> bool {
+fn is_raw_parent(node: Node<'_>) -> bool {
     node.as_element()
-        .is_some_and(|e| e.ns == Namespace::Html && RAW_TEXT.contains(&&*e.name))
+        .is_some_and(|e| e.ns == Namespace::Html && RAW_TEXT.contains(&e.name))
 }
 
-fn write_node(node: &Node, raw_parent: bool, out: &mut String) {
+fn write_node(node: Node<'_>, raw_parent: bool, out: &mut String) {
     match node.data() {
         NodeData::Text(t) if raw_parent => out.push_str(t),
         NodeData::Text(t) => escape(t, false, out),
@@ -62,21 +63,21 @@ fn write_node(node: &Node, raw_parent: bool, out: &mut String) {
         }
         NodeData::Element(e) => {
             out.push('<');
-            out.push_str(&e.name);
-            for a in &e.attrs {
+            out.push_str(e.name);
+            for a in e.attrs() {
                 out.push(' ');
-                out.push_str(&a.name);
+                out.push_str(a.name);
                 out.push_str("=\"");
-                escape(&a.value, true, out);
+                escape(a.value, true, out);
                 out.push('"');
             }
             out.push('>');
             let html = e.ns == Namespace::Html;
-            if html && VOID.contains(&&*e.name) {
+            if html && VOID.contains(&e.name) {
                 return;
             }
             if html
-                && matches!(&*e.name, "pre" | "textarea" | "listing")
+                && matches!(e.name, "pre" | "textarea" | "listing")
                 && node
                     .children()
                     .first()
@@ -91,7 +92,7 @@ fn write_node(node: &Node, raw_parent: bool, out: &mut String) {
                 write_node(c, raw, out);
             }
             out.push_str("</");
-            out.push_str(&e.name);
+            out.push_str(e.name);
             out.push('>');
         }
     }

@@ -9,25 +9,41 @@
 //! and the same source spans; a property test (`strict/agrees.rs`) checks that.
 
 use super::entities::{Context, decode_text_checked};
-use super::node::{Attribute, Element, Namespace, Node, NodeData};
 use super::string::Str;
 use super::tags::{
     F_CLOSES_P, F_HEADING, F_SELECT, F_SPECIAL, F_START_RULES, F_TABLE_MODE, F_TABLE_PART, F_VOID,
-    TEXT_ONLY, attr_name, tag, tag_flags,
+    TEXT_ONLY, tag_flags,
 };
 use super::tokenizer::is_ws;
+use super::tree::{Arena, ElementData, NO_SPAN, Namespace, Rec, Run, Tree};
 
 /// Parses `html` as the content of the last of `ancestors` (the outermost first), at byte
-/// `offset` of the page; the nodes it holds, or `None` when the input is not plain nesting.
-pub(super) fn build(html: &str, ancestors: &[Element], offset: u32) -> Option<Vec<Node>> {
+/// `offset` of the page: a tree whose root is that last ancestor (without its attributes) and
+/// whose children are what `html` holds, or `None` when the input is not plain nesting.
+pub(super) fn build(html: &str, ancestors: &[ElementData], offset: u32) -> Option<Tree> {
     let mut p = Parser::new(html, ancestors, offset)?;
     p.run()?;
-    Some(p.children)
+    let context = ancestors.last()?;
+    let Parser {
+        mut arena,
+        mut children,
+        ..
+    } = p;
+    let root = arena.element_from(
+        &ElementData::new(context.ns, &context.name),
+        &mut children,
+        0,
+        [NO_SPAN; 4],
+    );
+    Some(arena.into_tree(root))
 }
 
 /// An element opened by the input: its children so far are `Parser::children[first_child..]`.
 struct Open {
-    el: Element,
+    /// The tag name, in the source.
+    name: Run,
+    /// The attributes, in the arena.
+    attrs: Run,
     flags: u16,
     /// Where its start tag begins and ends in the page.
     start: (u32, u32),
@@ -60,19 +76,18 @@ struct Parser<'a> {
     /// The ancestors' names and flags (they are never closed here), then the open elements.
     base: Vec<(Str, u16)>,
     stack: Vec<Open>,
-    children: Vec<Node>,
+    children: Vec<Rec>,
     counts: Counts,
-    attrs: Vec<Attribute>,
-    /// Attribute values seen lately, by a cheap digest: templates repeat class lists, and a
-    /// repeated value is then shared (a long one) or copied whole (a short one).
-    values: [Str; VALUE_CACHE],
+    /// The nodes made so far; its text buffer starts with a copy of `src`.
+    arena: Arena,
 }
 
-/// `raw` with its character references decoded, unless one is outside the engine's tables.
-fn decoded(raw: &str, ctx: Context) -> Option<Str> {
+/// `raw` with its character references decoded into `arena`, unless one is outside the
+/// engine's tables.
+fn decoded(arena: &mut Arena, raw: &str, ctx: Context) -> Option<Run> {
     let mut unsure = false;
     let text = decode_text_checked(raw, ctx, &mut unsure);
-    (!unsure).then(|| Str::from(text))
+    (!unsure).then(|| arena.str(&text))
 }
 
 /// Where the run of text from `from` ends (at `stop`, or at the end of input), and whether it
@@ -97,18 +112,8 @@ fn is_tag_space(c: u8) -> bool {
     c != b'\r' && is_ws(c)
 }
 
-/// Slots of `Parser::values` (a power of two).
-const VALUE_CACHE: usize = 64;
-
-/// The slot of `v` in `Parser::values`.
-fn value_slot(v: &[u8]) -> usize {
-    let (first, last) = (v.first().copied(), v.last().copied());
-    let d = v.len() ^ usize::from(first.unwrap_or(0)) << 2 ^ usize::from(last.unwrap_or(0)) << 4;
-    d % VALUE_CACHE
-}
-
 impl<'a> Parser<'a> {
-    fn new(src: &'a str, ancestors: &[Element], offset: u32) -> Option<Parser<'a>> {
+    fn new(src: &'a str, ancestors: &[ElementData], offset: u32) -> Option<Parser<'a>> {
         let mut counts = Counts::default();
         let mut base = Vec::with_capacity(ancestors.len());
         for e in ancestors {
@@ -135,8 +140,7 @@ impl<'a> Parser<'a> {
             stack: Vec::new(),
             children: Vec::new(),
             counts,
-            attrs: Vec::new(),
-            values: std::array::from_fn(|_| Str::default()),
+            arena: Arena::with_source(src),
         })
     }
 
@@ -155,7 +159,7 @@ impl<'a> Parser<'a> {
 
     fn top_name(&self) -> &str {
         match self.stack.last() {
-            Some(o) => &o.el.name,
+            Some(o) => self.arena.get(o.name),
             None => self.base.last().map_or("", |b| &b.0),
         }
     }
@@ -188,16 +192,13 @@ impl<'a> Parser<'a> {
             return None;
         }
         let text = if plain {
-            Str::from(raw)
+            Arena::source(start, end)
         } else {
-            decoded(raw, Context::Data)?
+            decoded(&mut self.arena, raw, Context::Data)?
         };
         let (a, z) = (self.at(start), self.at(end));
-        self.children.push(Node::finished(
-            NodeData::Text(text),
-            Vec::new(),
-            [a, a, z, z],
-        ));
+        let node = self.arena.text(text, [a, a, z, z]);
+        self.children.push(node);
         Some(())
     }
 
@@ -206,7 +207,7 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let rest = &self.src[start + 2..];
         let (data, len) = if rest.starts_with('>') {
-            ("", 3)
+            (Run::default(), 3)
         } else {
             let body = rest.strip_prefix("--")?;
             // `<!-->`, `<!--->` and `--!>` end a comment early: the tokenizer's work.
@@ -218,15 +219,12 @@ impl<'a> Parser<'a> {
             if data.contains("--!>") || data.contains(['\0', '\r']) {
                 return None;
             }
-            (data, 4 + close + 3)
+            (Arena::source(start + 4, start + 4 + close), 4 + close + 3)
         };
         self.pos = start + len;
         let (a, z) = (self.at(start), self.at(self.pos));
-        self.children.push(Node::finished(
-            NodeData::Comment(Str::from(data)),
-            Vec::new(),
-            [a, a, z, z],
-        ));
+        let node = self.arena.comment(data, [a, a, z, z]);
+        self.children.push(node);
         Some(())
     }
 
@@ -234,23 +232,29 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let rest = &self.src.as_bytes()[start + 2..];
         let open = self.stack.last()?;
-        let name = open.el.name.as_bytes();
+        let name = self.arena.get(open.name).as_bytes();
         // Only the current node's own end tag, written plainly, closes it.
         if rest.len() <= name.len() || &rest[..name.len()] != name || rest[name.len()] != b'>' {
             return None;
         }
         self.pos = start + 2 + name.len() + 1;
         let open = self.stack.pop()?;
-        self.counts.add(&open.el.name, -1);
+        self.counts.add(self.arena.get(open.name), -1);
         let span = [
             open.start.0,
             open.start.1,
             self.at(start),
             self.at(self.pos),
         ];
-        let children = self.children.drain(open.first_child..).collect();
-        self.children
-            .push(Node::finished(NodeData::Element(open.el), children, span));
+        let node = self.arena.element(
+            Namespace::Html,
+            open.name,
+            open.attrs,
+            &mut self.children,
+            open.first_child,
+            span,
+        );
+        self.children.push(node);
         Some(())
     }
 
@@ -267,29 +271,34 @@ impl<'a> Parser<'a> {
         {
             return None;
         }
-        let (flags, name) = tag(&self.src[start + 1..i]);
-        if !self.allowed(&name, flags) {
+        let tag_name = &self.src[start + 1..i];
+        let flags = tag_flags(tag_name);
+        if !self.allowed(tag_name, flags) {
             return None;
         }
+        let name = Arena::source(start + 1, i);
         self.pos = i;
-        self.attributes()?;
+        let from = self.arena.attr_count();
+        self.attributes(from)?;
+        let attrs = self.arena.attrs_since(from);
         let end = self.pos;
-        let el = Element {
-            ns: Namespace::Html,
-            name,
-            attrs: self.attrs.drain(..).collect(),
-        };
         if flags & F_VOID != 0 {
             let (a, z) = (self.at(start), self.at(end));
-            self.children.push(Node::finished(
-                NodeData::Element(el),
-                Vec::new(),
+            let here = self.children.len();
+            let node = self.arena.element(
+                Namespace::Html,
+                name,
+                attrs,
+                &mut self.children,
+                here,
                 [a, z, z, z],
-            ));
+            );
+            self.children.push(node);
         } else {
-            self.counts.add(&el.name, 1);
+            self.counts.add(tag_name, 1);
             self.stack.push(Open {
-                el,
+                name,
+                attrs,
                 flags,
                 start: (self.at(start), self.at(end)),
                 first_child: self.children.len(),
@@ -334,7 +343,7 @@ impl<'a> Parser<'a> {
     /// the stack, which stops at a special element other than `address`, `div` and `p`.
     fn closes_list_item(&self, name: &str) -> bool {
         let items: &[&str] = if name == "li" { &["li"] } else { &["dd", "dt"] };
-        let open = self.stack.iter().map(|o| (&*o.el.name, o.flags));
+        let open = self.stack.iter().map(|o| (self.arena.get(o.name), o.flags));
         let base = self.base.iter().map(|(n, f)| (&**n, *f));
         for (n, f) in open.rev().chain(base.rev()) {
             if items.contains(&n) {
@@ -347,8 +356,9 @@ impl<'a> Parser<'a> {
         false
     }
 
-    /// The attributes of a start tag, into `self.attrs`, through its closing `>`.
-    fn attributes(&mut self) -> Option<()> {
+    /// The attributes of a start tag, into the arena from its attribute `from` on, through
+    /// the tag's closing `>`.
+    fn attributes(&mut self, from: usize) -> Option<()> {
         let b = self.src.as_bytes();
         loop {
             let c = *b.get(self.pos)?;
@@ -363,22 +373,23 @@ impl<'a> Parser<'a> {
                     return Some(());
                 }
                 c if is_tag_space(c) => self.pos += 1,
-                _ => self.attribute()?,
+                _ => self.attribute(from)?,
             }
         }
     }
 
-    fn attribute(&mut self) -> Option<()> {
+    fn attribute(&mut self, from: usize) -> Option<()> {
         let b = self.src.as_bytes();
         let start = self.pos;
         let mut i = start;
         while i < b.len() && matches!(b[i], b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b':' | b'.') {
             i += 1;
         }
-        if i == start || self.attrs.iter().any(|a| a.name == self.src[start..i]) {
+        let own = self.arena.attrs_since(from);
+        if i == start || self.arena.attr_names(own).any(|n| n == &self.src[start..i]) {
             return None;
         }
-        let name = attr_name(&self.src[start..i]);
+        let name = Arena::source(start, i);
         let value = match b.get(i) {
             Some(b'=') => {
                 if b.get(i + 1) != Some(&b'"') {
@@ -390,22 +401,17 @@ impl<'a> Parser<'a> {
                     return None;
                 }
                 i = end + 1;
-                let raw = &self.src[from..end];
                 if plain {
-                    let slot = &mut self.values[value_slot(raw.as_bytes())];
-                    if **slot != *raw {
-                        *slot = Str::from(raw);
-                    }
-                    slot.clone()
+                    Arena::source(from, end)
                 } else {
-                    decoded(raw, Context::Attribute)?
+                    decoded(&mut self.arena, &self.src[from..end], Context::Attribute)?
                 }
             }
-            Some(&c) if is_tag_space(c) || c == b'>' || c == b'/' => Str::default(),
+            Some(&c) if is_tag_space(c) || c == b'>' || c == b'/' => Run::default(),
             _ => return None,
         };
         self.pos = i;
-        self.attrs.push(Attribute { name, value });
+        self.arena.push_attr(name, value);
         Some(())
     }
 }
@@ -417,12 +423,8 @@ mod agrees;
 mod tests {
     use super::*;
 
-    fn div() -> Element {
-        Element {
-            ns: Namespace::Html,
-            name: "div".into(),
-            attrs: Vec::new(),
-        }
+    fn div() -> ElementData {
+        ElementData::new(Namespace::Html, "div")
     }
 
     fn accepts(html: &str) -> bool {
@@ -467,16 +469,10 @@ mod tests {
 
     #[test]
     fn ancestors_count_for_the_rules() {
-        let p = Element {
-            name: "p".into(),
-            ..div()
-        };
+        let p = ElementData::new(Namespace::Html, "p");
         assert!(build("<span></span>", &[div(), p.clone()], 0).is_some());
         assert!(build("<div></div>", &[div(), p], 0).is_none());
-        let li = Element {
-            name: "li".into(),
-            ..div()
-        };
+        let li = ElementData::new(Namespace::Html, "li");
         assert!(build("<li></li>", &[div(), li], 0).is_none());
     }
 }

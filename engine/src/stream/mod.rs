@@ -10,7 +10,7 @@ use leptos::prelude::{AnyView, IntoAny, IntoView, Owner, RenderHtml};
 use rustc_hash::FxHashMap;
 
 use crate::diff::{STREAM_ATTR, write_json_str};
-use crate::html::{Node, outer_html};
+use crate::html::{Node, Tree, outer_html};
 
 /// Where inserted items go in the browser's list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -487,12 +487,12 @@ pub(crate) fn needs_tree(streams: &[StreamOps]) -> bool {
 
 /// Fills each insert with its items' HTML from the rendered tree; items whose element is not in
 /// the stream's container are dropped with a warning.
-pub(crate) fn fill_html(streams: &mut [StreamOps], tree: &Node) {
+pub(crate) fn fill_html(streams: &mut [StreamOps], tree: &Tree) {
     if !needs_tree(streams) {
         return;
     }
     for s in streams.iter_mut() {
-        let container = find_container(tree, &s.name);
+        let container = find_container(tree.root(), &s.name);
         for op in &mut s.ops {
             let StreamOp::Insert { items, .. } = op else {
                 continue;
@@ -521,7 +521,7 @@ pub(crate) fn fill_html(streams: &mut [StreamOps], tree: &Node) {
     }
 }
 
-fn find_container<'a>(node: &'a Node, name: &str) -> Option<&'a Node> {
+fn find_container<'a>(node: Node<'a>, name: &str) -> Option<Node<'a>> {
     if node.as_element().and_then(|e| e.attr(STREAM_ATTR)) == Some(name) {
         return Some(node);
     }
