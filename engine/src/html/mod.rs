@@ -22,7 +22,7 @@ pub(crate) mod tree;
 pub(crate) use serialize::escape;
 pub use serialize::{inner_html, outer_html};
 pub use string::Str;
-pub use tree::{Attr, Children, Element, Namespace, Node, NodeData, Tree};
+pub use tree::{Attr, ChildIter, Children, Element, Namespace, Node, NodeData, Tree};
 
 /// Parses `html` as the content of a `<div>`, like `div.innerHTML = html`; the tree's root is
 /// the `<div>`.

@@ -1008,9 +1008,11 @@ impl<'a> Children<'a> {
     }
 
     /// The children in order.
-    pub fn iter(self) -> impl ExactSizeIterator<Item = Node<'a>> + DoubleEndedIterator + 'a {
-        let tree = self.tree;
-        (self.run.start..self.run.start + self.run.len).map(move |id| Node { tree, id })
+    pub fn iter(self) -> ChildIter<'a> {
+        ChildIter {
+            tree: self.tree,
+            ids: self.run.start..self.run.start + self.run.len,
+        }
     }
 
     /// The index of the first child for which `pred` is false, the children being partitioned
@@ -1031,12 +1033,54 @@ impl<'a> Children<'a> {
 
 impl<'a> IntoIterator for Children<'a> {
     type Item = Node<'a>;
-    type IntoIter = Box<dyn DoubleEndedIterator<Item = Node<'a>> + 'a>;
+    type IntoIter = ChildIter<'a>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+    fn into_iter(self) -> ChildIter<'a> {
+        self.iter()
     }
 }
+
+/// An iterator over [`Children`], in document order.
+///
+/// ```
+/// use leptos_live::html::parse_fragment;
+/// let tree = parse_fragment("<i></i>x<b></b>");
+/// let last_first: Vec<_> = tree.children().iter().rev().map(|n| n.as_text()).collect();
+/// assert_eq!(last_first, [None, Some("x"), None]);
+/// ```
+#[derive(Clone)]
+pub struct ChildIter<'a> {
+    tree: &'a Tree,
+    ids: std::ops::Range<u32>,
+}
+
+impl<'a> Iterator for ChildIter<'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        let id = self.ids.next()?;
+        Some(Node {
+            tree: self.tree,
+            id,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.ids.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for ChildIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let id = self.ids.next_back()?;
+        Some(Node {
+            tree: self.tree,
+            id,
+        })
+    }
+}
+
+impl ExactSizeIterator for ChildIter<'_> {}
 
 impl PartialEq<Children<'_>> for Children<'_> {
     fn eq(&self, other: &Children<'_>) -> bool {
