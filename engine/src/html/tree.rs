@@ -1143,17 +1143,16 @@ mod tests {
         let mut t = parse_fragment(r#"<ul><li id="a">A</li><li id="b">B</li></ul><p>x</p>"#);
         let before = t.clone();
         let ul = t.id_at(&[0]).unwrap();
-        let mut kids = t.kid_recs(ul);
-        kids.reverse();
-        t.set_kids(ul, kids);
-        t.rehash(ul);
-        t.rehash(t.root_id());
+        let reverse = |t: &mut Tree| {
+            let mut kids = t.kid_recs(ul);
+            kids.reverse();
+            t.set_kids(ul, kids);
+            t.rehash(ul);
+            t.rehash(t.root_id());
+        };
+        reverse(&mut t);
         assert_ne!(t, before);
-        let mut kids = t.kid_recs(ul);
-        kids.reverse();
-        t.set_kids(ul, kids);
-        t.rehash(ul);
-        t.rehash(t.root_id());
+        reverse(&mut t);
         assert_eq!(t, before);
         assert!(t.arena.nodes.len() > before.root().len());
         t.compact();
