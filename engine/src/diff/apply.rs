@@ -136,14 +136,11 @@ fn apply_one(tree: &mut Tree, op: &Op, index: usize) -> Result<(), ApplyError> {
             html,
         } => {
             let id = element(tree, path, index)?;
-            let mut kids = tree.kid_recs(id);
             let at = *at as usize;
-            if at > kids.len() {
+            let new = fragment(tree, id, html);
+            if !tree.splice_kids(id, at..at, new) {
                 return Err(missing(path));
             }
-            let new = fragment(tree, id, html);
-            kids.splice(at..at, new);
-            tree.set_kids(id, kids);
         }
         Op::Move { path, from, to } => {
             let id = resolve(tree, path, index)?;
@@ -186,13 +183,10 @@ fn splice_at(
     };
     let (last, parent_path) = path.split_last().ok_or_else(missing)?;
     let parent = resolve(tree, parent_path, index)?;
-    let mut kids = tree.kid_recs(parent);
     let at = *last as usize;
-    if at >= kids.len() {
+    let new = html.map(|h| fragment(tree, parent, h)).unwrap_or_default();
+    if !tree.splice_kids(parent, at..at + 1, new) {
         return Err(missing());
     }
-    let new = html.map(|h| fragment(tree, parent, h)).unwrap_or_default();
-    kids.splice(at..=at, new);
-    tree.set_kids(parent, kids);
     Ok(())
 }

@@ -183,13 +183,10 @@ impl Plan {
             }
         }
         let Some(&parent) = ids.last() else { return };
-        let mut kids = tree.kid_recs(parent);
-        if self.first > self.last || self.last > kids.len() {
+        let new = tree.graft(self.fragment);
+        if !tree.splice_kids(parent, self.first..self.last, new) {
             return;
         }
-        let new = tree.graft(self.fragment);
-        kids.splice(self.first..self.last, new);
-        tree.set_kids(parent, kids);
         for &id in ids.iter().rev() {
             tree.rehash(id);
         }

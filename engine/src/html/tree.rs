@@ -307,22 +307,19 @@ impl Arena {
         // The node's own data and its children's hashes, laid out unambiguously (every string
         // with its length), go through the keyed hash in one write.
         buf.clear();
-        let own_len = self.encode(rec, &mut buf);
+        let (mut len, mut count) = (self.encode(rec, &mut buf), 1u32);
         encode_len(kids.len(), &mut buf);
         for c in kids {
             buf.extend_from_slice(&c.hash.to_le_bytes());
+            len += c.html_len as usize;
+            count = count.saturating_add(c.count);
         }
         let mut h = hasher();
         h.write(&buf);
         let hash = h.finish();
         if buf.capacity() <= 1 << 16 {
-            // A huge text node passed through: its size is not kept for the tree's life.
+            // A buffer a huge text node grew is not kept for the tree's life.
             self.scratch = buf;
-        }
-        let (mut len, mut count) = (own_len, 1u32);
-        for c in &self.nodes[rec.kids.range()] {
-            len += c.html_len as usize;
-            count = count.saturating_add(c.count);
         }
         rec.hash = hash;
         rec.html_len = u32::try_from(len).unwrap_or(u32::MAX);
@@ -528,13 +525,41 @@ impl Tree {
         self.rec_mut(id).kids = Run { start, len };
     }
 
+    /// Replaces the children `range` of `id` with `new` (records of this tree's arena, as
+    /// [`Tree::graft`] gives them), writing the new list in one pass at the end of the arena;
+    /// the old list is left behind as garbage. False, and nothing changed, when `range` is not
+    /// within the children.
+    pub(crate) fn splice_kids(
+        &mut self,
+        id: u32,
+        range: std::ops::Range<usize>,
+        new: Vec<Rec>,
+    ) -> bool {
+        let old = self.rec(id).kids;
+        if range.start > range.end || range.end > old.len as usize {
+            return false;
+        }
+        let from = old.start as usize;
+        let nodes = &mut self.arena.nodes;
+        let start = nodes.len();
+        nodes.extend_from_within(from..from + range.start);
+        nodes.extend(new);
+        nodes.extend_from_within(from + range.end..from + old.len as usize);
+        let len = (nodes.len() - start) as u32;
+        self.rec_mut(id).kids = Run {
+            start: start as u32,
+            len,
+        };
+        true
+    }
+
     /// The children of `id` as records, to build a new list from.
     pub(crate) fn kid_recs(&self, id: u32) -> Vec<Rec> {
         self.arena.nodes[self.rec(id).kids.range()].to_vec()
     }
 
     /// Copies `frag`'s arena into this one; the records of its root's children, ready to be
-    /// put into a list of this tree (see [`Tree::set_kids`]).
+    /// put into a list of this tree (see [`Tree::splice_kids`] and [`Tree::set_kids`]).
     pub(crate) fn graft(&mut self, frag: Tree) -> Vec<Rec> {
         let text = self.arena.text.len() as u32;
         let nodes = self.arena.nodes.len() as u32;
