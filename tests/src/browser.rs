@@ -97,6 +97,20 @@ impl Browser {
     }
 
     async fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        match self.try_call(session, method, params).await {
+            Ok(result) => result,
+            Err(err) => panic!("{method} failed: {err}"),
+        }
+    }
+
+    /// Sends a DevTools command and waits for its answer: the result, or the error DevTools
+    /// gave.
+    async fn try_call(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut msg = json!({ "id": id, "method": method, "params": params });
@@ -114,10 +128,10 @@ impl Browser {
                 };
                 let v: Value = serde_json::from_str(&t).expect("DevTools sends JSON");
                 if v["id"].as_u64() == Some(id) {
-                    if let Some(err) = v.get("error") {
-                        panic!("{method} failed: {err}");
-                    }
-                    return v["result"].clone();
+                    return match v.get("error") {
+                        Some(err) => Err(err.clone()),
+                        None => Ok(v["result"].clone()),
+                    };
                 }
             }
         })
@@ -201,6 +215,15 @@ impl Drop for Browser {
     }
 }
 
+/// Whether a DevTools error says the page navigated away under the command (the document or
+/// its JavaScript context was replaced), rather than that the command was wrong.
+fn is_navigation_error(err: &Value) -> bool {
+    err["message"].as_str().is_some_and(|m| {
+        m.contains("Inspected target navigated or closed")
+            || m.contains("Execution context was destroyed")
+    })
+}
+
 impl Page<'_> {
     /// Sends a DevTools command to this tab.
     pub async fn cmd(&mut self, method: &str, params: Value) -> Value {
@@ -210,23 +233,40 @@ impl Page<'_> {
 
     /// Evaluates `js` (awaiting a promise) and returns its value.
     pub async fn eval(&mut self, js: &str) -> Value {
+        match self.try_eval(js).await {
+            Ok(v) => v,
+            Err(err) => panic!("Runtime.evaluate failed: {err}"),
+        }
+    }
+
+    /// Evaluates `js` (awaiting a promise): its value, or the error DevTools gave. A script that
+    /// throws panics.
+    async fn try_eval(&mut self, js: &str) -> Result<Value, Value> {
+        let session = self.session.clone();
         let r = self
-            .cmd(
+            .browser
+            .try_call(
+                Some(&session),
                 "Runtime.evaluate",
                 json!({ "expression": js, "returnByValue": true, "awaitPromise": true }),
             )
-            .await;
+            .await?;
         if let Some(ex) = r.get("exceptionDetails") {
             panic!("{js} threw: {ex}");
         }
-        r["result"]["value"].clone()
+        Ok(r["result"]["value"].clone())
     }
 
-    /// Waits up to 10 s for `js` to be truthy.
+    /// Waits up to 10 s for `js` to be truthy. A check that meets the page navigating (its
+    /// document replaced while the check runs) counts as not yet; any other error panics.
     pub async fn wait_for(&mut self, js: &str) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         loop {
-            let v = self.eval(&format!("!!({js})")).await;
+            let v = match self.try_eval(&format!("!!({js})")).await {
+                Ok(v) => v,
+                Err(err) if is_navigation_error(&err) => Value::Null,
+                Err(err) => panic!("Runtime.evaluate failed: {err}"),
+            };
             if v == json!(true) {
                 return;
             }
