@@ -134,7 +134,7 @@ export class LiveSocket {
       const recover = r === this.joinRef && this.everJoined ? this.formValues() : [];
       // Stream children are the browser's: they outlive a whole-page render.
       const kept = new Map([...this.all("lv-stream")].map((c) => [c.getAttribute("lv-stream"), [...c.children]]));
-      this.withFocus(() => (this.root.innerHTML = f[2]));
+      this.withFocus(() => this.root.replaceChildren(this.page(f[2])));
       for (const c of this.all("lv-stream")) {
         const old = kept.get(c.getAttribute("lv-stream"));
         if (old) this.place(c, [...c.children], -1, 0, old);
@@ -384,6 +384,17 @@ export class LiveSocket {
     const n = this.node(path);
     if (n.nodeType !== 1) throw new Mismatch("not an element at " + path);
     return n;
+  }
+
+  // Parses the whole page as the root's content with the browser's full HTML parser, the one the
+  // server's parser follows: innerHTML may take a shortcut parser that builds another tree
+  // (Chromium keeps a <button> inside a <button>). Scripts stay inert, as innerHTML leaves them.
+  page(html) {
+    const r = document.createRange();
+    r.selectNodeContents(this.root);
+    const f = r.createContextualFragment(html);
+    for (const s of f.querySelectorAll("script")) s.replaceWith(this.fragment(s.outerHTML, s.parentNode));
+    return f;
   }
 
   // Parses html as the content of parent, as the server's parser did: inside <svg> or <math>

@@ -59,6 +59,9 @@ const RAW_CORPUS: &[&str] = &[
     "<dl><dt>a<dd>b<dt>c</dl>",
     "<h1>a<h2>b</h1>c",
     "<button>a<button>b</button>",
+    // Chromium's innerHTML shortcut parser keeps these nested; its full parser does not.
+    "<button><button></button></button>",
+    "<br id=k3><button class=a><button id=k0></button></button>",
     "<a href=x>1<a href=y>2</a>",
     "<b>1<p>2</b>3</p>",
     "<b><i>x</b>y</i>",
@@ -162,7 +165,9 @@ const CHROMIUM_TREES: &str = r##"
   };
   return snippets.map((s) => {
     const d = document.createElement("div");
-    d.innerHTML = s;
+    const r = document.createRange();
+    r.selectNodeContents(d);
+    d.append(r.createContextualFragment(s));
     return [...d.childNodes].map(ser);
   });
 }

@@ -14,17 +14,25 @@ use serde_json::{Value, json};
 const PAGE: &str = r#"<!doctype html><title>patch</title>
 <script type="module">import { LiveSocket } from "/shim.js"; window.LiveSocket = LiveSocket;</script>"#;
 
-/// Applies each case's operations with the shim and returns the cases whose DOM differs.
+/// Applies each case's operations with the shim and returns the cases whose DOM differs. Pages
+/// are parsed by Chromium's full HTML parser (a range's fragment parse, in a `<div>`), not by
+/// `innerHTML`, whose shortcut parser can build another tree (a `<button>` kept inside a
+/// `<button>`). The roots stay out of the document, so no script runs.
 const RUN: &str = r#"
 (cases) => cases.flatMap(([a, ops, b], i) => {
-  const root = document.createElement("div");
-  root.innerHTML = a;
+  const parsed = (html) => {
+    const d = document.createElement("div");
+    const r = document.createRange();
+    r.selectNodeContents(d);
+    d.append(r.createContextualFragment(html));
+    return d;
+  };
+  const root = parsed(a);
   const socket = new LiveSocket(root);
   let mismatch = false;
   socket.send = () => { mismatch = true; };
   socket.patch(ops);
-  const want = document.createElement("div");
-  want.innerHTML = b;
+  const want = parsed(b);
   const same = root.childNodes.length === want.childNodes.length &&
     [...root.childNodes].every((n, k) => n.isEqualNode(want.childNodes[k]));
   const where = (x, y, path) => {
@@ -43,6 +51,69 @@ const RUN: &str = r#"
   return same && !mismatch ? [] : [[i, mismatch, root.innerHTML, want.innerHTML, where(root, want, "")]];
 })
 "#;
+
+/// A page that loads the real shim and exposes `LiveSocket`.
+async fn shim_server() -> TestServer {
+    let app = axum::Router::new()
+        .route("/", get(|| async { axum::response::Html(PAGE) }))
+        .route(
+            "/shim.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript")],
+                    leptos_live::client_js(),
+                )
+            }),
+        );
+    TestServer::start(app).await
+}
+
+/// A whole-page frame builds the tree the server parsed: the full parser's, which splits a
+/// `<button>` nested in a `<button>` (Chromium's `innerHTML` shortcut parser keeps it nested
+/// when nothing else on the page sends it to the full parser). Its scripts stay unrun, as
+/// `innerHTML` leaves them.
+#[tokio::test]
+async fn a_whole_page_frame_builds_the_servers_tree() {
+    let pages = [
+        r#"<p>x</p><button class="a"><button id="k0">b</button></button>"#,
+        concat!(
+            "<p>x</p><script>window.ran = 1</script>",
+            r#"<svg><script>window.ranSvg = 1</script><circle r="1"></circle></svg>"#,
+        ),
+    ];
+    let server = shim_server().await;
+    let got = within(60, "whole page frames", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.wait_for("window.LiveSocket").await;
+        let js = format!(
+            r#"((pages) => {{
+  const root = document.createElement("div");
+  document.body.append(root);
+  const socket = new LiveSocket(root);
+  const kids = (n) => [...n.childNodes].map((k) => k.nodeName + "(" + kids(k) + ")").join(",");
+  const trees = pages.map((html, i) => {{
+    socket.onFrame(JSON.stringify([0, "html", html, i + 1, {{}}]));
+    return kids(root);
+  }});
+  return [...trees, window.ran === undefined && window.ranSvg === undefined];
+}})({pages})"#,
+            pages = json!(pages)
+        );
+        page.eval(&js).await
+    })
+    .await;
+    assert_eq!(
+        got,
+        json!([
+            "P(#text()),BUTTON(),BUTTON(#text())",
+            "P(#text()),SCRIPT(#text()),svg(script(#text()),circle())",
+            true
+        ]),
+        "the server's trees: {:?}",
+        pages.map(|p| leptos_live::html::inner_html(&parse_fragment(p)))
+    );
+}
 
 #[tokio::test]
 async fn patches_turn_a_into_b_in_chromium() {
@@ -97,18 +168,7 @@ async fn patches_turn_a_into_b_in_chromium() {
         whole * 20 <= cases as usize,
         "{whole} of {cases} changes were not expressible as operations"
     );
-    let app = axum::Router::new()
-        .route("/", get(|| async { axum::response::Html(PAGE) }))
-        .route(
-            "/shim.js",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "text/javascript")],
-                    leptos_live::client_js(),
-                )
-            }),
-        );
-    let server = TestServer::start(app).await;
+    let server = shim_server().await;
     let failures = within(120, "patches in chromium", async {
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
