@@ -33,7 +33,7 @@ pub(crate) fn build(html: &str, context: ElementData) -> Option<Tree> {
         return None;
     }
     // At the end of input, open elements close without any reconstruction.
-    b.closing_formatting = true;
+    b.closing_named = true;
     while b.stack.len() > 1 {
         b.pop();
     }
@@ -84,11 +84,17 @@ struct Builder {
     /// Set when the input needs tree construction the fast path leaves out (foster parenting,
     /// the adoption agency, templates): the caller then parses it with the full HTML5 parser.
     unsupported: bool,
-    /// Set while an end tag closes the formatting element it names.
-    closing_formatting: bool,
+    /// Set while an end tag closes the formatting element or form it names, and at the end of
+    /// input. Any other close of these leaves state behind (a formatting element to reopen, a
+    /// form element pointer still set) that the fast path does not model.
+    closing_named: bool,
     /// How many elements at the bottom of the stack belong to the surrounding document and may
     /// not be closed (the context element; for a region parse, all its ancestors too).
     frozen: usize,
+    /// The form element pointer names the context element, a form outside the fragment.
+    /// Any other form it names is on the stack: the fast path leaves to the full parser every
+    /// way a form could leave the stack while the pointer stays (or the reverse).
+    context_form: bool,
     /// Added to source positions (a region's place in the whole page).
     offset: u32,
     /// The current token's source span.
@@ -111,6 +117,9 @@ impl Builder {
             })
             .collect();
         Builder {
+            context_form: stack
+                .first()
+                .is_some_and(|o| o.el.ns == Namespace::Html && &*o.el.name == "form"),
             frozen: stack.len(),
             selects: stack
                 .iter()
@@ -122,7 +131,7 @@ impl Builder {
             arena: Arena::default(),
             skip_newline: false,
             unsupported: false,
-            closing_formatting: false,
+            closing_named: false,
             offset,
             tok: (0, 0),
         }
@@ -185,6 +194,13 @@ impl Builder {
     /// Whether the current node is an HTML element with `flag`.
     fn top_has(&self, flag: u16) -> bool {
         self.stack[self.top()].flags & flag != 0
+    }
+
+    /// The open HTML form below the context, if any: while the fast path holds, the one the
+    /// form element pointer names.
+    fn open_form(&self) -> Option<usize> {
+        (1..self.stack.len())
+            .find(|&i| self.ns_at(i) == Namespace::Html && self.name_at(i) == "form")
     }
 
     fn current_is(&self, names: &[&str]) -> bool {
@@ -380,8 +396,13 @@ impl Builder {
             return false;
         }
         if let Some(open) = self.stack.pop() {
-            if open.flags & F_FORMATTING != 0 && !self.closing_formatting {
-                // Browsers reopen it for the content that follows (active formatting elements).
+            if !self.closing_named
+                && (open.flags & F_FORMATTING != 0
+                    || (open.el.ns == Namespace::Html && &*open.el.name == "form"))
+            {
+                // Browsers reopen a formatting element for the content that follows (active
+                // formatting elements), and keep ignoring `<form>` while the form element
+                // pointer still names a closed form.
                 self.unsupported = true;
             }
             self.selects -= usize::from(open.flags & F_SELECT != 0);
@@ -553,6 +574,8 @@ impl Builder {
         match n {
             _ if !special => {}
             "html" | "body" | "head" | "frameset" | "frame" => return,
+            // While the form element pointer is set.
+            "form" if self.context_form || self.open_form().is_some() => return,
             "svg" => {
                 self.push(Namespace::Svg, "svg", attrs);
                 if self_closing {
@@ -636,9 +659,7 @@ impl Builder {
                     tag_name,
                     "template" | "rb" | "rp" | "rt" | "rtc" | "frameset"
                 ))
-            || (special
-                && (tag_name == "a" || tag_name == "nobr" || tag_name == "form")
-                && nested(self, tag_name))
+            || (special && (tag_name == "a" || tag_name == "nobr") && nested(self, tag_name))
         {
             // Foster parenting, templates, ruby, nested links and forms: the full parser's work.
             self.unsupported = true;
@@ -768,6 +789,29 @@ impl Builder {
                 self.pop();
             }
             "body" | "html" | "head" => {}
+            "form" => {
+                // Clears the form element pointer; closes the form it named when in scope.
+                if self.open_form().is_none() {
+                    // The context form, or none: nothing on the stack to close.
+                    self.context_form = false;
+                    return;
+                }
+                if !self.in_scope(&["form"], Scope::Default) {
+                    // Would clear the pointer and leave the form open.
+                    self.unsupported = true;
+                    return;
+                }
+                self.implied_end("");
+                if self.current_is(&["form"]) {
+                    self.closing_named = true;
+                    self.pop();
+                    self.closing_named = false;
+                } else {
+                    // The spec takes the form off the stack and leaves the elements above it
+                    // open: the full parser's work.
+                    self.unsupported = true;
+                }
+            }
             "li" => {
                 if self.in_scope(&["li"], Scope::ListItem) {
                     self.implied_end("li");
@@ -800,9 +844,9 @@ impl Builder {
         if f & F_FORMATTING != 0 {
             // Only a well-nested close is on the fast path; the rest is the adoption agency.
             if self.current_is(&[name]) {
-                self.closing_formatting = true;
+                self.closing_named = true;
                 self.pop();
-                self.closing_formatting = false;
+                self.closing_named = false;
             } else {
                 self.unsupported = true;
             }

@@ -42,11 +42,20 @@ const CONTAINERS: &[&str] = &[
     "ul",
     "pre",
     "listing",
-    "form",
 ];
 
 /// Other start tags that close an open paragraph (headings too).
-const CLOSES_P: &[&str] = &["p", "table", "hr", "xmp", "plaintext", "dd", "dt", "li"];
+const CLOSES_P: &[&str] = &[
+    "p",
+    "table",
+    "hr",
+    "xmp",
+    "plaintext",
+    "dd",
+    "dt",
+    "li",
+    "form",
+];
 
 pub(super) const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 
@@ -344,7 +353,7 @@ const BLOCK_END: &[&str] = &["button", "applet", "marquee", "object"];
 /// The other end tags with rules of their own in `html_end`.
 const OTHER_END_RULES: &[&str] = &[
     "p", "br", "body", "html", "head", "li", "dd", "dt", "table", "tbody", "thead", "tfoot", "tr",
-    "td", "th", "caption", "colgroup",
+    "td", "th", "caption", "colgroup", "form",
 ];
 
 /// Start tags with rules of their own in `html_start` (the `TEXT_ONLY` elements have them too).

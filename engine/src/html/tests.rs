@@ -134,6 +134,37 @@ fn stray_end_tags_are_ignored() {
 }
 
 #[test]
+fn forms_follow_the_form_element_pointer() {
+    // A `</form>` removes the form from the open elements and leaves those above it open.
+    assert_eq!(round("<form><ip></form>o"), "<form><ip>o</ip></form>");
+    assert_eq!(round("<form><span></form>x"), "<form><span>x</span></form>");
+    // A form closed by another end tag still holds the pointer: the next `<form>` is ignored.
+    assert_eq!(
+        round("<div><form></div><form>x</form>y"),
+        "<div><form></form></div>xy"
+    );
+    assert!(!on_fast_path("<div><form></div><form>x</form>y"));
+    // Inside a form, or with the form as the context, `<form>` is ignored.
+    assert_eq!(round("<form><form>x</form>y</form>z"), "<form>x</form>yz");
+    // As Chromium does; html5ever sets no pointer for a form context.
+    let t = parse_fragment_in("<form>x</form>y<form>z</form>", Namespace::Html, "form");
+    assert_eq!(inner_html(&t), "xy<form>z</form>");
+    // Well-nested forms stay on the fast path, as Leptos writes them.
+    for html in [
+        "<form><input name=\"a\"><button>go</button></form><form></form>",
+        "<p>a<form><p>b</form>c",
+        "</form>x",
+    ] {
+        assert!(on_fast_path(html), "{html}");
+        assert_eq!(
+            parse_fragment(html),
+            parse_fragment_reference(html),
+            "{html}"
+        );
+    }
+}
+
+#[test]
 fn serialisation_round_trips() {
     for html in [
         "<div class=\"a &quot;b&quot;\">x &lt; y &amp; z</div>",
