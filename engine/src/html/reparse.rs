@@ -35,9 +35,9 @@ pub struct Plan {
 
 /// Elements whose content cannot be parsed as a region: raw text, a leading newline dropped
 /// after the start tag, template contents.
-fn opaque(e: &ElementData) -> bool {
-    e.ns == Namespace::Html
-        && (TEXT_ONLY.contains(&&*e.name) || matches!(&*e.name, "pre" | "listing" | "template"))
+fn opaque(ns: Namespace, name: &str) -> bool {
+    ns == Namespace::Html
+        && (TEXT_ONLY.contains(&name) || matches!(name, "pre" | "listing" | "template"))
 }
 
 /// The lengths of the common prefix and of the common suffix of `a` and `b`, not overlapping.
@@ -100,13 +100,12 @@ pub fn plan(old_html: &str, old: &Tree, new_html: &str) -> Option<Plan> {
         let last = kids.partition_point(|k| span(k)[0] < ce).max(first);
         if last == first + 1
             && let Some(e) = kids.at(first).as_element()
-            && let e = e.to_data()
-            && !opaque(&e)
+            && !opaque(e.ns, e.name)
         {
             let s = span(kids.at(first));
             if s[1] != NO_SPAN && s[2] != NO_SPAN && s[2] < s[3] && s[1] <= cs && ce <= s[2] {
                 path.push(first as u32);
-                ancestors.push(e);
+                ancestors.push(e.to_data());
                 (content_start, content_end) = (s[1], s[2]);
                 owed += i64::from(kids.at(first).pending());
                 node = kids.at(first);
@@ -117,7 +116,7 @@ pub fn plan(old_html: &str, old: &Tree, new_html: &str) -> Option<Plan> {
     };
     let span = |k: Node<'_>| moved_by(k.span(), owed);
     let parent = ancestors.last()?;
-    if opaque(parent) {
+    if opaque(parent.ns, &parent.name) {
         return None;
     }
     // The region runs from the end of the child before to the start of the child after, so
