@@ -15,6 +15,18 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::within;
 
+/// A JavaScript function, `(html) => div`: `html` parsed as the content of a new `<div>` by
+/// Chromium's full HTML parser (a range's contextual fragment), the one documents go through.
+/// `innerHTML` may take a shortcut parser that builds another tree (it keeps a `<button>`
+/// inside a `<button>`). The `<div>` stays out of the document, so no script runs.
+pub const PARSE_IN_DIV: &str = r#"(html) => {
+  const d = document.createElement("div");
+  const r = document.createRange();
+  r.selectNodeContents(d);
+  d.append(r.createContextualFragment(html));
+  return d;
+}"#;
+
 /// Where Chromium is: `CHROMIUM` in the environment, else Debian's `/usr/bin/chromium`.
 pub fn chromium_path() -> PathBuf {
     std::env::var_os("CHROMIUM")

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_live::html::{
     Namespace, Node, NodeData, Tree, on_fast_path, parse_fragment, parse_fragment_reference,
 };
-use leptos_live_tests::browser::Browser;
+use leptos_live_tests::browser::{Browser, PARSE_IN_DIV};
 use leptos_live_tests::within;
 use serde_json::{Value, json};
 
@@ -152,8 +152,9 @@ fn children_json(root: &Tree) -> Value {
     Value::Array(root.children().iter().map(engine_json).collect())
 }
 
+/// Chromium's trees, parsed by `parsed`, [`PARSE_IN_DIV`].
 const CHROMIUM_TREES: &str = r##"
-(snippets) => {
+(parsed) => (snippets) => {
   const ser = (n) => {
     if (n.nodeType === 3) return ["#text", n.data];
     if (n.nodeType === 8) return ["#comment", n.data];
@@ -163,13 +164,7 @@ const CHROMIUM_TREES: &str = r##"
     const attrs = [...n.attributes].map((a) => [a.name, a.value]).sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
     return [ns, n.localName, attrs, [...kids].map(ser)];
   };
-  return snippets.map((s) => {
-    const d = document.createElement("div");
-    const r = document.createRange();
-    r.selectNodeContents(d);
-    d.append(r.createContextualFragment(s));
-    return [...d.childNodes].map(ser);
-  });
+  return snippets.map((s) => [...parsed(s).childNodes].map(ser));
 }
 "##;
 
@@ -193,7 +188,7 @@ fn engine_chromium_and_html5ever_build_the_same_trees() {
         let mut page = browser
             .open("data:text/html,<!doctype html><title>conformance</title>")
             .await;
-        let call = format!("({CHROMIUM_TREES})({})", json!(corpus));
+        let call = format!("({CHROMIUM_TREES})({PARSE_IN_DIV})({})", json!(corpus));
         match page.eval(&call).await {
             Value::Array(v) => v,
             other => panic!("unexpected result {other}"),

@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::routing::get;
 use leptos_live::diff::{diff, write_ops};
 use leptos_live::html::parse_fragment;
-use leptos_live_tests::browser::Browser;
+use leptos_live_tests::browser::{Browser, PARSE_IN_DIV};
 use leptos_live_tests::pages::{keyed_pair, page_pair};
 use leptos_live_tests::{TestServer, within};
 use serde_json::{Value, json};
@@ -15,18 +15,9 @@ const PAGE: &str = r#"<!doctype html><title>patch</title>
 <script type="module">import { LiveSocket } from "/shim.js"; window.LiveSocket = LiveSocket;</script>"#;
 
 /// Applies each case's operations with the shim and returns the cases whose DOM differs. Pages
-/// are parsed by Chromium's full HTML parser (a range's fragment parse, in a `<div>`), not by
-/// `innerHTML`, whose shortcut parser can build another tree (a `<button>` kept inside a
-/// `<button>`). The roots stay out of the document, so no script runs.
+/// are parsed by `parsed`, [`PARSE_IN_DIV`].
 const RUN: &str = r#"
-(cases) => cases.flatMap(([a, ops, b], i) => {
-  const parsed = (html) => {
-    const d = document.createElement("div");
-    const r = document.createRange();
-    r.selectNodeContents(d);
-    d.append(r.createContextualFragment(html));
-    return d;
-  };
+(parsed) => (cases) => cases.flatMap(([a, ops, b], i) => {
   const root = parsed(a);
   const socket = new LiveSocket(root);
   let mismatch = false;
@@ -173,7 +164,7 @@ async fn patches_turn_a_into_b_in_chromium() {
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/")).await;
         page.wait_for("window.LiveSocket").await;
-        page.eval(&format!("({RUN})({})", Value::Array(batch)))
+        page.eval(&format!("({RUN})({PARSE_IN_DIV})({})", Value::Array(batch)))
             .await
     })
     .await;
