@@ -51,10 +51,15 @@ pub fn apply(root: &mut Tree, ops: &[Op]) -> Result<(), ApplyError> {
 }
 
 fn resolve(tree: &Tree, path: &[u32], index: usize) -> Result<u32, ApplyError> {
-    tree.id_at(path).ok_or_else(|| ApplyError::NoSuchNode {
+    tree.id_at(path).ok_or_else(|| missing(index, path))
+}
+
+/// Operation `index` names a node at `path` that is not there.
+fn missing(index: usize, path: &[u32]) -> ApplyError {
+    ApplyError::NoSuchNode {
         index,
         path: path.to_vec(),
-    })
+    }
 }
 
 /// The nodes `html` parses into inside element `parent`, in this tree's arena.
@@ -75,10 +80,6 @@ fn apply_one(tree: &mut Tree, op: &Op, index: usize) -> Result<(), ApplyError> {
         index,
         path: path.to_vec(),
         expected,
-    };
-    let missing = |path: &[u32]| ApplyError::NoSuchNode {
-        index,
-        path: path.to_vec(),
     };
     match op {
         Op::SetText { path, text } => {
@@ -139,7 +140,7 @@ fn apply_one(tree: &mut Tree, op: &Op, index: usize) -> Result<(), ApplyError> {
             let at = *at as usize;
             let new = fragment(tree, id, html);
             if !tree.splice_kids(id, at..at, new) {
-                return Err(missing(path));
+                return Err(missing(index, path));
             }
         }
         Op::Move { path, from, to } => {
@@ -147,7 +148,7 @@ fn apply_one(tree: &mut Tree, op: &Op, index: usize) -> Result<(), ApplyError> {
             let mut kids = tree.kid_recs(id);
             let (from, to) = (*from as usize, *to as usize);
             if from >= kids.len() || to >= kids.len() {
-                return Err(missing(path));
+                return Err(missing(index, path));
             }
             let node = kids.remove(from);
             kids.insert(to, node);
@@ -177,16 +178,12 @@ fn splice_at(
     index: usize,
     html: Option<&str>,
 ) -> Result<(), ApplyError> {
-    let missing = || ApplyError::NoSuchNode {
-        index,
-        path: path.to_vec(),
-    };
-    let (last, parent_path) = path.split_last().ok_or_else(missing)?;
+    let (last, parent_path) = path.split_last().ok_or_else(|| missing(index, path))?;
     let parent = resolve(tree, parent_path, index)?;
     let at = *last as usize;
     let new = html.map(|h| fragment(tree, parent, h)).unwrap_or_default();
     if !tree.splice_kids(parent, at..at + 1, new) {
-        return Err(missing());
+        return Err(missing(index, path));
     }
     Ok(())
 }

@@ -117,9 +117,7 @@ impl Builder {
             })
             .collect();
         Builder {
-            context_form: stack
-                .first()
-                .is_some_and(|o| o.el.ns == Namespace::Html && &*o.el.name == "form"),
+            context_form: stack.first().is_some_and(|o| o.el.is_html("form")),
             frozen: stack.len(),
             selects: stack
                 .iter()
@@ -196,11 +194,11 @@ impl Builder {
         self.stack[self.top()].flags & flag != 0
     }
 
-    /// The open HTML form below the context, if any: while the fast path holds, the one the
-    /// form element pointer names.
-    fn open_form(&self) -> Option<usize> {
-        (1..self.stack.len())
-            .find(|&i| self.ns_at(i) == Namespace::Html && self.name_at(i) == "form")
+    /// Whether an HTML element `name` is open below the context. For `form`: whether the
+    /// form element pointer names an open form (while the fast path holds, one is open exactly
+    /// while the pointer names it).
+    fn is_open(&self, name: &str) -> bool {
+        (1..self.stack.len()).any(|i| self.ns_at(i) == Namespace::Html && self.name_at(i) == name)
     }
 
     fn current_is(&self, names: &[&str]) -> bool {
@@ -396,10 +394,7 @@ impl Builder {
             return false;
         }
         if let Some(open) = self.stack.pop() {
-            if !self.closing_named
-                && (open.flags & F_FORMATTING != 0
-                    || (open.el.ns == Namespace::Html && &*open.el.name == "form"))
-            {
+            if !self.closing_named && (open.flags & F_FORMATTING != 0 || open.el.is_html("form")) {
                 // Browsers reopen a formatting element for the content that follows (active
                 // formatting elements), and keep ignoring `<form>` while the form element
                 // pointer still names a closed form.
@@ -575,7 +570,7 @@ impl Builder {
             _ if !special => {}
             "html" | "body" | "head" | "frameset" | "frame" => return,
             // While the form element pointer is set.
-            "form" if self.context_form || self.open_form().is_some() => return,
+            "form" if self.context_form || self.is_open("form") => return,
             "svg" => {
                 self.push(Namespace::Svg, "svg", attrs);
                 if self_closing {
@@ -644,9 +639,6 @@ impl Builder {
         } else {
             (n, f, interned)
         };
-        let nested = |b: &Self, name: &str| {
-            (1..b.stack.len()).any(|i| b.ns_at(i) == Namespace::Html && b.name_at(i) == name)
-        };
         if (self.top_has(F_TABLE_MODE) && tf & F_TABLE_CONTENT == 0)
             || (special
                 && self.top_has(F_TABLE_MODE)
@@ -659,9 +651,9 @@ impl Builder {
                     tag_name,
                     "template" | "rb" | "rp" | "rt" | "rtc" | "frameset"
                 ))
-            || (special && (tag_name == "a" || tag_name == "nobr") && nested(self, tag_name))
+            || (special && (tag_name == "a" || tag_name == "nobr") && self.is_open(tag_name))
         {
-            // Foster parenting, templates, ruby, nested links and forms: the full parser's work.
+            // Foster parenting, templates, ruby, nested links: the full parser's work.
             self.unsupported = true;
             return;
         }
@@ -791,7 +783,7 @@ impl Builder {
             "body" | "html" | "head" => {}
             "form" => {
                 // Clears the form element pointer; closes the form it named when in scope.
-                if self.open_form().is_none() {
+                if !self.is_open("form") {
                     // The context form, or none: nothing on the stack to close.
                     self.context_form = false;
                     return;

@@ -1,5 +1,6 @@
 //! Serialisation of nodes back to HTML that parses into the same nodes.
 
+use super::tags::VOID;
 use super::tree::{Namespace, Node, NodeData};
 
 const RAW_TEXT: &[&str] = &[
@@ -11,11 +12,6 @@ const RAW_TEXT: &[&str] = &[
     "noframes",
     "plaintext",
     "noscript",
-];
-
-const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
-    "keygen", "link", "meta", "param", "source", "track", "wbr",
 ];
 
 /// Appends the HTML of `node` (the node itself, not only its children) to `out`.

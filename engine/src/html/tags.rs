@@ -8,7 +8,8 @@ use rustc_hash::FxHashMap;
 
 use super::string::Str;
 
-const VOID: &[&str] = &[
+/// Elements without content or end tag, for the parser and the serialiser alike.
+pub(super) const VOID: &[&str] = &[
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
     "keygen", "link", "meta", "param", "source", "track", "wbr",
 ];

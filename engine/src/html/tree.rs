@@ -142,6 +142,11 @@ impl ElementData {
         }
     }
 
+    /// Whether this is the HTML element `name`.
+    pub(crate) fn is_html(&self, name: &str) -> bool {
+        self.ns == Namespace::Html && &*self.name == name
+    }
+
     pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
@@ -231,6 +236,19 @@ impl Arena {
         self.attrs.push(AttrRec { name, value });
     }
 
+    /// Adds the attributes `pairs` (names and values copied into the text buffer), as a run.
+    pub(crate) fn add_attrs<'s>(
+        &mut self,
+        pairs: impl IntoIterator<Item = (&'s str, &'s str)>,
+    ) -> Run {
+        let from = self.attrs.len();
+        for (n, v) in pairs {
+            let (name, value) = (self.str(n), self.str(v));
+            self.push_attr(name, value);
+        }
+        self.attrs_since(from)
+    }
+
     /// The attributes `run`, to look one up while they are being read.
     pub(crate) fn attr_names(&self, run: Run) -> impl Iterator<Item = &str> {
         self.attrs[run.range()].iter().map(|a| self.get(a.name))
@@ -275,12 +293,7 @@ impl Arena {
         span: [u32; 4],
     ) -> Rec {
         let name = self.str(&el.name);
-        let from = self.attrs.len();
-        for (n, v) in &el.attrs {
-            let (name, value) = (self.str(n), self.str(v));
-            self.push_attr(name, value);
-        }
-        let attrs = self.attrs_since(from);
+        let attrs = self.add_attrs(el.attrs.iter().map(|(n, v)| (&**n, &**v)));
         self.element(el.ns, name, attrs, kids, first, span)
     }
 
@@ -598,12 +611,9 @@ impl Tree {
 
     /// Gives element `id` the attributes `pairs`, in that order.
     pub(crate) fn set_attrs(&mut self, id: u32, pairs: &[(String, String)]) {
-        let from = self.arena.attr_count();
-        for (n, v) in pairs {
-            let (n, v) = (self.arena.str(n), self.arena.str(v));
-            self.arena.push_attr(n, v);
-        }
-        let run = self.arena.attrs_since(from);
+        let run = self
+            .arena
+            .add_attrs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         self.rec_mut(id).attrs = run;
     }
 
@@ -637,16 +647,12 @@ impl Tree {
         };
         let copy = |new: &mut Arena, r: &Rec| -> Rec {
             let s = new.str(old.get(r.s));
-            let from = new.attrs.len();
-            for a in &old.attrs[r.attrs.range()] {
-                let (n, v) = (new.str(old.get(a.name)), new.str(old.get(a.value)));
-                new.push_attr(n, v);
-            }
-            Rec {
-                s,
-                attrs: new.attrs_since(from),
-                ..*r
-            }
+            let attrs = new.add_attrs(
+                old.attrs[r.attrs.range()]
+                    .iter()
+                    .map(|a| (old.get(a.name), old.get(a.value))),
+            );
+            Rec { s, attrs, ..*r }
         };
         // The root first, then each node's children as one list; `kids` still names the old
         // list until the node's turn comes.
