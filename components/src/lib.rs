@@ -126,3 +126,54 @@ pub fn Card(
         </section>
     }
 }
+
+/// The page's flash message of `kind` ([`leptos_live::Ctx::put_flash`]), with a button that
+/// dismisses it; nothing when there is none. Errors are announced as alerts.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::FlashKind;
+/// use leptos_live_components::Flash;
+/// // Outside a page's render there is no flash: nothing is rendered.
+/// assert_eq!(view! { <Flash kind=FlashKind::Info/> }.to_html(), "");
+/// ```
+#[component]
+pub fn Flash(
+    /// Which message.
+    kind: leptos_live::FlashKind,
+) -> impl IntoView {
+    let flash = leptos_live::flash();
+    let message = flash.get(kind).map(str::to_string);
+    message.map(|message| {
+        let error = kind == leptos_live::FlashKind::Error;
+        let (role, colours) = if error {
+            ("alert", "border-rose-200 bg-rose-50 text-rose-900")
+        } else {
+            ("status", "border-emerald-200 bg-emerald-50 text-emerald-900")
+        };
+        view! {
+            <div id=format!("flash-{}", kind.as_str()) role=role class=format!("flex items-start justify-between gap-3 rounded-lg border px-4 py-3 text-sm {colours}")>
+                <p>{message}</p>
+                <button type="button" lv-click=leptos_live::CLEAR_FLASH lv-value-kind=kind.as_str() aria-label="Dismiss" class="font-bold opacity-60 hover:opacity-100">"×"</button>
+            </div>
+        }
+    })
+}
+
+/// Every flash message of the page, info then error, in one live region.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live_components::FlashGroup;
+/// let html = view! { <FlashGroup/> }.to_html();
+/// assert!(html.contains(r#"id="flash-group""#));
+/// ```
+#[component]
+pub fn FlashGroup() -> impl IntoView {
+    view! {
+        <div id="flash-group" aria-live="polite" class="space-y-2">
+            <Flash kind=leptos_live::FlashKind::Info />
+            <Flash kind=leptos_live::FlashKind::Error />
+        </div>
+    }
+}

@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use leptos::prelude::*;
-use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Payload, Session};
+use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Session};
 use leptos_live_components::{Button, Card, NumberField, Variant};
 
 /// The stylesheet generated from the sources' Tailwind classes at build time.
@@ -15,6 +15,23 @@ pub struct Counter {
     count: i64,
     step: i64,
     clock: String,
+}
+
+/// What the counter's buttons and step field send.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// `+step`.
+    Inc,
+    /// `−step`.
+    Dec,
+    /// Back to zero.
+    Reset,
+    /// The step field changed; an empty or partial field while typing is `None`.
+    SetStep {
+        /// The new step.
+        step: Option<i64>,
+    },
 }
 
 /// Messages the counter gets from its own timer.
@@ -34,6 +51,7 @@ fn clock_now() -> String {
 
 impl LiveView for Counter {
     type Message = Tick;
+    type Event = Event;
 
     async fn mount(params: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
         ctx.send_after(Duration::from_secs(1), Tick::Second);
@@ -48,23 +66,14 @@ impl LiveView for Counter {
         })
     }
 
-    async fn handle_event(
-        &mut self,
-        event: &str,
-        payload: Payload,
-        _: &mut Ctx<Self>,
-    ) -> Result<(), LiveError> {
+    async fn handle_event(&mut self, event: Event, _: &mut Ctx<Self>) -> Result<(), LiveError> {
         match event {
-            "inc" => self.count += self.step,
-            "dec" => self.count -= self.step,
-            "reset" => self.count = 0,
-            "set_step" => {
-                // An empty or partial field while typing is not an error: keep the old step.
-                if let Ok(step) = payload.parse::<i64>("step") {
-                    self.step = step.clamp(-1_000_000, 1_000_000);
-                }
-            }
-            other => return Err(LiveError::UnknownEvent(other.to_string())),
+            Event::Inc => self.count += self.step,
+            Event::Dec => self.count -= self.step,
+            Event::Reset => self.count = 0,
+            // An empty field while typing is not an error: keep the old step.
+            Event::SetStep { step: None } => {}
+            Event::SetStep { step: Some(step) } => self.step = step.clamp(-1_000_000, 1_000_000),
         }
         Ok(())
     }

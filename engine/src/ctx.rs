@@ -9,6 +9,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::error::LiveError;
+use crate::flash::{Flash, FlashKind};
 use crate::presence::{Presence, PresenceDiff, Switch, Tracked};
 use crate::pubsub::{Message, PubSub, PubSubError, SubscriptionGuard};
 use crate::stream::{Drain, Stream, StreamOps};
@@ -68,10 +69,52 @@ pub struct Pushed {
     pub events: Vec<(String, Value)>,
     /// A new document title, from [`Ctx::page_title`].
     pub title: Option<String>,
-    /// A URL the browser goes to, from [`Ctx::navigate`].
-    pub navigate: Option<String>,
+    /// Where the browser goes next: [`Ctx::push_patch`], [`Ctx::push_navigate`],
+    /// [`Ctx::redirect`].
+    pub nav: Option<Nav>,
     /// Stream changes since the last render.
     pub(crate) streams: Vec<StreamOps>,
+    /// A navigation's reply: the new page's token and URL, for the client to keep.
+    pub(crate) landed: Option<(String, String)>,
+    /// The flash a navigation or redirect carries, sealed.
+    pub(crate) flash: Option<String>,
+}
+
+/// Where a callback sends the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nav {
+    /// The same page at another URL: `handle_params` runs, the browser's URL changes, nothing
+    /// is mounted again ([`Ctx::push_patch`], [`Ctx::replace_patch`]).
+    Patch {
+        /// The path and query.
+        to: String,
+        /// Replace the history entry instead of adding one.
+        replace: bool,
+    },
+    /// Another live page over the same socket ([`Ctx::push_navigate`]); a full load when the
+    /// target is not a live page of the same live session.
+    Navigate {
+        /// The path and query.
+        to: String,
+        /// Replace the history entry instead of adding one.
+        replace: bool,
+    },
+    /// A full page load ([`Ctx::redirect`], [`Ctx::redirect_external`]).
+    Redirect {
+        /// Where to.
+        to: String,
+        /// Whether `to` may be on another origin (only [`Ctx::redirect_external`] says so).
+        external: bool,
+    },
+}
+
+impl Nav {
+    /// The URL the browser goes to.
+    pub fn to(&self) -> &str {
+        match self {
+            Nav::Patch { to, .. } | Nav::Navigate { to, .. } | Nav::Redirect { to, .. } => to,
+        }
+    }
 }
 
 impl Pushed {
@@ -80,16 +123,19 @@ impl Pushed {
         self.reply.is_none()
             && self.events.is_empty()
             && self.title.is_none()
-            && self.navigate.is_none()
+            && self.nav.is_none()
             && self.streams.is_empty()
+            && self.landed.is_none()
     }
 }
 
-/// What the router gives every page: the PubSub and the app's extensions.
+/// What the router gives every page: the PubSub, the app's extensions, and the key that seals
+/// flash messages carried by a navigation.
 #[derive(Clone, Default)]
 pub(crate) struct Services {
     pub pubsub: PubSub,
     pub extensions: Arc<axum::http::Extensions>,
+    pub secret: Arc<[u8]>,
 }
 
 /// Pushed events kept while no socket is attached; older ones are dropped past it.
@@ -108,11 +154,20 @@ pub struct Ctx<V: LiveView> {
     /// The callback said it changed only streams.
     streams_only: bool,
     tracked: Vec<Box<dyn Switch>>,
+    /// What the live session's `on_mount` checks assigned.
+    assigns: axum::http::Extensions,
+    /// The flash the page shows.
+    flash: Flash,
+    /// The flash this page put, which a navigation carries to the next page.
+    flash_out: Flash,
 }
 
 impl<V: LiveView> Ctx<V> {
     pub(crate) fn new(handle: LiveHandle<V>, services: Services) -> Self {
         Ctx {
+            assigns: axum::http::Extensions::new(),
+            flash: Flash::default(),
+            flash_out: Flash::default(),
             handle,
             connected: false,
             pushed: Pushed::default(),
@@ -151,6 +206,81 @@ impl<V: LiveView> Ctx<V> {
         })
     }
 
+    /// What the live session's `on_mount` checks assigned for this page (see
+    /// [`crate::Mounting::assign`]): the current user, say.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, LiveError, LiveView};
+    /// #[derive(Clone)]
+    /// struct User { name: String }
+    /// # fn f<V: LiveView>(ctx: &Ctx<V>) -> Result<(), LiveError> {
+    /// let user: &User = ctx.assigned()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn assigned<T: Clone + Send + Sync + 'static>(&self) -> Result<&T, LiveError> {
+        self.assigns.get::<T>().ok_or_else(|| {
+            LiveError::msg(format!(
+                "no {} was assigned by an on_mount check",
+                std::any::type_name::<T>()
+            ))
+        })
+    }
+
+    pub(crate) fn set_assigns(&mut self, assigns: axum::http::Extensions) {
+        self.assigns = assigns;
+    }
+
+    /// Shows `message` as the page's flash of `kind` (its view reads it with
+    /// [`crate::flash`]). It stays until dismissed, and a [`Ctx::push_navigate`] or
+    /// [`Ctx::redirect`] carries it to the next page.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, FlashKind, LiveView};
+    /// # fn f<V: LiveView>(ctx: &mut Ctx<V>) {
+    /// ctx.put_flash(FlashKind::Info, "Room created");
+    /// # }
+    /// ```
+    pub fn put_flash(&mut self, kind: FlashKind, message: impl Into<String>) {
+        let message = message.into();
+        self.flash.put(kind, message.clone());
+        self.flash_out.put(kind, message);
+    }
+
+    /// Removes the flash message of `kind`, or every message with `None`.
+    pub fn clear_flash(&mut self, kind: Option<FlashKind>) {
+        match kind {
+            Some(k) => {
+                self.flash.clear(k);
+                self.flash_out.clear(k);
+            }
+            None => {
+                self.flash.clear_all();
+                self.flash_out.clear_all();
+            }
+        }
+    }
+
+    /// The page's flash.
+    pub fn flash(&self) -> &Flash {
+        &self.flash
+    }
+
+    /// Shows a flash that came with the navigation to this page.
+    pub(crate) fn receive_flash(&mut self, flash: Flash) {
+        self.flash.merge(flash);
+    }
+
+    /// The flash this page put, sealed for the next page; `None` when there is none.
+    pub(crate) fn sealed_flash(&self) -> Option<String> {
+        (!self.flash_out.is_empty()).then(|| {
+            crate::flash::seal(
+                &self.flash_out,
+                &self.services.secret,
+                crate::token::now_secs(),
+            )
+        })
+    }
+
     /// Subscribes the page to `topic`: each message of type `T` broadcast there arrives in
     /// `handle_info` as a `V::Message`. Subscribing twice to a topic does nothing more. The
     /// subscription ends with the page.
@@ -167,6 +297,7 @@ impl<V: LiveView> Ctx<V> {
     /// struct Room { last: String }
     /// impl LiveView for Room {
     ///     type Message = Msg;
+    ///     type Event = leptos_live::RawEvent;
     ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
     ///         ctx.subscribe::<Posted>("room:lobby");
     ///         Ok(Room { last: String::new() })
@@ -317,16 +448,97 @@ impl<V: LiveView> Ctx<V> {
         self.pushed.title = Some(title.into());
     }
 
-    /// Sends the browser to `url` (a full page load) with the next frame.
+    /// Changes the page's URL to `url` (a path and query on this site) without mounting
+    /// again: `handle_params` runs with the new params, and the browser adds a history entry.
+    /// A URL of another route becomes a [`Ctx::push_navigate`].
     ///
     /// ```
     /// # use leptos_live::{Ctx, LiveView};
     /// # fn f<V: LiveView>(ctx: &mut Ctx<V>) {
-    /// ctx.navigate("/rooms/lobby");
+    /// ctx.push_patch("/rooms/lobby?tab=members");
     /// # }
     /// ```
-    pub fn navigate(&mut self, url: impl Into<String>) {
-        self.pushed.navigate = Some(url.into());
+    pub fn push_patch(&mut self, url: impl Into<String>) {
+        self.set_nav(Nav::Patch {
+            to: url.into(),
+            replace: false,
+        });
+    }
+
+    /// Like [`Ctx::push_patch`], replacing the current history entry.
+    pub fn replace_patch(&mut self, url: impl Into<String>) {
+        self.set_nav(Nav::Patch {
+            to: url.into(),
+            replace: true,
+        });
+    }
+
+    /// Ends this page and mounts the live page at `url` over the same socket, with no document
+    /// load; the flash this page put goes along. A URL outside this page's live session, or
+    /// not live at all, is loaded in full instead.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, LiveView};
+    /// # fn f<V: LiveView>(ctx: &mut Ctx<V>) {
+    /// ctx.push_navigate("/rooms/lobby");
+    /// # }
+    /// ```
+    pub fn push_navigate(&mut self, url: impl Into<String>) {
+        self.set_nav(Nav::Navigate {
+            to: url.into(),
+            replace: false,
+        });
+    }
+
+    /// Like [`Ctx::push_navigate`], replacing the current history entry.
+    pub fn replace_navigate(&mut self, url: impl Into<String>) {
+        self.set_nav(Nav::Navigate {
+            to: url.into(),
+            replace: true,
+        });
+    }
+
+    /// Sends the browser to `url`, a path on this site, with a full page load; the flash this
+    /// page put goes along (in a signed cookie). A URL on another origin is refused with an
+    /// error in the log: use [`Ctx::redirect_external`] for those.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, LiveView};
+    /// # fn f<V: LiveView>(ctx: &mut Ctx<V>) {
+    /// ctx.redirect("/login");
+    /// # }
+    /// ```
+    pub fn redirect(&mut self, url: impl Into<String>) {
+        self.set_nav(Nav::Redirect {
+            to: url.into(),
+            external: false,
+        });
+    }
+
+    /// Sends the browser to `url`, which may be on another origin, with a full page load.
+    pub fn redirect_external(&mut self, url: impl Into<String>) {
+        self.set_nav(Nav::Redirect {
+            to: url.into(),
+            external: true,
+        });
+    }
+
+    fn set_nav(&mut self, nav: Nav) {
+        let local = matches!(nav, Nav::Redirect { external: true, .. })
+            || crate::url::local_uri(nav.to()).is_ok();
+        if local {
+            self.pushed.nav = Some(nav);
+        } else {
+            tracing::error!(
+                url = nav.to(),
+                "refused to leave for a URL that is not a path on this site; use redirect_external"
+            );
+        }
+    }
+
+    /// Takes where the last callback sent the browser.
+    pub(crate) fn take_nav(&mut self) -> Option<Nav> {
+        self.pushed.nav.take()
     }
 
     /// Answers the event being handled: a hook's `pushEvent(…)` promise resolves with `value`.

@@ -78,6 +78,8 @@ pub enum ErrorCode {
     Replaced,
     /// Mounting the page again at join time failed.
     MountFailed,
+    /// A navigation or patch named a URL that is not a path on this site.
+    BadNavigation,
 }
 
 impl ErrorCode {
@@ -97,6 +99,7 @@ impl ErrorCode {
             ErrorCode::PageCrashed => "page_crashed",
             ErrorCode::Replaced => "replaced",
             ErrorCode::MountFailed => "mount_failed",
+            ErrorCode::BadNavigation => "bad_navigation",
         }
     }
 

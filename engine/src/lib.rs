@@ -6,19 +6,23 @@
 //!
 //! ```no_run
 //! use leptos::prelude::*;
-//! use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Payload, Session};
+//! use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Session};
+//!
+//! #[derive(serde::Deserialize)]
+//! #[serde(rename_all = "snake_case")]
+//! enum Event { Inc }
 //!
 //! struct Counter { count: i64 }
 //!
 //! impl LiveView for Counter {
 //!     type Message = ();
+//!     type Event = Event;
 //!     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
 //!         Ok(Counter { count: 0 })
 //!     }
-//!     async fn handle_event(&mut self, event: &str, _: Payload, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+//!     async fn handle_event(&mut self, event: Event, _: &mut Ctx<Self>) -> Result<(), LiveError> {
 //!         match event {
-//!             "inc" => self.count += 1,
-//!             other => return Err(LiveError::UnknownEvent(other.into())),
+//!             Event::Inc => self.count += 1,
 //!         }
 //!         Ok(())
 //!     }
@@ -38,10 +42,13 @@
 mod asset;
 mod config;
 mod ctx;
+mod decode;
 pub mod diff;
 mod error;
+mod flash;
 pub mod html;
 pub mod js;
+mod live_session;
 mod page;
 mod params;
 mod presence;
@@ -51,20 +58,25 @@ mod registry;
 mod render;
 mod router;
 mod sent;
+mod server;
 mod site;
 mod socket;
 mod stream;
 mod testing;
 mod token;
+mod url;
 mod view;
 
 pub use asset::{CLIENT_JS, client_js, client_js_gzip_len};
 pub use config::LiveConfig;
-pub use ctx::{Ctx, LiveHandle, PageGone, Pushed};
+pub use ctx::{Ctx, LiveHandle, Nav, PageGone, Pushed};
+pub use decode::{DecodeError, DecodeErrorKind};
 pub use error::{ErrorCode, LiveError};
+pub use flash::{CLEAR_FLASH, Flash, FlashKind, flash};
 pub use js::JS;
+pub use live_session::{Halt, LiveSession, Mounting};
 pub use page::MountError;
-pub use params::{Params, Payload, Session};
+pub use params::{Params, Payload, RawEvent, Session};
 pub use presence::{Presence, PresenceDiff, PresenceEntry, Tracked};
 pub use pubsub::PubSub;
 pub use router::LiveRouter;
@@ -80,6 +92,7 @@ pub use view::LiveView;
 /// struct P;
 /// impl leptos_live::LiveView for P {
 ///     type Message = ();
+///     type Event = leptos_live::RawEvent;
 ///     async fn mount(_: &leptos_live::Params, _: &leptos_live::Session, _: &mut leptos_live::Ctx<Self>)
 ///         -> Result<Self, leptos_live::LiveError> { Ok(P) }
 ///     fn render(&self) -> impl IntoView { view! { <p class="x">"hi"</p> } }
@@ -87,7 +100,7 @@ pub use view::LiveView;
 /// assert_eq!(leptos_live::render_to_string(&P).unwrap(), r#"<p class="x">hi</p>"#);
 /// ```
 pub fn render_to_string<V: LiveView>(view: &V) -> Result<String, String> {
-    render::render(view).map(|r| r.html)
+    render::render_html(view, &Flash::default())
 }
 
 /// The README's page example, compiled as a doctest so that it stays true.

@@ -10,16 +10,21 @@ use serde_json::Value;
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
+use axum::http::{Extensions, Uri};
+
 use crate::config::LiveConfig;
-use crate::ctx::{Ctx, LiveHandle, Pushed, Services};
+use crate::ctx::{Ctx, LiveHandle, Nav, Pushed, Services};
+use crate::decode::{self, DecodeErrorKind};
 use crate::diff::Unrepresentable;
 use crate::error::{ErrorCode, LiveError};
-use crate::params::{Params, Payload, Session};
+use crate::flash::{CLEAR_FLASH, Flash, FlashKind};
+use crate::params::{Params, Session};
 use crate::protocol::{error_frame, html_frame_with, patch_frame_with};
 use crate::registry::{Registration, Registry};
 use crate::render::{Rendered, panic_message, render, render_html};
 use crate::sent::Sent;
 use crate::stream::{StreamOps, fill_html};
+use crate::url::{local_uri, params_for};
 use crate::view::LiveView;
 
 /// A socket's sending side, as the page task sees it.
@@ -51,6 +56,8 @@ pub(crate) struct Attach {
     /// Answered once the page has attached the socket; dropped unanswered when the page ended
     /// first, so that the join mounts again instead of waiting.
     pub ack: oneshot::Sender<()>,
+    /// The socket navigated here: the new page's token and URL go with its first frame.
+    pub landed: Option<(String, String)>,
 }
 
 /// What a socket asks of a page. Kept small (large parts boxed): every page's queue holds a
@@ -69,6 +76,17 @@ pub(crate) enum Control {
         conn: u64,
         r: u64,
     },
+    /// The browser's URL changed to another URL of this page's route (an `lv-patch` link, or
+    /// back and forward between patched URLs).
+    Params {
+        conn: u64,
+        r: u64,
+        change: Box<(Uri, Params)>,
+    },
+    /// The socket navigates to another page: this one ends, leaving the socket open.
+    Leave {
+        conn: u64,
+    },
 }
 
 /// Why a page could not be mounted.
@@ -83,6 +101,15 @@ pub enum MountError {
     /// `mount` took longer than `mount_timeout`.
     #[error("mount took longer than {0:?}")]
     TimedOut(std::time::Duration),
+    /// The page, or a check of its live session, sent the browser elsewhere instead
+    /// ([`crate::LiveTest`] reports it so; a browser just follows).
+    #[error("the page sent the browser to {to}")]
+    Redirected {
+        /// Where to.
+        to: String,
+        /// The flash that goes along.
+        flash: Flash,
+    },
 }
 
 /// Starts a mounted page's task and returns its control queue.
@@ -95,6 +122,31 @@ pub(crate) struct MountedPage {
     pub start: StartFn,
 }
 
+/// What mounting gave.
+pub(crate) enum Mounted {
+    Page(MountedPage),
+    /// The page sent the browser elsewhere while mounting (`redirect`, `push_navigate`), with
+    /// the flash it put, sealed.
+    Left {
+        nav: Nav,
+        flash: Option<String>,
+    },
+}
+
+/// What a page is mounted with.
+pub(crate) struct MountArgs {
+    pub params: Params,
+    pub session: Session,
+    pub uri: Uri,
+    /// The route pattern, to read the params of the page's own patches.
+    pub pattern: Arc<str>,
+    pub services: Services,
+    /// What the live session's `on_mount` checks assigned.
+    pub assigns: Extensions,
+    /// The flash that came with the navigation here.
+    pub flash: Flash,
+}
+
 pub(crate) struct StartArgs {
     pub id: Arc<str>,
     /// Tells this page's registry entry from a later page under the same id.
@@ -105,21 +157,45 @@ pub(crate) struct StartArgs {
     pub adopted: bool,
 }
 
-/// Mounts `V` and renders it once.
+/// Mounts `V`, reads its URL (`handle_params`) and renders it once.
 pub(crate) fn mount<V: LiveView>(
-    params: Params,
-    session: Session,
-    services: Services,
-) -> BoxFuture<'static, Result<MountedPage, MountError>> {
+    args: MountArgs,
+) -> BoxFuture<'static, Result<Mounted, MountError>> {
     async move {
+        let MountArgs {
+            params,
+            session,
+            uri,
+            pattern,
+            services,
+            assigns,
+            flash,
+        } = args;
         let (info_tx, info_rx) = mpsc::unbounded_channel();
         let mut ctx = Ctx::new(LiveHandle::new(info_tx), services);
-        let view = AssertUnwindSafe(V::mount(&params, &session, &mut ctx))
+        ctx.set_assigns(assigns);
+        ctx.receive_flash(flash);
+        let mut view = AssertUnwindSafe(V::mount(&params, &session, &mut ctx))
             .catch_unwind()
             .await
             .map_err(|p| MountError::Panicked(panic_message(p)))??;
+        AssertUnwindSafe(view.handle_params(&params, &uri, &mut ctx))
+            .catch_unwind()
+            .await
+            .map_err(|p| MountError::Panicked(panic_message(p)))??;
+        if let Some(nav) = ctx.take_nav() {
+            // A page that leaves while mounting is never shown; a patch is a navigation then.
+            let nav = match nav {
+                Nav::Patch { to, replace } => Nav::Navigate { to, replace },
+                other => other,
+            };
+            return Ok(Mounted::Left {
+                nav,
+                flash: ctx.sealed_flash(),
+            });
+        }
         // Only the HTML: a small page's tree is parsed when it first changes, not for the GET.
-        let rendered = render_html(&view).map_err(MountError::Panicked)?;
+        let rendered = render_html(&view, ctx.flash()).map_err(MountError::Panicked)?;
         // The streams' first items are in this HTML.
         ctx.first_render_done();
         let title = view.title();
@@ -144,15 +220,17 @@ pub(crate) fn mount<V: LiveView>(
                 ),
                 id: args.id,
                 config: args.config,
+                pattern,
+                uri,
             };
             tokio::spawn(page.run(ctl_rx, info_rx));
             ctl_tx
         };
-        Ok(MountedPage {
+        Ok(Mounted::Page(MountedPage {
             html,
             title,
             start: Box::new(start),
-        })
+        }))
     }
     .boxed()
 }
@@ -173,6 +251,10 @@ struct Page<V: LiveView> {
     registration: Registration,
     id: Arc<str>,
     config: Arc<LiveConfig>,
+    /// The route pattern the page was mounted for.
+    pattern: Arc<str>,
+    /// The URL the browser shows for the page.
+    uri: Uri,
 }
 
 /// Messages handled before one render: a burst of messages costs one render per batch.
@@ -236,6 +318,7 @@ impl<V: LiveView> Page<V> {
                     version,
                     fresh,
                     ack,
+                    landed,
                 } = *attach;
                 if ack.send(()).is_err() {
                     // The socket gave up waiting; nothing to attach.
@@ -255,7 +338,11 @@ impl<V: LiveView> Page<V> {
                 if fresh {
                     // Mounted for this socket: the mount's render is what the client needs.
                     self.version += 1;
-                    let pushed = self.ctx.take_pushed();
+                    let mut pushed = self.ctx.take_pushed();
+                    if landed.is_some() {
+                        pushed.title.get_or_insert_with(|| self.view.title());
+                        pushed.landed = landed;
+                    }
                     let frame = html_frame_with(r, self.sent.html(), self.version, &pushed);
                     self.send_with(frame, pushed);
                     Flow::Continue
@@ -277,22 +364,72 @@ impl<V: LiveView> Page<V> {
                 }
                 self.hot_until = Some(Instant::now() + self.config.hot_window);
                 let (name, payload) = *event;
-                let result = AssertUnwindSafe(self.view.handle_event(
-                    &name,
-                    Payload::new(payload),
-                    &mut self.ctx,
-                ))
-                .catch_unwind()
-                .await;
+                if name == CLEAR_FLASH {
+                    let kind = payload
+                        .get("kind")
+                        .and_then(Value::as_str)
+                        .and_then(FlashKind::parse);
+                    self.ctx.clear_flash(kind);
+                    return self.send_patch(r, true);
+                }
+                let event = match decode::from_event::<V::Event>(&name, &payload) {
+                    Ok(event) => event,
+                    Err(e) => {
+                        tracing::warn!(page = %self.id, event = %name, error = %e, "event did not decode");
+                        let code = match e.kind {
+                            DecodeErrorKind::UnknownEvent => ErrorCode::UnknownEvent,
+                            DecodeErrorKind::BadPayload => ErrorCode::BadPayload,
+                        };
+                        self.send(error_frame(
+                            r,
+                            code,
+                            &format!("event {name:?} did not decode"),
+                        ));
+                        return Flow::Continue;
+                    }
+                };
+                let result = AssertUnwindSafe(self.view.handle_event(event, &mut self.ctx))
+                    .catch_unwind()
+                    .await;
                 match result {
-                    Ok(Ok(())) => self.send_patch(r, true),
+                    Ok(Ok(())) => match self.follow_nav(r).await {
+                        Flow::Continue => self.send_patch(r, true),
+                        Flow::End => Flow::End,
+                    },
                     Ok(Err(e)) => {
                         tracing::warn!(page = %self.id, event = %name, error = %e, "event handler failed");
                         self.send(error_frame(r, e.code(), &e.to_string()));
                         // Whatever the handler changed before failing still reaches the client.
-                        self.send_patch(0, false)
+                        match self.follow_nav(0).await {
+                            Flow::Continue => self.send_patch(0, false),
+                            Flow::End => Flow::End,
+                        }
                     }
                     Err(p) => self.crash(r, &format!("handle_event({name:?})"), p),
+                }
+            }
+            Control::Params { conn, r, change } => {
+                if !self.is_attached(conn) {
+                    return Flow::Continue;
+                }
+                let (uri, params) = *change;
+                if let Flow::End = self.params(r, uri, params).await {
+                    return Flow::End;
+                }
+                match self.follow_nav(r).await {
+                    Flow::Continue => self.send_patch(r, true),
+                    Flow::End => Flow::End,
+                }
+            }
+            Control::Leave { conn } => {
+                if self.is_attached(conn) {
+                    // The socket stays open for the next page: no close, no error frame.
+                    self.outbox = None;
+                    self.ctx.set_connected(false);
+                    tracing::debug!(page = %self.id, "left by a live navigation");
+                    Flow::End
+                } else {
+                    Flow::Continue
                 }
             }
             Control::Resync { conn, r } => {
@@ -304,6 +441,60 @@ impl<V: LiveView> Page<V> {
                 }
             }
         }
+    }
+
+    /// Runs `handle_params` for a new URL of this page.
+    async fn params(&mut self, r: u64, uri: Uri, params: Params) -> Flow {
+        match AssertUnwindSafe(self.view.handle_params(&params, &uri, &mut self.ctx))
+            .catch_unwind()
+            .await
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(page = %self.id, uri = %uri, error = %e, "handle_params failed");
+                self.send(error_frame(r, e.code(), &e.to_string()));
+            }
+            Err(p) => return self.crash(r, "handle_params", p),
+        }
+        self.uri = uri;
+        Flow::Continue
+    }
+
+    /// Follows where the last callback sent the browser: a patch of this page's own route runs
+    /// `handle_params` here and now; anything else goes to the client with the flash this page
+    /// put, sealed.
+    async fn follow_nav(&mut self, r: u64) -> Flow {
+        let Some(nav) = self.ctx.take_nav() else {
+            return Flow::Continue;
+        };
+        let nav = match nav {
+            Nav::Patch { to, replace } => {
+                let target = local_uri(&to)
+                    .ok()
+                    .and_then(|uri| params_for(&self.pattern, &uri).map(|p| (uri, p)));
+                match target {
+                    Some((uri, params)) => {
+                        if let Flow::End = self.params(r, uri, params).await {
+                            return Flow::End;
+                        }
+                        // A navigation asked for by handle_params wins; a second patch does not
+                        // run handle_params again.
+                        match self.ctx.take_nav() {
+                            Some(n @ (Nav::Navigate { .. } | Nav::Redirect { .. })) => n,
+                            _ => Nav::Patch { to, replace },
+                        }
+                    }
+                    None => Nav::Navigate { to, replace },
+                }
+            }
+            other => other,
+        };
+        if !matches!(nav, Nav::Patch { .. }) {
+            let sealed = self.ctx.sealed_flash();
+            self.ctx.pushed_mut().flash = sealed;
+        }
+        self.ctx.pushed_mut().nav = Some(nav);
+        Flow::Continue
     }
 
     /// Handles `msg` and whatever else is queued (up to a batch), then renders once.
@@ -330,6 +521,9 @@ impl<V: LiveView> Page<V> {
             if handled < INFO_BATCH {
                 next = queue.try_recv().ok();
             }
+        }
+        if let Flow::End = self.follow_nav(0).await {
+            return Flow::End;
         }
         if self.outbox.is_some() {
             if streams_only && self.ctx.render_streams() {
@@ -371,7 +565,7 @@ impl<V: LiveView> Page<V> {
     /// Renders, diffs against what the client has, and sends the operations. With `always`, an
     /// empty frame is sent too (it answers a reference).
     fn send_patch(&mut self, r: u64, always: bool) -> Flow {
-        let html = match render_html(&self.view) {
+        let html = match render_html(&self.view, self.ctx.flash()) {
             Ok(html) => html,
             Err(msg) => {
                 tracing::error!(page = %self.id, "render panicked: {msg}; the page ends");
@@ -440,7 +634,7 @@ impl<V: LiveView> Page<V> {
     }
 
     fn send_full(&mut self, r: u64) -> Flow {
-        match render(&self.view) {
+        match render(&self.view, self.ctx.flash()) {
             Ok(rendered) => self.send_rendered(r, rendered),
             Err(msg) => {
                 tracing::error!(page = %self.id, "render panicked: {msg}; the page ends");

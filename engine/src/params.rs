@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -41,6 +42,60 @@ impl Params {
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.0.insert(name.into(), value.into());
     }
+
+    /// The parameters decoded into `T` with serde, reading numbers and booleans from their
+    /// text as events do; a typed error names what did not fit.
+    ///
+    /// ```
+    /// use leptos_live::Params;
+    /// #[derive(serde::Deserialize)]
+    /// struct Page { room: String, page: Option<u32> }
+    /// let p: Page = Params::from_pairs([("room", "lobby"), ("page", "3")]).deserialize().unwrap();
+    /// assert_eq!((p.room.as_str(), p.page), ("lobby", Some(3)));
+    /// assert!(Params::from_pairs([("room", "x"), ("page", "many")]).deserialize::<Page>().is_err());
+    /// ```
+    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, LiveError> {
+        let map = self
+            .0
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        crate::decode::from_value(&Value::Object(map)).map_err(|e| LiveError::BadPayload(e.message))
+    }
+
+    /// The parameters, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+/// An event as it came: its name and payload. The `Event` type of pages that match on names.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+///
+/// struct Counter(i64);
+/// impl LiveView for Counter {
+///     type Message = ();
+///     type Event = RawEvent;
+///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Counter(0)) }
+///     async fn handle_event(&mut self, e: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+///         match e.name.as_str() {
+///             "add" => self.0 += e.payload.parse::<i64>("by")?,
+///             _ => return Err(LiveError::UnknownEvent(e.name)),
+///         }
+///         Ok(())
+///     }
+///     fn render(&self) -> impl IntoView { view! { <button lv-click="add" lv-value-by="2">{self.0}</button> } }
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct RawEvent {
+    /// The event's name (the binding's value, such as `lv-click="add"`).
+    pub name: String,
+    /// Its values.
+    pub payload: Payload,
 }
 
 /// Session data, signed into the page's token so the socket sees what the HTTP request saw.
@@ -75,7 +130,8 @@ impl Session {
 /// assert_eq!(p.parse::<i64>("step").unwrap(), 5);
 /// assert!(p.parse::<i64>("missing").is_err());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(transparent)]
 pub struct Payload(Value);
 
 impl Payload {
@@ -106,8 +162,9 @@ impl Payload {
             .map_err(|_| LiveError::BadPayload(format!("{key:?} has an invalid value {raw:?}")))
     }
 
-    /// The whole payload deserialised into `T`.
-    pub fn deserialize<T: for<'de> Deserialize<'de>>(&self) -> Result<T, LiveError> {
-        T::deserialize(&self.0).map_err(|e| LiveError::BadPayload(e.to_string()))
+    /// The whole payload decoded into `T`, reading numbers and booleans from their text as
+    /// typed events do.
+    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, LiveError> {
+        crate::decode::from_value(&self.0).map_err(|e| LiveError::BadPayload(e.message))
     }
 }

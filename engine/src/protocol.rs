@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::ctx::Pushed;
+use crate::ctx::{Nav, Pushed};
 use crate::diff::{Op, write_json_str, write_ops};
 use crate::error::ErrorCode;
 
@@ -24,6 +24,27 @@ pub enum ClientFrame {
         /// The client's version: the version of its last full render plus the patch frames it
         /// applied since (0 after the HTTP render); `None` (null) when it knows its DOM is off.
         version: Option<u64>,
+        /// The URL the browser shows (after patches it may differ from the token's); the page
+        /// reads it if it has to mount again.
+        url: Option<String>,
+    },
+    /// `[ref,"n",url,flash?]`: end the joined page and mount the live page at `url` on this
+    /// socket (a `lv-navigate` link, `push_navigate`, back and forward across pages).
+    Navigate {
+        /// Reference number.
+        r: u64,
+        /// The path and query.
+        url: String,
+        /// A flash sealed by the server, carried from the page that navigated.
+        flash: Option<String>,
+    },
+    /// `[ref,"l",url]`: the browser's URL changed to `url`, another URL of the joined page's
+    /// route (an `lv-patch` link, back and forward); the page runs `handle_params`.
+    Patch {
+        /// Reference number.
+        r: u64,
+        /// The path and query.
+        url: String,
     },
     /// `[ref,"e",name,payload?]`: a browser event for the page's `handle_event`.
     Event {
@@ -111,8 +132,23 @@ impl ClientFrame {
             "j" => {
                 let token = text_at(2, "token")?;
                 let version = items.nth(3).and_then(Value::as_u64);
-                Ok(ClientFrame::Join { r, token, version })
+                let url = items.next().and_then(Value::as_str).map(str::to_string);
+                Ok(ClientFrame::Join {
+                    r,
+                    token,
+                    version,
+                    url,
+                })
             }
+            "n" => {
+                let url = text_at(2, "url")?;
+                let flash = items.nth(3).and_then(Value::as_str).map(str::to_string);
+                Ok(ClientFrame::Navigate { r, url, flash })
+            }
+            "l" => Ok(ClientFrame::Patch {
+                r,
+                url: text_at(2, "url")?,
+            }),
             "e" => {
                 let name = text_at(2, "event name")?;
                 let payload = items.nth(3).cloned().unwrap_or(Value::Null);
@@ -198,8 +234,28 @@ fn write_pushed(pushed: &Pushed, out: &mut String) {
     if let Some(title) = &pushed.title {
         obj.insert("title".into(), Value::String(title.clone()));
     }
-    if let Some(url) = &pushed.navigate {
-        obj.insert("nav".into(), Value::String(url.clone()));
+    if let Some(nav) = &pushed.nav {
+        let mut n = serde_json::Map::new();
+        let (kind, replace) = match nav {
+            Nav::Patch { replace, .. } => ("patch", *replace),
+            Nav::Navigate { replace, .. } => ("navigate", *replace),
+            Nav::Redirect { external, .. } => {
+                (if *external { "external" } else { "redirect" }, false)
+            }
+        };
+        n.insert("kind".into(), Value::from(kind));
+        n.insert("to".into(), Value::from(nav.to()));
+        if replace {
+            n.insert("replace".into(), Value::Bool(true));
+        }
+        if let Some(flash) = &pushed.flash {
+            n.insert("flash".into(), Value::from(flash.as_str()));
+        }
+        obj.insert("nav".into(), Value::Object(n));
+    }
+    if let Some((token, url)) = &pushed.landed {
+        obj.insert("token".into(), Value::from(token.as_str()));
+        obj.insert("url".into(), Value::from(url.as_str()));
     }
     if !pushed.events.is_empty() {
         let events = pushed
@@ -254,7 +310,23 @@ mod tests {
             Ok(ClientFrame::Join {
                 r: 1,
                 token: "tok".into(),
-                version: Some(7)
+                version: Some(7),
+                url: None,
+            })
+        );
+        assert_eq!(
+            ClientFrame::decode(r#"[5,"n","/rooms/a","sealed"]"#, 100),
+            Ok(ClientFrame::Navigate {
+                r: 5,
+                url: "/rooms/a".into(),
+                flash: Some("sealed".into())
+            })
+        );
+        assert_eq!(
+            ClientFrame::decode(r#"[6,"l","/rooms/a?tab=members"]"#, 100),
+            Ok(ClientFrame::Patch {
+                r: 6,
+                url: "/rooms/a?tab=members".into()
             })
         );
         assert_eq!(

@@ -2,8 +2,9 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use leptos::prelude::{IntoView, Owner, RenderHtml};
+use leptos::prelude::{IntoView, Owner, RenderHtml, provide_context};
 
+use crate::flash::Flash;
 use crate::html::{Tree, parse_fragment};
 use crate::view::LiveView;
 
@@ -14,18 +15,24 @@ pub(crate) struct Rendered {
 }
 
 /// Renders `view` and parses the result; a panic in either is caught and reported.
-pub(crate) fn render<V: LiveView>(view: &V) -> Result<Rendered, String> {
-    let html = render_html(view)?;
+pub(crate) fn render<V: LiveView>(view: &V, flash: &Flash) -> Result<Rendered, String> {
+    let html = render_html(view, flash)?;
     catch_unwind(AssertUnwindSafe(|| parse_fragment(&html)))
         .map(|tree| Rendered { html, tree })
         .map_err(panic_message)
 }
 
-/// Renders `view` to HTML inside a fresh reactive owner; a panic in `render` is caught.
-pub(crate) fn render_html<V: LiveView>(view: &V) -> Result<String, String> {
+/// Renders `view` to HTML inside a fresh reactive owner, with the page's flash as context
+/// (see [`crate::flash()`]); a panic in `render` is caught.
+pub(crate) fn render_html<V: LiveView>(view: &V, flash: &Flash) -> Result<String, String> {
     catch_unwind(AssertUnwindSafe(|| {
         let owner = Owner::new();
-        owner.with(|| view.render().into_view().to_html())
+        owner.with(|| {
+            if !flash.is_empty() {
+                provide_context(flash.clone());
+            }
+            view.render().into_view().to_html()
+        })
     }))
     .map_err(panic_message)
 }

@@ -1,7 +1,6 @@
 //! `LiveRouter`: live pages, their socket and the shim, as routes of any axum `Router`.
 
 use std::collections::HashMap;
-use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
@@ -9,85 +8,26 @@ use axum::Router;
 use axum::extract::rejection::{QueryRejection, RawPathParamsRejection};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Query, RawPathParams};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use futures_util::future::BoxFuture;
-use tokio::sync::mpsc;
+use leptos::prelude::*;
 
 use crate::asset;
 use crate::config::LiveConfig;
-use crate::ctx::Services;
+use crate::ctx::{Nav, Services};
+use crate::flash;
 use crate::html::escape;
-use crate::page::{Control, MountError, MountedPage, StartArgs, StartFn, mount};
+use crate::live_session::{Group, LiveSession, Mounting};
+use crate::page::Mounted;
 use crate::params::{Params, Session};
 use crate::pubsub::PubSub;
 use crate::registry::Registry;
+use crate::server::{Inner, Refused, Route, RouteEntry, RouteOf, SessionFn, hex_id, random_bytes};
 use crate::socket::connection;
 use crate::token::{Claims, now_secs, sign};
 use crate::view::LiveView;
-
-/// A page type behind a route pattern, with its type erased.
-pub(crate) trait Route: Send + Sync + 'static {
-    fn mount(
-        &self,
-        params: Params,
-        session: Session,
-        services: Services,
-    ) -> BoxFuture<'static, Result<MountedPage, MountError>>;
-}
-
-struct RouteOf<V>(PhantomData<fn() -> V>);
-
-impl<V: LiveView> Route for RouteOf<V> {
-    fn mount(
-        &self,
-        params: Params,
-        session: Session,
-        services: Services,
-    ) -> BoxFuture<'static, Result<MountedPage, MountError>> {
-        mount::<V>(params, session, services)
-    }
-}
-
-type SessionFn = Arc<dyn Fn(&HeaderMap) -> Session + Send + Sync>;
-
-/// State shared by the HTTP handlers and every socket.
-pub(crate) struct Inner {
-    pub config: Arc<LiveConfig>,
-    pub secret: Arc<[u8]>,
-    pub registry: Arc<Registry>,
-    pub routes: HashMap<String, Arc<dyn Route>>,
-    pub next_conn: AtomicU64,
-    pub services: Services,
-    head: String,
-    session: SessionFn,
-}
-
-impl Inner {
-    /// Starts a mounted page's task under `id` and registers it. When a running page already
-    /// holds the id (two sockets mounted it at once), that page is returned instead and the new
-    /// one ends at once, its queue's only sender being dropped.
-    pub(crate) fn start(
-        &self,
-        start: StartFn,
-        id: Arc<str>,
-        adopted: bool,
-    ) -> Result<mpsc::Sender<Control>, mpsc::Sender<Control>> {
-        let generation = self.registry.next_generation();
-        let ctl = start(StartArgs {
-            id: id.clone(),
-            generation,
-            registry: self.registry.clone(),
-            config: self.config.clone(),
-            adopted,
-        });
-        match self.registry.insert(id, generation, ctl.clone()) {
-            Some(running) => Err(running),
-            None => Ok(ctl),
-        }
-    }
-}
 
 /// Live pages for an axum app.
 ///
@@ -99,6 +39,7 @@ impl Inner {
 /// struct Hello;
 /// impl LiveView for Hello {
 ///     type Message = ();
+///     type Event = leptos_live::RawEvent;
 ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Hello) }
 ///     fn render(&self) -> impl IntoView { view! { <p>"hello"</p> } }
 /// }
@@ -110,7 +51,9 @@ impl Inner {
 /// ```
 pub struct LiveRouter {
     config: LiveConfig,
-    routes: Vec<(String, Arc<dyn Route>)>,
+    routes: Vec<(String, Arc<dyn Route>, Arc<Group>)>,
+    /// The live session of pages given with [`LiveRouter::page`]: no layout, no checks.
+    default_group: Arc<Group>,
     head: String,
     session: SessionFn,
     pubsub: PubSub,
@@ -134,6 +77,7 @@ impl LiveRouter {
         LiveRouter {
             config,
             routes: Vec::new(),
+            default_group: Arc::new(LiveSession::new("default").group),
             head: String::new(),
             session: Arc::new(|_| Session::default()),
             pubsub: PubSub::local(),
@@ -166,13 +110,41 @@ impl LiveRouter {
         Services {
             pubsub: self.pubsub.clone(),
             extensions: Arc::new(self.extensions.clone()),
+            secret: self
+                .config
+                .secret
+                .clone()
+                .unwrap_or_else(|| Arc::from(&[][..])),
         }
     }
 
-    /// Serves the page `V` at `path` (axum syntax: `/rooms/{name}`).
-    pub fn page<V: LiveView>(mut self, path: &str) -> Self {
+    /// The live session that serves the page `V`, for [`crate::LiveTest::mount_in`].
+    pub(crate) fn group_of<V: LiveView>(&self) -> Option<Arc<Group>> {
+        let id = std::any::TypeId::of::<V>();
         self.routes
-            .push((path.to_string(), Arc::new(RouteOf::<V>(PhantomData))));
+            .iter()
+            .find(|(_, r, _)| r.page_type() == id)
+            .map(|(_, _, g)| g.clone())
+    }
+
+    /// Serves the page `V` at `path` (axum syntax: `/rooms/{name}`), in a live session of its
+    /// own with no layout and no checks: links between such pages navigate live too.
+    pub fn page<V: LiveView>(mut self, path: &str) -> Self {
+        self.routes.push((
+            path.to_string(),
+            Arc::new(RouteOf::<V>::new()),
+            self.default_group.clone(),
+        ));
+        self
+    }
+
+    /// Serves the pages of a live session: they share its layout and `on_mount` checks, and
+    /// moving between them is a live navigation over the tab's socket.
+    pub fn live_session(mut self, session: LiveSession) -> Self {
+        let group = Arc::new(session.group);
+        for (path, route) in session.routes {
+            self.routes.push((path, route, group.clone()));
+        }
         self
     }
 
@@ -190,8 +162,8 @@ impl LiveRouter {
 
     /// The routes, for merging into an app's router with any state type.
     pub fn into_router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
-        let services = self.services();
-        let secret = match &self.config.secret {
+        let mut services = self.services();
+        let secret: Arc<[u8]> = match &self.config.secret {
             Some(s) => s.clone(),
             None => {
                 tracing::warn!(
@@ -200,23 +172,36 @@ impl LiveRouter {
                 random_bytes(32).into()
             }
         };
+        services.secret = secret.clone();
         let mount_path = self.config.mount_path.trim_end_matches('/').to_string();
+        let routes: Vec<RouteEntry> = self
+            .routes
+            .into_iter()
+            .map(|(pattern, route, group)| RouteEntry {
+                pattern: pattern.into(),
+                route,
+                group,
+            })
+            .collect();
+        let by_pattern: HashMap<Arc<str>, usize> = routes
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.pattern.clone(), i))
+            .collect();
+        let patterns: Vec<Arc<str>> = routes.iter().map(|e| e.pattern.clone()).collect();
         let inner = Arc::new(Inner {
             config: Arc::new(self.config),
             secret,
             registry: Arc::new(Registry::default()),
-            routes: self
-                .routes
-                .iter()
-                .map(|(p, r)| (p.clone(), r.clone()))
-                .collect(),
+            routes,
+            by_pattern,
             next_conn: AtomicU64::new(1),
             services,
             head: self.head,
             session: self.session,
         });
         let mut router = Router::new();
-        for (pattern, route) in self.routes {
+        for pattern in patterns {
             let inner = inner.clone();
             let pat = pattern.clone();
             router = router.route(
@@ -224,6 +209,7 @@ impl LiveRouter {
                 get(
                     move |path: Result<RawPathParams, RawPathParamsRejection>,
                           query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+                          uri: Uri,
                           headers: HeaderMap| async move {
                         let mut params = Params::default();
                         if let Ok(Query(q)) = query {
@@ -232,7 +218,7 @@ impl LiveRouter {
                         if let Ok(path) = path {
                             path.iter().for_each(|(k, v)| params.insert(k, v));
                         }
-                        http_render(&inner, &pat, route.as_ref(), params, &headers).await
+                        http_render(&inner, &pat, params, uri, &headers).await
                     },
                 ),
             );
@@ -259,21 +245,46 @@ impl LiveRouter {
 async fn http_render(
     inner: &Arc<Inner>,
     pattern: &str,
-    route: &dyn Route,
     params: Params,
+    uri: Uri,
     headers: &HeaderMap,
 ) -> Response {
+    let Some(entry) = inner.route(pattern) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
     let session = (inner.session)(headers);
-    let limit = inner.config.mount_timeout;
-    let mounted = match tokio::time::timeout(
-        limit,
-        route.mount(params.clone(), session.clone(), inner.services.clone()),
-    )
-    .await
-    .unwrap_or(Err(MountError::TimedOut(limit)))
-    {
-        Ok(m) => m,
-        Err(e) => {
+    let now = now_secs();
+    // A flash carried by a redirect shows on this page; the cookie is cleared either way.
+    let carried = flash::from_cookies(headers, &inner.secret, now);
+    let had_cookie = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains(flash::COOKIE_NAME));
+    let path_and_query = uri
+        .path_and_query()
+        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
+    let mounted = inner
+        .prepare(
+            entry,
+            uri,
+            params.clone(),
+            session.clone(),
+            carried.unwrap_or_default(),
+        )
+        .await;
+    let (page, checked) = match mounted {
+        Ok((Mounted::Page(page), checked)) => (page, checked),
+        Ok((Mounted::Left { nav, flash }, _)) => {
+            let external = matches!(nav, Nav::Redirect { external: true, .. });
+            return see_other(nav.to(), external, flash.as_deref());
+        }
+        Err(Refused::Halt(halt)) => {
+            let (to, flash) = halt.into_parts();
+            let sealed = (!flash.is_empty()).then(|| flash::seal(&flash, &inner.secret, now));
+            return see_other(&to, false, sealed.as_deref());
+        }
+        Err(Refused::Failed(e)) => {
             tracing::error!(page = pattern, "{e}");
             return (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -288,7 +299,7 @@ async fn http_render(
         .reserve_pending(inner.config.max_pending_pages)
     {
         // A fresh random id: no page can hold it already.
-        let _ = inner.start(mounted.start, id.clone(), false);
+        let _ = inner.start(page.start, id.clone(), false);
     } else {
         tracing::warn!(
             page = pattern,
@@ -300,48 +311,90 @@ async fn http_render(
             page: pattern.to_string(),
             id: id.to_string(),
             params,
-            session,
-            issued: now_secs(),
+            session: session.clone(),
+            issued: now,
+            uri: path_and_query,
         },
         &inner.secret,
     );
-    Html(document(inner, &mounted.title, &token, &mounted.html)).into_response()
+    let html = document(
+        inner,
+        &entry.group,
+        &checked,
+        &page.title,
+        &token,
+        &page.html,
+    );
+    let mut res = Html(html).into_response();
+    if had_cookie && let Ok(v) = HeaderValue::from_str(&flash::cookie(None)) {
+        res.headers_mut().insert(SET_COOKIE, v);
+    }
+    res
 }
 
-fn document(inner: &Inner, title: &str, token: &str, body: &str) -> String {
+/// A 303 to `to`, a path on this site unless `external`, with a flash cookie when `sealed`.
+fn see_other(to: &str, external: bool, sealed: Option<&str>) -> Response {
+    let to = if external || crate::url::local_uri(to).is_ok() {
+        to
+    } else {
+        tracing::error!(
+            url = to,
+            "refused to redirect to a URL that is not on this site"
+        );
+        "/"
+    };
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(LOCATION, v);
+    }
+    if let Some(sealed) = sealed
+        && let Ok(v) = HeaderValue::from_str(&flash::cookie(Some(sealed)))
+    {
+        res.headers_mut().insert(SET_COOKIE, v);
+    }
+    res
+}
+
+/// The whole document: head, then the live root with the page inside, wrapped in the live
+/// session's layout when it has one.
+fn document(
+    inner: &Inner,
+    group: &Group,
+    checked: &Mounting,
+    title: &str,
+    token: &str,
+    body: &str,
+) -> String {
     let mount_path = inner.config.mount_path.trim_end_matches('/');
+    let socket = format!("{mount_path}/socket");
     let mut out = String::with_capacity(body.len() + 1024);
     out.push_str("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     escape(title, false, &mut out);
     out.push_str("</title>");
     out.push_str(&inner.head);
     out.push_str(&format!(
-        "<script type=\"module\" src=\"{mount_path}/{}\"></script></head><body><div id=\"lv-root\" lv-socket=\"{mount_path}/socket\" lv-token=\"",
+        "<script type=\"module\" src=\"{mount_path}/{}\"></script></head><body>",
         asset::client().file_name
     ));
-    escape(token, true, &mut out);
-    out.push_str("\">");
-    out.push_str(body);
-    out.push_str("</div></body></html>");
-    out
-}
-
-fn random_bytes(n: usize) -> Vec<u8> {
-    let mut buf = vec![0u8; n];
-    if let Err(e) = getrandom::fill(&mut buf) {
-        // No OS randomness is a broken machine; fall back to time-seeded bytes and say so.
-        tracing::error!("no OS randomness ({e}); page ids and secrets are weak");
-        let seed = now_secs() ^ (std::process::id() as u64) << 32;
-        for (i, b) in buf.iter_mut().enumerate() {
-            *b = (seed.rotate_left(i as u32 * 7) & 0xff) as u8;
+    match &group.layout {
+        Some(layout) => {
+            let root = view! {
+                <div id="lv-root" lv-socket=socket lv-token=token.to_string() inner_html=body.to_string()></div>
+            };
+            let owner = Owner::new();
+            let framed = owner.with(|| layout(root.into_any(), checked).to_html());
+            out.push_str(&framed);
+        }
+        None => {
+            out.push_str(&format!(
+                "<div id=\"lv-root\" lv-socket=\"{socket}\" lv-token=\""
+            ));
+            escape(token, true, &mut out);
+            out.push_str("\">");
+            out.push_str(body);
+            out.push_str("</div>");
         }
     }
-    buf
-}
-
-fn hex_id() -> String {
-    random_bytes(16)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    out.push_str("</body></html>");
+    out
 }

@@ -12,11 +12,16 @@ use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
+use axum::http::Uri;
+
+use crate::ctx::Nav;
 use crate::error::ErrorCode;
-use crate::page::{Attach, Control, MountError, Outbox};
+use crate::flash::Flash;
+use crate::page::{Attach, Control, Mounted, Outbox};
 use crate::protocol::{ClientFrame, error_frame, heartbeat_frame};
-use crate::router::Inner;
-use crate::token::{TokenError, now_secs, verify};
+use crate::server::{Inner, Refused, hex_id};
+use crate::token::{Claims, TokenError, now_secs, sign, verify};
+use crate::url::{local_uri, params_for};
 
 /// Frames a socket may have queued before its page counts it as too slow.
 const OUTBOX_CAPACITY: usize = 64;
@@ -35,7 +40,7 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
             tracing::debug!(conn, "socket queue full; reply dropped");
         }
     };
-    let mut joined: Option<mpsc::Sender<Control>> = None;
+    let mut joined: Option<Joined> = None;
     let timeout = inner.config.heartbeat_timeout;
     let max = inner.config.max_frame_bytes;
     // Made once and reset, not remade on every turn: a fan-out wakes each socket for one frame,
@@ -85,7 +90,12 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
             }
         };
         match frame {
-            ClientFrame::Join { r, token, version } => {
+            ClientFrame::Join {
+                r,
+                token,
+                version,
+                url,
+            } => {
                 if joined.is_some() {
                     reply(error_frame(
                         r,
@@ -94,8 +104,9 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
                     ));
                     continue;
                 }
-                match join(&inner, &token, outbox.clone(), r, version).await {
-                    Ok(ctl) => joined = Some(ctl),
+                match join(&inner, &token, url.as_deref(), outbox.clone(), r, version).await {
+                    Ok(Some(j)) => joined = Some(j),
+                    Ok(None) => {}
                     Err((code, message)) => {
                         tracing::warn!(conn, code = %code, "join refused: {message}");
                         reply(error_frame(r, code, &message));
@@ -105,15 +116,60 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
                     }
                 }
             }
+            ClientFrame::Navigate { r, url, flash } => match &mut joined {
+                None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
+                Some(j) => {
+                    if let Err((code, message)) =
+                        navigate(&inner, j, &url, flash.as_deref(), &outbox, r).await
+                    {
+                        tracing::warn!(conn, code = %code, "navigation refused: {message}");
+                        reply(error_frame(r, code, &message));
+                    }
+                }
+            },
+            ClientFrame::Patch { r, url } => match &mut joined {
+                None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
+                Some(j) => {
+                    let target = local_uri(&url).map_err(|e| e.to_string()).map(|uri| {
+                        let same = inner
+                            .route_for(&uri)
+                            .filter(|(e, _)| *e.pattern == *j.claims.page)
+                            .map(|(_, p)| p);
+                        (uri, same)
+                    });
+                    match target {
+                        Err(e) => reply(error_frame(r, ErrorCode::BadNavigation, &e)),
+                        Ok((uri, Some(params))) => {
+                            let change = Control::Params {
+                                conn,
+                                r,
+                                change: Box::new((uri, params)),
+                            };
+                            if j.ctl.send(change).await.is_err() {
+                                reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));
+                                break;
+                            }
+                        }
+                        // Another route: a navigation, the history entry already made.
+                        Ok((_, None)) => {
+                            if let Err((code, message)) =
+                                navigate(&inner, j, &url, None, &outbox, r).await
+                            {
+                                reply(error_frame(r, code, &message));
+                            }
+                        }
+                    }
+                }
+            },
             ClientFrame::Event { r, name, payload } => match &joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
-                Some(ctl) => {
+                Some(j) => {
                     let event = Control::Event {
                         conn,
                         r,
                         event: Box::new((name, payload)),
                     };
-                    if ctl.send(event).await.is_err() {
+                    if j.ctl.send(event).await.is_err() {
                         reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));
                         break;
                     }
@@ -121,15 +177,15 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
             },
             ClientFrame::Resync { r } => match &joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
-                Some(ctl) => {
-                    let _ = ctl.send(Control::Resync { conn, r }).await;
+                Some(j) => {
+                    let _ = j.ctl.send(Control::Resync { conn, r }).await;
                 }
             },
             ClientFrame::Heartbeat { r } => reply(heartbeat_frame(r)),
         }
     }
-    if let Some(ctl) = joined {
-        let _ = ctl.send(Control::Detach { conn }).await;
+    if let Some(j) = joined {
+        let _ = j.ctl.send(Control::Detach { conn }).await;
     }
     // Frames already queued (such as a final error) still go out before the close.
     drop(outbox);
@@ -193,6 +249,7 @@ async fn attach(
     r: u64,
     version: Option<u64>,
     fresh: bool,
+    landed: Option<(String, String)>,
 ) -> bool {
     let (ack, attached) = oneshot::channel();
     let request = Control::Attach(Box::new(Attach {
@@ -201,19 +258,29 @@ async fn attach(
         version,
         fresh,
         ack,
+        landed,
     }));
     ctl.send(request).await.is_ok() && attached.await.is_ok()
 }
 
+/// The page a socket is joined to.
+struct Joined {
+    ctl: mpsc::Sender<Control>,
+    /// The page's claims: its route, and the session every later page of the socket gets.
+    claims: Claims,
+}
+
 /// Attaches the socket to the page the token names: the running page when there is one (adoption
-/// or resume), or a page mounted anew under the same id.
+/// or resume), or a page mounted anew under the same id, at the URL the browser shows when it is
+/// still the token's route. `None` when the page sent the browser elsewhere as it mounted.
 async fn join(
     inner: &Arc<Inner>,
     token: &str,
+    url: Option<&str>,
     conn: Outbox,
     r: u64,
     version: Option<u64>,
-) -> Result<mpsc::Sender<Control>, (ErrorCode, String)> {
+) -> Result<Option<Joined>, (ErrorCode, String)> {
     let claims = verify(
         token,
         &inner.secret,
@@ -224,33 +291,178 @@ async fn join(
         TokenError::Expired => (ErrorCode::ExpiredToken, e.to_string()),
         _ => (ErrorCode::BadToken, e.to_string()),
     })?;
-    let route = inner.routes.get(claims.page.as_str()).ok_or_else(|| {
+    let entry = inner.route(claims.page.as_str()).ok_or_else(|| {
         (
             ErrorCode::UnknownPage,
             format!("no page at {:?}", claims.page),
         )
     })?;
     if let Some(ctl) = inner.registry.get(&claims.id)
-        && attach(&ctl, conn.clone(), r, version, false).await
+        && attach(&ctl, conn.clone(), r, version, false, None).await
     {
-        return Ok(ctl);
+        return Ok(Some(Joined { ctl, claims }));
     }
     tracing::debug!(page = %claims.id, "no running page for the token; mounting again");
-    let limit = inner.config.mount_timeout;
-    let mounted = tokio::time::timeout(
-        limit,
-        route.mount(claims.params, claims.session, inner.services.clone()),
-    )
-    .await
-    .unwrap_or(Err(MountError::TimedOut(limit)))
-    .map_err(|e| (ErrorCode::MountFailed, e.to_string()))?;
-    let (ctl, fresh) = match inner.start(mounted.start, claims.id.into(), true) {
+    // The browser's URL after patches, when it is still this route; else the token's.
+    let at = url
+        .and_then(|u| local_uri(u).ok())
+        .and_then(|uri| params_for(&entry.pattern, &uri).map(|p| (uri, p)))
+        .or_else(|| {
+            local_uri(&claims.uri)
+                .ok()
+                .map(|uri| (uri, claims.params.clone()))
+        });
+    let (uri, params) = at.unwrap_or_else(|| (Uri::from_static("/"), claims.params.clone()));
+    let mounted = inner
+        .prepare(entry, uri, params, claims.session.clone(), Flash::default())
+        .await;
+    let page = match mounted {
+        Ok((Mounted::Page(page), _)) => page,
+        Ok((Mounted::Left { nav, flash }, _)) => {
+            // Not joined to anything: whatever the page asked for is a full load.
+            let external = matches!(nav, Nav::Redirect { external: true, .. });
+            conn.send(leave_frame(r, nav.to(), external, flash.as_deref()));
+            return Ok(None);
+        }
+        Err(Refused::Halt(halt)) => {
+            let (to, flash) = halt.into_parts();
+            conn.send(leave_frame(
+                r,
+                &to,
+                false,
+                seal_nonempty(inner, &flash).as_deref(),
+            ));
+            return Ok(None);
+        }
+        Err(Refused::Failed(e)) => return Err((ErrorCode::MountFailed, e.to_string())),
+    };
+    let (ctl, fresh) = match inner.start(page.start, claims.id.clone().into(), true) {
         Ok(ctl) => (ctl, true),
         Err(running) => (running, false),
     };
-    if attach(&ctl, conn, r, version, fresh).await {
-        Ok(ctl)
+    if attach(&ctl, conn, r, version, fresh, None).await {
+        Ok(Some(Joined { ctl, claims }))
     } else {
         Err((ErrorCode::PageCrashed, "the page ended at once".to_string()))
     }
+}
+
+/// `[ref,"nav",{"kind":…,"to":…,"flash":…}]`: the browser leaves for `to` with a full load.
+fn leave_frame(r: u64, to: &str, external: bool, flash: Option<&str>) -> String {
+    let mut nav = serde_json::json!({
+        "kind": if external { "external" } else { "redirect" },
+        "to": to,
+    });
+    if let Some(f) = flash {
+        nav["flash"] = f.into();
+    }
+    format!("[{r},\"nav\",{nav}]")
+}
+
+fn seal_nonempty(inner: &Inner, flash: &Flash) -> Option<String> {
+    (!flash.is_empty()).then(|| crate::flash::seal(flash, &inner.secret, now_secs()))
+}
+
+/// A live navigation: the page at `url` is checked and mounted; when it mounts, the joined page
+/// ends and the socket attaches to the new one, whose first frame is its whole HTML with its
+/// token, URL and title. A URL that is not a live page of the same live session, a page that
+/// refuses, or one that fails to mount, is sent to the browser as a full load.
+async fn navigate(
+    inner: &Arc<Inner>,
+    joined: &mut Joined,
+    url: &str,
+    flash: Option<&str>,
+    outbox: &Outbox,
+    r: u64,
+) -> Result<(), (ErrorCode, String)> {
+    let uri = local_uri(url).map_err(|e| (ErrorCode::BadNavigation, e.to_string()))?;
+    let now = now_secs();
+    let Some(current) = inner.route(&joined.claims.page) else {
+        return Err((
+            ErrorCode::UnknownPage,
+            "the joined page has no route".into(),
+        ));
+    };
+    let target = inner.route_for(&uri).filter(|(e, _)| {
+        let same = Arc::ptr_eq(&e.group, &current.group);
+        if !same {
+            tracing::debug!(from = %current.group.name, to = %e.group.name, url, "navigation leaves the live session");
+        }
+        same
+    });
+    let Some((entry, params)) = target else {
+        // Not a live page of this live session: the browser loads it.
+        outbox.send(leave_frame(r, url, false, flash));
+        return Ok(());
+    };
+    let carried = flash.and_then(|f| {
+        let opened = crate::flash::unseal(f, &inner.secret, now);
+        if opened.is_none() {
+            tracing::warn!("a navigation carried a flash that does not verify; dropped");
+        }
+        opened
+    });
+    let mounted = inner
+        .prepare(
+            entry,
+            uri.clone(),
+            params.clone(),
+            joined.claims.session.clone(),
+            carried.unwrap_or_default(),
+        )
+        .await;
+    let page = match mounted {
+        Ok((Mounted::Page(page), _)) => page,
+        Ok((Mounted::Left { nav, flash }, _)) => {
+            let external = matches!(nav, Nav::Redirect { external: true, .. });
+            outbox.send(leave_frame(r, nav.to(), external, flash.as_deref()));
+            return Ok(());
+        }
+        Err(Refused::Halt(halt)) => {
+            let (to, flash) = halt.into_parts();
+            outbox.send(leave_frame(
+                r,
+                &to,
+                false,
+                seal_nonempty(inner, &flash).as_deref(),
+            ));
+            return Ok(());
+        }
+        Err(Refused::Failed(e)) => {
+            tracing::error!(url, "live navigation: {e}");
+            outbox.send(leave_frame(r, url, false, None));
+            return Ok(());
+        }
+    };
+    let _ = joined.ctl.send(Control::Leave { conn: outbox.id }).await;
+    let path_and_query = uri
+        .path_and_query()
+        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
+    let claims = Claims {
+        page: entry.pattern.to_string(),
+        id: hex_id(),
+        params,
+        session: joined.claims.session.clone(),
+        issued: now,
+        uri: path_and_query.clone(),
+    };
+    let token = sign(&claims, &inner.secret);
+    // A fresh random id: no page can hold it already.
+    let ctl = match inner.start(page.start, claims.id.clone().into(), true) {
+        Ok(ctl) | Err(ctl) => ctl,
+    };
+    if !attach(
+        &ctl,
+        outbox.clone(),
+        r,
+        Some(0),
+        true,
+        Some((token, path_and_query)),
+    )
+    .await
+    {
+        return Err((ErrorCode::PageCrashed, "the page ended at once".to_string()));
+    }
+    *joined = Joined { ctl, claims };
+    Ok(())
 }

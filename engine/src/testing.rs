@@ -1,5 +1,8 @@
 //! `LiveTest`: a page driven in-process, without HTTP or a socket, for tests and benchmarks.
 
+use std::sync::Arc;
+
+use axum::http::Uri;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
@@ -8,8 +11,9 @@ use crate::ctx::{Ctx, LiveHandle, Services};
 use crate::diff::Op;
 use crate::error::LiveError;
 use crate::html::inner_html;
+use crate::live_session::{Group, Mounting};
 use crate::page::MountError;
-use crate::params::{Params, Payload, Session};
+use crate::params::{Params, Session};
 use crate::render::{render, render_html};
 use crate::router::LiveRouter;
 use crate::sent::Sent;
@@ -22,13 +26,14 @@ use crate::view::LiveView;
 ///
 /// ```
 /// use leptos::prelude::*;
-/// use leptos_live::{Ctx, LiveError, LiveTest, LiveView, Params, Payload, Session};
+/// use leptos_live::{Ctx, LiveError, LiveTest, LiveView, Params, RawEvent, Session};
 ///
 /// struct Counter(i64);
 /// impl LiveView for Counter {
 ///     type Message = ();
+///     type Event = RawEvent;
 ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Counter(0)) }
-///     async fn handle_event(&mut self, _: &str, _: Payload, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+///     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
 ///         self.0 += 1;
 ///         Ok(())
 ///     }
@@ -53,29 +58,50 @@ pub struct LiveTest<V: LiveView> {
 impl<V: LiveView> LiveTest<V> {
     /// Mounts the page as an HTTP render would, with a PubSub of its own.
     pub async fn mount(params: Params, session: Session) -> Result<Self, MountError> {
-        Self::mount_services(params, session, Services::default()).await
+        Self::mount_services(params, session, Services::default(), None).await
     }
 
-    /// Mounts the page with what `router` gives its pages: its PubSub and extensions.
+    /// Mounts the page with what `router` gives its pages (its PubSub and extensions), after
+    /// the `on_mount` checks of the page's live session, as a browser's request would. A check
+    /// that refuses, or a page that leaves as it mounts, gives [`MountError::Redirected`].
     pub async fn mount_in(
         router: &LiveRouter,
         params: Params,
         session: Session,
     ) -> Result<Self, MountError> {
-        Self::mount_services(params, session, router.services()).await
+        let group = router.group_of::<V>();
+        Self::mount_services(params, session, router.services(), group).await
     }
 
     async fn mount_services(
         params: Params,
         session: Session,
         services: Services,
+        group: Option<Arc<Group>>,
     ) -> Result<Self, MountError> {
         let (tx, info) = mpsc::unbounded_channel();
         let mut ctx = Ctx::new(LiveHandle::new(tx), services);
-        let view = V::mount(&params, &session, &mut ctx).await?;
+        let uri = Uri::from_static("/");
+        let mut checked = Mounting::new(params, session, uri.clone());
+        if let Some(group) = group {
+            checked = group.check(checked).await.map_err(|halt| {
+                let (to, flash) = halt.into_parts();
+                MountError::Redirected { to, flash }
+            })?;
+        }
+        ctx.set_assigns(checked.assigns.clone());
+        let (params, session) = (checked.params, checked.session);
+        let mut view = V::mount(&params, &session, &mut ctx).await?;
+        view.handle_params(&params, &uri, &mut ctx).await?;
+        if let Some(nav) = ctx.take_nav() {
+            return Err(MountError::Redirected {
+                to: nav.to().to_string(),
+                flash: ctx.flash().clone(),
+            });
+        }
         let keep_tree_above = LiveConfig::default().keep_tree_above_bytes;
         let sent = Sent::keep(
-            render(&view).map_err(MountError::Panicked)?,
+            render(&view, ctx.flash()).map_err(MountError::Panicked)?,
             keep_tree_above,
             false,
         );
@@ -91,16 +117,40 @@ impl<V: LiveView> LiveTest<V> {
         })
     }
 
-    /// Sends an event and returns the operations for the client. When the handler fails, the
-    /// page still renders what it changed before failing (as a socket's client would see it)
-    /// and the error is returned.
+    /// Sends an event, decoded into the page's `Event` type as a socket's would be, and returns
+    /// the operations for the client. An event that does not decode is an error
+    /// ([`LiveError::UnknownEvent`] or [`LiveError::BadPayload`]) and reaches no handler. When
+    /// the handler fails, the page still renders what it changed before failing (as a socket's
+    /// client would see it) and the error is returned.
     pub async fn event(&mut self, name: &str, payload: Value) -> Result<Vec<Op>, LiveError> {
-        let result = self
-            .view
-            .handle_event(name, Payload::new(payload), &mut self.ctx)
-            .await;
+        if name == crate::flash::CLEAR_FLASH {
+            let kind = payload
+                .get("kind")
+                .and_then(Value::as_str)
+                .and_then(crate::flash::FlashKind::parse);
+            self.ctx.clear_flash(kind);
+            return self.rerender();
+        }
+        let event =
+            crate::decode::from_event::<V::Event>(name, &payload).map_err(|e| match e.kind {
+                crate::decode::DecodeErrorKind::UnknownEvent => LiveError::UnknownEvent(e.message),
+                crate::decode::DecodeErrorKind::BadPayload => LiveError::BadPayload(e.message),
+            })?;
+        let result = self.view.handle_event(event, &mut self.ctx).await;
         let ops = self.rerender()?;
         result.map(|()| ops)
+    }
+
+    /// Calls `handle_params` with `params` and `uri`, as a patch of the page's URL would, and
+    /// returns the operations.
+    pub async fn params(&mut self, params: Params, uri: &str) -> Result<Vec<Op>, LiveError> {
+        let uri: Uri = uri
+            .parse()
+            .map_err(|_| LiveError::msg(format!("{uri:?} is not a URL")))?;
+        self.view
+            .handle_params(&params, &uri, &mut self.ctx)
+            .await?;
+        self.rerender()
     }
 
     /// Waits for the next message sent to the page (timers, other tasks), handles it and
@@ -129,7 +179,7 @@ impl<V: LiveView> LiveTest<V> {
     }
 
     fn rerender(&mut self) -> Result<Vec<Op>, LiveError> {
-        let html = render_html(&self.view).map_err(LiveError::msg)?;
+        let html = render_html(&self.view, self.ctx.flash()).map_err(LiveError::msg)?;
         let mut streams = self.ctx.take_streams();
         // Driven calls count as a user interacting: the tree stays parsed, as for a page in use.
         // An unrepresentable change would go out as the whole page: no operations then.

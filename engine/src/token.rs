@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use hmac::{Hmac, Mac};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -31,6 +32,9 @@ pub(crate) struct Claims {
     /// Issued at, seconds since the Unix epoch.
     #[serde(rename = "t")]
     pub issued: u64,
+    /// The path and query the page was mounted for (for `handle_params` when it mounts again).
+    #[serde(rename = "u", default)]
+    pub uri: String,
 }
 
 /// Why a token was refused.
@@ -57,12 +61,29 @@ fn mac(secret: &[u8]) -> HmacSha256 {
 }
 
 /// `base64url(claims JSON) . base64url(HMAC-SHA256(secret, first part))`.
-pub(crate) fn sign(claims: &Claims, secret: &[u8]) -> String {
+pub(crate) fn sign<T: Serialize>(claims: &T, secret: &[u8]) -> String {
     let body = B64.encode(serde_json::to_vec(claims).unwrap_or_default());
     let mut m = mac(secret);
     m.update(body.as_bytes());
     let sig = B64.encode(m.finalize().into_bytes());
     format!("{body}.{sig}")
+}
+
+/// The claims of a token signed with [`sign`], when its signature holds.
+pub(crate) fn open<T: DeserializeOwned>(token: &str, secret: &[u8]) -> Result<T, TokenError> {
+    let (body, sig) = token.split_once('.').ok_or(TokenError::Malformed)?;
+    let sig = B64.decode(sig).map_err(|_| TokenError::Malformed)?;
+    let mut m = mac(secret);
+    m.update(body.as_bytes());
+    m.verify_slice(&sig).map_err(|_| TokenError::BadSignature)?;
+    let json = B64.decode(body).map_err(|_| TokenError::Malformed)?;
+    serde_json::from_slice(&json).map_err(|_| TokenError::Malformed)
+}
+
+/// Whether something issued at `issued` is younger than `max_age_secs` at `now` (and not from
+/// the future, beyond five minutes of clock skew).
+pub(crate) fn fresh(issued: u64, max_age_secs: u64, now: u64) -> bool {
+    now.saturating_sub(issued) <= max_age_secs && issued <= now + 300
 }
 
 pub(crate) fn verify(
@@ -71,14 +92,8 @@ pub(crate) fn verify(
     max_age_secs: u64,
     now: u64,
 ) -> Result<Claims, TokenError> {
-    let (body, sig) = token.split_once('.').ok_or(TokenError::Malformed)?;
-    let sig = B64.decode(sig).map_err(|_| TokenError::Malformed)?;
-    let mut m = mac(secret);
-    m.update(body.as_bytes());
-    m.verify_slice(&sig).map_err(|_| TokenError::BadSignature)?;
-    let json = B64.decode(body).map_err(|_| TokenError::Malformed)?;
-    let claims: Claims = serde_json::from_slice(&json).map_err(|_| TokenError::Malformed)?;
-    if now.saturating_sub(claims.issued) > max_age_secs || claims.issued > now + 300 {
+    let claims: Claims = open(token, secret)?;
+    if !fresh(claims.issued, max_age_secs, now) {
         return Err(TokenError::Expired);
     }
     Ok(claims)
@@ -95,6 +110,7 @@ mod tests {
             params: Params::from_pairs([("room", "lobby")]),
             session: Session::default(),
             issued: 1000,
+            uri: "/".into(),
         }
     }
 

@@ -2,11 +2,13 @@
 
 use std::future::Future;
 
+use axum::http::Uri;
 use leptos::prelude::IntoView;
+use serde::de::DeserializeOwned;
 
 use crate::ctx::Ctx;
 use crate::error::LiveError;
-use crate::params::{Params, Payload, Session};
+use crate::params::{Params, Session};
 
 /// A live page: state on the server, events from the browser, HTML from a Leptos view.
 ///
@@ -14,35 +16,53 @@ use crate::params::{Params, Payload, Session};
 /// a time in the order they arrive; after each callback the engine renders, diffs against what the
 /// browser has, and sends the operations.
 ///
+/// Events are typed: `Event` is decoded with serde from the event's name and payload (see
+/// [`crate::RawEvent`] for pages that want plain names). An enum reads naturally: each variant
+/// is an event name, its fields come from the payload, and numbers and booleans are read from
+/// the strings HTML sends. An event that does not decode never reaches the page: the client
+/// gets a typed error (`unknown_event` or `bad_payload`) and the log the reason.
+///
 /// ```
 /// use leptos::prelude::*;
-/// use leptos_live::{Ctx, LiveError, LiveView, Params, Payload, Session};
+/// use leptos_live::{Ctx, LiveError, LiveView, Params, Session};
 ///
-/// struct Counter { count: i64 }
+/// #[derive(serde::Deserialize)]
+/// #[serde(rename_all = "snake_case")]
+/// enum Event { Inc, SetStep { step: i64 } }
+///
+/// struct Counter { count: i64, step: i64 }
 ///
 /// impl LiveView for Counter {
 ///     type Message = ();
+///     type Event = Event;
 ///
 ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-///         Ok(Counter { count: 0 })
+///         Ok(Counter { count: 0, step: 1 })
 ///     }
 ///
-///     async fn handle_event(&mut self, event: &str, _: Payload, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+///     async fn handle_event(&mut self, event: Event, _: &mut Ctx<Self>) -> Result<(), LiveError> {
 ///         match event {
-///             "inc" => self.count += 1,
-///             other => return Err(LiveError::UnknownEvent(other.into())),
+///             Event::Inc => self.count += self.step,
+///             Event::SetStep { step } => self.step = step,
 ///         }
 ///         Ok(())
 ///     }
 ///
 ///     fn render(&self) -> impl IntoView {
-///         view! { <button lv-click="inc">{self.count}</button> }
+///         view! {
+///             <button lv-click="inc">{self.count}</button>
+///             <button lv-click="set_step" lv-value-step="5">"step 5"</button>
+///         }
 ///     }
 /// }
 /// ```
 pub trait LiveView: Sized + Send + 'static {
     /// Messages other tasks send the page (PubSub, timers, background work), for `handle_info`.
     type Message: Send + 'static;
+
+    /// The page's events, decoded with serde from each browser event's name and payload
+    /// ([`crate::RawEvent`] keeps the name and payload as they came).
+    type Event: DeserializeOwned + Send + 'static;
 
     /// Builds the page's state from the URL and the session. Runs once per page: the HTTP render's
     /// state is adopted by the socket when it joins in time.
@@ -52,16 +72,29 @@ pub trait LiveView: Sized + Send + 'static {
         ctx: &mut Ctx<Self>,
     ) -> impl Future<Output = Result<Self, LiveError>> + Send;
 
-    /// Handles a browser event. The default refuses every event as unknown.
-    fn handle_event(
+    /// Reads the page's URL: called right after `mount`, and again whenever the URL changes
+    /// without a new page (an `lv-patch` link, [`Ctx::push_patch`], back and forward between
+    /// patched URLs). `params` holds the path and query parameters, `uri` the path and query as
+    /// the browser shows them. The default does nothing.
+    fn handle_params(
         &mut self,
-        event: &str,
-        payload: Payload,
+        params: &Params,
+        uri: &Uri,
         ctx: &mut Ctx<Self>,
     ) -> impl Future<Output = Result<(), LiveError>> + Send {
-        let _ = (payload, ctx);
-        let event = event.to_string();
-        async move { Err(LiveError::UnknownEvent(event)) }
+        let _ = (params, uri, ctx);
+        async { Ok(()) }
+    }
+
+    /// Handles a browser event, decoded into [`LiveView::Event`]. The default refuses every
+    /// event.
+    fn handle_event(
+        &mut self,
+        event: Self::Event,
+        ctx: &mut Ctx<Self>,
+    ) -> impl Future<Output = Result<(), LiveError>> + Send {
+        let _ = (event, ctx);
+        async { Err(LiveError::msg("this page takes no events")) }
     }
 
     /// Handles a message from another task. The default ignores it.
@@ -77,7 +110,8 @@ pub trait LiveView: Sized + Send + 'static {
     /// The page's HTML as a Leptos view. Called after every callback; keep it free of side effects.
     fn render(&self) -> impl IntoView;
 
-    /// The document title for the HTTP render.
+    /// The document title: sent with the HTTP render and with every navigation to the page.
+    /// [`Ctx::page_title`] changes it while the page runs.
     fn title(&self) -> String {
         "leptos-live".to_string()
     }

@@ -97,6 +97,7 @@ struct Table {
 
 impl leptos_live::LiveView for Table {
     type Message = ();
+    type Event = leptos_live::RawEvent;
 
     async fn mount(
         params: &leptos_live::Params,
@@ -109,8 +110,7 @@ impl leptos_live::LiveView for Table {
 
     async fn handle_event(
         &mut self,
-        _: &str,
-        _: leptos_live::Payload,
+        _: leptos_live::RawEvent,
         _: &mut leptos_live::Ctx<Self>,
     ) -> Result<(), leptos_live::LiveError> {
         self.edit = !self.edit;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, Payload, Session};
+use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
 use leptos_live_tests::browser::{Browser, Page};
 use leptos_live_tests::{TestServer, within};
 use serde_json::json;
@@ -17,6 +17,7 @@ struct Probe {
 
 impl LiveView for Probe {
     type Message = ();
+    type Event = RawEvent;
 
     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         Ok(Probe {
@@ -25,12 +26,8 @@ impl LiveView for Probe {
         })
     }
 
-    async fn handle_event(
-        &mut self,
-        event: &str,
-        payload: Payload,
-        _: &mut Ctx<Self>,
-    ) -> Result<(), LiveError> {
+    async fn handle_event(&mut self, raw: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        let (event, payload) = (raw.name.as_str(), raw.payload);
         if event == "slow" {
             tokio::time::sleep(Duration::from_millis(400)).await;
         }

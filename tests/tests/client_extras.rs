@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_live::{Ctx, JS, LiveConfig, LiveError, LiveRouter, LiveView, Params, Payload, Session};
+use leptos_live::{
+    Ctx, JS, LiveConfig, LiveError, LiveRouter, LiveView, Params, RawEvent, Session,
+};
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::{TestServer, within};
 
@@ -18,6 +20,7 @@ struct Extras {
 
 impl LiveView for Extras {
     type Message = ();
+    type Event = RawEvent;
 
     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         Ok(Extras {
@@ -29,12 +32,8 @@ impl LiveView for Extras {
         })
     }
 
-    async fn handle_event(
-        &mut self,
-        event: &str,
-        payload: Payload,
-        ctx: &mut Ctx<Self>,
-    ) -> Result<(), LiveError> {
+    async fn handle_event(&mut self, raw: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        let (event, payload) = (raw.name.as_str(), raw.payload);
         match event {
             "title" => ctx.page_title("Renamed"),
             "add" => self.extra = true,

@@ -2,7 +2,7 @@
 //! reply, handleEvent for `ctx.push_event`, and the window's `lv:<name>` event.
 
 use leptos::prelude::*;
-use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, Payload, Session};
+use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::{TestServer, within};
 
@@ -13,6 +13,7 @@ struct Hooked {
 
 impl LiveView for Hooked {
     type Message = ();
+    type Event = RawEvent;
 
     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         Ok(Hooked {
@@ -21,12 +22,8 @@ impl LiveView for Hooked {
         })
     }
 
-    async fn handle_event(
-        &mut self,
-        event: &str,
-        payload: Payload,
-        ctx: &mut Ctx<Self>,
-    ) -> Result<(), LiveError> {
+    async fn handle_event(&mut self, raw: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        let (event, payload) = (raw.name.as_str(), raw.payload);
         match event {
             "ping" => {
                 let n: i64 = payload.parse("n")?;

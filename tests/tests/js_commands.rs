@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_live::js::Transition;
-use leptos_live::{Ctx, JS, LiveConfig, LiveError, LiveRouter, LiveView, Params, Payload, Session};
+use leptos_live::{
+    Ctx, JS, LiveConfig, LiveError, LiveRouter, LiveView, Params, RawEvent, Session,
+};
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::{TestServer, within};
 use serde_json::json;
@@ -14,6 +16,7 @@ struct Menu {
 
 impl LiveView for Menu {
     type Message = ();
+    type Event = RawEvent;
 
     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         Ok(Menu {
@@ -22,12 +25,8 @@ impl LiveView for Menu {
         })
     }
 
-    async fn handle_event(
-        &mut self,
-        event: &str,
-        payload: Payload,
-        _: &mut Ctx<Self>,
-    ) -> Result<(), LiveError> {
+    async fn handle_event(&mut self, raw: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        let (event, payload) = (raw.name.as_str(), raw.payload);
         match event {
             "save" => {
                 self.saves += 1;
@@ -131,17 +130,14 @@ struct More {
 
 impl LiveView for More {
     type Message = ();
+    type Event = RawEvent;
 
     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         Ok(More { n: 0 })
     }
 
-    async fn handle_event(
-        &mut self,
-        _: &str,
-        _: Payload,
-        _: &mut Ctx<Self>,
-    ) -> Result<(), LiveError> {
+    async fn handle_event(&mut self, raw: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        let (_, _) = (raw.name.as_str(), raw.payload);
         self.n += 1;
         Ok(())
     }

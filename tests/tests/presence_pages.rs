@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use leptos::prelude::*;
 use leptos_live::{
-    Ctx, LiveError, LiveTest, LiveView, Params, Payload, Presence, PubSub, Session, Tracked,
+    Ctx, LiveError, LiveTest, LiveView, Params, Presence, PubSub, RawEvent, Session, Tracked,
 };
 
 fn presence() -> &'static Presence<u32> {
@@ -19,17 +19,14 @@ struct Lounge {
 
 impl LiveView for Lounge {
     type Message = ();
+    type Event = RawEvent;
 
     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         Ok(Lounge { here: None })
     }
 
-    async fn handle_event(
-        &mut self,
-        event: &str,
-        payload: Payload,
-        ctx: &mut Ctx<Self>,
-    ) -> Result<(), LiveError> {
+    async fn handle_event(&mut self, raw: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        let (event, payload) = (raw.name.as_str(), raw.payload);
         match event {
             "enter" => {
                 let room = payload.get_str("room").unwrap_or("hall").to_string();

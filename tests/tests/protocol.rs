@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, Payload, Session};
+use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
 use leptos_live_tests::{TestServer, json};
 
 /// Mounts per `tag` parameter, so that tests running at once do not see each other's counts.
@@ -28,6 +28,7 @@ struct Probe {
 
 impl LiveView for Probe {
     type Message = String;
+    type Event = RawEvent;
 
     async fn mount(params: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         let tag = params.get("tag").unwrap_or("").to_string();
@@ -46,12 +47,8 @@ impl LiveView for Probe {
         })
     }
 
-    async fn handle_event(
-        &mut self,
-        event: &str,
-        payload: Payload,
-        ctx: &mut Ctx<Self>,
-    ) -> Result<(), LiveError> {
+    async fn handle_event(&mut self, raw: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        let (event, payload) = (raw.name.as_str(), raw.payload);
         match event {
             "inc" => self.n += 1,
             "boom" => panic!("boom on purpose"),

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_live::{
-    At, Ctx, LiveConfig, LiveError, LiveRouter, LiveTest, LiveView, Params, Payload, PubSub,
+    At, Ctx, LiveConfig, LiveError, LiveRouter, LiveTest, LiveView, Params, PubSub, RawEvent,
     Session, Stream,
 };
 use leptos_live_tests::browser::Browser;
@@ -34,6 +34,7 @@ struct Feeder {
 
 impl LiveView for Feeder {
     type Message = Feed;
+    type Event = RawEvent;
 
     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
         ctx.subscribe::<Feed>("feed");
@@ -48,12 +49,8 @@ impl LiveView for Feeder {
         Ok(Feeder { items, seen: 0 })
     }
 
-    async fn handle_event(
-        &mut self,
-        event: &str,
-        _: Payload,
-        ctx: &mut Ctx<Self>,
-    ) -> Result<(), LiveError> {
+    async fn handle_event(&mut self, raw: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        let (event, _) = (raw.name.as_str(), raw.payload);
         match event {
             // An event that broadcasts: the page hears its own message.
             "shout" => {
@@ -255,6 +252,7 @@ struct Reader {
 
 impl LiveView for Reader {
     type Message = Line;
+    type Event = RawEvent;
 
     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
         ctx.subscribe::<Line>("lines");

@@ -41,6 +41,7 @@ pub enum At {
 ///
 /// impl LiveView for Room {
 ///     type Message = Msg;
+///     type Event = leptos_live::RawEvent;
 ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
 ///         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
 ///         messages.insert(Msg { id: 1, body: "first".into() });
@@ -279,6 +280,7 @@ impl<T> Stream<T> {
     ///
     /// impl LiveView for Room {
     ///     type Message = Msg;
+    ///     type Event = leptos_live::RawEvent;
     ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
     ///         let messages = ctx
     ///             .stream("messages", |m: &Msg| format!("m{}", m.id))

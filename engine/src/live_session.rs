@@ -1,0 +1,202 @@
+//! Live sessions: groups of pages that share a layout and the checks run before any of them
+//! mounts. Navigation between pages of one live session stays on the socket; leaving it is a
+//! full page load.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::http::{Extensions, Uri};
+use futures_util::FutureExt as _;
+use futures_util::future::BoxFuture;
+use leptos::prelude::AnyView;
+
+use crate::flash::{Flash, FlashKind};
+use crate::params::{Params, Session};
+use crate::server::{Route, RouteOf};
+use crate::view::LiveView;
+
+/// What an `on_mount` check sees of a page about to mount, and where it leaves what it found
+/// for the page ([`crate::Ctx::assigned`]).
+///
+/// ```
+/// use leptos_live::{Halt, Mounting};
+/// #[derive(Clone)]
+/// struct User(String);
+///
+/// async fn require_user(mut m: Mounting) -> Result<Mounting, Halt> {
+///     let Some(name) = m.session.get("user").and_then(|v| v.as_str()).map(String::from) else {
+///         return Err(Halt::redirect("/login"));
+///     };
+///     m.assign(User(name));
+///     Ok(m)
+/// }
+/// ```
+pub struct Mounting {
+    /// The page's path and query parameters.
+    pub params: Params,
+    /// The session, as the first HTTP request saw it.
+    pub session: Session,
+    /// The path and query the page mounts for.
+    pub uri: Uri,
+    pub(crate) assigns: Extensions,
+}
+
+impl Mounting {
+    pub(crate) fn new(params: Params, session: Session, uri: Uri) -> Mounting {
+        Mounting {
+            params,
+            session,
+            uri,
+            assigns: Extensions::new(),
+        }
+    }
+
+    /// Leaves `value` for the page: its callbacks read it with [`crate::Ctx::assigned`]. One
+    /// value per type; a second replaces the first.
+    pub fn assign<T: Clone + Send + Sync + 'static>(&mut self, value: T) {
+        self.assigns.insert(value);
+    }
+
+    /// What an earlier check assigned.
+    pub fn assigned<T: Clone + Send + Sync + 'static>(&self) -> Option<&T> {
+        self.assigns.get::<T>()
+    }
+}
+
+/// An `on_mount` check's refusal: the page does not mount, and the browser goes to `to` with a
+/// full page load (a 303 for the HTTP render), with an optional flash.
+///
+/// ```
+/// use leptos_live::{FlashKind, Halt};
+/// let halt = Halt::redirect("/").with_flash(FlashKind::Error, "Choose a nickname first.");
+/// assert_eq!(halt.to(), "/");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Halt {
+    to: String,
+    flash: Flash,
+}
+
+impl Halt {
+    /// Sends the browser to `to`, a path on this site.
+    pub fn redirect(to: impl Into<String>) -> Halt {
+        Halt {
+            to: to.into(),
+            flash: Flash::default(),
+        }
+    }
+
+    /// Shows `message` on the page the browser lands on.
+    pub fn with_flash(mut self, kind: FlashKind, message: impl Into<String>) -> Halt {
+        self.flash.put(kind, message);
+        self
+    }
+
+    /// Where the browser goes.
+    pub fn to(&self) -> &str {
+        &self.to
+    }
+
+    pub(crate) fn into_parts(self) -> (String, Flash) {
+        (self.to, self.flash)
+    }
+}
+
+pub(crate) type OnMount =
+    Arc<dyn Fn(Mounting) -> BoxFuture<'static, Result<Mounting, Halt>> + Send + Sync>;
+
+/// Wraps the live root (the page) in the session's document frame.
+pub(crate) type Layout = Arc<dyn Fn(AnyView, &Mounting) -> AnyView + Send + Sync>;
+
+/// What the pages of one live session share.
+pub(crate) struct Group {
+    pub name: String,
+    pub layout: Option<Layout>,
+    pub on_mount: Vec<OnMount>,
+}
+
+impl Group {
+    /// Runs the checks in order; the first refusal stops them.
+    pub(crate) async fn check(&self, mut m: Mounting) -> Result<Mounting, Halt> {
+        for check in &self.on_mount {
+            m = check(m).await?;
+        }
+        Ok(m)
+    }
+}
+
+/// Pages that share a layout and `on_mount` checks; moving between them is a live navigation
+/// over the socket the tab already has. Give it to [`crate::LiveRouter::live_session`].
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::{Ctx, Halt, LiveError, LiveSession, LiveView, Mounting, Params, RawEvent, Session};
+///
+/// struct Home;
+/// impl LiveView for Home {
+///     type Message = ();
+///     type Event = RawEvent;
+///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Home) }
+///     fn render(&self) -> impl IntoView { view! { <a href="/" lv-navigate>"Home"</a> } }
+/// }
+///
+/// let app = LiveSession::new("app")
+///     .layout(|page: AnyView, _: &Mounting| view! { <header>"My app"</header> <main>{page}</main> }.into_any())
+///     .on_mount(|m: Mounting| async move { Ok::<_, Halt>(m) })
+///     .page::<Home>("/");
+/// let router: axum::Router = leptos_live::LiveRouter::new().live_session(app).into_router();
+/// ```
+pub struct LiveSession {
+    pub(crate) group: Group,
+    pub(crate) routes: Vec<(String, Arc<dyn Route>)>,
+}
+
+impl LiveSession {
+    /// An empty live session; `name` shows in logs.
+    pub fn new(name: impl Into<String>) -> LiveSession {
+        LiveSession {
+            group: Group {
+                name: name.into(),
+                layout: None,
+                on_mount: Vec::new(),
+            },
+            routes: Vec::new(),
+        }
+    }
+
+    /// The frame around every page of the session: it gets the live root (the page) and what
+    /// the page was mounted with (the session, the URL, and what the `on_mount` checks
+    /// assigned, such as the current user), and returns the document's body. It is rendered
+    /// with the document (the first HTTP render, a full load) and stays in place across live
+    /// navigations, where only the page inside the root is replaced; the title follows the page.
+    /// Links in it with `lv-navigate` navigate live, and the one to the page shown gets
+    /// `aria-current`.
+    pub fn layout(
+        mut self,
+        layout: impl Fn(AnyView, &Mounting) -> AnyView + Send + Sync + 'static,
+    ) -> LiveSession {
+        self.group.layout = Some(Arc::new(layout));
+        self
+    }
+
+    /// A check run before any page of the session mounts: on the first HTTP render, on every
+    /// live navigation and on every mount at join. It may assign values for the page
+    /// ([`Mounting::assign`]) or refuse with a redirect ([`Halt`]). Checks run in the order given.
+    pub fn on_mount<F, Fut>(mut self, check: F) -> LiveSession
+    where
+        F: Fn(Mounting) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Mounting, Halt>> + Send + 'static,
+    {
+        self.group
+            .on_mount
+            .push(Arc::new(move |m| check(m).boxed()));
+        self
+    }
+
+    /// Serves the page `V` at `path` (axum syntax: `/rooms/{name}`) in this session.
+    pub fn page<V: LiveView>(mut self, path: &str) -> LiveSession {
+        self.routes
+            .push((path.to_string(), Arc::new(RouteOf::<V>::new())));
+        self
+    }
+}

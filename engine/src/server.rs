@@ -1,0 +1,172 @@
+//! The server's shared state: the route table, the registry of running pages, and how a page is
+//! checked, mounted and started, for the HTTP render and the socket alike.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use axum::http::{HeaderMap, Uri};
+use futures_util::future::BoxFuture;
+use tokio::sync::mpsc;
+
+use crate::config::LiveConfig;
+use crate::ctx::Services;
+use crate::flash::Flash;
+use crate::live_session::{Group, Halt, Mounting};
+use crate::page::{Control, MountArgs, MountError, Mounted, StartArgs, StartFn, mount};
+use crate::params::{Params, Session};
+use crate::registry::Registry;
+use crate::url::params_for;
+use crate::view::LiveView;
+
+/// A page type behind a route pattern, with its type erased.
+pub(crate) trait Route: Send + Sync + 'static {
+    fn mount(&self, args: MountArgs) -> BoxFuture<'static, Result<Mounted, MountError>>;
+    /// The page type's id, for [`crate::LiveTest`] to find a page's live session.
+    fn page_type(&self) -> std::any::TypeId;
+}
+
+pub(crate) struct RouteOf<V>(PhantomData<fn() -> V>);
+
+impl<V> RouteOf<V> {
+    pub(crate) fn new() -> Self {
+        RouteOf(PhantomData)
+    }
+}
+
+impl<V: LiveView> Route for RouteOf<V> {
+    fn mount(&self, args: MountArgs) -> BoxFuture<'static, Result<Mounted, MountError>> {
+        mount::<V>(args)
+    }
+
+    fn page_type(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<V>()
+    }
+}
+
+/// A route pattern, its page, and the live session it belongs to.
+pub(crate) struct RouteEntry {
+    pub pattern: Arc<str>,
+    pub route: Arc<dyn Route>,
+    pub group: Arc<Group>,
+}
+
+pub(crate) type SessionFn = Arc<dyn Fn(&HeaderMap) -> Session + Send + Sync>;
+
+/// Why a page did not mount.
+pub(crate) enum Refused {
+    /// An `on_mount` check sent the browser elsewhere.
+    Halt(Halt),
+    /// `mount` failed, panicked or took too long.
+    Failed(MountError),
+}
+
+/// State shared by the HTTP handlers and every socket.
+pub(crate) struct Inner {
+    pub config: Arc<LiveConfig>,
+    pub secret: Arc<[u8]>,
+    pub registry: Arc<Registry>,
+    pub routes: Vec<RouteEntry>,
+    pub by_pattern: HashMap<Arc<str>, usize>,
+    pub next_conn: AtomicU64,
+    pub services: Services,
+    pub head: String,
+    pub session: SessionFn,
+}
+
+impl Inner {
+    /// The route with this pattern (as a token names it).
+    pub(crate) fn route(&self, pattern: &str) -> Option<&RouteEntry> {
+        self.by_pattern.get(pattern).map(|&i| &self.routes[i])
+    }
+
+    /// The route that serves `uri`'s path, and the params it gives: a pattern without
+    /// parameters wins over one with them, as in axum; otherwise the first given.
+    pub(crate) fn route_for(&self, uri: &Uri) -> Option<(&RouteEntry, Params)> {
+        let literal = |e: &&RouteEntry| !e.pattern.contains('{');
+        let (statics, dynamics): (Vec<&RouteEntry>, Vec<&RouteEntry>) =
+            self.routes.iter().partition(literal);
+        statics
+            .into_iter()
+            .chain(dynamics)
+            .find_map(|e| params_for(&e.pattern, uri).map(|p| (e, p)))
+    }
+
+    /// Runs the live session's checks, then mounts the page (within `mount_timeout`). Returns
+    /// what the checks passed on too, for the layout.
+    pub(crate) async fn prepare(
+        &self,
+        entry: &RouteEntry,
+        uri: Uri,
+        params: Params,
+        session: Session,
+        flash: Flash,
+    ) -> Result<(Mounted, Mounting), Refused> {
+        let checked = entry
+            .group
+            .check(Mounting::new(params, session, uri))
+            .await
+            .map_err(Refused::Halt)?;
+        let limit = self.config.mount_timeout;
+        let args = MountArgs {
+            params: checked.params.clone(),
+            session: checked.session.clone(),
+            uri: checked.uri.clone(),
+            pattern: entry.pattern.clone(),
+            services: self.services.clone(),
+            assigns: checked.assigns.clone(),
+            flash,
+        };
+        let mounted = tokio::time::timeout(limit, entry.route.mount(args))
+            .await
+            .unwrap_or(Err(MountError::TimedOut(limit)))
+            .map_err(Refused::Failed)?;
+        Ok((mounted, checked))
+    }
+
+    /// Starts a mounted page's task under `id` and registers it. When a running page already
+    /// holds the id (two sockets mounted it at once), that page is returned instead and the new
+    /// one ends at once, its queue's only sender being dropped.
+    pub(crate) fn start(
+        &self,
+        start: StartFn,
+        id: Arc<str>,
+        adopted: bool,
+    ) -> Result<mpsc::Sender<Control>, mpsc::Sender<Control>> {
+        let generation = self.registry.next_generation();
+        let ctl = start(StartArgs {
+            id: id.clone(),
+            generation,
+            registry: self.registry.clone(),
+            config: self.config.clone(),
+            adopted,
+        });
+        match self.registry.insert(id, generation, ctl.clone()) {
+            Some(running) => Err(running),
+            None => Ok(ctl),
+        }
+    }
+}
+
+/// Random bytes from the OS (time-seeded, with an error in the log, when it has none).
+pub(crate) fn random_bytes(n: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; n];
+    if let Err(e) = getrandom::fill(&mut buf) {
+        // No OS randomness is a broken machine; fall back to time-seeded bytes and say so.
+        tracing::error!("no OS randomness ({e}); page ids and secrets are weak");
+        let seed = crate::token::now_secs() ^ (std::process::id() as u64) << 32;
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = (seed.rotate_left(i as u32 * 7) & 0xff) as u8;
+        }
+    }
+    buf
+}
+
+/// A new page id: 128 random bits in hex.
+pub(crate) fn hex_id() -> String {
+    random_bytes(16)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
