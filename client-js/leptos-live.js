@@ -49,7 +49,7 @@ export class LiveSocket {
     ws.onopen = () => {
       this.lastSeen = Date.now();
       // After a mismatch the version is unknown (null): the server sends the whole page.
-      this.joinRef = this.send(["j", this.token, this.stale ? null : this.version], true);
+      this.joinRef = this.send(["j", this.token, this.stale ? null : this.version, this.here()], true);
     };
     ws.onmessage = (e) => {
       this.lastSeen = Date.now();
@@ -117,6 +117,7 @@ export class LiveSocket {
     }
     const [r, x] = f;
     let pushed = {};
+    const nav = this.nav && this.nav.r === r ? this.nav : null;
     if (Array.isArray(x)) {
       pushed = f[2] || {};
       // Patches after a mismatch do not fit either; the whole page is on its way.
@@ -132,8 +133,8 @@ export class LiveSocket {
       this.stale = false;
       // A rejoin that had to mount again: forms with an id and lv-change replay their values.
       const recover = r === this.joinRef && this.everJoined ? this.formValues() : [];
-      // Stream children are the browser's: they outlive a whole-page render.
-      const kept = new Map([...this.all("lv-stream")].map((c) => [c.getAttribute("lv-stream"), [...c.children]]));
+      // Stream children are the browser's: they outlive a whole-page render, not a new page.
+      const kept = new Map(pushed.token ? [] : [...this.all("lv-stream")].map((c) => [c.getAttribute("lv-stream"), [...c.children]]));
       this.withFocus(() => this.root.replaceChildren(this.page(f[2])));
       for (const c of this.all("lv-stream")) {
         const old = kept.get(c.getAttribute("lv-stream"));
@@ -143,18 +144,76 @@ export class LiveSocket {
       this.recovered = recover;
     } else if (x === "err") {
       this.onError(r, f[2], f[3]);
-    }
+    } else if (x === "nav") pushed.nav = f[2];
+    // A live navigation landed: the new page's token, and its history entry and scroll.
+    if (pushed.token) {
+      this.root.setAttribute("lv-token", (this.token = pushed.token));
+      this.entry(pushed.url, !nav || nav.push);
+      const to = nav && nav.scroll;
+      const el = nav && nav.hash && document.getElementById(nav.hash);
+      el ? el.scrollIntoView() : scrollTo(0, to || 0);
+    } else if (nav && nav.scroll != null) scrollTo(0, nav.scroll);
+    if (nav) this.nav = null;
     if (r && r === this.joinRef && x !== "err") this.onJoined();
     this.settle(r, pushed.reply, x === "err" ? f[2] : undefined);
     // Stream ops find their container by name and items by id: they apply even while the page
     // waits for a resync (the server keeps no copy of the items to send again).
     if (pushed.s) this.streams(pushed.s);
     if (pushed.title != null) document.title = pushed.title;
-    if (pushed.nav) location.assign(pushed.nav);
+    if (pushed.nav) this.follow(pushed.nav);
     for (const [name, payload] of pushed.events || []) {
       for (const { cb } of this.handlers.get(name) || []) cb(payload);
       window.dispatchEvent(new CustomEvent("lv:" + name, { detail: payload }));
     }
+  }
+
+  // --- navigation -------------------------------------------------------------------------
+
+  here() {
+    return location.pathname + location.search;
+  }
+
+  // Keeps the scroll position in the current history entry, for back and forward.
+  save() {
+    clearTimeout(this.scrolled);
+    history.replaceState(Object.assign({}, history.state, { scroll: scrollY }), "");
+  }
+
+  // Adds (push) or replaces a history entry for url that belongs to the page joined now.
+  entry(url, push) {
+    history[push ? "pushState" : "replaceState"]({ id: this.token, scroll: push ? 0 : scrollY }, "", url);
+    this.current();
+  }
+
+  // Marks the links to the page shown (aria-current), in the layout as in the page.
+  current() {
+    for (const a of document.querySelectorAll("a[lv-navigate],a[lv-patch]")) a.toggleAttribute("aria-current", a.pathname === location.pathname);
+  }
+
+  // Where the server sends the browser: its own patch (the page already ran handle_params), a
+  // live navigation, or a full load (with the flash in a short-lived cookie).
+  follow({ kind, to, replace, flash }) {
+    if (kind === "patch") this.save(), this.entry(to, !replace);
+    else if (kind === "navigate") this.go(to, "n", !replace, flash);
+    else if (kind === "external" || this.local(to)) {
+      if (flash) document.cookie = `lv_flash=${flash}; path=/; max-age=60; samesite=lax`;
+      location.assign(to);
+    }
+  }
+
+  local(href) {
+    return new URL(href, location.href).origin === location.origin;
+  }
+
+  // A live patch ("l") or navigation ("n") to href; a full load when it cannot be live.
+  go(href, kind, push, flash, scroll) {
+    const u = new URL(href, location.href);
+    if (!this.joined || !this.local(href)) return location.assign(href);
+    const url = u.pathname + u.search;
+    if (push) this.save();
+    if (kind === "l" && push) this.entry(url, true);
+    const r = this.send(flash ? [kind, url, flash] : [kind, url]);
+    this.nav = { r, push: push && kind === "n", scroll, hash: u.hash.slice(1) };
   }
 
   // --- hooks ------------------------------------------------------------------------------
@@ -713,6 +772,26 @@ export class LiveSocket {
     const root = this.root;
     const on = (target, type, fn) => target.addEventListener(type, fn);
     const closest = (e, attr) => e.target.closest && e.target.closest(`[${attr}]`);
+    history.scrollRestoration = "manual";
+    history.replaceState(Object.assign({ id: this.token }, history.state), "");
+    this.current();
+    // lv-patch and lv-navigate links, in the page or in the layout around it.
+    on(document, "click", (e) => {
+      const a = e.target.closest && e.target.closest("a[lv-patch],a[lv-navigate]");
+      if (!a || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || a.target === "_blank") return;
+      e.preventDefault();
+      this.go(a.href, a.hasAttribute("lv-patch") ? "l" : "n", !a.hasAttribute("lv-replace"));
+    });
+    // Back and forward: a patch within the page joined now, else a live navigation.
+    on(window, "scroll", () => {
+      clearTimeout(this.scrolled);
+      this.scrolled = setTimeout(() => this.save(), 100);
+    });
+    on(window, "popstate", (e) => {
+      clearTimeout(this.scrolled);
+      const st = e.state || {};
+      this.go(location.href, st.id === this.token ? "l" : "n", false, null, st.scroll || 0);
+    });
     on(root, "click", (e) => {
       const el = closest(e, "lv-click");
       if (el && root.contains(el)) this.fire(el, "lv-click", "click");

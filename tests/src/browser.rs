@@ -40,6 +40,8 @@ pub struct Browser {
     profile: PathBuf,
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     next_id: u64,
+    /// DevTools events received while waiting for answers, oldest first.
+    events: Vec<Value>,
 }
 
 /// One tab, driven through its DevTools session.
@@ -105,6 +107,7 @@ impl Browser {
             profile,
             ws,
             next_id: 0,
+            events: Vec::new(),
         }
     }
 
@@ -139,6 +142,10 @@ impl Browser {
                     panic!("DevTools connection closed during {method}");
                 };
                 let v: Value = serde_json::from_str(&t).expect("DevTools sends JSON");
+                if v.get("method").is_some() {
+                    self.events.push(v);
+                    continue;
+                }
                 if v["id"].as_u64() == Some(id) {
                     return match v.get("error") {
                         Some(err) => Err(err.clone()),
@@ -241,6 +248,17 @@ impl Page<'_> {
     pub async fn cmd(&mut self, method: &str, params: Value) -> Value {
         let session = self.session.clone();
         self.browser.call(Some(&session), method, params).await
+    }
+
+    /// The DevTools events of this tab named `method` received so far (enable their domain
+    /// first, e.g. `Network.enable`), and forgets them.
+    pub fn take_events(&mut self, method: &str) -> Vec<Value> {
+        let session = self.session.clone();
+        let (mine, rest): (Vec<Value>, Vec<Value>) = std::mem::take(&mut self.browser.events)
+            .into_iter()
+            .partition(|e| e["method"] == method && e["sessionId"] == session.as_str());
+        self.browser.events = rest;
+        mine
     }
 
     /// Evaluates `js` (awaiting a promise) and returns its value.
