@@ -17,8 +17,11 @@ fn collect(dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo::rerun-if-changed=src");
+    println!("cargo::rerun-if-changed=../components/src");
     let mut sources = Vec::new();
     collect(Path::new("src"), &mut sources)?;
+    // The components the chat uses carry classes of their own.
+    collect(Path::new("../components/src"), &mut sources)?;
     let config = encre_css::Config::default();
     let css = encre_css::generate(sources.iter().map(String::as_str), &config);
     fs::write(Path::new(&env::var("OUT_DIR")?).join("app.css"), css)?;

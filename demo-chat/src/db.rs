@@ -299,6 +299,17 @@ impl Db {
         Ok(())
     }
 
+    /// The members of a room, by name.
+    pub async fn members(&self, room: &str) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query("SELECT nick FROM members WHERE room = $1 ORDER BY nick")
+            .bind(room)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<String, _>(0))
+            .collect()
+    }
+
     /// Adds a member to a room.
     pub async fn add_member(&self, room: &str, nick: &str) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO members (room, nick) VALUES ($1, $2) ON CONFLICT DO NOTHING")

@@ -12,9 +12,11 @@ mod room;
 mod session;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::extract::Query;
+use axum::response::Html;
+use axum::routing::get;
 use leptos::prelude::*;
-use leptos_live::{LiveRouter, Presence, PubSub};
+use leptos_live::{Halt, LiveRouter, LiveSession, Mounting, Presence, PubSub};
 
 pub use db::{Db, Message, Room, now_ms};
 pub use lobby::{Lobby, valid_room};
@@ -93,11 +95,19 @@ impl App {
         Ok((app, secret))
     }
 
-    /// The live pages, `/` and `/rooms/{name}`, with this app as their extension.
+    /// The live pages, `/` and `/rooms/{name}`, with this app as their extension: one live
+    /// session, so that moving between rooms stays on the tab's socket. Its check sends people
+    /// without a nickname to the nickname form, and loads the rooms the sidebar lists.
     pub fn live_router(&self, pubsub: PubSub, secret: &str) -> LiveRouter {
         let live_config =
             leptos_live::LiveConfig::from_env().with_secret(secret.as_bytes().to_vec());
         let cookies = self.cookies.clone();
+        let app = self.clone();
+        let chat = LiveSession::new("chat")
+            .on_mount(move |m| signed_in(app.clone(), m))
+            .layout(layout)
+            .page::<Lobby>("/")
+            .page::<RoomPage>("/rooms/{name}");
         LiveRouter::with_config(live_config)
             .pubsub(pubsub)
             .extension(self.clone())
@@ -105,9 +115,92 @@ impl App {
                 "<link rel=\"stylesheet\" href=\"/chat.css\">{HOOKS}"
             ))
             .session(move |headers| cookies.session(headers))
-            .page::<Lobby>("/")
-            .page::<RoomPage>("/rooms/{name}")
+            .live_session(chat)
     }
+}
+
+/// The signed-in user, assigned by the chat's `on_mount` check.
+#[derive(Clone, Debug)]
+pub struct Nick(pub String);
+
+/// The rooms the user may enter when the page mounted, for the sidebar.
+#[derive(Clone, Debug)]
+pub struct Sidebar(pub Vec<Room>);
+
+/// The chat's `on_mount` check: a nickname, or the nickname form (coming back here after).
+async fn signed_in(app: App, mut m: Mounting) -> Result<Mounting, Halt> {
+    let Some(nick) = m
+        .session
+        .get("nick")
+        .and_then(|v| v.as_str())
+        .map(String::from)
+    else {
+        let back: String = form_urlencoded::byte_serialize(m.uri.to_string().as_bytes()).collect();
+        return Err(Halt::redirect(format!("/nick?return_to={back}")));
+    };
+    let rooms = app.db.rooms_for(&nick).await.unwrap_or_else(|e| {
+        tracing::error!("cannot list rooms for the sidebar: {e}");
+        Vec::new()
+    });
+    m.assign(Nick(nick));
+    m.assign(Sidebar(rooms));
+    Ok(m)
+}
+
+/// The chat's layout: the header and the sidebar of rooms stay in the document while the user
+/// moves between rooms; only the page in the live root changes.
+fn layout(page: AnyView, m: &Mounting) -> AnyView {
+    let nick = m
+        .assigned::<Nick>()
+        .map(|n| n.0.clone())
+        .unwrap_or_default();
+    let rooms = m
+        .assigned::<Sidebar>()
+        .map(|s| s.0.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| {
+            let href = format!("/rooms/{}", r.name);
+            view! {
+                <li>
+                    <a href=href lv-navigate class="flex items-center justify-between rounded-lg px-3 py-1.5 text-slate-700 hover:bg-indigo-50 aria-[current]:bg-indigo-100 aria-[current]:font-semibold">
+                        <span>"#" {r.name.clone()}</span>
+                        {r.private.then(|| view! { <span class="text-xs text-amber-700">"private"</span> })}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="min-h-screen bg-slate-50">
+            <header class="border-b border-slate-200 bg-white">
+                <div class="mx-auto flex max-w-6xl items-center justify-between px-4 py-3">
+                    <a href="/" lv-navigate class="font-bold text-indigo-700">"leptos-live chat"</a>
+                    <span class="text-sm text-slate-600">"Signed in as " <b id="me">{nick}</b></span>
+                </div>
+            </header>
+            <div class="mx-auto flex max-w-6xl gap-4 px-4 py-4">
+                <nav id="sidebar" class="hidden w-48 shrink-0 md:block">
+                    <a href="/" lv-navigate class="mb-2 block rounded-lg px-3 py-1.5 font-medium text-slate-800 hover:bg-indigo-50 aria-[current]:bg-indigo-100">"All rooms"</a>
+                    <ul id="room-links" class="space-y-0.5 text-sm">{rooms}</ul>
+                </nav>
+                <main class="min-w-0 flex-1">{page}</main>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// `GET /nick`: the nickname form, a plain page (the cookie is set by an HTTP response).
+async fn nick_page(Query(q): Query<std::collections::HashMap<String, String>>) -> Html<String> {
+    let back = q
+        .get("return_to")
+        .cloned()
+        .unwrap_or_else(|| "/".to_string());
+    let body = Owner::new().with(|| nick_form(&back).to_html());
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Choose a nickname · leptos-live chat</title><link rel=\"stylesheet\" href=\"/chat.css\"></head><body class=\"min-h-screen bg-slate-50 p-6\">{body}</body></html>"
+    ))
 }
 
 /// Opens the app and makes all the chat's routes: the live pages, `/nick` and `/chat.css`.
@@ -123,7 +216,7 @@ pub async fn app(config: &ChatConfig) -> Result<Router, sqlx::Error> {
         )
         .route(
             "/nick",
-            post(move |form| session::set_nick(cookies.clone(), form)),
+            get(nick_page).post(move |form| session::set_nick(cookies.clone(), form)),
         )
         .merge(app.live_router(pubsub, &secret).into_router()))
 }
@@ -140,17 +233,13 @@ fn random_secret() -> String {
     buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The frame every page sits in.
+/// A page's heading and flash messages above its content.
 fn shell(heading: &str, body: AnyView) -> impl IntoView + use<> {
     view! {
-        <div class="min-h-screen bg-slate-50">
-            <header class="border-b border-slate-200 bg-white">
-                <div class="mx-auto flex max-w-5xl items-center justify-between px-4 py-3">
-                    <a href="/" class="font-bold text-indigo-700">"leptos-live chat"</a>
-                    <h1 class="truncate font-semibold text-slate-700">{heading.to_string()}</h1>
-                </div>
-            </header>
-            <main class="mx-auto max-w-5xl space-y-4 px-4 py-4">{body}</main>
+        <div class="space-y-4">
+            <leptos_live_components::FlashGroup />
+            <h1 id="heading" class="truncate text-lg font-semibold text-slate-800">{heading.to_string()}</h1>
+            {body}
         </div>
     }
 }

@@ -1,17 +1,33 @@
 //! `/`: the rooms, and a form to make one.
 
 use leptos::prelude::*;
-use leptos_live::{Ctx, LiveError, LiveView, Params, Payload, Session};
+use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, Session};
+use serde::Deserialize;
 
 use crate::db::Room;
-use crate::{App, nick_form, shell};
+use crate::{App, Nick, shell};
 
 /// The lobby page.
 pub struct Lobby {
     app: App,
-    nick: Option<String>,
+    nick: String,
     rooms: Vec<Room>,
     error: Option<String>,
+}
+
+/// What the lobby's form sends.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LobbyEvent {
+    /// Make a room.
+    Create {
+        /// Its name.
+        #[serde(default)]
+        name: String,
+        /// Members only (the checkbox sends `on` when ticked, nothing otherwise).
+        #[serde(default)]
+        private: bool,
+    },
 }
 
 /// Checks a room name: 1 to 32 lower-case letters, digits or `-`.
@@ -40,20 +56,13 @@ pub struct RoomMade;
 
 impl LiveView for Lobby {
     type Message = RoomMade;
+    type Event = LobbyEvent;
 
-    async fn mount(_: &Params, session: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
         let app = ctx.extension::<App>()?.clone();
-        let nick = session
-            .get("nick")
-            .and_then(|v| v.as_str())
-            .map(String::from);
-        let rooms = match &nick {
-            Some(n) => {
-                ctx.subscribe::<RoomMade>(ROOMS_TOPIC);
-                app.db.rooms_for(n).await.map_err(LiveError::msg)?
-            }
-            None => Vec::new(),
-        };
+        let nick = ctx.assigned::<Nick>()?.0.clone();
+        ctx.subscribe::<RoomMade>(ROOMS_TOPIC);
+        let rooms = app.db.rooms_for(&nick).await.map_err(LiveError::msg)?;
         Ok(Lobby {
             app,
             nick,
@@ -64,21 +73,12 @@ impl LiveView for Lobby {
 
     async fn handle_event(
         &mut self,
-        event: &str,
-        payload: Payload,
+        event: LobbyEvent,
         ctx: &mut Ctx<Self>,
     ) -> Result<(), LiveError> {
-        let Some(nick) = self.nick.clone() else {
-            return Err(LiveError::msg("choose a nickname first"));
-        };
         match event {
-            "create" => {
-                let name = payload
-                    .get_str("name")
-                    .unwrap_or_default()
-                    .trim()
-                    .to_lowercase();
-                let private = payload.get_str("private").is_some_and(|v| !v.is_empty());
+            LobbyEvent::Create { name, private } => {
+                let name = name.trim().to_lowercase();
                 if let Err(e) = valid_room(&name) {
                     self.error = Some(e.to_string());
                     return Ok(());
@@ -86,7 +86,7 @@ impl LiveView for Lobby {
                 if !self
                     .app
                     .db
-                    .create_room(&name, private, &nick)
+                    .create_room(&name, private, &self.nick)
                     .await
                     .map_err(LiveError::msg)?
                 {
@@ -96,17 +96,20 @@ impl LiveView for Lobby {
                 self.error = None;
                 ctx.broadcast(ROOMS_TOPIC, RoomMade)
                     .map_err(LiveError::msg)?;
-                ctx.navigate(format!("/rooms/{name}"));
+                ctx.put_flash(FlashKind::Info, format!("Room #{name} created."));
+                ctx.push_navigate(format!("/rooms/{name}"));
             }
-            other => return Err(LiveError::UnknownEvent(other.into())),
         }
         Ok(())
     }
 
     async fn handle_info(&mut self, _: RoomMade, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-        if let Some(nick) = &self.nick {
-            self.rooms = self.app.db.rooms_for(nick).await.map_err(LiveError::msg)?;
-        }
+        self.rooms = self
+            .app
+            .db
+            .rooms_for(&self.nick)
+            .await
+            .map_err(LiveError::msg)?;
         Ok(())
     }
 
@@ -115,42 +118,36 @@ impl LiveView for Lobby {
     }
 
     fn render(&self) -> impl IntoView {
-        let body = match &self.nick {
-            None => nick_form("/").into_any(),
-            Some(nick) => {
-                let rooms = self
-                    .rooms
-                    .iter()
-                    .map(|r| {
-                        let href = format!("/rooms/{}", r.name);
-                        view! {
-                            <li>
-                                <a href=href class="flex items-center justify-between rounded-lg px-3 py-2 hover:bg-indigo-50">
-                                    <span class="font-medium text-slate-800">"#" {r.name.clone()}</span>
-                                    {r.private.then(|| view! { <span class="text-xs rounded bg-amber-100 px-2 py-0.5 text-amber-800">"private"</span> })}
-                                </a>
-                            </li>
-                        }
-                    })
-                    .collect_view();
+        let rooms = self
+            .rooms
+            .iter()
+            .map(|r| {
+                let href = format!("/rooms/{}", r.name);
                 view! {
-                    <p class="text-slate-600">"Signed in as " <b id="me">{nick.clone()}</b></p>
-                    <ul id="rooms" class="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white">{rooms}</ul>
-                    <form id="create-room" lv-submit="create" class="space-y-2 rounded-xl border border-slate-200 bg-white p-4">
-                        <h2 class="font-semibold text-slate-800">"New room"</h2>
-                        <div class="flex flex-col gap-2 sm:flex-row">
-                            <input name="name" placeholder="room-name" maxlength="32" class="flex-1 rounded-lg border border-slate-300 px-3 py-2" />
-                            <label class="flex items-center gap-2 text-sm text-slate-600">
-                                <input type="checkbox" name="private" value="on" /> "Private"
-                            </label>
-                            <button class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">"Create"</button>
-                        </div>
-                        {self.error.clone().map(|e| view! { <p id="room-error" class="text-sm text-red-600">{e}</p> })}
-                    </form>
+                    <li>
+                        <a href=href lv-navigate class="flex items-center justify-between rounded-lg px-3 py-2 hover:bg-indigo-50">
+                            <span class="font-medium text-slate-800">"#" {r.name.clone()}</span>
+                            {r.private.then(|| view! { <span class="text-xs rounded bg-amber-100 px-2 py-0.5 text-amber-800">"private"</span> })}
+                        </a>
+                    </li>
                 }
-                .into_any()
-            }
-        };
+            })
+            .collect_view();
+        let body = view! {
+            <ul id="rooms" class="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white">{rooms}</ul>
+            <form id="create-room" lv-submit="create" class="space-y-2 rounded-xl border border-slate-200 bg-white p-4">
+                <h2 class="font-semibold text-slate-800">"New room"</h2>
+                <div class="flex flex-col gap-2 sm:flex-row">
+                    <input name="name" placeholder="room-name" maxlength="32" class="flex-1 rounded-lg border border-slate-300 px-3 py-2" />
+                    <label class="flex items-center gap-2 text-sm text-slate-600">
+                        <input type="checkbox" name="private" value="on" /> "Private"
+                    </label>
+                    <button class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">"Create"</button>
+                </div>
+                {self.error.clone().map(|e| view! { <p id="room-error" class="text-sm text-red-600">{e}</p> })}
+            </form>
+        }
+        .into_any();
         shell("Rooms", body)
     }
 }

@@ -2,14 +2,15 @@
 
 use std::time::Duration;
 
+use axum::http::Uri;
 use leptos::prelude::*;
 use leptos_live::{
-    At, Ctx, LiveError, LiveView, Params, Payload, PresenceDiff, Session, Stream, Tracked,
+    At, Ctx, FlashKind, LiveError, LiveView, Params, PresenceDiff, Session, Stream, Tracked,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::db::Message;
-use crate::{App, nick_form, shell};
+use crate::{App, Nick, shell};
 
 /// Messages sent on entry and per scroll back.
 pub const PAGE: i64 = 50;
@@ -32,6 +33,56 @@ pub enum RoomEvent {
     Posted(Message),
     /// The member list changed: pages check their access again.
     Members,
+}
+
+/// What the room page's forms and links send.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Send a message.
+    Post {
+        /// The text.
+        #[serde(default)]
+        body: String,
+    },
+    /// The message field changed (typing presence).
+    Typing {
+        /// The text so far.
+        #[serde(default)]
+        body: String,
+    },
+    /// The user scrolled to the oldest message shown.
+    Older,
+    /// The owner lets someone into a private room.
+    Invite {
+        /// Who.
+        #[serde(default)]
+        nick: String,
+    },
+    /// The owner takes someone out of a private room.
+    Remove {
+        /// Who.
+        #[serde(default)]
+        nick: String,
+    },
+}
+
+/// Which list the room's side panel shows (`?tab=` in the URL, changed with `lv-patch` links).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tab {
+    /// Who is here now.
+    #[default]
+    Online,
+    /// Who may enter.
+    Members,
+}
+
+/// The room page's URL parameters.
+#[derive(Debug, Deserialize)]
+struct RoomParams {
+    #[serde(default)]
+    tab: Option<Tab>,
 }
 
 /// What reaches a room page's `handle_info`.
@@ -63,7 +114,6 @@ pub fn topic(room: &str) -> String {
 
 /// Whether a room page may show its room.
 enum Access {
-    NoNick,
     Denied,
     In(Box<Inside>),
 }
@@ -82,6 +132,8 @@ struct Inside {
     online_count: usize,
     error: Option<String>,
     notice: Option<String>,
+    tab: Tab,
+    members: Vec<String>,
 }
 
 /// The room page.
@@ -142,44 +194,34 @@ impl RoomPage {
 
 impl LiveView for RoomPage {
     type Message = Msg;
+    type Event = Action;
 
-    async fn mount(
-        params: &Params,
-        session: &Session,
-        ctx: &mut Ctx<Self>,
-    ) -> Result<Self, LiveError> {
+    async fn mount(params: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
         let app = ctx.extension::<App>()?.clone();
         let room = params.get("name").unwrap_or_default().to_string();
-        let nick = session
-            .get("nick")
-            .and_then(|v| v.as_str())
-            .map(String::from);
-        let Some(nick) = nick else {
-            return Ok(RoomPage {
-                app,
-                room,
-                access: Access::NoNick,
-            });
+        let nick = ctx.assigned::<Nick>()?.0.clone();
+        let info = app.db.room(&room).await.map_err(LiveError::msg)?;
+        let allowed = match &info {
+            Some(_) => app
+                .db
+                .may_enter(&room, &nick)
+                .await
+                .map_err(LiveError::msg)?,
+            None => false,
         };
-        let Some(info) = app.db.room(&room).await.map_err(LiveError::msg)? else {
+        let Some(info) = info.filter(|_| allowed) else {
+            // The same answer for a room that does not exist and one that is not yours.
+            ctx.put_flash(
+                FlashKind::Error,
+                format!("#{room} does not exist or is for members only."),
+            );
+            ctx.redirect("/");
             return Ok(RoomPage {
                 app,
                 room,
                 access: Access::Denied,
             });
         };
-        if !app
-            .db
-            .may_enter(&room, &nick)
-            .await
-            .map_err(LiveError::msg)?
-        {
-            return Ok(RoomPage {
-                app,
-                room,
-                access: Access::Denied,
-            });
-        }
         let t = topic(&room);
         ctx.subscribe::<RoomEvent>(&t);
         ctx.subscribe_presence(&app.presence, &t);
@@ -210,6 +252,8 @@ impl LiveView for RoomPage {
                 online_count: 0,
                 error: None,
                 notice: None,
+                tab: Tab::Online,
+                members: Vec::new(),
             })),
             room,
         };
@@ -217,23 +261,33 @@ impl LiveView for RoomPage {
         Ok(page)
     }
 
-    async fn handle_event(
+    async fn handle_params(
         &mut self,
-        event: &str,
-        payload: Payload,
-        ctx: &mut Ctx<Self>,
+        params: &Params,
+        _: &Uri,
+        _: &mut Ctx<Self>,
     ) -> Result<(), LiveError> {
+        let tab = params.deserialize::<RoomParams>()?.tab.unwrap_or_default();
+        let room = self.room.clone();
+        let db = self.app.db.clone();
+        if let Access::In(inside) = &mut self.access {
+            inside.tab = tab;
+            if tab == Tab::Members {
+                inside.members = db.members(&room).await.map_err(LiveError::msg)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_event(&mut self, event: Action, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
         self.check().await?;
         let room = self.room.clone();
         let db = self.app.db.clone();
         let inside = self.inside()?;
+        let invite = matches!(event, Action::Invite { .. });
         match event {
-            "post" => {
-                let body = payload
-                    .get_str("body")
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string();
+            Action::Post { body } => {
+                let body = body.trim().to_string();
                 if body.is_empty() {
                     inside.error = Some("Write something first.".into());
                     return Ok(());
@@ -254,12 +308,8 @@ impl LiveView for RoomPage {
                     inside.me.update(|m| m.typing = false);
                 }
             }
-            "typing" => {
-                let typing = !payload
-                    .get_str("body")
-                    .unwrap_or_default()
-                    .trim()
-                    .is_empty();
+            Action::Typing { body } => {
+                let typing = !body.trim().is_empty();
                 inside.error = None;
                 if inside.me.meta().typing != typing {
                     inside.me.update(|m| m.typing = typing);
@@ -269,7 +319,7 @@ impl LiveView for RoomPage {
                     ctx.send_after(Duration::from_secs(4), Msg::StopTyping(inside.typing_gen));
                 }
             }
-            "older" => {
+            Action::Older => {
                 if let Some(oldest) = inside.oldest {
                     let older = db
                         .history(&room, Some(oldest), PAGE)
@@ -282,20 +332,16 @@ impl LiveView for RoomPage {
                     inside.messages.insert_many(At::Start, older);
                 }
             }
-            "invite" | "remove" => {
+            Action::Invite { nick: who } | Action::Remove { nick: who } => {
                 if !inside.owner {
                     return Err(LiveError::msg("only the room's owner manages its members"));
                 }
-                let who = payload
-                    .get_str("nick")
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string();
+                let who = who.trim().to_string();
                 if let Err(e) = crate::session::valid_nick(&who) {
                     inside.notice = Some(e.to_string());
                     return Ok(());
                 }
-                if event == "invite" {
+                if invite {
                     db.add_member(&room, &who).await.map_err(LiveError::msg)?;
                     inside.notice = Some(format!("{who} may now enter."));
                 } else if who == inside.nick {
@@ -307,10 +353,12 @@ impl LiveView for RoomPage {
                         .map_err(LiveError::msg)?;
                     inside.notice = Some(format!("{who} may no longer enter."));
                 }
+                if inside.tab == Tab::Members {
+                    inside.members = db.members(&room).await.map_err(LiveError::msg)?;
+                }
                 ctx.broadcast(&topic(&room), RoomEvent::Members)
                     .map_err(LiveError::msg)?;
             }
-            other => return Err(LiveError::UnknownEvent(other.into())),
         }
         Ok(())
     }
@@ -356,12 +404,11 @@ impl LiveView for RoomPage {
     fn render(&self) -> impl IntoView {
         let room = self.room.clone();
         let body = match &self.access {
-            Access::NoNick => nick_form(&format!("/rooms/{room}")).into_any(),
             Access::Denied => view! {
                 <p id="denied" class="rounded-xl border border-amber-200 bg-amber-50 p-4 text-amber-900">
                     "This room does not exist or is for members only."
                 </p>
-                <a href="/" class="text-indigo-700 underline">"Back to the rooms"</a>
+                <a href="/" lv-navigate class="text-indigo-700 underline">"Back to the rooms"</a>
             }
             .into_any(),
             Access::In(inside) => render_inside(&room, inside).into_any(),
@@ -386,6 +433,14 @@ fn message_view(id: String, m: &Message) -> impl IntoView + use<> {
             </div>
             <p class="whitespace-pre-wrap break-words text-slate-700">{m.body.clone()}</p>
         </li>
+    }
+}
+
+fn tab_class(selected: bool) -> &'static str {
+    if selected {
+        "rounded-lg bg-indigo-100 px-3 py-1 font-semibold text-indigo-900"
+    } else {
+        "rounded-lg px-3 py-1 text-slate-600 hover:bg-slate-100"
     }
 }
 
@@ -415,6 +470,17 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
             }
         })
         .collect_view();
+    let members = if inside.private {
+        let names = inside
+            .members
+            .iter()
+            .map(|n| view! { <li data-member=n.clone()>{n.clone()}</li> })
+            .collect_view();
+        view! { <ul id="members" class="space-y-1 text-sm text-slate-700">{names}</ul> }.into_any()
+    } else {
+        view! { <p id="members" class="text-sm text-slate-500">"Anyone may enter this room."</p> }
+            .into_any()
+    };
     let messages = inside.messages.render();
     let more = inside.more.then_some("older");
     let invite = (inside.private && inside.owner).then(|| {
@@ -447,8 +513,18 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
                 </form>
             </section>
             <aside class="w-full space-y-3 md:w-56">
-                <h2 class="font-semibold text-slate-800">"Online " <span id="online-count" class="text-slate-500">{inside.online_count}</span></h2>
-                <ul id="online" class="space-y-1 text-sm">{online}</ul>
+                <nav role="tablist" class="flex gap-1 text-sm">
+                    <a id="tab-online" role="tab" href=format!("/rooms/{room}?tab=online") lv-patch aria-selected=(inside.tab == Tab::Online).to_string() class=tab_class(inside.tab == Tab::Online)>
+                        "Online " <span id="online-count">{inside.online_count}</span>
+                    </a>
+                    <a id="tab-members" role="tab" href=format!("/rooms/{room}?tab=members") lv-patch aria-selected=(inside.tab == Tab::Members).to_string() class=tab_class(inside.tab == Tab::Members)>
+                        "Members"
+                    </a>
+                </nav>
+                {match inside.tab {
+                    Tab::Online => view! { <ul id="online" class="space-y-1 text-sm">{online}</ul> }.into_any(),
+                    Tab::Members => members.into_any(),
+                }}
                 {invite}
                 {inside.notice.clone().map(|n| view! { <p id="notice" class="text-sm text-slate-600">{n}</p> })}
             </aside>

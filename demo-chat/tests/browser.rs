@@ -129,3 +129,103 @@ async fn post_when_connected(
     drop(page);
     post(browser, tab, text).await;
 }
+
+/// Rooms are pages of one live session: making a room navigates to it with a flash, switching
+/// rooms loads no document and keeps the tab's one socket, and presence moves with the user;
+/// the members tab is a patch of the room's URL; a private room sends others away with an
+/// error flash.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_rooms_is_live_and_presence_moves() {
+    let db = temp_db("navigate");
+    let server = ChatProcess::start(&db, None, None).await;
+    let mut browser = Browser::launch().await;
+    let ada = enter(&mut browser, &server.url("/"), "ada").await;
+    let bob = enter(&mut browser, &server.url("/rooms/lobby"), "bob").await;
+    browser
+        .page(&bob)
+        .wait_for(&format!("{ONLINE} === 'bob'"))
+        .await;
+
+    let mut page = browser.page(&ada);
+    page.cmd("Network.enable", json!({})).await;
+    page.eval("window.firstSocket = window.liveSocket.ws; document.getElementById('sidebar').dataset.kept = 'yes'")
+        .await;
+    // A new room: the lobby navigates to it, with an info flash.
+    page.eval("document.querySelector('#create-room input[name=name]').value = 'den'")
+        .await;
+    page.click("#create-room button").await;
+    page.wait_for("location.pathname === '/rooms/den' && document.getElementById('heading')?.textContent === '#den'")
+        .await;
+    page.wait_for("document.getElementById('flash-info')?.textContent.includes('#den created')")
+        .await;
+    assert_eq!(
+        page.eval("document.title").await,
+        json!("#den · leptos-live chat")
+    );
+    // To the lobby room from the layout's sidebar: bob sees ada arrive.
+    page.click("#room-links a[href='/rooms/lobby']").await;
+    page.wait_for("location.pathname === '/rooms/lobby' && document.getElementById('heading')?.textContent === '#lobby'")
+        .await;
+    drop(page);
+    browser
+        .page(&bob)
+        .wait_for(&format!("{ONLINE} === 'ada,bob'"))
+        .await;
+    // Back to den: ada leaves the lobby's list.
+    browser.page(&ada).eval("history.back()").await;
+    browser
+        .page(&ada)
+        .wait_for("location.pathname === '/rooms/den' && document.getElementById('heading')?.textContent === '#den'")
+        .await;
+    browser
+        .page(&bob)
+        .wait_for(&format!("{ONLINE} === 'bob'"))
+        .await;
+    let mut page = browser.page(&ada);
+    // The flash went with the navigation after the one that brought it.
+    assert_eq!(
+        page.eval("document.getElementById('flash-info')").await,
+        json!(null)
+    );
+    // The members tab is a patch of the room's URL.
+    page.click("#tab-members").await;
+    page.wait_for("location.search === '?tab=members' && document.getElementById('members')")
+        .await;
+    assert_eq!(
+        page.eval("window.firstSocket === window.liveSocket.ws && document.getElementById('sidebar').dataset.kept === 'yes'")
+            .await,
+        json!(true),
+        "one socket, and the layout stayed"
+    );
+    let docs = page
+        .take_events("Network.requestWillBeSent")
+        .iter()
+        .filter(|e| e["params"]["type"] == "Document")
+        .count();
+    assert_eq!(docs, 0, "no document was loaded");
+    assert_eq!(page.take_events("Network.webSocketCreated").len(), 0);
+    drop(page);
+
+    // A private room: bob is sent to the lobby with an error flash, by a full load or live.
+    let mut page = browser.page(&ada);
+    page.goto(&server.url("/")).await;
+    page.wait_connected().await;
+    page.eval("document.querySelector('#create-room input[name=name]').value = 'vault'; document.querySelector('#create-room input[name=private]').checked = true")
+        .await;
+    page.click("#create-room button").await;
+    page.wait_for("location.pathname === '/rooms/vault'").await;
+    drop(page);
+    let mut page = browser.page(&bob);
+    page.goto(&server.url("/rooms/vault")).await;
+    page.wait_for("location.pathname === '/' && document.getElementById('flash-error')?.textContent.includes('members only')")
+        .await;
+    page.wait_connected().await;
+    page.eval("window.liveSocket.go('/rooms/vault', 'n', true)")
+        .await;
+    page.wait_for("location.pathname === '/' && document.getElementById('flash-error')?.textContent.includes('members only')")
+        .await;
+    drop(page);
+    drop(browser);
+    drop(server);
+    remove_db(&db);
+}

@@ -2,7 +2,7 @@
 //! validation, HTML shown as text, and the stream the server does not keep.
 
 use demo_chat::{App, ChatConfig, RoomPage};
-use leptos_live::{LiveTest, Params, PubSub, Session};
+use leptos_live::{FlashKind, LiveTest, MountError, Params, PubSub, Session};
 use serde_json::json;
 
 fn session(nick: &str) -> Session {
@@ -36,11 +36,25 @@ async fn private_rooms_admit_members_only_and_every_event_is_checked() {
     assert!(app.db.create_room("den", true, "ada").await.unwrap());
     let den = Params::from_pairs([("name", "den")]);
 
-    let bob = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("bob"))
-        .await
-        .unwrap();
-    assert!(bob.html().contains(r#"id="denied""#), "{}", bob.html());
-    assert!(!bob.html().contains(r#"id="messages""#));
+    // A private room someone may not enter sends them to the lobby with an error flash.
+    match LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("bob")).await {
+        Err(MountError::Redirected { to, flash }) => {
+            assert_eq!(to, "/");
+            assert!(
+                flash
+                    .get(FlashKind::Error)
+                    .is_some_and(|m| m.contains("members only")),
+                "{flash:?}"
+            );
+        }
+        Ok(page) => panic!("bob entered: {}", page.html()),
+        Err(e) => panic!("{e}"),
+    }
+    // Without a nickname, the live session's check sends people to the nickname form.
+    match LiveTest::<RoomPage>::mount_in(&router, den.clone(), Session::default()).await {
+        Err(MountError::Redirected { to, .. }) => assert!(to.starts_with("/nick?"), "{to}"),
+        _ => panic!("a page mounted without a nickname"),
+    }
 
     let mut ada = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("ada"))
         .await
