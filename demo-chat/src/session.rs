@@ -1,7 +1,7 @@
 //! The nickname: chosen once, kept in a signed cookie.
 
 use axum::Form;
-use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
+use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -53,14 +53,7 @@ impl Cookies {
     /// The page session for a request: `nick` when the cookie holds one.
     pub fn session(&self, headers: &HeaderMap) -> Session {
         let mut session = Session::default();
-        let nick = headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|c| c.trim().split_once('='))
-            .find(|(k, _)| *k == COOKIE_NAME)
-            .and_then(|(_, v)| self.verify(v));
+        let nick = leptos_live::cookie(headers, COOKIE_NAME).and_then(|v| self.verify(v));
         if let Some(nick) = nick {
             session.insert("nick", nick);
         }
@@ -131,7 +124,7 @@ mod tests {
         assert_eq!(c.verify(&forged), None);
         let mut h = HeaderMap::new();
         h.insert(
-            COOKIE,
+            axum::http::header::COOKIE,
             HeaderValue::from_str(&format!("a=b; {COOKIE_NAME}={v}")).unwrap(),
         );
         assert_eq!(

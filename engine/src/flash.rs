@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use axum::http::HeaderMap;
-use axum::http::header::COOKIE;
 use serde::{Deserialize, Serialize};
 
 use crate::token::{fresh, open, sign};
@@ -153,14 +152,7 @@ pub(crate) fn unseal(sealed: &str, secret: &[u8], now: u64) -> Option<Flash> {
 
 /// The flash a request's cookie carries, if any and valid.
 pub(crate) fn from_cookies(headers: &HeaderMap, secret: &[u8], now: u64) -> Option<Flash> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE_NAME)
-        .and_then(|(_, v)| unseal(v, secret, now))
+    crate::params::cookie(headers, COOKIE_NAME).and_then(|v| unseal(v, secret, now))
 }
 
 /// A `Set-Cookie` value that carries `flash` to the next request, or clears the cookie.
@@ -175,6 +167,7 @@ pub(crate) fn cookie(sealed: Option<&str>) -> String {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use axum::http::header::COOKIE;
 
     #[test]
     fn a_sealed_flash_opens_once_fresh_and_never_forged() {

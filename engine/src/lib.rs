@@ -76,7 +76,7 @@ pub use flash::{CLEAR_FLASH, Flash, FlashKind, flash};
 pub use js::JS;
 pub use live_session::{Halt, LiveSession, Mounting};
 pub use page::MountError;
-pub use params::{Params, Payload, RawEvent, Session};
+pub use params::{Params, Payload, RawEvent, Session, cookie};
 pub use presence::{Presence, PresenceDiff, PresenceEntry, Tracked};
 pub use pubsub::PubSub;
 pub use router::LiveRouter;

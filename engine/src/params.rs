@@ -122,6 +122,27 @@ impl Session {
     }
 }
 
+/// The value of the cookie `name` in a request's headers, as sent (not decoded): for
+/// [`crate::LiveRouter::session`] functions that read a session cookie.
+///
+/// ```
+/// use axum::http::{HeaderMap, HeaderValue, header::COOKIE};
+/// let mut h = HeaderMap::new();
+/// h.insert(COOKIE, HeaderValue::from_static("a=1; sid=xyz"));
+/// assert_eq!(leptos_live::cookie(&h, "sid"), Some("xyz"));
+/// assert_eq!(leptos_live::cookie(&h, "b"), None);
+/// ```
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
 /// The values an event carries: `lv-value-*` attributes, or a form's fields.
 ///
 /// ```

@@ -256,11 +256,7 @@ async fn http_render(
     let now = now_secs();
     // A flash carried by a redirect shows on this page; the cookie is cleared either way.
     let carried = flash::from_cookies(headers, &inner.secret, now);
-    let had_cookie = headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.contains(flash::COOKIE_NAME));
+    let had_cookie = crate::params::cookie(headers, flash::COOKIE_NAME).is_some();
     let path_and_query = uri
         .path_and_query()
         .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());

@@ -17,7 +17,8 @@ use axum::http::Uri;
 use crate::ctx::Nav;
 use crate::error::ErrorCode;
 use crate::flash::Flash;
-use crate::page::{Attach, Control, Mounted, Outbox};
+use crate::live_session::Mounting;
+use crate::page::{Attach, Control, MountError, Mounted, MountedPage, Outbox};
 use crate::protocol::{ClientFrame, error_frame, heartbeat_frame};
 use crate::server::{Inner, Refused, hex_id};
 use crate::token::{Claims, TokenError, now_secs, sign, verify};
@@ -316,25 +317,14 @@ async fn join(
     let mounted = inner
         .prepare(entry, uri, params, claims.session.clone(), Flash::default())
         .await;
-    let page = match mounted {
-        Ok((Mounted::Page(page), _)) => page,
-        Ok((Mounted::Left { nav, flash }, _)) => {
-            // Not joined to anything: whatever the page asked for is a full load.
-            let external = matches!(nav, Nav::Redirect { external: true, .. });
-            conn.send(leave_frame(r, nav.to(), external, flash.as_deref()));
+    let page = match outcome(inner, r, mounted) {
+        Outcome::Page(page) => page,
+        // Not joined to anything: whatever the page asked for is a full load.
+        Outcome::Leave(frame) => {
+            conn.send(frame);
             return Ok(None);
         }
-        Err(Refused::Halt(halt)) => {
-            let (to, flash) = halt.into_parts();
-            conn.send(leave_frame(
-                r,
-                &to,
-                false,
-                seal_nonempty(inner, &flash).as_deref(),
-            ));
-            return Ok(None);
-        }
-        Err(Refused::Failed(e)) => return Err((ErrorCode::MountFailed, e.to_string())),
+        Outcome::Failed(e) => return Err((ErrorCode::MountFailed, e.to_string())),
     };
     let (ctl, fresh) = match inner.start(page.start, claims.id.clone().into(), true) {
         Ok(ctl) => (ctl, true),
@@ -359,8 +349,29 @@ fn leave_frame(r: u64, to: &str, external: bool, flash: Option<&str>) -> String 
     format!("[{r},\"nav\",{nav}]")
 }
 
-fn seal_nonempty(inner: &Inner, flash: &Flash) -> Option<String> {
-    (!flash.is_empty()).then(|| crate::flash::seal(flash, &inner.secret, now_secs()))
+/// What a mount at join or navigation gave the socket.
+enum Outcome {
+    Page(MountedPage),
+    /// The page, or a check, sent the browser elsewhere: this frame tells it.
+    Leave(String),
+    Failed(MountError),
+}
+
+fn outcome(inner: &Inner, r: u64, mounted: Result<(Mounted, Mounting), Refused>) -> Outcome {
+    match mounted {
+        Ok((Mounted::Page(page), _)) => Outcome::Page(page),
+        Ok((Mounted::Left { nav, flash }, _)) => {
+            let external = matches!(nav, Nav::Redirect { external: true, .. });
+            Outcome::Leave(leave_frame(r, nav.to(), external, flash.as_deref()))
+        }
+        Err(Refused::Halt(halt)) => {
+            let (to, flash) = halt.into_parts();
+            let sealed =
+                (!flash.is_empty()).then(|| crate::flash::seal(&flash, &inner.secret, now_secs()));
+            Outcome::Leave(leave_frame(r, &to, false, sealed.as_deref()))
+        }
+        Err(Refused::Failed(e)) => Outcome::Failed(e),
+    }
 }
 
 /// A live navigation: the page at `url` is checked and mounted; when it mounts, the joined page
@@ -411,24 +422,14 @@ async fn navigate(
             carried.unwrap_or_default(),
         )
         .await;
-    let page = match mounted {
-        Ok((Mounted::Page(page), _)) => page,
-        Ok((Mounted::Left { nav, flash }, _)) => {
-            let external = matches!(nav, Nav::Redirect { external: true, .. });
-            outbox.send(leave_frame(r, nav.to(), external, flash.as_deref()));
+    let page = match outcome(inner, r, mounted) {
+        Outcome::Page(page) => page,
+        Outcome::Leave(frame) => {
+            outbox.send(frame);
             return Ok(());
         }
-        Err(Refused::Halt(halt)) => {
-            let (to, flash) = halt.into_parts();
-            outbox.send(leave_frame(
-                r,
-                &to,
-                false,
-                seal_nonempty(inner, &flash).as_deref(),
-            ));
-            return Ok(());
-        }
-        Err(Refused::Failed(e)) => {
+        // The full load shows the failure as the HTTP side does.
+        Outcome::Failed(e) => {
             tracing::error!(url, "live navigation: {e}");
             outbox.send(leave_frame(r, url, false, None));
             return Ok(());
