@@ -1,5 +1,6 @@
 //! `Ctx`: what a page's callbacks get to act beyond their own state.
 
+use std::future::Future;
 use std::time::Duration;
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use crate::presence::{Presence, PresenceDiff, Switch, Tracked};
 use crate::pubsub::{Message, PubSub, PubSubError, SubscriptionGuard};
 use crate::stream::{Drain, Stream, StreamOps};
 use crate::view::LiveView;
+use crate::work::{AsyncFailed, AsyncResult, Done, Work};
 
 /// A cloneable handle to a running page: any task can send it a message for `handle_info`.
 ///
@@ -160,11 +162,18 @@ pub struct Ctx<V: LiveView> {
     flash: Flash,
     /// The flash this page put, which a navigation carries to the next page.
     flash_out: Flash,
+    /// Work the page started off its task.
+    work: Work<V>,
+    /// Where that work's outcomes arrive, until the page's task takes it.
+    work_rx: Option<mpsc::UnboundedReceiver<Done<V>>>,
 }
 
 impl<V: LiveView> Ctx<V> {
     pub(crate) fn new(handle: LiveHandle<V>, services: Services) -> Self {
+        let (work, work_rx) = Work::new();
         Ctx {
+            work,
+            work_rx: Some(work_rx),
             assigns: axum::http::Extensions::new(),
             flash: Flash::default(),
             flash_out: Flash::default(),
@@ -204,6 +213,108 @@ impl<V: LiveView> Ctx<V> {
                 std::any::type_name::<T>()
             ))
         })
+    }
+
+    /// Runs `fut` off the page's task: events and messages keep flowing meanwhile. When it
+    /// finishes, `then` runs on the page with its outcome (a panic in it is
+    /// [`AsyncFailed::Panicked`]) and the page renders. Starting work under a `key` that is
+    /// running cancels the running one; the page's end cancels all of its work.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Report { total: Option<u64>, failed: bool }
+    ///
+    /// impl LiveView for Report {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         ctx.start_async("total", async { 6 * 7 }, |page: &mut Report, outcome, _| {
+    ///             match outcome {
+    ///                 Ok(total) => page.total = Some(total),
+    ///                 Err(_panicked) => page.failed = true,
+    ///             }
+    ///             Ok(())
+    ///         });
+    ///         Ok(Report { total: None, failed: false })
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <p>{self.total}</p> } }
+    /// }
+    /// ```
+    pub fn start_async<T, F, H>(&mut self, key: impl Into<String>, fut: F, then: H)
+    where
+        T: Send + 'static,
+        F: Future<Output = T> + Send + 'static,
+        H: FnOnce(&mut V, Result<T, AsyncFailed>, &mut Ctx<V>) -> Result<(), LiveError>
+            + Send
+            + 'static,
+    {
+        let key: String = key.into();
+        self.work.start(key.into(), fut, then);
+    }
+
+    /// Loads a field of the page off its task: the field shows [`AsyncResult::Loading`] from
+    /// the next render on, then `Ok` with the value or `Failed` with the error (or the panic).
+    /// Same keys, cancellation and flow as [`Ctx::start_async`].
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{AsyncResult, Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Stats { visits: AsyncResult<u64> }
+    ///
+    /// impl LiveView for Stats {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         ctx.assign_async("visits", async { Ok::<_, LiveError>(42) }, |s: &mut Stats| &mut s.visits);
+    ///         Ok(Stats { visits: AsyncResult::Loading })
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { <p>{format!("{:?}", self.visits)}</p> }
+    ///     }
+    /// }
+    /// ```
+    pub fn assign_async<T, E, F>(
+        &mut self,
+        key: impl Into<String>,
+        fut: F,
+        field: fn(&mut V) -> &mut AsyncResult<T>,
+    ) where
+        T: Send + 'static,
+        E: std::fmt::Display + Send + 'static,
+        F: Future<Output = Result<T, E>> + Send + 'static,
+    {
+        self.work
+            .mark_loading(Box::new(move |view| *field(view) = AsyncResult::Loading));
+        self.start_async(key, fut, move |view, outcome, _| {
+            *field(view) = match outcome {
+                Ok(Ok(value)) => AsyncResult::Ok(value),
+                Ok(Err(e)) => AsyncResult::Failed(e.to_string()),
+                Err(failed) => AsyncResult::Failed(failed.to_string()),
+            };
+            Ok(())
+        });
+    }
+
+    /// Cancels the work running under `key`; its outcome never arrives.
+    pub fn cancel_async(&mut self, key: &str) {
+        self.work.cancel(key);
+    }
+
+    /// Whether work runs under `key`.
+    pub fn async_running(&self, key: &str) -> bool {
+        self.work.is_running(key)
+    }
+
+    pub(crate) fn work_mut(&mut self) -> &mut Work<V> {
+        &mut self.work
+    }
+
+    /// Where the page's finished work arrives; taken once, by the page's task.
+    pub(crate) fn take_work_rx(&mut self) -> Option<mpsc::UnboundedReceiver<Done<V>>> {
+        self.work_rx.take()
     }
 
     /// What the live session's `on_mount` checks assigned for this page (see

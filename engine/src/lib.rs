@@ -66,6 +66,7 @@ mod testing;
 mod token;
 mod url;
 mod view;
+mod work;
 
 pub use asset::{CLIENT_JS, client_js, client_js_gzip_len};
 pub use config::LiveConfig;
@@ -84,6 +85,7 @@ pub use site::{SiteConfig, SiteError};
 pub use stream::{At, Stream};
 pub use testing::LiveTest;
 pub use view::LiveView;
+pub use work::{AsyncFailed, AsyncResult};
 
 /// Renders a page's view to HTML once, outside any socket: for tests and static previews.
 ///

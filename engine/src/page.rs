@@ -26,6 +26,7 @@ use crate::sent::Sent;
 use crate::stream::{StreamOps, fill_html};
 use crate::url::{local_uri, params_for};
 use crate::view::LiveView;
+use crate::work::Done;
 
 /// A socket's sending side, as the page task sees it.
 #[derive(Clone)]
@@ -194,6 +195,7 @@ pub(crate) fn mount<V: LiveView>(
                 flash: ctx.sealed_flash(),
             });
         }
+        ctx.work_mut().show_loading(&mut view);
         // Only the HTML: a small page's tree is parsed when it first changes, not for the GET.
         let rendered = render_html(&view, ctx.flash()).map_err(MountError::Panicked)?;
         // The streams' first items are in this HTML.
@@ -273,6 +275,11 @@ impl<V: LiveView> Page<V> {
         mut info: mpsc::UnboundedReceiver<V::Message>,
     ) {
         tracing::debug!(page = %self.id, "page started");
+        // Outcomes of the page's work (a closed queue when it was taken already: never ready).
+        let mut work = self
+            .ctx
+            .take_work_rx()
+            .unwrap_or_else(|| mpsc::unbounded_channel().1);
         loop {
             let window = if self.registration.adopted() {
                 self.config.retention_window
@@ -287,6 +294,7 @@ impl<V: LiveView> Page<V> {
                     None => Flow::End,
                 },
                 Some(m) = info.recv() => self.info(m, &mut info).await,
+                Some(done) = work.recv() => self.work_done(done).await,
                 _ = sleep_until(self.hot_until.unwrap_or(self.detached_at)), if self.sent.is_hot(self.config.keep_tree_above_bytes) => {
                     self.sent.cool(self.config.keep_tree_above_bytes);
                     self.hot_until = None;
@@ -443,6 +451,34 @@ impl<V: LiveView> Page<V> {
         }
     }
 
+    /// Applies the outcome of finished work, unless it was cancelled or replaced since, and
+    /// sends what changed.
+    async fn work_done(&mut self, done: Done<V>) -> Flow {
+        if !self.ctx.work_mut().finish(&done) {
+            return Flow::Continue;
+        }
+        let key = done.key.clone();
+        let applied = catch_unwind(AssertUnwindSafe(|| {
+            (done.apply)(&mut self.view, &mut self.ctx)
+        }));
+        match applied {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(page = %self.id, work = %key, error = %e, "handling finished work failed")
+            }
+            Err(p) => return self.crash(0, &format!("the outcome of {key:?}"), p),
+        }
+        if let Flow::End = self.follow_nav(0).await {
+            return Flow::End;
+        }
+        if self.outbox.is_some() {
+            self.send_patch(0, false)
+        } else {
+            // Rendered when a socket attaches.
+            Flow::Continue
+        }
+    }
+
     /// Runs `handle_params` for a new URL of this page.
     async fn params(&mut self, r: u64, uri: Uri, params: Params) -> Flow {
         match AssertUnwindSafe(self.view.handle_params(&params, &uri, &mut self.ctx))
@@ -526,7 +562,7 @@ impl<V: LiveView> Page<V> {
             return Flow::End;
         }
         if self.outbox.is_some() {
-            if streams_only && self.ctx.render_streams() {
+            if streams_only && !self.ctx.work_mut().has_loading() && self.ctx.render_streams() {
                 self.send_streams()
             } else {
                 self.send_patch(0, false)
@@ -565,6 +601,7 @@ impl<V: LiveView> Page<V> {
     /// Renders, diffs against what the client has, and sends the operations. With `always`, an
     /// empty frame is sent too (it answers a reference).
     fn send_patch(&mut self, r: u64, always: bool) -> Flow {
+        self.ctx.work_mut().show_loading(&mut self.view);
         let html = match render_html(&self.view, self.ctx.flash()) {
             Ok(html) => html,
             Err(msg) => {
@@ -634,6 +671,7 @@ impl<V: LiveView> Page<V> {
     }
 
     fn send_full(&mut self, r: u64) -> Flow {
+        self.ctx.work_mut().show_loading(&mut self.view);
         match render(&self.view, self.ctx.flash()) {
             Ok(rendered) => self.send_rendered(r, rendered),
             Err(msg) => {

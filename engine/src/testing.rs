@@ -18,6 +18,7 @@ use crate::render::{render, render_html};
 use crate::router::LiveRouter;
 use crate::sent::Sent;
 use crate::view::LiveView;
+use crate::work::Done;
 
 /// A mounted page and the tree the browser would have, driven by direct calls.
 ///
@@ -51,6 +52,7 @@ pub struct LiveTest<V: LiveView> {
     view: V,
     ctx: Ctx<V>,
     info: mpsc::UnboundedReceiver<V::Message>,
+    work: mpsc::UnboundedReceiver<Done<V>>,
     sent: Sent,
     keep_tree_above: usize,
 }
@@ -99,6 +101,10 @@ impl<V: LiveView> LiveTest<V> {
                 flash: ctx.flash().clone(),
             });
         }
+        ctx.work_mut().show_loading(&mut view);
+        let work = ctx
+            .take_work_rx()
+            .unwrap_or_else(|| mpsc::unbounded_channel().1);
         let keep_tree_above = LiveConfig::default().keep_tree_above_bytes;
         let sent = Sent::keep(
             render(&view, ctx.flash()).map_err(MountError::Panicked)?,
@@ -112,6 +118,7 @@ impl<V: LiveView> LiveTest<V> {
             view,
             ctx,
             info,
+            work,
             sent,
             keep_tree_above,
         })
@@ -178,7 +185,24 @@ impl<V: LiveView> LiveTest<V> {
         &self.view
     }
 
+    /// Waits for the page's next work to finish ([`Ctx::start_async`],
+    /// [`Ctx::assign_async`]), applies its outcome and returns the operations; work cancelled or
+    /// replaced meanwhile is skipped. `None` when no work can finish any more.
+    pub async fn next_async(&mut self) -> Option<Result<Vec<Op>, LiveError>> {
+        loop {
+            let done = self.work.recv().await?;
+            if !self.ctx.work_mut().finish(&done) {
+                continue;
+            }
+            return Some(match (done.apply)(&mut self.view, &mut self.ctx) {
+                Ok(()) => self.rerender(),
+                Err(e) => Err(e),
+            });
+        }
+    }
+
     fn rerender(&mut self) -> Result<Vec<Op>, LiveError> {
+        self.ctx.work_mut().show_loading(&mut self.view);
         let html = render_html(&self.view, self.ctx.flash()).map_err(LiveError::msg)?;
         let mut streams = self.ctx.take_streams();
         // Driven calls count as a user interacting: the tree stays parsed, as for a page in use.

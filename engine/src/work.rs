@@ -1,0 +1,190 @@
+//! Work off the page's task: futures a page starts, whose outcomes come back to it.
+//!
+//! A page's work belongs to it: it is cancelled when the page ends or when work under the same
+//! key starts again, and a panic in it becomes a failed outcome, never a dead page. Events and
+//! messages keep flowing while it runs.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_util::FutureExt as _;
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+
+use crate::ctx::Ctx;
+use crate::error::LiveError;
+use crate::render::panic_message;
+use crate::view::LiveView;
+
+/// What the view shows of work started with [`Ctx::assign_async`]: still running, done, or
+/// failed (the error's or the panic's message).
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::AsyncResult;
+/// fn users(users: &AsyncResult<Vec<String>>) -> impl IntoView + use<> {
+///     match users {
+///         AsyncResult::Loading => view! { <p>"Loading…"</p> }.into_any(),
+///         AsyncResult::Ok(names) => view! { <p>{names.join(", ")}</p> }.into_any(),
+///         AsyncResult::Failed(why) => view! { <p class="error">{why.clone()}</p> }.into_any(),
+///     }
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AsyncResult<T> {
+    /// Started, not finished yet (also the state before it starts).
+    #[default]
+    Loading,
+    /// Finished with a value.
+    Ok(T),
+    /// Finished with an error, or panicked.
+    Failed(String),
+}
+
+impl<T> AsyncResult<T> {
+    /// The value, when there is one.
+    pub fn ok(&self) -> Option<&T> {
+        match self {
+            AsyncResult::Ok(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Whether the work is still running.
+    pub fn is_loading(&self) -> bool {
+        matches!(self, AsyncResult::Loading)
+    }
+}
+
+/// Why started work gave no value.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AsyncFailed {
+    /// The future panicked; the message is the panic's.
+    #[error("the work panicked: {0}")]
+    Panicked(String),
+}
+
+/// Sets a field of the page to `Loading`.
+pub(crate) type SetLoading<V> = Box<dyn FnOnce(&mut V) + Send>;
+
+/// What finished work hands back to its page: applied on the page's task.
+type Apply<V> = Box<dyn FnOnce(&mut V, &mut Ctx<V>) -> Result<(), LiveError> + Send>;
+
+/// Finished work, on its way to its page.
+pub(crate) struct Done<V: LiveView> {
+    pub key: Arc<str>,
+    generation: u64,
+    pub apply: Apply<V>,
+}
+
+/// The work a page started and has not seen finish.
+pub(crate) struct Work<V: LiveView> {
+    tx: mpsc::UnboundedSender<Done<V>>,
+    running: HashMap<Arc<str>, (u64, AbortHandle)>,
+    next: u64,
+    /// Fields that show `Loading` from the next render on (set by `assign_async`).
+    loading: Vec<SetLoading<V>>,
+}
+
+impl<V: LiveView> Work<V> {
+    pub(crate) fn new() -> (Work<V>, mpsc::UnboundedReceiver<Done<V>>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let work = Work {
+            tx,
+            running: HashMap::new(),
+            next: 0,
+            loading: Vec::new(),
+        };
+        (work, rx)
+    }
+
+    /// Spawns `fut`; `then` runs on the page with its outcome. Work already running under
+    /// `key` is cancelled.
+    pub(crate) fn start<T, F, H>(&mut self, key: Arc<str>, fut: F, then: H)
+    where
+        T: Send + 'static,
+        F: Future<Output = T> + Send + 'static,
+        H: FnOnce(&mut V, Result<T, AsyncFailed>, &mut Ctx<V>) -> Result<(), LiveError>
+            + Send
+            + 'static,
+    {
+        self.next += 1;
+        let generation = self.next;
+        let tx = self.tx.clone();
+        let done_key = key.clone();
+        let task = tokio::spawn(async move {
+            let outcome = AssertUnwindSafe(fut)
+                .catch_unwind()
+                .await
+                .map_err(|p| AsyncFailed::Panicked(panic_message(p)));
+            // The page may have ended meanwhile: then nobody waits for this.
+            let _ = tx.send(Done {
+                key: done_key,
+                generation,
+                apply: Box::new(move |view, ctx| then(view, outcome, ctx)),
+            });
+        });
+        if let Some((_, old)) = self.running.insert(key, (generation, task.abort_handle())) {
+            old.abort();
+        }
+    }
+
+    /// Cancels the work under `key`, if any; its outcome never arrives.
+    pub(crate) fn cancel(&mut self, key: &str) {
+        if let Some((_, task)) = self.running.remove(key) {
+            task.abort();
+        }
+    }
+
+    /// Whether `done` is the latest work under its key (not cancelled or replaced); it is then
+    /// no longer running.
+    pub(crate) fn finish(&mut self, done: &Done<V>) -> bool {
+        match self.running.get(&done.key) {
+            Some((generation, _)) if *generation == done.generation => {
+                self.running.remove(&done.key);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether work runs under `key`.
+    pub(crate) fn is_running(&self, key: &str) -> bool {
+        self.running.contains_key(key)
+    }
+
+    pub(crate) fn mark_loading(&mut self, set: SetLoading<V>) {
+        self.loading.push(set);
+    }
+
+    /// Sets the fields of work just started to `Loading`.
+    pub(crate) fn show_loading(&mut self, view: &mut V) {
+        for set in self.loading.drain(..) {
+            set(view);
+        }
+    }
+
+    pub(crate) fn has_loading(&self) -> bool {
+        !self.loading.is_empty()
+    }
+}
+
+impl<V: LiveView> Drop for Work<V> {
+    /// The page ended: its work stops.
+    fn drop(&mut self) {
+        for (_, (_, task)) in self.running.drain() {
+            task.abort();
+        }
+    }
+}
+
+impl<V: LiveView> fmt::Debug for Work<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Work")
+            .field("running", &self.running.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
