@@ -31,7 +31,7 @@
 //! async fn main() {
 //!     let app: axum::Router = LiveRouter::new().page::<Counter>("/").into_router();
 //!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await.unwrap();
-//!     axum::serve(listener, app).await.unwrap();
+//!     leptos_live::serve(listener, app).await.unwrap();
 //! }
 //! ```
 
@@ -51,6 +51,7 @@ mod registry;
 mod render;
 mod router;
 mod sent;
+mod serve;
 mod site;
 mod socket;
 mod stream;
@@ -68,6 +69,7 @@ pub use params::{Params, Payload, Session};
 pub use presence::{Presence, PresenceDiff, PresenceEntry, Tracked};
 pub use pubsub::PubSub;
 pub use router::LiveRouter;
+pub use serve::{NoDelayListener, nodelay, serve};
 pub use site::{SiteConfig, SiteError};
 pub use stream::{At, Stream};
 pub use testing::LiveTest;
