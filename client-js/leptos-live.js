@@ -342,7 +342,6 @@ export class LiveSocket {
     const p = this.pending.get(r);
     if (!p) return;
     this.pending.delete(r);
-    p.el.classList.remove(p.cls);
     p.undo.forEach((f) => f());
     if (error !== undefined) p.reject && p.reject(new Error(error));
     else p.resolve && p.resolve(reply);
@@ -567,9 +566,14 @@ export class LiveSocket {
     if (el === document.activeElement || this.inFlight(el)) return;
     const tag = el.localName;
     // Only where the property does not write the attribute back (textarea, text-like inputs).
-    if (name === "value" && (tag === "textarea" || (tag === "input" && !REFLECTS_VALUE.test(el.type)))) el.value = value;
+    if (name === "value" && this.typed(el)) el.value = value;
     else if (name === "checked" && tag === "input") el.checked = on;
     else if (name === "selected" && tag === "option") el.selected = on;
+  }
+
+  // Whether el's value is what the user typed (a button's or a checkbox's writes its attribute).
+  typed(el) {
+    return el.localName === "textarea" || (el.localName === "input" && !REFLECTS_VALUE.test(el.type));
   }
 
   // Runs a DOM change and puts back focus, selection and the typed value if it moved.
@@ -589,7 +593,7 @@ export class LiveSocket {
     if (!t && saved.id) t = document.getElementById(saved.id);
     if (!t && saved.name) t = this.root.querySelector(`[name="${CSS.escape(saved.name)}"]`);
     if (!t) return;
-    if (t !== a && "value" in t && saved.value !== undefined) t.value = saved.value;
+    if (t !== a && this.typed(a) && this.typed(t) && t.value !== saved.value) t.value = saved.value;
     t.focus();
     try {
       if (saved.start != null) t.setSelectionRange(saved.start, saved.end);
@@ -601,9 +605,20 @@ export class LiveSocket {
   push(el, kind, name, payload) {
     const r = this.send(Object.keys(payload).length ? ["e", name, payload] : ["e", name]);
     const cls = "lv-" + kind + "-loading";
-    el.classList.add(cls);
-    this.pending.set(r, { el, cls, undo: [] });
+    this.pending.set(r, { el, cls, undo: [this.mark(el, cls)] });
     return r;
+  }
+
+  // Adds classes to el; the function it returns takes them off (and more), and the class
+  // attribute with them when el had none and they leave it empty.
+  mark(el, ...names) {
+    const bare = !el.hasAttribute("class");
+    el.classList.add(...names);
+    return (...more) => {
+      const was = el.getAttribute("class");
+      el.classList.remove(...names, ...more);
+      if (bare && was !== el.getAttribute("class") && !el.classList.length) el.removeAttribute("class");
+    };
   }
 
   values(el) {
@@ -663,9 +678,7 @@ export class LiveSocket {
       if (op === "push") {
         const r = this.push(el, kind, a.event, Object.assign(this.values(el), a.value || {}));
         for (const t of a.loading ? document.querySelectorAll(a.loading) : []) {
-          const cls = "lv-" + kind + "-loading";
-          t.classList.add(cls);
-          this.pending.get(r).undo.push(() => t.classList.remove(cls));
+          this.pending.get(r).undo.push(this.mark(t, "lv-" + kind + "-loading"));
         }
       } else if (op === "pop_focus") {
         const f = this.focusStack.pop();
@@ -742,13 +755,13 @@ export class LiveSocket {
 
   transit(t, [run, start, end], time = 200, done) {
     const w = (s) => s.split(/\s+/).filter(Boolean);
-    t.classList.add(...w(run), ...w(start));
+    const off = this.mark(t, ...w(run), ...w(start));
     requestAnimationFrame(() => {
       t.classList.remove(...w(start));
       t.classList.add(...w(end));
     });
     setTimeout(() => {
-      t.classList.remove(...w(run), ...w(end));
+      off(...w(end));
       if (done) done();
     }, time);
   }

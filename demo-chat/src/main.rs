@@ -21,7 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = std::env::var("CHAT_ADDR").unwrap_or_else(|_| "127.0.0.1:3001".to_string());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("Chat demo: http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
+    leptos_live::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -15,7 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = demo_counter::app(LiveRouter::new());
     let listener = tokio::net::TcpListener::bind(site.site_addr).await?;
     println!("Counter demo: http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
+    leptos_live::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -35,7 +35,7 @@
 //! async fn main() {
 //!     let app: axum::Router = LiveRouter::new().page::<Counter>("/").into_router();
 //!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await.unwrap();
-//!     axum::serve(listener, app).await.unwrap();
+//!     leptos_live::serve(listener, app).await.unwrap();
 //! }
 //! ```
 
@@ -58,6 +58,7 @@ mod registry;
 mod render;
 mod router;
 mod sent;
+mod serve;
 mod server;
 mod site;
 mod socket;
@@ -81,6 +82,7 @@ pub use params::{Params, Payload, RawEvent, Session, cookie};
 pub use presence::{Presence, PresenceDiff, PresenceEntry, Tracked};
 pub use pubsub::PubSub;
 pub use router::LiveRouter;
+pub use serve::{NoDelayListener, nodelay, serve};
 pub use site::{SiteConfig, SiteError};
 pub use stream::{At, Stream};
 pub use testing::LiveTest;

@@ -167,7 +167,7 @@ async fn serve() {
         .await
         .expect("bind");
     println!("{}", listener.local_addr().expect("address"));
-    axum::serve(listener, app).await.expect("serve");
+    leptos_live::serve(listener, app).await.expect("serve");
 }
 
 fn main() {

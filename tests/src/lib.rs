@@ -44,14 +44,15 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Serves `app` on a free loopback port.
+    /// Serves `app` on a free loopback port, as users deploy it: with `leptos_live::serve`
+    /// (`TCP_NODELAY` on every connection).
     pub async fn start(app: axum::Router) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let _ = leptos_live::serve(listener, app).await;
         });
         TestServer { addr, task }
     }

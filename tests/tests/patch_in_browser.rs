@@ -1,6 +1,9 @@
-//! Patch equals target, in the browser: random page pairs (A, B); Chromium parses A, the real
-//! shim applies the engine's operations for A → B, and the DOM must equal B as Chromium parses
-//! it. `PATCH_CASES` (default 300) and `PATCH_SEED` (default: from the clock, printed) set the run.
+//! Patch equals target, in the browser: random page pairs (A, B); Chromium parses A, a person
+//! types into a field, clicks a bound button and leaves a button or a field focused, the real
+//! shim applies the engine's operations for A → B as the click's reply, and the DOM must equal B
+//! as Chromium parses it: nothing the shim does to keep focus, typing and loading classes may
+//! leave a trace. `PATCH_CASES` (default 300) and `PATCH_SEED` (default: from the clock,
+//! printed) set the run.
 
 use axum::http::header;
 use axum::routing::get;
@@ -15,14 +18,31 @@ const PAGE: &str = r#"<!doctype html><title>patch</title>
 <script type="module">import { LiveSocket } from "/shim.js"; window.LiveSocket = LiveSocket;</script>"#;
 
 /// Applies each case's operations with the shim and returns the cases whose DOM differs. Pages
-/// are parsed by `parsed`, [`PARSE_IN_DIV`].
+/// are parsed by `parsed`, [`PARSE_IN_DIV`]. Before the operations, in the document: typing into
+/// A's first field, a click on its first button (every button carries `lv-click`, so the shim
+/// sends an event and adds its loading class) and focus on that button or that field (odd
+/// cases prefer the button); the operations then arrive as the click's reply, which settles it.
 const RUN: &str = r#"
 (parsed) => (cases) => cases.flatMap(([a, ops, b], i) => {
   const root = parsed(a);
+  document.body.append(root);
   const socket = new LiveSocket(root);
+  const field = root.querySelector("input, textarea");
+  const button = root.querySelector("button");
+  if (field) {
+    field.focus();
+    field.value += "typed";
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  if (button) button.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+  const clicked = socket.ref;
+  if (button && clicked !== 1) throw new Error("case " + i + ": the click sent no event");
+  ((i % 2 && button) || field || button)?.focus();
   let mismatch = false;
   socket.send = () => { mismatch = true; };
-  socket.patch(ops);
+  socket.onFrame(JSON.stringify([clicked, ops]));
+  if (socket.pending.size) throw new Error("case " + i + ": the reply did not settle the click");
+  root.remove();
   const want = parsed(b);
   const same = root.childNodes.length === want.childNodes.length &&
     [...root.childNodes].every((n, k) => n.isEqualNode(want.childNodes[k]));
@@ -126,13 +146,25 @@ async fn patches_turn_a_into_b_in_chromium() {
             let s = seed
                 .wrapping_add(i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
                 .max(1);
-            if i % 5 == 4 {
+            let (a, b) = if i % 5 == 4 {
                 keyed_pair(s, (s % 40) as usize)
             } else {
                 page_pair(s, 1 + (s % 3) as usize)
-            }
+            };
+            // Every button is bound, so that clicking one sends an event and shows loading.
+            let bound = |p: String| p.replace("<button", r#"<button lv-click="go""#);
+            (bound(a), bound(b))
         })
         .collect();
+    let with = |tags: &[&str]| {
+        let has = |a: &String| tags.iter().any(|t| a.contains(t));
+        pairs.iter().filter(|(a, _)| has(a)).count()
+    };
+    println!(
+        "{} of {cases} pages have a button to click, {} a field to type into",
+        with(&["<button"]),
+        with(&["<input", "<textarea"])
+    );
     // Changes that cannot be operations go out as the whole page (see `Unrepresentable`).
     let mut whole = 0;
     let mut kept = Vec::new();

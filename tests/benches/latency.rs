@@ -1,0 +1,190 @@
+//! Click → DOM latency in Chromium: prints figures, asserts nothing.
+//!
+//! The counter demo is served in-process twice on free loopback ports: with `leptos_live::serve`
+//! (`TCP_NODELAY` on every connection) and, as the baseline, with a plain `axum::serve`. In
+//! headless Chromium, a script clicks the +1 button every 15 ms while the page's server clock
+//! pushes a change every second, and takes `performance.now()` at each click and when a
+//! MutationObserver on `#count` sees that click's number (`performance.now()` has a 0.1 ms
+//! resolution in Chromium). Without `TCP_NODELAY`, a reply written while an earlier frame is
+//! unacknowledged waits for the browser's ACK: a delayed ACK (about 40 ms on Linux), or the ACK
+//! that rides on the next click.
+//!
+//! Run with `cargo bench -p leptos-live-tests --bench latency`; `CLICKS=n` (default 500) sets the
+//! clicks per server, `EVERY_MS=n` (default 15) the interval.
+
+use std::time::Duration;
+
+use leptos_live::LiveRouter;
+use leptos_live_tests::browser::Browser;
+use serde_json::Value;
+use tokio::net::TcpListener;
+
+/// Starts the clicks in the page (`n` clicks, one every `every` ms, on the +1 button) and
+/// leaves in `window.lvBench` each click's latency in ms (`null` when its number never showed).
+const CLICKER: &str = r#"
+((n, every) => {
+  window.lvBench = null;
+  const count = document.getElementById("count");
+  const button = document.querySelector('button[lv-click="inc"]');
+  const base = +count.textContent;
+  const sent = [], seen = [];
+  let shown = base;
+  const watch = new MutationObserver(() => {
+    const now = performance.now();
+    const v = +count.textContent;
+    for (let k = shown + 1; k <= v; k++) seen[k - base - 1] = now;
+    shown = Math.max(shown, v);
+  });
+  watch.observe(count, { childList: true, characterData: true, subtree: true });
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  (async () => {
+    const start = performance.now();
+    for (let i = 0; i < n; i++) {
+      sent[i] = performance.now();
+      button.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+      await sleep(Math.max(0, start + (i + 1) * every - performance.now()));
+    }
+    const until = performance.now() + 5000;
+    while (shown < base + n && performance.now() < until) await sleep(10);
+    watch.disconnect();
+    window.lvBench = sent.map((t, i) => (seen[i] === undefined ? null : seen[i] - t));
+  })();
+})
+"#;
+
+struct Figures {
+    server: &'static str,
+    clicks: usize,
+    lost: usize,
+    p50: f64,
+    p99: f64,
+    max: f64,
+    over_20ms: usize,
+}
+
+/// Serves the counter demo on a free loopback port, with or without `TCP_NODELAY`.
+async fn start(nodelay: bool) -> std::net::SocketAddr {
+    let app = demo_counter::app(LiveRouter::new());
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(async move {
+        let served = if nodelay {
+            leptos_live::serve(listener, app).await
+        } else {
+            axum::serve(listener, app).await
+        };
+        if let Err(e) = served {
+            eprintln!("server stopped: {e}");
+        }
+    });
+    addr
+}
+
+/// Runs `n` clicks in the page and returns their latencies in ms (`None`: never shown).
+async fn clicks(
+    page: &mut leptos_live_tests::browser::Page<'_>,
+    n: usize,
+    every: u64,
+) -> Vec<Option<f64>> {
+    page.eval(&format!("({CLICKER})({n}, {every})")).await;
+    let deadline =
+        tokio::time::Instant::now() + Duration::from_millis(n as u64 * every * 2 + 30_000);
+    loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let v = page.eval("window.lvBench").await;
+        if let Value::Array(items) = v {
+            return items.iter().map(Value::as_f64).collect();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the clicks did not finish"
+        );
+    }
+}
+
+async fn measure(
+    browser: &mut Browser,
+    server: &'static str,
+    nodelay: bool,
+    n: usize,
+    every: u64,
+) -> Figures {
+    let addr = start(nodelay).await;
+    let tab = browser.open_tab(&format!("http://{addr}/"), false).await;
+    let mut page = browser.page(&tab);
+    page.wait_connected().await;
+    // Warm up: the first events compile the page's JavaScript paths and grow the buffers.
+    clicks(&mut page, 20, every).await;
+    let mut times = clicks(&mut page, n, every).await;
+    browser.close_tab(tab).await;
+    let lost = times.iter().filter(|t| t.is_none()).count();
+    times.retain(Option::is_some);
+    let mut t: Vec<f64> = times.into_iter().flatten().collect();
+    t.sort_by(f64::total_cmp);
+    let at = |p: f64| {
+        t.get(((t.len().max(1) - 1) as f64 * p).round() as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    Figures {
+        server,
+        clicks: n,
+        lost,
+        p50: at(0.50),
+        p99: at(0.99),
+        max: t.last().copied().unwrap_or(f64::NAN),
+        over_20ms: t.iter().filter(|&&x| x > 20.0).count(),
+    }
+}
+
+fn main() {
+    let n: usize = std::env::var("CLICKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let every: u64 = std::env::var("EVERY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(15);
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let rows = runtime.block_on(async {
+        let mut browser = Browser::launch().await;
+        vec![
+            measure(
+                &mut browser,
+                "leptos_live::serve (TCP_NODELAY)",
+                true,
+                n,
+                every,
+            )
+            .await,
+            measure(
+                &mut browser,
+                "axum::serve (baseline, no TCP_NODELAY)",
+                false,
+                n,
+                every,
+            )
+            .await,
+        ]
+    });
+    println!(
+        "\nclick → DOM in Chromium, counter demo: {n} clicks on +1 every {every} ms, server clock pushing every second\n"
+    );
+    println!(
+        "| server | clicks | p50 | p99 | max | clicks over 20 ms |\n| --- | --- | --- | --- | --- | --- |"
+    );
+    for f in rows {
+        let lost = if f.lost > 0 {
+            format!(" ({} never shown)", f.lost)
+        } else {
+            String::new()
+        };
+        println!(
+            "| {} | {}{lost} | {:.1} ms | {:.1} ms | {:.1} ms | {} |",
+            f.server, f.clicks, f.p50, f.p99, f.max, f.over_20ms
+        );
+    }
+}
