@@ -602,8 +602,12 @@ export class LiveSocket {
 
   // --- events from the page ---------------------------------------------------------------
 
+  // Sends an event for the page, or with lv-target for a component: the one el is in (an
+  // empty value) or the one with that id.
   push(el, kind, name, payload) {
-    const r = this.send(Object.keys(payload).length ? ["e", name, payload] : ["e", name]);
+    const t = el.getAttribute("lv-target");
+    const id = t ? t.replace(/^#/, "") : t === "" && el.closest("[lv-component]")?.getAttribute("lv-component");
+    const r = this.send(id ? ["e", name, payload, id] : Object.keys(payload).length ? ["e", name, payload] : ["e", name]);
     const cls = "lv-" + kind + "-loading";
     this.pending.set(r, { el, cls, undo: [this.mark(el, cls)] });
     return r;

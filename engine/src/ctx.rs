@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use crate::component::{LiveComponent, Registry};
 use crate::error::LiveError;
 use crate::flash::{Flash, FlashKind};
 use crate::presence::{Presence, PresenceDiff, Switch, Tracked};
@@ -29,12 +30,15 @@ use crate::work::{AsyncFailed, AsyncResult, Done, Work};
 /// ```
 pub struct LiveHandle<V: LiveView> {
     tx: mpsc::UnboundedSender<V::Message>,
+    /// The page's own queue for what the engine applies on its task (component updates).
+    engine: Option<mpsc::UnboundedSender<Done<V>>>,
 }
 
 impl<V: LiveView> Clone for LiveHandle<V> {
     fn clone(&self) -> Self {
         LiveHandle {
             tx: self.tx.clone(),
+            engine: self.engine.clone(),
         }
     }
 }
@@ -46,7 +50,30 @@ pub struct PageGone;
 
 impl<V: LiveView> LiveHandle<V> {
     pub(crate) fn new(tx: mpsc::UnboundedSender<V::Message>) -> Self {
-        LiveHandle { tx }
+        LiveHandle { tx, engine: None }
+    }
+
+    /// Gives the page's component `id` new props, from any task (see [`Ctx::send_update`]).
+    ///
+    /// ```no_run
+    /// # use leptos_live::{LiveComponent, LiveHandle};
+    /// # fn f<C: LiveComponent<Props = u32>>(handle: LiveHandle<C::Page>) {
+    /// let _ = handle.send_update::<C>("unread", 3);
+    /// # }
+    /// ```
+    pub fn send_update<C: LiveComponent<Page = V>>(
+        &self,
+        id: impl Into<String>,
+        props: C::Props,
+    ) -> Result<(), PageGone> {
+        let id = id.into();
+        let engine = self.engine.as_ref().ok_or(PageGone)?;
+        engine
+            .send(Done::engine(Box::new(move |_, ctx: &mut Ctx<V>| {
+                ctx.send_update::<C>(&id, props);
+                Ok(())
+            })))
+            .map_err(|_| PageGone)
     }
 
     /// Queues a message for the page. The queue is unbounded, like a process mailbox: the page
@@ -164,14 +191,18 @@ pub struct Ctx<V: LiveView> {
     flash_out: Flash,
     /// Work the page started off its task.
     work: Work<V>,
+    /// The page's components.
+    components: Registry<V>,
     /// Where that work's outcomes arrive, until the page's task takes it.
     work_rx: Option<mpsc::UnboundedReceiver<Done<V>>>,
 }
 
 impl<V: LiveView> Ctx<V> {
-    pub(crate) fn new(handle: LiveHandle<V>, services: Services) -> Self {
+    pub(crate) fn new(mut handle: LiveHandle<V>, services: Services) -> Self {
         let (work, work_rx) = Work::new();
+        handle.engine = Some(work.sender());
         Ctx {
+            components: Registry::default(),
             work,
             work_rx: Some(work_rx),
             assigns: axum::http::Extensions::new(),
@@ -306,6 +337,23 @@ impl<V: LiveView> Ctx<V> {
     /// Whether work runs under `key`.
     pub fn async_running(&self, key: &str) -> bool {
         self.work.is_running(key)
+    }
+
+    /// Gives the component `id` new props (its `update` runs now) and renders it again with the
+    /// page. The page's own renders update it again only when the props they pass change.
+    /// False when the page renders no such component.
+    pub fn send_update<C: LiveComponent<Page = V>>(&mut self, id: &str, props: C::Props) -> bool {
+        self.components.update::<C>(id, props)
+    }
+
+    /// How many times the page's components have rendered (a component renders only when its
+    /// props changed or it handled an event), for tests and benchmarks.
+    pub fn component_renders(&self) -> u64 {
+        self.components.renders()
+    }
+
+    pub(crate) fn components(&self) -> &Registry<V> {
+        &self.components
     }
 
     pub(crate) fn work_mut(&mut self) -> &mut Work<V> {

@@ -40,6 +40,7 @@
 //! ```
 
 mod asset;
+mod component;
 mod config;
 mod ctx;
 mod decode;
@@ -70,6 +71,7 @@ mod view;
 mod work;
 
 pub use asset::{CLIENT_JS, client_js, client_js_gzip_len};
+pub use component::{LiveComponent, live_component};
 pub use config::LiveConfig;
 pub use ctx::{Ctx, LiveHandle, Nav, PageGone, Pushed};
 pub use decode::{DecodeError, DecodeErrorKind};
@@ -104,7 +106,7 @@ pub use work::{AsyncFailed, AsyncResult};
 /// assert_eq!(leptos_live::render_to_string(&P).unwrap(), r#"<p class="x">hi</p>"#);
 /// ```
 pub fn render_to_string<V: LiveView>(view: &V) -> Result<String, String> {
-    render::render_html(view, &Flash::default())
+    render::render_html(view, &Flash::default(), None)
 }
 
 /// The README's page example, compiled as a doctest so that it stays true.

@@ -12,6 +12,7 @@ use tokio::time::{Instant, sleep_until};
 
 use axum::http::{Extensions, Uri};
 
+use crate::component;
 use crate::config::LiveConfig;
 use crate::ctx::{Ctx, LiveHandle, Nav, Pushed, Services};
 use crate::decode::{self, DecodeErrorKind};
@@ -71,7 +72,8 @@ pub(crate) enum Control {
     Event {
         conn: u64,
         r: u64,
-        event: Box<(String, Value)>,
+        /// The name, the payload and the component it is for.
+        event: Box<(String, Value, Option<String>)>,
     },
     Resync {
         conn: u64,
@@ -197,7 +199,8 @@ pub(crate) fn mount<V: LiveView>(
         }
         ctx.work_mut().show_loading(&mut view);
         // Only the HTML: a small page's tree is parsed when it first changes, not for the GET.
-        let rendered = render_html(&view, ctx.flash()).map_err(MountError::Panicked)?;
+        let rendered = render_html(&view, ctx.flash(), Some(ctx.components()))
+            .map_err(MountError::Panicked)?;
         // The streams' first items are in this HTML.
         ctx.first_render_done();
         let title = view.title();
@@ -371,7 +374,10 @@ impl<V: LiveView> Page<V> {
                     return Flow::Continue;
                 }
                 self.hot_until = Some(Instant::now() + self.config.hot_window);
-                let (name, payload) = *event;
+                let (name, payload, target) = *event;
+                if let Some(id) = target {
+                    return self.component_event(r, &id, &name, &payload).await;
+                }
                 if name == CLEAR_FLASH {
                     let kind = payload
                         .get("kind")
@@ -476,6 +482,28 @@ impl<V: LiveView> Page<V> {
         } else {
             // Rendered when a socket attaches.
             Flow::Continue
+        }
+    }
+
+    /// Runs an event targeted at the component `id`, then renders (the component again).
+    async fn component_event(&mut self, r: u64, id: &str, name: &str, payload: &Value) -> Flow {
+        let result = AssertUnwindSafe(component::handle_event(&mut self.ctx, id, name, payload))
+            .catch_unwind()
+            .await;
+        match result {
+            Ok(Ok(())) => match self.follow_nav(r).await {
+                Flow::Continue => self.send_patch(r, true),
+                Flow::End => Flow::End,
+            },
+            Ok(Err(e)) => {
+                tracing::warn!(page = %self.id, component = id, event = name, error = %e, "component event failed");
+                self.send(error_frame(r, e.code(), &e.to_string()));
+                match self.follow_nav(0).await {
+                    Flow::Continue => self.send_patch(0, false),
+                    Flow::End => Flow::End,
+                }
+            }
+            Err(p) => self.crash(r, &format!("handle_event({name:?}) of component {id:?}"), p),
         }
     }
 
@@ -602,7 +630,7 @@ impl<V: LiveView> Page<V> {
     /// empty frame is sent too (it answers a reference).
     fn send_patch(&mut self, r: u64, always: bool) -> Flow {
         self.ctx.work_mut().show_loading(&mut self.view);
-        let html = match render_html(&self.view, self.ctx.flash()) {
+        let html = match render_html(&self.view, self.ctx.flash(), Some(self.ctx.components())) {
             Ok(html) => html,
             Err(msg) => {
                 tracing::error!(page = %self.id, "render panicked: {msg}; the page ends");
@@ -672,7 +700,7 @@ impl<V: LiveView> Page<V> {
 
     fn send_full(&mut self, r: u64) -> Flow {
         self.ctx.work_mut().show_loading(&mut self.view);
-        match render(&self.view, self.ctx.flash()) {
+        match render(&self.view, self.ctx.flash(), Some(self.ctx.components())) {
             Ok(rendered) => self.send_rendered(r, rendered),
             Err(msg) => {
                 tracing::error!(page = %self.id, "render panicked: {msg}; the page ends");

@@ -46,7 +46,8 @@ pub enum ClientFrame {
         /// The path and query.
         url: String,
     },
-    /// `[ref,"e",name,payload?]`: a browser event for the page's `handle_event`.
+    /// `[ref,"e",name,payload?,target?]`: a browser event for the page's `handle_event`, or
+    /// for the `handle_event` of the component `target`.
     Event {
         /// Reference number.
         r: u64,
@@ -54,6 +55,8 @@ pub enum ClientFrame {
         name: String,
         /// Values that travel with it (an object, or null).
         payload: Value,
+        /// The id of the component the event is for (`lv-target`); `None` for the page.
+        target: Option<String>,
     },
     /// `[ref,"h"]`: heartbeat.
     Heartbeat {
@@ -159,7 +162,13 @@ impl ClientFrame {
                         "an event payload is an object".into(),
                     ));
                 }
-                Ok(ClientFrame::Event { r, name, payload })
+                let target = items.next().and_then(Value::as_str).map(str::to_string);
+                Ok(ClientFrame::Event {
+                    r,
+                    name,
+                    payload,
+                    target,
+                })
             }
             "h" => Ok(ClientFrame::Heartbeat { r }),
             "r" => Ok(ClientFrame::Resync { r }),
@@ -342,7 +351,17 @@ mod tests {
             Ok(ClientFrame::Event {
                 r: 4,
                 name: "set".into(),
-                payload: serde_json::json!({"v":"1"})
+                payload: serde_json::json!({"v":"1"}),
+                target: None,
+            })
+        );
+        assert_eq!(
+            ClientFrame::decode(r#"[5,"e","inc",{},"c1"]"#, 100),
+            Ok(ClientFrame::Event {
+                r: 5,
+                name: "inc".into(),
+                payload: serde_json::json!({}),
+                target: Some("c1".into()),
             })
         );
     }

@@ -4,6 +4,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use leptos::prelude::{IntoView, Owner, RenderHtml, provide_context};
 
+use crate::component::Registry;
 use crate::flash::Flash;
 use crate::html::{Tree, parse_fragment};
 use crate::view::LiveView;
@@ -15,23 +16,40 @@ pub(crate) struct Rendered {
 }
 
 /// Renders `view` and parses the result; a panic in either is caught and reported.
-pub(crate) fn render<V: LiveView>(view: &V, flash: &Flash) -> Result<Rendered, String> {
-    let html = render_html(view, flash)?;
+pub(crate) fn render<V: LiveView>(
+    view: &V,
+    flash: &Flash,
+    components: Option<&Registry<V>>,
+) -> Result<Rendered, String> {
+    let html = render_html(view, flash, components)?;
     catch_unwind(AssertUnwindSafe(|| parse_fragment(&html)))
         .map(|tree| Rendered { html, tree })
         .map_err(panic_message)
 }
 
-/// Renders `view` to HTML inside a fresh reactive owner, with the page's flash as context
-/// (see [`crate::flash()`]); a panic in `render` is caught.
-pub(crate) fn render_html<V: LiveView>(view: &V, flash: &Flash) -> Result<String, String> {
+/// Renders `view` to HTML inside a fresh reactive owner, with the page's flash (see
+/// [`crate::flash()`]) and its components (see [`crate::live_component`]) as context; a panic
+/// in `render` is caught.
+pub(crate) fn render_html<V: LiveView>(
+    view: &V,
+    flash: &Flash,
+    components: Option<&Registry<V>>,
+) -> Result<String, String> {
     catch_unwind(AssertUnwindSafe(|| {
         let owner = Owner::new();
         owner.with(|| {
             if !flash.is_empty() {
                 provide_context(flash.clone());
             }
-            view.render().into_view().to_html()
+            match components {
+                Some(registry) => {
+                    registry.begin();
+                    provide_context(registry.clone());
+                    let html = view.render().into_view().to_html();
+                    registry.finish(html)
+                }
+                None => view.render().into_view().to_html(),
+            }
         })
     }))
     .map_err(panic_message)

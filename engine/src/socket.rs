@@ -162,13 +162,18 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
                     }
                 }
             },
-            ClientFrame::Event { r, name, payload } => match &joined {
+            ClientFrame::Event {
+                r,
+                name,
+                payload,
+                target,
+            } => match &joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
                 Some(j) => {
                     let event = Control::Event {
                         conn,
                         r,
-                        event: Box::new((name, payload)),
+                        event: Box::new((name, payload, target)),
                     };
                     if j.ctl.send(event).await.is_err() {
                         reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));

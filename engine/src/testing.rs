@@ -107,7 +107,7 @@ impl<V: LiveView> LiveTest<V> {
             .unwrap_or_else(|| mpsc::unbounded_channel().1);
         let keep_tree_above = LiveConfig::default().keep_tree_above_bytes;
         let sent = Sent::keep(
-            render(&view, ctx.flash()).map_err(MountError::Panicked)?,
+            render(&view, ctx.flash(), Some(ctx.components())).map_err(MountError::Panicked)?,
             keep_tree_above,
             false,
         );
@@ -144,6 +144,19 @@ impl<V: LiveView> LiveTest<V> {
                 crate::decode::DecodeErrorKind::BadPayload => LiveError::BadPayload(e.message),
             })?;
         let result = self.view.handle_event(event, &mut self.ctx).await;
+        let ops = self.rerender()?;
+        result.map(|()| ops)
+    }
+
+    /// Sends an event to the page's component `id` (as `lv-target` does) and returns the
+    /// operations.
+    pub async fn event_to(
+        &mut self,
+        id: &str,
+        name: &str,
+        payload: Value,
+    ) -> Result<Vec<Op>, LiveError> {
+        let result = crate::component::handle_event(&mut self.ctx, id, name, &payload).await;
         let ops = self.rerender()?;
         result.map(|()| ops)
     }
@@ -203,7 +216,8 @@ impl<V: LiveView> LiveTest<V> {
 
     fn rerender(&mut self) -> Result<Vec<Op>, LiveError> {
         self.ctx.work_mut().show_loading(&mut self.view);
-        let html = render_html(&self.view, self.ctx.flash()).map_err(LiveError::msg)?;
+        let html = render_html(&self.view, self.ctx.flash(), Some(self.ctx.components()))
+            .map_err(LiveError::msg)?;
         let mut streams = self.ctx.take_streams();
         // Driven calls count as a user interacting: the tree stays parsed, as for a page in use.
         // An unrepresentable change would go out as the whole page: no operations then.

@@ -71,13 +71,25 @@ pub enum AsyncFailed {
 pub(crate) type SetLoading<V> = Box<dyn FnOnce(&mut V) + Send>;
 
 /// What finished work hands back to its page: applied on the page's task.
-type Apply<V> = Box<dyn FnOnce(&mut V, &mut Ctx<V>) -> Result<(), LiveError> + Send>;
+pub(crate) type Apply<V> = Box<dyn FnOnce(&mut V, &mut Ctx<V>) -> Result<(), LiveError> + Send>;
 
-/// Finished work, on its way to its page.
+/// Finished work, on its way to its page (or something the engine applies on the page's
+/// task, such as a component update: generation 0).
 pub(crate) struct Done<V: LiveView> {
     pub key: Arc<str>,
     generation: u64,
     pub apply: Apply<V>,
+}
+
+impl<V: LiveView> Done<V> {
+    /// Something to apply on the page's task that is not work.
+    pub(crate) fn engine(apply: Apply<V>) -> Done<V> {
+        Done {
+            key: "engine".into(),
+            generation: 0,
+            apply,
+        }
+    }
 }
 
 /// The work a page started and has not seen finish.
@@ -132,6 +144,11 @@ impl<V: LiveView> Work<V> {
         }
     }
 
+    /// A sender onto the page's queue of outcomes.
+    pub(crate) fn sender(&self) -> mpsc::UnboundedSender<Done<V>> {
+        self.tx.clone()
+    }
+
     /// Cancels the work under `key`, if any; its outcome never arrives.
     pub(crate) fn cancel(&mut self, key: &str) {
         if let Some((_, task)) = self.running.remove(key) {
@@ -142,6 +159,9 @@ impl<V: LiveView> Work<V> {
     /// Whether `done` is the latest work under its key (not cancelled or replaced); it is then
     /// no longer running.
     pub(crate) fn finish(&mut self, done: &Done<V>) -> bool {
+        if done.generation == 0 {
+            return true;
+        }
         match self.running.get(&done.key) {
             Some((generation, _)) if *generation == done.generation => {
                 self.running.remove(&done.key);

@@ -1,0 +1,419 @@
+//! `LiveComponent`: a stateful part of a page, with its own events, re-rendered only when its
+//! props change or it handled an event.
+//!
+//! A page renders a component with [`live_component`] inside its `view!`. The component's
+//! state lives in the page's task, keyed by its id: created on its first render, kept while the
+//! page renders it, dropped from the first render that leaves it out. Its HTML is kept too, so a
+//! page render whose props for it did not change reuses that HTML instead of rendering it again.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use futures_util::FutureExt as _;
+use futures_util::future::BoxFuture;
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::ctx::Ctx;
+use crate::decode::{self, DecodeErrorKind};
+use crate::error::LiveError;
+use crate::view::LiveView;
+
+/// A stateful part of a page: its own state and events, rendered with props from the page.
+///
+/// Events reach it when the element that fires them (or its form) has `lv-target`: empty for
+/// the component the element is in, or a component's id. Its callbacks get the page's
+/// [`Ctx`]: `ctx.handle().send(msg)` tells the page (its `handle_info`), and everything else a
+/// page can do (push events, flash, navigate, PubSub) works the same.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::{live_component, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+///
+/// struct Page;
+///
+/// /// A counter with a label from the page and a count of its own.
+/// struct Counter { label: String, count: i64 }
+///
+/// #[derive(serde::Deserialize)]
+/// #[serde(rename_all = "snake_case")]
+/// enum CounterEvent { Inc }
+///
+/// impl LiveComponent for Counter {
+///     type Page = Page;
+///     type Props = String;
+///     type Event = CounterEvent;
+///     fn mount(label: &String) -> Self { Counter { label: label.clone(), count: 0 } }
+///     fn update(&mut self, label: String) { self.label = label; }
+///     async fn handle_event(&mut self, CounterEvent::Inc: CounterEvent, _: &mut Ctx<Page>) -> Result<(), LiveError> {
+///         self.count += 1;
+///         Ok(())
+///     }
+///     fn render(&self) -> impl IntoView {
+///         view! { <button lv-click="inc" lv-target>{self.label.clone()} ": " {self.count}</button> }
+///     }
+/// }
+///
+/// impl LiveView for Page {
+///     type Message = ();
+///     type Event = RawEvent;
+///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Page) }
+///     fn render(&self) -> impl IntoView {
+///         view! {
+///             {live_component::<Counter>("apples", "Apples".to_string())}
+///             {live_component::<Counter>("pears", "Pears".to_string())}
+///         }
+///     }
+/// }
+/// ```
+pub trait LiveComponent: Sized + Send + 'static {
+    /// The page this component lives in.
+    type Page: LiveView;
+    /// What the page passes in. The component is updated and rendered again only when they
+    /// differ from the last ones.
+    type Props: Clone + PartialEq + Send + 'static;
+    /// The component's events, decoded as a page's are.
+    type Event: DeserializeOwned + Send + 'static;
+
+    /// Builds the state on the component's first render.
+    fn mount(props: &Self::Props) -> Self;
+
+    /// Takes new props (from a page render where they changed, or [`Ctx::send_update`]).
+    fn update(&mut self, props: Self::Props);
+
+    /// Handles an event targeted at this component.
+    fn handle_event(
+        &mut self,
+        event: Self::Event,
+        ctx: &mut Ctx<Self::Page>,
+    ) -> impl Future<Output = Result<(), LiveError>> + Send {
+        let _ = (event, ctx);
+        async { Err(LiveError::msg("this component takes no events")) }
+    }
+
+    /// The component's HTML: one root element, which gets `lv-component="<id>"`.
+    fn render(&self) -> impl IntoView;
+}
+
+/// A component behind its type.
+trait Erased<V: LiveView>: Send {
+    fn as_any(&mut self) -> &mut dyn Any;
+    fn handle<'a>(
+        &'a mut self,
+        name: &'a str,
+        payload: &'a Value,
+        ctx: &'a mut Ctx<V>,
+    ) -> BoxFuture<'a, Result<(), LiveError>>;
+}
+
+struct Entry<C: LiveComponent> {
+    state: C,
+    /// The props of the page's last render of it.
+    props: C::Props,
+}
+
+impl<C: LiveComponent> Erased<C::Page> for Entry<C> {
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn handle<'a>(
+        &'a mut self,
+        name: &'a str,
+        payload: &'a Value,
+        ctx: &'a mut Ctx<C::Page>,
+    ) -> BoxFuture<'a, Result<(), LiveError>> {
+        async move {
+            let event = decode::from_event::<C::Event>(name, payload).map_err(|e| {
+                tracing::warn!(event = %name, error = %e, "component event did not decode");
+                match e.kind {
+                    DecodeErrorKind::UnknownEvent => LiveError::UnknownEvent(name.to_string()),
+                    DecodeErrorKind::BadPayload => {
+                        LiveError::BadPayload(format!("event {name:?} did not decode"))
+                    }
+                }
+            })?;
+            self.state.handle_event(event, ctx).await
+        }
+        .boxed()
+    }
+}
+
+struct Slot<V: LiveView> {
+    component: Box<dyn Erased<V>>,
+    /// The HTML of its last render, `lv-component` in its root.
+    html: String,
+    /// Its state changed since that render.
+    dirty: bool,
+    /// The page render that last showed it.
+    seen: u64,
+}
+
+/// The components of one page.
+pub(crate) struct Components<V: LiveView> {
+    slots: HashMap<Arc<str>, Slot<V>>,
+    /// The page render under way.
+    render: u64,
+    /// What this page render put where: slot markers and the components' HTML.
+    placed: Vec<String>,
+    /// Marks no page content can produce: a random prefix per page.
+    nonce: String,
+    /// How many times a component rendered, for tests.
+    renders: u64,
+}
+
+/// The components of a page, as the page's view reaches them while rendering.
+pub(crate) struct Registry<V: LiveView>(Arc<Mutex<Components<V>>>);
+
+impl<V: LiveView> Clone for Registry<V> {
+    fn clone(&self) -> Self {
+        Registry(self.0.clone())
+    }
+}
+
+impl<V: LiveView> Default for Registry<V> {
+    fn default() -> Self {
+        let nonce: String = crate::server::random_bytes(6)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Registry(Arc::new(Mutex::new(Components {
+            slots: HashMap::new(),
+            render: 0,
+            placed: Vec::new(),
+            nonce,
+            renders: 0,
+        })))
+    }
+}
+
+impl<V: LiveView> Registry<V> {
+    fn lock(&self) -> MutexGuard<'_, Components<V>> {
+        // Nothing is left half-done under this lock by a panic: recover it.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts a page render.
+    pub(crate) fn begin(&self) {
+        let mut c = self.lock();
+        c.render += 1;
+        c.placed.clear();
+    }
+
+    /// Ends a page render: puts each component's HTML where the page rendered it and drops the
+    /// components the page no longer renders.
+    pub(crate) fn finish(&self, html: String) -> String {
+        let mut c = self.lock();
+        let render = c.render;
+        c.slots.retain(|id, slot| {
+            let keep = slot.seen == render;
+            if !keep {
+                tracing::debug!(component = %id, "no longer rendered; dropped");
+            }
+            keep
+        });
+        if c.placed.is_empty() {
+            return html;
+        }
+        let mut out = html;
+        for (k, piece) in c.placed.iter().enumerate() {
+            let marker = marker(&c.nonce, k);
+            out = out.replacen(&marker, piece, 1);
+        }
+        c.placed.clear();
+        out
+    }
+
+    /// Renders the component `id` for this page render (mounting it, or updating it when its
+    /// props changed, and rendering only then or when it is dirty) and returns the key of the
+    /// marker the page's HTML holds in its place.
+    fn place<C: LiveComponent<Page = V>>(&self, id: &str, props: C::Props) -> String {
+        let mut c = self.lock();
+        let render = c.render;
+        let key: Arc<str> = id.into();
+        let existing = c.slots.get_mut(&key).and_then(|slot| {
+            slot.component
+                .as_any()
+                .downcast_mut::<Entry<C>>()
+                .is_some()
+                .then_some(slot)
+        });
+        let fresh = existing.is_none();
+        if fresh {
+            let entry = Entry::<C> {
+                state: C::mount(&props),
+                props: props.clone(),
+            };
+            c.slots.insert(
+                key.clone(),
+                Slot {
+                    component: Box::new(entry),
+                    html: String::new(),
+                    dirty: true,
+                    seen: render,
+                },
+            );
+        }
+        let Some(slot) = c.slots.get_mut(&key) else {
+            return String::new();
+        };
+        slot.seen = render;
+        if let Some(entry) = slot.component.as_any().downcast_mut::<Entry<C>>()
+            && entry.props != props
+        {
+            entry.state.update(props.clone());
+            entry.props = props;
+            slot.dirty = true;
+        }
+        let mut rendered = false;
+        if slot.dirty {
+            if let Some(entry) = slot.component.as_any().downcast_mut::<Entry<C>>() {
+                let html = Owner::new().with(|| entry.state.render().into_view().to_html());
+                slot.html = with_component_id(&html, id);
+                rendered = true;
+            }
+            slot.dirty = false;
+        }
+        let html = slot.html.clone();
+        if rendered {
+            c.renders += 1;
+        }
+        let k = c.placed.len();
+        c.placed.push(html);
+        marker_key(&c.nonce, k)
+    }
+
+    /// Gives the component `id` new props; it renders with the page's next render. The props
+    /// the page renders it with are kept apart: the page's next render updates it again only
+    /// when those change.
+    pub(crate) fn update<C: LiveComponent<Page = V>>(&self, id: &str, props: C::Props) -> bool {
+        let mut c = self.lock();
+        let Some(slot) = c.slots.get_mut(id) else {
+            return false;
+        };
+        let Some(entry) = slot.component.as_any().downcast_mut::<Entry<C>>() else {
+            return false;
+        };
+        entry.state.update(props);
+        slot.dirty = true;
+        true
+    }
+
+    /// Takes the component `id` out while it handles an event (no lock is held meanwhile).
+    fn take(&self, id: &str) -> Option<(Arc<str>, Slot<V>)> {
+        self.lock().slots.remove_entry(id)
+    }
+
+    fn put_back(&self, id: Arc<str>, mut slot: Slot<V>) {
+        slot.dirty = true;
+        self.lock().slots.insert(id, slot);
+    }
+
+    /// How many times components of this page rendered.
+    pub(crate) fn renders(&self) -> u64 {
+        self.lock().renders
+    }
+}
+
+/// Sends the event `name` to the component `id` of the page; the page renders after.
+pub(crate) async fn handle_event<V: LiveView>(
+    ctx: &mut Ctx<V>,
+    id: &str,
+    name: &str,
+    payload: &Value,
+) -> Result<(), LiveError> {
+    let registry = ctx.components().clone();
+    let Some((key, mut slot)) = registry.take(id) else {
+        return Err(LiveError::UnknownEvent(format!(
+            "{name} for component {id:?}, which the page does not render"
+        )));
+    };
+    let result = slot.component.handle(name, payload, ctx).await;
+    registry.put_back(key, slot);
+    result
+}
+
+fn marker_key(nonce: &str, k: usize) -> String {
+    format!("{nonce}-{k}")
+}
+
+/// How the page's HTML holds the place of a component (as Leptos renders [`live_component`]).
+fn marker(nonce: &str, k: usize) -> String {
+    format!("<lv-slot data-k=\"{}\"></lv-slot>", marker_key(nonce, k))
+}
+
+/// `html` with `lv-component="id"` added to its first element.
+fn with_component_id(html: &str, id: &str) -> String {
+    let start = html
+        .match_indices('<')
+        .map(|(i, _)| i)
+        .find(|&i| html[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic()));
+    let Some(start) = start else {
+        tracing::warn!(
+            component = id,
+            "a component renders no element; lv-target cannot find it"
+        );
+        return html.to_string();
+    };
+    let name_end = html[start + 1..]
+        .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        .map_or(html.len(), |n| start + 1 + n);
+    let mut attr = String::from(" lv-component=\"");
+    crate::html::escape(id, true, &mut attr);
+    attr.push('"');
+    let mut out = String::with_capacity(html.len() + attr.len());
+    out.push_str(&html[..name_end]);
+    out.push_str(&attr);
+    out.push_str(&html[name_end..]);
+    out
+}
+
+/// Renders the component `C` with id `id` and `props` inside a page's view.
+///
+/// In a live page the component's state is kept between renders and it renders again only
+/// when `props` change or it handled an event; outside one (a static render) it is mounted and
+/// rendered on the spot. Ids are unique within a page.
+pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) -> AnyView {
+    let id = id.into();
+    match use_context::<Registry<C::Page>>() {
+        Some(registry) => {
+            let key = registry.place::<C>(&id, props);
+            view! { <lv-slot data-k=key></lv-slot> }.into_any()
+        }
+        // A static render: the component inside an element of its own.
+        None => {
+            let component = C::mount(&props);
+            let html = component.render().into_view().to_html();
+            let html = with_component_id(&html, &id);
+            view! { <lv-slot inner_html=html></lv-slot> }.into_any()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leptos_renders_the_marker_as_it_is_looked_for() {
+        let key = marker_key("ab12", 3);
+        let html = view! { <lv-slot data-k=key></lv-slot> }.to_html();
+        assert_eq!(html, marker("ab12", 3));
+    }
+
+    #[test]
+    fn the_root_element_gets_the_id() {
+        assert_eq!(
+            with_component_id("<li class=\"a\">x</li>", "c1"),
+            "<li lv-component=\"c1\" class=\"a\">x</li>"
+        );
+        assert_eq!(
+            with_component_id("<!-- c --><div>x</div>", "a\"b"),
+            "<!-- c --><div lv-component=\"a&quot;b\">x</div>"
+        );
+        assert_eq!(with_component_id("text", "c"), "text");
+    }
+}

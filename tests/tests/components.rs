@@ -1,0 +1,295 @@
+//! `LiveComponent`s: separate state per instance, targeted events, renders only when props
+//! change, state dropped with the component, `send_update` from another task; in-process and in
+//! Chromium.
+
+use leptos::prelude::*;
+use leptos_live::{
+    Ctx, LiveComponent, LiveConfig, LiveError, LiveRouter, LiveTest, LiveView, Params, Session,
+    live_component,
+};
+use leptos_live_tests::browser::Browser;
+use leptos_live_tests::{TestServer, within};
+use serde_json::json;
+
+/// A counter with a label from its page and a count of its own.
+struct Counter {
+    label: String,
+    count: i64,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum CounterEvent {
+    Inc { by: Option<i64> },
+    Tell,
+}
+
+impl LiveComponent for Counter {
+    type Page = Board;
+    type Props = String;
+    type Event = CounterEvent;
+
+    fn mount(label: &String) -> Self {
+        Counter {
+            label: label.clone(),
+            count: 0,
+        }
+    }
+
+    fn update(&mut self, label: String) {
+        self.label = label;
+    }
+
+    async fn handle_event(
+        &mut self,
+        event: CounterEvent,
+        ctx: &mut Ctx<Board>,
+    ) -> Result<(), LiveError> {
+        match event {
+            CounterEvent::Inc { by } => self.count += by.unwrap_or(1),
+            // A component tells its page.
+            CounterEvent::Tell => {
+                let _ = ctx
+                    .handle()
+                    .send(format!("{} is at {}", self.label, self.count));
+            }
+        }
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        view! {
+            <div class="counter">
+                <span class="label">{self.label.clone()}</span>
+                " "
+                <span class="count">{self.count}</span>
+                <button class="inc" lv-click="inc" lv-target>"+"</button>
+                <button class="tell" lv-click="tell" lv-target>"tell"</button>
+            </div>
+        }
+    }
+}
+
+struct Board {
+    labels: Vec<(String, String)>,
+    heard: String,
+    ticks: u64,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum BoardEvent {
+    Rename { id: String, label: String },
+    Drop { id: String },
+    Add { id: String },
+    Tick,
+}
+
+impl LiveView for Board {
+    type Message = String;
+    type Event = BoardEvent;
+
+    async fn mount(p: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        let n: usize = p.get("n").and_then(|n| n.parse().ok()).unwrap_or(2);
+        let labels = (0..n)
+            .map(|i| {
+                let id = ((b'a' + (i % 26) as u8) as char).to_string() + &(i / 26).to_string();
+                (id.clone(), format!("counter {id}"))
+            })
+            .collect();
+        Ok(Board {
+            labels,
+            heard: String::new(),
+            ticks: 0,
+        })
+    }
+
+    async fn handle_event(
+        &mut self,
+        event: BoardEvent,
+        _: &mut Ctx<Self>,
+    ) -> Result<(), LiveError> {
+        match event {
+            BoardEvent::Rename { id, label } => {
+                if let Some(entry) = self.labels.iter_mut().find(|(i, _)| *i == id) {
+                    entry.1 = label;
+                }
+            }
+            BoardEvent::Drop { id } => self.labels.retain(|(i, _)| *i != id),
+            BoardEvent::Add { id } => self.labels.push((id.clone(), format!("counter {id}"))),
+            BoardEvent::Tick => self.ticks += 1,
+        }
+        Ok(())
+    }
+
+    async fn handle_info(&mut self, msg: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        self.heard = msg;
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        let counters = self
+            .labels
+            .iter()
+            .map(|(id, label)| live_component::<Counter>(id.clone(), label.clone()))
+            .collect_view();
+        view! {
+            <p id="ticks">{self.ticks}</p>
+            <p id="heard">{self.heard.clone()}</p>
+            <button id="bump-b" lv-click="inc" lv-target="b0" lv-value-by="10">"b + 10"</button>
+            <section id="counters">{counters}</section>
+        }
+    }
+}
+
+async fn board(n: usize) -> LiveTest<Board> {
+    LiveTest::mount(
+        Params::from_pairs([("n", n.to_string())]),
+        Session::default(),
+    )
+    .await
+    .expect("mount the board")
+}
+
+fn count_of(html: &str, id: &str) -> String {
+    let at = html
+        .find(&format!("lv-component=\"{id}\""))
+        .unwrap_or_else(|| panic!("no component {id} in {html}"));
+    let rest = &html[at..];
+    let start = rest.find("class=\"count\">").map(|i| i + 14).unwrap_or(0);
+    rest[start..]
+        .split('<')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn instances_keep_separate_state_and_take_targeted_events() {
+    let mut page = board(2).await;
+    page.event_to("a0", "inc", json!({})).await.expect("inc a");
+    page.event_to("a0", "inc", json!({})).await.expect("inc a");
+    page.event_to("b0", "inc", json!({ "by": "5" }))
+        .await
+        .expect("inc b");
+    assert_eq!(count_of(&page.html(), "a0"), "2");
+    assert_eq!(count_of(&page.html(), "b0"), "5");
+    // A component's events are its own: the page does not know them, and a bad one is typed.
+    assert!(page.event("tell", json!({})).await.is_err());
+    assert!(matches!(
+        page.event_to("a0", "inc", json!({ "by": "many" })).await,
+        Err(LiveError::BadPayload(_))
+    ));
+    assert!(matches!(
+        page.event_to("zz", "inc", json!({})).await,
+        Err(LiveError::UnknownEvent(_))
+    ));
+    // A component tells its page.
+    page.event_to("b0", "tell", json!({})).await.expect("tell");
+    page.drain_info().await.expect("info");
+    assert!(
+        page.html().contains("counter b0 is at 5"),
+        "{}",
+        page.html()
+    );
+}
+
+#[tokio::test]
+async fn only_components_whose_props_changed_render_again() {
+    let mut page = board(3).await;
+    let renders = page.ctx().component_renders();
+    assert_eq!(renders, 3, "each rendered once at mount");
+    // The page changes something else: no component renders.
+    let ops = page.event("tick", json!({})).await.expect("tick");
+    assert_eq!(page.ctx().component_renders(), renders);
+    assert_eq!(ops.len(), 1, "{ops:?}");
+    // New props for one: only that one renders.
+    page.event("rename", json!({ "id": "b0", "label": "bee" }))
+        .await
+        .expect("rename");
+    assert_eq!(page.ctx().component_renders(), renders + 1);
+    assert!(page.html().contains(">bee<"));
+    // An event for one: only that one renders.
+    page.event_to("c0", "inc", json!({})).await.expect("inc");
+    assert_eq!(page.ctx().component_renders(), renders + 2);
+}
+
+#[tokio::test]
+async fn a_component_left_out_is_dropped_and_comes_back_fresh() {
+    let mut page = board(2).await;
+    page.event_to("b0", "inc", json!({ "by": "7" }))
+        .await
+        .expect("inc");
+    page.event("drop", json!({ "id": "b0" }))
+        .await
+        .expect("drop");
+    assert!(!page.html().contains("lv-component=\"b0\""));
+    assert!(
+        page.event_to("b0", "inc", json!({})).await.is_err(),
+        "its state is gone"
+    );
+    page.event("add", json!({ "id": "b0" })).await.expect("add");
+    assert_eq!(count_of(&page.html(), "b0"), "0", "mounted afresh");
+}
+
+#[tokio::test]
+async fn send_update_reaches_a_component_from_another_task() {
+    let mut page = board(2).await;
+    let handle = page.ctx().handle();
+    tokio::spawn(async move {
+        handle
+            .send_update::<Counter>("a0", "from a task".to_string())
+            .expect("the page runs");
+    });
+    page.next_async()
+        .await
+        .expect("the update")
+        .expect("applied");
+    assert!(page.html().contains(">from a task<"), "{}", page.html());
+    assert_eq!(
+        count_of(&page.html(), "a0"),
+        "0",
+        "state kept, props replaced"
+    );
+}
+
+/// With a hundred components, changing one sends what changed in it alone.
+#[tokio::test]
+async fn a_change_in_one_of_a_hundred_sends_that_change_alone() {
+    let mut page = board(100).await;
+    let renders = page.ctx().component_renders();
+    let ops = page.event_to("q2", "inc", json!({})).await.expect("inc");
+    assert_eq!(page.ctx().component_renders(), renders + 1);
+    let mut wire = String::new();
+    leptos_live::diff::write_ops(&ops, &mut wire);
+    assert_eq!(ops.len(), 1, "{wire}");
+    assert!(wire.ends_with(r#","1"]]"#) && wire.len() < 30, "{wire}");
+}
+
+#[tokio::test]
+async fn targeted_events_in_chromium() {
+    let app = LiveRouter::with_config(LiveConfig::default())
+        .page::<Board>("/")
+        .into_router();
+    let server = TestServer::start(app).await;
+    within(60, "components in chromium", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.wait_connected().await;
+        let count = |id: &str| {
+            format!("document.querySelector('[lv-component=\"{id}\"] .count').textContent")
+        };
+        page.click("[lv-component=a0] .inc").await;
+        page.click("[lv-component=a0] .inc").await;
+        page.wait_for(&format!("{} === '2'", count("a0"))).await;
+        assert_eq!(page.eval(&count("b0")).await, json!("0"));
+        // lv-target with an id, from outside the component.
+        page.click("#bump-b").await;
+        page.wait_for(&format!("{} === '10'", count("b0"))).await;
+        assert_eq!(page.eval(&count("a0")).await, json!("2"));
+        page.click("[lv-component=b0] .tell").await;
+        page.wait_for("document.getElementById('heard').textContent === 'counter b0 is at 10'")
+            .await;
+    })
+    .await;
+}
