@@ -312,6 +312,27 @@ impl<V: LiveView> Registry<V> {
         self.lock().slots.insert(id, slot);
     }
 
+    /// Runs `f` on the component `id` of type `C`, out of the registry meanwhile, and marks it
+    /// for rendering; nothing when there is no such component.
+    pub(crate) fn with<C: LiveComponent<Page = V>, R: Default>(
+        &self,
+        id: &str,
+        ctx: &mut Ctx<V>,
+        f: impl FnOnce(&mut C, &mut Ctx<V>) -> R,
+    ) -> R {
+        let Some((key, mut slot)) = self.take(id) else {
+            return R::default();
+        };
+        let out = slot
+            .component
+            .as_any()
+            .downcast_mut::<Entry<C>>()
+            .map(|entry| f(&mut entry.state, ctx))
+            .unwrap_or_default();
+        self.put_back(key, slot);
+        out
+    }
+
     /// How many times components of this page rendered.
     pub(crate) fn renders(&self) -> u64 {
         self.lock().renders
@@ -331,7 +352,9 @@ pub(crate) async fn handle_event<V: LiveView>(
             "{name} for component {id:?}, which the page does not render"
         )));
     };
+    ctx.set_component(Some(key.clone()));
     let result = slot.component.handle(name, payload, ctx).await;
+    ctx.set_component(None);
     registry.put_back(key, slot);
     result
 }

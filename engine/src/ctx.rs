@@ -193,6 +193,8 @@ pub struct Ctx<V: LiveView> {
     work: Work<V>,
     /// The page's components.
     components: Registry<V>,
+    /// The component whose event is being handled.
+    current_component: Option<Arc<str>>,
     /// Where that work's outcomes arrive, until the page's task takes it.
     work_rx: Option<mpsc::UnboundedReceiver<Done<V>>>,
 }
@@ -203,6 +205,7 @@ impl<V: LiveView> Ctx<V> {
         handle.engine = Some(work.sender());
         Ctx {
             components: Registry::default(),
+            current_component: None,
             work,
             work_rx: Some(work_rx),
             assigns: axum::http::Extensions::new(),
@@ -285,6 +288,36 @@ impl<V: LiveView> Ctx<V> {
         self.work.start(key.into(), fut, then);
     }
 
+    /// Like [`Ctx::start_async`], for the page's component `id`: `then` gets the component. Its
+    /// keys are the component's own; the outcome is dropped if the component is gone by then.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, LiveComponent};
+    /// # fn f<C: LiveComponent>(ctx: &mut Ctx<C::Page>) {
+    /// ctx.start_async_in::<C, _, _, _>("search", "results", async { 3 }, |component, outcome, _| {
+    ///     let _ = (component, outcome);
+    ///     Ok(())
+    /// });
+    /// # }
+    /// ```
+    pub fn start_async_in<C, T, F, H>(&mut self, id: &str, key: &str, fut: F, then: H)
+    where
+        C: LiveComponent<Page = V>,
+        T: Send + 'static,
+        F: Future<Output = T> + Send + 'static,
+        H: FnOnce(&mut C, Result<T, AsyncFailed>, &mut Ctx<V>) -> Result<(), LiveError>
+            + Send
+            + 'static,
+    {
+        let component = id.to_string();
+        self.start_async(format!("{id}/{key}"), fut, move |_, outcome, ctx| {
+            let registry = ctx.components().clone();
+            registry
+                .with::<C, _>(&component, ctx, |c, ctx| Some(then(c, outcome, ctx)))
+                .unwrap_or(Ok(()))
+        });
+    }
+
     /// Loads a field of the page off its task: the field shows [`AsyncResult::Loading`] from
     /// the next render on, then `Ok` with the value or `Failed` with the error (or the panic).
     /// Same keys, cancellation and flow as [`Ctx::start_async`].
@@ -350,6 +383,15 @@ impl<V: LiveView> Ctx<V> {
     /// props changed or it handled an event), for tests and benchmarks.
     pub fn component_renders(&self) -> u64 {
         self.components.renders()
+    }
+
+    /// The id of the component whose `handle_event` is running, if one is.
+    pub fn component_id(&self) -> Option<&str> {
+        self.current_component.as_deref()
+    }
+
+    pub(crate) fn set_component(&mut self, id: Option<Arc<str>>) {
+        self.current_component = id;
     }
 
     pub(crate) fn components(&self) -> &Registry<V> {

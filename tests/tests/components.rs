@@ -20,8 +20,12 @@ struct Counter {
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum CounterEvent {
-    Inc { by: Option<i64> },
+    Inc {
+        by: Option<i64>,
+    },
     Tell,
+    /// Counts up by 100 after a while, off the page's task.
+    Later,
 }
 
 impl LiveComponent for Counter {
@@ -52,6 +56,21 @@ impl LiveComponent for Counter {
                 let _ = ctx
                     .handle()
                     .send(format!("{} is at {}", self.label, self.count));
+            }
+            CounterEvent::Later => {
+                let id = ctx.component_id().unwrap_or_default().to_string();
+                ctx.start_async_in::<Counter, _, _, _>(
+                    &id,
+                    "later",
+                    async {
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        100
+                    },
+                    |me, outcome, _| {
+                        me.count += outcome.unwrap_or(0);
+                        Ok(())
+                    },
+                );
             }
         }
         Ok(())
@@ -230,6 +249,20 @@ async fn a_component_left_out_is_dropped_and_comes_back_fresh() {
     );
     page.event("add", json!({ "id": "b0" })).await.expect("add");
     assert_eq!(count_of(&page.html(), "b0"), "0", "mounted afresh");
+}
+
+#[tokio::test]
+async fn a_component_starts_work_and_gets_its_outcome() {
+    let mut page = board(2).await;
+    page.event_to("b0", "later", json!({}))
+        .await
+        .expect("later");
+    page.event_to("b0", "inc", json!({}))
+        .await
+        .expect("inc meanwhile");
+    page.next_async().await.expect("the work").expect("applied");
+    assert_eq!(count_of(&page.html(), "b0"), "101");
+    assert_eq!(count_of(&page.html(), "a0"), "0");
 }
 
 #[tokio::test]
