@@ -20,6 +20,7 @@ use serde_json::Value;
 use crate::ctx::Ctx;
 use crate::decode::{self, DecodeErrorKind};
 use crate::error::LiveError;
+use crate::stream::{Drain, Stream};
 use crate::view::LiveView;
 
 /// A stateful part of a page: its own state and events, rendered with props from the page.
@@ -31,7 +32,7 @@ use crate::view::LiveView;
 ///
 /// ```
 /// use leptos::prelude::*;
-/// use leptos_live::{live_component, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+/// use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
 ///
 /// struct Page;
 ///
@@ -46,7 +47,7 @@ use crate::view::LiveView;
 ///     type Page = Page;
 ///     type Props = String;
 ///     type Event = CounterEvent;
-///     fn mount(label: &String) -> Self { Counter { label: label.clone(), count: 0 } }
+///     fn mount(label: &String, _: &mut ComponentMount<'_>) -> Self { Counter { label: label.clone(), count: 0 } }
 ///     fn update(&mut self, label: String) { self.label = label; }
 ///     async fn handle_event(&mut self, CounterEvent::Inc: CounterEvent, _: &mut Ctx<Page>) -> Result<(), LiveError> {
 ///         self.count += 1;
@@ -78,8 +79,9 @@ pub trait LiveComponent: Sized + Send + 'static {
     /// The component's events, decoded as a page's are.
     type Event: DeserializeOwned + Send + 'static;
 
-    /// Builds the state on the component's first render.
-    fn mount(props: &Self::Props) -> Self;
+    /// Builds the state on the component's first render; `mount` makes the component's
+    /// streams.
+    fn mount(props: &Self::Props, mount: &mut ComponentMount<'_>) -> Self;
 
     /// Takes new props (from a page render where they changed, or [`Ctx::send_update`]).
     fn update(&mut self, props: Self::Props);
@@ -96,6 +98,31 @@ pub trait LiveComponent: Sized + Send + 'static {
 
     /// The component's HTML: one root element, which gets `lv-component="<id>"`.
     fn render(&self) -> impl IntoView;
+}
+
+/// What a component's `mount` gets: the way to make its [`Stream`]s, which work as a page's
+/// do (the first items are in the component's first render, later ones travel as stream
+/// operations; the server keeps none).
+///
+/// ```
+/// # use leptos_live::{ComponentMount, Stream};
+/// # fn f(mount: &mut ComponentMount<'_>) -> Stream<(u32, String)> {
+/// let mut lines = mount.stream("log-lines", |l: &(u32, String)| format!("line-{}", l.0));
+/// lines.insert((1, "started".into()));
+/// # lines }
+/// ```
+pub struct ComponentMount<'a> {
+    streams: &'a mut Vec<Arc<dyn Drain>>,
+}
+
+impl ComponentMount<'_> {
+    /// Makes a [`Stream`] named `name` (unique within the page): render it inside an element
+    /// with `lv-stream="name"`.
+    pub fn stream<T: Send + 'static>(&mut self, name: &str, dom_id: fn(&T) -> String) -> Stream<T> {
+        let (stream, drain) = Stream::new(name, dom_id);
+        self.streams.push(drain);
+        stream
+    }
 }
 
 /// A component behind its type.
@@ -163,6 +190,8 @@ pub(crate) struct Components<V: LiveView> {
     nonce: String,
     /// How many times a component rendered, for tests.
     renders: u64,
+    /// Streams components made since the page last took them.
+    streams: Vec<Arc<dyn Drain>>,
 }
 
 /// The components of a page, as the page's view reaches them while rendering.
@@ -186,6 +215,7 @@ impl<V: LiveView> Default for Registry<V> {
             placed: Vec::new(),
             nonce,
             renders: 0,
+            streams: Vec::new(),
         })))
     }
 }
@@ -243,8 +273,11 @@ impl<V: LiveView> Registry<V> {
         });
         let fresh = existing.is_none();
         if fresh {
+            let mut mount = ComponentMount {
+                streams: &mut c.streams,
+            };
             let entry = Entry::<C> {
-                state: C::mount(&props),
+                state: C::mount(&props, &mut mount),
                 props: props.clone(),
             };
             c.slots.insert(
@@ -333,6 +366,12 @@ impl<V: LiveView> Registry<V> {
         out
     }
 
+    /// The streams components made since the last call: their first items are in the render
+    /// just made.
+    pub(crate) fn take_streams(&self) -> Vec<Arc<dyn Drain>> {
+        std::mem::take(&mut self.lock().streams)
+    }
+
     /// How many times components of this page rendered.
     pub(crate) fn renders(&self) -> u64 {
         self.lock().renders
@@ -408,7 +447,13 @@ pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) 
         }
         // A static render: the component inside an element of its own.
         None => {
-            let component = C::mount(&props);
+            let mut streams = Vec::new();
+            let component = C::mount(
+                &props,
+                &mut ComponentMount {
+                    streams: &mut streams,
+                },
+            );
             let html = component.render().into_view().to_html();
             let html = with_component_id(&html, &id);
             view! { <lv-slot inner_html=html></lv-slot> }.into_any()

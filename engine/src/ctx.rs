@@ -608,6 +608,18 @@ impl<V: LiveView> Ctx<V> {
 
     /// After the first render: the streams' items now travel in frames (see [`Stream::each`]),
     /// and what the first render showed is dropped.
+    /// Takes the streams components made in the render just done: their first items were in
+    /// it, so from now on they travel in frames. Streams whose component is gone are let go.
+    pub(crate) fn adopt_component_streams(&mut self) {
+        let new = self.components.take_streams();
+        for s in &new {
+            s.drain();
+            s.capture();
+        }
+        self.streams.extend(new);
+        self.streams.retain(|s| Arc::strong_count(s) > 1);
+    }
+
     pub(crate) fn first_render_done(&mut self) {
         self.rendered = true;
         for s in &self.streams {

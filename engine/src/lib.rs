@@ -71,7 +71,7 @@ mod view;
 mod work;
 
 pub use asset::{CLIENT_JS, client_js, client_js_gzip_len};
-pub use component::{LiveComponent, live_component};
+pub use component::{ComponentMount, LiveComponent, live_component};
 pub use config::LiveConfig;
 pub use ctx::{Ctx, LiveHandle, Nav, PageGone, Pushed};
 pub use decode::{DecodeError, DecodeErrorKind};

@@ -202,6 +202,7 @@ pub(crate) fn mount<V: LiveView>(
         let rendered = render_html(&view, ctx.flash(), Some(ctx.components()))
             .map_err(MountError::Panicked)?;
         // The streams' first items are in this HTML.
+        ctx.adopt_component_streams();
         ctx.first_render_done();
         let title = view.title();
         let html = rendered.clone();
@@ -643,6 +644,7 @@ impl<V: LiveView> Page<V> {
             }
         };
         let (above, hot) = (self.config.keep_tree_above_bytes, self.is_hot());
+        self.ctx.adopt_component_streams();
         let mut streams = self.ctx.take_streams();
         let sent = &mut self.sent;
         let advanced = catch_unwind(AssertUnwindSafe(|| {
@@ -701,7 +703,10 @@ impl<V: LiveView> Page<V> {
     fn send_full(&mut self, r: u64) -> Flow {
         self.ctx.work_mut().show_loading(&mut self.view);
         match render(&self.view, self.ctx.flash(), Some(self.ctx.components())) {
-            Ok(rendered) => self.send_rendered(r, rendered),
+            Ok(rendered) => {
+                self.ctx.adopt_component_streams();
+                self.send_rendered(r, rendered)
+            }
             Err(msg) => {
                 tracing::error!(page = %self.id, "render panicked: {msg}; the page ends");
                 self.send(error_frame(

@@ -112,6 +112,7 @@ impl<V: LiveView> LiveTest<V> {
             false,
         );
         // The first items of streams are in the first render.
+        ctx.adopt_component_streams();
         ctx.first_render_done();
         ctx.set_connected(true);
         Ok(LiveTest {
@@ -218,6 +219,7 @@ impl<V: LiveView> LiveTest<V> {
         self.ctx.work_mut().show_loading(&mut self.view);
         let html = render_html(&self.view, self.ctx.flash(), Some(self.ctx.components()))
             .map_err(LiveError::msg)?;
+        self.ctx.adopt_component_streams();
         let mut streams = self.ctx.take_streams();
         // Driven calls count as a user interacting: the tree stays parsed, as for a page in use.
         // An unrepresentable change would go out as the whole page: no operations then.

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 use leptos_live::{
-    Ctx, LiveComponent, LiveConfig, LiveError, LiveRouter, LiveTest, LiveView, Params, Session,
-    live_component,
+    ComponentMount, Ctx, LiveComponent, LiveConfig, LiveError, LiveRouter, LiveTest, LiveView,
+    Params, Session, live_component,
 };
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::{TestServer, within};
@@ -33,7 +33,7 @@ impl LiveComponent for Counter {
     type Props = String;
     type Event = CounterEvent;
 
-    fn mount(label: &String) -> Self {
+    fn mount(label: &String, _: &mut ComponentMount<'_>) -> Self {
         Counter {
             label: label.clone(),
             count: 0,
@@ -322,6 +322,111 @@ async fn targeted_events_in_chromium() {
         assert_eq!(page.eval(&count("a0")).await, json!("2"));
         page.click("[lv-component=b0] .tell").await;
         page.wait_for("document.getElementById('heard').textContent === 'counter b0 is at 10'")
+            .await;
+    })
+    .await;
+}
+
+/// A component with a stream of its own.
+struct Log {
+    lines: leptos_live::Stream<(u32, String)>,
+    next: u32,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum LogEvent {
+    Add { text: String },
+}
+
+impl LiveComponent for Log {
+    type Page = LogPage;
+    type Props = ();
+    type Event = LogEvent;
+
+    fn mount(_: &(), mount: &mut ComponentMount<'_>) -> Self {
+        let mut lines = mount.stream("log-lines", |l: &(u32, String)| format!("line-{}", l.0));
+        lines.insert((1, "first".into()));
+        lines.insert((2, "second".into()));
+        Log { lines, next: 3 }
+    }
+
+    fn update(&mut self, _: ()) {}
+
+    async fn handle_event(
+        &mut self,
+        LogEvent::Add { text }: LogEvent,
+        _: &mut Ctx<LogPage>,
+    ) -> Result<(), LiveError> {
+        self.lines.insert((self.next, text));
+        self.next += 1;
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        view! {
+            <div>
+                <ul id="log" lv-stream="log-lines">
+                    {self.lines.each(|id, l| view! { <li id=id>{l.1.clone()}</li> })}
+                </ul>
+                <form lv-submit="add" lv-target><input name="text"/><button>"add"</button></form>
+            </div>
+        }
+    }
+}
+
+struct LogPage;
+
+impl LiveView for LogPage {
+    type Message = ();
+    type Event = leptos_live::RawEvent;
+
+    async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        Ok(LogPage)
+    }
+
+    fn render(&self) -> impl IntoView {
+        view! { <main>{live_component::<Log>("log", ())}</main> }
+    }
+}
+
+#[tokio::test]
+async fn streams_work_inside_components() {
+    let mut page = LiveTest::<LogPage>::mount(Params::default(), Session::default())
+        .await
+        .expect("mount");
+    assert!(
+        page.html()
+            .contains(r#"<li id="line-1">first</li><li id="line-2">second</li>"#),
+        "{}",
+        page.html()
+    );
+    let ops = page
+        .event_to("log", "add", json!({ "text": "third" }))
+        .await
+        .expect("add");
+    assert!(ops.is_empty(), "the page's HTML is as it was: {ops:?}");
+    assert_eq!(
+        page.take_stream_ops(),
+        [json!([
+            "log-lines",
+            "i",
+            -1,
+            0,
+            [["line-3", r#"<li id="line-3">third</li>"#]]
+        ])]
+    );
+
+    let app = LiveRouter::new().page::<LogPage>("/").into_router();
+    let server = TestServer::start(app).await;
+    within(60, "a component's stream in chromium", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.wait_connected().await;
+        page.eval("document.querySelector('#log + form input').value = 'typed'")
+            .await;
+        page.click("#log + form button").await;
+        page.wait_for("[...document.querySelectorAll('#log li')].map(l => l.textContent).join() === 'first,second,typed'")
             .await;
     })
     .await;
