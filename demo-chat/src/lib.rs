@@ -8,6 +8,7 @@
 
 mod db;
 mod lobby;
+mod members;
 mod room;
 mod session;
 
@@ -20,6 +21,7 @@ use leptos_live::{Halt, LiveRouter, LiveSession, Mounting, Presence, PubSub};
 
 pub use db::{Db, Message, Room, now_ms};
 pub use lobby::{Lobby, valid_room};
+pub use members::{Members, MembersEvent, MembersProps};
 pub use room::{MAX_BODY, Meta, PAGE, RoomEvent, RoomPage, topic};
 pub use session::{COOKIE_NAME, Cookies, valid_nick};
 

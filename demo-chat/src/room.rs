@@ -6,10 +6,12 @@ use axum::http::Uri;
 use leptos::prelude::*;
 use leptos_live::{
     At, Ctx, FlashKind, LiveError, LiveView, Params, PresenceDiff, Session, Stream, Tracked,
+    live_component,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::db::Message;
+use crate::members::{Members, MembersProps};
 use crate::{App, Nick, shell};
 
 /// Messages sent on entry and per scroll back.
@@ -53,18 +55,6 @@ pub enum Action {
     },
     /// The user scrolled to the oldest message shown.
     Older,
-    /// The owner lets someone into a private room.
-    Invite {
-        /// Who.
-        #[serde(default)]
-        nick: String,
-    },
-    /// The owner takes someone out of a private room.
-    Remove {
-        /// Who.
-        #[serde(default)]
-        nick: String,
-    },
 }
 
 /// Which list the room's side panel shows (`?tab=` in the URL, changed with `lv-patch` links).
@@ -131,7 +121,6 @@ struct Inside {
     online: Vec<(String, bool)>,
     online_count: usize,
     error: Option<String>,
-    notice: Option<String>,
     tab: Tab,
     members: Vec<String>,
 }
@@ -251,7 +240,6 @@ impl LiveView for RoomPage {
                 online: Vec::new(),
                 online_count: 0,
                 error: None,
-                notice: None,
                 tab: Tab::Online,
                 members: Vec::new(),
             })),
@@ -284,7 +272,6 @@ impl LiveView for RoomPage {
         let room = self.room.clone();
         let db = self.app.db.clone();
         let inside = self.inside()?;
-        let invite = matches!(event, Action::Invite { .. });
         match event {
             Action::Post { body } => {
                 let body = body.trim().to_string();
@@ -332,33 +319,6 @@ impl LiveView for RoomPage {
                     inside.messages.insert_many(At::Start, older);
                 }
             }
-            Action::Invite { nick: who } | Action::Remove { nick: who } => {
-                if !inside.owner {
-                    return Err(LiveError::msg("only the room's owner manages its members"));
-                }
-                let who = who.trim().to_string();
-                if let Err(e) = crate::session::valid_nick(&who) {
-                    inside.notice = Some(e.to_string());
-                    return Ok(());
-                }
-                if invite {
-                    db.add_member(&room, &who).await.map_err(LiveError::msg)?;
-                    inside.notice = Some(format!("{who} may now enter."));
-                } else if who == inside.nick {
-                    inside.notice = Some("The owner stays.".into());
-                    return Ok(());
-                } else {
-                    db.remove_member(&room, &who)
-                        .await
-                        .map_err(LiveError::msg)?;
-                    inside.notice = Some(format!("{who} may no longer enter."));
-                }
-                if inside.tab == Tab::Members {
-                    inside.members = db.members(&room).await.map_err(LiveError::msg)?;
-                }
-                ctx.broadcast(&topic(&room), RoomEvent::Members)
-                    .map_err(LiveError::msg)?;
-            }
         }
         Ok(())
     }
@@ -382,6 +342,12 @@ impl LiveView for RoomPage {
                     if self.check().await.is_err() {
                         ctx.unsubscribe(&topic(&self.room));
                     }
+                }
+                let (room, db) = (self.room.clone(), self.app.db.clone());
+                if let Access::In(inside) = &mut self.access
+                    && inside.tab == Tab::Members
+                {
+                    inside.members = db.members(&room).await.map_err(LiveError::msg)?;
                 }
             }
             Msg::Presence => self.refresh_online(),
@@ -470,31 +436,17 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
             }
         })
         .collect_view();
-    let members = if inside.private {
-        let names = inside
-            .members
-            .iter()
-            .map(|n| view! { <li data-member=n.clone()>{n.clone()}</li> })
-            .collect_view();
-        view! { <ul id="members" class="space-y-1 text-sm text-slate-700">{names}</ul> }.into_any()
-    } else {
-        view! { <p id="members" class="text-sm text-slate-500">"Anyone may enter this room."</p> }
-            .into_any()
-    };
+    let members = live_component::<Members>(
+        "members",
+        MembersProps {
+            room: room.to_string(),
+            private: inside.private,
+            owner: inside.owner,
+            list: (inside.tab == Tab::Members).then(|| inside.members.clone()),
+        },
+    );
     let messages = inside.messages.render();
     let more = inside.more.then_some("older");
-    let invite = (inside.private && inside.owner).then(|| {
-        view! {
-            <form id="invite" lv-submit="invite" class="flex gap-2 text-sm">
-                <input name="nick" placeholder="nickname" class="min-w-0 flex-1 rounded-lg border border-slate-300 px-2 py-1" />
-                <button class="rounded-lg bg-slate-700 px-3 py-1 text-white">"Invite"</button>
-            </form>
-            <form id="remove" lv-submit="remove" class="flex gap-2 text-sm">
-                <input name="nick" placeholder="nickname" class="min-w-0 flex-1 rounded-lg border border-slate-300 px-2 py-1" />
-                <button class="rounded-lg border border-slate-300 px-3 py-1 text-slate-700">"Remove"</button>
-            </form>
-        }
-    });
     view! {
         <div class="flex flex-col gap-4 md:flex-row">
             <section class="flex min-w-0 flex-1 flex-col rounded-xl border border-slate-200 bg-white">
@@ -521,12 +473,8 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
                         "Members"
                     </a>
                 </nav>
-                {match inside.tab {
-                    Tab::Online => view! { <ul id="online" class="space-y-1 text-sm">{online}</ul> }.into_any(),
-                    Tab::Members => members.into_any(),
-                }}
-                {invite}
-                {inside.notice.clone().map(|n| view! { <p id="notice" class="text-sm text-slate-600">{n}</p> })}
+                {(inside.tab == Tab::Online).then(|| view! { <ul id="online" class="space-y-1 text-sm">{online}</ul> })}
+                {members}
             </aside>
         </div>
     }

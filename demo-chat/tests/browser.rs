@@ -225,6 +225,23 @@ async fn switching_rooms_is_live_and_presence_moves() {
     page.wait_for("location.pathname === '/' && document.getElementById('flash-error')?.textContent.includes('members only')")
         .await;
     drop(page);
+
+    // The members panel is a component with events of its own: the owner invites bob.
+    let mut page = browser.page(&ada);
+    page.click("#tab-members").await;
+    page.wait_for("document.querySelector('[data-member=ada]')")
+        .await;
+    page.eval("document.querySelector('#invite input').value = 'bob'")
+        .await;
+    page.click("#invite button").await;
+    page.wait_for("document.getElementById('notice')?.textContent === 'bob may now enter.' && document.querySelector('[data-member=bob]')")
+        .await;
+    drop(page);
+    let mut page = browser.page(&bob);
+    page.goto(&server.url("/rooms/vault")).await;
+    page.wait_for("document.getElementById('heading')?.textContent === '#vault'")
+        .await;
+    drop(page);
     drop(browser);
     drop(server);
     remove_db(&db);

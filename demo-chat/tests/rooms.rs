@@ -59,7 +59,9 @@ async fn private_rooms_admit_members_only_and_every_event_is_checked() {
     let mut ada = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("ada"))
         .await
         .unwrap();
-    ada.event("invite", json!({ "nick": "bob" })).await.unwrap();
+    ada.event_to("members", "invite", json!({ "nick": "bob" }))
+        .await
+        .unwrap();
     let mut bob = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("bob"))
         .await
         .unwrap();
@@ -68,12 +70,14 @@ async fn private_rooms_admit_members_only_and_every_event_is_checked() {
 
     // Only the owner manages members, checked on the server whatever the page shows.
     let err = bob
-        .event("remove", json!({ "nick": "ada" }))
+        .event_to("members", "remove", json!({ "nick": "ada" }))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("owner"), "{err}");
 
-    ada.event("remove", json!({ "nick": "bob" })).await.unwrap();
+    ada.event_to("members", "remove", json!({ "nick": "bob" }))
+        .await
+        .unwrap();
     // Bob's page was mounted while he was a member; his next event is checked again.
     let err = bob
         .event("post", json!({ "body": "still here?" }))
