@@ -248,11 +248,31 @@ impl<V: LiveView> Registry<V> {
         if c.placed.is_empty() {
             return html;
         }
-        let mut out = html;
-        for (k, piece) in c.placed.iter().enumerate() {
-            let marker = marker(&c.nonce, k);
-            out = out.replacen(&marker, piece, 1);
+        // One pass: copy the page's HTML, putting each component's where its marker is.
+        let start = format!("<lv-slot data-k=\"{}-", c.nonce);
+        let end = "\"></lv-slot>";
+        let size = html.len() + c.placed.iter().map(String::len).sum::<usize>();
+        let mut out = String::with_capacity(size);
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find(&start) {
+            let after = &rest[at + start.len()..];
+            let piece = after.find(end).and_then(|n| {
+                let k: usize = after[..n].parse().ok()?;
+                Some((c.placed.get(k)?, n))
+            });
+            match piece {
+                Some((piece, n)) => {
+                    out.push_str(&rest[..at]);
+                    out.push_str(piece);
+                    rest = &after[n + end.len()..];
+                }
+                None => {
+                    out.push_str(&rest[..at + start.len()]);
+                    rest = after;
+                }
+            }
         }
+        out.push_str(rest);
         c.placed.clear();
         out
     }
@@ -402,10 +422,6 @@ fn marker_key(nonce: &str, k: usize) -> String {
     format!("{nonce}-{k}")
 }
 
-/// How the page's HTML holds the place of a component (as Leptos renders [`live_component`]).
-fn marker(nonce: &str, k: usize) -> String {
-    format!("<lv-slot data-k=\"{}\"></lv-slot>", marker_key(nonce, k))
-}
 
 /// `html` with `lv-component="id"` added to its first element.
 fn with_component_id(html: &str, id: &str) -> String {
@@ -464,6 +480,11 @@ pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// How the page's HTML holds the place of a component, as `finish` looks for it.
+    fn marker(nonce: &str, k: usize) -> String {
+        format!("<lv-slot data-k=\"{}\"></lv-slot>", marker_key(nonce, k))
+    }
 
     #[test]
     fn leptos_renders_the_marker_as_it_is_looked_for() {
