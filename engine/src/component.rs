@@ -422,7 +422,6 @@ fn marker_key(nonce: &str, k: usize) -> String {
     format!("{nonce}-{k}")
 }
 
-
 /// `html` with `lv-component="id"` added to its first element.
 fn with_component_id(html: &str, id: &str) -> String {
     let start = html

@@ -4,6 +4,11 @@
 //! and renders with Leptos `view!`. The engine turns each re-render into minimal DOM operations
 //! ([`diff`]) sent over one WebSocket, and a small script in the browser applies them.
 //!
+//! Pages of a [`LiveSession`] share a layout and `on_mount` checks, and move between each other
+//! over the same socket (`lv-navigate`, [`Ctx::push_navigate`]) or change their own URL
+//! (`lv-patch`, [`LiveView::handle_params`]). A [`LiveComponent`] is a part of a page with
+//! state and events of its own; [`Ctx::assign_async`] runs work off the page's task.
+//!
 //! ```no_run
 //! use leptos::prelude::*;
 //! use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Session};
