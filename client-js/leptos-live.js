@@ -144,7 +144,7 @@ export class LiveSocket {
       this.recovered = recover;
     } else if (x === "err") {
       this.onError(r, f[2], f[3]);
-    } else if (x === "nav") pushed.nav = f[2];
+    } else if (x === "nav") pushed.nav = Object.assign(f[2], { replace: nav && !nav.push });
     // A live navigation landed: the new page's token, and its history entry and scroll.
     if (pushed.token) {
       this.root.setAttribute("lv-token", (this.token = pushed.token));
@@ -187,6 +187,7 @@ export class LiveSocket {
 
   // Marks the links to the page shown (aria-current), in the layout as in the page.
   current() {
+    this.at = this.here();
     for (const a of document.querySelectorAll("a[lv-navigate],a[lv-patch]")) a.toggleAttribute("aria-current", a.pathname === location.pathname);
   }
 
@@ -197,7 +198,8 @@ export class LiveSocket {
     else if (kind === "navigate") this.go(to, "n", !replace, flash);
     else if (kind === "external" || this.local(to)) {
       if (flash) document.cookie = `lv_flash=${flash}; path=/; max-age=60; samesite=lax`;
-      location.assign(to);
+      // Back or forward already made the entry: a full load takes its place.
+      location[replace ? "replace" : "assign"](to);
     }
   }
 
@@ -790,7 +792,7 @@ export class LiveSocket {
     const on = (target, type, fn) => target.addEventListener(type, fn);
     const closest = (e, attr) => e.target.closest && e.target.closest(`[${attr}]`);
     history.scrollRestoration = "manual";
-    history.replaceState(Object.assign({ id: this.token }, history.state), "");
+    history.replaceState(Object.assign({}, history.state, { id: this.token }), "");
     this.current();
     // lv-patch and lv-navigate links, in the page or in the layout around it.
     on(document, "click", (e) => {
@@ -806,6 +808,9 @@ export class LiveSocket {
     });
     on(window, "popstate", (e) => {
       clearTimeout(this.scrolled);
+      // Only the #fragment changed: the browser scrolls, the page stays.
+      if (this.here() === this.at) return;
+      this.at = this.here();
       const st = e.state || {};
       this.go(location.href, st.id === this.token ? "l" : "n", false, null, st.scroll || 0);
     });

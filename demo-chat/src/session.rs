@@ -92,8 +92,12 @@ pub async fn set_nick(cookies: Cookies, Form(form): Form<NickForm>) -> Response 
     if let Err(e) = valid_nick(nick) {
         return (StatusCode::BAD_REQUEST, e).into_response();
     }
-    // Only a path on this site.
-    let to = if form.return_to.starts_with('/') && !form.return_to.starts_with("//") {
+    // Only a path on this site (browsers read `/\` as `//`, another host).
+    let local = form.return_to.starts_with('/')
+        && !form.return_to.starts_with("//")
+        && !form.return_to.contains('\\')
+        && !form.return_to.chars().any(char::is_control);
+    let to = if local {
         form.return_to
     } else {
         "/".to_string()
@@ -113,6 +117,24 @@ pub async fn set_nick(cookies: Cookies, Form(form): Form<NickForm>) -> Response 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_form_goes_back_only_to_a_path_on_this_site() {
+        let c = Cookies::new(b"k");
+        for (back, to) in [
+            ("/rooms/a", "/rooms/a"),
+            ("//evil.example", "/"),
+            ("/\\evil.example", "/"),
+            ("https://evil.example", "/"),
+        ] {
+            let form = NickForm {
+                nick: "ada".into(),
+                return_to: back.into(),
+            };
+            let res = set_nick(c.clone(), Form(form)).await;
+            assert_eq!(res.headers()[LOCATION], to, "{back}");
+        }
+    }
 
     #[test]
     fn signed_nicknames_verify_and_forgeries_do_not() {

@@ -324,7 +324,10 @@ impl<V: LiveView> Registry<V> {
         let mut rendered = false;
         if slot.dirty {
             if let Some(entry) = slot.component.as_any().downcast_mut::<Entry<C>>() {
-                let html = Owner::new().with(|| entry.state.render().into_view().to_html());
+                let html = Owner::new().with(|| {
+                    provide_context(InComponent);
+                    entry.state.render().into_view().to_html()
+                });
                 slot.html = with_component_id(&html, id);
                 rendered = true;
             }
@@ -418,6 +421,10 @@ pub(crate) async fn handle_event<V: LiveView>(
     result
 }
 
+/// Set while a component renders: a component inside it is refused, not nested.
+#[derive(Clone, Copy)]
+struct InComponent;
+
 fn marker_key(nonce: &str, k: usize) -> String {
     format!("{nonce}-{k}")
 }
@@ -452,9 +459,17 @@ fn with_component_id(html: &str, id: &str) -> String {
 ///
 /// In a live page the component's state is kept between renders and it renders again only
 /// when `props` change or it handled an event; outside one (a static render) it is mounted and
-/// rendered on the spot. Ids are unique within a page.
+/// rendered on the spot. Ids are unique within a page. Components do not nest yet: one rendered
+/// inside another's `render` is refused (an error in the log, an empty element in the page).
 pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) -> AnyView {
     let id = id.into();
+    if use_context::<InComponent>().is_some() {
+        tracing::error!(
+            component = %id,
+            "a LiveComponent rendered inside another; components do not nest (yet): render it from the page"
+        );
+        return view! { <lv-slot data-error="nested component"></lv-slot> }.into_any();
+    }
     match use_context::<Registry<C::Page>>() {
         Some(registry) => {
             let key = registry.place::<C>(&id, props);

@@ -43,6 +43,15 @@ pub struct LiveConfig {
     /// The longest a page's `mount` may take (default 30 s); past it the HTTP render answers
     /// 500 and a join gets `mount_failed`.
     pub mount_timeout: Duration,
+    /// Origins besides the page's own that may open the socket (`https://app.example.com`).
+    /// A browser's upgrade from any other origin gets 403 (default: none; same origin only).
+    pub allowed_origins: Vec<String>,
+    /// Events one socket may send per second, on average (default 100); bursts up to twice as
+    /// many pass. Beyond that an event gets `rate_limited` and is dropped.
+    pub max_events_per_sec: u32,
+    /// Bytes of frames one socket may send per second, on average (default 1 MiB), with the
+    /// same burst.
+    pub max_bytes_per_sec: u32,
 }
 
 impl Default for LiveConfig {
@@ -59,6 +68,9 @@ impl Default for LiveConfig {
             keep_tree_above_bytes: 16 * 1024,
             hot_window: Duration::from_secs(5),
             mount_timeout: Duration::from_secs(30),
+            allowed_origins: Vec::new(),
+            max_events_per_sec: 100,
+            max_bytes_per_sec: 1 << 20,
         }
     }
 }
@@ -102,6 +114,18 @@ impl LiveConfig {
     /// Sets the oldest token a join accepts.
     pub fn with_token_max_age(mut self, d: Duration) -> Self {
         self.token_max_age = d;
+        self
+    }
+
+    /// Lets pages of `origin` (scheme, host and port, as browsers send it) open the socket.
+    pub fn with_allowed_origin(mut self, origin: impl Into<String>) -> Self {
+        self.allowed_origins.push(origin.into());
+        self
+    }
+
+    /// Sets the events a socket may send per second.
+    pub fn with_max_events_per_sec(mut self, n: u32) -> Self {
+        self.max_events_per_sec = n;
         self
     }
 

@@ -472,14 +472,12 @@ impl<V: LiveView> Ctx<V> {
     }
 
     /// The flash this page put, sealed for the next page; `None` when there is none.
-    pub(crate) fn sealed_flash(&self) -> Option<String> {
-        (!self.flash_out.is_empty()).then(|| {
-            crate::flash::seal(
-                &self.flash_out,
-                &self.services.secret,
-                crate::token::now_secs(),
-            )
-        })
+    /// The flash this page put, sealed for the next page (and no longer carried after);
+    /// `None` when there is none.
+    pub(crate) fn sealed_flash(&mut self) -> Option<String> {
+        let out = std::mem::take(&mut self.flash_out);
+        (!out.is_empty())
+            .then(|| crate::flash::seal(&out, &self.services.secret, crate::token::now_secs()))
     }
 
     /// Subscribes the page to `topic`: each message of type `T` broadcast there arrives in

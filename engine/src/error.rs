@@ -80,6 +80,9 @@ pub enum ErrorCode {
     MountFailed,
     /// A navigation or patch named a URL that is not a path on this site.
     BadNavigation,
+    /// The socket sent more events or bytes per second than allowed; the frame was dropped
+    /// (and the socket closed after many).
+    RateLimited,
 }
 
 impl ErrorCode {
@@ -100,6 +103,7 @@ impl ErrorCode {
             ErrorCode::Replaced => "replaced",
             ErrorCode::MountFailed => "mount_failed",
             ErrorCode::BadNavigation => "bad_navigation",
+            ErrorCode::RateLimited => "rate_limited",
         }
     }
 

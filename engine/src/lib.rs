@@ -54,6 +54,7 @@ mod error;
 mod flash;
 pub mod html;
 pub mod js;
+mod limit;
 mod live_session;
 mod page;
 mod params;

@@ -89,6 +89,8 @@ pub(crate) enum Control {
     /// The socket navigates to another page: this one ends, leaving the socket open.
     Leave {
         conn: u64,
+        /// Answered once the page has let go of the socket: it sends nothing more.
+        done: oneshot::Sender<()>,
     },
 }
 
@@ -436,8 +438,8 @@ impl<V: LiveView> Page<V> {
                     Flow::End => Flow::End,
                 }
             }
-            Control::Leave { conn } => {
-                if self.is_attached(conn) {
+            Control::Leave { conn, done } => {
+                let flow = if self.is_attached(conn) {
                     // The socket stays open for the next page: no close, no error frame.
                     self.outbox = None;
                     self.ctx.set_connected(false);
@@ -445,7 +447,9 @@ impl<V: LiveView> Page<V> {
                     Flow::End
                 } else {
                     Flow::Continue
-                }
+                };
+                let _ = done.send(());
+                flow
             }
             Control::Resync { conn, r } => {
                 if self.is_attached(conn) {

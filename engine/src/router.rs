@@ -228,11 +228,19 @@ impl LiveRouter {
         router
             .route(
                 &format!("{mount_path}/socket"),
-                get(move |ws: WebSocketUpgrade| async move {
+                get(move |ws: WebSocketUpgrade, headers: HeaderMap| async move {
+                    if !same_origin_or_allowed(&headers, &ws_inner.config.allowed_origins) {
+                        tracing::warn!(
+                            origin = ?headers.get(axum::http::header::ORIGIN),
+                            "socket upgrade from another origin refused"
+                        );
+                        return StatusCode::FORBIDDEN.into_response();
+                    }
                     ws.max_message_size(max_message)
                         .read_buffer_size(2 * 1024)
                         .write_buffer_size(0)
                         .on_upgrade(move |socket| connection(ws_inner, socket))
+                        .into_response()
                 }),
             )
             .route(
@@ -326,6 +334,24 @@ async fn http_render(
         res.headers_mut().insert(SET_COOKIE, v);
     }
     res
+}
+
+/// Whether a socket upgrade comes from a page of this site (its `Origin` names the host the
+/// request was sent to) or of an allowed origin. An upgrade without `Origin` is not from a
+/// browser page, and passes: the token still decides what it may join.
+fn same_origin_or_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    use axum::http::header::{HOST, ORIGIN};
+    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return headers.get(ORIGIN).is_none();
+    };
+    if allowed.iter().any(|a| a.trim_end_matches('/') == origin) {
+        return true;
+    }
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
 
 /// A 303 to `to`, a path on this site unless `external`, with a flash cookie when `sealed`.

@@ -82,7 +82,9 @@ impl Inner {
     }
 
     /// The route that serves `uri`'s path, and the params it gives: a pattern without
-    /// parameters wins over one with them, as in axum; otherwise the first given.
+    /// parameters wins over one with them; among those with, the first given. (axum ranks
+    /// segment by segment; for live pages whose patterns overlap beyond that, give the more
+    /// specific first.)
     pub(crate) fn route_for(&self, uri: &Uri) -> Option<(&RouteEntry, Params)> {
         let literal = |e: &&RouteEntry| !e.pattern.contains('{');
         let (statics, dynamics): (Vec<&RouteEntry>, Vec<&RouteEntry>) =

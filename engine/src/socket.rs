@@ -17,12 +17,16 @@ use axum::http::Uri;
 use crate::ctx::Nav;
 use crate::error::ErrorCode;
 use crate::flash::Flash;
+use crate::limit::Bucket;
 use crate::live_session::Mounting;
 use crate::page::{Attach, Control, MountError, Mounted, MountedPage, Outbox};
 use crate::protocol::{ClientFrame, error_frame, heartbeat_frame};
 use crate::server::{Inner, Refused, hex_id};
 use crate::token::{Claims, TokenError, now_secs, sign, verify};
 use crate::url::{local_uri, params_for};
+
+/// How long a navigation waits for the page it leaves to let go of the socket.
+const LEAVE_WAIT: Duration = Duration::from_secs(5);
 
 /// Frames a socket may have queued before its page counts it as too slow.
 const OUTBOX_CAPACITY: usize = 64;
@@ -49,6 +53,12 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
     let close = outbox.close.clone();
     let mut closed = pin!(close.notified());
     let mut idle = pin!(sleep_until(Instant::now() + timeout));
+    // What the client may send: frames are dropped past these, and the socket closed when it
+    // goes on.
+    let mut events = Bucket::new(inner.config.max_events_per_sec);
+    let mut bytes = Bucket::new(inner.config.max_bytes_per_sec);
+    // Refusals beyond ten a second (bursts of twenty) mean a client that does not back off.
+    let mut strikes = Bucket::new(10);
     // One task per socket: it reads client frames and writes what its page queues.
     loop {
         let msg = tokio::select! {
@@ -73,6 +83,27 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
             },
         };
         idle.as_mut().reset(Instant::now() + timeout);
+        let size = match &msg {
+            Message::Text(t) => t.len(),
+            Message::Binary(b) => b.len(),
+            _ => 0,
+        };
+        if !bytes.take(size as f64) {
+            if !strikes.take(1.0) {
+                reply(error_frame(
+                    0,
+                    ErrorCode::RateLimited,
+                    "too many bytes; closing",
+                ));
+                break;
+            }
+            reply(error_frame(
+                0,
+                ErrorCode::RateLimited,
+                "too many bytes per second",
+            ));
+            continue;
+        }
         let text = match msg {
             Message::Text(t) => t,
             Message::Binary(_) => {
@@ -131,10 +162,14 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
             ClientFrame::Patch { r, url } => match &mut joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
                 Some(j) => {
+                    // The same page at another query; another path (even of the same route)
+                    // is a navigation, which runs the live session's checks.
+                    let path = local_uri(&j.claims.uri).map(|u| u.path().to_string());
                     let target = local_uri(&url).map_err(|e| e.to_string()).map(|uri| {
                         let same = inner
                             .route_for(&uri)
                             .filter(|(e, _)| *e.pattern == *j.claims.page)
+                            .filter(|_| path.as_deref().is_ok_and(|p| p == uri.path()))
                             .map(|(_, p)| p);
                         (uri, same)
                     });
@@ -162,6 +197,22 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
                     }
                 }
             },
+            ClientFrame::Event { r, .. } if !events.take(1.0) => {
+                if !strikes.take(1.0) {
+                    tracing::warn!(conn, "events far over the limit; closing");
+                    reply(error_frame(
+                        r,
+                        ErrorCode::RateLimited,
+                        "too many events; closing",
+                    ));
+                    break;
+                }
+                reply(error_frame(
+                    r,
+                    ErrorCode::RateLimited,
+                    "too many events per second",
+                ));
+            }
             ClientFrame::Event {
                 r,
                 name,
@@ -370,7 +421,11 @@ fn outcome(inner: &Inner, r: u64, mounted: Result<(Mounted, Mounting), Refused>)
             Outcome::Leave(leave_frame(r, nav.to(), external, flash.as_deref()))
         }
         Err(Refused::Halt(halt)) => {
-            let (to, flash) = halt.into_parts();
+            let (mut to, flash) = halt.into_parts();
+            if local_uri(&to).is_err() {
+                tracing::error!(url = %to, "an on_mount check redirected off this site; sent to / instead");
+                to = "/".to_string();
+            }
             let sealed =
                 (!flash.is_empty()).then(|| crate::flash::seal(&flash, &inner.secret, now_secs()));
             Outcome::Leave(leave_frame(r, &to, false, sealed.as_deref()))
@@ -440,7 +495,21 @@ async fn navigate(
             return Ok(());
         }
     };
-    let _ = joined.ctl.send(Control::Leave { conn: outbox.id }).await;
+    // The old page answers once it has let go of the socket, after whatever it was doing: no
+    // frame of it can follow the new page's.
+    let (done, left) = oneshot::channel();
+    if joined
+        .ctl
+        .send(Control::Leave {
+            conn: outbox.id,
+            done,
+        })
+        .await
+        .is_ok()
+        && tokio::time::timeout(LEAVE_WAIT, left).await.is_err()
+    {
+        tracing::warn!("the page being left did not let go of the socket in time");
+    }
     let path_and_query = uri
         .path_and_query()
         .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
@@ -449,7 +518,8 @@ async fn navigate(
         id: hex_id(),
         params,
         session: joined.claims.session.clone(),
-        issued: now,
+        // The session is the first request's: navigating does not make it younger.
+        issued: joined.claims.issued,
         uri: path_and_query.clone(),
     };
     let token = sign(&claims, &inner.secret);

@@ -431,3 +431,53 @@ async fn streams_work_inside_components() {
     })
     .await;
 }
+
+/// A component that renders another: refused (components do not nest yet), never a hang.
+struct Outer;
+
+impl LiveComponent for Outer {
+    type Page = NestPage;
+    type Props = ();
+    type Event = CounterEvent;
+
+    fn mount(_: &(), _: &mut ComponentMount<'_>) -> Self {
+        Outer
+    }
+
+    fn update(&mut self, _: ()) {}
+
+    fn render(&self) -> impl IntoView {
+        view! { <div>{live_component::<Outer>("inner", ())}</div> }
+    }
+}
+
+struct NestPage;
+
+impl LiveView for NestPage {
+    type Message = ();
+    type Event = leptos_live::RawEvent;
+
+    async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        Ok(NestPage)
+    }
+
+    fn render(&self) -> impl IntoView {
+        view! { <main>{live_component::<Outer>("outer", ())}</main> }
+    }
+}
+
+#[tokio::test]
+async fn a_component_inside_a_component_is_refused_not_hung() {
+    let page = within(10, "a nested component", async {
+        LiveTest::<NestPage>::mount(Params::default(), Session::default())
+            .await
+            .expect("mount")
+    })
+    .await;
+    assert!(
+        page.html().contains(r#"data-error="nested component""#),
+        "{}",
+        page.html()
+    );
+    assert!(page.html().contains(r#"lv-component="outer""#));
+}

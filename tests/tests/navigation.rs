@@ -137,6 +137,7 @@ impl LiveView for Room {
             <a id="to-b" href="/rooms/b" lv-navigate>"room b"</a>
             <a id="out" href="/outside" lv-navigate>"outside"</a>
             <a id="secret" href="/secret" lv-navigate>"secret"</a>
+            <a id="anchor" href="#n">"to the count"</a>
         }
     }
 }
@@ -365,9 +366,28 @@ async fn live_navigation_back_forward_scroll_patch_and_flash_in_chromium() {
         page.wait_for("document.readyState === 'complete' && document.getElementById('page')?.textContent === 'home'").await;
         assert_eq!(page.eval("document.getElementById('flash-error')").await, Value::Null, "the flash shows once");
 
+        // After a reload, a patch and back stay patches; a #fragment link changes nothing.
+        page.eval("document.getElementById('bottom-to-a').click()").await;
+        page.wait_for("document.getElementById('page')?.textContent === 'room a'").await;
+        page.eval("location.reload()").await;
+        page.wait_for("document.readyState === 'complete' && document.getElementById('page')?.textContent === 'room a'").await;
+        page.wait_connected().await;
+        let mounts = ROOM_MOUNTS.load(Ordering::SeqCst);
+        page.eval("window.sameNode = document.getElementById('n')").await;
+        page.click("#members").await;
+        page.wait_for("document.getElementById('tab').textContent === 'members'").await;
+        page.eval("history.back()").await;
+        page.wait_for("document.getElementById('tab').textContent === 'none'").await;
+        page.click("#anchor").await;
+        page.wait_for("location.hash === '#n'").await;
+        page.eval("history.back()").await;
+        page.wait_for("location.hash === ''").await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(ROOM_MOUNTS.load(Ordering::SeqCst), mounts, "no remount after a reload");
+        assert_eq!(page.eval("window.sameNode === document.getElementById('n')").await, serde_json::json!(true));
+
         // Another live session: a full load.
         page.wait_connected().await;
-        page.eval("document.getElementById('bottom-to-a').click()").await;
         page.wait_for("document.getElementById('page')?.textContent === 'room a'").await;
         page.wait_connected().await;
         loads(&mut page);

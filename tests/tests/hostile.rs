@@ -1,0 +1,98 @@
+//! Hostile clients are turned away: a socket upgrade from another origin gets 403, and a
+//! client that sends more events than allowed gets `rate_limited`, then a close.
+
+use leptos::prelude::*;
+use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+use leptos_live_tests::{TestServer, WsClient, json};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+
+struct Echo(u64);
+
+impl LiveView for Echo {
+    type Message = ();
+    type Event = RawEvent;
+
+    async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        Ok(Echo(0))
+    }
+
+    async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        self.0 += 1;
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        view! { <p>{self.0}</p> }
+    }
+}
+
+fn app(config: LiveConfig) -> axum::Router {
+    LiveRouter::with_config(config)
+        .page::<Echo>("/")
+        .into_router()
+}
+
+/// The status of a socket upgrade sent with `origin`.
+async fn upgrade_with(server: &TestServer, origin: &str) -> u16 {
+    let mut req = format!("ws://{}/live/socket", server.addr)
+        .into_client_request()
+        .expect("a request");
+    req.headers_mut()
+        .insert("Origin", HeaderValue::from_str(origin).expect("a header"));
+    match tokio_tungstenite::connect_async(req).await {
+        Ok((_, res)) => res.status().as_u16(),
+        Err(tokio_tungstenite::tungstenite::Error::Http(res)) => res.status().as_u16(),
+        Err(e) => panic!("upgrade failed otherwise: {e}"),
+    }
+}
+
+#[tokio::test]
+async fn upgrades_from_other_origins_get_403() {
+    let config = LiveConfig::default().with_allowed_origin("https://app.example.com");
+    let server = TestServer::start(app(config)).await;
+    assert_eq!(upgrade_with(&server, "http://evil.example").await, 403);
+    assert_eq!(upgrade_with(&server, "null").await, 403);
+    let own = format!("http://{}", server.addr);
+    assert_eq!(
+        upgrade_with(&server, &own).await,
+        101,
+        "the page's own origin"
+    );
+    assert_eq!(
+        upgrade_with(&server, "https://app.example.com").await,
+        101,
+        "an allowed one"
+    );
+}
+
+#[tokio::test]
+async fn a_flood_of_events_is_limited_then_closed() {
+    let config = LiveConfig::default().with_max_events_per_sec(10);
+    let server = TestServer::start(app(config)).await;
+    let (mut ws, _) = WsClient::open_page(server.addr, "/").await;
+    // Twice the rate passes at once; the rest gets the typed error.
+    for r in 2..42 {
+        ws.send(&format!(r#"[{r},"e","x"]"#)).await;
+    }
+    // Refusals come back at once, replies from the page in their turn: read all forty.
+    let (mut ok, mut limited) = (0, 0);
+    while ok + limited < 40 {
+        let reply = json(&ws.recv().await.expect("a frame"));
+        if reply[0] == 0 {
+            continue;
+        }
+        if reply[1] == "err" {
+            assert_eq!(reply[2], "rate_limited");
+            limited += 1;
+        } else {
+            ok += 1;
+        }
+    }
+    assert_eq!((ok, limited), (20, 20), "a burst of twice the rate passes");
+    // A client that goes on is closed.
+    for r in 42..200 {
+        ws.send(&format!(r#"[{r},"e","x"]"#)).await;
+    }
+    assert!(ws.closes().await, "the flood closes the socket");
+}
