@@ -14,7 +14,7 @@ mod session;
 
 use axum::Router;
 use axum::extract::Query;
-use axum::response::Html;
+use axum::response::{Html, IntoResponse as _};
 use axum::routing::get;
 use leptos::prelude::*;
 use leptos_live::{Halt, LiveRouter, LiveSession, Mounting, Presence, PubSub};
@@ -74,9 +74,13 @@ impl ChatConfig {
 /// The chat's stylesheet, generated from the Tailwind classes in these sources.
 pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/app.css"));
 
-/// Hooks: clear the message field once it is posted, send on Enter, keep the list scrolled to
-/// the newest message on entry.
-const HOOKS: &str = r#"<script>window.lvHooks={ChatForm:{mounted(){const t=this.el.querySelector("textarea");this.handleEvent("posted",()=>{this.el.reset();t.focus()});t.addEventListener("keydown",e=>{if(e.key==="Enter"&&!e.shiftKey){e.preventDefault();this.el.requestSubmit()}})}},ScrollBottom:{mounted(){this.el.scrollTop=this.el.scrollHeight}}};</script>"#;
+/// The chat's hooks (clear the field once posted, send on Enter, scroll to the newest message),
+/// a module served at `/chat-hooks.js` so that pages carry no inline script.
+pub const HOOKS_JS: &str = include_str!("../assets/hooks.js");
+
+/// The Content-Security-Policy every response of the chat carries: scripts from this site only,
+/// no inline script.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 impl App {
     /// Opens the database (creating and migrating it) and starts presence over `pubsub`.
@@ -113,9 +117,9 @@ impl App {
         LiveRouter::with_config(live_config)
             .pubsub(pubsub)
             .extension(self.clone())
-            .head(format!(
-                "<link rel=\"stylesheet\" href=\"/chat.css\">{HOOKS}"
-            ))
+            .head(
+                r#"<link rel="stylesheet" href="/chat.css"><script type="module" src="/chat-hooks.js"></script>"#,
+            )
             .session(move |headers| cookies.session(headers))
             .live_session(chat)
     }
@@ -194,15 +198,30 @@ fn layout(page: AnyView, m: &Mounting) -> AnyView {
 }
 
 /// `GET /nick`: the nickname form, a plain page (the cookie is set by an HTTP response).
-async fn nick_page(Query(q): Query<std::collections::HashMap<String, String>>) -> Html<String> {
+async fn nick_page(
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> axum::response::Response {
     let back = q
         .get("return_to")
         .cloned()
         .unwrap_or_else(|| "/".to_string());
-    let body = Owner::new().with(|| nick_form(&back).to_html());
-    Html(format!(
+    // A token in a cookie and in the form: a form posted from another site lacks the cookie's.
+    let csrf: String = {
+        let mut buf = [0u8; 16];
+        if getrandom::fill(&mut buf).is_err() {
+            tracing::error!("no OS randomness for the form's token");
+        }
+        buf.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let body = Owner::new().with(|| nick_form(&back, &csrf).to_html());
+    let page = Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Choose a nickname · leptos-live chat</title><link rel=\"stylesheet\" href=\"/chat.css\"></head><body class=\"min-h-screen bg-slate-50 p-6\">{body}</body></html>"
-    ))
+    ));
+    let cookie = format!(
+        "{}={csrf}; Path=/nick; HttpOnly; SameSite=Strict; Max-Age=3600",
+        session::CSRF_COOKIE
+    );
+    ([(axum::http::header::SET_COOKIE, cookie)], page).into_response()
 }
 
 /// Opens the app and makes all the chat's routes: the live pages, `/nick` and `/chat.css`.
@@ -217,10 +236,25 @@ pub async fn app(config: &ChatConfig) -> Result<Router, sqlx::Error> {
             get(|| async { ([("content-type", "text/css")], CSS) }),
         )
         .route(
-            "/nick",
-            get(nick_page).post(move |form| session::set_nick(cookies.clone(), form)),
+            "/chat-hooks.js",
+            get(|| async { ([("content-type", "text/javascript")], HOOKS_JS) }),
         )
-        .merge(app.live_router(pubsub, &secret).into_router()))
+        .route(
+            "/nick",
+            get(nick_page)
+                .post(move |headers, form| session::set_nick(cookies.clone(), headers, form)),
+        )
+        .merge(app.live_router(pubsub, &secret).into_router())
+        .layer(axum::middleware::map_response(with_csp)))
+}
+
+/// Adds the chat's Content-Security-Policy to a response.
+async fn with_csp(mut res: axum::response::Response) -> axum::response::Response {
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(CSP),
+    );
+    res
 }
 
 fn random_secret() -> String {
@@ -247,12 +281,13 @@ fn shell(heading: &str, body: AnyView) -> impl IntoView + use<> {
 }
 
 /// The nickname form: a plain HTML form, since the cookie is set by an HTTP response.
-fn nick_form(return_to: &str) -> impl IntoView + use<> {
+fn nick_form(return_to: &str, csrf: &str) -> impl IntoView + use<> {
     view! {
         <form id="nick-form" method="post" action="/nick" class="mx-auto max-w-sm space-y-3 rounded-xl border border-slate-200 bg-white p-6">
             <label for="nick" class="block font-semibold text-slate-800">"Choose a nickname"</label>
             <input id="nick" name="nick" required maxlength="24" autocomplete="nickname" class="w-full rounded-lg border border-slate-300 px-3 py-2" />
             <input type="hidden" name="return_to" value=return_to.to_string() />
+            <input type="hidden" name="csrf" value=csrf.to_string() />
             <button class="w-full rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">"Enter"</button>
         </form>
     }

@@ -78,16 +78,47 @@ pub fn valid_nick(nick: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// The cookie that holds the nickname form's anti-forgery token.
+pub const CSRF_COOKIE: &str = "chat_csrf";
+
 /// The nickname form's fields.
 #[derive(serde::Deserialize)]
 pub struct NickForm {
     nick: String,
     #[serde(default)]
     return_to: String,
+    /// The token the form page put in its cookie and in the form.
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Whether the form carries the token its cookie holds (compared in constant time).
+fn same_token(cookie: Option<&str>, form: &str) -> bool {
+    let Some(cookie) = cookie else {
+        return false;
+    };
+    !form.is_empty()
+        && cookie.len() == form.len()
+        && cookie
+            .bytes()
+            .zip(form.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// `POST /nick`: sets the cookie and goes back where the form was.
-pub async fn set_nick(cookies: Cookies, Form(form): Form<NickForm>) -> Response {
+pub async fn set_nick(
+    cookies: Cookies,
+    headers: HeaderMap,
+    Form(form): Form<NickForm>,
+) -> Response {
+    if !same_token(leptos_live::cookie(&headers, CSRF_COOKIE), &form.csrf) {
+        return (
+            StatusCode::FORBIDDEN,
+            "This form has expired or was not sent from this site; load it again.",
+        )
+            .into_response();
+    }
     let nick = form.nick.trim();
     if let Err(e) = valid_nick(nick) {
         return (StatusCode::BAD_REQUEST, e).into_response();
@@ -130,9 +161,37 @@ mod tests {
             let form = NickForm {
                 nick: "ada".into(),
                 return_to: back.into(),
+                csrf: "t0k".into(),
             };
-            let res = set_nick(c.clone(), Form(form)).await;
+            let mut h = HeaderMap::new();
+            h.insert(
+                axum::http::header::COOKIE,
+                HeaderValue::from_static("chat_csrf=t0k"),
+            );
+            let res = set_nick(c.clone(), h, Form(form)).await;
             assert_eq!(res.headers()[LOCATION], to, "{back}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_form_without_its_token_is_refused() {
+        let c = Cookies::new(b"k");
+        for (cookie, token) in [
+            (None, "t0k"),
+            (Some("chat_csrf=other"), "t0k"),
+            (Some("chat_csrf="), ""),
+        ] {
+            let mut h = HeaderMap::new();
+            if let Some(v) = cookie {
+                h.insert(axum::http::header::COOKIE, HeaderValue::from_static(v));
+            }
+            let form = NickForm {
+                nick: "ada".into(),
+                return_to: "/".into(),
+                csrf: token.into(),
+            };
+            let res = set_nick(c.clone(), h, Form(form)).await;
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{cookie:?}");
         }
     }
 

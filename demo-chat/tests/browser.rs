@@ -147,6 +147,12 @@ async fn switching_rooms_is_live_and_presence_moves() {
         .await;
 
     let mut page = browser.page(&ada);
+    // No inline script: the hooks come from a module, under script-src 'self'.
+    assert_eq!(
+        page.eval("fetch('/').then(r => r.headers.get('content-security-policy').includes(\"script-src 'self'\") && !!window.lvHooks.ChatForm && document.querySelectorAll('script:not([src])').length === 0)")
+            .await,
+        json!(true)
+    );
     page.cmd("Network.enable", json!({})).await;
     page.eval("window.firstSocket = window.liveSocket.ws; document.getElementById('sidebar').dataset.kept = 'yes'")
         .await;
