@@ -78,14 +78,28 @@ async fn two_people_chat_and_the_history_survives_a_restart() {
         .wait_for(&format!("{ONLINE} === 'ada'"))
         .await;
 
-    // A restart: ada's tab reconnects by itself, keeps its messages once each, and posts again.
+    // A restart: ada's tab reconnects by itself, keeps its unsent draft and its messages once
+    // each, and posts again.
     let port = server.addr.port();
+    browser
+        .page(&ada)
+        .eval("document.querySelector('#post textarea').value = ''")
+        .await;
+    post_typing(&mut browser, &ada, "an unsent draft").await;
     browser
         .page(&ada)
         .eval("window.oldSocket = window.liveSocket.ws")
         .await;
     server.kill().await;
     let server = ChatProcess::start(&db, Some(port), None).await;
+    let mut page = browser.page(&ada);
+    page.wait_for("window.liveSocket.ws !== window.oldSocket && window.liveSocket.isConnected()")
+        .await;
+    page.wait_for("document.querySelector('#post textarea').value === 'an unsent draft'")
+        .await;
+    page.eval("document.querySelector('#post textarea').value = ''")
+        .await;
+    drop(page);
     post_when_connected(&mut browser, &ada, "after the restart").await;
     browser
         .page(&ada)

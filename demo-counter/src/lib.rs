@@ -10,10 +10,12 @@ use leptos_live_components::{Button, Card, NumberField, Variant};
 /// The stylesheet generated from the sources' Tailwind classes at build time.
 pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/app.css"));
 
-/// The counter page.
+/// The counter page. Its count and step outlive a restart ([`LiveView::snapshot`]).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Counter {
     count: i64,
     step: i64,
+    #[serde(skip)]
     clock: String,
 }
 
@@ -113,12 +115,33 @@ impl LiveView for Counter {
     fn title(&self) -> String {
         "Counter · leptos-live".to_string()
     }
+
+    fn snapshot(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(self).ok()
+    }
+
+    async fn restore(
+        state: serde_json::Value,
+        _: &Params,
+        _: &Session,
+        ctx: &mut Ctx<Self>,
+    ) -> Option<Self> {
+        let mut counter: Counter = serde_json::from_value(state).ok()?;
+        counter.clock = clock_now();
+        ctx.send_after(Duration::from_secs(1), Tick::Second);
+        Some(counter)
+    }
 }
 
 /// The demo app: the counter at `/`, styled with the generated stylesheet.
 pub fn app(router: LiveRouter) -> axum::Router {
+    app_with_engine(router).0
+}
+
+/// The demo app and its engine, to write the counters out when the process stops.
+pub fn app_with_engine(router: LiveRouter) -> (axum::Router, leptos_live::LiveEngine) {
     router
         .head(format!("<style>{CSS}</style>"))
         .page::<Counter>("/")
-        .into_router()
+        .into_parts()
 }

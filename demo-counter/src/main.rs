@@ -12,12 +12,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let site = SiteConfig::load()?;
-    let app = demo_counter::app(LiveRouter::new());
+    let (app, engine) = demo_counter::app_with_engine(LiveRouter::new());
     let listener = tokio::net::TcpListener::bind(site.site_addr).await?;
     println!("Counter demo: http://{}", listener.local_addr()?);
+    // On Ctrl-C or SIGTERM the counters are written out; a browser that comes back to the next
+    // process within the retention window finds its count (a deploy, or the edit loop).
     leptos_live::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+        .with_graceful_shutdown(async move {
+            leptos_live::stop_signal().await;
+            engine.shutdown().await;
         })
         .await?;
     Ok(())

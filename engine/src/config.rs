@@ -52,6 +52,10 @@ pub struct LiveConfig {
     /// Bytes of frames one socket may send per second, on average (default 1 MiB), with the
     /// same burst.
     pub max_bytes_per_sec: u32,
+    /// Where [`crate::LiveEngine::shutdown`] writes the snapshots of pages that keep their
+    /// state across a restart (default: `leptos-live-snapshots` in the system's temporary
+    /// directory; `LEPTOS_LIVE_SNAPSHOTS` sets it). `None` keeps none.
+    pub snapshot_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for LiveConfig {
@@ -71,6 +75,7 @@ impl Default for LiveConfig {
             allowed_origins: Vec::new(),
             max_events_per_sec: 100,
             max_bytes_per_sec: 1 << 20,
+            snapshot_dir: Some(std::env::temp_dir().join("leptos-live-snapshots")),
         }
     }
 }
@@ -83,6 +88,11 @@ impl LiveConfig {
             && !s.is_empty()
         {
             c.secret = Some(s.into_bytes().into());
+        }
+        if let Ok(dir) = std::env::var("LEPTOS_LIVE_SNAPSHOTS")
+            && !dir.is_empty()
+        {
+            c.snapshot_dir = Some(dir.into());
         }
         c
     }
@@ -120,6 +130,12 @@ impl LiveConfig {
     /// Lets pages of `origin` (scheme, host and port, as browsers send it) open the socket.
     pub fn with_allowed_origin(mut self, origin: impl Into<String>) -> Self {
         self.allowed_origins.push(origin.into());
+        self
+    }
+
+    /// Sets where snapshots go (`None`: nowhere).
+    pub fn with_snapshot_dir(mut self, dir: Option<std::path::PathBuf>) -> Self {
+        self.snapshot_dir = dir;
         self
     }
 

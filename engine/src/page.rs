@@ -86,6 +86,11 @@ pub(crate) enum Control {
         r: u64,
         change: Box<(Uri, Params)>,
     },
+    /// The process is stopping: the page answers with its snapshot (or none).
+    Snapshot {
+        /// The page's route pattern and state.
+        done: oneshot::Sender<Option<(Arc<str>, Value)>>,
+    },
     /// The socket navigates to another page: this one ends, leaving the socket open.
     Leave {
         conn: u64,
@@ -150,6 +155,8 @@ pub(crate) struct MountArgs {
     pub assigns: Extensions,
     /// The flash that came with the navigation here.
     pub flash: Flash,
+    /// State an earlier process kept for this page ([`LiveView::restore`]).
+    pub snapshot: Option<Value>,
 }
 
 pub(crate) struct StartArgs {
@@ -175,15 +182,29 @@ pub(crate) fn mount<V: LiveView>(
             services,
             assigns,
             flash,
+            snapshot,
         } = args;
         let (info_tx, info_rx) = mpsc::unbounded_channel();
         let mut ctx = Ctx::new(LiveHandle::new(info_tx), services);
         ctx.set_assigns(assigns);
         ctx.receive_flash(flash);
-        let mut view = AssertUnwindSafe(V::mount(&params, &session, &mut ctx))
-            .catch_unwind()
-            .await
-            .map_err(|p| MountError::Panicked(panic_message(p)))??;
+        let restored = match snapshot {
+            Some(state) => AssertUnwindSafe(V::restore(state, &params, &session, &mut ctx))
+                .catch_unwind()
+                .await
+                .map_err(|p| MountError::Panicked(panic_message(p)))?,
+            None => None,
+        };
+        let mut view = match restored {
+            Some(view) => {
+                tracing::debug!(page = %pattern, "restored from a snapshot");
+                view
+            }
+            None => AssertUnwindSafe(V::mount(&params, &session, &mut ctx))
+                .catch_unwind()
+                .await
+                .map_err(|p| MountError::Panicked(panic_message(p)))??,
+        };
         AssertUnwindSafe(view.handle_params(&params, &uri, &mut ctx))
             .catch_unwind()
             .await
@@ -437,6 +458,15 @@ impl<V: LiveView> Page<V> {
                     Flow::Continue => self.send_patch(r, true),
                     Flow::End => Flow::End,
                 }
+            }
+            Control::Snapshot { done } => {
+                let snapshot = catch_unwind(AssertUnwindSafe(|| self.view.snapshot()))
+                    .unwrap_or_else(|p| {
+                        tracing::error!(page = %self.id, "snapshot panicked: {}", panic_message(p));
+                        None
+                    });
+                let _ = done.send(snapshot.map(|s| (self.pattern.clone(), s)));
+                Flow::Continue
             }
             Control::Leave { conn, done } => {
                 let flow = if self.is_attached(conn) {

@@ -65,6 +65,14 @@ impl Registry {
         }
     }
 
+    /// Every running page, by id.
+    pub fn all(&self) -> Vec<(Arc<str>, mpsc::Sender<Control>)> {
+        self.lock()
+            .iter()
+            .map(|(id, (_, tx))| (id.clone(), tx.clone()))
+            .collect()
+    }
+
     pub fn get(&self, id: &str) -> Option<mpsc::Sender<Control>> {
         self.lock().get(id).map(|(_, tx)| tx.clone())
     }

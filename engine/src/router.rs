@@ -25,6 +25,7 @@ use crate::params::{Params, Session};
 use crate::pubsub::PubSub;
 use crate::registry::Registry;
 use crate::server::{Inner, Refused, Route, RouteEntry, RouteOf, SessionFn, hex_id, random_bytes};
+use crate::snapshot::Store;
 use crate::socket::connection;
 use crate::token::{Claims, now_secs, sign};
 use crate::view::LiveView;
@@ -162,15 +163,49 @@ impl LiveRouter {
 
     /// The routes, for merging into an app's router with any state type.
     pub fn into_router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
+        self.into_parts().0
+    }
+
+    /// The routes, and the engine behind them: call [`LiveEngine::shutdown`] when the process
+    /// stops, so that pages which keep their state ([`LiveView::snapshot`]) come back in the next
+    /// process.
+    ///
+    /// ```no_run
+    /// # async fn run(live: leptos_live::LiveRouter) -> std::io::Result<()> {
+    /// let (app, engine) = live.into_parts::<()>();
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+    /// leptos_live::serve(listener, app)
+    ///     .with_graceful_shutdown(async move {
+    ///         let _ = tokio::signal::ctrl_c().await;
+    ///         engine.shutdown().await;
+    ///     })
+    ///     .await
+    /// # }
+    /// ```
+    pub fn into_parts<S: Clone + Send + Sync + 'static>(self) -> (Router<S>, LiveEngine) {
         let mut services = self.services();
         let secret: Arc<[u8]> = match &self.config.secret {
             Some(s) => s.clone(),
-            None => {
-                tracing::warn!(
-                    "no LEPTOS_LIVE_SECRET set: using a random token secret; tokens will not survive a restart"
-                );
-                random_bytes(32).into()
-            }
+            None => match self
+                .config
+                .snapshot_dir
+                .as_deref()
+                .and_then(Store::dev_secret)
+            {
+                // The edit loop: tokens (and so snapshots) outlive a restart on this machine.
+                Some(s) => {
+                    tracing::warn!(
+                        "no LEPTOS_LIVE_SECRET set: using a development secret kept beside the snapshots; set one in production"
+                    );
+                    s.into()
+                }
+                None => {
+                    tracing::warn!(
+                        "no LEPTOS_LIVE_SECRET set: using a random token secret; tokens will not survive a restart"
+                    );
+                    random_bytes(32).into()
+                }
+            },
         };
         services.secret = secret.clone();
         let mount_path = self.config.mount_path.trim_end_matches('/').to_string();
@@ -189,6 +224,11 @@ impl LiveRouter {
             .map(|(i, e)| (e.pattern.clone(), i))
             .collect();
         let patterns: Vec<Arc<str>> = routes.iter().map(|e| e.pattern.clone()).collect();
+        let snapshots = self.config.snapshot_dir.clone().map(|dir| {
+            let store = Store::new(dir);
+            store.purge();
+            store
+        });
         let inner = Arc::new(Inner {
             config: Arc::new(self.config),
             secret,
@@ -199,6 +239,7 @@ impl LiveRouter {
             services,
             head: self.head,
             session: self.session,
+            snapshots,
         });
         let mut router = Router::new();
         for pattern in patterns {
@@ -225,7 +266,7 @@ impl LiveRouter {
         }
         let ws_inner = inner.clone();
         let max_message = (inner.config.max_frame_bytes * 4).max(1 << 20);
-        router
+        let router = router
             .route(
                 &format!("{mount_path}/socket"),
                 get(move |ws: WebSocketUpgrade, headers: HeaderMap| async move {
@@ -246,7 +287,24 @@ impl LiveRouter {
             .route(
                 &format!("{mount_path}/{}", asset::client().file_name),
                 get(|headers: HeaderMap| async move { asset::serve_client(&headers) }),
-            )
+            );
+        (router, LiveEngine { inner })
+    }
+}
+
+/// The engine behind a [`LiveRouter`]'s routes (see [`LiveRouter::into_parts`]).
+#[derive(Clone)]
+pub struct LiveEngine {
+    inner: Arc<Inner>,
+}
+
+impl LiveEngine {
+    /// Writes out the state of every running page that keeps one ([`LiveView::snapshot`]) to
+    /// the snapshot directory, for the next process: a browser that rejoins within the
+    /// retention window gets its page back from [`LiveView::restore`]. Returns how many pages
+    /// were written. Call it when the process is about to stop (on SIGTERM or Ctrl-C).
+    pub async fn shutdown(&self) -> usize {
+        self.inner.snapshot_all().await
     }
 }
 
@@ -275,6 +333,7 @@ async fn http_render(
             params.clone(),
             session.clone(),
             carried.unwrap_or_default(),
+            None,
         )
         .await;
     let (page, checked) = match mounted {

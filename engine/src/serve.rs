@@ -72,6 +72,39 @@ fn set_nodelay(tcp: &mut TcpStream) {
     }
 }
 
+/// Resolves when the process is asked to stop: Ctrl-C, or SIGTERM (what a deploy or a process
+/// manager sends). Give it to `with_graceful_shutdown`, with [`crate::LiveEngine::shutdown`]
+/// after it.
+///
+/// ```no_run
+/// # async fn f(engine: leptos_live::LiveEngine) {
+/// leptos_live::stop_signal().await;
+/// engine.shutdown().await;
+/// # }
+/// ```
+pub async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM ({e}); Ctrl-C only");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicU64;
 
 use axum::http::{HeaderMap, Uri};
 use futures_util::future::BoxFuture;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::config::LiveConfig;
 use crate::ctx::Services;
@@ -17,6 +17,7 @@ use crate::live_session::{Group, Halt, Mounting};
 use crate::page::{Control, MountArgs, MountError, Mounted, StartArgs, StartFn, mount};
 use crate::params::{Params, Session};
 use crate::registry::Registry;
+use crate::snapshot::Store;
 use crate::url::params_for;
 use crate::view::LiveView;
 
@@ -73,6 +74,8 @@ pub(crate) struct Inner {
     pub services: Services,
     pub head: String,
     pub session: SessionFn,
+    /// Where page state goes when the process stops.
+    pub snapshots: Option<Store>,
 }
 
 impl Inner {
@@ -104,6 +107,7 @@ impl Inner {
         params: Params,
         session: Session,
         flash: Flash,
+        snapshot: Option<serde_json::Value>,
     ) -> Result<(Mounted, Mounting), Refused> {
         let checked = entry
             .group
@@ -119,12 +123,41 @@ impl Inner {
             services: self.services.clone(),
             assigns: checked.assigns.clone(),
             flash,
+            snapshot,
         };
         let mounted = tokio::time::timeout(limit, entry.route.mount(args))
             .await
             .unwrap_or(Err(MountError::TimedOut(limit)))
             .map_err(Refused::Failed)?;
         Ok((mounted, checked))
+    }
+
+    /// Writes the snapshot of every running page that keeps one; how many were written.
+    pub(crate) async fn snapshot_all(&self) -> usize {
+        let Some(store) = &self.snapshots else {
+            return 0;
+        };
+        let ttl = self.config.retention_window.as_secs().max(1);
+        let mut written = 0;
+        for (id, ctl) in self.registry.all() {
+            let (done, answer) = oneshot::channel();
+            if ctl.send(Control::Snapshot { done }).await.is_err() {
+                continue;
+            }
+            let Ok(Ok(Some((page, state)))) =
+                tokio::time::timeout(std::time::Duration::from_secs(2), answer).await
+            else {
+                continue;
+            };
+            match store.save(&id, &page, state, ttl) {
+                Ok(()) => written += 1,
+                Err(e) => {
+                    tracing::error!(dir = %store.dir().display(), "cannot write a snapshot: {e}")
+                }
+            }
+        }
+        tracing::info!(written, "page snapshots written");
+        written
     }
 
     /// Starts a mounted page's task under `id` and registers it. When a running page already

@@ -371,7 +371,18 @@ async fn join(
         });
     let (uri, params) = at.unwrap_or_else(|| (Uri::from_static("/"), claims.params.clone()));
     let mounted = inner
-        .prepare(entry, uri, params, claims.session.clone(), Flash::default())
+        .prepare(
+            entry,
+            uri,
+            params,
+            claims.session.clone(),
+            Flash::default(),
+            // The page as the process before this one left it, when it kept a snapshot.
+            inner
+                .snapshots
+                .as_ref()
+                .and_then(|s| s.take(&claims.id, &claims.page)),
+        )
         .await;
     let page = match outcome(inner, r, mounted) {
         Outcome::Page(page) => page,
@@ -480,6 +491,7 @@ async fn navigate(
             params.clone(),
             joined.claims.session.clone(),
             carried.unwrap_or_default(),
+            None,
         )
         .await;
     let page = match outcome(inner, r, mounted) {

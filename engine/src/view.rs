@@ -107,6 +107,50 @@ pub trait LiveView: Sized + Send + 'static {
         async { Ok(()) }
     }
 
+    /// The state to keep when the process stops (a deploy, a restart in the edit loop): the
+    /// engine writes it out on [`crate::LiveEngine::shutdown`], and a browser that comes back
+    /// within the retention window gets the page from [`LiveView::restore`] instead of a fresh
+    /// mount. The default keeps nothing.
+    fn snapshot(&self) -> Option<serde_json::Value> {
+        None
+    }
+
+    /// A page from the state an earlier process kept ([`LiveView::snapshot`]), with the
+    /// params and session the browser's token carries; re-arm timers and subscriptions here.
+    /// `None` (the default) mounts the page afresh instead.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// #[derive(serde::Serialize, serde::Deserialize)]
+    /// struct Counter { count: i64 }
+    ///
+    /// impl LiveView for Counter {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         Ok(Counter { count: 0 })
+    ///     }
+    ///     fn snapshot(&self) -> Option<serde_json::Value> {
+    ///         serde_json::to_value(self).ok()
+    ///     }
+    ///     async fn restore(state: serde_json::Value, _: &Params, _: &Session, _: &mut Ctx<Self>) -> Option<Self> {
+    ///         serde_json::from_value(state).ok()
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <p>{self.count}</p> } }
+    /// }
+    /// ```
+    fn restore(
+        state: serde_json::Value,
+        params: &Params,
+        session: &Session,
+        ctx: &mut Ctx<Self>,
+    ) -> impl Future<Output = Option<Self>> + Send {
+        let _ = (state, params, session, ctx);
+        async { None }
+    }
+
     /// The page's HTML as a Leptos view. Called after every callback; keep it free of side effects.
     fn render(&self) -> impl IntoView;
 

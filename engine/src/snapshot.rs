@@ -1,0 +1,149 @@
+//! Snapshots: page state written out when the process stops, and read back when the page's
+//! browser rejoins the next process. One JSON file per page in a directory.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::token::now_secs;
+
+/// What a snapshot file holds.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    /// The route pattern of the page: a snapshot only restores the page it came from.
+    page: String,
+    /// Unix seconds after which the snapshot is worth nothing (the retention window).
+    expires: u64,
+    state: Value,
+}
+
+/// A directory of snapshots, by page id.
+#[derive(Clone, Debug)]
+pub(crate) struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    pub(crate) fn new(dir: PathBuf) -> Store {
+        Store { dir }
+    }
+
+    /// The file of page `id`; `None` for anything but the hex ids the engine makes.
+    fn path(&self, id: &str) -> Option<PathBuf> {
+        let hex = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_hexdigit());
+        hex.then(|| self.dir.join(format!("{id}.json")))
+    }
+
+    /// Writes the state of page `id` at `page`, valid for `ttl_secs`.
+    pub(crate) fn save(
+        &self,
+        id: &str,
+        page: &str,
+        state: Value,
+        ttl_secs: u64,
+    ) -> std::io::Result<()> {
+        let Some(path) = self.path(id) else {
+            return Ok(());
+        };
+        std::fs::create_dir_all(&self.dir)?;
+        let stored = Stored {
+            page: page.to_string(),
+            expires: now_secs() + ttl_secs,
+            state,
+        };
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, serde_json::to_vec(&stored).unwrap_or_default())?;
+        std::fs::rename(tmp, path)
+    }
+
+    /// Takes the state of page `id` at `page` (the file goes): once, fresh, and only for the
+    /// page it came from.
+    pub(crate) fn take(&self, id: &str, page: &str) -> Option<Value> {
+        let path = self.path(id)?;
+        let bytes = std::fs::read(&path).ok()?;
+        if let Err(e) = std::fs::remove_file(&path) {
+            tracing::warn!(path = %path.display(), "cannot remove a used snapshot: {e}");
+        }
+        let stored: Stored = serde_json::from_slice(&bytes).ok()?;
+        (stored.page == page && stored.expires >= now_secs()).then_some(stored.state)
+    }
+
+    /// Removes the snapshots that expired.
+    pub(crate) fn purge(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let now = now_secs();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let stale = std::fs::read(&path)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Stored>(&b).ok())
+                .is_none_or(|s| s.expires < now);
+            if stale && path.extension().is_some_and(|e| e == "json") {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A token secret kept in `dir` (made on first use, readable by its owner only), for
+    /// development without `LEPTOS_LIVE_SECRET`: restarts of the edit loop accept the tokens
+    /// of the pages open in the browser. `None` when it cannot be kept.
+    pub(crate) fn dev_secret(dir: &Path) -> Option<Vec<u8>> {
+        let path = dir.join("dev-secret");
+        if let Ok(bytes) = std::fs::read(&path)
+            && bytes.len() >= 32
+        {
+            return Some(bytes);
+        }
+        std::fs::create_dir_all(dir).ok()?;
+        let secret: String = crate::server::random_bytes(32)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&path).ok()?;
+        std::io::Write::write_all(&mut file, secret.as_bytes()).ok()?;
+        Some(secret.into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_restores_once_its_own_page_only() {
+        let dir = std::env::temp_dir().join(format!("lv-snap-test-{}", std::process::id()));
+        let store = Store::new(dir.clone());
+        store
+            .save("ab12", "/", serde_json::json!({"count": 5}), 30)
+            .unwrap();
+        assert_eq!(store.take("ab12", "/other"), None, "another page's");
+        store
+            .save("ab12", "/", serde_json::json!({"count": 5}), 30)
+            .unwrap();
+        assert_eq!(
+            store.take("ab12", "/"),
+            Some(serde_json::json!({"count": 5}))
+        );
+        assert_eq!(store.take("ab12", "/"), None, "once");
+        assert_eq!(store.take("../etc/passwd", "/"), None);
+        store.save("cd34", "/", serde_json::json!(1), 0).unwrap();
+        std::fs::write(dir.join("ef56.json"), b"not json").unwrap();
+        store.purge();
+        assert!(!dir.join("ef56.json").exists(), "unreadable snapshots go");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
