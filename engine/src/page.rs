@@ -429,22 +429,8 @@ impl<V: LiveView> Page<V> {
                 let result = AssertUnwindSafe(self.view.handle_event(event, &mut self.ctx))
                     .catch_unwind()
                     .await;
-                match result {
-                    Ok(Ok(())) => match self.follow_nav(r).await {
-                        Flow::Continue => self.send_patch(r, true),
-                        Flow::End => Flow::End,
-                    },
-                    Ok(Err(e)) => {
-                        tracing::warn!(page = %self.id, event = %name, error = %e, "event handler failed");
-                        self.send(error_frame(r, e.code(), &e.to_string()));
-                        // Whatever the handler changed before failing still reaches the client.
-                        match self.follow_nav(0).await {
-                            Flow::Continue => self.send_patch(0, false),
-                            Flow::End => Flow::End,
-                        }
-                    }
-                    Err(p) => self.crash(r, &format!("handle_event({name:?})"), p),
-                }
+                self.answer(r, result, &format!("handle_event({name:?})"))
+                    .await
             }
             Control::Params { conn, r, change } => {
                 if !self.is_attached(conn) {
@@ -525,20 +511,37 @@ impl<V: LiveView> Page<V> {
         let result = AssertUnwindSafe(component::handle_event(&mut self.ctx, id, name, payload))
             .catch_unwind()
             .await;
+        self.answer(
+            r,
+            result,
+            &format!("handle_event({name:?}) of component {id:?}"),
+        )
+        .await
+    }
+
+    /// Answers an event (`what` names its handler) once its handler has run: with the page's
+    /// changes, or with the handler's error and whatever it changed before failing; a panic
+    /// ends the page.
+    async fn answer(
+        &mut self,
+        r: u64,
+        result: Result<Result<(), LiveError>, Box<dyn std::any::Any + Send>>,
+        what: &str,
+    ) -> Flow {
         match result {
             Ok(Ok(())) => match self.follow_nav(r).await {
                 Flow::Continue => self.send_patch(r, true),
                 Flow::End => Flow::End,
             },
             Ok(Err(e)) => {
-                tracing::warn!(page = %self.id, component = id, event = name, error = %e, "component event failed");
+                tracing::warn!(page = %self.id, handler = what, error = %e, "event handler failed");
                 self.send(error_frame(r, e.code(), &e.to_string()));
                 match self.follow_nav(0).await {
                     Flow::Continue => self.send_patch(0, false),
                     Flow::End => Flow::End,
                 }
             }
-            Err(p) => self.crash(r, &format!("handle_event({name:?}) of component {id:?}"), p),
+            Err(p) => self.crash(r, what, p),
         }
     }
 
