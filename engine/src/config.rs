@@ -56,6 +56,13 @@ pub struct LiveConfig {
     /// state across a restart (default: `leptos-live-snapshots` in the system's temporary
     /// directory; `LEPTOS_LIVE_SNAPSHOTS` sets it). `None` keeps none.
     pub snapshot_dir: Option<std::path::PathBuf>,
+    /// Pages one client address may have mounted at once (default 50,000: addresses many
+    /// people share, such as a NAT or a proxy, count as one); past it an HTTP render gets 429
+    /// and a join `too_many_pages`. Known only when served by [`crate::serve`] (or with axum's
+    /// `ConnectInfo<SocketAddr>`).
+    pub max_pages_per_ip: usize,
+    /// Pages one session may have mounted at once (default 100).
+    pub max_pages_per_session: usize,
 }
 
 impl Default for LiveConfig {
@@ -76,6 +83,8 @@ impl Default for LiveConfig {
             max_events_per_sec: 100,
             max_bytes_per_sec: 1 << 20,
             snapshot_dir: Some(std::env::temp_dir().join("leptos-live-snapshots")),
+            max_pages_per_ip: 50_000,
+            max_pages_per_session: 100,
         }
     }
 }
@@ -136,6 +145,13 @@ impl LiveConfig {
     /// Sets where snapshots go (`None`: nowhere).
     pub fn with_snapshot_dir(mut self, dir: Option<std::path::PathBuf>) -> Self {
         self.snapshot_dir = dir;
+        self
+    }
+
+    /// Sets how many pages one client address and one session may have mounted at once.
+    pub fn with_max_pages(mut self, per_ip: usize, per_session: usize) -> Self {
+        self.max_pages_per_ip = per_ip;
+        self.max_pages_per_session = per_session;
         self
     }
 

@@ -83,6 +83,8 @@ pub enum ErrorCode {
     /// The socket sent more events or bytes per second than allowed; the frame was dropped
     /// (and the socket closed after many).
     RateLimited,
+    /// The client's address or session has as many pages mounted as allowed.
+    TooManyPages,
 }
 
 impl ErrorCode {
@@ -104,6 +106,7 @@ impl ErrorCode {
             ErrorCode::MountFailed => "mount_failed",
             ErrorCode::BadNavigation => "bad_navigation",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::TooManyPages => "too_many_pages",
         }
     }
 
@@ -117,6 +120,7 @@ impl ErrorCode {
                 | ErrorCode::PageCrashed
                 | ErrorCode::Replaced
                 | ErrorCode::MountFailed
+                | ErrorCode::TooManyPages
         )
     }
 }

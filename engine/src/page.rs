@@ -21,7 +21,7 @@ use crate::error::{ErrorCode, LiveError};
 use crate::flash::{CLEAR_FLASH, Flash, FlashKind};
 use crate::params::{Params, Session};
 use crate::protocol::{error_frame, html_frame_with, patch_frame_with};
-use crate::registry::{Registration, Registry};
+use crate::registry::{Quota, Registration, Registry};
 use crate::render::{Rendered, panic_message, render, render_html};
 use crate::sent::Sent;
 use crate::stream::{StreamOps, fill_html};
@@ -167,6 +167,8 @@ pub(crate) struct StartArgs {
     pub config: Arc<LiveConfig>,
     /// Whether a socket attaches right away (a mount at join time) rather than after an HTTP render.
     pub adopted: bool,
+    /// The page's place in the per-address and per-session counts.
+    pub quota: Option<Quota>,
 }
 
 /// Mounts `V`, reads its URL (`handle_params`) and renders it once.
@@ -251,6 +253,7 @@ pub(crate) fn mount<V: LiveView>(
                 config: args.config,
                 pattern,
                 uri,
+                _quota: args.quota,
             };
             tokio::spawn(page.run(ctl_rx, info_rx));
             ctl_tx
@@ -284,6 +287,8 @@ struct Page<V: LiveView> {
     pattern: Arc<str>,
     /// The URL the browser shows for the page.
     uri: Uri,
+    /// Given back when the page ends.
+    _quota: Option<Quota>,
 }
 
 /// Messages handled before one render: a burst of messages costs one render per batch.

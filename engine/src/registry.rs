@@ -17,6 +17,32 @@ pub(crate) struct Registry {
     pages: Mutex<Pages>,
     pending: AtomicUsize,
     generations: AtomicU64,
+    /// Pages mounted per client address and per session.
+    quotas: Mutex<HashMap<Arc<str>, usize>>,
+}
+
+/// A page's place in the per-address and per-session counts, given back when dropped.
+pub(crate) struct Quota {
+    registry: Arc<Registry>,
+    keys: Vec<Arc<str>>,
+}
+
+impl Drop for Quota {
+    fn drop(&mut self) {
+        let mut counts = self
+            .registry
+            .quotas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        for key in &self.keys {
+            if let Some(n) = counts.get_mut(key) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    counts.remove(key);
+                }
+            }
+        }
+    }
 }
 
 impl Registry {
@@ -37,6 +63,25 @@ impl Registry {
                 (n < max).then_some(n + 1)
             })
             .is_ok()
+    }
+
+    /// Counts one more page under each key, unless one of them is at its limit (then nothing
+    /// is counted and the key at its limit is returned).
+    pub fn claim(self: &Arc<Self>, keys: Vec<(Arc<str>, usize)>) -> Result<Quota, Arc<str>> {
+        let mut counts = self.quotas.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((full, _)) = keys
+            .iter()
+            .find(|(k, limit)| counts.get(k).copied().unwrap_or(0) >= *limit)
+        {
+            return Err(full.clone());
+        }
+        for (k, _) in &keys {
+            *counts.entry(k.clone()).or_insert(0) += 1;
+        }
+        Ok(Quota {
+            registry: self.clone(),
+            keys: keys.into_iter().map(|(k, _)| k).collect(),
+        })
     }
 
     /// Gives back a reserved place.
@@ -136,6 +181,28 @@ impl Drop for Registration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotas_cap_pages_per_key_and_are_given_back() {
+        let r = Arc::new(Registry::default());
+        let key = |k: &str, n| (Arc::<str>::from(k), n);
+        let a = r.claim(vec![key("ip:1", 2), key("s:x", 5)]).expect("first");
+        let b = r.claim(vec![key("ip:1", 2)]).expect("second");
+        assert_eq!(
+            r.claim(vec![key("s:x", 5), key("ip:1", 2)])
+                .err()
+                .as_deref(),
+            Some("ip:1")
+        );
+        // A refusal counts nothing: s:x is still at one.
+        drop(b);
+        let c = r
+            .claim(vec![key("ip:1", 2), key("s:x", 2)])
+            .expect("room again");
+        assert!(r.claim(vec![key("s:x", 2)]).is_err());
+        drop((a, c));
+        assert!(r.quotas.lock().unwrap().is_empty());
+    }
 
     #[test]
     fn pending_places_are_capped_and_given_back() {

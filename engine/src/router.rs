@@ -1,13 +1,15 @@
 //! `LiveRouter`: live pages, their socket and the shim, as routes of any axum `Router`.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
+use axum::Extension;
 use axum::Router;
 use axum::extract::rejection::{QueryRejection, RawPathParamsRejection};
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{Query, RawPathParams};
+use axum::extract::{ConnectInfo, Query, RawPathParams};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
@@ -251,6 +253,7 @@ impl LiveRouter {
                     move |path: Result<RawPathParams, RawPathParamsRejection>,
                           query: Result<Query<Vec<(String, String)>>, QueryRejection>,
                           uri: Uri,
+                          peer: Option<Extension<ConnectInfo<SocketAddr>>>,
                           headers: HeaderMap| async move {
                         let mut params = Params::default();
                         if let Ok(Query(q)) = query {
@@ -259,7 +262,8 @@ impl LiveRouter {
                         if let Ok(path) = path {
                             path.iter().for_each(|(k, v)| params.insert(k, v));
                         }
-                        http_render(&inner, &pat, params, uri, &headers).await
+                        let peer = peer.map(|Extension(ConnectInfo(a))| a.ip());
+                        http_render(&inner, &pat, params, uri, peer, &headers).await
                     },
                 ),
             );
@@ -269,20 +273,25 @@ impl LiveRouter {
         let router = router
             .route(
                 &format!("{mount_path}/socket"),
-                get(move |ws: WebSocketUpgrade, headers: HeaderMap| async move {
-                    if !same_origin_or_allowed(&headers, &ws_inner.config.allowed_origins) {
-                        tracing::warn!(
-                            origin = ?headers.get(axum::http::header::ORIGIN),
-                            "socket upgrade from another origin refused"
-                        );
-                        return StatusCode::FORBIDDEN.into_response();
-                    }
-                    ws.max_message_size(max_message)
-                        .read_buffer_size(2 * 1024)
-                        .write_buffer_size(0)
-                        .on_upgrade(move |socket| connection(ws_inner, socket))
-                        .into_response()
-                }),
+                get(
+                    move |ws: WebSocketUpgrade,
+                          peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+                          headers: HeaderMap| async move {
+                        let peer = peer.map(|Extension(ConnectInfo(a))| a.ip());
+                        if !same_origin_or_allowed(&headers, &ws_inner.config.allowed_origins) {
+                            tracing::warn!(
+                                origin = ?headers.get(axum::http::header::ORIGIN),
+                                "socket upgrade from another origin refused"
+                            );
+                            return StatusCode::FORBIDDEN.into_response();
+                        }
+                        ws.max_message_size(max_message)
+                            .read_buffer_size(2 * 1024)
+                            .write_buffer_size(0)
+                            .on_upgrade(move |socket| connection(ws_inner, socket, peer))
+                            .into_response()
+                    },
+                ),
             )
             .route(
                 &format!("{mount_path}/{}", asset::client().file_name),
@@ -313,12 +322,20 @@ async fn http_render(
     pattern: &str,
     params: Params,
     uri: Uri,
+    peer: Option<IpAddr>,
     headers: &HeaderMap,
 ) -> Response {
     let Some(entry) = inner.route(pattern) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let session = (inner.session)(headers);
+    let quota = match inner.quota(peer, &session, 0) {
+        Ok(q) => q,
+        Err(why) => {
+            tracing::warn!(page = pattern, ?peer, "{why}");
+            return (StatusCode::TOO_MANY_REQUESTS, why).into_response();
+        }
+    };
     let now = now_secs();
     // A flash carried by a redirect shows on this page; the cookie is cleared either way.
     let carried = flash::from_cookies(headers, &inner.secret, now);
@@ -362,7 +379,7 @@ async fn http_render(
         .reserve_pending(inner.config.max_pending_pages)
     {
         // A fresh random id: no page can hold it already.
-        let _ = inner.start(page.start, id.clone(), false);
+        let _ = inner.start(page.start, id.clone(), false, Some(quota));
     } else {
         tracing::warn!(
             page = pattern,

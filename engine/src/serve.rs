@@ -6,6 +6,11 @@
 //! acknowledgement for up to 40 ms: a click that meets a push waits that long for its reply.
 //! [`serve`] (or [`nodelay`] with `axum::serve`) turns the delay off on every accepted connection.
 
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
+use axum::middleware::AddExtension;
 use axum::serve::{ListenerExt as _, Serve, TapIo};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -58,8 +63,16 @@ pub fn nodelay(listener: TcpListener) -> NoDelayListener {
 pub fn serve(
     listener: TcpListener,
     router: axum::Router,
-) -> Serve<NoDelayListener, axum::Router, axum::Router> {
-    axum::serve(nodelay(listener), router)
+) -> Serve<
+    NoDelayListener,
+    IntoMakeServiceWithConnectInfo<axum::Router, SocketAddr>,
+    AddExtension<axum::Router, ConnectInfo<SocketAddr>>,
+> {
+    // The peer's address reaches the handlers (ConnectInfo), for the per-address page limit.
+    axum::serve(
+        nodelay(listener),
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
 }
 
 fn set_nodelay(tcp: &mut TcpStream) {

@@ -2,6 +2,9 @@
 //! checked, mounted and started, for the HTTP render and the socket alike.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
+
+use sha2::{Digest as _, Sha256};
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -16,7 +19,7 @@ use crate::flash::Flash;
 use crate::live_session::{Group, Halt, Mounting};
 use crate::page::{Control, MountArgs, MountError, Mounted, StartArgs, StartFn, mount};
 use crate::params::{Params, Session};
-use crate::registry::Registry;
+use crate::registry::{Quota, Registry};
 use crate::snapshot::Store;
 use crate::url::params_for;
 use crate::view::LiveView;
@@ -132,6 +135,40 @@ impl Inner {
         Ok((mounted, checked))
     }
 
+    /// Counts a page for `peer` and `session`, within `max_pages_per_ip` and
+    /// `max_pages_per_session`; `Err` names what is at its limit.
+    /// `slack` pages more are allowed (a navigation, whose old page is about to end).
+    pub(crate) fn quota(
+        &self,
+        peer: Option<IpAddr>,
+        session: &Session,
+        slack: usize,
+    ) -> Result<Quota, String> {
+        let mut keys = Vec::new();
+        if let Some(ip) = peer {
+            keys.push((
+                format!("ip:{ip}").into(),
+                self.config.max_pages_per_ip + slack,
+            ));
+        }
+        if *session != Session::default() {
+            let digest = Sha256::digest(serde_json::to_vec(session).unwrap_or_default());
+            let key: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+            keys.push((
+                format!("session:{key}").into(),
+                self.config.max_pages_per_session + slack,
+            ));
+        }
+        self.registry.claim(keys).map_err(|full| {
+            let what = if full.starts_with("ip:") {
+                "this address"
+            } else {
+                "this session"
+            };
+            format!("too many pages open for {what}")
+        })
+    }
+
     /// Writes the snapshot of every running page that keeps one; how many were written.
     pub(crate) async fn snapshot_all(&self) -> usize {
         let Some(store) = &self.snapshots else {
@@ -168,6 +205,7 @@ impl Inner {
         start: StartFn,
         id: Arc<str>,
         adopted: bool,
+        quota: Option<Quota>,
     ) -> Result<mpsc::Sender<Control>, mpsc::Sender<Control>> {
         let generation = self.registry.next_generation();
         let ctl = start(StartArgs {
@@ -176,6 +214,7 @@ impl Inner {
             registry: self.registry.clone(),
             config: self.config.clone(),
             adopted,
+            quota,
         });
         match self.registry.insert(id, generation, ctl.clone()) {
             Some(running) => Err(running),

@@ -1,6 +1,7 @@
 //! One WebSocket connection: reads client frames in order, routes them to the joined page, and
 //! writes what the page sends back.
 
+use std::net::IpAddr;
 use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -31,7 +32,7 @@ const LEAVE_WAIT: Duration = Duration::from_secs(5);
 /// Frames a socket may have queued before its page counts it as too slow.
 const OUTBOX_CAPACITY: usize = 64;
 
-pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
+pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Option<IpAddr>) {
     let conn = inner.next_conn.fetch_add(1, Ordering::Relaxed);
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<String>(OUTBOX_CAPACITY);
@@ -136,7 +137,17 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
                     ));
                     continue;
                 }
-                match join(&inner, &token, url.as_deref(), outbox.clone(), r, version).await {
+                match join(
+                    &inner,
+                    &token,
+                    url.as_deref(),
+                    outbox.clone(),
+                    r,
+                    version,
+                    peer,
+                )
+                .await
+                {
                     Ok(Some(j)) => joined = Some(j),
                     Ok(None) => {}
                     Err((code, message)) => {
@@ -152,7 +163,7 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
                 Some(j) => {
                     if let Err((code, message)) =
-                        navigate(&inner, j, &url, flash.as_deref(), &outbox, r).await
+                        navigate(&inner, j, &url, flash.as_deref(), &outbox, r, peer).await
                     {
                         tracing::warn!(conn, code = %code, "navigation refused: {message}");
                         reply(error_frame(r, code, &message));
@@ -189,7 +200,7 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket) {
                         // Another route: a navigation, the history entry already made.
                         Ok((_, None)) => {
                             if let Err((code, message)) =
-                                navigate(&inner, j, &url, None, &outbox, r).await
+                                navigate(&inner, j, &url, None, &outbox, r, peer).await
                             {
                                 reply(error_frame(r, code, &message));
                             }
@@ -337,6 +348,7 @@ async fn join(
     conn: Outbox,
     r: u64,
     version: Option<u64>,
+    peer: Option<IpAddr>,
 ) -> Result<Option<Joined>, (ErrorCode, String)> {
     let claims = verify(
         token,
@@ -360,6 +372,9 @@ async fn join(
         return Ok(Some(Joined { ctl, claims }));
     }
     tracing::debug!(page = %claims.id, "no running page for the token; mounting again");
+    let quota = inner
+        .quota(peer, &claims.session, 0)
+        .map_err(|why| (ErrorCode::TooManyPages, why))?;
     // The browser's URL after patches, when it is still this route; else the token's.
     let at = url
         .and_then(|u| local_uri(u).ok())
@@ -393,7 +408,7 @@ async fn join(
         }
         Outcome::Failed(e) => return Err((ErrorCode::MountFailed, e.to_string())),
     };
-    let (ctl, fresh) = match inner.start(page.start, claims.id.clone().into(), true) {
+    let (ctl, fresh) = match inner.start(page.start, claims.id.clone().into(), true, Some(quota)) {
         Ok(ctl) => (ctl, true),
         Err(running) => (running, false),
     };
@@ -456,6 +471,7 @@ async fn navigate(
     flash: Option<&str>,
     outbox: &Outbox,
     r: u64,
+    peer: Option<IpAddr>,
 ) -> Result<(), (ErrorCode, String)> {
     let uri = local_uri(url).map_err(|e| (ErrorCode::BadNavigation, e.to_string()))?;
     let now = now_secs();
@@ -477,6 +493,10 @@ async fn navigate(
         outbox.send(leave_frame(r, url, false, flash));
         return Ok(());
     };
+    // The page being left still counts until it ends: one more is allowed meanwhile.
+    let quota = inner
+        .quota(peer, &joined.claims.session, 1)
+        .map_err(|why| (ErrorCode::TooManyPages, why))?;
     let carried = flash.and_then(|f| {
         let opened = crate::flash::unseal(f, &inner.secret, now);
         if opened.is_none() {
@@ -536,7 +556,7 @@ async fn navigate(
     };
     let token = sign(&claims, &inner.secret);
     // A fresh random id: no page can hold it already.
-    let ctl = match inner.start(page.start, claims.id.clone().into(), true) {
+    let ctl = match inner.start(page.start, claims.id.clone().into(), true, Some(quota)) {
         Ok(ctl) | Err(ctl) => ctl,
     };
     if !attach(

@@ -96,3 +96,33 @@ async fn a_flood_of_events_is_limited_then_closed() {
     }
     assert!(ws.closes().await, "the flood closes the socket");
 }
+
+#[tokio::test]
+async fn pages_per_address_and_per_session_are_capped() {
+    // Three pages per address.
+    let server = TestServer::start(app(LiveConfig::default().with_max_pages(3, 100))).await;
+    for _ in 0..3 {
+        assert_eq!(server.get("/").await.0, 200);
+    }
+    let (status, body) = server.get("/").await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("this address"), "{body}");
+
+    // Two pages per session, whatever the address.
+    let app = LiveRouter::with_config(LiveConfig::default().with_max_pages(100, 2))
+        .session(|_| {
+            let mut s = Session::default();
+            s.insert("user", "ada");
+            s
+        })
+        .page::<Echo>("/")
+        .into_router();
+    let server = TestServer::start(app).await;
+    let token = server.page_token("/").await;
+    assert_eq!(server.get("/").await.0, 200);
+    assert_eq!(server.get("/").await.0, 429, "a third page for the session");
+    // The first page's socket joins it (adoption, no new page): still within the limit.
+    let mut ws = server.socket().await;
+    let reply = ws.join(&token, 0).await;
+    assert!(!reply.contains("too_many_pages"), "{reply}");
+}
