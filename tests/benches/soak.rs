@@ -1,0 +1,202 @@
+//! Soak benchmark: prints figures, asserts nothing.
+//!
+//! The counter demo as a server process holds `PAGES` live pages (default 10,000), each a real
+//! WebSocket that joins after a GET, clicks +1 every `PAGES / RATE` seconds (the whole set
+//! sends `RATE` events per second, default 1,000) and reads every frame, while each page's clock
+//! pushes once a second. Every minute for `MINUTES` (default 10) it prints the server's RSS and
+//! open file descriptors; then it closes every page and counts the descriptors left once the
+//! pages' retention window has passed.
+//!
+//! Run with `cargo bench -p leptos-live-tests --bench soak`.
+
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use leptos_live::{LiveConfig, LiveRouter};
+use leptos_live_tests::{http_get, rss_kib, token_of};
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio_tungstenite::tungstenite::Message;
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
+}
+
+type Sink = futures_util::stream::SplitSink<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    Message,
+>;
+type Source = futures_util::stream::SplitStream<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+>;
+
+/// One page: a GET, a socket and a join.
+async fn open(addr: SocketAddr) -> Option<(Sink, Source)> {
+    let (_, body) = http_get(addr, "/").await;
+    let token = token_of(&body)?;
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/live/socket"))
+        .await
+        .ok()?;
+    let (mut tx, rx) = ws.split();
+    tx.send(Message::text(format!(r#"[1,"j","{token}",0]"#)))
+        .await
+        .ok()?;
+    Some((tx, rx))
+}
+
+/// A click every `every`, every frame read, until `stop`.
+async fn run(
+    (mut tx, mut rx): (Sink, Source),
+    every: Duration,
+    events: Arc<AtomicU64>,
+    stop: Arc<tokio::sync::Notify>,
+) {
+    // Spread the clicks over the interval.
+    let start = tokio::time::Instant::now() + every.mul_f64(rand_unit());
+    let mut clicks = tokio::time::interval_at(start, every);
+    let mut r = 1u64;
+    loop {
+        tokio::select! {
+            _ = stop.notified() => break,
+            _ = clicks.tick() => {
+                r += 1;
+                if tx.send(Message::text(format!(r#"[{r},"e","inc"]"#))).await.is_err() {
+                    break;
+                }
+                events.fetch_add(1, Ordering::Relaxed);
+            }
+            msg = rx.next() => if !matches!(msg, Some(Ok(_))) { break },
+        }
+    }
+    let _ = tx.close().await;
+}
+
+fn rand_unit() -> f64 {
+    let mut b = [0u8; 4];
+    let _ = getrandom_bytes(&mut b);
+    f64::from(u32::from_le_bytes(b)) / f64::from(u32::MAX)
+}
+
+fn getrandom_bytes(buf: &mut [u8]) -> std::io::Result<()> {
+    use std::io::Read as _;
+    std::fs::File::open("/dev/urandom")?.read_exact(buf)
+}
+
+async fn serve() {
+    let config = LiveConfig::default()
+        .with_secret(b"soak-secret-soak-secret-soak-secret!".to_vec())
+        .with_max_pending_pages(100_000)
+        .with_retention_window(Duration::from_secs(2))
+        .with_max_events_per_sec(1_000);
+    let app = demo_counter::app(LiveRouter::with_config(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    println!("{}", listener.local_addr().expect("address"));
+    leptos_live::serve(listener, app).await.expect("serve");
+}
+
+async fn soak() {
+    let pages = env_or("PAGES", 10_000) as usize;
+    let rate = env_or("RATE", 1_000).max(1);
+    let minutes = env_or("MINUTES", 10);
+    let every = Duration::from_secs_f64(pages as f64 / rate as f64);
+    let exe = std::env::current_exe().expect("own path");
+    let mut child = tokio::process::Command::new(exe)
+        .arg("--serve")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the server process");
+    let pid = child.id().expect("child pid");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let addr: SocketAddr = lines
+        .next_line()
+        .await
+        .expect("read address")
+        .expect("address line")
+        .parse()
+        .expect("an address");
+    let idle_fds = fds(pid);
+    let events = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(tokio::sync::Notify::new());
+    let t = Instant::now();
+    let mut held = Vec::with_capacity(pages);
+    let gate = Arc::new(tokio::sync::Semaphore::new(200));
+    for _ in 0..pages {
+        let permit = gate.clone().acquire_owned().await.expect("semaphore");
+        let (events, stop) = (events.clone(), stop.clone());
+        held.push(tokio::spawn(async move {
+            // The permit is held for the GET and the join only.
+            let socket = open(addr).await;
+            drop(permit);
+            if let Some(socket) = socket {
+                run(socket, every, events, stop).await;
+            }
+        }));
+    }
+    println!(
+        "{pages} pages opened in {:.1} s; {rate} events/s in all ({:.1} s between a page's clicks); server idle: {idle_fds} fds",
+        t.elapsed().as_secs_f64(),
+        every.as_secs_f64()
+    );
+    println!("| minute | RSS | open fds | events sent |");
+    println!("| --- | --- | --- | --- |");
+    let mut samples = Vec::new();
+    for minute in 0..=minutes {
+        if minute > 0 {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
+        let (rss, open) = (rss_kib(pid), fds(pid));
+        samples.push((rss, open));
+        println!(
+            "| {minute} | {:.1} MiB | {open} | {} |",
+            rss as f64 / 1024.0,
+            events.load(Ordering::Relaxed)
+        );
+    }
+    let after_warmup = &samples[samples.len().min(2) - 1..];
+    let spread = |f: fn(&(u64, usize)) -> f64| {
+        let values: Vec<f64> = after_warmup.iter().map(f).collect();
+        let (lo, hi) = values
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+        (hi - lo) / lo.max(1.0) * 100.0
+    };
+    println!(
+        "after the first minute: RSS within {:.1}%, open fds within {:.1}%",
+        spread(|s| s.0 as f64),
+        spread(|s| s.1 as f64)
+    );
+    stop.notify_waiters();
+    for h in held {
+        h.abort();
+    }
+    // Past the retention window every page has ended.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    println!(
+        "after closing every page: {} fds (idle: {idle_fds}), RSS {:.1} MiB",
+        fds(pid),
+        rss_kib(pid) as f64 / 1024.0
+    );
+    let _ = child.kill().await;
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    if std::env::args().any(|a| a == "--serve") {
+        runtime.block_on(serve());
+        return;
+    }
+    runtime.block_on(soak());
+}
