@@ -205,10 +205,8 @@ impl<V: LiveView> Clone for Registry<V> {
 
 impl<V: LiveView> Default for Registry<V> {
     fn default() -> Self {
-        let nonce: String = crate::server::random_bytes(6)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        // The nonce is made on the first component: most pages have none.
+        let nonce = String::new();
         Registry(Arc::new(Mutex::new(Components {
             slots: HashMap::new(),
             render: 0,
@@ -224,6 +222,29 @@ impl<V: LiveView> Registry<V> {
     fn lock(&self) -> MutexGuard<'_, Components<V>> {
         // Nothing is left half-done under this lock by a panic: recover it.
         self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `render` with this registry as the one [`live_component`] finds (a thread-local,
+    /// cheaper than a reactive context: a page render is synchronous, on one thread).
+    pub(crate) fn rendering<R>(&self, render: impl FnOnce() -> R) -> R {
+        let mine: Arc<dyn Any + Send + Sync> = self.0.clone();
+        let before = CURRENT.with(|c| c.replace(Some(mine)));
+        // Put back what was there however `render` ends (a panic included).
+        struct Restore(Option<Arc<dyn Any + Send + Sync>>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                let before = self.0.take();
+                CURRENT.with(|c| *c.borrow_mut() = before);
+            }
+        }
+        let _restore = Restore(before);
+        render()
+    }
+
+    /// The registry of the page rendering on this thread, if it is a page of type `V`.
+    fn current() -> Option<Registry<V>> {
+        let any = CURRENT.with(|c| c.borrow().clone())?;
+        any.downcast::<Mutex<Components<V>>>().ok().map(Registry)
     }
 
     /// Starts a page render.
@@ -282,6 +303,12 @@ impl<V: LiveView> Registry<V> {
     /// marker the page's HTML holds in its place.
     fn place<C: LiveComponent<Page = V>>(&self, id: &str, props: C::Props) -> String {
         let mut c = self.lock();
+        if c.nonce.is_empty() {
+            c.nonce = crate::server::random_bytes(6)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+        }
         let render = c.render;
         let key: Arc<str> = id.into();
         let existing = c.slots.get_mut(&key).and_then(|slot| {
@@ -421,6 +448,12 @@ pub(crate) async fn handle_event<V: LiveView>(
     result
 }
 
+thread_local! {
+    /// The components of the page rendering on this thread.
+    static CURRENT: std::cell::RefCell<Option<Arc<dyn Any + Send + Sync>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// Set while a component renders: a component inside it is refused, not nested.
 #[derive(Clone, Copy)]
 struct InComponent;
@@ -470,7 +503,7 @@ pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) 
         );
         return view! { <lv-slot data-error="nested component"></lv-slot> }.into_any();
     }
-    match use_context::<Registry<C::Page>>() {
+    match Registry::<C::Page>::current() {
         Some(registry) => {
             let key = registry.place::<C>(&id, props);
             view! { <lv-slot data-k=key></lv-slot> }.into_any()

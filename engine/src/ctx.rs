@@ -16,7 +16,7 @@ use crate::presence::{Presence, PresenceDiff, Switch, Tracked};
 use crate::pubsub::{Message, PubSub, PubSubError, SubscriptionGuard};
 use crate::stream::{Drain, Stream, StreamOps};
 use crate::view::LiveView;
-use crate::work::{AsyncFailed, AsyncResult, Done, Work};
+use crate::work::{AsyncFailed, AsyncResult, Done, Queue, Work};
 
 /// A cloneable handle to a running page: any task can send it a message for `handle_info`.
 ///
@@ -31,7 +31,7 @@ use crate::work::{AsyncFailed, AsyncResult, Done, Work};
 pub struct LiveHandle<V: LiveView> {
     tx: mpsc::UnboundedSender<V::Message>,
     /// The page's own queue for what the engine applies on its task (component updates).
-    engine: Option<mpsc::UnboundedSender<Done<V>>>,
+    engine: Option<Arc<Queue<V>>>,
 }
 
 impl<V: LiveView> Clone for LiveHandle<V> {
@@ -196,7 +196,7 @@ pub struct Ctx<V: LiveView> {
     /// The component whose event is being handled.
     current_component: Option<Arc<str>>,
     /// Where that work's outcomes arrive, until the page's task takes it.
-    work_rx: Option<mpsc::UnboundedReceiver<Done<V>>>,
+    work_rx: Option<Arc<Queue<V>>>,
 }
 
 impl<V: LiveView> Ctx<V> {
@@ -403,7 +403,7 @@ impl<V: LiveView> Ctx<V> {
     }
 
     /// Where the page's finished work arrives; taken once, by the page's task.
-    pub(crate) fn take_work_rx(&mut self) -> Option<mpsc::UnboundedReceiver<Done<V>>> {
+    pub(crate) fn take_work_rx(&mut self) -> Option<Arc<Queue<V>>> {
         self.work_rx.take()
     }
 

@@ -27,7 +27,7 @@ use crate::sent::Sent;
 use crate::stream::{StreamOps, fill_html};
 use crate::url::{local_uri, params_for};
 use crate::view::LiveView;
-use crate::work::Done;
+use crate::work::{Done, Queue};
 
 /// A socket's sending side, as the page task sees it.
 #[derive(Clone)]
@@ -252,7 +252,11 @@ pub(crate) fn mount<V: LiveView>(
                 id: args.id,
                 config: args.config,
                 pattern,
-                uri,
+                // An owned copy: the request's may share the buffer it was read into.
+                uri: uri
+                    .to_string()
+                    .parse()
+                    .unwrap_or_else(|_| Uri::from_static("/")),
                 _quota: args.quota,
             };
             tokio::spawn(page.run(ctl_rx, info_rx));
@@ -308,10 +312,7 @@ impl<V: LiveView> Page<V> {
     ) {
         tracing::debug!(page = %self.id, "page started");
         // Outcomes of the page's work (a closed queue when it was taken already: never ready).
-        let mut work = self
-            .ctx
-            .take_work_rx()
-            .unwrap_or_else(|| mpsc::unbounded_channel().1);
+        let work = self.ctx.take_work_rx().unwrap_or_else(Queue::new);
         loop {
             let window = if self.registration.adopted() {
                 self.config.retention_window
@@ -326,7 +327,7 @@ impl<V: LiveView> Page<V> {
                     None => Flow::End,
                 },
                 Some(m) = info.recv() => self.info(m, &mut info).await,
-                Some(done) = work.recv() => self.work_done(done).await,
+                done = work.recv() => self.work_done(done).await,
                 _ = sleep_until(self.hot_until.unwrap_or(self.detached_at)), if self.sent.is_hot(self.config.keep_tree_above_bytes) => {
                     self.sent.cool(self.config.keep_tree_above_bytes);
                     self.hot_until = None;
@@ -405,7 +406,8 @@ impl<V: LiveView> Page<V> {
                 self.hot_until = Some(Instant::now() + self.config.hot_window);
                 let (name, payload, target) = *event;
                 if let Some(id) = target {
-                    return self.component_event(r, &id, &name, &payload).await;
+                    // Boxed, as are the other rare paths: the page's task keeps the size of its common ones.
+                    return Box::pin(self.component_event(r, &id, &name, &payload)).await;
                 }
                 if name == CLEAR_FLASH {
                     let kind = payload
@@ -442,7 +444,7 @@ impl<V: LiveView> Page<V> {
                     return Flow::Continue;
                 }
                 let (uri, params) = *change;
-                if let Flow::End = self.params(r, uri, params).await {
+                if let Flow::End = Box::pin(self.params(r, uri, params)).await {
                     return Flow::End;
                 }
                 match self.follow_nav(r).await {
@@ -581,7 +583,7 @@ impl<V: LiveView> Page<V> {
                     .and_then(|uri| params_for(&self.pattern, &uri).map(|p| (uri, p)));
                 match target {
                     Some((uri, params)) => {
-                        if let Flow::End = self.params(r, uri, params).await {
+                        if let Flow::End = Box::pin(self.params(r, uri, params)).await {
                             return Flow::End;
                         }
                         // A navigation asked for by handle_params wins; a second patch does not

@@ -44,8 +44,7 @@ pub(crate) fn render_html<V: LiveView>(
             match components {
                 Some(registry) => {
                     registry.begin();
-                    provide_context(registry.clone());
-                    let html = view.render().into_view().to_html();
+                    let html = registry.rendering(|| view.render().into_view().to_html());
                     registry.finish(html)
                 }
                 None => view.render().into_view().to_html(),

@@ -137,7 +137,8 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
                     ));
                     continue;
                 }
-                match join(
+                // Boxed: the socket's task keeps the size of its loop, not of a mount.
+                match Box::pin(join(
                     &inner,
                     &token,
                     url.as_deref(),
@@ -145,7 +146,7 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
                     r,
                     version,
                     peer,
-                )
+                ))
                 .await
                 {
                     Ok(Some(j)) => joined = Some(j),
@@ -162,8 +163,16 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
             ClientFrame::Navigate { r, url, flash } => match &mut joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
                 Some(j) => {
-                    if let Err((code, message)) =
-                        navigate(&inner, j, &url, flash.as_deref(), &outbox, r, peer).await
+                    if let Err((code, message)) = Box::pin(navigate(
+                        &inner,
+                        j,
+                        &url,
+                        flash.as_deref(),
+                        &outbox,
+                        r,
+                        peer,
+                    ))
+                    .await
                     {
                         tracing::warn!(conn, code = %code, "navigation refused: {message}");
                         reply(error_frame(r, code, &message));
@@ -200,7 +209,7 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
                         // Another route: a navigation, the history entry already made.
                         Ok((_, None)) => {
                             if let Err((code, message)) =
-                                navigate(&inner, j, &url, None, &outbox, r, peer).await
+                                Box::pin(navigate(&inner, j, &url, None, &outbox, r, peer)).await
                             {
                                 reply(error_frame(r, code, &message));
                             }

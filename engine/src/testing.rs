@@ -18,7 +18,7 @@ use crate::render::{render, render_html};
 use crate::router::LiveRouter;
 use crate::sent::Sent;
 use crate::view::LiveView;
-use crate::work::Done;
+use crate::work::Queue;
 
 /// A mounted page and the tree the browser would have, driven by direct calls.
 ///
@@ -52,7 +52,7 @@ pub struct LiveTest<V: LiveView> {
     view: V,
     ctx: Ctx<V>,
     info: mpsc::UnboundedReceiver<V::Message>,
-    work: mpsc::UnboundedReceiver<Done<V>>,
+    work: Arc<Queue<V>>,
     sent: Sent,
     keep_tree_above: usize,
 }
@@ -102,9 +102,7 @@ impl<V: LiveView> LiveTest<V> {
             });
         }
         ctx.work_mut().show_loading(&mut view);
-        let work = ctx
-            .take_work_rx()
-            .unwrap_or_else(|| mpsc::unbounded_channel().1);
+        let work = ctx.take_work_rx().unwrap_or_else(Queue::new);
         let keep_tree_above = LiveConfig::default().keep_tree_above_bytes;
         let sent = Sent::keep(
             render(&view, ctx.flash(), Some(ctx.components())).map_err(MountError::Panicked)?,
@@ -201,10 +199,11 @@ impl<V: LiveView> LiveTest<V> {
 
     /// Waits for the page's next work to finish ([`Ctx::start_async`],
     /// [`Ctx::assign_async`]), applies its outcome and returns the operations; work cancelled or
-    /// replaced meanwhile is skipped. `None` when no work can finish any more.
+    /// replaced meanwhile is skipped. It waits as long as it takes: wrap it in a timeout to
+    /// check that nothing arrives.
     pub async fn next_async(&mut self) -> Option<Result<Vec<Op>, LiveError>> {
         loop {
-            let done = self.work.recv().await?;
+            let done = self.work.recv().await;
             if !self.ctx.work_mut().finish(&done) {
                 continue;
             }

@@ -5,13 +5,15 @@
 //! messages keep flowing while it runs.
 
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use futures_util::FutureExt as _;
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 use tokio::task::AbortHandle;
 
 use crate::ctx::Ctx;
@@ -92,9 +94,56 @@ impl<V: LiveView> Done<V> {
     }
 }
 
+/// Where finished work waits for its page: a queue that allocates nothing until something is
+/// sent (every idle page has one), closed when the page ends.
+pub(crate) struct Queue<V: LiveView> {
+    items: Mutex<VecDeque<Done<V>>>,
+    ready: Notify,
+    open: AtomicBool,
+}
+
+impl<V: LiveView> Queue<V> {
+    pub(crate) fn new() -> Arc<Queue<V>> {
+        Arc::new(Queue {
+            items: Mutex::new(VecDeque::new()),
+            ready: Notify::new(),
+            open: AtomicBool::new(true),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Done<V>>> {
+        self.items.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues `done`; `Err` when the page has ended.
+    pub(crate) fn send(&self, done: Done<V>) -> Result<(), Done<V>> {
+        if !self.open.load(Ordering::Acquire) {
+            return Err(done);
+        }
+        self.lock().push_back(done);
+        self.ready.notify_one();
+        Ok(())
+    }
+
+    /// The next item, waiting for one.
+    pub(crate) async fn recv(&self) -> Done<V> {
+        loop {
+            if let Some(done) = self.lock().pop_front() {
+                return done;
+            }
+            self.ready.notified().await;
+        }
+    }
+
+    fn close(&self) {
+        self.open.store(false, Ordering::Release);
+        self.lock().clear();
+    }
+}
+
 /// The work a page started and has not seen finish.
 pub(crate) struct Work<V: LiveView> {
-    tx: mpsc::UnboundedSender<Done<V>>,
+    tx: Arc<Queue<V>>,
     running: HashMap<Arc<str>, (u64, AbortHandle)>,
     next: u64,
     /// Fields that show `Loading` from the next render on (set by `assign_async`).
@@ -102,8 +151,9 @@ pub(crate) struct Work<V: LiveView> {
 }
 
 impl<V: LiveView> Work<V> {
-    pub(crate) fn new() -> (Work<V>, mpsc::UnboundedReceiver<Done<V>>) {
-        let (tx, rx) = mpsc::unbounded_channel();
+    pub(crate) fn new() -> (Work<V>, Arc<Queue<V>>) {
+        let tx = Queue::new();
+        let rx = tx.clone();
         let work = Work {
             tx,
             running: HashMap::new(),
@@ -145,7 +195,7 @@ impl<V: LiveView> Work<V> {
     }
 
     /// A sender onto the page's queue of outcomes.
-    pub(crate) fn sender(&self) -> mpsc::UnboundedSender<Done<V>> {
+    pub(crate) fn sender(&self) -> Arc<Queue<V>> {
         self.tx.clone()
     }
 
@@ -198,6 +248,7 @@ impl<V: LiveView> Drop for Work<V> {
         for (_, (_, task)) in self.running.drain() {
             task.abort();
         }
+        self.tx.close();
     }
 }
 

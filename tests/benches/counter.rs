@@ -8,14 +8,12 @@
 //! Run with `cargo bench -p leptos-live-tests --bench counter`; `PAGES=n` changes the page count.
 
 use std::net::SocketAddr;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use demo_counter::Counter;
 use leptos_live::protocol::patch_frame;
 use leptos_live::{LiveConfig, LiveRouter, LiveTest, Params, Session};
-use leptos_live_tests::{WsClient, rss_kib};
-use tokio::io::{AsyncBufReadExt as _, BufReader};
+use leptos_live_tests::{WsClient, rss_kib, serve_in_child};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
@@ -121,22 +119,7 @@ async fn connect_pages(
 }
 
 async fn memory_per_page(pages: usize) {
-    let exe = std::env::current_exe().expect("own path");
-    let mut child = tokio::process::Command::new(exe)
-        .arg("--serve")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the server process");
-    let pid = child.id().expect("child pid");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let addr: SocketAddr = lines
-        .next_line()
-        .await
-        .expect("read address")
-        .expect("address line")
-        .parse()
-        .expect("an address");
+    let (mut child, pid, addr) = serve_in_child().await;
     frame_sizes(addr).await;
     let _warm = connect_pages(addr, 100, 50).await;
     tokio::time::sleep(Duration::from_secs(1)).await;

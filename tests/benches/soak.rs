@@ -10,15 +10,13 @@
 //! Run with `cargo bench -p leptos-live-tests --bench soak`.
 
 use std::net::SocketAddr;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use leptos_live::{LiveConfig, LiveRouter};
-use leptos_live_tests::{http_get, rss_kib, token_of};
-use tokio::io::{AsyncBufReadExt as _, BufReader};
+use leptos_live_tests::{http_get, rss_kib, serve_in_child, token_of};
 use tokio_tungstenite::tungstenite::Message;
 
 fn env_or(name: &str, default: u64) -> u64 {
@@ -111,22 +109,7 @@ async fn soak() {
     let rate = env_or("RATE", 1_000).max(1);
     let minutes = env_or("MINUTES", 10);
     let every = Duration::from_secs_f64(pages as f64 / rate as f64);
-    let exe = std::env::current_exe().expect("own path");
-    let mut child = tokio::process::Command::new(exe)
-        .arg("--serve")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the server process");
-    let pid = child.id().expect("child pid");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let addr: SocketAddr = lines
-        .next_line()
-        .await
-        .expect("read address")
-        .expect("address line")
-        .parse()
-        .expect("an address");
+    let (mut child, pid, addr) = serve_in_child().await;
     let idle_fds = fds(pid);
     let events = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(tokio::sync::Notify::new());

@@ -28,6 +28,31 @@ pub fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// The running executable started again with `--serve`: a benchmark's server in a process of
+/// its own, which prints its address as its first line. Returns the process (killed when
+/// dropped), its id and that address.
+pub async fn serve_in_child() -> (tokio::process::Child, u32, SocketAddr) {
+    use tokio::io::AsyncBufReadExt as _;
+    let exe = std::env::current_exe().expect("own path");
+    let mut child = tokio::process::Command::new(exe)
+        .arg("--serve")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the server process");
+    let pid = child.id().expect("child pid");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let addr: SocketAddr = lines
+        .next_line()
+        .await
+        .expect("read address")
+        .expect("address line")
+        .parse()
+        .expect("an address");
+    (child, pid, addr)
+}
+
 /// Fails a test with a message after `secs` seconds, so that no test hangs.
 pub async fn within<T>(secs: u64, what: &str, fut: impl std::future::Future<Output = T>) -> T {
     match tokio::time::timeout(Duration::from_secs(secs), fut).await {
