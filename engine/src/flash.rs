@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
 use crate::token::{fresh, open, sign};
@@ -150,11 +149,6 @@ pub(crate) fn unseal(sealed: &str, secret: &[u8], now: u64) -> Option<Flash> {
     fresh(carried.issued, MAX_AGE_SECS, now).then_some(carried.flash)
 }
 
-/// The flash a request's cookie carries, if any and valid.
-pub(crate) fn from_cookies(headers: &HeaderMap, secret: &[u8], now: u64) -> Option<Flash> {
-    crate::params::cookie(headers, COOKIE_NAME).and_then(|v| unseal(v, secret, now))
-}
-
 /// A `Set-Cookie` value that carries `flash` to the next request, or clears the cookie.
 pub(crate) fn cookie(sealed: Option<&str>) -> String {
     match sealed {
@@ -166,8 +160,8 @@ pub(crate) fn cookie(sealed: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
     use axum::http::header::COOKIE;
+    use axum::http::{HeaderMap, HeaderValue};
 
     #[test]
     fn a_sealed_flash_opens_once_fresh_and_never_forged() {
@@ -182,7 +176,8 @@ mod tests {
             COOKIE,
             HeaderValue::from_str(&format!("a=b; {COOKIE_NAME}={sealed}")).unwrap(),
         );
-        assert_eq!(from_cookies(&h, b"k", 1001), Some(f));
+        let carried = crate::params::cookie(&h, COOKIE_NAME).and_then(|v| unseal(v, b"k", 1001));
+        assert_eq!(carried, Some(f));
         assert!(cookie(None).contains("Max-Age=0"));
     }
 }

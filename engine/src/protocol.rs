@@ -244,23 +244,7 @@ fn write_pushed(pushed: &Pushed, out: &mut String) {
         obj.insert("title".into(), Value::String(title.clone()));
     }
     if let Some(nav) = &pushed.nav {
-        let mut n = serde_json::Map::new();
-        let (kind, replace) = match nav {
-            Nav::Patch { replace, .. } => ("patch", *replace),
-            Nav::Navigate { replace, .. } => ("navigate", *replace),
-            Nav::Redirect { external, .. } => {
-                (if *external { "external" } else { "redirect" }, false)
-            }
-        };
-        n.insert("kind".into(), Value::from(kind));
-        n.insert("to".into(), Value::from(nav.to()));
-        if replace {
-            n.insert("replace".into(), Value::Bool(true));
-        }
-        if let Some(flash) = &pushed.flash {
-            n.insert("flash".into(), Value::from(flash.as_str()));
-        }
-        obj.insert("nav".into(), Value::Object(n));
+        obj.insert("nav".into(), nav_object(nav, pushed.flash.as_deref()));
     }
     if let Some((token, url)) = &pushed.landed {
         obj.insert("token".into(), Value::from(token.as_str()));
@@ -287,6 +271,30 @@ fn write_pushed(pushed: &Pushed, out: &mut String) {
         crate::stream::write_json(&pushed.streams, out);
         out.push('}');
     }
+}
+
+/// `{"kind":…,"to":…,"replace":true?,"flash":…?}`: where the browser goes.
+fn nav_object(nav: &Nav, flash: Option<&str>) -> Value {
+    let mut n = serde_json::Map::new();
+    let (kind, replace) = match nav {
+        Nav::Patch { replace, .. } => ("patch", *replace),
+        Nav::Navigate { replace, .. } => ("navigate", *replace),
+        Nav::Redirect { external, .. } => (if *external { "external" } else { "redirect" }, false),
+    };
+    n.insert("kind".into(), Value::from(kind));
+    n.insert("to".into(), Value::from(nav.to()));
+    if replace {
+        n.insert("replace".into(), Value::Bool(true));
+    }
+    if let Some(flash) = flash {
+        n.insert("flash".into(), Value::from(flash));
+    }
+    Value::Object(n)
+}
+
+/// `[ref,"nav",nav]`: the browser leaves for `nav` with a full load (no live page can come).
+pub(crate) fn nav_frame(r: u64, nav: &Nav, flash: Option<&str>) -> String {
+    format!("[{r},\"nav\",{}]", nav_object(nav, flash))
 }
 
 /// `[ref,"err",code,message]`: a typed error.

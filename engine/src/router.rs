@@ -338,11 +338,9 @@ async fn http_render(
     };
     let now = now_secs();
     // A flash carried by a redirect shows on this page; the cookie is cleared either way.
-    let carried = flash::from_cookies(headers, &inner.secret, now);
-    let had_cookie = crate::params::cookie(headers, flash::COOKIE_NAME).is_some();
-    let path_and_query = uri
-        .path_and_query()
-        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
+    let cookie = crate::params::cookie(headers, flash::COOKIE_NAME);
+    let carried = cookie.and_then(|v| flash::unseal(v, &inner.secret, now));
+    let path_and_query = crate::url::path_and_query(&uri);
     let mounted = inner
         .prepare(
             entry,
@@ -406,7 +404,9 @@ async fn http_render(
         &page.html,
     );
     let mut res = Html(html).into_response();
-    if had_cookie && let Ok(v) = HeaderValue::from_str(&flash::cookie(None)) {
+    if cookie.is_some()
+        && let Ok(v) = HeaderValue::from_str(&flash::cookie(None))
+    {
         res.headers_mut().insert(SET_COOKIE, v);
     }
     res

@@ -21,10 +21,10 @@ use crate::flash::Flash;
 use crate::limit::Bucket;
 use crate::live_session::Mounting;
 use crate::page::{Attach, Control, MountError, Mounted, MountedPage, Outbox};
-use crate::protocol::{ClientFrame, error_frame, heartbeat_frame};
+use crate::protocol::{ClientFrame, error_frame, heartbeat_frame, nav_frame};
 use crate::server::{Inner, Refused, hex_id};
 use crate::token::{Claims, TokenError, now_secs, sign, verify};
-use crate::url::{local_uri, params_for};
+use crate::url::{local_uri, params_for, path_and_query};
 
 /// How long a navigation waits for the page it leaves to let go of the socket.
 const LEAVE_WAIT: Duration = Duration::from_secs(5);
@@ -430,14 +430,11 @@ async fn join(
 
 /// `[ref,"nav",{"kind":…,"to":…,"flash":…}]`: the browser leaves for `to` with a full load.
 fn leave_frame(r: u64, to: &str, external: bool, flash: Option<&str>) -> String {
-    let mut nav = serde_json::json!({
-        "kind": if external { "external" } else { "redirect" },
-        "to": to,
-    });
-    if let Some(f) = flash {
-        nav["flash"] = f.into();
-    }
-    format!("[{r},\"nav\",{nav}]")
+    let nav = Nav::Redirect {
+        to: to.to_string(),
+        external,
+    };
+    nav_frame(r, &nav, flash)
 }
 
 /// What a mount at join or navigation gave the socket.
@@ -551,9 +548,7 @@ async fn navigate(
     {
         tracing::warn!("the page being left did not let go of the socket in time");
     }
-    let path_and_query = uri
-        .path_and_query()
-        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
+    let path_and_query = path_and_query(&uri);
     let claims = Claims {
         page: entry.pattern.to_string(),
         id: hex_id(),

@@ -78,6 +78,12 @@ fn decode(s: &str) -> Option<String> {
         .map(|c| c.into_owned())
 }
 
+/// The path and query of `uri`, as a page's claims and the browser's history keep it.
+pub(crate) fn path_and_query(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string())
+}
+
 /// The params a page at `pattern` gets for `uri`: query pairs, then path parameters (which win
 /// over a query pair of the same name), as the HTTP render builds them.
 pub(crate) fn params_for(pattern: &str, uri: &Uri) -> Option<Params> {
