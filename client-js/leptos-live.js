@@ -34,6 +34,9 @@ export class LiveSocket {
     this.focusStack = [];
     this.hooked = new Map();
     this.handlers = new Map();
+    // Upload entries being sent, by id, and the object URLs of their previews.
+    this.up = new Map();
+    this.urls = new Map();
     // Hooks see every removal, whatever removed the element.
     new MutationObserver(() => this.scanHooks()).observe(root, { childList: true, subtree: true });
     this.bind();
@@ -116,6 +119,7 @@ export class LiveSocket {
       return;
     }
     const [r, x] = f;
+    if (x === "uk" || x === "uf") return this.acked(x, f[2], f[3]);
     let pushed = {};
     const nav = this.nav && this.nav.r === r ? this.nav : null;
     if (Array.isArray(x)) {
@@ -147,6 +151,7 @@ export class LiveSocket {
     } else if (x === "nav") pushed.nav = Object.assign(f[2], { replace: nav && !nav.push });
     // A live navigation landed: the new page's token, and its history entry and scroll.
     if (pushed.token) {
+      this.up.clear();
       this.root.setAttribute("lv-token", (this.token = pushed.token));
       this.entry(pushed.url, !nav || nav.push);
       const to = nav && nav.scroll;
@@ -220,8 +225,92 @@ export class LiveSocket {
 
   // --- hooks ------------------------------------------------------------------------------
 
+  // --- uploads ----------------------------------------------------------------------------
+
+  // Files picked or dropped for input's upload: announced with their names, sizes and types;
+  // the server checks them and answers each one's entry id (0 when refused). What this script
+  // finds too large, of a type not accepted or past the count is never sent either.
+  pick(input, files) {
+    const a = (n) => +input.getAttribute("lv-" + n);
+    const types = input.accept.toLowerCase().split(",").map((t) => t.trim()).filter(Boolean);
+    const fits = (f, i) =>
+      i < a("max-entries") &&
+      f.size <= a("max-size") &&
+      (!types.length || types.some((t) => (t[0] === "." ? f.name.toLowerCase().endsWith(t) : t.endsWith("/*") ? f.type.startsWith(t.slice(0, -1)) : f.type === t)));
+    const name = input.getAttribute("lv-upload");
+    const r = this.send(["u", name, files.map((f) => [f.name, f.size, f.type])]);
+    this.pending.set(r, {
+      undo: [],
+      resolve: (ids) => {
+        ids.forEach((id, i) => {
+          const f = files[i];
+          if (!id) return;
+          if (!fits(f, i)) return this.send(["e", "lv:cancel-upload", { ref: id }]);
+          this.up.set(id, { f, name, at: 0, chunk: a("chunk") || 65536 });
+          if (/^image\//.test(f.type)) this.urls.set(id, URL.createObjectURL(f));
+          if (input.hasAttribute("lv-auto")) this.next(id);
+        });
+        this.previews();
+      },
+    });
+    input.value = "";
+  }
+
+  // Sends entry id's next chunk, once the last is written: [1][id: u32][offset: u64][bytes].
+  next(id) {
+    const u = this.up.get(id);
+    if (!u || u.busy || !this.joined) return;
+    const end = (u.busy = Math.min(u.at + u.chunk, u.f.size));
+    const h = new DataView(new ArrayBuffer(13));
+    h.setUint8(0, 1);
+    h.setUint32(1, id);
+    h.setBigUint64(5, BigInt(u.at));
+    u.go = 1;
+    this.ws.send(new Blob([h, u.f.slice(u.at, end)]));
+  }
+
+  // [0,"uk",id,bytes]: written so far; [0,"uf",id,code]: the entry takes no more.
+  acked(x, id, n) {
+    const u = this.up.get(id);
+    if (!u) return;
+    if (x === "uk") u.at = n;
+    if (x === "uf" || n >= u.f.size) {
+      this.up.delete(id);
+      if (u.done) u.done();
+    } else if (n >= u.busy) {
+      u.busy = 0;
+      this.next(id);
+    }
+  }
+
+  // Uploads of form's inputs still to send go first; then fn.
+  flush(form, fn) {
+    const names = [...form.querySelectorAll("[lv-upload]")].map((i) => i.getAttribute("lv-upload"));
+    const left = [...this.up].filter(([, u]) => names.includes(u.name));
+    let n = left.length;
+    if (!n) return fn();
+    for (const [id, u] of left) {
+      u.done = () => --n || fn();
+      this.next(id);
+    }
+  }
+
+  // Images of picked files, from memory (lv-preview="id"); URLs no image shows are let go.
+  previews() {
+    for (const img of this.all("lv-preview")) {
+      const url = this.urls.get(+img.getAttribute("lv-preview"));
+      if (url && !img.getAttribute("src")) img.src = url;
+    }
+    for (const [id, url] of this.urls)
+      if (!this.up.has(id) && !this.root.querySelector(`[lv-preview="${id}"]`)) {
+        URL.revokeObjectURL(url);
+        this.urls.delete(id);
+      }
+  }
+
   // Mounts hooks of new lv-hook elements and destroys those of elements that left the DOM.
   scanHooks() {
+    this.previews();
     for (const [el, hook] of this.hooked)
       if (!this.root.contains(el)) {
         this.hooked.delete(el);
@@ -319,6 +408,8 @@ export class LiveSocket {
     this.scanHooks();
     const q = this.queue.splice(0);
     for (const text of q) this.delay(() => this.ws.send(text));
+    // Uploads go on where the server says they are (a chunk it has is answered at once).
+    for (const [id, u] of this.up) if (u.go) (u.busy = 0), this.next(id);
     this.recover();
     clearInterval(this.beat);
     this.beat = setInterval(() => {
@@ -827,20 +918,23 @@ export class LiveSocket {
       if (!name) return;
       e.preventDefault();
       if (name[0] === "[") return this.run(form, JSON.parse(name), "submit");
-      const r = this.push(form, "submit", name, Object.assign(this.serialize(form), this.values(form)));
-      // lv-disable-with: disabled with its text until the reply.
-      for (const b of form.querySelectorAll("[lv-disable-with]")) {
-        const text = b.textContent;
-        b.textContent = b.getAttribute("lv-disable-with");
-        b.disabled = true;
-        this.pending.get(r).undo.push(() => {
-          b.textContent = text;
-          b.disabled = false;
-        });
-      }
+      this.flush(form, () => this.submit(form, name));
+    });
+    on(root, "change", (e) => {
+      const i = e.target;
+      if (i.hasAttribute && i.hasAttribute("lv-upload")) this.pick(i, [...i.files]);
+    });
+    on(root, "dragover", (e) => closest(e, "lv-drop-target") && e.preventDefault());
+    on(root, "drop", (e) => {
+      const t = closest(e, "lv-drop-target");
+      const i = t && root.querySelector(`input[lv-upload="${CSS.escape(t.getAttribute("lv-drop-target"))}"]`);
+      if (!i) return;
+      e.preventDefault();
+      this.pick(i, [...e.dataTransfer.files]);
     });
     on(root, "input", (e) => {
       const input = e.target;
+      if (input.hasAttribute("lv-upload")) return;
       const own = input.getAttribute("lv-change");
       const form = input.form || input.closest("form");
       const name = own || (form && form.getAttribute("lv-change"));
@@ -875,6 +969,20 @@ export class LiveSocket {
       on(window, type, (e) => {
         if (e.target === window) for (const el of this.all("lv-window-" + type)) this.fire(el, "lv-window-" + type, type);
       });
+  }
+
+  // Sends form's lv-submit event; lv-disable-with buttons are disabled with its text until the reply.
+  submit(form, name) {
+    const r = this.push(form, "submit", name, Object.assign(this.serialize(form), this.values(form)));
+    for (const b of form.querySelectorAll("[lv-disable-with]")) {
+      const text = b.textContent;
+      b.textContent = b.getAttribute("lv-disable-with");
+      b.disabled = true;
+      this.pending.get(r).undo.push(() => {
+        b.textContent = text;
+        b.disabled = false;
+      });
+    }
   }
 
   // lv-viewport-top / lv-viewport-bottom: an event when the first / last child comes into view.

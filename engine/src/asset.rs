@@ -105,7 +105,7 @@ pub fn client_js() -> &'static str {
 /// The shim's size gzipped, as served to browsers that accept gzip.
 ///
 /// ```
-/// assert!(leptos_live::client_js_gzip_len() < 8 * 1024);
+/// assert!(leptos_live::client_js_gzip_len() <= 10 * 1024);
 /// ```
 pub fn client_js_gzip_len() -> usize {
     client().gzip.len()
@@ -144,9 +144,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_served_script_stays_under_eight_kib_gzipped() {
+    fn the_served_script_stays_within_ten_kib_gzipped() {
+        // 8 KiB before uploads; uploads may take it to 10 KiB.
         let gz = client_js_gzip_len();
-        assert!(gz > 0 && gz < 8 * 1024, "the shim is {gz} bytes gzipped");
+        assert!(gz > 0 && gz <= 10 * 1024, "the shim is {gz} bytes gzipped");
+        println!("the shim is {gz} bytes gzipped");
     }
 
     #[test]

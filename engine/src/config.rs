@@ -63,6 +63,10 @@ pub struct LiveConfig {
     pub max_pages_per_ip: usize,
     /// Pages one session may have mounted at once (default 100).
     pub max_pages_per_session: usize,
+    /// Where uploads write their temporary files (default: `leptos-live-uploads` in the
+    /// system's temporary directory; `LEPTOS_LIVE_UPLOADS` sets it). Put it on the disk the
+    /// app moves the files to, so that a move is a rename.
+    pub upload_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for LiveConfig {
@@ -85,6 +89,7 @@ impl Default for LiveConfig {
             snapshot_dir: Some(std::env::temp_dir().join("leptos-live-snapshots")),
             max_pages_per_ip: 50_000,
             max_pages_per_session: 100,
+            upload_dir: None,
         }
     }
 }
@@ -97,6 +102,11 @@ impl LiveConfig {
             && !s.is_empty()
         {
             c.secret = Some(s.into_bytes().into());
+        }
+        if let Ok(dir) = std::env::var("LEPTOS_LIVE_UPLOADS")
+            && !dir.is_empty()
+        {
+            c.upload_dir = Some(dir.into());
         }
         if let Ok(dir) = std::env::var("LEPTOS_LIVE_SNAPSHOTS")
             && !dir.is_empty()
@@ -139,6 +149,12 @@ impl LiveConfig {
     /// Lets pages of `origin` (scheme, host and port, as browsers send it) open the socket.
     pub fn with_allowed_origin(mut self, origin: impl Into<String>) -> Self {
         self.allowed_origins.push(origin.into());
+        self
+    }
+
+    /// Sets where uploads write their temporary files.
+    pub fn with_upload_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.upload_dir = Some(dir.into());
         self
     }
 

@@ -15,6 +15,7 @@ use crate::flash::{Flash, FlashKind};
 use crate::presence::{Presence, PresenceDiff, Switch, Tracked};
 use crate::pubsub::{Message, PubSub, PubSubError, SubscriptionGuard};
 use crate::stream::{Drain, Stream, StreamOps};
+use crate::upload::Uploads;
 use crate::view::LiveView;
 use crate::work::{AsyncFailed, AsyncResult, Done, Queue, Work};
 
@@ -165,6 +166,8 @@ pub(crate) struct Services {
     pub pubsub: PubSub,
     pub extensions: Arc<axum::http::Extensions>,
     pub secret: Arc<[u8]>,
+    /// Where uploads keep their temporary files (`None`: the system's temporary directory).
+    pub upload_dir: Option<Arc<std::path::Path>>,
 }
 
 /// Pushed events kept while no socket is attached; older ones are dropped past it.
@@ -197,6 +200,8 @@ pub struct Ctx<V: LiveView> {
     current_component: Option<Arc<str>>,
     /// Where that work's outcomes arrive, until the page's task takes it.
     work_rx: Option<Arc<Queue<V>>>,
+    /// The page's uploads.
+    uploads: Uploads,
 }
 
 impl<V: LiveView> Ctx<V> {
@@ -204,6 +209,7 @@ impl<V: LiveView> Ctx<V> {
         let (work, work_rx) = Work::new();
         handle.engine = Some(work.sender());
         Ctx {
+            uploads: Uploads::new(services.upload_dir.clone()),
             components: Registry::default(),
             current_component: None,
             work,
@@ -396,6 +402,14 @@ impl<V: LiveView> Ctx<V> {
 
     pub(crate) fn components(&self) -> &Registry<V> {
         &self.components
+    }
+
+    pub(crate) fn uploads(&self) -> &Uploads {
+        &self.uploads
+    }
+
+    pub(crate) fn uploads_mut(&mut self) -> &mut Uploads {
+        &mut self.uploads
     }
 
     pub(crate) fn work_mut(&mut self) -> &mut Work<V> {

@@ -85,6 +85,8 @@ pub enum ErrorCode {
     RateLimited,
     /// The client's address or session has as many pages mounted as allowed.
     TooManyPages,
+    /// Files were announced for an upload the page did not allow.
+    UnknownUpload,
 }
 
 impl ErrorCode {
@@ -107,6 +109,7 @@ impl ErrorCode {
             ErrorCode::BadNavigation => "bad_navigation",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::TooManyPages => "too_many_pages",
+            ErrorCode::UnknownUpload => "unknown_upload",
         }
     }
 

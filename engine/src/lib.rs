@@ -73,6 +73,7 @@ mod socket;
 mod stream;
 mod testing;
 mod token;
+mod upload;
 mod url;
 mod view;
 mod work;
@@ -95,6 +96,10 @@ pub use serve::{NoDelayListener, nodelay, serve, stop_signal};
 pub use site::{SiteConfig, SiteError};
 pub use stream::{At, Stream};
 pub use testing::LiveTest;
+pub use upload::{
+    CANCEL_UPLOAD, LiveFileInput, LiveImgPreview, MAX_CHUNK_SIZE, Upload, UploadConfig,
+    UploadEntry, UploadError, UploadedFile, upload,
+};
 pub use view::LiveView;
 pub use work::{AsyncFailed, AsyncResult};
 
@@ -113,7 +118,7 @@ pub use work::{AsyncFailed, AsyncResult};
 /// assert_eq!(leptos_live::render_to_string(&P).unwrap(), r#"<p class="x">hi</p>"#);
 /// ```
 pub fn render_to_string<V: LiveView>(view: &V) -> Result<String, String> {
-    render::render_html(view, &Flash::default(), None)
+    render::render_html(view, &Flash::default(), None, None)
 }
 
 /// The README's page example, compiled as a doctest so that it stays true.

@@ -10,6 +10,7 @@ use serde_json::Value;
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
+use axum::body::Bytes;
 use axum::http::{Extensions, Uri};
 
 use crate::component;
@@ -20,11 +21,14 @@ use crate::diff::Unrepresentable;
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::{CLEAR_FLASH, Flash, FlashKind};
 use crate::params::{Params, Session};
-use crate::protocol::{error_frame, html_frame_with, patch_frame_with};
+use crate::protocol::{
+    Chunk, error_frame, html_frame_with, patch_frame_with, upload_ack_frame, upload_end_frame,
+};
 use crate::registry::{Quota, Registration, Registry};
 use crate::render::{Rendered, panic_message, render, render_html};
 use crate::sent::Sent;
 use crate::stream::{StreamOps, fill_html};
+use crate::upload::{CANCEL_UPLOAD, ChunkOutcome, FileMeta, Report};
 use crate::url::{local_uri, params_for};
 use crate::view::LiveView;
 use crate::work::{Done, Queue};
@@ -90,6 +94,17 @@ pub(crate) enum Control {
     Snapshot {
         /// The page's route pattern and state.
         done: oneshot::Sender<Option<(Arc<str>, Value)>>,
+    },
+    /// Files picked for an upload (`"u"`).
+    Upload {
+        conn: u64,
+        r: u64,
+        upload: Box<(String, Vec<FileMeta>)>,
+    },
+    /// A binary frame: a chunk of an upload entry.
+    Chunk {
+        conn: u64,
+        data: Bytes,
     },
     /// The socket navigates to another page: this one ends, leaving the socket open.
     Leave {
@@ -224,8 +239,13 @@ pub(crate) fn mount<V: LiveView>(
         }
         ctx.work_mut().show_loading(&mut view);
         // Only the HTML: a small page's tree is parsed when it first changes, not for the GET.
-        let rendered = render_html(&view, ctx.flash(), Some(ctx.components()))
-            .map_err(MountError::Panicked)?;
+        let rendered = render_html(
+            &view,
+            ctx.flash(),
+            Some(ctx.components()),
+            ctx.uploads().shown(),
+        )
+        .map_err(MountError::Panicked)?;
         // The streams' first items are in this HTML.
         ctx.adopt_component_streams();
         ctx.first_render_done();
@@ -313,6 +333,12 @@ impl<V: LiveView> Page<V> {
         tracing::debug!(page = %self.id, "page started");
         // Outcomes of the page's work (a closed queue when it was taken already: never ready).
         let work = self.ctx.take_work_rx().unwrap_or_else(Queue::new);
+        // What the upload writers report (a closed channel when taken already: never ready).
+        let mut reports = self
+            .ctx
+            .uploads_mut()
+            .take_reports()
+            .unwrap_or_else(|| mpsc::unbounded_channel().1);
         loop {
             let window = if self.registration.adopted() {
                 self.config.retention_window
@@ -328,6 +354,7 @@ impl<V: LiveView> Page<V> {
                 },
                 Some(m) = info.recv() => self.info(m, &mut info).await,
                 done = work.recv() => self.work_done(done).await,
+                Some(report) = reports.recv() => self.upload_report(report),
                 _ = sleep_until(self.hot_until.unwrap_or(self.detached_at)), if self.sent.is_hot(self.config.keep_tree_above_bytes) => {
                     self.sent.cool(self.config.keep_tree_above_bytes);
                     self.hot_until = None;
@@ -409,6 +436,16 @@ impl<V: LiveView> Page<V> {
                     // Boxed, as are the other rare paths: the page's task keeps the size of its common ones.
                     return Box::pin(self.component_event(r, &id, &name, &payload)).await;
                 }
+                if name == CANCEL_UPLOAD {
+                    let id = payload.get("ref").and_then(|v| match v {
+                        Value::String(s) => s.parse().ok(),
+                        v => v.as_u64().and_then(|n| u32::try_from(n).ok()),
+                    });
+                    if let Some(id) = id {
+                        self.ctx.uploads_mut().cancel(None, id);
+                    }
+                    return self.send_patch(r, true);
+                }
                 if name == CLEAR_FLASH {
                     let kind = payload
                         .get("kind")
@@ -461,6 +498,34 @@ impl<V: LiveView> Page<V> {
                 let _ = done.send(snapshot.map(|s| (self.pattern.clone(), s)));
                 Flow::Continue
             }
+            Control::Upload { conn, r, upload } => {
+                if !self.is_attached(conn) {
+                    return Flow::Continue;
+                }
+                let (name, files) = *upload;
+                match self.ctx.uploads_mut().preflight(&name, files) {
+                    Some(ids) => {
+                        self.ctx.reply(ids);
+                        self.send_patch(r, true)
+                    }
+                    None => {
+                        tracing::warn!(page = %self.id, upload = %name, "files for an upload the page did not allow");
+                        self.send(error_frame(
+                            r,
+                            ErrorCode::UnknownUpload,
+                            &format!("no upload {name:?}"),
+                        ));
+                        Flow::Continue
+                    }
+                }
+            }
+            Control::Chunk { conn, data } => {
+                if self.is_attached(conn) {
+                    self.chunk(data)
+                } else {
+                    Flow::Continue
+                }
+            }
             Control::Leave { conn, done } => {
                 let flow = if self.is_attached(conn) {
                     // The socket stays open for the next page: no close, no error frame.
@@ -482,6 +547,63 @@ impl<V: LiveView> Page<V> {
                     Flow::Continue
                 }
             }
+        }
+    }
+
+    /// Takes a chunk of an upload entry and hands it to the entry's writer.
+    fn chunk(&mut self, data: Bytes) -> Flow {
+        let chunk = match Chunk::decode(&data) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(page = %self.id, "refused binary frame: {}", e.message);
+                self.send(error_frame(0, e.code, &e.message));
+                return Flow::Continue;
+            }
+        };
+        let bytes = data.slice(chunk.data_at..);
+        match self
+            .ctx
+            .uploads_mut()
+            .chunk(chunk.entry, chunk.offset, bytes)
+        {
+            ChunkOutcome::Queued | ChunkOutcome::Again(None) => Flow::Continue,
+            ChunkOutcome::Again(Some(written)) => {
+                self.send(upload_ack_frame(chunk.entry, written));
+                Flow::Continue
+            }
+            ChunkOutcome::Unknown => {
+                self.send(upload_end_frame(chunk.entry, "unknown_entry"));
+                Flow::Continue
+            }
+            // The entry shows why; the notice tells the browser to stop.
+            ChunkOutcome::Failed(_) => self.send_patch(0, false),
+        }
+    }
+
+    /// Takes an upload writer's report: the browser gets its acknowledgement, and the view the
+    /// progress when it moved by a percent or more.
+    fn upload_report(&mut self, report: Report) -> Flow {
+        let written = match report {
+            Report::Written { id, .. } => Some(id),
+            Report::Failed { .. } => None,
+        };
+        let changed = self.ctx.uploads_mut().report(report);
+        if let Some(id) = written
+            && let Some(n) = self.ctx.uploads().written(id)
+        {
+            self.send(upload_ack_frame(id, n));
+        }
+        if changed && self.outbox.is_some() {
+            self.send_patch(0, false)
+        } else {
+            Flow::Continue
+        }
+    }
+
+    /// Tells the browser which upload entries take no more chunks.
+    fn send_upload_notices(&mut self) {
+        for (id, why) in self.ctx.uploads_mut().take_notices() {
+            self.send(upload_end_frame(id, why));
         }
     }
 
@@ -674,8 +796,14 @@ impl<V: LiveView> Page<V> {
     /// Renders, diffs against what the client has, and sends the operations. With `always`, an
     /// empty frame is sent too (it answers a reference).
     fn send_patch(&mut self, r: u64, always: bool) -> Flow {
+        self.send_upload_notices();
         self.ctx.work_mut().show_loading(&mut self.view);
-        let html = match render_html(&self.view, self.ctx.flash(), Some(self.ctx.components())) {
+        let html = match render_html(
+            &self.view,
+            self.ctx.flash(),
+            Some(self.ctx.components()),
+            self.ctx.uploads().shown(),
+        ) {
             Ok(html) => html,
             Err(msg) => {
                 tracing::error!(page = %self.id, "render panicked: {msg}; the page ends");
@@ -745,8 +873,14 @@ impl<V: LiveView> Page<V> {
     }
 
     fn send_full(&mut self, r: u64) -> Flow {
+        self.send_upload_notices();
         self.ctx.work_mut().show_loading(&mut self.view);
-        match render(&self.view, self.ctx.flash(), Some(self.ctx.components())) {
+        match render(
+            &self.view,
+            self.ctx.flash(),
+            Some(self.ctx.components()),
+            self.ctx.uploads().shown(),
+        ) {
             Ok(rendered) => {
                 self.ctx.adopt_component_streams();
                 self.send_rendered(r, rendered)

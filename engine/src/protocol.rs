@@ -58,6 +58,16 @@ pub enum ClientFrame {
         /// The id of the component the event is for (`lv-target`); `None` for the page.
         target: Option<String>,
     },
+    /// `[ref,"u",name,[[file,size,type],…]]`: files picked for the upload `name`; the reply
+    /// gives each its entry id (0 when refused).
+    Upload {
+        /// Reference number.
+        r: u64,
+        /// The upload's name (`lv-upload`).
+        name: String,
+        /// Each file's name, declared size and declared MIME type.
+        files: Vec<(String, u64, String)>,
+    },
     /// `[ref,"h"]`: heartbeat.
     Heartbeat {
         /// Reference number.
@@ -170,6 +180,26 @@ impl ClientFrame {
                     target,
                 })
             }
+            "u" => {
+                let name = text_at(2, "upload name")?;
+                let files = items
+                    .nth(3)
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| err(r, ErrorCode::BadFrame, "missing files".into()))?
+                    .iter()
+                    .map(|f| match f.as_array().map(Vec::as_slice) {
+                        Some([Value::String(n), size, Value::String(t)]) if size.is_u64() => {
+                            Ok((n.clone(), size.as_u64().unwrap_or(0), t.clone()))
+                        }
+                        _ => Err(err(
+                            r,
+                            ErrorCode::BadFrame,
+                            "a file is [name,size,type]".into(),
+                        )),
+                    })
+                    .collect::<Result<_, _>>()?;
+                Ok(ClientFrame::Upload { r, name, files })
+            }
             "h" => Ok(ClientFrame::Heartbeat { r }),
             "r" => Ok(ClientFrame::Resync { r }),
             other => Err(err(
@@ -179,6 +209,73 @@ impl ClientFrame {
             )),
         }
     }
+}
+
+/// A binary frame: `[1][entry: u32][offset: u64][bytes…]`, integers big-endian; a chunk of an
+/// upload entry's file that starts at byte `offset`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Chunk {
+    /// The entry's id (from the reply to `"u"`).
+    pub entry: u32,
+    /// Where in the file the chunk starts.
+    pub offset: u64,
+    /// Where its bytes start in the frame.
+    pub data_at: usize,
+}
+
+/// The bytes before a chunk's data.
+pub const CHUNK_HEADER: usize = 13;
+
+impl Chunk {
+    /// Reads a binary frame's header.
+    ///
+    /// ```
+    /// use leptos_live::protocol::Chunk;
+    /// let mut frame = vec![1, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 1, 0];
+    /// frame.extend_from_slice(b"hello");
+    /// let c = Chunk::decode(&frame).unwrap();
+    /// assert_eq!((c.entry, c.offset, &frame[c.data_at..]), (7, 256, &b"hello"[..]));
+    /// assert!(Chunk::decode(&[2, 0]).is_err());
+    /// ```
+    pub fn decode(frame: &[u8]) -> Result<Chunk, FrameError> {
+        let bad = |message: &str| FrameError {
+            r: 0,
+            code: ErrorCode::BadFrame,
+            message: message.to_string(),
+        };
+        let Some((&kind, rest)) = frame.split_first() else {
+            return Err(bad("an empty binary frame"));
+        };
+        if kind != 1 {
+            return Err(bad("unknown binary frame kind"));
+        }
+        let (Some(entry), Some(offset)) = (rest.get(..4), rest.get(4..12)) else {
+            return Err(bad("a chunk's header is 13 bytes"));
+        };
+        let mut e = [0u8; 4];
+        e.copy_from_slice(entry);
+        let mut o = [0u8; 8];
+        o.copy_from_slice(offset);
+        Ok(Chunk {
+            entry: u32::from_be_bytes(e),
+            offset: u64::from_be_bytes(o),
+            data_at: CHUNK_HEADER,
+        })
+    }
+}
+
+/// `[0,"uk",entry,bytes]`: the entry's first `bytes` are written; the client sends the next
+/// chunk.
+pub fn upload_ack_frame(entry: u32, bytes: u64) -> String {
+    format!("[0,\"uk\",{entry},{bytes}]")
+}
+
+/// `[0,"uf",entry,code]`: the entry takes no more chunks (cancelled, failed, unknown).
+pub fn upload_end_frame(entry: u32, code: &str) -> String {
+    let mut out = format!("[0,\"uf\",{entry},");
+    write_json_str(code, &mut out);
+    out.push(']');
+    out
 }
 
 /// `[ref,ops]`: operations for the client to apply (its version goes up by one).
@@ -371,6 +468,39 @@ mod tests {
                 payload: serde_json::json!({}),
                 target: Some("c1".into()),
             })
+        );
+    }
+
+    #[test]
+    fn decodes_upload_frames() {
+        assert_eq!(
+            ClientFrame::decode(r#"[7,"u","photos",[["a.png",10,"image/png"]]]"#, 100),
+            Ok(ClientFrame::Upload {
+                r: 7,
+                name: "photos".into(),
+                files: vec![("a.png".into(), 10, "image/png".into())],
+            })
+        );
+        let code = |s: &str| ClientFrame::decode(s, 100).map(|_| ()).unwrap_err().code;
+        assert_eq!(code(r#"[7,"u","photos"]"#), ErrorCode::BadFrame);
+        assert_eq!(
+            code(r#"[7,"u","photos",[["a",-1,""]]]"#),
+            ErrorCode::BadFrame
+        );
+        assert_eq!(code(r#"[7,"u","photos",[["a",1]]]"#), ErrorCode::BadFrame);
+        assert!(Chunk::decode(&[1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]).is_err());
+        assert_eq!(
+            Chunk::decode(&[1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]),
+            Ok(Chunk {
+                entry: 1,
+                offset: 0,
+                data_at: 13
+            })
+        );
+        assert_eq!(upload_ack_frame(3, 65536), r#"[0,"uk",3,65536]"#);
+        assert_eq!(
+            upload_end_frame(3, "cancelled"),
+            r#"[0,"uf",3,"cancelled"]"#
         );
     }
 

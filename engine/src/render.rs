@@ -7,6 +7,7 @@ use leptos::prelude::{IntoView, Owner, RenderHtml, provide_context};
 use crate::component::Registry;
 use crate::flash::Flash;
 use crate::html::{Tree, parse_fragment};
+use crate::upload::Shown;
 use crate::view::LiveView;
 
 /// A render: the HTML Leptos produced and the tree the browser will build from it.
@@ -20,26 +21,31 @@ pub(crate) fn render<V: LiveView>(
     view: &V,
     flash: &Flash,
     components: Option<&Registry<V>>,
+    uploads: Option<Shown>,
 ) -> Result<Rendered, String> {
-    let html = render_html(view, flash, components)?;
+    let html = render_html(view, flash, components, uploads)?;
     catch_unwind(AssertUnwindSafe(|| parse_fragment(&html)))
         .map(|tree| Rendered { html, tree })
         .map_err(panic_message)
 }
 
 /// Renders `view` to HTML inside a fresh reactive owner, with the page's flash (see
-/// [`crate::flash()`]) and its components (see [`crate::live_component`]) as context; a panic
+/// [`crate::flash()`]), its uploads (see [`crate::upload()`]) and its components (see [`crate::live_component`]) as context; a panic
 /// in `render` is caught.
 pub(crate) fn render_html<V: LiveView>(
     view: &V,
     flash: &Flash,
     components: Option<&Registry<V>>,
+    uploads: Option<Shown>,
 ) -> Result<String, String> {
     catch_unwind(AssertUnwindSafe(|| {
         let owner = Owner::new();
         owner.with(|| {
             if !flash.is_empty() {
                 provide_context(flash.clone());
+            }
+            if let Some(uploads) = uploads {
+                provide_context(uploads);
             }
             match components {
                 Some(registry) => {

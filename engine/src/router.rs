@@ -118,6 +118,7 @@ impl LiveRouter {
                 .secret
                 .clone()
                 .unwrap_or_else(|| Arc::from(&[][..])),
+            upload_dir: self.config.upload_dir.as_deref().map(Arc::from),
         }
     }
 
@@ -269,7 +270,8 @@ impl LiveRouter {
             );
         }
         let ws_inner = inner.clone();
-        let max_message = (inner.config.max_frame_bytes * 4).max(1 << 20);
+        let max_message = (inner.config.max_frame_bytes * 4)
+            .max(crate::upload::MAX_CHUNK_SIZE + crate::protocol::CHUNK_HEADER);
         let router = router
             .route(
                 &format!("{mount_path}/socket"),

@@ -84,12 +84,14 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
             },
         };
         idle.as_mut().reset(Instant::now() + timeout);
-        let size = match &msg {
-            Message::Text(t) => t.len(),
-            Message::Binary(b) => b.len(),
-            _ => 0,
+        // Upload chunks are paced by their acknowledgements, not by the byte budget: each
+        // costs a thirty-second of an event, so a flood of them is held back all the same.
+        let (size, cost) = match &msg {
+            Message::Text(t) => (t.len(), 0.0),
+            Message::Binary(_) => (0, 1.0 / 32.0),
+            _ => (0, 0.0),
         };
-        if !bytes.take(size as f64) {
+        if !bytes.take(size as f64) || (cost > 0.0 && !events.take(cost)) {
             if !strikes.take(1.0) {
                 reply(error_frame(
                     0,
@@ -107,8 +109,16 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
         }
         let text = match msg {
             Message::Text(t) => t,
-            Message::Binary(_) => {
-                reply(error_frame(0, ErrorCode::BadFrame, "frames are JSON text"));
+            Message::Binary(data) => {
+                match &joined {
+                    None => reply(error_frame(0, ErrorCode::NotJoined, "join a page first")),
+                    Some(j) => {
+                        if j.ctl.send(Control::Chunk { conn, data }).await.is_err() {
+                            reply(error_frame(0, ErrorCode::PageCrashed, "the page has ended"));
+                            break;
+                        }
+                    }
+                }
                 continue;
             }
             Message::Close(_) => break,
@@ -247,6 +257,20 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
                         event: Box::new((name, payload, target)),
                     };
                     if j.ctl.send(event).await.is_err() {
+                        reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));
+                        break;
+                    }
+                }
+            },
+            ClientFrame::Upload { r, name, files } => match &joined {
+                None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
+                Some(j) => {
+                    let upload = Control::Upload {
+                        conn,
+                        r,
+                        upload: Box::new((name, files)),
+                    };
+                    if j.ctl.send(upload).await.is_err() {
                         reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));
                         break;
                     }

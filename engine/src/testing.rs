@@ -105,7 +105,13 @@ impl<V: LiveView> LiveTest<V> {
         let work = ctx.take_work_rx().unwrap_or_else(Queue::new);
         let keep_tree_above = LiveConfig::default().keep_tree_above_bytes;
         let sent = Sent::keep(
-            render(&view, ctx.flash(), Some(ctx.components())).map_err(MountError::Panicked)?,
+            render(
+                &view,
+                ctx.flash(),
+                Some(ctx.components()),
+                ctx.uploads().shown(),
+            )
+            .map_err(MountError::Panicked)?,
             keep_tree_above,
             false,
         );
@@ -216,8 +222,13 @@ impl<V: LiveView> LiveTest<V> {
 
     fn rerender(&mut self) -> Result<Vec<Op>, LiveError> {
         self.ctx.work_mut().show_loading(&mut self.view);
-        let html = render_html(&self.view, self.ctx.flash(), Some(self.ctx.components()))
-            .map_err(LiveError::msg)?;
+        let html = render_html(
+            &self.view,
+            self.ctx.flash(),
+            Some(self.ctx.components()),
+            self.ctx.uploads().shown(),
+        )
+        .map_err(LiveError::msg)?;
         self.ctx.adopt_component_streams();
         let mut streams = self.ctx.take_streams();
         // Driven calls count as a user interacting: the tree stays parsed, as for a page in use.

@@ -342,6 +342,25 @@ impl Page<'_> {
         self.wait_for("document.readyState === 'complete'").await;
     }
 
+    /// Sets the files of the file input `selector`, as a user picking them would (the input and
+    /// change events fire).
+    pub async fn set_files(&mut self, selector: &str, files: &[&std::path::Path]) {
+        let doc = self.cmd("DOM.getDocument", json!({ "depth": 0 })).await;
+        let root = doc["root"]["nodeId"].clone();
+        let node = self
+            .cmd(
+                "DOM.querySelector",
+                json!({ "nodeId": root, "selector": selector }),
+            )
+            .await;
+        let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+        self.cmd(
+            "DOM.setFileInputFiles",
+            json!({ "files": files, "nodeId": node["nodeId"] }),
+        )
+        .await;
+    }
+
     /// Types `text` into the focused element, one character at a time.
     pub async fn type_text(&mut self, text: &str) {
         for c in text.chars() {

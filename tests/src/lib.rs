@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod pages;
 pub mod redis;
+pub mod uploads;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -155,6 +156,14 @@ impl WsClient {
     /// Sends a text frame.
     pub async fn send(&mut self, text: &str) {
         self.ws.send(Message::text(text)).await.expect("send frame");
+    }
+
+    /// Sends a binary frame.
+    pub async fn send_binary(&mut self, data: Vec<u8>) {
+        self.ws
+            .send(Message::binary(data))
+            .await
+            .expect("send binary frame");
     }
 
     /// The next text frame, or `None` when the server closed the socket.

@@ -1,0 +1,66 @@
+//! What a page's callbacks do with uploads.
+
+use crate::ctx::Ctx;
+use crate::view::LiveView;
+
+use super::{Upload, UploadConfig, UploadedFile};
+
+impl<V: LiveView> Ctx<V> {
+    /// Allows upload `name` with `config` (or changes its config, keeping its entries). The view
+    /// renders its input with [`crate::LiveFileInput`] and its entries from
+    /// [`crate::upload`].
+    ///
+    /// ```no_run
+    /// # use leptos_live::{Ctx, LiveView, UploadConfig};
+    /// # fn f<V: LiveView>(ctx: &mut Ctx<V>) {
+    /// ctx.allow_upload("photos", UploadConfig::new().accept(["image/*"]).max_entries(3).auto_upload(true));
+    /// # }
+    /// ```
+    pub fn allow_upload(&mut self, name: &str, config: UploadConfig) {
+        self.uploads_mut().allow(name, config);
+    }
+
+    /// Withdraws upload `name`: its entries are cancelled and their files removed.
+    pub fn disallow_upload(&mut self, name: &str) {
+        self.uploads_mut().disallow(name);
+    }
+
+    /// Upload `name` as it stands: entries, progress, errors.
+    ///
+    /// ```no_run
+    /// # use leptos_live::{Ctx, LiveView};
+    /// # fn f<V: LiveView>(ctx: &Ctx<V>) {
+    /// let ready = ctx.upload("photos").is_some_and(|u| u.is_complete());
+    /// # }
+    /// ```
+    pub fn upload(&self, name: &str) -> Option<&Upload> {
+        self.uploads().get(name)
+    }
+
+    /// Cancels entry `id` of upload `name`: the browser stops sending it and its file is
+    /// removed. False when there is no such entry.
+    pub fn cancel_upload(&mut self, name: &str, id: u32) -> bool {
+        self.uploads_mut().cancel(Some(name), id)
+    }
+
+    /// Hands each completed entry of upload `name` to `f`, which moves or copies its file where
+    /// it belongs; then the entry leaves the upload and what is left of its temporary file is
+    /// removed. Entries still uploading, or refused, stay.
+    ///
+    /// ```no_run
+    /// # use leptos_live::{Ctx, LiveView};
+    /// # fn f<V: LiveView>(ctx: &mut Ctx<V>) {
+    /// let dir = std::path::Path::new("uploads");
+    /// let stored: Vec<std::io::Result<u64>> = ctx.consume_uploaded_entries("photos", |file| {
+    ///     std::fs::copy(file.path, dir.join(format!("{}.bin", file.entry.id)))
+    /// });
+    /// # }
+    /// ```
+    pub fn consume_uploaded_entries<T>(
+        &mut self,
+        name: &str,
+        f: impl FnMut(&UploadedFile<'_>) -> T,
+    ) -> Vec<T> {
+        self.uploads_mut().consume(name, f)
+    }
+}

@@ -1,0 +1,165 @@
+//! An upload page for the upload tests and benchmark: text files and PNG images, two at a
+//! time, saved into the app's directory when the form is submitted.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_live::{
+    Ctx, LiveConfig, LiveError, LiveFileInput, LiveImgPreview, LiveRouter, LiveView, Params,
+    Session, UploadConfig, upload,
+};
+
+/// Where the page saves what it consumes (the app's own directory).
+#[derive(Clone)]
+pub struct SaveDir(pub PathBuf);
+
+/// What the page's buttons send.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// Consume the completed entries into [`SaveDir`].
+    Save,
+    /// Cancel an entry.
+    Cancel {
+        /// The entry's id.
+        id: u32,
+    },
+}
+
+/// The page at `/`: `?max=` bytes per file (default 200 MB), `?manual` to send on submit,
+/// `?stall=` ms before a silent entry fails.
+pub struct Files {
+    saved: Vec<String>,
+    dir: PathBuf,
+}
+
+impl LiveView for Files {
+    type Message = ();
+    type Event = Event;
+
+    async fn mount(p: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        let num = |k: &str, d: u64| p.get(k).and_then(|v| v.parse().ok()).unwrap_or(d);
+        ctx.allow_upload(
+            "files",
+            UploadConfig::new()
+                .accept([".txt", ".bin", "image/png"])
+                .max_entries(2)
+                .max_file_size(num("max", 200_000_000))
+                .auto_upload(p.get("manual").is_none())
+                .stall_timeout(Duration::from_millis(num("stall", 30_000))),
+        );
+        let dir = ctx.extension::<SaveDir>()?.0.clone();
+        Ok(Files {
+            saved: Vec::new(),
+            dir,
+        })
+    }
+
+    async fn handle_event(&mut self, event: Event, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        match event {
+            Event::Save => {
+                let dir = self.dir.clone();
+                let saved = ctx.consume_uploaded_entries("files", |f| {
+                    // The browser's name is not a path: keep letters, digits, dots and dashes.
+                    let name: String = f
+                        .entry
+                        .name
+                        .chars()
+                        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+                        .collect();
+                    let dest = dir.join(format!("{}-{name}", f.entry.id));
+                    std::fs::rename(f.path, &dest).map(|_| name)
+                });
+                for s in saved {
+                    self.saved.push(s.map_err(LiveError::msg)?);
+                }
+            }
+            Event::Cancel { id } => {
+                ctx.cancel_upload("files", id);
+            }
+        }
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        let up = upload("files");
+        let codes = |errors: &[leptos_live::UploadError]| {
+            errors
+                .iter()
+                .map(|e| e.code())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let upload_errors = codes(&up.errors);
+        let entries = up
+            .entries
+            .iter()
+            .map(|e| {
+                view! {
+                    <li id=format!("entry-{}", e.id) class="entry" data-progress=e.progress().to_string() data-done=e.done.to_string()>
+                        <LiveImgPreview entry=e.clone() />
+                        <span class="name">{e.name.clone()}</span>
+                        <span class="errors">{codes(&e.errors)}</span>
+                        <button type="button" class="cancel" lv-click="cancel" lv-value-id=e.id.to_string()>"cancel"</button>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <form id="form" lv-submit="save">
+                <LiveFileInput upload=up.clone() id="files" />
+                <div id="drop" lv-drop-target="files">"Drop files here"</div>
+                <ul id="entries">{entries}</ul>
+                <p id="upload-errors">{upload_errors}</p>
+                <button id="save">"Save"</button>
+            </form>
+            <p id="saved">{self.saved.join(",")}</p>
+        }
+    }
+}
+
+/// The app: the page at `/`, temporary files in `uploads`, saved files in `saved`.
+pub fn app(config: LiveConfig, uploads: &Path, saved: &Path) -> axum::Router {
+    LiveRouter::with_config(config.with_upload_dir(uploads))
+        .extension(SaveDir(saved.to_path_buf()))
+        .page::<Files>("/")
+        .into_router()
+}
+
+/// A fresh directory under the system's temporary one.
+pub fn fresh_dir(what: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "lv-test-{what}-{}-{:x}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&dir).expect("create a test directory");
+    dir
+}
+
+/// The names of the files in `dir`.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// A binary chunk frame: `[1][entry][offset][bytes]`.
+pub fn chunk_frame(entry: u32, offset: u64, data: &[u8]) -> Vec<u8> {
+    let mut f = Vec::with_capacity(13 + data.len());
+    f.push(1);
+    f.extend_from_slice(&entry.to_be_bytes());
+    f.extend_from_slice(&offset.to_be_bytes());
+    f.extend_from_slice(data);
+    f
+}
