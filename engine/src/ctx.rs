@@ -200,8 +200,8 @@ pub struct Ctx<V: LiveView> {
     current_component: Option<Arc<str>>,
     /// Where that work's outcomes arrive, until the page's task takes it.
     work_rx: Option<Arc<Queue<V>>>,
-    /// The page's uploads.
-    uploads: Uploads,
+    /// The page's uploads, made when it first allows one (most pages never do).
+    uploads: Option<Box<Uploads>>,
 }
 
 impl<V: LiveView> Ctx<V> {
@@ -209,7 +209,7 @@ impl<V: LiveView> Ctx<V> {
         let (work, work_rx) = Work::new();
         handle.engine = Some(work.sender());
         Ctx {
-            uploads: Uploads::new(services.upload_dir.clone()),
+            uploads: None,
             components: Registry::default(),
             current_component: None,
             work,
@@ -404,12 +404,21 @@ impl<V: LiveView> Ctx<V> {
         &self.components
     }
 
-    pub(crate) fn uploads(&self) -> &Uploads {
-        &self.uploads
+    /// The page's uploads, when it has any.
+    pub(crate) fn uploads(&self) -> Option<&Uploads> {
+        self.uploads.as_deref()
     }
 
+    /// The page's uploads, made if need be.
     pub(crate) fn uploads_mut(&mut self) -> &mut Uploads {
-        &mut self.uploads
+        let dir = &self.services.upload_dir;
+        self.uploads
+            .get_or_insert_with(|| Box::new(Uploads::new(dir.clone())))
+    }
+
+    /// What the view shows of the page's uploads.
+    pub(crate) fn shown_uploads(&self) -> Option<crate::upload::Shown> {
+        self.uploads.as_ref().and_then(|u| u.shown())
     }
 
     pub(crate) fn work_mut(&mut self) -> &mut Work<V> {

@@ -243,7 +243,7 @@ pub(crate) fn mount<V: LiveView>(
             &view,
             ctx.flash(),
             Some(ctx.components()),
-            ctx.uploads().shown(),
+            ctx.shown_uploads(),
         )
         .map_err(MountError::Panicked)?;
         // The streams' first items are in this HTML.
@@ -315,6 +315,14 @@ struct Page<V: LiveView> {
     _quota: Option<Quota>,
 }
 
+/// The next report of the page's upload writers; never, while the page has no uploads.
+async fn next_report(reports: &mut Option<mpsc::UnboundedReceiver<Report>>) -> Option<Report> {
+    match reports {
+        Some(r) => r.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Messages handled before one render: a burst of messages costs one render per batch.
 const INFO_BATCH: usize = 64;
 
@@ -333,12 +341,8 @@ impl<V: LiveView> Page<V> {
         tracing::debug!(page = %self.id, "page started");
         // Outcomes of the page's work (a closed queue when it was taken already: never ready).
         let work = self.ctx.take_work_rx().unwrap_or_else(Queue::new);
-        // What the upload writers report (a closed channel when taken already: never ready).
-        let mut reports = self
-            .ctx
-            .uploads_mut()
-            .take_reports()
-            .unwrap_or_else(|| mpsc::unbounded_channel().1);
+        // What the upload writers report, once the page has uploads.
+        let mut reports = None;
         loop {
             let window = if self.registration.adopted() {
                 self.config.retention_window
@@ -346,6 +350,14 @@ impl<V: LiveView> Page<V> {
                 self.config.adoption_window
             };
             let detached = self.outbox.is_none();
+            if reports.is_none() {
+                reports = self
+                    .ctx
+                    .uploads()
+                    .is_some()
+                    .then(|| self.ctx.uploads_mut().take_reports())
+                    .flatten();
+            }
             let flow = tokio::select! {
                 biased;
                 c = ctl.recv() => match c {
@@ -354,7 +366,7 @@ impl<V: LiveView> Page<V> {
                 },
                 Some(m) = info.recv() => self.info(m, &mut info).await,
                 done = work.recv() => self.work_done(done).await,
-                Some(report) = reports.recv() => self.upload_report(report),
+                Some(report) = next_report(&mut reports) => self.upload_report(report),
                 _ = sleep_until(self.hot_until.unwrap_or(self.detached_at)), if self.sent.is_hot(self.config.keep_tree_above_bytes) => {
                     self.sent.cool(self.config.keep_tree_above_bytes);
                     self.hot_until = None;
@@ -587,9 +599,10 @@ impl<V: LiveView> Page<V> {
             Report::Written { id, .. } => Some(id),
             Report::Failed { .. } => None,
         };
-        let changed = self.ctx.uploads_mut().report(report);
+        let uploads = self.ctx.uploads_mut();
+        let changed = uploads.report(report);
         if let Some(id) = written
-            && let Some(n) = self.ctx.uploads().written(id)
+            && let Some(n) = uploads.written(id)
         {
             self.send(upload_ack_frame(id, n));
         }
@@ -602,6 +615,9 @@ impl<V: LiveView> Page<V> {
 
     /// Tells the browser which upload entries take no more chunks.
     fn send_upload_notices(&mut self) {
+        if self.ctx.uploads().is_none() {
+            return;
+        }
         for (id, why) in self.ctx.uploads_mut().take_notices() {
             self.send(upload_end_frame(id, why));
         }
@@ -802,7 +818,7 @@ impl<V: LiveView> Page<V> {
             &self.view,
             self.ctx.flash(),
             Some(self.ctx.components()),
-            self.ctx.uploads().shown(),
+            self.ctx.shown_uploads(),
         ) {
             Ok(html) => html,
             Err(msg) => {
@@ -879,7 +895,7 @@ impl<V: LiveView> Page<V> {
             &self.view,
             self.ctx.flash(),
             Some(self.ctx.components()),
-            self.ctx.uploads().shown(),
+            self.ctx.shown_uploads(),
         ) {
             Ok(rendered) => {
                 self.ctx.adopt_component_streams();

@@ -504,6 +504,26 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn chunk_headers_read_back_and_garbage_is_refused(
+            entry: u32,
+            offset: u64,
+            data in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
+            garbage in proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+        ) {
+            let mut frame = vec![1];
+            frame.extend_from_slice(&entry.to_be_bytes());
+            frame.extend_from_slice(&offset.to_be_bytes());
+            frame.extend_from_slice(&data);
+            let c = Chunk::decode(&frame).expect("a chunk");
+            proptest::prop_assert_eq!((c.entry, c.offset), (entry, offset));
+            proptest::prop_assert_eq!(&frame[c.data_at..], &data[..]);
+            let ok = garbage.len() >= CHUNK_HEADER && garbage[0] == 1;
+            proptest::prop_assert_eq!(Chunk::decode(&garbage).is_ok(), ok);
+        }
+    }
+
     #[test]
     fn refuses_bad_frames_with_codes() {
         let code = |s: &str| ClientFrame::decode(s, 40).map(|_| ()).unwrap_err().code;

@@ -109,7 +109,7 @@ impl<V: LiveView> LiveTest<V> {
                 &view,
                 ctx.flash(),
                 Some(ctx.components()),
-                ctx.uploads().shown(),
+                ctx.shown_uploads(),
             )
             .map_err(MountError::Panicked)?,
             keep_tree_above,
@@ -226,7 +226,7 @@ impl<V: LiveView> LiveTest<V> {
             &self.view,
             self.ctx.flash(),
             Some(self.ctx.components()),
-            self.ctx.uploads().shown(),
+            self.ctx.shown_uploads(),
         )
         .map_err(LiveError::msg)?;
         self.ctx.adopt_component_streams();

@@ -34,7 +34,7 @@ impl<V: LiveView> Ctx<V> {
     /// # }
     /// ```
     pub fn upload(&self, name: &str) -> Option<&Upload> {
-        self.uploads().get(name)
+        self.uploads().and_then(|u| u.get(name))
     }
 
     /// Cancels entry `id` of upload `name`: the browser stops sending it and its file is
