@@ -1,21 +1,26 @@
 //! A deploy keeps state: the counter runs as a real process, a browser clicks +1 five times,
 //! the process is stopped with SIGTERM (it writes its pages out) and started again; the same
-//! tab reconnects by itself and shows 5, and the next click gives 6.
+//! tab reconnects by itself and shows 5, and the next click gives 6. With Redis keeping the
+//! snapshots, a page of a process that stops resumes on another process.
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 use leptos_live_tests::browser::Browser;
-use leptos_live_tests::{http_get, within};
+use leptos_live_tests::redis::RedisServer;
+use leptos_live_tests::{WsClient, http_get, json, token_of, within};
 use tokio::process::{Child, Command};
 
 const SECRET: &str = "the counter restart test's secret, 32+ bytes";
 
 /// Starts the counter; without `secret` it keeps a development secret beside the snapshots,
 /// as in the edit loop.
-async fn start(addr: SocketAddr, snapshots: &Path, secret: Option<&str>) -> Child {
+async fn start(
+    addr: SocketAddr,
+    snapshots: impl AsRef<std::ffi::OsStr>,
+    secret: Option<&str>,
+) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_demo-counter"));
     cmd.env("LEPTOS_SITE_ADDR", addr.to_string())
         .env("LEPTOS_LIVE_SNAPSHOTS", snapshots)
@@ -101,4 +106,53 @@ async fn restart(secret: Option<&str>) {
     drop(browser);
     stop(server).await;
     let _ = std::fs::remove_dir_all(&snapshots);
+}
+
+fn free_addr() -> SocketAddr {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    ([127, 0, 0, 1], port).into()
+}
+
+/// The count an `"html"` frame or a patch shows, read from its text.
+fn shows(frame: &str, n: u32) -> bool {
+    frame.contains(&format!(">{n}</p>")) || frame.contains(&format!(r#""{n}"]"#))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_resumes_on_another_process_through_redis() {
+    let redis = RedisServer::start().await;
+    let (a, b) = (free_addr(), free_addr());
+    let server_a = start(a, redis.url(), Some(SECRET)).await;
+    let server_b = start(b, redis.url(), Some(SECRET)).await;
+
+    let (status, body) = http_get(a, "/").await;
+    assert_eq!(status, 200);
+    let token = token_of(&body).expect("a token");
+    let mut ws = WsClient::connect(a).await;
+    ws.join(&token, 0).await;
+    for n in 1..=5u64 {
+        ws.send(&format!(r#"[{},"e","inc"]"#, n + 1)).await;
+        let reply = ws.reply(n + 1).await;
+        assert!(shows(&reply, n as u32), "{reply}");
+    }
+    stop(server_a).await;
+    assert!(ws.closes().await, "the stopped process closed the socket");
+
+    // The browser's next connection reaches the other process (a load balancer's doing): the
+    // page comes back with its count, from Redis, and goes on.
+    let mut ws = WsClient::connect(b).await;
+    ws.send(&format!(r#"[1,"j","{token}",6]"#)).await;
+    let joined = ws.reply(1).await;
+    assert_eq!(json(&joined)[1], "html", "{joined}");
+    assert!(shows(&joined, 5), "the count resumed: {joined}");
+    ws.send(r#"[2,"e","inc"]"#).await;
+    let reply = ws.reply(2).await;
+    assert!(shows(&reply, 6), "{reply}");
+
+    // Taken once: a second join elsewhere mounts afresh (the page runs on B now).
+    stop(server_b).await;
+    drop(redis);
 }

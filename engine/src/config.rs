@@ -52,10 +52,18 @@ pub struct LiveConfig {
     /// Bytes of frames one socket may send per second, on average (default 1 MiB), with the
     /// same burst.
     pub max_bytes_per_sec: u32,
+    /// Upload chunks (binary frames) one socket may send per second, on average (default
+    /// 5,000: over 300 MB/s in 64 KiB chunks), with the same burst. Past it the socket waits
+    /// before reading on; chunks are never dropped.
+    pub max_chunks_per_sec: u32,
     /// Where [`crate::LiveEngine::shutdown`] writes the snapshots of pages that keep their
     /// state across a restart (default: `leptos-live-snapshots` in the system's temporary
     /// directory; `LEPTOS_LIVE_SNAPSHOTS` sets it). `None` keeps none.
     pub snapshot_dir: Option<std::path::PathBuf>,
+    /// A Redis server (`redis://…`) that keeps the snapshots instead of `snapshot_dir`: every
+    /// process of a deploy reads them, so a page resumes on whichever process its browser
+    /// reaches next (`LEPTOS_LIVE_SNAPSHOTS=redis://…` sets it).
+    pub snapshot_redis: Option<String>,
     /// Pages one client address may have mounted at once (default 50,000: addresses many
     /// people share, such as a NAT or a proxy, count as one); past it an HTTP render gets 429
     /// and a join `too_many_pages`. Known only when served by [`crate::serve`] (or with axum's
@@ -86,7 +94,9 @@ impl Default for LiveConfig {
             allowed_origins: Vec::new(),
             max_events_per_sec: 100,
             max_bytes_per_sec: 1 << 20,
+            max_chunks_per_sec: 5_000,
             snapshot_dir: Some(std::env::temp_dir().join("leptos-live-snapshots")),
+            snapshot_redis: None,
             max_pages_per_ip: 50_000,
             max_pages_per_session: 100,
             upload_dir: None,
@@ -111,7 +121,11 @@ impl LiveConfig {
         if let Ok(dir) = std::env::var("LEPTOS_LIVE_SNAPSHOTS")
             && !dir.is_empty()
         {
-            c.snapshot_dir = Some(dir.into());
+            if dir.starts_with("redis://") {
+                c.snapshot_redis = Some(dir);
+            } else {
+                c.snapshot_dir = Some(dir.into());
+            }
         }
         c
     }
@@ -155,6 +169,12 @@ impl LiveConfig {
     /// Sets where uploads write their temporary files.
     pub fn with_upload_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.upload_dir = Some(dir.into());
+        self
+    }
+
+    /// Keeps snapshots in the Redis server at `url` (`redis://…`), which every process reaches.
+    pub fn with_snapshot_redis(mut self, url: impl Into<String>) -> Self {
+        self.snapshot_redis = Some(url.into());
         self
     }
 

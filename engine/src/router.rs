@@ -27,7 +27,7 @@ use crate::params::{Params, Session};
 use crate::pubsub::PubSub;
 use crate::registry::Registry;
 use crate::server::{Inner, Refused, Route, RouteEntry, RouteOf, SessionFn, hex_id, random_bytes};
-use crate::snapshot::Store;
+use crate::snapshot::{DirStore, RedisStore, Store};
 use crate::socket::connection;
 use crate::token::{Claims, now_secs, sign};
 use crate::view::LiveView;
@@ -193,7 +193,8 @@ impl LiveRouter {
                 .config
                 .snapshot_dir
                 .as_deref()
-                .and_then(Store::dev_secret)
+                .filter(|_| self.config.snapshot_redis.is_none())
+                .and_then(DirStore::dev_secret)
             {
                 // The edit loop: tokens (and so snapshots) outlive a restart on this machine.
                 Some(s) => {
@@ -227,11 +228,20 @@ impl LiveRouter {
             .map(|(i, e)| (e.pattern.clone(), i))
             .collect();
         let patterns: Vec<Arc<str>> = routes.iter().map(|e| e.pattern.clone()).collect();
-        let snapshots = self.config.snapshot_dir.clone().map(|dir| {
-            let store = Store::new(dir);
-            store.purge();
-            store
-        });
+        let snapshots = match &self.config.snapshot_redis {
+            Some(url) => match RedisStore::new(url) {
+                Ok(store) => Some(Store::Redis(store)),
+                Err(e) => {
+                    tracing::error!("{e}; page snapshots are off");
+                    None
+                }
+            },
+            None => self.config.snapshot_dir.clone().map(|dir| {
+                let store = Store::Dir(DirStore::new(dir));
+                store.purge();
+                store
+            }),
+        };
         let inner = Arc::new(Inner {
             config: Arc::new(self.config),
             secret,

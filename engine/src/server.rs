@@ -186,10 +186,10 @@ impl Inner {
             else {
                 continue;
             };
-            match store.save(&id, &page, state, ttl) {
+            match store.save(&id, &page, state, ttl).await {
                 Ok(()) => written += 1,
                 Err(e) => {
-                    tracing::error!(dir = %store.dir().display(), "cannot write a snapshot: {e}")
+                    tracing::error!(store = %store.describe(), "cannot write a snapshot: {e}")
                 }
             }
         }

@@ -58,6 +58,7 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
     // goes on.
     let mut events = Bucket::new(inner.config.max_events_per_sec);
     let mut bytes = Bucket::new(inner.config.max_bytes_per_sec);
+    let mut chunks = Bucket::new(inner.config.max_chunks_per_sec);
     // Refusals beyond ten a second (bursts of twenty) mean a client that does not back off.
     let mut strikes = Bucket::new(10);
     // One task per socket: it reads client frames and writes what its page queues.
@@ -84,14 +85,18 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
             },
         };
         idle.as_mut().reset(Instant::now() + timeout);
-        // Upload chunks are paced by their acknowledgements, not by the byte budget: each
-        // costs a thirty-second of an event, so a flood of them is held back all the same.
-        let (size, cost) = match &msg {
-            Message::Text(t) => (t.len(), 0.0),
-            Message::Binary(_) => (0, 1.0 / 32.0),
-            _ => (0, 0.0),
+        // Upload chunks are paced by their acknowledgements and their own budget, not the
+        // byte budget; past it the socket waits (TCP holds the client back) rather than drop a
+        // chunk, which would stall its upload.
+        let size = match &msg {
+            Message::Text(t) => t.len(),
+            Message::Binary(_) => {
+                chunks.pace(1.0).await;
+                0
+            }
+            _ => 0,
         };
-        if !bytes.take(size as f64) || (cost > 0.0 && !events.take(cost)) {
+        if !bytes.take(size as f64) {
             if !strikes.take(1.0) {
                 reply(error_frame(
                     0,
@@ -113,7 +118,14 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
                 match &joined {
                     None => reply(error_frame(0, ErrorCode::NotJoined, "join a page first")),
                     Some(j) => {
-                        if j.ctl.send(Control::Chunk { conn, data }).await.is_err() {
+                        if j.ctl
+                            .send(Control::Chunk {
+                                conn,
+                                data: Box::new(data),
+                            })
+                            .await
+                            .is_err()
+                        {
                             reply(error_frame(0, ErrorCode::PageCrashed, "the page has ended"));
                             break;
                         }
@@ -425,11 +437,12 @@ async fn join(
             params,
             claims.session.clone(),
             Flash::default(),
-            // The page as the process before this one left it, when it kept a snapshot.
-            inner
-                .snapshots
-                .as_ref()
-                .and_then(|s| s.take(&claims.id, &claims.page)),
+            // The page as the process before this one (or another one) left it, when it kept
+            // a snapshot.
+            match &inner.snapshots {
+                Some(s) => s.take(&claims.id, &claims.page).await,
+                None => None,
+            },
         )
         .await;
     let page = match outcome(inner, r, mounted) {

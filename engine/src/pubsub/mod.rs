@@ -5,8 +5,8 @@
 //! default) has none, [`Redis`] relays through a Redis server.
 
 mod backend;
-mod redis;
-mod resp;
+pub(crate) mod redis;
+pub(crate) mod resp;
 
 use std::any::{Any, TypeId};
 use std::fmt;

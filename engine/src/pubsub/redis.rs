@@ -45,9 +45,7 @@ pub struct RedisUrlError {
 /// # Ok(()) }
 /// ```
 pub struct Redis {
-    addr: String,
-    user: Option<String>,
-    password: Option<String>,
+    target: Target,
     channel: String,
     tx: mpsc::Sender<RemoteMessage>,
     rx: Mutex<Option<mpsc::Receiver<RemoteMessage>>>,
@@ -58,6 +56,79 @@ pub struct Redis {
 impl Redis {
     /// A backend for `redis://[:password@]host[:port][/db]`, on the channel `leptos-live`.
     pub fn new(url: &str) -> Result<Redis, RedisUrlError> {
+        let target = Target::parse(url)?;
+        let (tx, rx) = mpsc::channel(QUEUE);
+        Ok(Redis {
+            target,
+            channel: "leptos-live".to_string(),
+            tx,
+            rx: Mutex::new(Some(rx)),
+            dropped: AtomicU64::new(0),
+        })
+    }
+
+    /// Uses another channel name, to keep several apps on one Redis apart.
+    pub fn with_channel(mut self, channel: impl Into<String>) -> Redis {
+        self.channel = channel.into();
+        self
+    }
+}
+
+impl PubSubBackend for Redis {
+    fn name(&self) -> &'static str {
+        "redis"
+    }
+
+    fn publish(&self, msg: RemoteMessage) {
+        if self.tx.try_send(msg).is_err() {
+            let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+            if n.is_power_of_two() {
+                tracing::warn!(
+                    dropped = n,
+                    "Redis link is behind or down; messages to other nodes dropped"
+                );
+            }
+        }
+    }
+
+    fn start(&self, inbound: Inbound) {
+        let Some(rx) = self.rx.lock().unwrap_or_else(|e| e.into_inner()).take() else {
+            return;
+        };
+        let link = Link {
+            target: self.target.clone(),
+            addr: self.target.addr.clone(),
+            channel: self.channel.clone(),
+        };
+        tokio::spawn(link.clone().publisher(rx));
+        tokio::spawn(link.subscriber(inbound));
+    }
+}
+
+#[derive(Clone)]
+struct Link {
+    target: Target,
+    addr: String,
+    channel: String,
+}
+
+/// A connection to Redis: its reading and writing halves.
+pub(crate) type Conn = (
+    BufReader<tokio::net::tcp::OwnedReadHalf>,
+    tokio::net::tcp::OwnedWriteHalf,
+);
+
+/// Where a Redis server is, and how to log in: what a `redis://` URL says.
+#[derive(Clone, Debug)]
+pub(crate) struct Target {
+    pub(crate) addr: String,
+    user: Option<String>,
+    password: Option<String>,
+}
+
+impl Target {
+    /// Reads `redis://[user[:password]@]host[:port][/db]`.
+    pub(crate) fn parse(url: &str) -> Result<Target, RedisUrlError> {
         let err = |reason| RedisUrlError {
             url: url.to_string(),
             reason,
@@ -95,72 +166,15 @@ impl Redis {
         } else {
             format!("{host}:6379")
         };
-        let (tx, rx) = mpsc::channel(QUEUE);
-        Ok(Redis {
+        Ok(Target {
             addr,
             user,
             password,
-            channel: "leptos-live".to_string(),
-            tx,
-            rx: Mutex::new(Some(rx)),
-            dropped: AtomicU64::new(0),
         })
     }
 
-    /// Uses another channel name, to keep several apps on one Redis apart.
-    pub fn with_channel(mut self, channel: impl Into<String>) -> Redis {
-        self.channel = channel.into();
-        self
-    }
-}
-
-impl PubSubBackend for Redis {
-    fn name(&self) -> &'static str {
-        "redis"
-    }
-
-    fn publish(&self, msg: RemoteMessage) {
-        if self.tx.try_send(msg).is_err() {
-            let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
-            if n.is_power_of_two() {
-                tracing::warn!(
-                    dropped = n,
-                    "Redis link is behind or down; messages to other nodes dropped"
-                );
-            }
-        }
-    }
-
-    fn start(&self, inbound: Inbound) {
-        let Some(rx) = self.rx.lock().unwrap_or_else(|e| e.into_inner()).take() else {
-            return;
-        };
-        let link = Link {
-            addr: self.addr.clone(),
-            user: self.user.clone(),
-            password: self.password.clone(),
-            channel: self.channel.clone(),
-        };
-        tokio::spawn(link.clone().publisher(rx));
-        tokio::spawn(link.subscriber(inbound));
-    }
-}
-
-#[derive(Clone)]
-struct Link {
-    addr: String,
-    user: Option<String>,
-    password: Option<String>,
-    channel: String,
-}
-
-type Conn = (
-    BufReader<tokio::net::tcp::OwnedReadHalf>,
-    tokio::net::tcp::OwnedWriteHalf,
-);
-
-impl Link {
-    async fn connect(&self) -> std::io::Result<Conn> {
+    /// Connects, and logs in when the URL had a password.
+    pub(crate) async fn connect(&self) -> std::io::Result<Conn> {
         let stream = TcpStream::connect(&self.addr).await?;
         stream.set_nodelay(true)?;
         let (r, mut w) = stream.into_split();
@@ -177,6 +191,12 @@ impl Link {
             }
         }
         Ok((r, w))
+    }
+}
+
+impl Link {
+    async fn connect(&self) -> std::io::Result<Conn> {
+        self.target.connect().await
     }
 
     /// Sends queued messages, pipelined; reconnects after a failure.
@@ -366,22 +386,22 @@ mod tests {
     fn parses_urls() {
         let r = Redis::new("redis://127.0.0.1:7000").unwrap();
         assert_eq!(
-            (r.addr.as_str(), r.password.as_deref()),
+            (r.target.addr.as_str(), r.target.password.as_deref()),
             ("127.0.0.1:7000", None)
         );
         let r = Redis::new("redis://:pw@cache/2").unwrap();
         assert_eq!(
-            (r.addr.as_str(), r.password.as_deref()),
+            (r.target.addr.as_str(), r.target.password.as_deref()),
             ("cache:6379", Some("pw"))
         );
         let r = Redis::new("redis://user:secret@h:1").unwrap();
         assert_eq!(
-            (r.user.as_deref(), r.password.as_deref()),
+            (r.target.user.as_deref(), r.target.password.as_deref()),
             (Some("user"), Some("secret"))
         );
         let r = Redis::new("redis://app:a:b/c%40d@h:2/0?timeout=1").unwrap();
         assert_eq!(
-            (r.addr.as_str(), r.password.as_deref()),
+            (r.target.addr.as_str(), r.target.password.as_deref()),
             ("h:2", Some("a:b/c@d"))
         );
         assert!(Redis::new("redis://:%zz@h").is_err());

@@ -1,38 +1,26 @@
-//! Snapshots: page state written out when the process stops, and read back when the page's
-//! browser rejoins the next process. One JSON file per page in a directory.
+//! Snapshots in a directory: one JSON file per page.
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::{Stored, is_page_id};
 use crate::token::now_secs;
-
-/// What a snapshot file holds.
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    /// The route pattern of the page: a snapshot only restores the page it came from.
-    page: String,
-    /// Unix seconds after which the snapshot is worth nothing (the retention window).
-    expires: u64,
-    state: Value,
-}
 
 /// A directory of snapshots, by page id.
 #[derive(Clone, Debug)]
-pub(crate) struct Store {
+pub(crate) struct DirStore {
     dir: PathBuf,
 }
 
-impl Store {
-    pub(crate) fn new(dir: PathBuf) -> Store {
-        Store { dir }
+impl DirStore {
+    pub(crate) fn new(dir: PathBuf) -> DirStore {
+        DirStore { dir }
     }
 
     /// The file of page `id`; `None` for anything but the hex ids the engine makes.
     fn path(&self, id: &str) -> Option<PathBuf> {
-        let hex = !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_hexdigit());
-        hex.then(|| self.dir.join(format!("{id}.json")))
+        is_page_id(id).then(|| self.dir.join(format!("{id}.json")))
     }
 
     /// Writes the state of page `id` at `page`, valid for `ttl_secs`.
@@ -53,7 +41,7 @@ impl Store {
             state,
         };
         let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, serde_json::to_vec(&stored).unwrap_or_default())?;
+        std::fs::write(&tmp, stored.to_json())?;
         std::fs::rename(tmp, path)
     }
 
@@ -65,8 +53,7 @@ impl Store {
         if let Err(e) = std::fs::remove_file(&path) {
             tracing::warn!(path = %path.display(), "cannot remove a used snapshot: {e}");
         }
-        let stored: Stored = serde_json::from_slice(&bytes).ok()?;
-        (stored.page == page && stored.expires >= now_secs()).then_some(stored.state)
+        Stored::open(&bytes, page)
     }
 
     /// Removes the snapshots that expired.
@@ -126,7 +113,7 @@ mod tests {
     #[test]
     fn a_snapshot_restores_once_its_own_page_only() {
         let dir = std::env::temp_dir().join(format!("lv-snap-test-{}", std::process::id()));
-        let store = Store::new(dir.clone());
+        let store = DirStore::new(dir.clone());
         store
             .save("ab12", "/", serde_json::json!({"count": 5}), 30)
             .unwrap();
