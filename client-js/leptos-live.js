@@ -290,7 +290,7 @@ export class LiveSocket {
     let n = left.length;
     if (!n) return fn();
     for (const [id, u] of left) {
-      u.done = () => --n || fn();
+      u.go = u.done = () => --n || fn();
       this.next(id);
     }
   }

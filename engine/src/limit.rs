@@ -36,6 +36,15 @@ impl Bucket {
             false
         }
     }
+
+    /// Takes `cost`, waiting for the bucket to refill when it must: for what should be slowed
+    /// down rather than refused (upload chunks, which a refusal would leave stalled).
+    pub(crate) async fn pace(&mut self, cost: f64) {
+        while !self.take(cost) {
+            let short = (cost.min(self.burst) - self.tokens).max(0.0);
+            tokio::time::sleep(std::time::Duration::from_secs_f64(short / self.rate)).await;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -55,6 +64,20 @@ mod tests {
             (0..25).filter(|_| b.take(1.0)).count(),
             5,
             "then 10 a second"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn pacing_waits_for_the_rate() {
+        let mut b = Bucket::new(100);
+        let start = tokio::time::Instant::now();
+        for _ in 0..300 {
+            b.pace(1.0).await;
+        }
+        let waited = start.elapsed().as_secs_f64();
+        assert!(
+            (0.95..1.1).contains(&waited),
+            "200 at once, then 100 a second: {waited}"
         );
     }
 }

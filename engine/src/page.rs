@@ -101,10 +101,10 @@ pub(crate) enum Control {
         r: u64,
         upload: Box<(String, Vec<FileMeta>)>,
     },
-    /// A binary frame: a chunk of an upload entry.
+    /// A binary frame: a chunk of an upload entry (boxed: the queue's slots stay small).
     Chunk {
         conn: u64,
-        data: Bytes,
+        data: Box<Bytes>,
     },
     /// The socket navigates to another page: this one ends, leaving the socket open.
     Leave {
@@ -533,7 +533,7 @@ impl<V: LiveView> Page<V> {
             }
             Control::Chunk { conn, data } => {
                 if self.is_attached(conn) {
-                    self.chunk(data)
+                    self.chunk(*data)
                 } else {
                     Flow::Continue
                 }
@@ -933,5 +933,14 @@ impl<V: LiveView> Page<V> {
         if !self.send(frame) {
             self.unsent_streams.extend(pushed.streams);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every page's control queue holds a block of these: a large variant costs each page.
+    #[test]
+    fn controls_stay_small() {
+        assert!(std::mem::size_of::<super::Control>() <= 32);
     }
 }
