@@ -5,7 +5,10 @@
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MATH_NS = "http://www.w3.org/1998/Math/MathML";
-const FATAL = ["bad_token", "expired_token", "unknown_page", "page_crashed", "replaced", "mount_failed"];
+// Error codes after which the socket is closed (ErrorCode::is_fatal); a test checks the list.
+const FATAL = ["bad_token", "expired_token", "unknown_page", "page_crashed", "replaced", "mount_failed", "too_many_pages"];
+// Operation codes (Op::code in engine/src/diff/op.rs); a test checks they match.
+const [REPLACE, SET_TEXT, SET_ATTR, REMOVE_ATTR, INSERT, REMOVE, MOVE, SPLICE, REORDER] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 const RELOAD = ["bad_token", "expired_token", "page_crashed", "mount_failed"];
 const BACKOFF = [100, 250, 500, 1000, 2000, 5000];
 const HEARTBEAT_MS = 25000;
@@ -568,43 +571,43 @@ export class LiveSocket {
   apply(op) {
     const [code, path, a, b] = op;
     switch (code) {
-      case 0: {
+      case REPLACE: {
         const n = this.node(path);
         if (n === this.root) throw new Mismatch("cannot replace the root");
         n.replaceWith(this.fragment(a, n.parentNode));
         break;
       }
-      case 1: {
+      case SET_TEXT: {
         const n = this.node(path);
         if (n.nodeType !== 3 && n.nodeType !== 8) throw new Mismatch("not text at " + path);
         this.setData(n, a);
         break;
       }
-      case 2:
-      case 3: {
+      case SET_ATTR:
+      case REMOVE_ATTR: {
         const el = this.element(path);
         if (el.lvIgnore && el.lvIgnore.has(a)) break;
-        if (code === 2) el.setAttribute(a, b);
+        if (code === SET_ATTR) el.setAttribute(a, b);
         else el.removeAttribute(a);
-        this.syncProp(el, a, code === 2, code === 2 ? b : "");
+        this.syncProp(el, a, code === SET_ATTR, code === SET_ATTR ? b : "");
         this.restick(el);
         break;
       }
-      case 4: {
+      case INSERT: {
         const el = this.element(path);
         const kids = this.kids(el);
         if (a > kids.length) throw new Mismatch("no child " + a + " at " + path);
         (kids === el.childNodes ? el : el.content).insertBefore(this.fragment(b, el), kids[a] || null);
         break;
       }
-      case 5: {
+      case REMOVE: {
         const n = this.node(path);
         if (n === this.root) throw new Mismatch("cannot remove the root");
         if (n.nodeType === 1 && n.hasAttribute("lv-remove")) this.run(n, JSON.parse(n.getAttribute("lv-remove")), "js");
         n.remove();
         break;
       }
-      case 6: {
+      case MOVE: {
         const el = this.element(path);
         const kids = this.kids(el);
         const n = kids[a];
@@ -612,7 +615,7 @@ export class LiveSocket {
         n.parentNode.insertBefore(n, kids[b < a ? b : b + 1] || null);
         break;
       }
-      case 7: {
+      case SPLICE: {
         const n = this.node(path);
         if (n.nodeType !== 3) throw new Mismatch("not text at " + path);
         let t = n.data;
@@ -623,7 +626,7 @@ export class LiveSocket {
         this.setData(n, t);
         break;
       }
-      case 8: {
+      case REORDER: {
         const el = this.element(path);
         const kids = [...this.kids(el)];
         if (a.length !== kids.length || new Set(a).size !== a.length || a.some((i) => !kids[i]))

@@ -151,6 +151,104 @@ mod tests {
         println!("the shim is {gz} bytes gzipped");
     }
 
+    /// The text between `start` and the next `end` of the shim's source.
+    fn between<'a>(start: &str, end: &str) -> &'a str {
+        let at = CLIENT_JS.find(start).map(|i| i + start.len()).unwrap_or(0);
+        let rest = &CLIENT_JS[at..];
+        &rest[..rest.find(end).unwrap_or(0)]
+    }
+
+    #[test]
+    fn the_shims_op_codes_are_the_engines() {
+        use crate::diff::Op;
+        let names: Vec<&str> = between("const [REPLACE", "]")
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        let codes: Vec<u8> = between("REORDER] = [", "]")
+            .split(',')
+            .filter_map(|c| c.trim().parse().ok())
+            .collect();
+        let js: std::collections::HashMap<String, u8> = std::iter::once("REPLACE")
+            .chain(names)
+            .map(str::to_string)
+            .zip(codes)
+            .collect();
+        let p = vec![0];
+        let ops = [
+            Op::Replace {
+                path: p.clone(),
+                html: String::new(),
+            },
+            Op::SetText {
+                path: p.clone(),
+                text: String::new(),
+            },
+            Op::SetAttr {
+                path: p.clone(),
+                name: String::new(),
+                value: String::new(),
+            },
+            Op::RemoveAttr {
+                path: p.clone(),
+                name: String::new(),
+            },
+            Op::Insert {
+                path: p.clone(),
+                index: 0,
+                html: String::new(),
+            },
+            Op::Remove { path: p.clone() },
+            Op::Move {
+                path: p.clone(),
+                from: 0,
+                to: 0,
+            },
+            Op::Splice {
+                path: p.clone(),
+                edits: Vec::new(),
+            },
+            Op::Reorder {
+                path: p.clone(),
+                order: Vec::new(),
+            },
+        ];
+        assert_eq!(js.len(), ops.len(), "every operation is named: {js:?}");
+        for op in ops {
+            // SetText -> SET_TEXT
+            let variant: String = format!("{op:?}")
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let sep = (i > 0 && c.is_ascii_uppercase()).then_some('_');
+                    sep.into_iter()
+                        .chain(std::iter::once(c.to_ascii_uppercase()))
+                })
+                .collect();
+            assert_eq!(js.get(&variant), Some(&op.code()), "{variant}");
+        }
+    }
+
+    #[test]
+    fn the_shims_fatal_codes_are_the_engines() {
+        let mut js: Vec<&str> = between("const FATAL = [", "]")
+            .split(',')
+            .map(|c| c.trim().trim_matches('"'))
+            .collect();
+        let mut rust: Vec<&str> = crate::ErrorCode::ALL
+            .iter()
+            .filter(|c| c.is_fatal())
+            .map(|c| c.as_str())
+            .collect();
+        js.sort_unstable();
+        rust.sort_unstable();
+        assert_eq!(js, rust);
+    }
+
     #[test]
     fn compacting_is_safe_for_the_source_no_string_spans_lines() {
         for (i, line) in CLIENT_JS.lines().enumerate() {

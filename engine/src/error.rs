@@ -90,6 +90,32 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code.
+    ///
+    /// ```
+    /// use leptos_live::ErrorCode;
+    /// assert!(ErrorCode::ALL.iter().any(|c| c.as_str() == "bad_token"));
+    /// ```
+    pub const ALL: [ErrorCode; 17] = [
+        ErrorCode::BadFrame,
+        ErrorCode::TooLarge,
+        ErrorCode::BadToken,
+        ErrorCode::ExpiredToken,
+        ErrorCode::UnknownPage,
+        ErrorCode::NotJoined,
+        ErrorCode::AlreadyJoined,
+        ErrorCode::UnknownEvent,
+        ErrorCode::BadPayload,
+        ErrorCode::HandlerError,
+        ErrorCode::PageCrashed,
+        ErrorCode::Replaced,
+        ErrorCode::MountFailed,
+        ErrorCode::BadNavigation,
+        ErrorCode::RateLimited,
+        ErrorCode::TooManyPages,
+        ErrorCode::UnknownUpload,
+    ];
+
     /// The code as it appears on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -131,5 +157,37 @@ impl ErrorCode {
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    /// Every variant is in `ALL` once: a new one fails to compile here until it is listed.
+    #[test]
+    fn all_lists_every_code_once() {
+        for (i, code) in ErrorCode::ALL.iter().enumerate() {
+            let at = match code {
+                ErrorCode::BadFrame => 0,
+                ErrorCode::TooLarge => 1,
+                ErrorCode::BadToken => 2,
+                ErrorCode::ExpiredToken => 3,
+                ErrorCode::UnknownPage => 4,
+                ErrorCode::NotJoined => 5,
+                ErrorCode::AlreadyJoined => 6,
+                ErrorCode::UnknownEvent => 7,
+                ErrorCode::BadPayload => 8,
+                ErrorCode::HandlerError => 9,
+                ErrorCode::PageCrashed => 10,
+                ErrorCode::Replaced => 11,
+                ErrorCode::MountFailed => 12,
+                ErrorCode::BadNavigation => 13,
+                ErrorCode::RateLimited => 14,
+                ErrorCode::TooManyPages => 15,
+                ErrorCode::UnknownUpload => 16,
+            };
+            assert_eq!(at, i, "{code} out of place");
+        }
     }
 }
