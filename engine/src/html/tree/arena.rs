@@ -1,0 +1,278 @@
+//! The arena a tree's nodes, attributes and strings are written into.
+
+use std::hash::Hasher as _;
+
+use super::{AttrRec, ElementData, Kind, Namespace, Rec, Run, Tree, hasher};
+
+/// The buffers a parse writes its nodes into, and the scratch space to hash them.
+#[derive(Default)]
+pub(crate) struct Arena {
+    pub(super) text: String,
+    pub(super) nodes: Vec<Rec>,
+    pub(super) attrs: Vec<AttrRec>,
+    pub(super) scratch: Vec<u8>,
+}
+
+impl Clone for Arena {
+    fn clone(&self) -> Arena {
+        Arena {
+            text: self.text.clone(),
+            nodes: self.nodes.clone(),
+            attrs: self.attrs.clone(),
+            scratch: Vec::new(),
+        }
+    }
+}
+
+impl Arena {
+    /// An arena whose text buffer starts with `source`: a parser of `source` then names its
+    /// strings by their place in it, without copying them (see [`Arena::source`]).
+    pub(crate) fn with_source(source: &str) -> Arena {
+        Arena {
+            text: source.to_owned(),
+            nodes: Vec::with_capacity(source.len() / 16),
+            attrs: Vec::with_capacity(source.len() / 32),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The bytes `start..end` of the source the arena was made with.
+    pub(crate) fn source(start: usize, end: usize) -> Run {
+        Run {
+            start: start as u32,
+            len: (end - start) as u32,
+        }
+    }
+
+    /// Adds `s` to the text buffer.
+    pub(crate) fn str(&mut self, s: &str) -> Run {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        Run {
+            start,
+            len: s.len() as u32,
+        }
+    }
+
+    pub(crate) fn get(&self, r: Run) -> &str {
+        &self.text[r.range()]
+    }
+
+    /// The tag name of `rec`, when it is an element.
+    pub(crate) fn name_of(&self, rec: &Rec) -> Option<&str> {
+        rec.is_element().then(|| self.get(rec.s))
+    }
+
+    /// The text of `rec`, when it is a text node.
+    pub(crate) fn text_of(&self, rec: &Rec) -> Option<&str> {
+        rec.is_text().then(|| self.get(rec.s))
+    }
+
+    /// The attributes added since `from`, as a run.
+    pub(crate) fn attrs_since(&self, from: usize) -> Run {
+        Run {
+            start: from as u32,
+            len: (self.attrs.len() - from) as u32,
+        }
+    }
+
+    pub(crate) fn attr_count(&self) -> usize {
+        self.attrs.len()
+    }
+
+    /// Adds an attribute to the element being read.
+    pub(crate) fn push_attr(&mut self, name: Run, value: Run) {
+        self.attrs.push(AttrRec { name, value });
+    }
+
+    /// Adds the attributes `pairs` (names and values copied into the text buffer), as a run.
+    pub(crate) fn add_attrs<'s>(
+        &mut self,
+        pairs: impl IntoIterator<Item = (&'s str, &'s str)>,
+    ) -> Run {
+        let from = self.attrs.len();
+        for (n, v) in pairs {
+            let (name, value) = (self.str(n), self.str(v));
+            self.push_attr(name, value);
+        }
+        self.attrs_since(from)
+    }
+
+    /// The attributes `run`, to look one up while they are being read.
+    pub(crate) fn attr_names(&self, run: Run) -> impl Iterator<Item = &str> {
+        self.attrs[run.range()].iter().map(|a| self.get(a.name))
+    }
+
+    /// A text node.
+    pub(crate) fn text(&mut self, s: Run, span: [u32; 4]) -> Rec {
+        self.finish(Kind::Text, s, Run::default(), Run::default(), span)
+    }
+
+    /// A comment.
+    pub(crate) fn comment(&mut self, s: Run, span: [u32; 4]) -> Rec {
+        self.finish(Kind::Comment, s, Run::default(), Run::default(), span)
+    }
+
+    /// An element whose children are `kids[first..]` (taken out of `kids`) and whose attributes
+    /// are `attrs` (already added).
+    pub(crate) fn element(
+        &mut self,
+        ns: Namespace,
+        name: Run,
+        attrs: Run,
+        kids: &mut Vec<Rec>,
+        first: usize,
+        span: [u32; 4],
+    ) -> Rec {
+        let start = self.nodes.len() as u32;
+        self.nodes.extend(kids.drain(first..));
+        let kids = Run {
+            start,
+            len: self.nodes.len() as u32 - start,
+        };
+        self.finish(Kind::Element(ns), name, attrs, kids, span)
+    }
+
+    /// An element from a parser's open element; its attributes are added here.
+    pub(crate) fn element_from(
+        &mut self,
+        el: &ElementData,
+        kids: &mut Vec<Rec>,
+        first: usize,
+        span: [u32; 4],
+    ) -> Rec {
+        let name = self.str(&el.name);
+        let attrs = self.add_attrs(el.attrs.iter().map(|(n, v)| (&**n, &**v)));
+        self.element(el.ns, name, attrs, kids, first, span)
+    }
+
+    fn finish(&mut self, kind: Kind, s: Run, attrs: Run, kids: Run, span: [u32; 4]) -> Rec {
+        let mut rec = Rec {
+            kind,
+            s,
+            attrs,
+            kids,
+            hash: 0,
+            html_len: 0,
+            count: 0,
+            span,
+            pending: 0,
+        };
+        self.hash_into(&mut rec);
+        rec
+    }
+
+    /// Sets the hash, HTML length and node count of `rec` from its own data and its children's.
+    pub(super) fn hash_into(&mut self, rec: &mut Rec) {
+        let mut buf = std::mem::take(&mut self.scratch);
+        let kids = &self.nodes[rec.kids.range()];
+        // The node's own data and its children's hashes, laid out unambiguously (every string
+        // with its length), go through the keyed hash in one write.
+        buf.clear();
+        let (mut len, mut count) = (self.encode(rec, &mut buf), 1u32);
+        encode_len(kids.len(), &mut buf);
+        for c in kids {
+            buf.extend_from_slice(&c.hash.to_le_bytes());
+            len += c.html_len as usize;
+            count = count.saturating_add(c.count);
+        }
+        let mut h = hasher();
+        h.write(&buf);
+        let hash = h.finish();
+        if buf.capacity() <= 1 << 16 {
+            // A buffer a huge text node grew is not kept for the tree's life.
+            self.scratch = buf;
+        }
+        rec.hash = hash;
+        rec.html_len = u32::try_from(len).unwrap_or(u32::MAX);
+        rec.count = count;
+    }
+
+    /// Appends the node's own data for hashing (attributes in name order: equal elements encode
+    /// equally); returns a lower bound of the data's own HTML length.
+    fn encode(&self, rec: &Rec, buf: &mut Vec<u8>) -> usize {
+        let s = self.get(rec.s);
+        match rec.kind {
+            Kind::Text => {
+                buf.push(1);
+                encode_str(s, buf);
+                s.len()
+            }
+            Kind::Comment => {
+                buf.push(2);
+                encode_str(s, buf);
+                s.len() + 7
+            }
+            Kind::Element(ns) => {
+                buf.extend_from_slice(&[3, ns as u8]);
+                encode_str(s, buf);
+                encode_len(rec.attrs.len as usize, buf);
+                let mut len = 2 * s.len() + 5;
+                let attrs = &self.attrs[rec.attrs.range()];
+                in_name_order(
+                    attrs,
+                    |a| self.get(a.name),
+                    |a| {
+                        let (n, v) = (self.get(a.name), self.get(a.value));
+                        encode_str(n, buf);
+                        encode_str(v, buf);
+                        len += n.len() + v.len() + 4;
+                    },
+                );
+                len
+            }
+        }
+    }
+
+    /// The tree whose root is `root` (an element, typically the parse's context).
+    pub(crate) fn into_tree(mut self, root: Rec) -> Tree {
+        let id = self.nodes.len() as u32;
+        self.nodes.push(root);
+        Tree {
+            arena: self,
+            root: id,
+        }
+    }
+}
+
+/// Calls `f` on each attribute in name order, without allocating for the usual one or two.
+pub(super) fn in_name_order<'a, T>(
+    items: &'a [T],
+    name: impl Fn(&'a T) -> &'a str,
+    mut f: impl FnMut(&'a T),
+) {
+    match items {
+        [] => {}
+        [a] => f(a),
+        [a, b] if name(a) <= name(b) => {
+            f(a);
+            f(b);
+        }
+        [a, b] => {
+            f(b);
+            f(a);
+        }
+        items => {
+            let mut order: Vec<&T> = items.iter().collect();
+            order.sort_unstable_by(|a, b| name(a).cmp(name(b)));
+            order.into_iter().for_each(f);
+        }
+    }
+}
+
+/// Appends a length or count: four bytes, or, from `u32::MAX` up, those four then eight more.
+pub(super) fn encode_len(n: usize, buf: &mut Vec<u8>) {
+    match u32::try_from(n) {
+        Ok(n) if n != u32::MAX => buf.extend_from_slice(&n.to_le_bytes()),
+        _ => {
+            buf.extend_from_slice(&u32::MAX.to_le_bytes());
+            buf.extend_from_slice(&(n as u64).to_le_bytes());
+        }
+    }
+}
+
+/// Appends `s` with its length in front.
+pub(super) fn encode_str(s: &str, buf: &mut Vec<u8>) {
+    encode_len(s.len(), buf);
+    buf.extend_from_slice(s.as_bytes());
+}
