@@ -49,17 +49,34 @@ mod component;
 mod config;
 mod ctx;
 mod decode;
+// The parser, the diff and the wire format are the engine's own; tests, benchmarks and fuzzers
+// reach them with the `internals` feature. They are not part of the API and may change.
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod diff;
+#[cfg(not(feature = "internals"))]
+#[allow(dead_code, unused_imports)]
+mod diff;
 mod error;
 mod flash;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod html;
+#[cfg(not(feature = "internals"))]
+#[allow(dead_code, unused_imports)]
+mod html;
 pub mod js;
 mod limit;
 mod live_session;
 mod page;
 mod params;
 mod presence;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod protocol;
+#[cfg(not(feature = "internals"))]
+#[allow(dead_code, unused_imports)]
+mod protocol;
 pub mod pubsub;
 mod registry;
 mod render;
@@ -83,6 +100,7 @@ pub use component::{ComponentMount, LiveComponent, live_component};
 pub use config::LiveConfig;
 pub use ctx::{Ctx, LiveHandle, Nav, PageGone, Pushed};
 pub use decode::{DecodeError, DecodeErrorKind};
+pub use diff::Op;
 pub use error::{ErrorCode, LiveError};
 pub use flash::{CLEAR_FLASH, Flash, FlashKind, flash};
 pub use js::JS;
