@@ -1,5 +1,6 @@
 //! History and rooms in SQLite (default) or PostgreSQL, through sqlx's `Any` driver.
 
+use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,29 @@ pub struct Message {
     pub body: String,
     /// Unix time in milliseconds.
     pub at: i64,
+    /// The images attached to it, in the order they were picked (none for text only).
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// An image attached to a message: its bytes live in the attachment store under its id.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Increasing id, unique across rooms.
+    pub id: i64,
+    /// The MIME type its bytes showed when it was stored (`image/png`, …).
+    pub content_type: String,
+    /// Its size in bytes.
+    pub bytes: i64,
+}
+
+/// An attachment about to be stored with a message: its content type and size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewAttachment<'a> {
+    /// The MIME type its bytes show.
+    pub content_type: &'a str,
+    /// Its size in bytes.
+    pub bytes: i64,
 }
 
 /// A room.
@@ -64,6 +88,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "INSERT INTO rooms (name, private, owner, created_at) VALUES ('lobby', FALSE, 'system', 0)",
         "INSERT INTO rooms (name, private, owner, created_at) VALUES ('lobby', FALSE, 'system', 0)",
     ),
+    (
+        "CREATE TABLE attachments (id INTEGER PRIMARY KEY AUTOINCREMENT, room TEXT NOT NULL, message_id BIGINT NOT NULL, content_type TEXT NOT NULL, byte_size BIGINT NOT NULL)",
+        "CREATE TABLE attachments (id BIGSERIAL PRIMARY KEY, room TEXT NOT NULL, message_id BIGINT NOT NULL, content_type TEXT NOT NULL, byte_size BIGINT NOT NULL)",
+    ),
+    (
+        "CREATE INDEX attachments_room_message ON attachments (room, message_id)",
+        "CREATE INDEX attachments_room_message ON attachments (room, message_id)",
+    ),
 ];
 
 /// A room's columns, in the order [`room_of`] reads them. The flag is read as an integer:
@@ -76,6 +108,26 @@ fn room_of(r: &AnyRow) -> Result<Room, sqlx::Error> {
         private: r.try_get::<i64, _>(1)? != 0,
         owner: r.try_get(2)?,
     })
+}
+
+/// Inserts a message's row and returns its id.
+async fn insert_message<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    room: &str,
+    author: &str,
+    body: &str,
+    at: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO messages (room, author, body, at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(room)
+    .bind(author)
+    .bind(body)
+    .bind(at)
+    .fetch_one(db)
+    .await?
+    .try_get(0)
 }
 
 /// Milliseconds since the Unix epoch.
@@ -172,23 +224,115 @@ impl Db {
     /// Stores a message and returns it with its id.
     pub async fn post(&self, room: &str, author: &str, body: &str) -> Result<Message, sqlx::Error> {
         let at = now_ms();
-        let id: i64 = sqlx::query(
-            "INSERT INTO messages (room, author, body, at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(room)
-        .bind(author)
-        .bind(body)
-        .bind(at)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get(0)?;
+        let id = insert_message(&self.pool, room, author, body, at).await?;
         Ok(Message {
             id,
             room: room.to_string(),
             author: author.to_string(),
             body: body.to_string(),
             at,
+            attachments: Vec::new(),
         })
+    }
+
+    /// Stores a message with attachments in one transaction and returns it with its ids.
+    /// `place` runs before the commit, with the message as it will be stored (the attachments'
+    /// ids included): it puts the files where they belong, and when it fails nothing is stored.
+    pub async fn post_with<E: From<sqlx::Error>>(
+        &self,
+        room: &str,
+        author: &str,
+        body: &str,
+        files: &[NewAttachment<'_>],
+        place: impl FnOnce(&Message) -> Result<(), E>,
+    ) -> Result<Message, E> {
+        let at = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let id = insert_message(&mut *tx, room, author, body, at).await?;
+        let mut attachments = Vec::with_capacity(files.len());
+        for file in files {
+            let attachment_id: i64 = sqlx::query(
+                "INSERT INTO attachments (room, message_id, content_type, byte_size) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(room)
+            .bind(id)
+            .bind(file.content_type)
+            .bind(file.bytes)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+            attachments.push(Attachment {
+                id: attachment_id,
+                content_type: file.content_type.to_string(),
+                bytes: file.bytes,
+            });
+        }
+        let message = Message {
+            id,
+            room: room.to_string(),
+            author: author.to_string(),
+            body: body.to_string(),
+            at,
+            attachments,
+        };
+        place(&message)?;
+        tx.commit().await?;
+        Ok(message)
+    }
+
+    /// Attachment `id` when it belongs to a message of `room`.
+    pub async fn attachment(&self, room: &str, id: i64) -> Result<Option<Attachment>, sqlx::Error> {
+        sqlx::query(
+            "SELECT id, content_type, byte_size FROM attachments WHERE id = $1 AND room = $2",
+        )
+        .bind(id)
+        .bind(room)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| {
+            Ok(Attachment {
+                id: r.try_get(0)?,
+                content_type: r.try_get(1)?,
+                bytes: r.try_get(2)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Fills in the attachments of `messages` (of `room`, oldest first) with one query.
+    async fn load_attachments(
+        &self,
+        room: &str,
+        messages: &mut [Message],
+    ) -> Result<(), sqlx::Error> {
+        let (Some(first), Some(last)) = (messages.first(), messages.last()) else {
+            return Ok(());
+        };
+        let rows = sqlx::query(
+            "SELECT message_id, id, content_type, byte_size FROM attachments WHERE room = $1 AND message_id >= $2 AND message_id <= $3 ORDER BY id",
+        )
+        .bind(room)
+        .bind(first.id)
+        .bind(last.id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_message: HashMap<i64, Vec<Attachment>> = HashMap::new();
+        for r in &rows {
+            by_message
+                .entry(r.try_get(0)?)
+                .or_default()
+                .push(Attachment {
+                    id: r.try_get(1)?,
+                    content_type: r.try_get(2)?,
+                    bytes: r.try_get(3)?,
+                });
+        }
+        for m in messages {
+            if let Some(found) = by_message.remove(&m.id) {
+                m.attachments = found;
+            }
+        }
+        Ok(())
     }
 
     /// Up to `limit` messages of `room` older than `before` (all when `None`), oldest first.
@@ -215,10 +359,12 @@ impl Db {
                     author: r.try_get(2)?,
                     body: r.try_get(3)?,
                     at: r.try_get(4)?,
+                    attachments: Vec::new(),
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         out.reverse();
+        self.load_attachments(room, &mut out).await?;
         Ok(out)
     }
 
@@ -366,6 +512,56 @@ mod tests {
             "a restart loses nothing"
         );
         assert_eq!(db.setting("k", || "v2".into()).await.unwrap(), key);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[tokio::test]
+    async fn attachments_load_with_history_and_belong_to_their_room() {
+        let (db, path) = temp_db().await;
+        db.post("lobby", "ada", "text only").await.unwrap();
+        let files = [
+            NewAttachment {
+                content_type: "image/png",
+                bytes: 70,
+            },
+            NewAttachment {
+                content_type: "image/gif",
+                bytes: 40,
+            },
+        ];
+        let posted = db
+            .post_with("lobby", "ada", "", &files, |_| Ok::<_, sqlx::Error>(()))
+            .await
+            .unwrap();
+        assert_eq!(posted.attachments.len(), 2);
+        // A placement that fails stores nothing.
+        let failed = db
+            .post_with("lobby", "ada", "lost", &files[..1], |_| {
+                Err(sqlx::Error::Protocol("no disk".into()))
+            })
+            .await;
+        assert!(failed.is_err());
+        let first = posted.attachments[0].id;
+        assert_eq!(
+            db.attachment("lobby", first).await.unwrap(),
+            Some(posted.attachments[0].clone())
+        );
+        assert_eq!(
+            db.attachment("den", first).await.unwrap(),
+            None,
+            "another room's"
+        );
+        drop(db);
+        let db = Db::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let history = db.history("lobby", None, 50).await.unwrap();
+        assert_eq!(history.len(), 2, "{history:?}");
+        assert!(history[0].attachments.is_empty());
+        assert_eq!(
+            history[1], posted,
+            "the images come back with their message"
+        );
         let _ = std::fs::remove_file(&path);
     }
 }

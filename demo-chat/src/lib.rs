@@ -1,11 +1,18 @@
-//! The leptos-live chat: rooms, messages kept in SQLite or PostgreSQL, presence with typing,
-//! private rooms, and several server processes sharing rooms through Redis.
+//! The leptos-live chat: rooms, messages kept in SQLite or PostgreSQL, image attachments,
+//! presence with typing, private rooms, and several server processes sharing rooms through
+//! Redis.
 //!
 //! Everything here uses the public API of `leptos_live` only: two
 //! [`LiveView`](leptos_live::LiveView)s ([`Lobby`] and
 //! [`RoomPage`]), a [`Stream`](leptos_live::Stream) of messages, [`Presence`], and the app's
 //! state handed to pages with [`LiveRouter::extension`].
+//!
+//! A message may carry up to three images (PNG, JPEG, GIF or WebP, up to 5 MB each), picked or
+//! dropped on the message form with the engine's uploads. Their bytes decide their type; they
+//! are kept in the [`attachments`] store beside the database and served only to people who may
+//! see their room.
 
+pub mod attachments;
 mod db;
 mod lobby;
 mod members;
@@ -13,13 +20,14 @@ mod room;
 mod session;
 
 use axum::Router;
-use axum::extract::Query;
+use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse as _};
 use axum::routing::get;
 use leptos::prelude::*;
 use leptos_live::{Halt, LiveRouter, LiveSession, Mounting, Presence, PubSub};
 
-pub use db::{Db, Message, Room, now_ms};
+pub use attachments::Attachments;
+pub use db::{Attachment, Db, Message, NewAttachment, Room, now_ms};
 pub use lobby::{Lobby, valid_room};
 pub use members::{Members, MembersEvent, MembersProps};
 pub use room::{MAX_BODY, Meta, PAGE, RoomEvent, RoomPage, topic};
@@ -34,6 +42,8 @@ pub struct App {
     pub presence: Presence<Meta>,
     /// The nickname cookie.
     pub cookies: Cookies,
+    /// Where the images attached to messages are kept.
+    pub attachments: Attachments,
 }
 
 /// Where the chat keeps its data.
@@ -44,11 +54,15 @@ pub struct ChatConfig {
     /// How often this process tells the others it is alive; its users leave the others' lists
     /// three periods after it goes silent (default 5 s).
     pub presence_heartbeat: std::time::Duration,
+    /// Where images attached to messages are kept. `None`: a directory `attachments` beside
+    /// the SQLite file (in the working directory for PostgreSQL). Each database needs a
+    /// directory of its own.
+    pub attachments_dir: Option<std::path::PathBuf>,
 }
 
 impl ChatConfig {
     /// `DATABASE_URL` when set, else the SQLite file `CHAT_DB` (default `chat.db`);
-    /// `PRESENCE_HEARTBEAT_MS` for the heartbeat.
+    /// `PRESENCE_HEARTBEAT_MS` for the heartbeat; `CHAT_ATTACHMENTS` for the images' directory.
     pub fn from_env() -> ChatConfig {
         let presence_heartbeat = std::env::var("PRESENCE_HEARTBEAT_MS")
             .ok()
@@ -64,9 +78,43 @@ impl ChatConfig {
                 std::env::var("CHAT_DB").unwrap_or_else(|_| "chat.db".to_string())
             ),
         };
+        let attachments_dir = std::env::var_os("CHAT_ATTACHMENTS")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from);
         ChatConfig {
             database_url,
             presence_heartbeat,
+            attachments_dir,
+        }
+    }
+
+    /// The directory for attachments: [`ChatConfig::attachments_dir`] when set, else
+    /// `attachments` beside the SQLite file, else `attachments` in the working directory.
+    ///
+    /// ```
+    /// let config = demo_chat::ChatConfig {
+    ///     database_url: "sqlite://data/chat.db?mode=rwc".into(),
+    ///     presence_heartbeat: std::time::Duration::from_secs(5),
+    ///     attachments_dir: None,
+    /// };
+    /// assert_eq!(config.attachments_dir(), std::path::Path::new("data/attachments"));
+    /// ```
+    pub fn attachments_dir(&self) -> std::path::PathBuf {
+        if let Some(dir) = &self.attachments_dir {
+            return dir.clone();
+        }
+        let file = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))
+            .map(|rest| rest.split('?').next().unwrap_or(rest))
+            .filter(|f| !f.is_empty() && !f.starts_with(':'));
+        match file {
+            Some(file) => std::path::Path::new(file)
+                .parent()
+                .unwrap_or(std::path::Path::new(""))
+                .join("attachments"),
+            None => std::path::PathBuf::from("attachments"),
         }
     }
 }
@@ -79,8 +127,8 @@ pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/app.css"));
 pub const HOOKS_JS: &str = include_str!("../assets/hooks.js");
 
 /// The Content-Security-Policy every response of the chat carries: scripts from this site only,
-/// no inline script.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+/// no inline script; images from this site, and `blob:` for the previews of picked files.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 impl App {
     /// Opens the database (creating and migrating it) and starts presence over `pubsub`.
@@ -93,10 +141,13 @@ impl App {
             Ok(s) if s.len() >= 32 => s,
             _ => db.setting("secret", random_secret).await?,
         };
+        let attachments = Attachments::new(config.attachments_dir());
+        tracing::info!(dir = %attachments.dir().display(), "attachments kept here");
         let app = App {
             db,
             presence: Presence::with_heartbeat(pubsub, config.presence_heartbeat),
             cookies: Cookies::new(format!("cookie:{secret}").as_bytes()),
+            attachments,
         };
         Ok((app, secret))
     }
@@ -104,9 +155,14 @@ impl App {
     /// The live pages, `/` and `/rooms/{name}`, with this app as their extension: one live
     /// session, so that moving between rooms stays on the tab's socket. Its check sends people
     /// without a nickname to the nickname form, and loads the rooms the sidebar lists.
+    /// Uploads are written beside the attachments (unless `LEPTOS_LIVE_UPLOADS` says
+    /// otherwise), so that keeping an image is a rename.
     pub fn live_router(&self, pubsub: PubSub, secret: &str) -> LiveRouter {
-        let live_config =
+        let mut live_config =
             leptos_live::LiveConfig::from_env().with_secret(secret.as_bytes().to_vec());
+        if live_config.upload_dir.is_none() {
+            live_config = live_config.with_upload_dir(self.attachments.dir().join(".incoming"));
+        }
         let cookies = self.cookies.clone();
         let app = self.clone();
         let chat = LiveSession::new("chat")
@@ -122,6 +178,34 @@ impl App {
             )
             .session(move |headers| cookies.session(headers))
             .live_session(chat)
+    }
+
+    /// All the chat's routes for this app (see [`app`]).
+    pub fn router(&self, pubsub: PubSub, secret: &str) -> Router {
+        let cookies = self.cookies.clone();
+        let files = self.clone();
+        Router::new()
+            .route(
+                "/chat.css",
+                get(|| async { ([("content-type", "text/css")], CSS) }),
+            )
+            .route(
+                "/chat-hooks.js",
+                get(|| async { ([("content-type", "text/javascript")], HOOKS_JS) }),
+            )
+            .route(
+                "/nick",
+                get(nick_page)
+                    .post(move |headers, form| session::set_nick(cookies.clone(), headers, form)),
+            )
+            .route(
+                "/rooms/{name}/files/{id}",
+                get(move |headers, Path((room, id)): Path<(String, String)>| {
+                    attachments::serve(files.clone(), headers, room, id)
+                }),
+            )
+            .merge(self.live_router(pubsub, secret).into_router())
+            .layer(axum::middleware::map_response(with_csp))
     }
 }
 
@@ -224,28 +308,12 @@ async fn nick_page(
     ([(axum::http::header::SET_COOKIE, cookie)], page).into_response()
 }
 
-/// Opens the app and makes all the chat's routes: the live pages, `/nick` and `/chat.css`.
-/// The PubSub comes from `REDIS_URL` (see [`PubSub::from_env`]).
+/// Opens the app and makes all the chat's routes: the live pages, `/nick`, `/chat.css` and the
+/// attachments. The PubSub comes from `REDIS_URL` (see [`PubSub::from_env`]).
 pub async fn app(config: &ChatConfig) -> Result<Router, sqlx::Error> {
     let pubsub = PubSub::from_env();
     let (app, secret) = App::open(config, &pubsub).await?;
-    let cookies = app.cookies.clone();
-    Ok(Router::new()
-        .route(
-            "/chat.css",
-            get(|| async { ([("content-type", "text/css")], CSS) }),
-        )
-        .route(
-            "/chat-hooks.js",
-            get(|| async { ([("content-type", "text/javascript")], HOOKS_JS) }),
-        )
-        .route(
-            "/nick",
-            get(nick_page)
-                .post(move |headers, form| session::set_nick(cookies.clone(), headers, form)),
-        )
-        .merge(app.live_router(pubsub, &secret).into_router())
-        .layer(axum::middleware::map_response(with_csp)))
+    Ok(app.router(pubsub, &secret))
 }
 
 /// Adds the chat's Content-Security-Policy to a response.

@@ -1,5 +1,6 @@
 //! `cargo run -p demo-chat`: serves the chat on `127.0.0.1:3001` (`CHAT_ADDR` overrides it),
-//! with its history in `chat.db` (`CHAT_DB`, or `DATABASE_URL` for PostgreSQL) and, with
+//! with its history in `chat.db` (`CHAT_DB`, or `DATABASE_URL` for PostgreSQL), the images
+//! attached to messages in `attachments` beside it (`CHAT_ATTACHMENTS` overrides it) and, with
 //! `REDIS_URL` set, rooms shared with other processes.
 
 use tracing_subscriber::EnvFilter;

@@ -1,15 +1,16 @@
-//! `/rooms/{name}`: messages, presence and typing.
+//! `/rooms/{name}`: messages with their images, presence and typing.
 
 use std::time::Duration;
 
 use axum::http::Uri;
 use leptos::prelude::*;
 use leptos_live::{
-    At, Ctx, FlashKind, LiveError, LiveView, Params, PresenceDiff, Session, Stream, Tracked,
-    live_component,
+    At, CANCEL_UPLOAD, Ctx, FlashKind, LiveError, LiveFileInput, LiveImgPreview, LiveView, Params,
+    PresenceDiff, Session, Stream, Tracked, UploadEntry, UploadError, live_component, upload,
 };
 use serde::{Deserialize, Serialize};
 
+use crate::attachments::{self, AttachmentError, Staged, UPLOAD};
 use crate::db::Message;
 use crate::members::{Members, MembersProps};
 use crate::{App, Nick, shell};
@@ -41,9 +42,9 @@ pub enum RoomEvent {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
-    /// Send a message.
+    /// Send a message, with the images picked for it.
     Post {
-        /// The text.
+        /// The text (may be empty when images go with it).
         #[serde(default)]
         body: String,
     },
@@ -211,6 +212,7 @@ impl LiveView for RoomPage {
                 access: Access::Denied,
             });
         };
+        ctx.allow_upload(UPLOAD, attachments::upload_config());
         let t = topic(&room);
         ctx.subscribe::<RoomEvent>(&t);
         ctx.subscribe_presence(&app.presence, &t);
@@ -275,7 +277,10 @@ impl LiveView for RoomPage {
         match event {
             Action::Post { body } => {
                 let body = body.trim().to_string();
-                if body.is_empty() {
+                let images = ctx.upload(UPLOAD).map_or(0, |u| {
+                    u.entries.iter().filter(|e| e.done && e.is_valid()).count()
+                });
+                if body.is_empty() && images == 0 {
                     inside.error = Some("Write something first.".into());
                     return Ok(());
                 }
@@ -283,9 +288,18 @@ impl LiveView for RoomPage {
                     inside.error = Some(format!("Messages are at most {MAX_BODY} characters."));
                     return Ok(());
                 }
-                inside.error = None;
-                let msg = db
-                    .post(&room, &inside.nick, &body)
+                let store = self.app.attachments.clone();
+                let staged = ctx.consume_uploaded_entries(UPLOAD, |file| {
+                    store.stage(file.path, &file.entry.name)
+                });
+                let (staged, refused) = split_staged(staged)?;
+                let inside = self.inside()?;
+                inside.error = refused;
+                if body.is_empty() && staged.is_empty() {
+                    return Ok(());
+                }
+                let msg = store
+                    .post(&db, &room, &inside.nick, &body, staged)
                     .await
                     .map_err(LiveError::msg)?;
                 ctx.broadcast(&topic(&room), RoomEvent::Posted(msg))
@@ -383,21 +397,102 @@ impl LiveView for RoomPage {
     }
 }
 
+/// The images that passed their check, and a line for the user naming those that did not.
+/// A file that could not be stored is the server's failure, not the user's: the event fails.
+fn split_staged(
+    results: Vec<Result<Staged, AttachmentError>>,
+) -> Result<(Vec<Staged>, Option<String>), LiveError> {
+    let mut staged = Vec::with_capacity(results.len());
+    let mut refused = Vec::new();
+    for r in results {
+        match r {
+            Ok(s) => staged.push(s),
+            Err(AttachmentError::NotAnImage { name }) => refused.push(name),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot keep an attachment");
+                return Err(LiveError::msg(e));
+            }
+        }
+    }
+    let line = (!refused.is_empty()).then(|| {
+        format!(
+            "Not attached, as it is not a PNG, JPEG, GIF or WebP image: {}.",
+            refused.join(", ")
+        )
+    });
+    Ok((staged, line))
+}
+
 fn clock(at_ms: i64) -> String {
     let secs = at_ms.div_euclid(1000);
     let day = secs.rem_euclid(86_400);
     format!("{:02}:{:02}", day / 3600, day % 3600 / 60)
 }
 
-/// One message in the list.
+/// One message in the list: its text (when it has any), then its images.
 fn message_view(id: String, m: &Message) -> impl IntoView + use<> {
+    let images = (!m.attachments.is_empty()).then(|| {
+        let list = m
+            .attachments
+            .iter()
+            .map(|a| {
+                view! {
+                    <img src=attachments::url(&m.room, a.id) alt=format!("Image from {}", m.author) loading="lazy" class="max-h-48 max-w-full rounded-lg border border-slate-200" />
+                }
+            })
+            .collect_view();
+        view! { <div class="mt-1 flex flex-wrap gap-2">{list}</div> }
+    });
     view! {
         <li id=id class="px-3 py-1.5">
             <div class="flex items-baseline gap-2">
                 <span class="font-semibold text-slate-800">{m.author.clone()}</span>
                 <time class="text-xs text-slate-400">{clock(m.at)}</time>
             </div>
-            <p class="whitespace-pre-wrap break-words text-slate-700">{m.body.clone()}</p>
+            {(!m.body.is_empty()).then(|| view! { <p class="whitespace-pre-wrap break-words text-slate-700">{m.body.clone()}</p> })}
+            {images}
+        </li>
+    }
+}
+
+/// Why an upload or one of its entries was refused, for people.
+fn upload_errors(errors: &[UploadError]) -> String {
+    errors
+        .iter()
+        .map(|e| match e {
+            UploadError::TooLarge => {
+                format!("larger than {} MB", attachments::MAX_BYTES / 1_000_000)
+            }
+            UploadError::NotAccepted => "not a PNG, JPEG, GIF or WebP image".to_string(),
+            UploadError::TooManyFiles => {
+                format!("at most {} images per message", attachments::MAX_FILES)
+            }
+            e => e.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One picked image in the message form: its preview, name, progress or errors, and a button
+/// that takes it away.
+fn picked_view(e: &UploadEntry) -> impl IntoView + use<> {
+    let failed = !e.is_valid();
+    let status = if failed {
+        upload_errors(&e.errors)
+    } else if e.done {
+        "ready".to_string()
+    } else {
+        format!("{}%", e.progress())
+    };
+    view! {
+        <li id=format!("picked-{}", e.id) class="picked flex items-center gap-2 rounded-lg border border-slate-200 p-1 text-sm" data-done=e.done.to_string()>
+            <LiveImgPreview entry=e.clone() class="h-12 w-12 rounded object-cover" />
+            <div class="min-w-0 flex-1">
+                <p class="truncate text-slate-700">{e.name.clone()}</p>
+                {(!failed).then(|| view! { <progress class="h-1.5 w-full" max="100" value=e.progress().to_string()></progress> })}
+                <p class=if failed { "status text-xs text-red-600" } else { "status text-xs text-slate-500" }>{status}</p>
+            </div>
+            <button type="button" class="cancel rounded px-2 text-slate-500 hover:bg-slate-100" lv-click=CANCEL_UPLOAD lv-value-ref=e.id.to_string() aria-label=format!("Remove {}", e.name)>"×"</button>
         </li>
     }
 }
@@ -445,6 +540,9 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
             list: (inside.tab == Tab::Members).then(|| inside.members.clone()),
         },
     );
+    let images = upload(UPLOAD);
+    let picked = images.entries.iter().map(picked_view).collect_view();
+    let images_error = upload_errors(&images.errors);
     let messages = inside.messages.render();
     let more = inside.more.then_some("older");
     view! {
@@ -455,11 +553,15 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
                         {messages}
                     </ul>
                 </div>
-                <form id="post" lv-submit="post" lv-change="typing" lv-hook="ChatForm" class="border-t border-slate-200 p-3">
+                <form id="post" lv-submit="post" lv-change="typing" lv-hook="ChatForm" lv-drop-target=UPLOAD class="border-t border-slate-200 p-3">
                     <div class="flex gap-2">
+                        <label for="attach" title="Attach images (or drop them here)" class="cursor-pointer rounded-lg border border-slate-300 px-3 py-2 text-slate-600 hover:bg-slate-100">"+"<span class="sr-only">"Attach images"</span></label>
+                        <LiveFileInput upload=images id="attach" class="sr-only" />
                         <textarea name="body" rows="1" lv-throttle="1500" placeholder=format!("Message #{room}") class="min-w-0 flex-1 resize-none rounded-lg border border-slate-300 px-3 py-2"></textarea>
-                        <button class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">"Send"</button>
+                        <button id="send" class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">"Send"</button>
                     </div>
+                    <ul id="picked" class="mt-2 grid gap-2 empty:hidden sm:grid-cols-3">{picked}</ul>
+                    <p id="upload-error" class="text-sm text-red-600 empty:hidden">{images_error}</p>
                     <p id="post-error" class="min-h-5 pt-1 text-sm text-red-600">{inside.error.clone()}</p>
                     <p id="typing" class="min-h-5 text-xs italic text-slate-500">{typing_line}</p>
                 </form>

@@ -12,19 +12,22 @@ use leptos_live_tests::browser::{Browser, Tab};
 use leptos_live_tests::{http_get, within};
 use tokio::process::{Child, Command};
 
-/// A fresh database path in the temp directory.
+/// A fresh database path, `chat.db` in a directory of its own in the temp directory (the
+/// chat keeps attachments in a directory beside it).
 pub fn temp_db(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "chat-{name}-{}-{}.db",
+    let dir = std::env::temp_dir().join(format!(
+        "chat-{name}-{}-{}",
         std::process::id(),
         demo_chat::now_ms()
-    ))
+    ));
+    std::fs::create_dir_all(&dir).expect("a directory for the test's database");
+    dir.join("chat.db")
 }
 
-/// Removes a SQLite database and its side files.
+/// Removes a database made by [`temp_db`]: its directory, with its side files and attachments.
 pub fn remove_db(path: &Path) {
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 
@@ -56,6 +59,8 @@ impl ChatProcess {
             .env_remove("DATABASE_URL")
             .env_remove("LEPTOS_LIVE_SECRET")
             .env_remove("REDIS_URL")
+            .env_remove("CHAT_ATTACHMENTS")
+            .env_remove("LEPTOS_LIVE_UPLOADS")
             .stdout(Stdio::null())
             .kill_on_drop(true);
         if let Some(url) = redis {
@@ -64,6 +69,9 @@ impl ChatProcess {
         // The same tests against PostgreSQL: point this at an empty database.
         if let Ok(url) = std::env::var("CHAT_TEST_DATABASE_URL") {
             cmd.env("DATABASE_URL", url);
+            if let Some(dir) = db.parent() {
+                cmd.env("CHAT_ATTACHMENTS", dir.join("attachments"));
+            }
         }
         let child = cmd.spawn().expect("start demo-chat");
         within(60, "the chat server to answer", async {
