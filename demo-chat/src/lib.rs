@@ -24,7 +24,7 @@ use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse as _};
 use axum::routing::get;
 use leptos::prelude::*;
-use leptos_live::{Halt, LiveRouter, LiveSession, Mounting, Presence, PubSub};
+use leptos_live::{Halt, LiveEngine, LiveRouter, LiveSession, Mounting, Presence, PubSub};
 
 pub use attachments::Attachments;
 pub use db::{Attachment, Db, Message, NewAttachment, Room, now_ms};
@@ -182,9 +182,15 @@ impl App {
 
     /// All the chat's routes for this app (see [`app`]).
     pub fn router(&self, pubsub: PubSub, secret: &str) -> Router {
+        self.router_with_engine(pubsub, secret).0
+    }
+
+    /// All the chat's routes, and the engine behind its live pages (to stop it gracefully).
+    pub fn router_with_engine(&self, pubsub: PubSub, secret: &str) -> (Router, LiveEngine) {
         let cookies = self.cookies.clone();
         let files = self.clone();
-        Router::new()
+        let (live, engine) = self.live_router(pubsub, secret).into_parts();
+        let routes = Router::new()
             .route(
                 "/chat.css",
                 get(|| async { ([("content-type", "text/css")], CSS) }),
@@ -204,8 +210,11 @@ impl App {
                     attachments::serve(files.clone(), headers, room, id)
                 }),
             )
-            .merge(self.live_router(pubsub, secret).into_router())
-            .layer(axum::middleware::map_response(with_csp))
+            .merge(live);
+        (
+            routes.layer(axum::middleware::map_response(with_csp)),
+            engine,
+        )
     }
 }
 
@@ -311,9 +320,15 @@ async fn nick_page(
 /// Opens the app and makes all the chat's routes: the live pages, `/nick`, `/chat.css` and the
 /// attachments. The PubSub comes from `REDIS_URL` (see [`PubSub::from_env`]).
 pub async fn app(config: &ChatConfig) -> Result<Router, sqlx::Error> {
+    Ok(app_with_engine(config).await?.0)
+}
+
+/// [`app`], and the engine behind its live pages, for a graceful stop
+/// ([`LiveEngine::on_stop`]).
+pub async fn app_with_engine(config: &ChatConfig) -> Result<(Router, LiveEngine), sqlx::Error> {
     let pubsub = PubSub::from_env();
     let (app, secret) = App::open(config, &pubsub).await?;
-    Ok(app.router(pubsub, &secret))
+    Ok(app.router_with_engine(pubsub, &secret))
 }
 
 /// Adds the chat's Content-Security-Policy to a response.

@@ -18,14 +18,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let config = demo_chat::ChatConfig::from_env();
-    let app = demo_chat::app(&config).await?;
+    let (app, engine) = demo_chat::app_with_engine(&config).await?;
     let addr = std::env::var("CHAT_ADDR").unwrap_or_else(|_| "127.0.0.1:3001".to_string());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("Chat demo: http://{}", listener.local_addr()?);
     leptos_live::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(engine.on_stop())
         .await?;
     Ok(())
 }

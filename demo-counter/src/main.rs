@@ -18,10 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // On Ctrl-C or SIGTERM the counters are written out; a browser that comes back to the next
     // process within the retention window finds its count (a deploy, or the edit loop).
     leptos_live::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            leptos_live::stop_signal().await;
-            engine.shutdown().await;
-        })
+        .with_graceful_shutdown(engine.on_stop())
         .await?;
     Ok(())
 }

@@ -327,6 +327,26 @@ impl LiveEngine {
     pub async fn shutdown(&self) -> usize {
         self.inner.snapshot_all().await
     }
+
+    /// Resolves once the process is asked to stop (Ctrl-C or SIGTERM, see
+    /// [`crate::stop_signal`]) and the pages that keep their state are written out
+    /// ([`LiveEngine::shutdown`]): the graceful shutdown of a server, in one call.
+    ///
+    /// ```no_run
+    /// # use leptos_live::LiveRouter;
+    /// # async fn f(router: LiveRouter) -> std::io::Result<()> {
+    /// let (app, engine) = router.into_parts::<()>();
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+    /// leptos_live::serve(listener, app)
+    ///     .with_graceful_shutdown(engine.on_stop())
+    ///     .await
+    /// # }
+    /// ```
+    pub async fn on_stop(self) {
+        crate::stop_signal().await;
+        let written = self.shutdown().await;
+        tracing::info!(written, "stopping");
+    }
 }
 
 async fn http_render(
