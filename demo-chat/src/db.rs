@@ -471,9 +471,15 @@ impl Db {
 mod tests {
     use super::*;
 
+    /// A database file of its own: tests run in parallel, often within the same millisecond.
     async fn temp_db() -> (Db, std::path::PathBuf) {
-        let path =
-            std::env::temp_dir().join(format!("chat-test-{}-{}.db", std::process::id(), now_ms()));
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!(
+            "chat-test-{}-{}-{n}.db",
+            std::process::id(),
+            now_ms()
+        ));
         let db = Db::connect(&format!("sqlite://{}", path.display()))
             .await
             .unwrap();
