@@ -12,6 +12,7 @@ const [REPLACE, SET_TEXT, SET_ATTR, REMOVE_ATTR, INSERT, REMOVE, MOVE, SPLICE, R
 const RELOAD = ["bad_token", "expired_token", "page_crashed", "mount_failed"];
 const BACKOFF = [100, 250, 500, 1000, 2000, 5000];
 const HEARTBEAT_MS = 25000;
+const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]):not([type=hidden]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex='-1'])";
 const REFLECTS_VALUE = /^(checkbox|radio|button|submit|reset|image|hidden|file)$/;
 
 class Mismatch extends Error {}
@@ -846,7 +847,7 @@ export class LiveSocket {
         t.focus();
         break;
       case "focus_first": {
-        const f = t.querySelector("a[href],button:not([disabled]),input:not([disabled]),select,textarea,[tabindex]:not([tabindex='-1'])");
+        const f = [...t.querySelectorAll(FOCUSABLE)].find((x) => x.getClientRects().length);
         if (f) f.focus();
         break;
       }
@@ -874,6 +875,11 @@ export class LiveSocket {
   // Elements of the page with attr (for window-level and click-away bindings).
   all(attr) {
     return this.root.querySelectorAll(`[${attr}]`);
+  }
+
+  // Those of them shown now: a hidden menu or dialog does not hear the window or a click away.
+  shown(attr) {
+    return [...this.all(attr)].filter((el) => el.getClientRects().length);
   }
 
   keyed(el, e) {
@@ -912,9 +918,15 @@ export class LiveSocket {
       const el = closest(e, "lv-click");
       if (el && root.contains(el)) this.fire(el, "lv-click", "click");
     });
-    on(document, "click", (e) => {
-      for (const el of this.all("lv-click-away")) if (!el.contains(e.target)) this.fire(el, "lv-click-away", "click");
-    });
+    // Click-away runs before the click's own bindings, for elements shown then: the click that
+    // opens a menu does not close it.
+    document.addEventListener(
+      "click",
+      (e) => {
+        for (const el of this.shown("lv-click-away")) if (!el.contains(e.target)) this.fire(el, "lv-click-away", "click");
+      },
+      true,
+    );
     on(root, "submit", (e) => {
       const form = e.target;
       const name = form.getAttribute && form.getAttribute("lv-submit");
@@ -955,9 +967,20 @@ export class LiveSocket {
         if (el && this.keyed(el, e)) this.fire(el, "lv-" + type, type, { key: e.key });
       });
       on(window, type, (e) => {
-        for (const el of this.all("lv-window-" + type)) if (this.keyed(el, e)) this.fire(el, "lv-window-" + type, type, { key: e.key });
+        for (const el of this.shown("lv-window-" + type)) if (this.keyed(el, e)) this.fire(el, "lv-window-" + type, type, { key: e.key });
       });
     }
+    // lv-focus-wrap: Tab and Shift-Tab go round inside the element (an open dialog).
+    on(document, "keydown", (e) => {
+      const w = e.key === "Tab" && document.activeElement.closest("[lv-focus-wrap]");
+      if (!w) return;
+      const f = [...w.querySelectorAll(FOCUSABLE)].filter((x) => x.getClientRects().length);
+      const end = e.shiftKey ? f[0] : f[f.length - 1];
+      if (document.activeElement === end) {
+        e.preventDefault();
+        (e.shiftKey ? f[f.length - 1] : f[0]).focus();
+      }
+    });
     on(root, "focusin", (e) => this.fire(e.target, "lv-focus", "focus", this.field(e.target)));
     on(root, "focusout", (e) => {
       const el = e.target;

@@ -5,7 +5,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use leptos::prelude::*;
 use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Session};
-use leptos_live_components::{Button, Card, NumberField, Variant};
+use leptos_live_components::{Button, Card, Link, LinkKind, NumberField, STYLES, Variant};
+
+pub mod gallery;
 
 /// The stylesheet generated from the sources' Tailwind classes at build time.
 pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/app.css"));
@@ -107,6 +109,9 @@ impl LiveView for Counter {
                     <p class="text-center text-sm text-slate-500">
                         "Server time (UTC): " <time id="clock" class="font-mono">{clock}</time>
                     </p>
+                    <p class="mt-4 text-center text-sm">
+                        <Link to="/components" kind=LinkKind::Navigate>"The components"</Link>
+                    </p>
                 </Card>
             </main>
         }
@@ -133,7 +138,8 @@ impl LiveView for Counter {
     }
 }
 
-/// The demo app: the counter at `/`, styled with the generated stylesheet.
+/// The demo app: the counter at `/` and the components gallery at `/components`, styled with
+/// the generated stylesheet.
 pub fn app(router: LiveRouter) -> axum::Router {
     app_with_engine(router).0
 }
@@ -141,7 +147,8 @@ pub fn app(router: LiveRouter) -> axum::Router {
 /// The demo app and its engine, to write the counters out when the process stops.
 pub fn app_with_engine(router: LiveRouter) -> (axum::Router, leptos_live::LiveEngine) {
     router
-        .head(format!("<style>{CSS}</style>"))
+        .head(format!("<style>{CSS}{STYLES}</style>"))
         .page::<Counter>("/")
+        .page::<gallery::Gallery>("/components")
         .into_parts()
 }

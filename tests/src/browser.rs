@@ -361,6 +361,42 @@ impl Page<'_> {
         .await;
     }
 
+    /// Presses and releases `key` (`"Tab"`, `"Enter"`, `"Escape"`, …) as the keyboard does,
+    /// with Shift held when `shift`: the browser's own default actions follow (focus moves,
+    /// buttons activate).
+    pub async fn press(&mut self, key: &str, shift: bool) {
+        let (code, text) = match key {
+            "Enter" => (13, Some("\r")),
+            "Tab" => (9, None),
+            "Escape" => (27, None),
+            " " => (32, Some(" ")),
+            _ => (0, None),
+        };
+        let modifiers = if shift { 8 } else { 0 };
+        let mut down = json!({ "type": "rawKeyDown", "key": key, "code": key, "windowsVirtualKeyCode": code, "modifiers": modifiers });
+        if let Some(text) = text {
+            down["type"] = json!("keyDown");
+            down["text"] = json!(text);
+        }
+        self.cmd("Input.dispatchKeyEvent", down).await;
+        self.cmd(
+            "Input.dispatchKeyEvent",
+            json!({ "type": "keyUp", "key": key, "code": key, "windowsVirtualKeyCode": code, "modifiers": modifiers }),
+        )
+        .await;
+    }
+
+    /// Clicks the page at (`x`, `y`) with real mouse events.
+    pub async fn click_at(&mut self, x: f64, y: f64) {
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.cmd(
+                "Input.dispatchMouseEvent",
+                json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 }),
+            )
+            .await;
+        }
+    }
+
     /// Types `text` into the focused element, one character at a time.
     pub async fn type_text(&mut self, text: &str) {
         for c in text.chars() {
