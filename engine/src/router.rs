@@ -230,7 +230,7 @@ impl LiveRouter {
         let patterns: Vec<Arc<str>> = routes.iter().map(|e| e.pattern.clone()).collect();
         let snapshots = match &self.config.snapshot_redis {
             Some(url) => match RedisStore::new(url) {
-                Ok(store) => Some(Store::Redis(store)),
+                Ok(store) => Some(Store::Redis(Box::new(store))),
                 Err(e) => {
                     tracing::error!("{e}; page snapshots are off");
                     None

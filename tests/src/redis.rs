@@ -56,6 +56,120 @@ impl RedisServer {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
+    /// Starts one that speaks TLS only, with a certificate for 127.0.0.1 signed by a root of its
+    /// own (made with `openssl`), and returns it with that root, in PEM.
+    pub async fn start_tls() -> (RedisServer, Vec<u8>) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let dir = std::env::temp_dir().join(format!("lv-redis-tls-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a directory for the certificates");
+        let openssl = std::env::var("OPENSSL").unwrap_or_else(|_| "/usr/bin/openssl".into());
+        let run = |args: &[&str]| {
+            let ok = std::process::Command::new(&openssl)
+                .args(args)
+                .current_dir(&dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(
+                ok,
+                "openssl {args:?} failed (`cargo xtask test` installs openssl)"
+            );
+        };
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=leptos-live test root",
+        ]);
+        run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "s.key",
+            "-out",
+            "s.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        std::fs::write(dir.join("ext"), "subjectAltName=IP:127.0.0.1\n").expect("write ext");
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "s.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "s.crt",
+            "-days",
+            "1",
+            "-extfile",
+            "ext",
+        ]);
+        let bin = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "/usr/bin/redis-server".into());
+        let path = |f: &str| dir.join(f).display().to_string();
+        let child = Command::new(bin)
+            .args([
+                "--port",
+                "0",
+                "--tls-port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .args([
+                "--tls-cert-file",
+                &path("s.crt"),
+                "--tls-key-file",
+                &path("s.key"),
+            ])
+            .args([
+                "--tls-ca-cert-file",
+                &path("ca.crt"),
+                "--tls-auth-clients",
+                "no",
+            ])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start redis-server");
+        within(20, "redis-server to listen", async {
+            while tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_err()
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+        .await;
+        let root = std::fs::read(dir.join("ca.crt")).expect("the root certificate");
+        (RedisServer { port, child }, root)
+    }
+
+    /// `rediss://127.0.0.1:PORT`, for a server started with [`RedisServer::start_tls`].
+    pub fn tls_url(&self) -> String {
+        format!("rediss://127.0.0.1:{}", self.port)
+    }
+
     /// Kills it, as a crash would.
     pub async fn kill(mut self) {
         let _ = self.child.kill().await;

@@ -61,3 +61,21 @@ async fn messages_cross_processes_and_survive_a_redis_restart() {
     while on_b.try_recv().is_some() {}
     until_heard(&a, &mut on_b, "back").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_cross_processes_over_tls() {
+    let (redis, root) = RedisServer::start_tls().await;
+    let url = redis.tls_url();
+    let a = PubSub::new(Redis::with_root_cert(&url, root.clone()).expect("url"));
+    let b = PubSub::new(Redis::with_root_cert(&url, root).expect("url"));
+    let mut on_b = b.subscribe::<String>("t");
+    until_heard(&a, &mut on_b, "over tls").await;
+
+    // A client that does not trust the server's root never gets through.
+    let stranger = PubSub::new(Redis::new(&url).expect("url"));
+    let mut on_stranger = stranger.subscribe::<String>("t");
+    a.broadcast("t", "for those who trust".to_string())
+        .expect("broadcast");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(on_stranger.try_recv(), None);
+}

@@ -78,6 +78,12 @@ fn main() {
                 "redis-server",
                 "the chat's two-process test",
             );
+            ensure(
+                "OPENSSL",
+                "/usr/bin/openssl",
+                "openssl",
+                "the certificates of the Redis TLS test",
+            );
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
             let ok = run(Command::new(cargo)
                 .args(["test", "--workspace"])

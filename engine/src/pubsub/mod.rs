@@ -6,7 +6,6 @@
 
 mod backend;
 pub(crate) mod redis;
-pub(crate) mod resp;
 
 use std::any::{Any, TypeId};
 use std::fmt;
@@ -19,7 +18,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 
 pub use backend::{Inbound, Local, PubSubBackend, RemoteMessage};
-pub use redis::Redis;
+pub use redis::{Redis, RedisUrlError};
 
 /// What can be broadcast: cloned for each local subscriber, JSON between processes.
 ///
@@ -191,7 +190,8 @@ impl PubSub {
         PubSub { shared }
     }
 
-    /// [`Redis`] when `REDIS_URL` is set (`redis://host:port`), [`PubSub::local`] otherwise.
+    /// [`Redis`] when `REDIS_URL` is set (`redis://host:port`, or `rediss://…` with the
+    /// `redis-tls` feature), [`PubSub::local`] otherwise.
     /// Must run inside a tokio runtime.
     pub fn from_env() -> PubSub {
         match std::env::var("REDIS_URL") {

@@ -1,15 +1,15 @@
-//! The Redis backend: every process publishes to, and subscribes to, one Redis channel.
+//! The Redis backend: every process publishes to, and subscribes to, one Redis channel. It
+//! speaks to Redis through the `redis` crate: `redis://` URLs, and `rediss://` (TLS, as managed
+//! Redis services require) with the `redis-tls` feature.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::io::{AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
+use futures_util::StreamExt as _;
 use tokio::sync::mpsc;
 
 use super::backend::{Inbound, PubSubBackend, RemoteMessage};
-use super::resp::{self, Reply};
 
 /// Messages waiting for the Redis link; past this, new ones are dropped (and counted).
 const QUEUE: usize = 65_536;
@@ -17,21 +17,45 @@ const QUEUE: usize = 65_536;
 /// How often the subscribe link pings Redis.
 const KEEPALIVE: Duration = Duration::from_secs(10);
 
-/// Aborts a task when dropped.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
+/// Messages published in one round trip, at most.
+const BATCH: usize = 256;
 
 /// Why a Redis URL was refused.
 #[derive(Debug, thiserror::Error)]
 #[error("bad Redis URL {url:?}: {reason}")]
 pub struct RedisUrlError {
     url: String,
-    reason: &'static str,
+    reason: String,
+}
+
+/// A client for the Redis server at `url`, and its address for the log.
+pub(crate) fn client(
+    url: &str,
+    #[allow(unused_variables)] root_cert: Option<Vec<u8>>,
+) -> Result<(redis::Client, String), RedisUrlError> {
+    let err = |reason: String| RedisUrlError {
+        url: url.to_string(),
+        reason,
+    };
+    if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+        return Err(err("it must start with redis:// or rediss://".into()));
+    }
+    #[cfg(feature = "redis-tls")]
+    let client = match root_cert {
+        Some(pem) => redis::Client::build_with_tls(
+            url,
+            redis::TlsCertificates {
+                client_tls: None,
+                root_cert: Some(pem),
+            },
+        ),
+        None => redis::Client::open(url),
+    };
+    #[cfg(not(feature = "redis-tls"))]
+    let client = redis::Client::open(url);
+    let client = client.map_err(|e| err(e.to_string()))?;
+    let addr = client.get_connection_info().addr().to_string();
+    Ok((client, addr))
 }
 
 /// Relays PubSub messages between processes through a Redis server (PUBLISH/SUBSCRIBE on one
@@ -45,7 +69,8 @@ pub struct RedisUrlError {
 /// # Ok(()) }
 /// ```
 pub struct Redis {
-    target: Target,
+    client: redis::Client,
+    addr: String,
     channel: String,
     tx: mpsc::Sender<RemoteMessage>,
     rx: Mutex<Option<mpsc::Receiver<RemoteMessage>>>,
@@ -54,12 +79,26 @@ pub struct Redis {
 }
 
 impl Redis {
-    /// A backend for `redis://[:password@]host[:port][/db]`, on the channel `leptos-live`.
+    /// A backend for `redis://[[user]:password@]host[:port][/db]` (or `rediss://…` with the
+    /// `redis-tls` feature, checked against the system's trusted roots), on the channel
+    /// `leptos-live`.
     pub fn new(url: &str) -> Result<Redis, RedisUrlError> {
-        let target = Target::parse(url)?;
+        Self::build(url, None)
+    }
+
+    /// A backend for `rediss://…` whose server's certificate is signed by the root certificate
+    /// `pem` (PEM) rather than one the system trusts.
+    #[cfg(feature = "redis-tls")]
+    pub fn with_root_cert(url: &str, pem: Vec<u8>) -> Result<Redis, RedisUrlError> {
+        Self::build(url, Some(pem))
+    }
+
+    fn build(url: &str, root_cert: Option<Vec<u8>>) -> Result<Redis, RedisUrlError> {
+        let (client, addr) = client(url, root_cert)?;
         let (tx, rx) = mpsc::channel(QUEUE);
         Ok(Redis {
-            target,
+            client,
+            addr,
             channel: "leptos-live".to_string(),
             tx,
             rx: Mutex::new(Some(rx)),
@@ -96,8 +135,8 @@ impl PubSubBackend for Redis {
             return;
         };
         let link = Link {
-            target: self.target.clone(),
-            addr: self.target.addr.clone(),
+            client: self.client.clone(),
+            addr: self.addr.clone(),
             channel: self.channel.clone(),
         };
         tokio::spawn(link.clone().publisher(rx));
@@ -107,98 +146,12 @@ impl PubSubBackend for Redis {
 
 #[derive(Clone)]
 struct Link {
-    target: Target,
+    client: redis::Client,
     addr: String,
     channel: String,
 }
 
-/// A connection to Redis: its reading and writing halves.
-pub(crate) type Conn = (
-    BufReader<tokio::net::tcp::OwnedReadHalf>,
-    tokio::net::tcp::OwnedWriteHalf,
-);
-
-/// Where a Redis server is, and how to log in: what a `redis://` URL says.
-#[derive(Clone, Debug)]
-pub(crate) struct Target {
-    pub(crate) addr: String,
-    user: Option<String>,
-    password: Option<String>,
-}
-
-impl Target {
-    /// Reads `redis://[user[:password]@]host[:port][/db]`.
-    pub(crate) fn parse(url: &str) -> Result<Target, RedisUrlError> {
-        let err = |reason| RedisUrlError {
-            url: url.to_string(),
-            reason,
-        };
-        let rest = url
-            .strip_prefix("redis://")
-            .ok_or_else(|| err("it must start with redis://"))?;
-        // redis://[user[:password]@]host[:port][/db][?options]; the credentials may hold '/'
-        // or ':', and are percent-decoded.
-        let (auth, hostpart) = match rest.rsplit_once('@') {
-            Some((auth, host)) => (Some(auth), host),
-            None => (None, rest),
-        };
-        let host = hostpart.split(['/', '?']).next().unwrap_or_default();
-        let (user, password) = match auth {
-            None => (None, None),
-            Some(auth) => {
-                let (user, pw) = auth.split_once(':').unwrap_or(("", auth));
-                let user = percent_decode(user).ok_or_else(|| err("bad percent-encoding"))?;
-                let pw = percent_decode(pw).ok_or_else(|| err("bad percent-encoding"))?;
-                (
-                    Some(user).filter(|u| !u.is_empty()),
-                    Some(pw).filter(|p| !p.is_empty()),
-                )
-            }
-        };
-        if host.is_empty() {
-            return Err(err("no host"));
-        }
-        let addr = if host
-            .rsplit_once(':')
-            .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-        {
-            host.to_string()
-        } else {
-            format!("{host}:6379")
-        };
-        Ok(Target {
-            addr,
-            user,
-            password,
-        })
-    }
-
-    /// Connects, and logs in when the URL had a password.
-    pub(crate) async fn connect(&self) -> std::io::Result<Conn> {
-        let stream = TcpStream::connect(&self.addr).await?;
-        stream.set_nodelay(true)?;
-        let (r, mut w) = stream.into_split();
-        let mut r = BufReader::new(r);
-        if let Some(pw) = &self.password {
-            let mut cmd = Vec::new();
-            match &self.user {
-                Some(user) => resp::command(&mut cmd, &[b"AUTH", user.as_bytes(), pw.as_bytes()]),
-                None => resp::command(&mut cmd, &[b"AUTH", pw.as_bytes()]),
-            }
-            w.write_all(&cmd).await?;
-            if let Reply::Error(e) = resp::read(&mut r).await? {
-                return Err(std::io::Error::other(format!("AUTH refused: {e}")));
-            }
-        }
-        Ok((r, w))
-    }
-}
-
 impl Link {
-    async fn connect(&self) -> std::io::Result<Conn> {
-        self.target.connect().await
-    }
-
     /// Sends queued messages, pipelined; reconnects after a failure.
     async fn publisher(self, mut rx: mpsc::Receiver<RemoteMessage>) {
         let mut backoff = Backoff::default();
@@ -207,7 +160,7 @@ impl Link {
             if rx.is_closed() && rx.is_empty() {
                 return; // the PubSub is gone
             }
-            let (mut r, mut w) = match self.connect().await {
+            let mut conn = match self.client.get_multiplexed_async_connection().await {
                 Ok(c) => c,
                 Err(e) => {
                     backoff.fail("publish", &self.addr, &e).await;
@@ -215,34 +168,30 @@ impl Link {
                 }
             };
             backoff.up("publish", &self.addr);
-            let result: std::io::Result<()> = async {
+            let result: redis::RedisResult<()> = async {
                 loop {
                     if batch.is_empty() {
                         match rx.recv().await {
                             Some(m) => batch.push(m),
                             None => return Ok(()),
                         }
-                        while batch.len() < 256 {
+                        while batch.len() < BATCH {
                             match rx.try_recv() {
                                 Ok(m) => batch.push(m),
                                 Err(_) => break,
                             }
                         }
                     }
-                    let mut out = Vec::new();
+                    let mut pipe = redis::pipe();
                     for m in &batch {
-                        let json = serde_json::to_string(m).map_err(std::io::Error::other)?;
-                        resp::command(
-                            &mut out,
-                            &[b"PUBLISH", self.channel.as_bytes(), json.as_bytes()],
-                        );
-                    }
-                    w.write_all(&out).await?;
-                    for _ in 0..batch.len() {
-                        if let Reply::Error(e) = resp::read(&mut r).await? {
-                            tracing::warn!(error = %e, "Redis refused a PUBLISH");
+                        match serde_json::to_string(m) {
+                            Ok(json) => {
+                                pipe.cmd("PUBLISH").arg(&self.channel).arg(json).ignore();
+                            }
+                            Err(e) => tracing::error!(error = %e, "a message that does not encode; dropped"),
                         }
                     }
+                    pipe.query_async::<()>(&mut conn).await?;
                     batch.clear();
                 }
             }
@@ -265,90 +214,57 @@ impl Link {
             if !inbound.is_alive() {
                 return; // the PubSub is gone
             }
-            let (mut r, mut w) = match self.connect().await {
-                Ok(c) => c,
+            let pubsub = match self.client.get_async_pubsub().await {
+                Ok(p) => p,
                 Err(e) => {
                     backoff.fail("subscribe", &self.addr, &e).await;
                     continue;
                 }
             };
-            let result: std::io::Result<bool> = async {
-                let mut cmd = Vec::new();
-                resp::command(&mut cmd, &[b"SUBSCRIBE", self.channel.as_bytes()]);
-                w.write_all(&cmd).await?;
-                // A PING every few seconds: a link that stays silent longer than three of them
-                // is dead (a half-open connection never errors by itself).
-                let pinger = tokio::spawn(async move {
-                    let mut ping = Vec::new();
-                    resp::command(&mut ping, &[b"PING"]);
-                    loop {
-                        tokio::time::sleep(KEEPALIVE).await;
-                        if w.write_all(&ping).await.is_err() {
-                            return;
-                        }
-                    }
-                });
-                let _stop = AbortOnDrop(pinger);
+            let (mut sink, mut stream) = pubsub.split();
+            let result: Result<(), String> = async {
+                sink.subscribe(&self.channel)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                backoff.up("subscribe", &self.addr);
+                // A PING every few seconds: a link that does not answer is dead (a half-open
+                // connection never errors by itself).
+                let mut beat = tokio::time::interval(KEEPALIVE);
+                beat.tick().await;
                 loop {
-                    let reply = tokio::time::timeout(KEEPALIVE * 3, resp::read(&mut r))
-                        .await
-                        .map_err(|_| {
-                            std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer to PING")
-                        })??;
-                    let items = match reply {
-                        Reply::Array(Some(items)) => items,
-                        Reply::Error(e) => {
-                            return Err(std::io::Error::other(format!("Redis refused: {e}")));
-                        }
-                        _ => continue,
-                    };
-                    match items.as_slice() {
-                        [Reply::Bulk(Some(kind)), _, Reply::Bulk(Some(payload))]
-                            if kind == b"message" =>
-                        {
-                            match serde_json::from_slice::<RemoteMessage>(payload) {
-                                Ok(msg) => {
-                                    if !inbound.deliver(msg) {
-                                        return Ok(false);
+                    tokio::select! {
+                        msg = stream.next() => {
+                            let Some(msg) = msg else {
+                                return Err("the link closed".to_string());
+                            };
+                            match serde_json::from_slice::<RemoteMessage>(msg.get_payload_bytes()) {
+                                Ok(m) => {
+                                    if !inbound.deliver(m) {
+                                        return Ok(());
                                     }
                                 }
                                 Err(e) => tracing::warn!(error = %e, "undecodable message on the Redis channel"),
                             }
                         }
-                        [Reply::Bulk(Some(kind)), ..] if kind == b"subscribe" => {
-                            backoff.up("subscribe", &self.addr);
+                        _ = beat.tick() => {
+                            match tokio::time::timeout(KEEPALIVE * 3, sink.ping::<redis::Value>()).await {
+                                Ok(Ok(_)) => {}
+                                Ok(Err(e)) => return Err(e.to_string()),
+                                Err(_) => return Err("no answer to PING".to_string()),
+                            }
                         }
-                        _ => {}
                     }
                 }
             }
             .await;
             match result {
-                Ok(_) => return,
+                Ok(()) => return,
                 Err(e) => {
                     tracing::error!(addr = %self.addr, error = %e, "lost the Redis subscribe link; retrying")
                 }
             }
         }
     }
-}
-
-/// Decodes `%XX` escapes; `None` for a malformed one or a result that is not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Waits between reconnection attempts: 100 ms doubling to 5 s; logs the first failure of a
@@ -359,7 +275,7 @@ struct Backoff {
 }
 
 impl Backoff {
-    async fn fail(&mut self, link: &str, addr: &str, e: &std::io::Error) {
+    async fn fail(&mut self, link: &str, addr: &str, e: &(dyn std::fmt::Display + Sync)) {
         if self.failures == 0 {
             tracing::error!(%addr, error = %e, "cannot reach Redis for {link}; retrying, pages keep working in this process");
         } else {
@@ -383,29 +299,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_urls() {
+    fn reads_urls() {
         let r = Redis::new("redis://127.0.0.1:7000").unwrap();
-        assert_eq!(
-            (r.target.addr.as_str(), r.target.password.as_deref()),
-            ("127.0.0.1:7000", None)
-        );
-        let r = Redis::new("redis://:pw@cache/2").unwrap();
-        assert_eq!(
-            (r.target.addr.as_str(), r.target.password.as_deref()),
-            ("cache:6379", Some("pw"))
-        );
-        let r = Redis::new("redis://user:secret@h:1").unwrap();
-        assert_eq!(
-            (r.target.user.as_deref(), r.target.password.as_deref()),
-            (Some("user"), Some("secret"))
-        );
-        let r = Redis::new("redis://app:a:b/c%40d@h:2/0?timeout=1").unwrap();
-        assert_eq!(
-            (r.target.addr.as_str(), r.target.password.as_deref()),
-            ("h:2", Some("a:b/c@d"))
-        );
-        assert!(Redis::new("redis://:%zz@h").is_err());
+        assert_eq!(r.addr, "127.0.0.1:7000");
+        assert!(Redis::new("redis://:pw@cache/2").is_ok());
+        assert!(Redis::new("redis://user:secret@h:1").is_ok());
         assert!(Redis::new("http://x").is_err());
-        assert!(Redis::new("redis://").is_err());
+        assert!(Redis::new("redis://h:notaport").is_err());
     }
 }

@@ -43,7 +43,7 @@ pub(super) fn is_page_id(id: &str) -> bool {
 /// Where snapshots are kept.
 pub(crate) enum Store {
     Dir(DirStore),
-    Redis(RedisStore),
+    Redis(Box<RedisStore>),
 }
 
 impl Store {

@@ -1,67 +1,64 @@
 //! Snapshots in Redis: one key per page (`leptos-live:snapshot:<id>`), expiring with the
 //! retention window, taken with `GETDEL` so that only one process restores a page.
 
+use redis::aio::MultiplexedConnection;
 use serde_json::Value;
-use tokio::io::AsyncWriteExt as _;
 use tokio::sync::Mutex;
 
 use super::{Stored, is_page_id};
-use crate::pubsub::redis::{Conn, RedisUrlError, Target};
-use crate::pubsub::resp::{self, Reply};
+use crate::pubsub::redis::{RedisUrlError, client};
 use crate::token::now_secs;
 
 /// Snapshots kept in a Redis server that every process can reach.
 pub(crate) struct RedisStore {
-    target: Target,
+    client: redis::Client,
+    addr: String,
     prefix: String,
-    /// One connection, made on first use and again after a failure.
-    conn: Mutex<Option<Conn>>,
+    /// One connection (it multiplexes), made on first use and again after a failure.
+    conn: Mutex<Option<MultiplexedConnection>>,
 }
 
 impl RedisStore {
-    /// A store at `redis://…`.
+    /// A store at `redis://…` (or `rediss://…`).
     pub(crate) fn new(url: &str) -> Result<RedisStore, RedisUrlError> {
+        let (client, addr) = client(url, None)?;
         Ok(RedisStore {
-            target: Target::parse(url)?,
+            client,
+            addr,
             prefix: "leptos-live:snapshot:".to_string(),
             conn: Mutex::new(None),
         })
     }
 
     pub(crate) fn describe(&self) -> String {
-        format!("redis at {}", self.target.addr)
+        format!("redis at {}", self.addr)
     }
 
-    /// Runs one command; on a broken connection, connects again and runs it once more.
-    async fn run(&self, parts: &[&[u8]]) -> std::io::Result<Reply> {
-        let mut cmd = Vec::new();
-        resp::command(&mut cmd, parts);
-        let mut conn = self.conn.lock().await;
-        for attempt in 0..2 {
-            if conn.is_none() {
-                *conn = Some(self.target.connect().await?);
-            }
-            let Some((r, w)) = conn.as_mut() else {
-                continue;
-            };
-            let reply = async {
-                w.write_all(&cmd).await?;
-                resp::read(r).await
-            }
-            .await;
-            match reply {
-                Ok(reply) => return Ok(reply),
-                Err(e) if attempt == 0 => {
-                    tracing::debug!(error = %e, "Redis snapshot link broken; connecting again");
-                    *conn = None;
+    /// Runs `cmd`; on a broken connection, connects again and runs it once more.
+    async fn run<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> redis::RedisResult<T> {
+        let mut slot = self.conn.lock().await;
+        let mut last = None;
+        for _ in 0..2 {
+            let mut conn = match slot.as_ref() {
+                Some(c) => c.clone(),
+                None => {
+                    let c = self.client.get_multiplexed_async_connection().await?;
+                    *slot = Some(c.clone());
+                    c
                 }
+            };
+            match cmd.query_async(&mut conn).await {
+                Ok(v) => return Ok(v),
                 Err(e) => {
-                    *conn = None;
-                    return Err(e);
+                    tracing::debug!(error = %e, "Redis snapshot link broken; connecting again");
+                    *slot = None;
+                    last = Some(e);
                 }
             }
         }
-        Err(std::io::Error::other("no Redis connection"))
+        Err(last.unwrap_or_else(|| {
+            redis::RedisError::from(std::io::Error::other("no Redis connection"))
+        }))
     }
 
     pub(crate) async fn save(
@@ -79,35 +76,23 @@ impl RedisStore {
             expires: now_secs() + ttl_secs,
             state,
         };
-        let key = format!("{}{id}", self.prefix);
-        let ttl = ttl_secs.max(1).to_string();
-        match self
-            .run(&[
-                b"SET",
-                key.as_bytes(),
-                &stored.to_json(),
-                b"EX",
-                ttl.as_bytes(),
-            ])
-            .await?
-        {
-            Reply::Error(e) => Err(std::io::Error::other(format!("SET refused: {e}"))),
-            _ => Ok(()),
-        }
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(format!("{}{id}", self.prefix))
+            .arg(stored.to_json())
+            .arg("EX")
+            .arg(ttl_secs.max(1));
+        self.run::<()>(&cmd).await.map_err(std::io::Error::other)
     }
 
     pub(crate) async fn take(&self, id: &str, page: &str) -> Option<Value> {
         if !is_page_id(id) {
             return None;
         }
-        let key = format!("{}{id}", self.prefix);
-        match self.run(&[b"GETDEL", key.as_bytes()]).await {
-            Ok(Reply::Bulk(Some(bytes))) => Stored::open(&bytes, page),
-            Ok(Reply::Bulk(None)) => None,
-            Ok(other) => {
-                tracing::warn!(reply = ?other, "unexpected Redis reply to GETDEL");
-                None
-            }
+        let mut cmd = redis::cmd("GETDEL");
+        cmd.arg(format!("{}{id}", self.prefix));
+        match self.run::<Option<Vec<u8>>>(&cmd).await {
+            Ok(Some(bytes)) => Stored::open(&bytes, page),
+            Ok(None) => None,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read a snapshot from Redis");
                 None
