@@ -81,6 +81,19 @@ pub fn Form(
     }
 }
 
+/// The errors of field `name` that show (none before it was touched), its `aria-invalid` and
+/// its `aria-describedby`.
+fn shown(
+    name: &str,
+    errors: Vec<String>,
+    show: bool,
+) -> (Vec<String>, Option<&'static str>, Option<String>) {
+    let errors = if show { errors } else { Vec::new() };
+    let invalid = (!errors.is_empty()).then_some("true");
+    let described = invalid.map(|_| format!("{name}-errors"));
+    (errors, invalid, described)
+}
+
 /// The errors of field `name`, announced when they appear; nothing when there are none.
 fn errors_view(name: &str, errors: Vec<String>) -> impl IntoView + use<> {
     (!errors.is_empty()).then(|| {
@@ -129,9 +142,7 @@ pub fn Input(
     #[prop(optional)]
     show_errors: bool,
 ) -> impl IntoView {
-    let errors = if show_errors { errors } else { Vec::new() };
-    let invalid = (!errors.is_empty()).then_some("true");
-    let described = invalid.map(|_| format!("{name}-errors"));
+    let (errors, invalid, described) = shown(&name, errors, show_errors);
     view! {
         <div>
             <label for=name.clone() class=LABEL>{label}</label>
@@ -204,9 +215,7 @@ pub fn Textarea(
     #[prop(optional)]
     show_errors: bool,
 ) -> impl IntoView {
-    let errors = if show_errors { errors } else { Vec::new() };
-    let invalid = (!errors.is_empty()).then_some("true");
-    let described = invalid.map(|_| format!("{name}-errors"));
+    let (errors, invalid, described) = shown(&name, errors, show_errors);
     view! {
         <div>
             <label for=name.clone() class=LABEL>{label}</label>
@@ -245,8 +254,7 @@ pub fn Select(
     #[prop(optional)]
     show_errors: bool,
 ) -> impl IntoView {
-    let errors = if show_errors { errors } else { Vec::new() };
-    let invalid = (!errors.is_empty()).then_some("true");
+    let (errors, invalid, _) = shown(&name, errors, show_errors);
     let options = options
         .into_iter()
         .map(|(v, l)| {

@@ -13,33 +13,12 @@ use common::{ChatProcess, enter, remove_db, temp_db};
 use demo_chat::{App, ChatConfig};
 use leptos_live::PubSub;
 use leptos_live_tests::browser::Browser;
+use leptos_live_tests::uploads::{PNG, files_in};
 use leptos_live_tests::within;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-/// A 1×1 PNG.
-const PNG: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
-    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-];
-
 /// JS: whether the messages show an image that loaded.
 const IMAGE_SHOWN: &str = "[...document.querySelectorAll('#messages li img')].some(i => i.complete && i.naturalWidth > 0)";
-
-/// The names in `dir` (none when it does not exist).
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_picked_png_reaches_the_room_and_a_fake_one_is_refused() {
@@ -63,7 +42,7 @@ async fn a_picked_png_reaches_the_room_and_a_fake_one_is_refused() {
     page.set_files("#attach", &[&png]).await;
     page.wait_for("document.querySelector('#picked img[lv-preview]')?.naturalWidth === 1")
         .await;
-    assert!(names_in(&store).iter().all(|n| n.starts_with('.')));
+    assert!(files_in(&store).iter().all(|n| n.starts_with('.')));
     // Sent with no text: a message of images only.
     page.click("#send").await;
     page.wait_for("document.querySelectorAll('#picked li').length === 0")
@@ -104,12 +83,12 @@ async fn a_picked_png_reaches_the_room_and_a_fake_one_is_refused() {
     );
     drop(page);
     within(10, "the refused upload's file removed", async {
-        while !names_in(&store.join(".incoming")).is_empty() {
+        while !files_in(&store.join(".incoming")).is_empty() {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     })
     .await;
-    let kept: Vec<String> = names_in(&store)
+    let kept: Vec<String> = files_in(&store)
         .into_iter()
         .filter(|n| !n.starts_with('.'))
         .collect();

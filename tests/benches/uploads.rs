@@ -145,8 +145,13 @@ async fn send_file(
 async fn event_round_trip(ws: &mut Ws, next_ref: &mut u64) -> f64 {
     *next_ref += 1;
     let r = *next_ref;
+    event_reply(ws, &format!(r#"[{r},"e","cancel",{{"id":"0"}}]"#), r).await
+}
+
+/// Sends `frame` and waits for the reply to `r`; the round trip in ms.
+async fn event_reply(ws: &mut Ws, frame: &str, r: u64) -> f64 {
     let t = Instant::now();
-    ws.send(Message::text(format!(r#"[{r},"e","cancel",{{"id":"0"}}]"#)))
+    ws.send(Message::text(frame.to_string()))
         .await
         .expect("send an event");
     let prefix = format!("[{r},");
@@ -237,7 +242,8 @@ async fn bench() {
             engine.push(mb as f64 / secs);
             // Consumed (moved into the app's directory), then removed, as an app would.
             next_ref += 1;
-            let _ = event_round_trip_named(&mut ws, &mut next_ref, "save").await;
+            let r = next_ref;
+            let _ = event_reply(&mut ws, &format!(r#"[{r},"e","save"]"#), r).await;
 
             // The floor.
             let (mut fws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/floor"))
@@ -262,23 +268,6 @@ async fn bench() {
         );
     }
     let _ = child.kill().await;
-}
-
-async fn event_round_trip_named(ws: &mut Ws, next_ref: &mut u64, name: &str) -> f64 {
-    let r = *next_ref;
-    let t = Instant::now();
-    ws.send(Message::text(format!(r#"[{r},"e","{name}"]"#)))
-        .await
-        .expect("send an event");
-    let prefix = format!("[{r},");
-    loop {
-        let Some(Ok(Message::Text(f))) = ws.next().await else {
-            panic!("socket closed");
-        };
-        if f.starts_with(&prefix) {
-            return t.elapsed().as_secs_f64() * 1e3;
-        }
-    }
 }
 
 fn main() {

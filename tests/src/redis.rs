@@ -8,6 +8,19 @@ use tokio::process::{Child, Command};
 
 use crate::within;
 
+/// Waits until something listens on `port`.
+async fn listening(port: u16) {
+    within(20, "redis-server to listen", async {
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+}
+
 /// A running `redis-server`; killed when dropped.
 pub struct RedisServer {
     /// Its port on 127.0.0.1.
@@ -39,15 +52,7 @@ impl RedisServer {
             .kill_on_drop(true)
             .spawn()
             .expect("start redis-server");
-        within(20, "redis-server to listen", async {
-            while tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_err()
-            {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        })
-        .await;
+        listening(port).await;
         RedisServer { port, child }
     }
 
@@ -152,15 +157,7 @@ impl RedisServer {
             .kill_on_drop(true)
             .spawn()
             .expect("start redis-server");
-        within(20, "redis-server to listen", async {
-            while tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_err()
-            {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        })
-        .await;
+        listening(port).await;
         let root = std::fs::read(dir.join("ca.crt")).expect("the root certificate");
         (RedisServer { port, child }, root)
     }

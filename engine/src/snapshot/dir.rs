@@ -23,23 +23,12 @@ impl DirStore {
         is_page_id(id).then(|| self.dir.join(format!("{id}.json")))
     }
 
-    /// Writes the state of page `id` at `page`, valid for `ttl_secs`.
-    pub(crate) fn save(
-        &self,
-        id: &str,
-        page: &str,
-        state: Value,
-        ttl_secs: u64,
-    ) -> std::io::Result<()> {
+    /// Writes the snapshot of page `id`.
+    pub(crate) fn save(&self, id: &str, stored: &Stored) -> std::io::Result<()> {
         let Some(path) = self.path(id) else {
             return Ok(());
         };
         std::fs::create_dir_all(&self.dir)?;
-        let stored = Stored {
-            page: page.to_string(),
-            expires: now_secs() + ttl_secs,
-            state,
-        };
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, stored.to_json())?;
         std::fs::rename(tmp, path)
@@ -115,11 +104,17 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("lv-snap-test-{}", std::process::id()));
         let store = DirStore::new(dir.clone());
         store
-            .save("ab12", "/", serde_json::json!({"count": 5}), 30)
+            .save(
+                "ab12",
+                &Stored::new("/", serde_json::json!({"count": 5}), 30),
+            )
             .unwrap();
         assert_eq!(store.take("ab12", "/other"), None, "another page's");
         store
-            .save("ab12", "/", serde_json::json!({"count": 5}), 30)
+            .save(
+                "ab12",
+                &Stored::new("/", serde_json::json!({"count": 5}), 30),
+            )
             .unwrap();
         assert_eq!(
             store.take("ab12", "/"),
@@ -127,7 +122,9 @@ mod tests {
         );
         assert_eq!(store.take("ab12", "/"), None, "once");
         assert_eq!(store.take("../etc/passwd", "/"), None);
-        store.save("cd34", "/", serde_json::json!(1), 0).unwrap();
+        store
+            .save("cd34", &Stored::new("/", serde_json::json!(1), 0))
+            .unwrap();
         std::fs::write(dir.join("ef56.json"), b"not json").unwrap();
         store.purge();
         assert!(!dir.join("ef56.json").exists(), "unreadable snapshots go");

@@ -24,6 +24,15 @@ pub(super) struct Stored {
 }
 
 impl Stored {
+    /// The state of a page at `page`, worth restoring for `ttl_secs`.
+    pub(super) fn new(page: &str, state: Value, ttl_secs: u64) -> Stored {
+        Stored {
+            page: page.to_string(),
+            expires: now_secs() + ttl_secs,
+            state,
+        }
+    }
+
     pub(super) fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec(self).unwrap_or_default()
     }
@@ -55,9 +64,10 @@ impl Store {
         state: Value,
         ttl_secs: u64,
     ) -> std::io::Result<()> {
+        let stored = Stored::new(page, state, ttl_secs);
         match self {
-            Store::Dir(d) => d.save(id, page, state, ttl_secs),
-            Store::Redis(r) => r.save(id, page, state, ttl_secs).await,
+            Store::Dir(d) => d.save(id, &stored),
+            Store::Redis(r) => r.save(id, &stored, ttl_secs).await,
         }
     }
 

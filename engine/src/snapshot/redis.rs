@@ -7,7 +7,6 @@ use tokio::sync::Mutex;
 
 use super::{Stored, is_page_id};
 use crate::pubsub::redis::{RedisUrlError, client};
-use crate::token::now_secs;
 
 /// Snapshots kept in a Redis server that every process can reach.
 pub(crate) struct RedisStore {
@@ -61,21 +60,16 @@ impl RedisStore {
         }))
     }
 
+    /// Writes the snapshot of page `id`, expiring after `ttl_secs`.
     pub(crate) async fn save(
         &self,
         id: &str,
-        page: &str,
-        state: Value,
+        stored: &Stored,
         ttl_secs: u64,
     ) -> std::io::Result<()> {
         if !is_page_id(id) {
             return Ok(());
         }
-        let stored = Stored {
-            page: page.to_string(),
-            expires: now_secs() + ttl_secs,
-            state,
-        };
         let mut cmd = redis::cmd("SET");
         cmd.arg(format!("{}{id}", self.prefix))
             .arg(stored.to_json())
