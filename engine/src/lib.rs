@@ -2,12 +2,13 @@
 //!
 //! A page is a Rust value on the server ([`LiveView`]). It holds state, handles browser events
 //! and renders with Leptos `view!`. The engine turns each re-render into minimal DOM operations
-//! ([`diff`]) sent over one WebSocket, and a small script in the browser applies them.
+//! ([`Op`]) sent over one WebSocket, and a small script in the browser applies them.
 //!
 //! Pages of a [`LiveSession`] share a layout and `on_mount` checks, and move between each other
 //! over the same socket (`lv-navigate`, [`Ctx::push_navigate`]) or change their own URL
 //! (`lv-patch`, [`LiveView::handle_params`]). A [`LiveComponent`] is a part of a page with
-//! state and events of its own; [`Ctx::assign_async`] runs work off the page's task.
+//! state and events of its own; [`Ctx::assign_async`] runs work off the page's task;
+//! [`Ctx::allow_upload`] takes files from the browser in chunks over the same socket.
 //!
 //! ```no_run
 //! use leptos::prelude::*;
