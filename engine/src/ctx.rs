@@ -416,6 +416,22 @@ impl<V: LiveView> Ctx<V> {
             .get_or_insert_with(|| Box::new(Uploads::new(dir.clone())))
     }
 
+    /// The upload writers' reports, for the page's task to take once; `None` until the page
+    /// has uploads.
+    pub(crate) fn take_upload_reports(
+        &mut self,
+    ) -> Option<mpsc::UnboundedReceiver<crate::upload::Report>> {
+        self.uploads.as_mut().and_then(|u| u.take_reports())
+    }
+
+    /// The upload entries the browser must stop sending, and why.
+    pub(crate) fn take_upload_notices(&mut self) -> Vec<(u32, &'static str)> {
+        self.uploads
+            .as_mut()
+            .map(|u| u.take_notices())
+            .unwrap_or_default()
+    }
+
     /// What the view shows of the page's uploads.
     pub(crate) fn shown_uploads(&self) -> Option<crate::upload::Shown> {
         self.uploads.as_ref().and_then(|u| u.shown())

@@ -315,6 +315,13 @@ struct Page<V: LiveView> {
     _quota: Option<Quota>,
 }
 
+/// The payload of `lv:cancel-upload`.
+#[derive(serde::Deserialize)]
+struct Cancel {
+    /// The entry's id.
+    r#ref: u32,
+}
+
 /// The next report of the page's upload writers; never, while the page has no uploads.
 async fn next_report(reports: &mut Option<mpsc::UnboundedReceiver<Report>>) -> Option<Report> {
     match reports {
@@ -351,12 +358,7 @@ impl<V: LiveView> Page<V> {
             };
             let detached = self.outbox.is_none();
             if reports.is_none() {
-                reports = self
-                    .ctx
-                    .uploads()
-                    .is_some()
-                    .then(|| self.ctx.uploads_mut().take_reports())
-                    .flatten();
+                reports = self.ctx.take_upload_reports();
             }
             let flow = tokio::select! {
                 biased;
@@ -449,12 +451,8 @@ impl<V: LiveView> Page<V> {
                     return Box::pin(self.component_event(r, &id, &name, &payload)).await;
                 }
                 if name == CANCEL_UPLOAD {
-                    let id = payload.get("ref").and_then(|v| match v {
-                        Value::String(s) => s.parse().ok(),
-                        v => v.as_u64().and_then(|n| u32::try_from(n).ok()),
-                    });
-                    if let Some(id) = id {
-                        self.ctx.uploads_mut().cancel(None, id);
+                    if let Ok(Cancel { r#ref }) = decode::from_value(&payload) {
+                        self.ctx.uploads_mut().cancel(None, r#ref);
                     }
                     return self.send_patch(r, true);
                 }
@@ -595,15 +593,8 @@ impl<V: LiveView> Page<V> {
     /// Takes an upload writer's report: the browser gets its acknowledgement, and the view the
     /// progress when it moved by a percent or more.
     fn upload_report(&mut self, report: Report) -> Flow {
-        let written = match report {
-            Report::Written { id, .. } => Some(id),
-            Report::Failed { .. } => None,
-        };
-        let uploads = self.ctx.uploads_mut();
-        let changed = uploads.report(report);
-        if let Some(id) = written
-            && let Some(n) = uploads.written(id)
-        {
+        let (changed, ack) = self.ctx.uploads_mut().report(report);
+        if let Some((id, n)) = ack {
             self.send(upload_ack_frame(id, n));
         }
         if changed && self.outbox.is_some() {
@@ -615,10 +606,7 @@ impl<V: LiveView> Page<V> {
 
     /// Tells the browser which upload entries take no more chunks.
     fn send_upload_notices(&mut self) {
-        if self.ctx.uploads().is_none() {
-            return;
-        }
-        for (id, why) in self.ctx.uploads_mut().take_notices() {
+        for (id, why) in self.ctx.take_upload_notices() {
             self.send(upload_end_frame(id, why));
         }
     }

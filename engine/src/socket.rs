@@ -115,21 +115,12 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
         let text = match msg {
             Message::Text(t) => t,
             Message::Binary(data) => {
-                match &joined {
-                    None => reply(error_frame(0, ErrorCode::NotJoined, "join a page first")),
-                    Some(j) => {
-                        if j.ctl
-                            .send(Control::Chunk {
-                                conn,
-                                data: Box::new(data),
-                            })
-                            .await
-                            .is_err()
-                        {
-                            reply(error_frame(0, ErrorCode::PageCrashed, "the page has ended"));
-                            break;
-                        }
-                    }
+                let chunk = Control::Chunk {
+                    conn,
+                    data: Box::new(data),
+                };
+                if !hand(&joined, 0, chunk, &reply).await {
+                    break;
                 }
                 continue;
             }
@@ -260,34 +251,26 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
                 name,
                 payload,
                 target,
-            } => match &joined {
-                None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
-                Some(j) => {
-                    let event = Control::Event {
-                        conn,
-                        r,
-                        event: Box::new((name, payload, target)),
-                    };
-                    if j.ctl.send(event).await.is_err() {
-                        reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));
-                        break;
-                    }
+            } => {
+                let event = Control::Event {
+                    conn,
+                    r,
+                    event: Box::new((name, payload, target)),
+                };
+                if !hand(&joined, r, event, &reply).await {
+                    break;
                 }
-            },
-            ClientFrame::Upload { r, name, files } => match &joined {
-                None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
-                Some(j) => {
-                    let upload = Control::Upload {
-                        conn,
-                        r,
-                        upload: Box::new((name, files)),
-                    };
-                    if j.ctl.send(upload).await.is_err() {
-                        reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));
-                        break;
-                    }
+            }
+            ClientFrame::Upload { r, name, files } => {
+                let upload = Control::Upload {
+                    conn,
+                    r,
+                    upload: Box::new((name, files)),
+                };
+                if !hand(&joined, r, upload, &reply).await {
+                    break;
                 }
-            },
+            }
             ClientFrame::Resync { r } => match &joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
                 Some(j) => {
@@ -307,6 +290,22 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
     }
     let _ = write(&mut sink, Message::Close(None), timeout).await;
     tracing::debug!(conn, "socket closed");
+}
+
+/// Hands `control` (for frame `r`) to the joined page; answers `not_joined` when there is none.
+/// False when the page has ended: the socket answers `page_crashed` and closes.
+async fn hand(joined: &Option<Joined>, r: u64, control: Control, reply: &impl Fn(String)) -> bool {
+    match joined {
+        None => {
+            reply(error_frame(r, ErrorCode::NotJoined, "join a page first"));
+            true
+        }
+        Some(j) if j.ctl.send(control).await.is_err() => {
+            reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));
+            false
+        }
+        Some(_) => true,
+    }
 }
 
 /// Writes `first` and whatever else is queued by then, with one flush; false when the socket

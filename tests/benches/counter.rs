@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use demo_counter::Counter;
 use leptos_live::protocol::patch_frame;
 use leptos_live::{LiveConfig, LiveRouter, LiveTest, Params, Session};
-use leptos_live_tests::{WsClient, rss_kib, serve_in_child};
+use leptos_live_tests::{WsClient, is_server_child, rss_kib, serve_for_parent, serve_in_child};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
@@ -146,16 +146,12 @@ async fn serve() {
         .with_secret(b"bench-secret-bench-secret-bench!!".to_vec())
         .with_max_pending_pages(100_000);
     let app = demo_counter::app(LiveRouter::with_config(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    println!("{}", listener.local_addr().expect("address"));
-    leptos_live::serve(listener, app).await.expect("serve");
+    serve_for_parent(app).await;
 }
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    if std::env::args().any(|a| a == "--serve") {
+    if is_server_child() {
         runtime.block_on(serve());
         return;
     }

@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use leptos_live::{LiveConfig, LiveRouter};
-use leptos_live_tests::{http_get, rss_kib, serve_in_child, token_of};
+use leptos_live_tests::{
+    http_get, is_server_child, rss_kib, serve_for_parent, serve_in_child, token_of,
+};
 use tokio_tungstenite::tungstenite::Message;
 
 /// The server runs on mimalloc, as the chat does: with the system allocator, RSS kept rising
@@ -120,11 +122,7 @@ async fn serve() {
         .with_retention_window(Duration::from_secs(2))
         .with_max_events_per_sec(1_000);
     let app = demo_counter::app(LiveRouter::with_config(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    println!("{}", listener.local_addr().expect("address"));
-    leptos_live::serve(listener, app).await.expect("serve");
+    serve_for_parent(app).await;
 }
 
 async fn soak() {
@@ -211,7 +209,7 @@ async fn soak() {
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    if std::env::args().any(|a| a == "--serve") {
+    if is_server_child() {
         runtime.block_on(serve());
         return;
     }

@@ -21,7 +21,7 @@ use axum::routing::any;
 use futures_util::{SinkExt as _, StreamExt as _};
 use leptos_live::LiveConfig;
 use leptos_live_tests::uploads::{app, chunk_frame, fresh_dir};
-use leptos_live_tests::{http_get, serve_in_child, token_of};
+use leptos_live_tests::{http_get, is_server_child, serve_for_parent, serve_in_child, token_of};
 use tokio::io::AsyncWriteExt as _;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -97,11 +97,7 @@ async fn serve() {
             }
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    println!("{}", listener.local_addr().expect("addr"));
-    leptos_live::serve(listener, router).await.expect("serve");
+    serve_for_parent(router).await;
 }
 
 /// Sends `size` bytes as entry `id`, chunk by chunk; every `probe_every` chunks an event goes
@@ -272,7 +268,7 @@ async fn bench() {
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    if std::env::args().any(|a| a == "--serve") {
+    if is_server_child() {
         runtime.block_on(serve());
         return;
     }

@@ -36,7 +36,7 @@ pub async fn serve_in_child() -> (tokio::process::Child, u32, SocketAddr) {
     use tokio::io::AsyncBufReadExt as _;
     let exe = std::env::current_exe().expect("own path");
     let mut child = tokio::process::Command::new(exe)
-        .arg("--serve")
+        .arg(SERVE_FLAG)
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -52,6 +52,22 @@ pub async fn serve_in_child() -> (tokio::process::Child, u32, SocketAddr) {
         .parse()
         .expect("an address");
     (child, pid, addr)
+}
+
+/// The argument that tells a benchmark it was started to serve.
+const SERVE_FLAG: &str = "--serve";
+
+/// Whether this executable was started by [`serve_in_child`], to serve.
+pub fn is_server_child() -> bool {
+    std::env::args().any(|a| a == SERVE_FLAG)
+}
+
+/// The child side of [`serve_in_child`]: serves `app` on a free loopback port with
+/// `leptos_live::serve`, after printing its address as the first line.
+pub async fn serve_for_parent(app: axum::Router) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    println!("{}", listener.local_addr().expect("address"));
+    leptos_live::serve(listener, app).await.expect("serve");
 }
 
 /// Fails a test with a message after `secs` seconds, so that no test hangs.

@@ -8,6 +8,14 @@ use tokio::process::{Child, Command};
 
 use crate::within;
 
+/// A port on 127.0.0.1 that nothing listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
 /// Waits until something listens on `port`.
 async fn listening(port: u16) {
     within(20, "redis-server to listen", async {
@@ -31,23 +39,25 @@ pub struct RedisServer {
 impl RedisServer {
     /// Starts one on a free port.
     pub async fn start() -> RedisServer {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        Self::start_on(port).await
+        Self::start_on(free_port()).await
     }
 
     /// Starts one on `port` (again, after [`RedisServer::kill`]).
     pub async fn start_on(port: u16) -> RedisServer {
+        Self::spawn(port, &["--port", &port.to_string()]).await
+    }
+
+    /// Starts `redis-server` with `args`, on loopback and without persistence, and waits until
+    /// it listens on `port`.
+    async fn spawn(port: u16, args: &[&str]) -> RedisServer {
         let bin = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "/usr/bin/redis-server".into());
         assert!(
             Path::new(&bin).exists(),
             "{bin} not found: this test needs Debian's redis-server (`cargo xtask test` installs it)"
         );
         let child = Command::new(bin)
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
+            .args(args)
+            .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
             .kill_on_drop(true)
             .spawn()
@@ -64,10 +74,7 @@ impl RedisServer {
     /// Starts one that speaks TLS only, with a certificate for 127.0.0.1 signed by a root of its
     /// own (made with `openssl`), and returns it with that root, in PEM.
     pub async fn start_tls() -> (RedisServer, Vec<u8>) {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
+        let port = free_port();
         let dir = std::env::temp_dir().join(format!("lv-redis-tls-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a directory for the certificates");
         let openssl = std::env::var("OPENSSL").unwrap_or_else(|_| "/usr/bin/openssl".into());
@@ -129,37 +136,28 @@ impl RedisServer {
             "-extfile",
             "ext",
         ]);
-        let bin = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "/usr/bin/redis-server".into());
         let path = |f: &str| dir.join(f).display().to_string();
-        let child = Command::new(bin)
-            .args([
+        let (cert, key, ca) = (path("s.crt"), path("s.key"), path("ca.crt"));
+        let server = Self::spawn(
+            port,
+            &[
                 "--port",
                 "0",
                 "--tls-port",
                 &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-            ])
-            .args([
                 "--tls-cert-file",
-                &path("s.crt"),
+                &cert,
                 "--tls-key-file",
-                &path("s.key"),
-            ])
-            .args([
+                &key,
                 "--tls-ca-cert-file",
-                &path("ca.crt"),
+                &ca,
                 "--tls-auth-clients",
                 "no",
-            ])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start redis-server");
-        listening(port).await;
+            ],
+        )
+        .await;
         let root = std::fs::read(dir.join("ca.crt")).expect("the root certificate");
-        (RedisServer { port, child }, root)
+        (server, root)
     }
 
     /// `rediss://127.0.0.1:PORT`, for a server started with [`RedisServer::start_tls`].

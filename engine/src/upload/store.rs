@@ -276,34 +276,29 @@ impl Uploads {
         }
     }
 
-    /// Takes a writer's report; true when the view changed (progress in whole percent, done,
-    /// failed).
-    pub(crate) fn report(&mut self, report: Report) -> bool {
+    /// Takes a writer's report: whether the view changed (progress in whole percent, done,
+    /// failed), and the acknowledgement the browser gets (entry, bytes written).
+    pub(crate) fn report(&mut self, report: Report) -> (bool, Option<(u32, u64)>) {
         match report {
             Report::Written { id, total } => {
                 let Some(io) = self.io.get_mut(&id) else {
-                    return false;
+                    return (false, None);
                 };
                 io.written = total;
                 let size = io.size;
                 let Some(entry) = self.entry_mut(id) else {
-                    return false;
+                    return (false, None);
                 };
                 let before = entry.progress();
                 entry.received = total;
                 entry.done = total >= size;
-                entry.progress() != before || entry.done
+                (entry.progress() != before || entry.done, Some((id, total)))
             }
             Report::Failed { id, error } => {
                 self.fail(id, error);
-                true
+                (true, None)
             }
         }
-    }
-
-    /// How far entry `id` is written (for the acknowledgement of a report).
-    pub(crate) fn written(&self, id: u32) -> Option<u64> {
-        self.io.get(&id).map(|io| io.written)
     }
 
     /// Cancels entry `id` (of upload `name`, when given); false when there is no such entry.
