@@ -133,9 +133,17 @@ async fn bodies_are_validated_and_html_in_them_is_text() {
         "{text}"
     );
     assert!(!text.contains("<b>"), "{text}");
-    // The server keeps nothing of it past the render that sent it.
+    // The browser shows it, as text; the server keeps nothing of it past the render that sent it.
     ada.event("typing", json!({ "body": "" })).await.unwrap();
-    assert!(!ada.html().contains(r#"id="m-"#), "{}", ada.html());
+    assert_eq!(
+        ada.text("#messages li p").as_deref(),
+        Some("<b>bold</b> & <script>alert(1)</script>")
+    );
+    assert!(
+        !ada.server_html().contains(r#"id="m-"#),
+        "{}",
+        ada.server_html()
+    );
     let _ = std::fs::remove_file(path);
 }
 

@@ -70,6 +70,7 @@ pub mod js;
 mod limit;
 mod live_session;
 mod page;
+mod page_core;
 mod params;
 mod presence;
 #[cfg(feature = "internals")]

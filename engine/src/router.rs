@@ -122,13 +122,13 @@ impl LiveRouter {
         }
     }
 
-    /// The live session that serves the page `V`, for [`crate::LiveTest::mount_in`].
-    pub(crate) fn group_of<V: LiveView>(&self) -> Option<Arc<Group>> {
+    /// The route pattern and live session that serve the page `V`, for [`crate::LiveTest`].
+    pub(crate) fn route_of<V: LiveView>(&self) -> Option<(Arc<str>, Arc<Group>)> {
         let id = std::any::TypeId::of::<V>();
         self.routes
             .iter()
             .find(|(_, r, _)| r.page_type() == id)
-            .map(|(_, _, g)| g.clone())
+            .map(|(p, _, g)| (Arc::from(p.as_str()), g.clone()))
     }
 
     /// Serves the page `V` at `path` (axum syntax: `/rooms/{name}`), in a live session of its

@@ -223,7 +223,7 @@ async fn a_page_holds_nothing_of_its_stream_however_long_it_grows() {
         // One more render, as the next message would bring.
         page.send(Feed::Limit(0));
         page.drain_info().await.unwrap();
-        sizes.push(page.html().len());
+        sizes.push(page.server_html().len());
         assert_eq!(page.view().items.pending(), 0);
     }
     // 10,000 items streamed; the page's HTML (what the server keeps) does not grow.

@@ -1,0 +1,605 @@
+//! The page core: a mounted page's state and everything it does with an event, a message or
+//! finished work, without I/O. What it has to say goes to a [`Sink`]: the page task's sink
+//! encodes frames for its socket, [`crate::LiveTest`]'s applies them to the tree a browser
+//! would have. Both run this one pipeline: handler, navigation, render, diff, send.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::Uri;
+use futures_util::FutureExt as _;
+use serde_json::Value;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::component;
+use crate::ctx::{Ctx, Nav, Pushed};
+use crate::decode::{self, DecodeErrorKind};
+use crate::diff::{Op, Unrepresentable};
+use crate::error::{ErrorCode, LiveError};
+use crate::flash::{CLEAR_FLASH, FlashKind};
+use crate::params::Params;
+use crate::protocol::Chunk;
+use crate::render::{Rendered, panic_message, render, render_html};
+use crate::sent::Sent;
+use crate::stream::{StreamOps, fill_html};
+use crate::upload::{CANCEL_UPLOAD, ChunkOutcome, FileMeta, Report};
+use crate::url::{local_uri, params_for};
+use crate::view::LiveView;
+use crate::work::Done;
+
+/// Where the core's output goes: a socket's frames, or a test's tree.
+pub(crate) trait Sink {
+    /// Whether a client is there; without one, changes wait until one attaches.
+    fn attached(&self) -> bool;
+    /// Operations taking the client from its version to the next; false when it did not take
+    /// them (its stream changes then go again with the next whole page).
+    fn patch(&mut self, r: u64, ops: &[Op], pushed: &Pushed) -> bool;
+    /// The page's whole HTML, starting `version`; false when the client did not take it.
+    fn page(&mut self, r: u64, html: &str, version: u64, pushed: &Pushed) -> bool;
+    /// A typed error answering `r` (0: none).
+    fn error(&mut self, r: u64, code: ErrorCode, message: &str);
+    /// An upload entry's first `written` bytes are saved.
+    fn upload_ack(&mut self, entry: u32, written: u64);
+    /// An upload entry takes no more chunks, and why.
+    fn upload_end(&mut self, entry: u32, why: &str);
+    /// A callback no client event waits on failed (`handle_info`, finished work): logged, and
+    /// not sent.
+    fn failed(&mut self, _error: &LiveError) {}
+}
+
+/// Whether the page goes on after a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flow {
+    Continue,
+    End,
+}
+
+/// Messages handled before one render: a burst of messages costs one render per batch.
+const INFO_BATCH: usize = 64;
+
+/// The payload of `lv:cancel-upload`.
+#[derive(serde::Deserialize)]
+struct Cancel {
+    /// The entry's id.
+    r#ref: u32,
+}
+
+/// A mounted page: its state and context, what its client has, and where it is.
+pub(crate) struct Core<V: LiveView> {
+    pub view: V,
+    pub ctx: Ctx<V>,
+    /// What the client has at `version`.
+    pub sent: Sent,
+    pub version: u64,
+    /// Until when the page counts as in use (events keep its parsed tree).
+    pub hot_until: Option<Instant>,
+    /// Stream changes of a frame the client did not take.
+    unsent_streams: Vec<StreamOps>,
+    /// Names the page in logs.
+    pub id: Arc<str>,
+    /// Keep the parsed tree of pages above this size only while they are in use.
+    keep_tree_above: usize,
+    hot_window: Duration,
+    /// The route pattern the page was mounted for.
+    pub pattern: Arc<str>,
+    /// The URL the browser shows for the page.
+    pub uri: Uri,
+}
+
+/// What a [`Core`] is made of.
+pub(crate) struct CoreParts<V: LiveView> {
+    pub view: V,
+    pub ctx: Ctx<V>,
+    pub html: String,
+    pub id: Arc<str>,
+    pub keep_tree_above: usize,
+    pub hot_window: Duration,
+    pub pattern: Arc<str>,
+    pub uri: Uri,
+}
+
+impl<V: LiveView> Core<V> {
+    pub fn new(parts: CoreParts<V>) -> Self {
+        Core {
+            sent: Sent::from_html(parts.html, parts.keep_tree_above),
+            view: parts.view,
+            ctx: parts.ctx,
+            version: 0,
+            hot_until: None,
+            unsent_streams: Vec::new(),
+            id: parts.id,
+            keep_tree_above: parts.keep_tree_above,
+            hot_window: parts.hot_window,
+            pattern: parts.pattern,
+            uri: parts.uri,
+        }
+    }
+
+    /// A client attached: `fresh` when the page was just mounted for it (the mount's render is
+    /// what it needs), else with the version it has. `landed` goes with a live navigation's
+    /// first frame.
+    pub fn attach(
+        &mut self,
+        r: u64,
+        fresh: bool,
+        version: Option<u64>,
+        landed: Option<(String, String)>,
+        sink: &mut impl Sink,
+    ) -> Flow {
+        self.ctx.set_connected(true);
+        if fresh {
+            self.version += 1;
+            let mut pushed = self.ctx.take_pushed();
+            if landed.is_some() {
+                pushed.title.get_or_insert_with(|| self.view.title());
+                pushed.landed = landed;
+            }
+            if !sink.page(r, self.sent.html(), self.version, &pushed) {
+                self.unsent_streams.extend(pushed.streams);
+            }
+            Flow::Continue
+        } else if version != Some(self.version) {
+            self.send_full(r, sink)
+        } else {
+            self.send_patch(r, true, sink)
+        }
+    }
+
+    /// The client asked for the whole page again.
+    pub fn resync(&mut self, r: u64, sink: &mut impl Sink) -> Flow {
+        tracing::info!(page = %self.id, "client asked for a resync");
+        self.send_full(r, sink)
+    }
+
+    /// Runs an event from the client: one of the engine's own, one for a component (`target`)
+    /// or one for the page, decoded into its `Event` type; then answers `r` with what changed.
+    pub async fn event(
+        &mut self,
+        r: u64,
+        name: String,
+        payload: Value,
+        target: Option<String>,
+        sink: &mut impl Sink,
+    ) -> Flow {
+        self.hot_until = Some(Instant::now() + self.hot_window);
+        if let Some(id) = target {
+            // Boxed, as are the other rare paths: the page's task keeps the size of its common ones.
+            return Box::pin(self.component_event(r, &id, &name, &payload, sink)).await;
+        }
+        if name == CANCEL_UPLOAD {
+            if let Ok(Cancel { r#ref }) = decode::from_value(&payload) {
+                self.ctx.uploads_mut().cancel(None, r#ref);
+            }
+            return self.send_patch(r, true, sink);
+        }
+        if name == CLEAR_FLASH {
+            let kind = payload
+                .get("kind")
+                .and_then(Value::as_str)
+                .and_then(FlashKind::parse);
+            self.ctx.clear_flash(kind);
+            return self.send_patch(r, true, sink);
+        }
+        let event = match decode::from_event::<V::Event>(&name, &payload) {
+            Ok(event) => event,
+            Err(e) => {
+                tracing::warn!(page = %self.id, event = %name, error = %e, "event did not decode");
+                let code = match e.kind {
+                    DecodeErrorKind::UnknownEvent => ErrorCode::UnknownEvent,
+                    DecodeErrorKind::BadPayload => ErrorCode::BadPayload,
+                };
+                sink.error(r, code, &format!("event {name:?} did not decode"));
+                return Flow::Continue;
+            }
+        };
+        let result = AssertUnwindSafe(self.view.handle_event(event, &mut self.ctx))
+            .catch_unwind()
+            .await;
+        self.answer(r, result, &format!("handle_event({name:?})"), sink)
+            .await
+    }
+
+    /// The browser's URL changed to another URL of this page's route: `handle_params` runs,
+    /// and `r` is answered with what changed.
+    pub async fn patch_url(
+        &mut self,
+        r: u64,
+        uri: Uri,
+        params: Params,
+        sink: &mut impl Sink,
+    ) -> Flow {
+        if let Flow::End = Box::pin(self.params(r, uri, params, sink)).await {
+            return Flow::End;
+        }
+        match self.follow_nav(r, sink).await {
+            Flow::Continue => self.send_patch(r, true, sink),
+            Flow::End => Flow::End,
+        }
+    }
+
+    /// The page's state for a later process ([`LiveView::snapshot`]), with its route pattern.
+    pub fn snapshot(&self) -> Option<(Arc<str>, Value)> {
+        let snapshot =
+            catch_unwind(AssertUnwindSafe(|| self.view.snapshot())).unwrap_or_else(|p| {
+                tracing::error!(page = %self.id, "snapshot panicked: {}", panic_message(p));
+                None
+            });
+        snapshot.map(|s| (self.pattern.clone(), s))
+    }
+
+    /// Files picked for the upload `name`: each gets an entry id (0 when refused), in the reply.
+    pub fn upload(
+        &mut self,
+        r: u64,
+        name: &str,
+        files: Vec<FileMeta>,
+        sink: &mut impl Sink,
+    ) -> Flow {
+        match self.ctx.uploads_mut().preflight(name, files) {
+            Some(ids) => {
+                self.ctx.reply(ids);
+                self.send_patch(r, true, sink)
+            }
+            None => {
+                tracing::warn!(page = %self.id, upload = %name, "files for an upload the page did not allow");
+                sink.error(r, ErrorCode::UnknownUpload, &format!("no upload {name:?}"));
+                Flow::Continue
+            }
+        }
+    }
+
+    /// Takes a chunk of an upload entry and hands it to the entry's writer.
+    pub fn chunk(&mut self, data: Bytes, sink: &mut impl Sink) -> Flow {
+        let chunk = match Chunk::decode(&data) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(page = %self.id, "refused binary frame: {}", e.message);
+                sink.error(0, e.code, &e.message);
+                return Flow::Continue;
+            }
+        };
+        let bytes = data.slice(chunk.data_at..);
+        match self
+            .ctx
+            .uploads_mut()
+            .chunk(chunk.entry, chunk.offset, bytes)
+        {
+            ChunkOutcome::Queued | ChunkOutcome::Again(None) => Flow::Continue,
+            ChunkOutcome::Again(Some(written)) => {
+                sink.upload_ack(chunk.entry, written);
+                Flow::Continue
+            }
+            ChunkOutcome::Unknown => {
+                sink.upload_end(chunk.entry, "unknown_entry");
+                Flow::Continue
+            }
+            // The entry shows why; the notice tells the browser to stop.
+            ChunkOutcome::Failed(_) => self.send_patch(0, false, sink),
+        }
+    }
+
+    /// Takes an upload writer's report: the browser gets its acknowledgement, and the view the
+    /// progress when it moved by a percent or more.
+    pub fn upload_report(&mut self, report: Report, sink: &mut impl Sink) -> Flow {
+        let (changed, ack) = self.ctx.uploads_mut().report(report);
+        if let Some((id, n)) = ack {
+            sink.upload_ack(id, n);
+        }
+        if changed && sink.attached() {
+            self.send_patch(0, false, sink)
+        } else {
+            Flow::Continue
+        }
+    }
+
+    /// Applies the outcome of finished work, unless it was cancelled or replaced since, and
+    /// sends what changed.
+    pub async fn work_done(&mut self, done: Done<V>, sink: &mut impl Sink) -> Flow {
+        if !self.ctx.work_mut().finish(&done) {
+            return Flow::Continue;
+        }
+        let key = done.key.clone();
+        let applied = catch_unwind(AssertUnwindSafe(|| {
+            (done.apply)(&mut self.view, &mut self.ctx)
+        }));
+        match applied {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(page = %self.id, work = %key, error = %e, "handling finished work failed");
+                sink.failed(&e);
+            }
+            Err(p) => return self.crash(0, &format!("the outcome of {key:?}"), p, sink),
+        }
+        self.settle(sink).await
+    }
+
+    /// Handles `msg` and whatever else is queued (up to a batch), then renders once.
+    pub async fn info(
+        &mut self,
+        msg: V::Message,
+        queue: &mut mpsc::UnboundedReceiver<V::Message>,
+        sink: &mut impl Sink,
+    ) -> Flow {
+        let mut next = Some(msg);
+        let mut handled = 0;
+        let mut streams_only = true;
+        while let Some(msg) = next.take() {
+            self.ctx.take_streams_only();
+            match AssertUnwindSafe(self.view.handle_info(msg, &mut self.ctx))
+                .catch_unwind()
+                .await
+            {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::warn!(page = %self.id, error = %e, "handle_info failed");
+                    sink.failed(&e);
+                }
+                Err(p) => return self.crash(0, "handle_info", p, sink),
+            }
+            streams_only &= self.ctx.take_streams_only();
+            handled += 1;
+            if handled < INFO_BATCH {
+                next = queue.try_recv().ok();
+            }
+        }
+        if let Flow::End = self.follow_nav(0, sink).await {
+            return Flow::End;
+        }
+        if !sink.attached() {
+            // Rendered when a client attaches.
+            Flow::Continue
+        } else if streams_only && !self.ctx.work_mut().has_loading() && self.ctx.render_streams() {
+            self.send_streams(sink)
+        } else {
+            self.send_patch(0, false, sink)
+        }
+    }
+
+    /// Follows a navigation the last callback asked for, then sends what changed when a client
+    /// is there.
+    async fn settle(&mut self, sink: &mut impl Sink) -> Flow {
+        if let Flow::End = self.follow_nav(0, sink).await {
+            return Flow::End;
+        }
+        if sink.attached() {
+            self.send_patch(0, false, sink)
+        } else {
+            Flow::Continue
+        }
+    }
+
+    /// Runs an event targeted at the component `id`, then renders (the component again).
+    async fn component_event(
+        &mut self,
+        r: u64,
+        id: &str,
+        name: &str,
+        payload: &Value,
+        sink: &mut impl Sink,
+    ) -> Flow {
+        let result = AssertUnwindSafe(component::handle_event(&mut self.ctx, id, name, payload))
+            .catch_unwind()
+            .await;
+        self.answer(
+            r,
+            result,
+            &format!("handle_event({name:?}) of component {id:?}"),
+            sink,
+        )
+        .await
+    }
+
+    /// Answers an event (`what` names its handler) once its handler has run: with the page's
+    /// changes, or with the handler's error and whatever it changed before failing; a panic
+    /// ends the page.
+    async fn answer(
+        &mut self,
+        r: u64,
+        result: Result<Result<(), LiveError>, Box<dyn std::any::Any + Send>>,
+        what: &str,
+        sink: &mut impl Sink,
+    ) -> Flow {
+        match result {
+            Ok(Ok(())) => match self.follow_nav(r, sink).await {
+                Flow::Continue => self.send_patch(r, true, sink),
+                Flow::End => Flow::End,
+            },
+            Ok(Err(e)) => {
+                tracing::warn!(page = %self.id, handler = what, error = %e, "event handler failed");
+                sink.error(r, e.code(), &e.to_string());
+                match self.follow_nav(0, sink).await {
+                    Flow::Continue => self.send_patch(0, false, sink),
+                    Flow::End => Flow::End,
+                }
+            }
+            Err(p) => self.crash(r, what, p, sink),
+        }
+    }
+
+    /// Runs `handle_params` for a new URL of this page.
+    async fn params(&mut self, r: u64, uri: Uri, params: Params, sink: &mut impl Sink) -> Flow {
+        match AssertUnwindSafe(self.view.handle_params(&params, &uri, &mut self.ctx))
+            .catch_unwind()
+            .await
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(page = %self.id, uri = %uri, error = %e, "handle_params failed");
+                sink.error(r, e.code(), &e.to_string());
+            }
+            Err(p) => return self.crash(r, "handle_params", p, sink),
+        }
+        self.uri = uri;
+        Flow::Continue
+    }
+
+    /// Follows where the last callback sent the browser: a patch of this page's own route runs
+    /// `handle_params` here and now; anything else goes to the client with the flash this page
+    /// put, sealed.
+    async fn follow_nav(&mut self, r: u64, sink: &mut impl Sink) -> Flow {
+        let Some(nav) = self.ctx.take_nav() else {
+            return Flow::Continue;
+        };
+        let nav = match nav {
+            Nav::Patch { to, replace } => {
+                let target = local_uri(&to)
+                    .ok()
+                    .and_then(|uri| params_for(&self.pattern, &uri).map(|p| (uri, p)));
+                match target {
+                    Some((uri, params)) => {
+                        if let Flow::End = Box::pin(self.params(r, uri, params, sink)).await {
+                            return Flow::End;
+                        }
+                        // A navigation asked for by handle_params wins; a second patch does not
+                        // run handle_params again.
+                        match self.ctx.take_nav() {
+                            Some(n @ (Nav::Navigate { .. } | Nav::Redirect { .. })) => n,
+                            _ => Nav::Patch { to, replace },
+                        }
+                    }
+                    None => Nav::Navigate { to, replace },
+                }
+            }
+            other => other,
+        };
+        if !matches!(nav, Nav::Patch { .. }) {
+            let sealed = self.ctx.sealed_flash();
+            self.ctx.pushed_mut().flash = sealed;
+        }
+        self.ctx.pushed_mut().nav = Some(nav);
+        Flow::Continue
+    }
+
+    fn is_hot(&self) -> bool {
+        self.hot_until.is_some_and(|t| Instant::now() < t)
+    }
+
+    fn crash(
+        &mut self,
+        r: u64,
+        place: &str,
+        p: Box<dyn std::any::Any + Send>,
+        sink: &mut impl Sink,
+    ) -> Flow {
+        let msg = panic_message(p);
+        tracing::error!(page = %self.id, "{place} panicked: {msg}; the page ends");
+        sink.error(
+            r,
+            ErrorCode::PageCrashed,
+            &format!("the page crashed: {msg}"),
+        );
+        Flow::End
+    }
+
+    /// Tells the client which upload entries take no more chunks.
+    fn send_upload_notices(&mut self, sink: &mut impl Sink) {
+        for (id, why) in self.ctx.take_upload_notices() {
+            sink.upload_end(id, why);
+        }
+    }
+
+    /// Renders, diffs against what the client has, and sends the operations. With `always`, an
+    /// empty frame is sent too (it answers a reference).
+    pub fn send_patch(&mut self, r: u64, always: bool, sink: &mut impl Sink) -> Flow {
+        self.send_upload_notices(sink);
+        self.ctx.work_mut().show_loading(&mut self.view);
+        let html = match render_html(
+            &self.view,
+            self.ctx.flash(),
+            Some(self.ctx.components()),
+            self.ctx.shown_uploads(),
+        ) {
+            Ok(html) => html,
+            Err(msg) => return self.render_crash(r, &msg, sink),
+        };
+        let hot = self.is_hot();
+        self.ctx.adopt_component_streams();
+        let mut streams = self.ctx.take_streams();
+        let (sent, above) = (&mut self.sent, self.keep_tree_above);
+        let advanced = catch_unwind(AssertUnwindSafe(|| {
+            sent.advance(html, above, hot, &mut streams)
+        }));
+        self.ctx.push_streams(streams);
+        match advanced {
+            Ok(Ok(ops)) => {
+                let pushed = self.ctx.take_pushed();
+                if ops.is_empty() && !always && pushed.is_empty() {
+                    return Flow::Continue;
+                }
+                self.version += 1;
+                if !sink.patch(r, &ops, &pushed) {
+                    self.unsent_streams.extend(pushed.streams);
+                }
+            }
+            Ok(Err(Unrepresentable)) => {
+                tracing::debug!(page = %self.id, "change not expressible as operations; sending the page");
+                self.version += 1;
+                let pushed = self.ctx.take_pushed();
+                if !sink.page(r, self.sent.html(), self.version, &pushed) {
+                    self.unsent_streams.extend(pushed.streams);
+                }
+            }
+            Err(p) => return self.crash(r, "diff", p, sink),
+        }
+        Flow::Continue
+    }
+
+    fn render_crash(&mut self, r: u64, msg: &str, sink: &mut impl Sink) -> Flow {
+        tracing::error!(page = %self.id, "render panicked: {msg}; the page ends");
+        sink.error(
+            r,
+            ErrorCode::PageCrashed,
+            &format!("render panicked: {msg}"),
+        );
+        Flow::End
+    }
+
+    /// Sends the streams' new items without rendering the page (its HTML did not change).
+    fn send_streams(&mut self, sink: &mut impl Sink) -> Flow {
+        self.ctx.stage_streams();
+        let pushed = self.ctx.take_pushed();
+        if !pushed.is_empty() {
+            self.version += 1;
+            if !sink.patch(0, &[], &pushed) {
+                self.unsent_streams.extend(pushed.streams);
+            }
+        }
+        Flow::Continue
+    }
+
+    /// Sends the whole page as rendered; the client replaces its root's content.
+    fn send_rendered(&mut self, r: u64, rendered: Rendered, sink: &mut impl Sink) -> Flow {
+        self.version += 1;
+        // Stream items of a frame the client never took go again: the server keeps no other copy.
+        let mut streams = std::mem::take(&mut self.unsent_streams);
+        streams.extend(self.ctx.take_streams());
+        fill_html(&mut streams, &rendered.tree);
+        self.ctx.push_streams(streams);
+        let pushed = self.ctx.take_pushed();
+        if !sink.page(r, &rendered.html, self.version, &pushed) {
+            self.unsent_streams.extend(pushed.streams);
+        }
+        self.sent = Sent::keep(rendered, self.keep_tree_above, self.is_hot());
+        Flow::Continue
+    }
+
+    fn send_full(&mut self, r: u64, sink: &mut impl Sink) -> Flow {
+        self.send_upload_notices(sink);
+        self.ctx.work_mut().show_loading(&mut self.view);
+        match render(
+            &self.view,
+            self.ctx.flash(),
+            Some(self.ctx.components()),
+            self.ctx.shown_uploads(),
+        ) {
+            Ok(rendered) => {
+                self.ctx.adopt_component_streams();
+                self.send_rendered(r, rendered, sink)
+            }
+            Err(msg) => self.render_crash(r, &msg, sink),
+        }
+    }
+}
