@@ -1,7 +1,7 @@
 //! The chat's rules, driven in-process through `LiveTest`: private rooms, checks on every event,
 //! validation, HTML shown as text, and the stream the server does not keep.
 
-use demo_chat::{App, ChatConfig, RoomPage};
+use demo_chat::{App, ChatConfig, Lobby, RoomPage};
 use leptos_live::{FlashKind, LiveTest, MountError, Params, PubSub, Session};
 use serde_json::json;
 
@@ -57,35 +57,48 @@ async fn private_rooms_admit_members_only_and_every_event_is_checked() {
         _ => panic!("a page mounted without a nickname"),
     }
 
-    let mut ada = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("ada"))
+    // Ada owns the room: its members tab has the forms that invite and remove.
+    let mut ada = LiveTest::<RoomPage>::get(&router, "/rooms/den", session("ada"))
         .await
         .unwrap();
-    ada.event_to("members", "invite", json!({ "nick": "bob" }))
+    ada.click("#tab-members").await.unwrap();
+    assert_eq!(ada.url(), "/rooms/den?tab=members");
+    ada.submit("#invite", json!({ "nick": "bob" }))
         .await
         .unwrap();
-    let mut bob = LiveTest::<RoomPage>::mount_in(&router, den.clone(), session("bob"))
+    assert_eq!(ada.text("#notice").as_deref(), Some("bob may now enter."));
+    let mut bob = LiveTest::<RoomPage>::get(&router, "/rooms/den", session("bob"))
         .await
         .unwrap();
-    assert!(bob.html().contains(r#"id="messages""#));
-    bob.event("post", json!({ "body": "hello" })).await.unwrap();
+    assert!(bob.has("#messages"));
+    bob.submit("#post", json!({ "body": "hello" }))
+        .await
+        .unwrap();
 
-    // Only the owner manages members, checked on the server whatever the page shows.
+    // Only the owner manages members: Bob's tab has no forms, and an event sent anyway (as a
+    // hostile client would) is checked on the server.
+    bob.click("#tab-members").await.unwrap();
+    assert!(bob.has_text("#members", "ada") && !bob.has("#remove"));
     let err = bob
         .event_to("members", "remove", json!({ "nick": "ada" }))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("owner"), "{err}");
 
-    ada.event_to("members", "remove", json!({ "nick": "bob" }))
+    ada.submit("#remove", json!({ "nick": "bob" }))
         .await
         .unwrap();
+    assert_eq!(
+        ada.text("#notice").as_deref(),
+        Some("bob may no longer enter.")
+    );
     // Bob's page was mounted while he was a member; his next event is checked again.
     let err = bob
-        .event("post", json!({ "body": "still here?" }))
+        .submit("#post", json!({ "body": "still here?" }))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("members only"), "{err}");
-    assert!(bob.html().contains(r#"id="denied""#));
+    assert!(bob.has("#denied"));
     let err = bob.event("older", json!({})).await.unwrap_err();
     assert!(err.to_string().contains("not in this room"), "{err}");
     let history = app.db.history("den", None, 50).await.unwrap();
@@ -103,25 +116,32 @@ async fn bodies_are_validated_and_html_in_them_is_text() {
     let mut ada = LiveTest::<RoomPage>::mount_in(&router, lobby.clone(), session("ada"))
         .await
         .unwrap();
-    ada.event("post", json!({ "body": "   " })).await.unwrap();
-    assert!(ada.html().contains("Write something first."));
-    ada.event(
-        "post",
+    ada.submit("#post", json!({ "body": "   " })).await.unwrap();
+    assert_eq!(
+        ada.text("#post-error").as_deref(),
+        Some("Write something first.")
+    );
+    ada.submit(
+        "#post",
         json!({ "body": "x".repeat(demo_chat::MAX_BODY + 1) }),
     )
     .await
     .unwrap();
-    assert!(ada.html().contains("Messages are at most 2000 characters."));
+    assert_eq!(
+        ada.text("#post-error").as_deref(),
+        Some("Messages are at most 2000 characters.")
+    );
     assert!(app.db.history("lobby", None, 50).await.unwrap().is_empty());
 
-    ada.event(
-        "post",
+    ada.submit(
+        "#post",
         json!({ "body": "<b>bold</b> & <script>alert(1)</script>" }),
     )
     .await
     .unwrap();
-    assert!(
-        !ada.html().contains("Write something first."),
+    assert_eq!(
+        ada.text("#post-error").as_deref(),
+        Some(""),
         "the error clears"
     );
     // The page hears its own broadcast and streams the message.
@@ -175,5 +195,33 @@ async fn the_last_page_comes_on_entry_and_older_ones_on_scroll() {
     let ops = page.take_stream_ops();
     assert_eq!(ops[0][4].as_array().unwrap().len(), 20);
     assert!(!page.html().contains("lv-viewport-top"), "no more to load");
+    let _ = std::fs::remove_file(path);
+}
+
+#[tokio::test]
+async fn creating_a_room_navigates_to_it_with_a_flash() {
+    let (_app, router, path) = open().await;
+    let mut lobby = LiveTest::<Lobby>::get(&router, "/", session("ada"))
+        .await
+        .unwrap();
+    lobby
+        .submit("#create-room", json!({ "name": "Not a name!" }))
+        .await
+        .unwrap();
+    assert!(lobby.has("#room-error") && lobby.navigated().is_none());
+    lobby
+        .submit("#create-room", json!({ "name": "garden", "private": "on" }))
+        .await
+        .unwrap();
+    let mut garden = lobby.follow::<RoomPage>(&router).await.unwrap();
+    assert_eq!(garden.url(), "/rooms/garden");
+    assert_eq!(garden.text("#heading").as_deref(), Some("#garden"));
+    assert!(garden.has_text("#flash-group", "Room #garden created."));
+    // The flash's close button clears it.
+    garden.click("#flash-info button").await.unwrap();
+    assert!(!garden.has_text("#flash-group", "created"));
+    // The room is private: its members tab lists the owner.
+    garden.click("#tab-members").await.unwrap();
+    assert_eq!(garden.texts("#members li"), ["ada"]);
     let _ = std::fs::remove_file(path);
 }

@@ -265,7 +265,8 @@ impl<V: LiveView> LiveTest<V> {
     /// Types `values` (field name → value) into the form `selector` matches (or into the
     /// element with its own `lv-change`) and sends its `lv-change` event, as the shim does on
     /// input: the form's values with these over them (`null` clears a field, as unticking a
-    /// box does), and `_target` naming the last field. What was typed is not kept in the page:
+    /// box does), and `_target` naming the field typed into (the last by name when several
+    /// are given; a `_target` among `values` says which). What was typed is not kept in the page:
     /// the next call starts again from what the server rendered.
     pub async fn change(&mut self, selector: &str, values: Value) -> Result<Vec<Op>, LiveError> {
         let el = self.find(selector, None)?;
@@ -290,11 +291,13 @@ impl<V: LiveView> LiveTest<V> {
             )));
         };
         let mut payload = payload;
-        let target = given
-            .keys()
-            .last()
-            .cloned()
-            .map_or(Value::Null, Value::String);
+        let target = given.get("_target").cloned().unwrap_or_else(|| {
+            given
+                .keys()
+                .next_back()
+                .cloned()
+                .map_or(Value::Null, Value::String)
+        });
         payload.insert("_target".into(), target);
         let push = self.client.push(owner, name, payload);
         self.perform(vec![Action::Push(push)]).await
