@@ -4,7 +4,7 @@
 
 use demo_counter::Counter;
 use demo_counter::gallery::Gallery;
-use leptos_live::{LiveRouter, LiveTest, Session};
+use leptos_live::{LiveRouter, LiveTest, Nav, Session};
 use serde_json::json;
 
 fn router() -> LiveRouter {
@@ -149,6 +149,16 @@ async fn tabs_pagination_and_the_dropdown_patch_the_page() {
     page.click("#sort button").await.unwrap();
     page.click_text("#sort a", "Name").await.unwrap();
     assert!(page.has_text("#tab-panel", "Slow action"));
+
+    // The header's plain link goes back to the counter with a full load.
+    page.click_text("a", "Back to the counter").await.unwrap();
+    assert!(
+        matches!(page.navigated(), Some(Nav::Redirect { to, external: false }) if to == "/"),
+        "{:?}",
+        page.navigated()
+    );
+    let counter = page.follow::<Counter>(&router()).await.unwrap();
+    assert_eq!(counter.text("#count").as_deref(), Some("0"));
 }
 
 #[tokio::test]

@@ -243,8 +243,9 @@ impl<V: LiveView> LiveTest<V> {
     // --- as a user -------------------------------------------------------------------------
 
     /// Clicks the first element `selector` matches, as a browser's click does: `lv-click-away`
-    /// bindings of shown elements outside it run first; then a live link (`lv-patch`,
-    /// `lv-navigate`) is followed, or the nearest `lv-click` runs (JS commands, or an event
+    /// bindings of shown elements outside it run first; then a link is followed (`lv-patch` runs
+    /// `handle_params`; `lv-navigate` and plain links are kept for [`LiveTest::follow`]), or
+    /// the nearest `lv-click` runs (JS commands, or an event
     /// with the element's `lv-value-*`), or a submit button submits its form. Returns the
     /// operations the browser received; the first error the page answered with is returned
     /// instead.
@@ -419,8 +420,8 @@ impl<V: LiveView> LiveTest<V> {
         self.client.title.as_deref()
     }
 
-    /// Where the page sent the browser away to ([`Ctx::push_navigate`], [`Ctx::redirect`],
-    /// or an `lv-navigate` link), not yet followed.
+    /// Where the page sent the browser away to ([`Ctx::push_navigate`], [`Ctx::redirect`], an
+    /// `lv-navigate` link, or a plain link as [`Nav::Redirect`]), not yet followed.
     pub fn navigated(&self) -> Option<&Nav> {
         self.client.nav.as_ref().map(|(n, _)| n)
     }
@@ -434,6 +435,9 @@ impl<V: LiveView> LiveTest<V> {
         let Some((nav, sealed)) = self.client.nav.take() else {
             return Err(LiveError::msg("the page did not navigate").into());
         };
+        if let Nav::Redirect { external: true, to } = &nav {
+            return Err(LiveError::msg(format!("{to:?} is on another site")).into());
+        }
         let secret = router.services().secret;
         let flash = sealed
             .and_then(|s| crate::flash::unseal(&s, &secret, crate::token::now_secs()))
@@ -634,8 +638,7 @@ impl<V: LiveView> LiveTest<V> {
             .map(|a| Action::Fire(a, "lv-click-away", String::new()))
             .collect();
         let link = dom.closest(el, |e| {
-            dom.nodes[e].name == "a"
-                && (dom.attr(e, "lv-patch").is_some() || dom.attr(e, "lv-navigate").is_some())
+            dom.nodes[e].name == "a" && dom.attr(e, "href").is_some()
         });
         let submit = dom.closest(el, |e| {
             dom.nodes[e].name == "button" && matches!(dom.attr(e, "type"), None | Some("submit"))
@@ -649,9 +652,22 @@ impl<V: LiveView> LiveTest<V> {
         });
         self.client.set_focus(focusable);
         let dom = &self.client.dom;
+        let live =
+            |a: usize| dom.attr(a, "lv-patch").is_some() || dom.attr(a, "lv-navigate").is_some();
+        let binding = dom.closest(el, |e| dom.attr(e, "lv-click").is_some());
+        // A binding inside a link runs rather than the link (as the shim's listener, on the
+        // root, finds it first), unless the link is live.
+        let link = link.filter(|&a| live(a) || binding.is_none_or(|b| dom.contains(b, a)));
         if let Some(a) = link {
             let href = dom.attr(a, "href").unwrap_or_default().to_string();
-            actions.push(Action::Link(href, dom.attr(a, "lv-patch").is_some()));
+            let kind = if dom.attr(a, "lv-patch").is_some() {
+                LinkKind::Patch
+            } else if live(a) {
+                LinkKind::Navigate
+            } else {
+                LinkKind::Load
+            };
+            actions.push(Action::Link(href, kind));
         } else if let Some(b) = dom.closest(el, |e| dom.attr(e, "lv-click").is_some()) {
             actions.push(Action::Fire(b, "lv-click", String::new()));
         } else if let Some(b) = submit
@@ -702,23 +718,27 @@ impl<V: LiveView> LiveTest<V> {
                     self.client.url = uri.to_string();
                     flow
                 }
-                Action::Link(href, patch) => {
-                    let target = local_uri(&href)
-                        .ok()
+                Action::Link(href, kind) => {
+                    let local = local_uri(&href).ok();
+                    let target = local
+                        .clone()
                         .and_then(|uri| params_for(&self.core.pattern, &uri).map(|p| (uri, p)));
-                    match target {
-                        Some((uri, params)) if patch => {
+                    let nav = match (kind, target) {
+                        (LinkKind::Patch, Some((uri, params))) => {
                             queue.push_front(Action::Params(uri, params));
+                            None
                         }
-                        _ => {
-                            self.client.nav = Some((
-                                Nav::Navigate {
-                                    to: href,
-                                    replace: false,
-                                },
-                                None,
-                            ))
-                        }
+                        (LinkKind::Load, _) => Some(Nav::Redirect {
+                            external: local.is_none(),
+                            to: href,
+                        }),
+                        _ => Some(Nav::Navigate {
+                            to: href,
+                            replace: false,
+                        }),
+                    };
+                    if let Some(nav) = nav {
+                        self.client.nav = Some((nav, None));
                     }
                     Flow::Continue
                 }
@@ -753,8 +773,19 @@ enum Action {
     Push(Push),
     /// A new URL of this page.
     Params(Uri, Params),
-    /// A live link: its `href`, and whether it patches.
-    Link(String, bool),
+    /// A link: its `href`, and what following it does.
+    Link(String, LinkKind),
+}
+
+/// What following a link does.
+#[derive(Clone, Copy)]
+enum LinkKind {
+    /// `lv-patch`: a new URL of this page (or a navigation, when another page's).
+    Patch,
+    /// `lv-navigate`: the next page over the same socket.
+    Navigate,
+    /// A plain link: a full load.
+    Load,
 }
 
 /// The route pattern and live session `router` serves `V` with.
