@@ -206,14 +206,14 @@ impl<V: LiveView> Work<V> {
         }
     }
 
-    /// Whether `done` is the latest work under its key (not cancelled or replaced); it is then
-    /// no longer running.
     /// Whether `done` is the outcome of work still wanted (neither cancelled nor replaced).
     pub(crate) fn is_current(&self, done: &Done<V>) -> bool {
         done.generation == 0
             || matches!(self.running.get(&done.key), Some((g, _)) if *g == done.generation)
     }
 
+    /// Whether `done` is the latest work under its key (not cancelled or replaced); it is then
+    /// no longer running.
     pub(crate) fn finish(&mut self, done: &Done<V>) -> bool {
         if done.generation == 0 {
             return true;

@@ -429,15 +429,7 @@ impl Sink for Client {
         };
         self.tree = parse_fragment(html);
         for (name, items) in kept {
-            let restore = StreamOps {
-                name: name.into(),
-                ops: vec![StreamOp::Insert {
-                    at: At::Start,
-                    limit: None,
-                    items,
-                }],
-            };
-            apply_streams(&mut self.tree, std::slice::from_ref(&restore));
+            restore_stream(&mut self.tree, &name, &items);
         }
         self.take(pushed);
         true
@@ -457,10 +449,13 @@ impl Sink for Client {
     }
 }
 
-/// The stream containers of `tree`, each with its items' ids and HTML.
-fn stream_items(tree: &Tree) -> Vec<(String, Vec<(String, String)>)> {
+/// An item of a stream container: its id, if any, and its HTML.
+type Item = (Option<String>, String);
+
+/// The stream containers of `tree`, each with its element children.
+fn stream_items(tree: &Tree) -> Vec<(String, Vec<Item>)> {
     let mut out = Vec::new();
-    fn walk(tree: &Tree, id: u32, out: &mut Vec<(String, Vec<(String, String)>)>) {
+    fn walk(tree: &Tree, id: u32, out: &mut Vec<(String, Vec<Item>)>) {
         for k in tree.kid_ids(id) {
             let node = tree.node(k);
             let Some(e) = node.as_element() else { continue };
@@ -469,20 +464,60 @@ fn stream_items(tree: &Tree) -> Vec<(String, Vec<(String, String)>)> {
                     .children()
                     .iter()
                     .filter_map(|c| {
-                        let id = c.as_element()?.attr("id")?.to_string();
+                        let id = c.as_element()?.attr("id").map(str::to_string);
                         let mut html = String::new();
                         crate::html::outer_html(c, &mut html);
                         Some((id, html))
                     })
                     .collect();
                 out.push((name.to_string(), items));
-            } else {
-                walk(tree, k, out);
             }
+            walk(tree, k, out);
         }
     }
     walk(tree, tree.root_id(), &mut out);
     out
+}
+
+/// Puts a stream's old items back after a whole-page render, as the shim's `place` does: the
+/// old items in their order, each replaced in place by a rendered item with its id, then the
+/// rendered items that are new.
+fn restore_stream(tree: &mut Tree, name: &str, old: &[Item]) {
+    let Some(c) = container(tree, tree.root_id(), name) else {
+        return;
+    };
+    let (ns, ctx) = match tree.node(c).as_element() {
+        Some(e) => (e.ns, e.name.to_string()),
+        None => (Namespace::Html, "div".to_string()),
+    };
+    let rendered: Vec<(Option<String>, Rec)> = tree
+        .kid_ids(c)
+        .filter(|&k| tree.rec(k).is_element())
+        .map(|k| {
+            let id = tree.node(k).as_element().and_then(|e| e.attr("id"));
+            (id.map(str::to_string), *tree.rec(k))
+        })
+        .collect();
+    let mut kids = Vec::new();
+    for (id, html) in old {
+        let frag = parse_fragment_in(html, ns, &ctx);
+        let Some(first) = frag
+            .children()
+            .iter()
+            .position(|n| n.as_element().is_some())
+        else {
+            continue;
+        };
+        kids.push((id.clone(), tree.graft(frag)[first]));
+    }
+    for (id, rec) in rendered {
+        match kids.iter_mut().find(|(k, _)| id.is_some() && *k == id) {
+            Some(slot) => slot.1 = rec,
+            None => kids.push((id, rec)),
+        }
+    }
+    tree.set_kids(c, kids.into_iter().map(|(_, r)| r).collect());
+    tree.rehash_deep();
 }
 
 /// The element of `tree` that holds the stream `name`.
@@ -551,12 +586,16 @@ fn apply_streams(tree: &mut Tree, streams: &[StreamOps]) {
                         }
                         At::End => kids.append(&mut block),
                     }
-                    while let Some(limit) = limit.filter(|&l| l > 0 && kids.len() > l as usize) {
-                        let _ = limit;
-                        match at {
-                            At::Start => kids.pop(),
-                            At::End => Some(kids.remove(0)),
+                    // The limit counts elements, and evicts them from the other end.
+                    let limit = limit.filter(|&l| l > 0).map_or(usize::MAX, |l| l as usize);
+                    while kids.iter().filter(|(_, r)| r.is_element()).count() > limit {
+                        let victim = match at {
+                            At::Start => kids.iter().rposition(|(_, r)| r.is_element()),
+                            At::End => kids.iter().position(|(_, r)| r.is_element()),
                         };
+                        if let Some(i) = victim {
+                            kids.remove(i);
+                        }
                     }
                 }
             }
@@ -564,4 +603,84 @@ fn apply_streams(tree: &mut Tree, streams: &[StreamOps]) {
         }
     }
     tree.rehash_deep();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(client: &Client) -> Vec<String> {
+        client
+            .select("#s > *")
+            .into_iter()
+            .map(|e| {
+                format!(
+                    "{}={}",
+                    client.dom.attr(e, "id").unwrap_or("?"),
+                    client.dom.text(e)
+                )
+            })
+            .collect()
+    }
+
+    fn insert(at: At, limit: Option<u32>, items: &[(&str, &str)]) -> Pushed {
+        Pushed {
+            streams: vec![StreamOps {
+                name: "s".into(),
+                ops: vec![StreamOp::Insert {
+                    at,
+                    limit,
+                    items: items
+                        .iter()
+                        .map(|(i, h)| (i.to_string(), h.to_string()))
+                        .collect(),
+                }],
+            }],
+            ..Pushed::default()
+        }
+    }
+
+    #[test]
+    fn streams_apply_as_the_shim_applies_them() {
+        let mut c = Client::new("/".into());
+        c.page(
+            0,
+            "<ul id=s lv-stream=s>\n<li id=a>A</li>\n</ul>",
+            1,
+            &Pushed::default(),
+        );
+        c.patch(
+            0,
+            &[],
+            &insert(
+                At::End,
+                None,
+                &[("b", "<li id=b>B</li>"), ("a", "<li id=a>A2</li>")],
+            ),
+        );
+        assert_eq!(ids(&c), ["a=A2", "b=B"], "same id in place, new at the end");
+        // The limit counts elements, not the whitespace between them, and evicts from the
+        // other end.
+        c.patch(
+            0,
+            &[],
+            &insert(At::Start, Some(2), &[("z", "<li id=z>Z</li>")]),
+        );
+        assert_eq!(ids(&c), ["z=Z", "a=A2"]);
+        // A whole page keeps the items, updates those it renders again, appends the new.
+        c.page(
+            0,
+            "<ul id=s lv-stream=s><li id=a>A3</li><li id=n>N</li></ul>",
+            2,
+            &Pushed::default(),
+        );
+        assert_eq!(ids(&c), ["z=Z", "a=A3", "n=N"]);
+        // A new page (a navigation landed) starts from its own render.
+        let landed = Pushed {
+            landed: Some(("token".into(), "/x".into())),
+            ..Pushed::default()
+        };
+        c.page(0, "<ul id=s lv-stream=s></ul>", 1, &landed);
+        assert!(ids(&c).is_empty());
+    }
 }

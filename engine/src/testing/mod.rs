@@ -24,7 +24,7 @@ use crate::url::{local_uri, params_for};
 use crate::view::LiveView;
 use crate::work::Queue;
 
-use client::{Client, Push};
+use client::{Client, Key, Push};
 
 /// A mounted page driven as a user drives it, in-process: no HTTP, no socket.
 ///
@@ -325,7 +325,11 @@ impl<V: LiveView> LiveTest<V> {
             .closest(el, |e| self.client.dom.attr(e, "lv-keydown").is_some())
             && self.keyed(own, key)
         {
-            actions.push(Action::Fire(own, "lv-keydown", key.to_string()));
+            actions.push(Action::Fire(
+                self.client.key(own),
+                "lv-keydown",
+                key.to_string(),
+            ));
         }
         actions.extend(self.window_keys(key));
         self.perform(actions).await
@@ -498,8 +502,11 @@ impl<V: LiveView> LiveTest<V> {
 
     /// Waits for the next message sent to the page (timers, other tasks), handles it with
     /// whatever else is queued, as the page task does, and returns the operations; `None` when
-    /// no message can arrive any more.
+    /// no message can arrive any more, or the page has ended.
     pub async fn next_info(&mut self) -> Option<Result<Vec<Op>, LiveError>> {
+        if self.ended {
+            return None;
+        }
         let msg = self.info.recv().await?;
         self.client.begin();
         let flow = self.core.info(msg, &mut self.info, &mut self.client).await;
@@ -509,6 +516,9 @@ impl<V: LiveView> LiveTest<V> {
     /// Handles the messages already queued, as the page task would, and returns the
     /// operations.
     pub async fn drain_info(&mut self) -> Result<Vec<Op>, LiveError> {
+        if self.ended {
+            return Err(LiveError::msg("the page has ended"));
+        }
         let mut ops = Vec::new();
         while let Ok(msg) = self.info.try_recv() {
             self.client.begin();
@@ -523,6 +533,9 @@ impl<V: LiveView> LiveTest<V> {
     /// replaced meanwhile is skipped. It waits as long as it takes: wrap it in a timeout to
     /// check that nothing arrives.
     pub async fn next_async(&mut self) -> Option<Result<Vec<Op>, LiveError>> {
+        if self.ended {
+            return None;
+        }
         loop {
             let done = self.work.recv().await;
             if !self.core.ctx.work_mut().is_current(&done) {
@@ -607,7 +620,7 @@ impl<V: LiveView> LiveTest<V> {
             .select("[lv-window-keydown]")
             .into_iter()
             .filter(|&e| dom.visible(e) && self.keyed(e, key))
-            .map(|e| Action::Fire(e, "lv-window-keydown", key.to_string()))
+            .map(|e| Action::Fire(self.client.key(e), "lv-window-keydown", key.to_string()))
             .collect()
     }
 
@@ -620,7 +633,11 @@ impl<V: LiveView> LiveTest<V> {
             return Err(LiveError::msg("the form has no lv-submit binding"));
         };
         if name.starts_with('[') {
-            return Ok(vec![Action::Fire(form, "lv-submit", String::new())]);
+            return Ok(vec![Action::Fire(
+                self.client.key(form),
+                "lv-submit",
+                String::new(),
+            )]);
         }
         let mut payload = self.client.serialize(form);
         payload.extend(self.client.values(form));
@@ -635,7 +652,7 @@ impl<V: LiveView> LiveTest<V> {
             .select("[lv-click-away]")
             .into_iter()
             .filter(|&a| dom.visible(a) && !dom.contains(a, el))
-            .map(|a| Action::Fire(a, "lv-click-away", String::new()))
+            .map(|a| Action::Fire(self.client.key(a), "lv-click-away", String::new()))
             .collect();
         let link = dom.closest(el, |e| {
             dom.nodes[e].name == "a" && dom.attr(e, "href").is_some()
@@ -669,7 +686,7 @@ impl<V: LiveView> LiveTest<V> {
             };
             actions.push(Action::Link(href, kind));
         } else if let Some(b) = dom.closest(el, |e| dom.attr(e, "lv-click").is_some()) {
-            actions.push(Action::Fire(b, "lv-click", String::new()));
+            actions.push(Action::Fire(self.client.key(b), "lv-click", String::new()));
         } else if let Some(b) = submit
             && let Some(form) = dom.closest(b, |e| dom.nodes[e].name == "form")
         {
@@ -693,7 +710,11 @@ impl<V: LiveView> LiveTest<V> {
                     } else {
                         Map::from_iter([("key".to_string(), Value::String(key))])
                     };
-                    let pushes = self.client.fire(el, attr, extra);
+                    let pushes = match self.client.resolve(&el) {
+                        Some(el) => self.client.fire(el, attr, extra),
+                        // The element left the page meanwhile: its binding is gone with it.
+                        None => Vec::new(),
+                    };
                     for p in pushes.into_iter().rev() {
                         queue.push_front(Action::Push(p));
                     }
@@ -711,12 +732,11 @@ impl<V: LiveView> LiveTest<V> {
                 }
                 Action::Params(uri, params) => {
                     self.r += 1;
-                    let flow = self
-                        .core
-                        .patch_url(self.r, uri.clone(), params, &mut self.client)
-                        .await;
+                    // The browser's URL moves first; a patch the page answers with moves it on.
                     self.client.url = uri.to_string();
-                    flow
+                    self.core
+                        .patch_url(self.r, uri, params, &mut self.client)
+                        .await
                 }
                 Action::Link(href, kind) => {
                     let local = local_uri(&href).ok();
@@ -768,8 +788,9 @@ impl<V: LiveView> LiveTest<V> {
 
 /// What a user's action comes to, step by step.
 enum Action {
-    /// Run an element's binding (with the key pressed, for key bindings).
-    Fire(usize, &'static str, String),
+    /// Run an element's binding (with the key pressed, for key bindings); the element is found
+    /// again when its turn comes, as the actions before it may have changed the page.
+    Fire(Key, &'static str, String),
     Push(Push),
     /// A new URL of this page.
     Params(Uri, Params),
