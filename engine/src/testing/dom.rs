@@ -384,8 +384,8 @@ impl Parser<'_> {
 
     fn spaces(&mut self) -> bool {
         let start = self.at;
-        while self.peek().is_some_and(char::is_whitespace) {
-            self.at += 1;
+        while let Some(c) = self.peek().filter(|c| c.is_whitespace()) {
+            self.at += c.len_utf8();
         }
         self.at > start
     }
@@ -525,6 +525,18 @@ mod tests {
         assert_eq!(ids(&dom, "#f #b.a"), ["b"]);
         for bad in ["", "a[", "a[x=", ".", "a >", "a,", ":not(a"] {
             assert!(Selector::parse(bad).is_err(), "{bad:?} parsed");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever a test writes, the parser answers without panicking, and a selector that
+        /// parses can be matched against any page.
+        #[test]
+        fn any_text_parses_or_is_refused(s in "[a-z#.\\[\\]=~^$*'\" >,:()\\\\\\u{3000}é-]{0,24}") {
+            let dom = Dom::of(&parse_fragment("<p id=a class=b><i x=y>t</i></p>"));
+            if let Ok(sel) = Selector::parse(&s) {
+                let _ = dom.select(ROOT, &sel);
+            }
         }
     }
 
