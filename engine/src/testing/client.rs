@@ -486,10 +486,6 @@ fn restore_stream(tree: &mut Tree, name: &str, old: &[Item]) {
     let Some(c) = container(tree, tree.root_id(), name) else {
         return;
     };
-    let (ns, ctx) = match tree.node(c).as_element() {
-        Some(e) => (e.ns, e.name.to_string()),
-        None => (Namespace::Html, "div".to_string()),
-    };
     let rendered: Vec<(Option<String>, Rec)> = tree
         .kid_ids(c)
         .filter(|&k| tree.rec(k).is_element())
@@ -500,15 +496,9 @@ fn restore_stream(tree: &mut Tree, name: &str, old: &[Item]) {
         .collect();
     let mut kids = Vec::new();
     for (id, html) in old {
-        let frag = parse_fragment_in(html, ns, &ctx);
-        let Some(first) = frag
-            .children()
-            .iter()
-            .position(|n| n.as_element().is_some())
-        else {
-            continue;
-        };
-        kids.push((id.clone(), tree.graft(frag)[first]));
+        if let Some(rec) = item(tree, c, html) {
+            kids.push((id.clone(), rec));
+        }
     }
     for (id, rec) in rendered {
         match kids.iter_mut().find(|(k, _)| id.is_some() && *k == id) {
@@ -518,6 +508,21 @@ fn restore_stream(tree: &mut Tree, name: &str, old: &[Item]) {
     }
     tree.set_kids(c, kids.into_iter().map(|(_, r)| r).collect());
     tree.rehash_deep();
+}
+
+/// A stream item's element, parsed from `html` inside container `c` as the shim parses it, in
+/// `tree`'s arena; `None` when the HTML holds no element.
+fn item(tree: &mut Tree, c: u32, html: &str) -> Option<Rec> {
+    let (ns, ctx) = match tree.node(c).as_element() {
+        Some(e) => (e.ns, e.name.to_string()),
+        None => (Namespace::Html, "div".to_string()),
+    };
+    let frag = parse_fragment_in(html, ns, &ctx);
+    let first = frag
+        .children()
+        .iter()
+        .position(|n| n.as_element().is_some())?;
+    Some(tree.graft(frag)[first])
 }
 
 /// The element of `tree` that holds the stream `name`.
@@ -556,21 +561,11 @@ fn apply_streams(tree: &mut Tree, streams: &[StreamOps]) {
                     kids.retain(|(id, _)| id.as_ref().is_none_or(|i| !ids.contains(i)))
                 }
                 StreamOp::Insert { at, limit, items } => {
-                    let (ns, ctx) = match tree.node(c).as_element() {
-                        Some(e) => (e.ns, e.name.to_string()),
-                        None => (Namespace::Html, "div".to_string()),
-                    };
                     let mut block = Vec::new();
                     for (id, html) in items {
-                        let frag = parse_fragment_in(html, ns, &ctx);
-                        let Some(first) = frag
-                            .children()
-                            .iter()
-                            .position(|n| n.as_element().is_some())
-                        else {
+                        let Some(rec) = item(tree, c, html) else {
                             continue;
                         };
-                        let rec = tree.graft(frag)[first];
                         match kids
                             .iter_mut()
                             .find(|(k, _)| k.as_deref() == Some(id.as_str()))
