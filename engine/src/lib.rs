@@ -115,7 +115,7 @@ pub use router::{LiveEngine, LiveRouter};
 pub use serve::{NoDelayListener, nodelay, serve, stop_signal};
 pub use site::{SiteConfig, SiteError};
 pub use stream::{At, Stream};
-pub use testing::LiveTest;
+pub use testing::{LiveTest, TestFile};
 pub use upload::{
     CANCEL_UPLOAD, LiveFileInput, LiveImgPreview, MAX_CHUNK_SIZE, Upload, UploadConfig,
     UploadEntry, UploadError, UploadedFile, upload,

@@ -1,6 +1,8 @@
 //! The browser a [`crate::LiveTest`] stands in for: it takes the page core's frames as the shim
 //! does (operations, whole pages, stream changes, pushes), and runs JS commands on its document.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use crate::ctx::{Nav, Pushed};
@@ -66,6 +68,10 @@ pub(crate) struct Client {
     pub url: String,
     /// Stream changes since [`Client::begin`], as the wire has them.
     pub streams: Vec<StreamOps>,
+    /// How many bytes of each upload entry the server has written.
+    pub written: HashMap<u32, u64>,
+    /// Upload entries the server takes no more chunks for, and why.
+    pub stopped: HashMap<u32, String>,
 }
 
 impl Client {
@@ -85,6 +91,8 @@ impl Client {
             nav: None,
             url,
             streams: Vec::new(),
+            written: HashMap::new(),
+            stopped: HashMap::new(),
         }
     }
 
@@ -439,9 +447,13 @@ impl Sink for Client {
         self.errors.push((r, code, message.to_string()));
     }
 
-    fn upload_ack(&mut self, _entry: u32, _written: u64) {}
+    fn upload_ack(&mut self, entry: u32, written: u64) {
+        self.written.insert(entry, written);
+    }
 
-    fn upload_end(&mut self, _entry: u32, _why: &str) {}
+    fn upload_end(&mut self, entry: u32, why: &str) {
+        self.stopped.insert(entry, why.to_string());
+    }
 
     fn failed(&mut self, error: &LiveError) {
         self.errors

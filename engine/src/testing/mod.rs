@@ -20,6 +20,7 @@ use crate::page::{Fresh, Mount, MountArgs, MountError, mount_fresh};
 use crate::page_core::{Core, CoreParts, Flow};
 use crate::params::{Params, Session};
 use crate::router::LiveRouter;
+use crate::upload::Report;
 use crate::url::{local_uri, params_for};
 use crate::view::LiveView;
 use crate::work::Queue;
@@ -77,7 +78,39 @@ pub struct LiveTest<V: LiveView> {
     r: u64,
     /// The page crashed; nothing more reaches it.
     ended: bool,
+    /// What the page's upload writers report, once it has uploads.
+    reports: Option<mpsc::UnboundedReceiver<Report>>,
 }
+
+/// A file for [`LiveTest::upload`], as a user would pick it.
+///
+/// ```
+/// let file = leptos_live::TestFile::new("notes.txt", "text/plain", b"hello".to_vec());
+/// assert_eq!(file.bytes.len(), 5);
+/// ```
+#[derive(Clone, Debug)]
+pub struct TestFile {
+    /// Its name.
+    pub name: String,
+    /// Its MIME type, as the browser declares it.
+    pub mime: String,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
+impl TestFile {
+    /// A file named `name` of type `mime` holding `bytes`.
+    pub fn new(name: impl Into<String>, mime: impl Into<String>, bytes: Vec<u8>) -> Self {
+        TestFile {
+            name: name.into(),
+            mime: mime.into(),
+            bytes,
+        }
+    }
+}
+
+/// How long [`LiveTest::upload`] waits for a chunk to be written.
+const CHUNK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl<V: LiveView> LiveTest<V> {
     /// Mounts the page as an HTTP render would, with a PubSub of its own.
@@ -237,6 +270,7 @@ impl<V: LiveView> LiveTest<V> {
             session: keep,
             r: 0,
             ended: false,
+            reports: None,
         })
     }
 
@@ -339,6 +373,122 @@ impl<V: LiveView> LiveTest<V> {
     pub async fn press(&mut self, key: &str) -> Result<Vec<Op>, LiveError> {
         let actions = self.window_keys(key);
         self.perform(actions).await
+    }
+
+    /// Picks `files` in the file input `selector` (`lv-upload`) and uploads them as the shim
+    /// does: the server checks the list first (accept, size, count), then each accepted file
+    /// goes in chunks of the input's `lv-chunk` size, each sent once the last was written. The
+    /// bytes go at once, as with auto-upload or the form's submit. Returns the operations the
+    /// browser received; refusals show in the page, as for a user.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::*;
+    /// struct Avatar;
+    /// impl LiveView for Avatar {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         ctx.allow_upload("avatar", UploadConfig::new().accept([".txt"]));
+    ///         Ok(Avatar)
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         let up = upload("avatar");
+    ///         let done = up.entries.iter().filter(|e| e.done).count();
+    ///         view! { <LiveFileInput upload=up id="file" /><p id="done">{done}</p> }
+    ///     }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = LiveTest::<Avatar>::mount(Params::default(), Session::default()).await.unwrap();
+    /// let file = TestFile::new("a.txt", "text/plain", vec![b'x'; 200_000]);
+    /// page.upload("#file", &[file]).await.unwrap();
+    /// assert_eq!(page.text("#done").as_deref(), Some("1"));
+    /// # });
+    /// ```
+    pub async fn upload(
+        &mut self,
+        selector: &str,
+        files: &[TestFile],
+    ) -> Result<Vec<Op>, LiveError> {
+        if self.ended {
+            return Err(LiveError::msg("the page has ended"));
+        }
+        let el = self.find(selector, None)?;
+        let dom = &self.client.dom;
+        let Some(name) = dom.attr(el, "lv-upload").map(str::to_string) else {
+            return Err(LiveError::msg(format!(
+                "{selector:?} is not an upload's file input"
+            )));
+        };
+        let size = dom
+            .attr(el, "lv-chunk")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(64 * 1024)
+            .clamp(1, crate::upload::MAX_CHUNK_SIZE);
+        self.client.begin();
+        self.r += 1;
+        let metas = files
+            .iter()
+            .map(|f| (f.name.clone(), f.bytes.len() as u64, f.mime.clone()))
+            .collect();
+        self.client.reply = None;
+        let flow = self.core.upload(self.r, &name, metas, &mut self.client);
+        let mut ops = self.outcome(flow)?;
+        let ids: Vec<u32> = self
+            .client
+            .reply
+            .take()
+            .and_then(|r| serde_json::from_value(r).ok())
+            .unwrap_or_default();
+        if self.reports.is_none() {
+            self.reports = self.core.ctx.take_upload_reports();
+        }
+        for (file, &id) in files.iter().zip(&ids) {
+            // Refused at the check (0), or nothing to send.
+            if id == 0 || file.bytes.is_empty() {
+                continue;
+            }
+            let mut at = 0;
+            while at < file.bytes.len() && !self.client.stopped.contains_key(&id) {
+                let end = (at + size).min(file.bytes.len());
+                let mut frame = Vec::with_capacity(crate::protocol::CHUNK_HEADER + end - at);
+                frame.push(1);
+                frame.extend_from_slice(&id.to_be_bytes());
+                frame.extend_from_slice(&(at as u64).to_be_bytes());
+                frame.extend_from_slice(&file.bytes[at..end]);
+                self.client.begin();
+                let flow = self.core.chunk(frame.into(), &mut self.client);
+                ops.extend(self.outcome(flow)?);
+                ops.extend(self.written(id, end as u64).await?);
+                at = end;
+            }
+        }
+        Ok(ops)
+    }
+
+    /// Takes the writers' reports until entry `id` has `n` bytes written, or stopped.
+    async fn written(&mut self, id: u32, n: u64) -> Result<Vec<Op>, LiveError> {
+        let mut ops = Vec::new();
+        while self.client.written.get(&id).is_none_or(|&w| w < n)
+            && !self.client.stopped.contains_key(&id)
+        {
+            let Some(reports) = self.reports.as_mut() else {
+                return Err(LiveError::msg("the page has no uploads"));
+            };
+            let report = match tokio::time::timeout(CHUNK_WAIT, reports.recv()).await {
+                Ok(Some(report)) => report,
+                Ok(None) => return Err(LiveError::msg("the upload's writers are gone")),
+                Err(_) => {
+                    return Err(LiveError::msg(format!(
+                        "entry {id}: no chunk written within {CHUNK_WAIT:?}"
+                    )));
+                }
+            };
+            self.client.begin();
+            let flow = self.core.upload_report(report, &mut self.client);
+            ops.extend(self.outcome(flow)?);
+        }
+        Ok(ops)
     }
 
     // --- what the user sees ---------------------------------------------------------------
