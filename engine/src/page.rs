@@ -19,6 +19,7 @@ use crate::ctx::{Ctx, LiveHandle, Nav, Pushed, Services};
 use crate::diff::Op;
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::Flash;
+use crate::live_session::Mounting;
 use crate::page_core::{Core, CoreParts, Flow, Sink};
 use crate::params::{Params, Session};
 use crate::protocol::{
@@ -169,6 +170,28 @@ pub(crate) struct MountArgs {
     pub flash: Flash,
     /// State an earlier process kept for this page ([`LiveView::restore`]).
     pub snapshot: Option<Value>,
+}
+
+impl MountArgs {
+    /// What a page mounts with once its live session's checks passed it on as `checked`.
+    pub(crate) fn checked(
+        checked: &Mounting,
+        pattern: Arc<str>,
+        services: Services,
+        flash: Flash,
+        snapshot: Option<Value>,
+    ) -> Self {
+        MountArgs {
+            params: checked.params.clone(),
+            session: checked.session.clone(),
+            uri: checked.uri.clone(),
+            pattern,
+            services,
+            assigns: checked.assigns.clone(),
+            flash,
+            snapshot,
+        }
+    }
 }
 
 pub(crate) struct StartArgs {
@@ -357,6 +380,11 @@ struct Link {
 }
 
 impl Link {
+    /// Whether `conn` is the socket attached now.
+    fn serves(&self, conn: u64) -> bool {
+        self.outbox.as_ref().is_some_and(|o| o.id == conn)
+    }
+
     /// Queues a frame. A socket whose queue is full is too slow: it is let go and told to
     /// close; its client reconnects, and as its version no longer matches it gets the whole
     /// page.
@@ -506,52 +534,41 @@ impl<V: LiveView> Page<V> {
                 core.attach(r, fresh, version, landed, link)
             }
             Control::Detach { conn } => {
-                if self.is_attached(conn) {
+                if link.serves(conn) {
                     self.detach();
                 }
                 Flow::Continue
             }
-            Control::Event { conn, r, event } => {
-                if !self.is_attached(conn) {
-                    return Flow::Continue;
-                }
+            Control::Event { conn, r, event } if link.serves(conn) => {
                 let (name, payload, target) = *event;
-                let (core, link) = (&mut self.core, &mut self.link);
                 core.event(r, name, payload, target, link).await
             }
-            Control::Params { conn, r, change } => {
-                if !self.is_attached(conn) {
-                    return Flow::Continue;
-                }
+            Control::Params { conn, r, change } if link.serves(conn) => {
                 let (uri, params) = *change;
-                let (core, link) = (&mut self.core, &mut self.link);
                 core.patch_url(r, uri, params, link).await
             }
+            Control::Upload { conn, r, upload } if link.serves(conn) => {
+                let (name, files) = *upload;
+                core.upload(r, &name, files, link)
+            }
+            Control::Chunk { conn, data } if link.serves(conn) => core.chunk(*data, link),
+            Control::Resync { conn, r } if link.serves(conn) => core.resync(r, link),
+            // From a socket this page no longer serves.
+            Control::Event { .. }
+            | Control::Params { .. }
+            | Control::Upload { .. }
+            | Control::Chunk { .. }
+            | Control::Resync { .. } => Flow::Continue,
             Control::Snapshot { done } => {
                 let _ = done.send(core.snapshot());
                 Flow::Continue
             }
-            Control::Upload { conn, r, upload } => {
-                if !self.is_attached(conn) {
-                    return Flow::Continue;
-                }
-                let (name, files) = *upload;
-                let (core, link) = (&mut self.core, &mut self.link);
-                core.upload(r, &name, files, link)
-            }
-            Control::Chunk { conn, data } => {
-                if !self.is_attached(conn) {
-                    return Flow::Continue;
-                }
-                let (core, link) = (&mut self.core, &mut self.link);
-                core.chunk(*data, link)
-            }
             Control::Leave { conn, done } => {
-                let flow = if self.is_attached(conn) {
+                let flow = if link.serves(conn) {
                     // The socket stays open for the next page: no close, no error frame.
-                    self.link.outbox = None;
-                    self.core.ctx.set_connected(false);
-                    tracing::debug!(page = %self.core.id, "left by a live navigation");
+                    link.outbox = None;
+                    core.ctx.set_connected(false);
+                    tracing::debug!(page = %core.id, "left by a live navigation");
                     Flow::End
                 } else {
                     Flow::Continue
@@ -559,18 +576,7 @@ impl<V: LiveView> Page<V> {
                 let _ = done.send(());
                 flow
             }
-            Control::Resync { conn, r } => {
-                if !self.is_attached(conn) {
-                    return Flow::Continue;
-                }
-                let (core, link) = (&mut self.core, &mut self.link);
-                core.resync(r, link)
-            }
         }
-    }
-
-    fn is_attached(&self, conn: u64) -> bool {
-        self.link.outbox.as_ref().is_some_and(|o| o.id == conn)
     }
 
     fn detach(&mut self) {

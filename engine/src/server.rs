@@ -118,16 +118,13 @@ impl Inner {
             .await
             .map_err(Refused::Halt)?;
         let limit = self.config.mount_timeout;
-        let args = MountArgs {
-            params: checked.params.clone(),
-            session: checked.session.clone(),
-            uri: checked.uri.clone(),
-            pattern: entry.pattern.clone(),
-            services: self.services.clone(),
-            assigns: checked.assigns.clone(),
+        let args = MountArgs::checked(
+            &checked,
+            entry.pattern.clone(),
+            self.services.clone(),
             flash,
             snapshot,
-        };
+        );
         let mounted = tokio::time::timeout(limit, entry.route.mount(args))
             .await
             .unwrap_or(Err(MountError::TimedOut(limit)))

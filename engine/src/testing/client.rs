@@ -137,11 +137,13 @@ impl Client {
     /// Makes the document from the tree again, with the JS commands' effects.
     fn rebuild(&mut self) {
         self.dom = Dom::of(&self.tree);
-        for (key, _, effect) in self.sticky.clone() {
-            if let Some(el) = self.resolve(&key) {
-                self.apply_effect(el, &effect);
+        let sticky = std::mem::take(&mut self.sticky);
+        for (key, _, effect) in &sticky {
+            if let Some(el) = self.resolve(key) {
+                self.apply_effect(el, effect);
             }
         }
+        self.sticky = sticky;
     }
 
     // --- the document ---------------------------------------------------------------------

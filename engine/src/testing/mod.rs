@@ -216,20 +216,9 @@ impl<V: LiveView> LiveTest<V> {
                 MountError::Redirected { to, flash }
             })?;
         }
-        let url = checked.uri.to_string();
-        let keep = checked.session.clone();
-        let fresh = match mount_fresh::<V>(MountArgs {
-            params: checked.params,
-            session: checked.session,
-            uri: checked.uri,
-            pattern,
-            services,
-            assigns: checked.assigns,
-            flash,
-            snapshot: None,
-        })
-        .await?
-        {
+        let args = MountArgs::checked(&checked, pattern, services, flash, None);
+        let (url, keep) = (checked.uri.to_string(), checked.session);
+        let fresh = match mount_fresh::<V>(args).await? {
             Mount::Page(fresh) => *fresh,
             Mount::Left { nav, ctx } => {
                 return Err(MountError::Redirected {
@@ -307,7 +296,7 @@ impl<V: LiveView> LiveTest<V> {
         let el = self.find(selector, None)?;
         let given = object(values);
         let dom = &self.client.dom;
-        let (owner, payload) =
+        let (owner, mut payload) =
             if dom.attr(el, "lv-change").is_some() && dom.nodes[el].name != "form" {
                 let field = dom.attr(el, "name").unwrap_or("value").to_string();
                 let value = given.get(&field).cloned().unwrap_or_else(|| {
@@ -325,7 +314,6 @@ impl<V: LiveView> LiveTest<V> {
                 "{selector:?} has no lv-change binding"
             )));
         };
-        let mut payload = payload;
         let target = given.get("_target").cloned().unwrap_or_else(|| {
             given
                 .keys()
@@ -918,17 +906,19 @@ impl<V: LiveView> LiveTest<V> {
                 break;
             }
         }
-        self.outcome(if self.ended {
-            Flow::End
-        } else {
-            Flow::Continue
-        })
+        self.result()
     }
 
+    /// The step's result, after a core step that went `flow`.
     fn outcome(&mut self, flow: Flow) -> Result<Vec<Op>, LiveError> {
         if flow == Flow::End {
             self.ended = true;
         }
+        self.result()
+    }
+
+    /// The step's operations, or the first error the page answered with.
+    fn result(&mut self) -> Result<Vec<Op>, LiveError> {
         match self.client.step_error() {
             Some(e) => Err(e),
             None => Ok(std::mem::take(&mut self.client.ops)),
