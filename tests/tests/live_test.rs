@@ -56,7 +56,10 @@ impl LiveView for Board {
                 self.form = format!(
                     "{} name={} plan={} terms={} target={}",
                     raw.name,
-                    p.get_str("name").unwrap_or("-"),
+                    // A field sent as JSON null would show as `null`.
+                    p.value().get("name").map_or("-".into(), |v| v
+                        .as_str()
+                        .map_or(v.to_string(), String::from)),
                     p.get_str("plan").unwrap_or("-"),
                     p.get_str("terms").unwrap_or("-"),
                     p.value()
@@ -239,6 +242,14 @@ async fn forms_send_their_fields_with_what_was_typed() {
     assert_eq!(
         page.text("#form").as_deref(),
         Some(r#"validate name=grace plan=team terms=- target="name""#)
+    );
+    // A null clears a field, as emptying it does.
+    page.change("#signup", json!({ "name": null }))
+        .await
+        .unwrap();
+    assert_eq!(
+        page.text("#form").as_deref(),
+        Some(r#"validate name=- plan=team terms=- target="name""#)
     );
     page.submit("#signup", json!({ "terms": "yes" }))
         .await

@@ -306,7 +306,7 @@ impl<V: LiveView> LiveTest<V> {
             } else {
                 let form = self.form_of(el)?;
                 let mut payload = self.client.serialize(form);
-                payload.extend(given.clone());
+                overlay(&mut payload, given.clone());
                 (form, payload)
             };
         let Some(name) = self.client.dom.attr(owner, "lv-change").map(str::to_string) else {
