@@ -69,6 +69,7 @@ mod html;
 pub mod js;
 mod limit;
 mod live_session;
+mod outbox;
 mod page;
 mod page_core;
 mod params;

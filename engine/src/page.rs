@@ -8,7 +8,7 @@ use std::sync::Arc;
 use futures_util::FutureExt as _;
 use futures_util::future::BoxFuture;
 use serde_json::Value;
-use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
 use axum::body::Bytes;
@@ -20,6 +20,7 @@ use crate::diff::Op;
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::Flash;
 use crate::live_session::Mounting;
+use crate::outbox::Outbox;
 use crate::page_core::{Core, CoreParts, Flow, Sink};
 use crate::params::{Params, Session};
 use crate::protocol::{
@@ -30,23 +31,6 @@ use crate::render::{panic_message, render_html};
 use crate::upload::{FileMeta, Report};
 use crate::view::LiveView;
 use crate::work::Queue;
-
-/// A socket's sending side, as the page task sees it.
-#[derive(Clone)]
-pub(crate) struct Outbox {
-    pub id: u64,
-    /// Frames for the socket, in order.
-    pub tx: mpsc::Sender<String>,
-    /// Tells the socket to close once it has sent what is queued; never blocks, never fills.
-    pub close: Arc<Notify>,
-}
-
-impl Outbox {
-    /// Queues a frame; false when the socket is gone or too slow (its queue is full).
-    pub fn send(&self, frame: String) -> bool {
-        self.tx.try_send(frame).is_ok()
-    }
-}
 
 /// A socket's request to attach to a page.
 pub(crate) struct Attach {
@@ -385,15 +369,15 @@ impl Link {
         self.outbox.as_ref().is_some_and(|o| o.id == conn)
     }
 
-    /// Queues a frame. A socket whose queue is full is too slow: it is let go and told to
-    /// close; its client reconnects, and as its version no longer matches it gets the whole
-    /// page.
+    /// Writes a frame to the socket (or leaves it waiting there). A socket that has too many
+    /// frames waiting is too slow: it is let go and told to close; its client reconnects, and
+    /// as its version no longer matches it gets the whole page.
     fn send(&mut self, frame: String) -> bool {
         if let Some(out) = &self.outbox
             && !out.send(frame)
         {
-            tracing::warn!(page = %self.id, "socket queue full or closed; detaching");
-            out.close.notify_one();
+            tracing::warn!(page = %self.id, "socket too slow or closed; detaching");
+            out.close();
             self.outbox = None;
             self.dropped = true;
             return false;
@@ -500,7 +484,7 @@ impl<V: LiveView> Page<V> {
         // Joins queued behind the end find their acknowledgement dropped and mount again.
         ctl.close();
         if let Some(out) = self.link.outbox.take() {
-            out.close.notify_one();
+            out.close();
         }
         tracing::debug!(page = %id, "page ended");
     }
@@ -527,7 +511,7 @@ impl<V: LiveView> Page<V> {
                         ErrorCode::Replaced,
                         "another socket joined this page",
                     ));
-                    old.close.notify_one();
+                    old.close();
                 }
                 self.registration.adopt();
                 link.outbox = Some(conn);

@@ -8,9 +8,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
-use futures_util::stream::SplitSink;
-use futures_util::{FutureExt as _, SinkExt as _, StreamExt as _};
-use tokio::sync::{Notify, mpsc, oneshot};
+use futures_util::StreamExt as _;
+use tokio::sync::{mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
 use axum::http::Uri;
@@ -20,7 +19,8 @@ use crate::error::ErrorCode;
 use crate::flash::Flash;
 use crate::limit::Bucket;
 use crate::live_session::Mounting;
-use crate::page::{Attach, Control, MountError, Mounted, MountedPage, Outbox};
+use crate::outbox::Outbox;
+use crate::page::{Attach, Control, MountError, Mounted, MountedPage};
 use crate::protocol::{ClientFrame, error_frame, heartbeat_frame, nav_frame};
 use crate::server::{Inner, Refused, hex_id};
 use crate::token::{Claims, TokenError, now_secs, sign, verify};
@@ -29,30 +29,21 @@ use crate::url::{local_uri, params_for, path_and_query};
 /// How long a navigation waits for the page it leaves to let go of the socket.
 const LEAVE_WAIT: Duration = Duration::from_secs(5);
 
-/// Frames a socket may have queued before its page counts it as too slow.
-const OUTBOX_CAPACITY: usize = 64;
-
 pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Option<IpAddr>) {
     let conn = inner.next_conn.fetch_add(1, Ordering::Relaxed);
-    let (mut sink, mut stream) = socket.split();
-    let (tx, mut rx) = mpsc::channel::<String>(OUTBOX_CAPACITY);
-    let outbox = Outbox {
-        id: conn,
-        tx,
-        close: Arc::new(Notify::new()),
-    };
+    let (sink, mut stream) = socket.split();
+    let timeout = inner.config.heartbeat_timeout;
+    // Pages write their frames to the socket themselves; this task writes only what the socket
+    // could not take at once.
+    let outbox = Outbox::new(conn, sink, timeout);
     let reply = |frame: String| {
         if !outbox.send(frame) {
-            tracing::debug!(conn, "socket queue full; reply dropped");
+            tracing::debug!(conn, "socket too slow or closing; reply dropped");
         }
     };
     let mut joined: Option<Joined> = None;
-    let timeout = inner.config.heartbeat_timeout;
     let max = inner.config.max_frame_bytes;
-    // Made once and reset, not remade on every turn: a fan-out wakes each socket for one frame,
-    // and registering a timer and a waiter each time costs as much as the frame.
-    let close = outbox.close.clone();
-    let mut closed = pin!(close.notified());
+    // Made once and reset, not remade on every frame.
     let mut idle = pin!(sleep_until(Instant::now() + timeout));
     // What the client may send: frames are dropped past these, and the socket closed when it
     // goes on.
@@ -61,16 +52,16 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
     let mut chunks = Bucket::new(inner.config.max_chunks_per_sec);
     // Refusals beyond ten a second (bursts of twenty) mean a client that does not back off.
     let mut strikes = Bucket::new(10);
-    // One task per socket: it reads client frames and writes what its page queues.
+    // One task per socket: it reads client frames, and writes what waits for the socket.
     loop {
         let msg = tokio::select! {
-            Some(frame) = rx.recv() => {
-                if !write_queued(&mut sink, frame, &mut rx, timeout).await {
-                    break;
+            written = outbox.drive() => {
+                // `Ok`: the page asked for the close.
+                if let Err(e) = written {
+                    tracing::info!(conn, "{e}; closing");
                 }
-                continue;
+                break;
             }
-            _ = &mut closed => break,
             _ = &mut idle => {
                 tracing::info!(conn, "no frame within {timeout:?}; closing");
                 break;
@@ -283,12 +274,10 @@ pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Optio
     if let Some(j) = joined {
         let _ = j.ctl.send(Control::Detach { conn }).await;
     }
-    // Frames already queued (such as a final error) still go out before the close.
-    drop(outbox);
-    if let Ok(first) = rx.try_recv() {
-        write_queued(&mut sink, first, &mut rx, timeout).await;
+    // Frames that wait (such as a final error) still go out before the close.
+    if let Err(e) = outbox.finish().await {
+        tracing::debug!(conn, "closing: {e}");
     }
-    let _ = write(&mut sink, Message::Close(None), timeout).await;
     tracing::debug!(conn, "socket closed");
 }
 
@@ -305,51 +294,6 @@ async fn hand(joined: &Option<Joined>, r: u64, control: Control, reply: &impl Fn
             false
         }
         Some(_) => true,
-    }
-}
-
-/// Writes `first` and whatever else is queued by then, with one flush; false when the socket
-/// failed or the peer did not take it in time.
-async fn write_queued(
-    sink: &mut SplitSink<WebSocket, Message>,
-    first: String,
-    rx: &mut mpsc::Receiver<String>,
-    limit: Duration,
-) -> bool {
-    let mut writes = pin!(async move {
-        sink.feed(Message::Text(first.into())).await?;
-        while let Ok(frame) = rx.try_recv() {
-            sink.feed(Message::Text(frame.into())).await?;
-        }
-        sink.flush().await
-    });
-    // The timer is only armed when the peer's buffer is full, which is rare.
-    let written = match writes.as_mut().now_or_never() {
-        Some(done) => Ok(done),
-        None => tokio::time::timeout(limit, writes).await,
-    };
-    check_write(written, limit)
-}
-
-/// Writes one message; false when the socket failed or the peer did not take it in time.
-async fn write(sink: &mut SplitSink<WebSocket, Message>, msg: Message, limit: Duration) -> bool {
-    check_write(tokio::time::timeout(limit, sink.send(msg)).await, limit)
-}
-
-fn check_write(
-    written: Result<Result<(), axum::Error>, tokio::time::error::Elapsed>,
-    limit: Duration,
-) -> bool {
-    match written {
-        Ok(Ok(())) => true,
-        Ok(Err(e)) => {
-            tracing::debug!("socket write failed: {e}");
-            false
-        }
-        Err(_) => {
-            tracing::info!("socket write took longer than {limit:?}; closing");
-            false
-        }
     }
 }
 

@@ -11,9 +11,10 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 
 use futures_util::FutureExt as _;
-use tokio::sync::Notify;
+use futures_util::task::AtomicWaker;
 use tokio::task::AbortHandle;
 
 use crate::ctx::Ctx;
@@ -98,7 +99,9 @@ impl<V: LiveView> Done<V> {
 /// sent (every idle page has one), closed when the page ends.
 pub(crate) struct Queue<V: LiveView> {
     items: Mutex<VecDeque<Done<V>>>,
-    ready: Notify,
+    /// The page's task while it waits (a waker, not a waiter list: the page polls this queue
+    /// on every turn of its loop).
+    ready: AtomicWaker,
     open: AtomicBool,
 }
 
@@ -106,7 +109,7 @@ impl<V: LiveView> Queue<V> {
     pub(crate) fn new() -> Arc<Queue<V>> {
         Arc::new(Queue {
             items: Mutex::new(VecDeque::new()),
-            ready: Notify::new(),
+            ready: AtomicWaker::new(),
             open: AtomicBool::new(true),
         })
     }
@@ -121,18 +124,21 @@ impl<V: LiveView> Queue<V> {
             return Err(done);
         }
         self.lock().push_back(done);
-        self.ready.notify_one();
+        self.ready.wake();
         Ok(())
     }
 
     /// The next item, waiting for one.
     pub(crate) async fn recv(&self) -> Done<V> {
-        loop {
-            if let Some(done) = self.lock().pop_front() {
-                return done;
+        std::future::poll_fn(|cx| {
+            // Registered before looking: an item sent in between wakes the task again.
+            self.ready.register(cx.waker());
+            match self.lock().pop_front() {
+                Some(done) => Poll::Ready(done),
+                None => Poll::Pending,
             }
-            self.ready.notified().await;
-        }
+        })
+        .await
     }
 
     fn close(&self) {

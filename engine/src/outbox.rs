@@ -1,0 +1,260 @@
+//! A socket's sending side, shared by the socket's task and the page it is attached to.
+//!
+//! A frame is written by the task that made it, at once, when the socket can take it: a page
+//! that sends a patch writes it to the socket itself, with no hand-off to the socket's task and
+//! no wake-up of it. Only when the socket cannot take more (its buffer is full, or the socket's
+//! task is reading at that moment) do frames wait here, in order, and the socket's task is woken
+//! to write them when the socket is ready. A socket that leaves [`CAPACITY`] frames waiting is
+//! too slow: further sends fail, and its page lets it go.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future as _;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use futures_util::Sink;
+use futures_util::stream::SplitSink;
+use futures_util::task::AtomicWaker;
+use tokio::time::{Instant, Sleep, sleep_until};
+
+/// Frames that may wait for a slow socket before sends to it fail.
+pub(crate) const CAPACITY: usize = 64;
+
+/// The writing half of an axum WebSocket.
+pub(crate) type WsSink = SplitSink<WebSocket, Message>;
+
+/// Why a socket stopped taking frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum OutboxError {
+    /// Writing failed: the peer is gone.
+    #[error("the socket failed")]
+    Failed,
+    /// The peer took nothing for longer than the write limit.
+    #[error("the peer took nothing for {0:?}")]
+    Stalled(Duration),
+}
+
+/// A socket's sending side: cheap to clone, shared by the socket's task and its page.
+pub(crate) struct Outbox<S = WsSink> {
+    /// The socket's number.
+    pub id: u64,
+    shared: Arc<Shared<S>>,
+}
+
+impl<S> Clone for Outbox<S> {
+    fn clone(&self) -> Self {
+        Outbox {
+            id: self.id,
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<S> fmt::Debug for Outbox<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Outbox").field("id", &self.id).finish()
+    }
+}
+
+struct Shared<S> {
+    out: Mutex<Out<S>>,
+    /// The socket's task, woken when frames wait for it or the socket is to close.
+    task: AtomicWaker,
+    /// How long the peer may take nothing before the socket counts as failed.
+    limit: Duration,
+}
+
+struct Out<S> {
+    sink: S,
+    /// Frames the socket could not take yet, in order.
+    waiting: VecDeque<Message>,
+    /// The sink holds frames it has not written out.
+    unflushed: bool,
+    /// The socket is to close once what waits is written: sends fail from now on.
+    closing: bool,
+    /// The close frame is in the sink.
+    close_sent: bool,
+    /// Writing failed: sends fail.
+    failed: Option<OutboxError>,
+    /// Armed when the peer stopped taking what it was given: the end of the wait.
+    stalled: Option<Pin<Box<Sleep>>>,
+}
+
+impl<S: Sink<Message> + Unpin> Out<S> {
+    /// Gives `msg` to the sink and writes it out; false when it is left waiting (in the sink or
+    /// in the queue) because the socket cannot take it now.
+    fn write(&mut self, msg: Message, cx: &mut Context<'_>) -> Result<bool, OutboxError> {
+        match Pin::new(&mut self.sink).poll_ready(cx) {
+            Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err(_)) => return Err(OutboxError::Failed),
+            Poll::Pending => {
+                self.waiting.push_back(msg);
+                return Ok(false);
+            }
+        }
+        Pin::new(&mut self.sink)
+            .start_send(msg)
+            .map_err(|_| OutboxError::Failed)?;
+        self.unflushed = true;
+        self.flush(cx)
+    }
+
+    /// Writes out what the sink holds; false when the socket cannot take it all now.
+    fn flush(&mut self, cx: &mut Context<'_>) -> Result<bool, OutboxError> {
+        match Pin::new(&mut self.sink).poll_flush(cx) {
+            Poll::Ready(Ok(())) => {
+                self.unflushed = false;
+                self.stalled = None;
+                Ok(true)
+            }
+            Poll::Ready(Err(_)) => Err(OutboxError::Failed),
+            Poll::Pending => Ok(false),
+        }
+    }
+
+    /// Writes what waits, then the close frame when closing; `Ready` once all is written.
+    fn drain(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), OutboxError>> {
+        loop {
+            let next = match self.waiting.pop_front() {
+                Some(msg) => msg,
+                None if self.closing && !self.close_sent => {
+                    self.close_sent = true;
+                    Message::Close(None)
+                }
+                None => break,
+            };
+            match Pin::new(&mut self.sink).poll_ready(cx) {
+                Poll::Ready(Ok(())) => {}
+                Poll::Ready(Err(_)) => return Poll::Ready(Err(OutboxError::Failed)),
+                Poll::Pending => {
+                    if matches!(next, Message::Close(_)) {
+                        self.close_sent = false;
+                    } else {
+                        self.waiting.push_front(next);
+                    }
+                    return Poll::Pending;
+                }
+            }
+            if Pin::new(&mut self.sink).start_send(next).is_err() {
+                return Poll::Ready(Err(OutboxError::Failed));
+            }
+            self.unflushed = true;
+        }
+        if self.unflushed && !self.flush(cx)? {
+            return Poll::Pending;
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<S: Sink<Message> + Unpin> Outbox<S> {
+    /// The sending side of socket `id`, writing to `sink`; a peer that takes nothing for
+    /// `limit` counts as failed.
+    pub fn new(id: u64, sink: S, limit: Duration) -> Self {
+        Outbox {
+            id,
+            shared: Arc::new(Shared {
+                out: Mutex::new(Out {
+                    sink,
+                    waiting: VecDeque::new(),
+                    unflushed: false,
+                    closing: false,
+                    close_sent: false,
+                    failed: None,
+                    stalled: None,
+                }),
+                task: AtomicWaker::new(),
+                limit,
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Out<S>> {
+        self.shared.out.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes a frame, or queues it for the socket's task when the socket cannot take it now.
+    /// False when the socket is closing, failed, or too slow ([`CAPACITY`] frames wait).
+    pub fn send(&self, frame: impl Into<Utf8Bytes>) -> bool {
+        let mut out = self.lock();
+        if out.closing || out.failed.is_some() || out.waiting.len() >= CAPACITY {
+            return false;
+        }
+        let msg = Message::Text(frame.into());
+        if !out.waiting.is_empty() || out.unflushed {
+            // Behind frames that wait: the socket's task writes it after them.
+            out.waiting.push_back(msg);
+        } else {
+            // Without a waker: when the socket cannot take it, the socket's task (woken below)
+            // polls again with its own.
+            let mut cx = Context::from_waker(Waker::noop());
+            match out.write(msg, &mut cx) {
+                Ok(true) => return true,
+                Ok(false) => {}
+                Err(e) => {
+                    out.failed = Some(e);
+                    drop(out);
+                    self.shared.task.wake();
+                    return false;
+                }
+            }
+        }
+        drop(out);
+        self.shared.task.wake();
+        true
+    }
+
+    /// Asks the socket to close once what waits is written; sends fail from now on.
+    pub fn close(&self) {
+        self.lock().closing = true;
+        self.shared.task.wake();
+    }
+
+    /// The socket's task's part: writes what waits whenever the socket can take it. Never
+    /// ready while the socket is open; ready with `Ok` once a requested close is written, with
+    /// an error when writing failed or the peer took nothing for the write limit.
+    pub fn poll_drive(&self, cx: &mut Context<'_>) -> Poll<Result<(), OutboxError>> {
+        self.shared.task.register(cx.waker());
+        let mut out = self.lock();
+        if let Some(e) = out.failed {
+            return Poll::Ready(Err(e));
+        }
+        match out.drain(cx) {
+            Poll::Ready(Ok(())) if out.closing => Poll::Ready(Ok(())),
+            Poll::Ready(Ok(())) => Poll::Pending,
+            Poll::Ready(Err(e)) => {
+                out.failed = Some(e);
+                Poll::Ready(Err(e))
+            }
+            Poll::Pending => {
+                let limit = self.shared.limit;
+                let timer = out
+                    .stalled
+                    .get_or_insert_with(|| Box::pin(sleep_until(Instant::now() + limit)));
+                if timer.as_mut().poll(cx).is_ready() {
+                    out.failed = Some(OutboxError::Stalled(limit));
+                    return Poll::Ready(Err(OutboxError::Stalled(limit)));
+                }
+                Poll::Pending
+            }
+        }
+    }
+
+    /// Drives the socket until a requested close is written, or writing fails.
+    pub async fn drive(&self) -> Result<(), OutboxError> {
+        std::future::poll_fn(|cx| self.poll_drive(cx)).await
+    }
+
+    /// Closes the socket: writes what waits and the close frame, then stops.
+    pub async fn finish(&self) -> Result<(), OutboxError> {
+        self.close();
+        self.drive().await
+    }
+}
+
+#[cfg(test)]
+mod tests;
