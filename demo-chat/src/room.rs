@@ -29,11 +29,10 @@ pub struct Meta {
     pub typing: bool,
 }
 
-/// What a room's topic carries between pages (and servers).
+/// What a room's topic carries between pages (and servers). New messages have a topic of
+/// their own ([`posts`]), which feeds the pages' message streams.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum RoomEvent {
-    /// A new message.
-    Posted(Message),
     /// The member list changed: pages check their access again.
     Members,
 }
@@ -101,6 +100,12 @@ impl From<PresenceDiff<Meta>> for Msg {
 /// The PubSub topic of a room.
 pub fn topic(room: &str) -> String {
     format!("room:{room}")
+}
+
+/// The PubSub topic of a room's new messages: it feeds the message stream of every page in the
+/// room (`Ctx::feed`), which writes each message once for all of them.
+pub fn posts(room: &str) -> String {
+    format!("room:{room}:posts")
 }
 
 /// Whether a room page may show its room.
@@ -228,6 +233,7 @@ impl LiveView for RoomPage {
         let oldest = history.first().map(|m| m.id);
         let more = history.len() as i64 == PAGE;
         messages.insert_many(At::End, history);
+        ctx.feed(&messages, &posts(&room))?;
         let mut page = RoomPage {
             app,
             access: Access::In(Box::new(Inside {
@@ -302,8 +308,7 @@ impl LiveView for RoomPage {
                     .post(&db, &room, &inside.nick, &body, staged)
                     .await
                     .map_err(LiveError::msg)?;
-                ctx.broadcast(&topic(&room), RoomEvent::Posted(msg))
-                    .map_err(LiveError::msg)?;
+                ctx.broadcast(&posts(&room), msg).map_err(LiveError::msg)?;
                 ctx.push_event("posted", serde_json::json!({}));
                 if inside.me.meta().typing {
                     inside.me.update(|m| m.typing = false);
@@ -339,15 +344,6 @@ impl LiveView for RoomPage {
 
     async fn handle_info(&mut self, msg: Msg, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
         match msg {
-            Msg::Room(RoomEvent::Posted(m)) => {
-                if let Access::In(inside) = &mut self.access
-                    && m.room == self.room
-                {
-                    inside.messages.insert(m);
-                    // Nothing else on the page changed: only the new item is rendered.
-                    ctx.streams_only();
-                }
-            }
             Msg::Room(RoomEvent::Members) => {
                 if let Access::In(inside) = &self.access
                     && inside.private
@@ -355,6 +351,7 @@ impl LiveView for RoomPage {
                     // Reading is checked too: a page whose user lost access stops showing.
                     if self.check().await.is_err() {
                         ctx.unsubscribe(&topic(&self.room));
+                        ctx.unsubscribe(&posts(&self.room));
                     }
                 }
                 let (room, db) = (self.room.clone(), self.app.db.clone());

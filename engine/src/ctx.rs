@@ -1,6 +1,7 @@
 //! `Ctx`: what a page's callbacks get to act beyond their own state.
 
 use std::future::Future;
+use std::hash::Hash;
 use std::time::Duration;
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::component::{LiveComponent, Registry};
 use crate::error::LiveError;
+use crate::feed::{FeedGuard, Gate};
 use crate::flash::{Flash, FlashKind};
 use crate::presence::{Presence, PresenceDiff, Switch, Tracked};
 use crate::pubsub::{Message, PubSub, PubSubError, SubscriptionGuard};
@@ -180,6 +182,10 @@ pub struct Ctx<V: LiveView> {
     pushed: Pushed,
     services: Services,
     subscriptions: Vec<SubscriptionGuard>,
+    /// The streams the page feeds from topics.
+    feeds: Vec<FeedGuard>,
+    /// Where the page's task and its feeds meet.
+    gate: Arc<Gate>,
     streams: Vec<Arc<dyn Drain>>,
     /// The first render is done: streams made from now on send their items in frames.
     rendered: bool,
@@ -222,6 +228,8 @@ impl<V: LiveView> Ctx<V> {
             pushed: Pushed::default(),
             services,
             subscriptions: Vec::new(),
+            feeds: Vec::new(),
+            gate: Arc::default(),
             streams: Vec::new(),
             rendered: false,
             streams_only: false,
@@ -563,9 +571,94 @@ impl<V: LiveView> Ctx<V> {
         self.subscriptions.push(guard);
     }
 
-    /// Ends the page's subscription to `topic`.
+    /// Ends the page's subscription to `topic`, and the feeds from it.
     pub fn unsubscribe(&mut self, topic: &str) {
         self.subscriptions.retain(|s| s.topic() != topic);
+        self.feeds.retain(|f| f.topic() != topic);
+    }
+
+    /// Feeds `stream` from `topic`: every item broadcast there is inserted at the end of the
+    /// stream, without `handle_info`. The stream needs a shared template
+    /// ([`Stream::with_shared_template`]); call it in `mount`, after making the stream.
+    ///
+    /// This is the way to show a broadcast to many pages at once. The pages that feed the same
+    /// stream from the same topic share the work: each item is rendered once and its frame
+    /// encoded once, then written straight to the pages' sockets by one task per core, with no
+    /// page's task woken. A page in the middle of a callback, or whose client is away, gets the
+    /// item afterwards and sends it with its next frame, so every browser sees the items in
+    /// the order they came. [`Ctx::unsubscribe`] ends the feed.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveTest, LiveView, Params, PubSub, Session, Stream};
+    ///
+    /// #[derive(Clone, Hash, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    /// struct Post { id: u64, body: String }
+    ///
+    /// fn post(id: String, p: &Post) -> impl IntoView + use<> {
+    ///     view! { <li id=id>{p.body.clone()}</li> }
+    /// }
+    ///
+    /// struct Room { posts: Stream<Post> }
+    ///
+    /// impl LiveView for Room {
+    ///     type Message = ();
+    ///     type Event = leptos_live::RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         let posts = ctx
+    ///             .stream("posts", |p: &Post| format!("p{}", p.id))
+    ///             .with_shared_template(post);
+    ///         ctx.feed(&posts, "room:lobby:posts")?;
+    ///         Ok(Room { posts })
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { <ul id="posts" lv-stream="posts">{self.posts.render()}</ul> }
+    ///     }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pubsub = PubSub::local();
+    /// let router = LiveRouter::new().pubsub(pubsub.clone()).page::<Room>("/");
+    /// let mut page = LiveTest::<Room>::get(&router, "/", Session::default()).await.unwrap();
+    /// pubsub.broadcast("room:lobby:posts", Post { id: 1, body: "hi".into() }).unwrap();
+    /// page.drain_info().await.unwrap();
+    /// assert_eq!(page.texts("#posts li"), ["hi"]);
+    /// # });
+    /// ```
+    pub fn feed<T>(&mut self, stream: &Stream<T>, topic: &str) -> Result<(), LiveError>
+    where
+        T: Message + Hash + Eq,
+    {
+        let name = stream.name();
+        if self
+            .feeds
+            .iter()
+            .any(|f| f.topic() == topic && f.stream() == name)
+        {
+            return Ok(());
+        }
+        let guard = crate::feed::join(&self.services.pubsub, topic, stream, self.gate.clone())
+            .map_err(|e| LiveError::msg(e.to_string()))?;
+        self.feeds.push(guard);
+        Ok(())
+    }
+
+    /// Where the page's task and its feeds meet.
+    pub(crate) fn gate(&self) -> &Arc<Gate> {
+        &self.gate
+    }
+
+    /// Inserts the items the page's feeds left for it into its streams.
+    pub(crate) fn take_fed(&mut self) {
+        for f in &self.feeds {
+            f.take_waiting();
+        }
+    }
+
+    /// Waits until the page's feeds have offered it every item broadcast so far.
+    pub(crate) async fn feeds_settled(&self) {
+        for f in &self.feeds {
+            f.settled().await;
+        }
     }
 
     /// Broadcasts `msg` on `topic` through the app's PubSub (this page too gets it, if

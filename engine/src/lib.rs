@@ -59,6 +59,7 @@ pub mod diff;
 #[allow(dead_code, unused_imports)]
 mod diff;
 mod error;
+mod feed;
 mod flash;
 #[cfg(feature = "internals")]
 #[doc(hidden)]

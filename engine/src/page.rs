@@ -30,7 +30,7 @@ use crate::registry::{Quota, Registration, Registry};
 use crate::render::{panic_message, render_html};
 use crate::upload::{FileMeta, Report};
 use crate::view::LiveView;
-use crate::work::Queue;
+use crate::work::{Done, Queue};
 
 /// A socket's request to attach to a page.
 pub(crate) struct Attach {
@@ -423,6 +423,21 @@ struct Page<V: LiveView> {
     _quota: Option<Quota>,
 }
 
+/// What woke a page's task.
+enum Woke<V: LiveView> {
+    /// A socket's request, or `None` once no socket can send any more.
+    Control(Option<Control>),
+    Info(V::Message),
+    Work(Done<V>),
+    Report(Report),
+    /// Feeds left items for the page.
+    Fed,
+    /// The page's parsed tree may be dropped.
+    Cool,
+    /// The page waited for a socket too long.
+    Expired,
+}
+
 /// The next report of the page's upload writers; never, while the page has no uploads.
 async fn next_report(reports: &mut Option<mpsc::UnboundedReceiver<Report>>) -> Option<Report> {
     match reports {
@@ -444,6 +459,8 @@ impl<V: LiveView> Page<V> {
         // What the upload writers report, once the page has uploads.
         let mut reports = None;
         let above = self.config.keep_tree_above_bytes;
+        // Where the page's feeds find it: in a step, or waiting on its socket.
+        let gate = self.core.ctx.gate().clone();
         loop {
             let window = if self.registration.adopted() {
                 self.config.retention_window
@@ -454,22 +471,33 @@ impl<V: LiveView> Page<V> {
             if reports.is_none() {
                 reports = self.core.ctx.take_upload_reports();
             }
-            let (core, link) = (&mut self.core, &mut self.link);
-            let flow = tokio::select! {
+            let core = &self.core;
+            let woke = tokio::select! {
                 biased;
-                c = ctl.recv() => match c {
-                    Some(c) => self.control(c).await,
-                    None => Flow::End,
-                },
-                Some(m) = info.recv() => core.info(m, &mut info, link).await,
-                done = work.recv() => core.work_done(done, link).await,
-                Some(report) = next_report(&mut reports) => core.upload_report(report, link),
-                _ = sleep_until(core.hot_until.unwrap_or(self.detached_at)), if core.sent.is_hot(above) => {
+                c = ctl.recv() => Woke::Control(c),
+                Some(m) = info.recv() => Woke::Info(m),
+                done = work.recv() => Woke::Work(done),
+                Some(report) = next_report(&mut reports) => Woke::Report(report),
+                () = gate.nudged() => Woke::Fed,
+                _ = sleep_until(core.hot_until.unwrap_or(self.detached_at)), if core.sent.is_hot(above) => Woke::Cool,
+                _ = sleep_until(self.detached_at + window), if detached => Woke::Expired,
+            };
+            // Frames the feeds wrote while the page waited count in its version.
+            self.core.version += gate.enter();
+            let (core, link) = (&mut self.core, &mut self.link);
+            let flow = match woke {
+                Woke::Control(Some(c)) => self.control(c).await,
+                Woke::Control(None) => Flow::End,
+                Woke::Info(m) => core.info(m, &mut info, link).await,
+                Woke::Work(done) => core.work_done(done, link).await,
+                Woke::Report(report) => core.upload_report(report, link),
+                Woke::Fed => core.fed(link),
+                Woke::Cool => {
                     core.sent.cool(above);
                     core.hot_until = None;
                     Flow::Continue
                 }
-                _ = sleep_until(self.detached_at + window), if detached => {
+                Woke::Expired => {
                     tracing::debug!(page = %id, adopted = self.registration.adopted(), "page expired");
                     Flow::End
                 }
@@ -480,7 +508,9 @@ impl<V: LiveView> Page<V> {
             if let Flow::End = flow {
                 break;
             }
+            gate.leave(self.link.outbox.as_ref());
         }
+        gate.end();
         // Joins queued behind the end find their acknowledgement dropped and mount again.
         ctl.close();
         if let Some(out) = self.link.outbox.take() {

@@ -358,6 +358,19 @@ impl<V: LiveView> Core<V> {
         }
     }
 
+    /// Feeds left items for the page (it was in a step, or without a socket): they go into its
+    /// streams, and out now when a client is there.
+    pub fn fed(&mut self, sink: &mut impl Sink) -> Flow {
+        self.ctx.take_fed();
+        if !sink.attached() {
+            Flow::Continue
+        } else if !self.ctx.work_mut().has_loading() && self.ctx.render_streams() {
+            self.send_streams(sink)
+        } else {
+            self.send_patch(0, false, sink)
+        }
+    }
+
     /// Follows a navigation the last callback asked for, then sends what changed when a client
     /// is there.
     async fn settle(&mut self, sink: &mut impl Sink) -> Flow {

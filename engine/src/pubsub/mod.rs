@@ -94,6 +94,8 @@ struct Shared {
     topics: RwLock<FxHashMap<Arc<str>, FxHashMap<u64, Deliver>>>,
     next_id: AtomicU64,
     backend: Box<dyn PubSubBackend>,
+    /// The groups of pages that feed a stream from a topic.
+    feeds: crate::feed::Groups,
 }
 
 impl Shared {
@@ -185,6 +187,7 @@ impl PubSub {
             topics: RwLock::new(FxHashMap::default()),
             next_id: AtomicU64::new(1),
             backend: Box::new(backend),
+            feeds: crate::feed::Groups::default(),
         });
         shared.backend.start(Inbound::new(Arc::downgrade(&shared)));
         PubSub { shared }
@@ -269,6 +272,11 @@ impl PubSub {
             topic,
             id,
         }
+    }
+
+    /// The groups of pages that feed a stream from a topic ([`crate::Ctx::feed`]).
+    pub(crate) fn feed_groups(&self) -> &crate::feed::Groups {
+        &self.shared.feeds
     }
 
     /// How many subscribers `topic` has in this process.

@@ -2,6 +2,7 @@
 
 mod shared;
 
+use std::any::TypeId;
 use std::fmt::Write as _;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
@@ -103,10 +104,13 @@ struct Pending<T> {
     /// The same, to HTML; through the renders shared between pages for a
     /// [`Stream::with_shared_template`].
     to_html: Option<ToHtml<T>>,
+    /// The type of the shared template, when the stream has one: it renders the same for every
+    /// page.
+    shared: Option<TypeId>,
 }
 
 type Template<T> = Arc<dyn Fn(String, &T) -> AnyView + Send + Sync>;
-type ToHtml<T> = Arc<dyn Fn(&str, &T) -> String + Send + Sync>;
+pub(crate) type ToHtml<T> = Arc<dyn Fn(&str, &T) -> String + Send + Sync>;
 
 /// One change to a stream, as the browser applies it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -215,6 +219,7 @@ impl<T: Send + 'static> Stream<T> {
             html: FxHashMap::default(),
             template: None,
             to_html: None,
+            shared: None,
         }));
         (
             Stream {
@@ -253,6 +258,7 @@ impl<T> Stream<T> {
         let mut p = self.lock();
         p.template = Some(template);
         p.to_html = Some(to_html);
+        p.shared = None;
         drop(p);
         self
     }
@@ -327,7 +333,9 @@ impl<T> Stream<T> {
             let template = template.clone();
             Arc::new(move |id, t| recent.get_or_render(id, t, || html_of(&template, id, t)))
         };
-        self.set_template(template, to_html)
+        let stream = self.set_template(template, to_html);
+        stream.lock().shared = Some(TypeId::of::<F>());
+        stream
     }
 
     /// Renders the waiting items with the template set by [`Stream::with_template`] (nothing
@@ -354,6 +362,31 @@ impl<T> Stream<T> {
     /// The stream's name.
     pub fn name(&self) -> String {
         self.lock().name.to_string()
+    }
+
+    /// Another handle on the same stream (for the engine: the page keeps its own).
+    pub(crate) fn handle(&self) -> Stream<T> {
+        Stream {
+            shared: self.shared.clone(),
+            dom_id: self.dom_id,
+        }
+    }
+
+    pub(crate) fn dom_id_fn(&self) -> fn(&T) -> String {
+        self.dom_id
+    }
+
+    /// The name, the template's type and the renderer of a stream with a shared template.
+    pub(crate) fn shared_template(&self) -> Option<(Arc<str>, TypeId, ToHtml<T>)> {
+        let p = self.lock();
+        Some((p.name.clone(), p.shared?, p.to_html.clone()?))
+    }
+
+    /// The stream's limit, when the browser has everything of it: it is past its first render
+    /// and no change waits to be sent. `None` otherwise.
+    pub(crate) fn idle_limit(&self) -> Option<Option<u32>> {
+        let p = self.lock();
+        (p.capture && p.ops.is_empty() && p.items.is_empty()).then_some(p.limit)
     }
 
     /// The browser keeps at most `limit` items; inserts push out the items farthest from where

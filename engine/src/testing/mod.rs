@@ -651,16 +651,24 @@ impl<V: LiveView> LiveTest<V> {
         Some(self.outcome(flow))
     }
 
-    /// Handles the messages already queued, as the page task would, and returns the
-    /// operations.
+    /// Handles the messages already queued, and sends the items its feeds left for it
+    /// ([`Ctx::feed`]), as the page task would; returns the operations.
     pub async fn drain_info(&mut self) -> Result<Vec<Op>, LiveError> {
         if self.ended {
             return Err(LiveError::msg("the page has ended"));
         }
+        // What was broadcast to its feeds so far has reached it.
+        self.core.ctx.feeds_settled().await;
         let mut ops = Vec::new();
         while let Ok(msg) = self.info.try_recv() {
             self.client.begin();
             let flow = self.core.info(msg, &mut self.info, &mut self.client).await;
+            ops.extend(self.outcome(flow)?);
+        }
+        // Items its feeds left for it ([`Ctx::feed`]).
+        if self.core.ctx.gate().take_nudge() {
+            self.client.begin();
+            let flow = self.core.fed(&mut self.client);
             ops.extend(self.outcome(flow)?);
         }
         Ok(ops)
