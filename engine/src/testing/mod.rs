@@ -3,6 +3,8 @@
 
 mod client;
 mod dom;
+#[cfg(feature = "internals")]
+mod frames;
 
 use std::sync::Arc;
 
@@ -611,6 +613,22 @@ impl<V: LiveView> LiveTest<V> {
             target: None,
         })])
         .await
+    }
+
+    /// The server's side of an event alone, as the page's task runs it (handler, render,
+    /// diff, frame), without this client's copy of the page, which is out of date afterwards:
+    /// for benchmarks, which time the server. Returns the frames a socket would get.
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
+    pub async fn event_frames(&mut self, name: &str, payload: Value) -> Vec<String> {
+        self.r += 1;
+        let mut frames = frames::Frames::default();
+        let flow = self
+            .core
+            .event(self.r, name.into(), payload, None, &mut frames)
+            .await;
+        self.ended |= matches!(flow, Flow::End);
+        frames.0
     }
 
     /// Sends an event to the page's component `id` (as `lv-target` does) and returns the
