@@ -9,11 +9,21 @@
 //! unacknowledged waits for the browser's ACK: a delayed ACK (about 40 ms on Linux), or the ACK
 //! that rides on the next click.
 //!
+//! The floor, in the same run: a page with the same number and button, whose own script sends
+//! each click's number over a WebSocket to a bare echo server (`TCP_NODELAY` too, a frame pushed
+//! every second as well) and shows the answer. It pays what no server-driven page can avoid (the
+//! browser's event and WebSocket paths, loopback TCP, a task woken on the server, the DOM
+//! update) and nothing else.
+//!
 //! Run with `cargo bench -p leptos-live-tests --bench latency`; `CLICKS=n` (default 500) sets the
 //! clicks per server, `EVERY_MS=n` (default 15) the interval.
 
 use std::time::Duration;
 
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use futures_util::{SinkExt as _, StreamExt as _};
 use leptos_live::LiveRouter;
 use leptos_live_tests::browser::Browser;
 use serde_json::Value;
@@ -62,6 +72,63 @@ struct Figures {
     over_20ms: usize,
 }
 
+/// The floor's page: the counter's number and button, driven by its own script over a bare
+/// WebSocket.
+const FLOOR_PAGE: &str = r#"<!doctype html>
+<html><body>
+<p id="count">0</p><p id="clock"></p><button lv-click="inc">+1</button>
+<script>
+  const count = document.getElementById("count");
+  const clock = document.getElementById("clock");
+  const ws = new WebSocket("ws://" + location.host + "/ws");
+  let n = 0;
+  ws.onopen = () => { window.lvFloorReady = true; };
+  ws.onmessage = (e) => {
+    if (e.data.startsWith("t")) clock.textContent = e.data; else count.textContent = e.data;
+  };
+  document.querySelector("button").addEventListener("click", () => ws.send(String(++n)));
+</script>
+</body></html>"#;
+
+/// The floor's server: echoes each frame at once, and pushes a frame every second.
+async fn echo(socket: WebSocket) {
+    let (mut tx, mut rx) = socket.split();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        let out = tokio::select! {
+            m = rx.next() => match m {
+                Some(Ok(Message::Text(t))) => Message::Text(t),
+                Some(Ok(_)) => continue,
+                _ => return,
+            },
+            _ = tick.tick() => Message::Text(format!("t{:?}", std::time::Instant::now()).into()),
+        };
+        if tx.send(out).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Serves the floor's page and echo socket on a free loopback port, with `TCP_NODELAY`.
+async fn start_floor() -> std::net::SocketAddr {
+    let app = axum::Router::new()
+        .route("/", get(|| async { Html(FLOOR_PAGE) }))
+        .route(
+            "/ws",
+            get(|up: WebSocketUpgrade| async move { up.on_upgrade(echo).into_response() }),
+        );
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(async move {
+        if let Err(e) = leptos_live::serve(listener, app).await {
+            eprintln!("floor server stopped: {e}");
+        }
+    });
+    addr
+}
+
 /// Serves the counter demo on a free loopback port, with or without `TCP_NODELAY`.
 async fn start(nodelay: bool) -> std::net::SocketAddr {
     let app = demo_counter::app(LiveRouter::new());
@@ -104,17 +171,30 @@ async fn clicks(
     }
 }
 
+/// Which server a row measures.
+#[derive(Clone, Copy)]
+enum Server {
+    Engine { nodelay: bool },
+    Floor,
+}
+
 async fn measure(
     browser: &mut Browser,
     server: &'static str,
-    nodelay: bool,
+    which: Server,
     n: usize,
     every: u64,
 ) -> Figures {
-    let addr = start(nodelay).await;
+    let addr = match which {
+        Server::Engine { nodelay } => start(nodelay).await,
+        Server::Floor => start_floor().await,
+    };
     let tab = browser.open_tab(&format!("http://{addr}/"), false).await;
     let mut page = browser.page(&tab);
-    page.wait_connected().await;
+    match which {
+        Server::Engine { .. } => page.wait_connected().await,
+        Server::Floor => page.wait_for("window.lvFloorReady === true").await,
+    }
     // Warm up: the first events compile the page's JavaScript paths and grow the buffers.
     clicks(&mut page, 20, every).await;
     let mut times = clicks(&mut page, n, every).await;
@@ -155,7 +235,7 @@ fn main() {
             measure(
                 &mut browser,
                 "leptos_live::serve (TCP_NODELAY)",
-                true,
+                Server::Engine { nodelay: true },
                 n,
                 every,
             )
@@ -163,7 +243,15 @@ fn main() {
             measure(
                 &mut browser,
                 "axum::serve (baseline, no TCP_NODELAY)",
-                false,
+                Server::Engine { nodelay: false },
+                n,
+                every,
+            )
+            .await,
+            measure(
+                &mut browser,
+                "floor: a bare echo socket, the page's own script",
+                Server::Floor,
                 n,
                 every,
             )
@@ -176,7 +264,13 @@ fn main() {
     println!(
         "| server | clicks | p50 | p99 | max | clicks over 20 ms |\n| --- | --- | --- | --- | --- | --- |"
     );
-    for f in rows {
+    let (engine, floor) = (&rows[0], &rows[2]);
+    let ratios = format!(
+        "engine / floor: p50 {:.2}×, p99 {:.2}×",
+        engine.p50 / floor.p50,
+        engine.p99 / floor.p99
+    );
+    for f in rows.iter() {
         let lost = if f.lost > 0 {
             format!(" ({} never shown)", f.lost)
         } else {
@@ -187,4 +281,5 @@ fn main() {
             f.server, f.clicks, f.p50, f.p99, f.max, f.over_20ms
         );
     }
+    println!("\n{ratios}");
 }
