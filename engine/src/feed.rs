@@ -197,8 +197,9 @@ struct Group<T> {
     writers: Vec<Writer<T>>,
     /// Where the next member goes, round the writers.
     next: AtomicUsize,
-    /// The group's subscription to its topic.
-    subscription: OnceLock<SubscriptionGuard>,
+    /// The group's subscription to its topic, held by the members: it ends on a page's task
+    /// when the last one leaves, never inside a delivery (which holds the topics' lock).
+    subscription: OnceLock<Weak<SubscriptionGuard>>,
 }
 
 /// One writer task and the members it writes to.
@@ -245,6 +246,7 @@ struct Membership<T> {
     member: Arc<Member<T>>,
     writer: usize,
     slot: usize,
+    _subscription: Arc<SubscriptionGuard>,
 }
 
 impl<T: Message> Place for Membership<T> {
@@ -298,24 +300,31 @@ where
         template,
         dom_id as usize,
     );
-    let group = {
+    let (group, subscription) = {
         let mut groups = pubsub
             .feed_groups()
             .0
             .lock()
             .unwrap_or_else(|e| e.into_inner());
+        // A group whose members have all left may live on for a moment in a delivery: it is
+        // not joined, a new one is made.
         let found = groups
             .get(&key)
             .and_then(Weak::upgrade)
-            .and_then(|g| g.downcast::<Group<T>>().ok());
+            .and_then(|g| g.downcast::<Group<T>>().ok())
+            .and_then(|g| {
+                let subscription = g.subscription.get()?.upgrade()?;
+                Some((g, subscription))
+            });
         match found {
-            Some(g) => g,
+            Some(found) => found,
             None => {
                 groups.retain(|_, g| g.strong_count() > 0);
-                let group = Group::start(pubsub, &topic, name.clone(), dom_id, to_html);
+                let (group, subscription) =
+                    Group::start(pubsub, &topic, name.clone(), dom_id, to_html);
                 let weak: Weak<dyn Any + Send + Sync> = Arc::downgrade(&group) as _;
                 groups.insert(key, weak);
-                group
+                (group, subscription)
             }
         }
     };
@@ -349,6 +358,7 @@ where
             member,
             writer,
             slot,
+            _subscription: subscription,
         }),
     })
 }
@@ -360,7 +370,7 @@ impl<T: Message> Group<T> {
         name: Arc<str>,
         dom_id: fn(&T) -> String,
         to_html: ToHtml<T>,
-    ) -> Arc<Group<T>> {
+    ) -> (Arc<Group<T>>, Arc<SubscriptionGuard>) {
         let n = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8));
         let writers = (0..n)
             .map(|_| {
@@ -391,8 +401,9 @@ impl<T: Message> Group<T> {
             }
             None => false,
         });
-        let _ = group.subscription.set(guard);
-        group
+        let guard = Arc::new(guard);
+        let _ = group.subscription.set(Arc::downgrade(&guard));
+        (group, guard)
     }
 
     /// Renders `item` once and hands it to every writer.

@@ -317,6 +317,14 @@ async fn test_clients_see_what_other_pages_post() {
     assert_eq!(pubsub.subscriber_count("posts"), 1);
     drop(b);
     assert_eq!(pubsub.subscriber_count("posts"), 0);
+    // A page that comes after makes the group anew.
+    let mut c = LiveTest::<Board>::get(&router, "/", Session::default())
+        .await
+        .unwrap();
+    assert_eq!(pubsub.subscriber_count("posts"), 1);
+    pubsub.broadcast("posts", post(5, "again")).unwrap();
+    c.drain_info().await.unwrap();
+    assert_eq!(c.texts("#posts li"), ["again"]);
 }
 
 /// A page that feeds a stream rendered per page.
