@@ -9,11 +9,12 @@
 //! unacknowledged waits for the browser's ACK: a delayed ACK (about 40 ms on Linux), or the ACK
 //! that rides on the next click.
 //!
-//! The floor, in the same run: a page with the same number and button, whose own script sends
-//! each click's number over a WebSocket to a bare echo server (`TCP_NODELAY` too, a frame pushed
-//! every second as well) and shows the answer. It pays what no server-driven page can avoid (the
-//! browser's event and WebSocket paths, loopback TCP, a task woken on the server, the DOM
-//! update) and nothing else.
+//! The floor, in the same run: the counter's page as the engine serves it (its HTML and
+//! stylesheet), without the shim: its own small script sends each click's number over a
+//! WebSocket to a bare echo server (`TCP_NODELAY` too, a clock frame pushed every second as well)
+//! and shows the answer. It pays what no server-driven page can avoid (the browser's event and
+//! WebSocket paths, loopback TCP, a task woken on the server, the same DOM update on the same
+//! styled page) and nothing else.
 //!
 //! Run with `cargo bench -p leptos-live-tests --bench latency`; `CLICKS=n` (default 500) sets the
 //! clicks per server, `EVERY_MS=n` (default 15) the interval.
@@ -72,23 +73,37 @@ struct Figures {
     over_20ms: usize,
 }
 
-/// The floor's page: the counter's number and button, driven by its own script over a bare
-/// WebSocket.
-const FLOOR_PAGE: &str = r#"<!doctype html>
-<html><body>
-<p id="count">0</p><p id="clock"></p><button lv-click="inc">+1</button>
-<script>
+/// The floor's script: the counter's number and button, driven over a bare WebSocket.
+const FLOOR_SCRIPT: &str = r#"<script>
   const count = document.getElementById("count");
-  const clock = document.getElementById("clock");
   const ws = new WebSocket("ws://" + location.host + "/ws");
-  let n = 0;
+  let n = +count.textContent;
   ws.onopen = () => { window.lvFloorReady = true; };
+  const clock = document.getElementById("clock");
   ws.onmessage = (e) => {
-    if (e.data.startsWith("t")) clock.textContent = e.data; else count.textContent = e.data;
+    if (e.data.startsWith("t")) clock.textContent = e.data.slice(1); else count.textContent = e.data;
   };
-  document.querySelector("button").addEventListener("click", () => ws.send(String(++n)));
-</script>
-</body></html>"#;
+  document.querySelector('button[lv-click="inc"]').addEventListener("click", () => ws.send(String(++n)));
+</script>"#;
+
+/// The counter's page as the engine serves it (`engine` serves its stylesheet), without the
+/// shim, and with the floor's script instead.
+async fn floor_page(engine: std::net::SocketAddr) -> String {
+    let (_, mut html) = leptos_live_tests::http_get(engine, "/").await;
+    while let Some(start) = html.find("<script") {
+        let end = html[start..]
+            .find("</script>")
+            .map_or(html.len(), |e| start + e + "</script>".len());
+        html.replace_range(start..end, "");
+    }
+    let html = html
+        .replace("href=\"/", &format!("href=\"http://{engine}/"))
+        .replace("src=\"/", &format!("src=\"http://{engine}/"));
+    match html.rfind("</body>") {
+        Some(at) => format!("{}{FLOOR_SCRIPT}{}", &html[..at], &html[at..]),
+        None => format!("{html}{FLOOR_SCRIPT}"),
+    }
+}
 
 /// The floor's server: echoes each frame at once, and pushes a frame every second.
 async fn echo(socket: WebSocket) {
@@ -101,7 +116,7 @@ async fn echo(socket: WebSocket) {
                 Some(Ok(_)) => continue,
                 _ => return,
             },
-            _ = tick.tick() => Message::Text(format!("t{:?}", std::time::Instant::now()).into()),
+            _ = tick.tick() => Message::Text(format!("t{:?}", std::time::SystemTime::now()).into()),
         };
         if tx.send(out).await.is_err() {
             return;
@@ -111,8 +126,9 @@ async fn echo(socket: WebSocket) {
 
 /// Serves the floor's page and echo socket on a free loopback port, with `TCP_NODELAY`.
 async fn start_floor() -> std::net::SocketAddr {
+    let page = floor_page(start(true).await).await;
     let app = axum::Router::new()
-        .route("/", get(|| async { Html(FLOOR_PAGE) }))
+        .route("/", get(move || async move { Html(page) }))
         .route(
             "/ws",
             get(|up: WebSocketUpgrade| async move { up.on_upgrade(echo).into_response() }),
@@ -250,7 +266,7 @@ fn main() {
             .await,
             measure(
                 &mut browser,
-                "floor: a bare echo socket, the page's own script",
+                "floor: the same page, a bare echo socket, its own script",
                 Server::Floor,
                 n,
                 every,
