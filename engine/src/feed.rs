@@ -33,9 +33,9 @@ const BATCH: usize = 128;
 /// attached to between steps, and the frames feeds wrote to it.
 pub(crate) struct Gate {
     state: Mutex<GateState>,
-    /// Items wait in one of the page's streams.
+    /// Feeds left items for the page.
     nudged: AtomicBool,
-    /// The page's task, woken when items wait.
+    /// The page's task, woken when they do.
     page: AtomicWaker,
 }
 

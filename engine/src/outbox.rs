@@ -85,24 +85,6 @@ struct Out<S> {
 }
 
 impl<S: Sink<Message> + Unpin> Out<S> {
-    /// Gives `msg` to the sink and writes it out; false when it is left waiting (in the sink or
-    /// in the queue) because the socket cannot take it now.
-    fn write(&mut self, msg: Message, cx: &mut Context<'_>) -> Result<bool, OutboxError> {
-        match Pin::new(&mut self.sink).poll_ready(cx) {
-            Poll::Ready(Ok(())) => {}
-            Poll::Ready(Err(_)) => return Err(OutboxError::Failed),
-            Poll::Pending => {
-                self.waiting.push_back(msg);
-                return Ok(false);
-            }
-        }
-        Pin::new(&mut self.sink)
-            .start_send(msg)
-            .map_err(|_| OutboxError::Failed)?;
-        self.unflushed = true;
-        self.flush(cx)
-    }
-
     /// Writes out what the sink holds; false when the socket cannot take it all now.
     fn flush(&mut self, cx: &mut Context<'_>) -> Result<bool, OutboxError> {
         match Pin::new(&mut self.sink).poll_flush(cx) {
@@ -184,18 +166,17 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
         if out.closing || out.failed.is_some() || out.waiting.len() >= CAPACITY {
             return false;
         }
-        let msg = Message::Text(frame.into());
-        if !out.waiting.is_empty() || out.unflushed {
-            // Behind frames that wait: the socket's task writes it after them.
-            out.waiting.push_back(msg);
-        } else {
+        // Behind frames that wait, the socket's task writes it after them: its waker is the
+        // one registered with the socket, and stays so.
+        let behind = !out.waiting.is_empty() || out.unflushed;
+        out.waiting.push_back(Message::Text(frame.into()));
+        if !behind {
             // Without a waker: when the socket cannot take it, the socket's task (woken below)
             // polls again with its own.
-            let mut cx = Context::from_waker(Waker::noop());
-            match out.write(msg, &mut cx) {
-                Ok(true) => return true,
-                Ok(false) => {}
-                Err(e) => {
+            match out.drain(&mut Context::from_waker(Waker::noop())) {
+                Poll::Ready(Ok(())) => return true,
+                Poll::Pending => {}
+                Poll::Ready(Err(e)) => {
                     out.failed = Some(e);
                     drop(out);
                     self.shared.task.wake();

@@ -15,17 +15,14 @@ use axum::body::Bytes;
 use axum::http::{Extensions, Uri};
 
 use crate::config::LiveConfig;
-use crate::ctx::{Ctx, LiveHandle, Nav, Pushed, Services};
-use crate::diff::Op;
+use crate::ctx::{Ctx, LiveHandle, Nav, Services};
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::Flash;
 use crate::live_session::Mounting;
 use crate::outbox::Outbox;
-use crate::page_core::{Core, CoreParts, Flow, Sink};
+use crate::page_core::{Core, CoreParts, Flow, FrameSink};
 use crate::params::{Params, Session};
-use crate::protocol::{
-    error_frame, html_frame_with, patch_frame_with, upload_ack_frame, upload_end_frame,
-};
+use crate::protocol::error_frame;
 use crate::registry::{Quota, Registration, Registry};
 use crate::render::{panic_message, render_html};
 use crate::upload::{FileMeta, Report};
@@ -368,6 +365,12 @@ impl Link {
     fn serves(&self, conn: u64) -> bool {
         self.outbox.as_ref().is_some_and(|o| o.id == conn)
     }
+}
+
+impl FrameSink for Link {
+    fn attached(&self) -> bool {
+        self.outbox.is_some()
+    }
 
     /// Writes a frame to the socket (or leaves it waiting there). A socket that has too many
     /// frames waiting is too slow: it is let go and told to close; its client reconnects, and
@@ -383,32 +386,6 @@ impl Link {
             return false;
         }
         true
-    }
-}
-
-impl Sink for Link {
-    fn attached(&self) -> bool {
-        self.outbox.is_some()
-    }
-
-    fn patch(&mut self, r: u64, ops: &[Op], pushed: &Pushed) -> bool {
-        self.send(patch_frame_with(r, ops, pushed))
-    }
-
-    fn page(&mut self, r: u64, html: &str, version: u64, pushed: &Pushed) -> bool {
-        self.send(html_frame_with(r, html, version, pushed))
-    }
-
-    fn error(&mut self, r: u64, code: ErrorCode, message: &str) {
-        self.send(error_frame(r, code, message));
-    }
-
-    fn upload_ack(&mut self, entry: u32, written: u64) {
-        self.send(upload_ack_frame(entry, written));
-    }
-
-    fn upload_end(&mut self, entry: u32, why: &str) {
-        self.send(upload_end_frame(entry, why));
     }
 }
 

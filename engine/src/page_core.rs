@@ -21,7 +21,9 @@ use crate::diff::{Op, Unrepresentable};
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::{CLEAR_FLASH, FlashKind};
 use crate::params::Params;
-use crate::protocol::Chunk;
+use crate::protocol::{
+    Chunk, error_frame, html_frame_with, patch_frame_with, upload_ack_frame, upload_end_frame,
+};
 use crate::render::{Rendered, panic_message, render, render_html};
 use crate::sent::Sent;
 use crate::stream::{StreamOps, fill_html};
@@ -48,6 +50,40 @@ pub(crate) trait Sink {
     /// A callback no client event waits on failed (`handle_info`, finished work): logged, and
     /// not sent.
     fn failed(&mut self, _error: &LiveError) {}
+}
+
+/// A [`Sink`] for the wire: each output is encoded as its frame and handed to `send`.
+pub(crate) trait FrameSink {
+    /// Whether a client is there.
+    fn attached(&self) -> bool;
+    /// Takes a frame; false when it could not go.
+    fn send(&mut self, frame: String) -> bool;
+}
+
+impl<F: FrameSink> Sink for F {
+    fn attached(&self) -> bool {
+        FrameSink::attached(self)
+    }
+
+    fn patch(&mut self, r: u64, ops: &[Op], pushed: &Pushed) -> bool {
+        self.send(patch_frame_with(r, ops, pushed))
+    }
+
+    fn page(&mut self, r: u64, html: &str, version: u64, pushed: &Pushed) -> bool {
+        self.send(html_frame_with(r, html, version, pushed))
+    }
+
+    fn error(&mut self, r: u64, code: ErrorCode, message: &str) {
+        self.send(error_frame(r, code, message));
+    }
+
+    fn upload_ack(&mut self, entry: u32, written: u64) {
+        self.send(upload_ack_frame(entry, written));
+    }
+
+    fn upload_end(&mut self, entry: u32, why: &str) {
+        self.send(upload_end_frame(entry, why));
+    }
 }
 
 /// Whether the page goes on after a step.
@@ -313,7 +349,7 @@ impl<V: LiveView> Core<V> {
             }
             Err(p) => return self.crash(0, &format!("the outcome of {key:?}"), p, sink),
         }
-        self.settle(sink).await
+        self.settle(false, sink).await
     }
 
     /// Handles `msg` and whatever else is queued (up to a batch), then renders once.
@@ -345,11 +381,14 @@ impl<V: LiveView> Core<V> {
                 next = queue.try_recv().ok();
             }
         }
-        if let Flow::End = self.follow_nav(0, sink).await {
-            return Flow::End;
-        }
+        self.settle(streams_only, sink).await
+    }
+
+    /// Sends what changed when a client is there (it gets the page when it attaches): with
+    /// `streams_only`, the streams' new items without rendering the page, when their templates
+    /// can render them.
+    fn send_changes(&mut self, streams_only: bool, sink: &mut impl Sink) -> Flow {
         if !sink.attached() {
-            // Rendered when a client attaches.
             Flow::Continue
         } else if streams_only && !self.ctx.work_mut().has_loading() && self.ctx.render_streams() {
             self.send_streams(sink)
@@ -362,26 +401,16 @@ impl<V: LiveView> Core<V> {
     /// streams, and out now when a client is there.
     pub fn fed(&mut self, sink: &mut impl Sink) -> Flow {
         self.ctx.take_fed();
-        if !sink.attached() {
-            Flow::Continue
-        } else if !self.ctx.work_mut().has_loading() && self.ctx.render_streams() {
-            self.send_streams(sink)
-        } else {
-            self.send_patch(0, false, sink)
-        }
+        self.send_changes(true, sink)
     }
 
-    /// Follows a navigation the last callback asked for, then sends what changed when a client
-    /// is there.
-    async fn settle(&mut self, sink: &mut impl Sink) -> Flow {
+    /// Follows a navigation the last callback asked for, then sends what changed
+    /// ([`Core::send_changes`]).
+    async fn settle(&mut self, streams_only: bool, sink: &mut impl Sink) -> Flow {
         if let Flow::End = self.follow_nav(0, sink).await {
             return Flow::End;
         }
-        if sink.attached() {
-            self.send_patch(0, false, sink)
-        } else {
-            Flow::Continue
-        }
+        self.send_changes(streams_only, sink)
     }
 
     /// Runs an event targeted at the component `id`, then renders (the component again).
