@@ -12,6 +12,8 @@ const [REPLACE, SET_TEXT, SET_ATTR, REMOVE_ATTR, INSERT, REMOVE, MOVE, SPLICE, R
 const RELOAD = ["bad_token", "expired_token", "page_crashed", "mount_failed"];
 const BACKOFF = [100, 250, 500, 1000, 2000, 5000];
 const HEARTBEAT_MS = 25000;
+// An event in flight this long is slow: its elements get lv-<kind>-slow too (liveSocket.slowAfter).
+const SLOW_MS = 100;
 const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]):not([type=hidden]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex='-1'])";
 const REFLECTS_VALUE = /^(checkbox|radio|button|submit|reset|image|hidden|file)$/;
 
@@ -35,6 +37,7 @@ export class LiveSocket {
     this.stale = false;
     this.lastSeen = 0;
     this.hooks = window.lvHooks || {};
+    this.slowAfter = SLOW_MS;
     this.focusStack = [];
     this.hooked = new Map();
     this.handlers = new Map();
@@ -457,7 +460,8 @@ export class LiveSocket {
     touched.forEach((h) => h.beforeUpdate && h.beforeUpdate());
     this.applyOps(ops);
     touched.forEach((h) => h.el.isConnected && h.updated && h.updated());
-    this.scanHooks();
+    // Text alone adds, removes and rebinds no element.
+    if (ops.some(([code]) => code !== SET_TEXT && code !== SPLICE)) this.scanHooks();
   }
 
   applyOps(ops) {
@@ -590,6 +594,7 @@ export class LiveSocket {
         if (el.lvIgnore && el.lvIgnore.has(a)) break;
         if (code === SET_ATTR) el.setAttribute(a, b);
         else el.removeAttribute(a);
+        if (a === "class") el.lvBare = code === REMOVE_ATTR;
         this.syncProp(el, a, code === SET_ATTR, code === SET_ATTR ? b : "");
         this.restick(el);
         break;
@@ -706,19 +711,41 @@ export class LiveSocket {
     const id = t ? t.replace(/^#/, "") : t === "" && el.closest("[lv-component]")?.getAttribute("lv-component");
     const r = this.send(id ? ["e", name, payload, id] : Object.keys(payload).length ? ["e", name, payload] : ["e", name]);
     const cls = "lv-" + kind + "-loading";
-    this.pending.set(r, { el, cls, undo: [this.mark(el, cls)] });
+    this.pending.set(r, { el, cls, els: [el], at: performance.now(), undo: [this.mark(el, cls)] });
+    this.slow(this.slowAfter);
     return r;
   }
 
-  // Adds classes to el; the function it returns takes them off (and more), and the class
-  // attribute with them when el had none and they leave it empty.
+  // Marks the elements of events in flight for slowAfter ms lv-<kind>-slow. A reply within a
+  // frame or two looks instant: what styles the wait keys on -slow, so that it neither flashes
+  // nor costs the browser a restyle before the reply. One timer serves every event.
+  slow(wait) {
+    if (this.slowTimer) return;
+    this.slowTimer = setTimeout(() => {
+      this.slowTimer = 0;
+      let next = Infinity;
+      for (const p of this.pending.values()) {
+        const left = p.els ? p.at + this.slowAfter - performance.now() : Infinity;
+        if (left > 0) next = Math.min(next, left);
+        else {
+          for (const t of p.els) p.undo.push(this.mark(t, p.cls.slice(0, -7) + "slow"));
+          p.els = null;
+        }
+      }
+      if (next < Infinity) this.slow(next);
+    }, wait);
+  }
+
+  // Adds classes to el; the function it returns takes them off (and more). The last of the
+  // marks on el to go takes the class attribute too when it is empty and el had none before
+  // the first (lvBare; the server's own class changes set it).
   mark(el, ...names) {
-    const bare = !el.hasAttribute("class");
+    if (!el.lvMarks) el.lvBare = !el.hasAttribute("class");
+    el.lvMarks = (el.lvMarks || 0) + 1;
     el.classList.add(...names);
     return (...more) => {
-      const was = el.getAttribute("class");
       el.classList.remove(...names, ...more);
-      if (bare && was !== el.getAttribute("class") && !el.classList.length) el.removeAttribute("class");
+      if (!--el.lvMarks && el.lvBare && !el.classList.length) el.removeAttribute("class");
     };
   }
 
@@ -777,9 +804,10 @@ export class LiveSocket {
     for (const [op, a] of cmds) {
       const targets = a.to ? [...document.querySelectorAll(a.to)] : [el];
       if (op === "push") {
-        const r = this.push(el, kind, a.event, Object.assign(this.values(el), a.value || {}));
+        const p = this.pending.get(this.push(el, kind, a.event, Object.assign(this.values(el), a.value || {})));
         for (const t of a.loading ? document.querySelectorAll(a.loading) : []) {
-          this.pending.get(r).undo.push(this.mark(t, "lv-" + kind + "-loading"));
+          p.undo.push(this.mark(t, p.cls));
+          p.els.push(t);
         }
       } else if (op === "pop_focus") {
         const f = this.focusStack.pop();

@@ -59,8 +59,9 @@ impl Size {
 }
 
 /// A button. It sends `event` to the page, runs `js` commands, or submits its form
-/// (`submit`). While its event is in flight it shows a spinner and is dimmed (the shim's
-/// `lv-click-loading` / `lv-submit-loading` classes, styled by [`crate::STYLES`]).
+/// (`submit`). Once its event has been in flight for 100 ms it shows a spinner and is dimmed
+/// until the reply (the shim's `lv-click-slow` / `lv-submit-slow` classes, styled by
+/// [`crate::STYLES`]).
 ///
 /// ```
 /// use leptos::prelude::*;

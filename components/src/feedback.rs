@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 /// A spinning circle. By default it shows only while the event of the element it is in (or of
-/// its form) is in flight: the shim's loading classes, styled by [`crate::STYLES`]. With
+/// its form) is slow, in flight for 100 ms or more: the shim's `lv-*-slow` classes, styled by
+/// [`crate::STYLES`]. With
 /// `always`, it always shows.
 ///
 /// ```

@@ -34,7 +34,8 @@ pub use nav::{Dropdown, Pagination, Tab, Tabs};
 pub use table::{List, Table};
 
 /// CSS the components need beside their Tailwind classes: a [`Spinner`] shows, and a
-/// [`Button`] dims, while its event is in flight (the shim's `lv-*-loading` classes); the empty
+/// [`Button`] dims, while its event is slow (the shim's `lv-*-slow` classes, from 100 ms in
+/// flight: a quicker reply shows no flash, and costs the browser no restyle); the empty
 /// state of a [`Table`] or [`List`] shows when its body has no rows, a stream's included.
 ///
 /// ```
@@ -42,8 +43,8 @@ pub use table::{List, Table};
 /// ```
 pub const STYLES: &str = "\
 .lv-spinner{display:none}\
-.lv-click-loading .lv-spinner,.lv-click-loading.lv-button .lv-spinner,.lv-submit-loading .lv-button[type=submit] .lv-spinner{display:inline-block}\
-.lv-click-loading.lv-button,.lv-submit-loading .lv-button[type=submit]{opacity:.7;cursor:wait}\
+.lv-click-slow .lv-spinner,.lv-submit-slow .lv-button[type=submit] .lv-spinner{display:inline-block}\
+.lv-click-slow.lv-button,.lv-submit-slow .lv-button[type=submit]{opacity:.7;cursor:wait}\
 .lv-empty{display:none}\
 tbody:empty+tbody.lv-empty{display:table-row-group}\
 ul:empty+p.lv-empty{display:block}";

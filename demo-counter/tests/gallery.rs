@@ -145,14 +145,23 @@ async fn the_gallery_works_from_the_keyboard_and_the_mouse() {
         page.wait_for("getComputedStyle(document.getElementById('sort-menu')).display === 'none'")
             .await;
 
-        // A button shows its spinner while its event is in flight (the event takes 500 ms).
-        page.click("#slow").await;
-        page.wait_for("document.getElementById('slow').classList.contains('lv-click-loading')")
+        // A button's event in flight: loading at once, but its spinner and dimming wait until it
+        // is slow (100 ms), so that a quick reply shows no flash (the event takes 500 ms).
+        let at_click = page
+            .eval(
+                "(() => { const b = document.getElementById('slow'); b.click(); \
+                 return [b.classList.contains('lv-click-loading'), \
+                 getComputedStyle(b.querySelector('.lv-spinner')).display, getComputedStyle(b).opacity]; })()",
+            )
+            .await;
+        assert_eq!(at_click, serde_json::json!([true, "none", "1"]));
+        page.wait_for("document.getElementById('slow').classList.contains('lv-click-slow')")
             .await;
         assert!(
             is(
                 &mut page,
-                "getComputedStyle(document.querySelector('#slow .lv-spinner')).display !== 'none'"
+                "getComputedStyle(document.querySelector('#slow .lv-spinner')).display !== 'none' \
+                 && getComputedStyle(document.getElementById('slow')).opacity === '0.7'"
             )
             .await
         );
@@ -161,7 +170,8 @@ async fn the_gallery_works_from_the_keyboard_and_the_mouse() {
         assert!(
             is(
                 &mut page,
-                "getComputedStyle(document.querySelector('#slow .lv-spinner')).display === 'none'"
+                "getComputedStyle(document.querySelector('#slow .lv-spinner')).display === 'none' \
+                 && !document.getElementById('slow').classList.contains('lv-click-slow')"
             )
             .await
         );

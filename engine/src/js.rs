@@ -211,7 +211,8 @@ impl JS {
     }
 
     /// Sends an event with values merged into the payload, and `lv-<kind>-loading` classes on the
-    /// elements `loading` selects until the reply.
+    /// elements `loading` selects until the reply (and `lv-<kind>-slow` once it has been in flight
+    /// for 100 ms).
     pub fn push_with(self, event: &str, value: impl Serialize, loading: Option<&str>) -> Self {
         let mut a = Map::new();
         a.insert("event".into(), event.into());

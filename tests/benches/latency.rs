@@ -31,7 +31,10 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 
 /// Starts the clicks in the page (`n` clicks, one every `every` ms, on the +1 button) and
-/// leaves in `window.lvBench` each click's latency in ms (`null` when its number never showed).
+/// leaves in `window.lvBench` each click's latency in ms (`null` when its number never showed)
+/// and whether the browser rendered a frame between the click and its number: that frame's work
+/// (style, layout, paint of what the click changed) delays the reply's handling, and it is what
+/// the slowest clicks have in common.
 const CLICKER: &str = r#"
 ((n, every) => {
   window.lvBench = null;
@@ -48,6 +51,13 @@ const CLICKER: &str = r#"
   });
   watch.observe(count, { childList: true, characterData: true, subtree: true });
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const frames = [];
+  let framing = true;
+  const frame = () => {
+    frames.push(performance.now());
+    if (framing) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
   (async () => {
     const start = performance.now();
     for (let i = 0; i < n; i++) {
@@ -58,7 +68,10 @@ const CLICKER: &str = r#"
     const until = performance.now() + 5000;
     while (shown < base + n && performance.now() < until) await sleep(10);
     watch.disconnect();
-    window.lvBench = sent.map((t, i) => (seen[i] === undefined ? null : seen[i] - t));
+    framing = false;
+    window.lvBench = sent.map((t, i) =>
+      seen[i] === undefined ? null : [seen[i] - t, frames.some((f) => f > t && f < seen[i])],
+    );
   })();
 })
 "#;
@@ -71,6 +84,16 @@ struct Figures {
     p99: f64,
     max: f64,
     over_20ms: usize,
+    /// Clicks with a frame rendered before their number showed, and their median.
+    framed: usize,
+    framed_p50: f64,
+}
+
+/// The value at quantile `p` of sorted `t` (NaN when empty).
+fn quantile(t: &[f64], p: f64) -> f64 {
+    t.get(((t.len().max(1) - 1) as f64 * p).round() as usize)
+        .copied()
+        .unwrap_or(f64::NAN)
 }
 
 /// The floor's script: the counter's number and button, driven over a bare WebSocket.
@@ -165,12 +188,13 @@ async fn start(nodelay: bool) -> std::net::SocketAddr {
     addr
 }
 
-/// Runs `n` clicks in the page and returns their latencies in ms (`None`: never shown).
+/// Runs `n` clicks in the page and returns their latencies in ms and whether a frame was
+/// rendered in between (`None`: never shown).
 async fn clicks(
     page: &mut leptos_live_tests::browser::Page<'_>,
     n: usize,
     every: u64,
-) -> Vec<Option<f64>> {
+) -> Vec<Option<(f64, bool)>> {
     page.eval(&format!("({CLICKER})({n}, {every})")).await;
     let deadline =
         tokio::time::Instant::now() + Duration::from_millis(n as u64 * every * 2 + 30_000);
@@ -178,7 +202,10 @@ async fn clicks(
         tokio::time::sleep(Duration::from_millis(250)).await;
         let v = page.eval("window.lvBench").await;
         if let Value::Array(items) = v {
-            return items.iter().map(Value::as_f64).collect();
+            return items
+                .iter()
+                .map(|c| Some((c[0].as_f64()?, c[1].as_bool()?)))
+                .collect();
         }
         assert!(
             tokio::time::Instant::now() < deadline,
@@ -213,25 +240,24 @@ async fn measure(
     }
     // Warm up: the first events compile the page's JavaScript paths and grow the buffers.
     clicks(&mut page, 20, every).await;
-    let mut times = clicks(&mut page, n, every).await;
+    let times = clicks(&mut page, n, every).await;
     browser.close_tab(tab).await;
     let lost = times.iter().filter(|t| t.is_none()).count();
-    times.retain(Option::is_some);
-    let mut t: Vec<f64> = times.into_iter().flatten().collect();
+    let shown: Vec<(f64, bool)> = times.into_iter().flatten().collect();
+    let mut t: Vec<f64> = shown.iter().map(|&(ms, _)| ms).collect();
     t.sort_by(f64::total_cmp);
-    let at = |p: f64| {
-        t.get(((t.len().max(1) - 1) as f64 * p).round() as usize)
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
+    let mut framed: Vec<f64> = shown.iter().filter(|c| c.1).map(|&(ms, _)| ms).collect();
+    framed.sort_by(f64::total_cmp);
     Figures {
         server,
         clicks: n,
         lost,
-        p50: at(0.50),
-        p99: at(0.99),
+        p50: quantile(&t, 0.50),
+        p99: quantile(&t, 0.99),
         max: t.last().copied().unwrap_or(f64::NAN),
         over_20ms: t.iter().filter(|&&x| x > 20.0).count(),
+        framed: framed.len(),
+        framed_p50: quantile(&framed, 0.50),
     }
 }
 
@@ -278,7 +304,7 @@ fn main() {
         "\nclick → DOM in Chromium, counter demo: {n} clicks on +1 every {every} ms, server clock pushing every second\n"
     );
     println!(
-        "| server | clicks | p50 | p99 | max | clicks over 20 ms |\n| --- | --- | --- | --- | --- | --- |"
+        "| server | clicks | p50 | p99 | max | clicks over 20 ms | clicks with a frame between: count, p50 |\n| --- | --- | --- | --- | --- | --- | --- |"
     );
     let (engine, floor) = (&rows[0], &rows[2]);
     let ratios = format!(
@@ -293,8 +319,8 @@ fn main() {
             String::new()
         };
         println!(
-            "| {} | {}{lost} | {:.1} ms | {:.1} ms | {:.1} ms | {} |",
-            f.server, f.clicks, f.p50, f.p99, f.max, f.over_20ms
+            "| {} | {}{lost} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {}, {:.1} ms |",
+            f.server, f.clicks, f.p50, f.p99, f.max, f.over_20ms, f.framed, f.framed_p50
         );
     }
     println!("\n{ratios}");

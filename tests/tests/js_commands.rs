@@ -112,6 +112,18 @@ async fn js_commands_run_in_the_browser_and_stick() {
         assert_eq!(page.eval("document.getElementById('save').classList.contains('lv-click-loading')").await, true);
         page.wait_for("document.getElementById('n').textContent === '2'").await;
         page.wait_for("!document.getElementById('save').classList.contains('lv-click-loading')").await;
+
+        // An event in flight for liveSocket.slowAfter ms is slow too; both classes leave with
+        // the reply, and the element that had no class attribute has none again.
+        page.eval("window.liveSocket.slowAfter = 150").await;
+        let at_click = page
+            .eval("(() => { const b = document.getElementById('save'); b.click(); return [...b.classList]; })()")
+            .await;
+        assert_eq!(at_click, json!(["lv-click-loading"]));
+        page.wait_for("document.getElementById('save').classList.contains('lv-click-slow')").await;
+        page.wait_for("document.getElementById('n').textContent === '3'").await;
+        page.wait_for("!document.getElementById('save').hasAttribute('class')").await;
+        page.eval("window.liveSocket.slowAfter = 100").await;
         page.eval("window.liveSocket.enableLatencySim(0)").await;
 
         // toggle again hides.
