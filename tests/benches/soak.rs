@@ -9,9 +9,9 @@
 //!
 //! Warm-up: every page first sends `WARMUP` clicks at once (default 40). A tokio channel
 //! allocates its second block of 32 slots at its 33rd message and reuses its blocks from then
-//! on: each page's control queue and each socket's frame queue take that step once, about 1 KiB
-//! a page, which at this rate would otherwise land at minute 6 (an 11 MiB step over 10,000
-//! pages) and look like growth. The figures start once every page is past it.
+//! on: each page's control queue takes that step once, which at this rate would otherwise land
+//! at minute 6 (a step of megabytes over 10,000 pages) and look like growth. The figures start
+//! once every page is past it.
 //!
 //! Run with `cargo bench -p leptos-live-tests --bench soak`.
 
