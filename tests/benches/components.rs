@@ -15,6 +15,7 @@ use leptos_live::{
     ComponentMount, Ctx, LiveComponent, LiveError, LiveTest, LiveView, Params, RawEvent, Session,
     live_component,
 };
+use leptos_live_tests::percentile;
 
 const ROWS: usize = 100;
 
@@ -136,16 +137,12 @@ impl LiveView for PlainTable {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
 fn report(what: &str, mut times: Vec<Duration>, bytes: usize, renders: Option<u64>) {
     times.sort();
     println!(
         "| {what} | {:.1} µs | {:.1} µs | {bytes} B | {} |",
-        percentile(&times, 0.5).as_secs_f64() * 1e6,
-        percentile(&times, 0.99).as_secs_f64() * 1e6,
+        percentile(&times, 0.5).expect("timed runs").as_secs_f64() * 1e6,
+        percentile(&times, 0.99).expect("timed runs").as_secs_f64() * 1e6,
         renders.map_or("100 rows (the page)".to_string(), |r| format!(
             "{r} component per event"
         )),

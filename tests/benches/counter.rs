@@ -13,11 +13,9 @@ use std::time::{Duration, Instant};
 
 use demo_counter::Counter;
 use leptos_live::{LiveConfig, LiveRouter, LiveTest, Params, Session};
-use leptos_live_tests::{WsClient, is_server_child, rss_kib, serve_for_parent, serve_in_child};
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
+use leptos_live_tests::{
+    WsClient, is_server_child, percentile, rss_kib, serve_for_parent, serve_in_child,
+};
 
 fn median_of(n: usize, mut f: impl FnMut()) -> f64 {
     let mut t: Vec<f64> = (0..n)
@@ -72,8 +70,8 @@ async fn event_timing() {
     );
     println!(
         "counter event, server time (handler + render + parse + diff + encode): median {:.2} µs, p99 {:.2} µs ({} events)",
-        percentile(&times, 0.5).as_secs_f64() * 1e6,
-        percentile(&times, 0.99).as_secs_f64() * 1e6,
+        percentile(&times, 0.5).expect("timed runs").as_secs_f64() * 1e6,
+        percentile(&times, 0.99).expect("timed runs").as_secs_f64() * 1e6,
         times.len()
     );
     println!("last reply frame: {bytes} bytes");

@@ -27,6 +27,7 @@ use axum::routing::get;
 use futures_util::{SinkExt as _, StreamExt as _};
 use leptos_live::LiveRouter;
 use leptos_live_tests::browser::Browser;
+use leptos_live_tests::percentile;
 use serde_json::Value;
 use tokio::net::TcpListener;
 
@@ -87,13 +88,6 @@ struct Figures {
     /// Clicks with a frame rendered before their number showed, and their median.
     framed: usize,
     framed_p50: f64,
-}
-
-/// The value at quantile `p` of sorted `t` (NaN when empty).
-fn quantile(t: &[f64], p: f64) -> f64 {
-    t.get(((t.len().max(1) - 1) as f64 * p).round() as usize)
-        .copied()
-        .unwrap_or(f64::NAN)
 }
 
 /// The floor's script: the counter's number and button, driven over a bare WebSocket.
@@ -252,12 +246,12 @@ async fn measure(
         server,
         clicks: n,
         lost,
-        p50: quantile(&t, 0.50),
-        p99: quantile(&t, 0.99),
+        p50: percentile(&t, 0.50).unwrap_or(f64::NAN),
+        p99: percentile(&t, 0.99).unwrap_or(f64::NAN),
         max: t.last().copied().unwrap_or(f64::NAN),
         over_20ms: t.iter().filter(|&&x| x > 20.0).count(),
         framed: framed.len(),
-        framed_p50: quantile(&framed, 0.50),
+        framed_p50: percentile(&framed, 0.50).unwrap_or(f64::NAN),
     }
 }
 

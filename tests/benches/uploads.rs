@@ -21,7 +21,9 @@ use axum::routing::any;
 use futures_util::{SinkExt as _, StreamExt as _};
 use leptos_live::LiveConfig;
 use leptos_live_tests::uploads::{app, chunk_frame, fresh_dir};
-use leptos_live_tests::{http_get, is_server_child, serve_for_parent, serve_in_child, token_of};
+use leptos_live_tests::{
+    http_get, is_server_child, percentile, serve_for_parent, serve_in_child, token_of,
+};
 use tokio::io::AsyncWriteExt as _;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -186,8 +188,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn pct(mut v: Vec<f64>, p: f64) -> f64 {
     v.sort_by(f64::total_cmp);
-    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
-    v.get(i).copied().unwrap_or(0.0)
+    percentile(&v, p).unwrap_or(0.0)
 }
 
 async fn bench() {

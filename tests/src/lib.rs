@@ -29,6 +29,21 @@ pub fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// The value at fraction `p` (0.0 to 1.0) of `sorted`, by nearest rank: the benchmarks' p50 and
+/// p99. `None` when there is no value.
+///
+/// ```
+/// use leptos_live_tests::percentile;
+/// assert_eq!(percentile(&[1, 2, 3, 4, 5], 0.5), Some(3));
+/// assert_eq!(percentile(&[1, 2, 3, 4, 5], 0.99), Some(5));
+/// assert_eq!(percentile::<u8>(&[], 0.5), None);
+/// ```
+pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
+    sorted
+        .get(((sorted.len().max(1) - 1) as f64 * p).round() as usize)
+        .copied()
+}
+
 /// The running executable started again with `--serve`: a benchmark's server in a process of
 /// its own, which prints its address as its first line. Returns the process (killed when
 /// dropped), its id and that address.

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use leptos_live_tests::rss_kib;
+use leptos_live_tests::{percentile, rss_kib};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -200,9 +200,7 @@ async fn wait_all(board: &Board, k: usize, post: impl FnOnce(usize)) -> Option<D
 
 /// The p-th fraction of sorted latencies.
 fn pct(lat: &[Duration], p: f64) -> Duration {
-    lat.get(((lat.len().max(1) - 1) as f64 * p).round() as usize)
-        .copied()
-        .unwrap_or_default()
+    percentile(lat, p).unwrap_or_default()
 }
 
 fn ms(d: Duration) -> f64 {
