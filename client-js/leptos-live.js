@@ -711,7 +711,7 @@ export class LiveSocket {
     const id = t ? t.replace(/^#/, "") : t === "" && el.closest("[lv-component]")?.getAttribute("lv-component");
     const r = this.send(id ? ["e", name, payload, id] : Object.keys(payload).length ? ["e", name, payload] : ["e", name]);
     const cls = "lv-" + kind + "-loading";
-    this.pending.set(r, { el, cls, els: [el], at: performance.now(), undo: [this.mark(el, cls)] });
+    this.pending.set(r, { el, kind, cls, els: [el], at: performance.now(), undo: [this.mark(el, cls)] });
     this.slow(this.slowAfter);
     return r;
   }
@@ -728,7 +728,7 @@ export class LiveSocket {
         const left = p.els ? p.at + this.slowAfter - performance.now() : Infinity;
         if (left > 0) next = Math.min(next, left);
         else {
-          for (const t of p.els) p.undo.push(this.mark(t, p.cls.slice(0, -7) + "slow"));
+          for (const t of p.els) p.undo.push(this.mark(t, "lv-" + p.kind + "-slow"));
           p.els = null;
         }
       }
