@@ -101,7 +101,7 @@ pub fn Flash(
     /// Which message.
     kind: leptos_live::FlashKind,
 ) -> impl IntoView {
-    let flash = leptos_live::flash();
+    let flash = leptos_live::flash::flash();
     let message = flash.get(kind).map(str::to_string);
     message.map(|message| {
         let error = kind == leptos_live::FlashKind::Error;
@@ -113,7 +113,7 @@ pub fn Flash(
         view! {
             <div id=format!("flash-{}", kind.as_str()) role=role class=format!("flex items-start justify-between gap-3 rounded-lg border px-4 py-3 text-sm {colours}")>
                 <p>{message}</p>
-                <button type="button" lv-click=leptos_live::CLEAR_FLASH lv-value-kind=kind.as_str() aria-label="Dismiss" class="font-bold opacity-60 hover:opacity-100">"×"</button>
+                <button type="button" lv-click=leptos_live::flash::CLEAR_FLASH lv-value-kind=kind.as_str() aria-label="Dismiss" class="font-bold opacity-60 hover:opacity-100">"×"</button>
             </div>
         }
     })

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse as _, Response};
-use leptos_live::UploadConfig;
+use leptos_live::upload::UploadConfig;
 
 use crate::App;
 use crate::db::{Db, Message, NewAttachment};

@@ -4,10 +4,12 @@ use std::time::Duration;
 
 use axum::http::Uri;
 use leptos::prelude::*;
-use leptos_live::{
-    At, CANCEL_UPLOAD, Ctx, FlashKind, LiveError, LiveFileInput, LiveImgPreview, LiveView, Params,
-    PresenceDiff, Session, Stream, Tracked, UploadEntry, UploadError, live_component, upload,
+use leptos_live::presence::{PresenceDiff, Tracked};
+use leptos_live::stream::At;
+use leptos_live::upload::{
+    CANCEL_UPLOAD, LiveFileInput, LiveImgPreview, UploadEntry, UploadError, upload,
 };
+use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, Session, Stream, live_component};
 use serde::{Deserialize, Serialize};
 
 use crate::attachments::{self, AttachmentError, Staged, UPLOAD};

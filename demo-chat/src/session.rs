@@ -53,7 +53,7 @@ impl Cookies {
     /// The page session for a request: `nick` when the cookie holds one.
     pub fn session(&self, headers: &HeaderMap) -> Session {
         let mut session = Session::default();
-        let nick = leptos_live::cookie(headers, COOKIE_NAME).and_then(|v| self.verify(v));
+        let nick = leptos_live::params::cookie(headers, COOKIE_NAME).and_then(|v| self.verify(v));
         if let Some(nick) = nick {
             session.insert("nick", nick);
         }
@@ -112,7 +112,10 @@ pub async fn set_nick(
     headers: HeaderMap,
     Form(form): Form<NickForm>,
 ) -> Response {
-    if !same_token(leptos_live::cookie(&headers, CSRF_COOKIE), &form.csrf) {
+    if !same_token(
+        leptos_live::params::cookie(&headers, CSRF_COOKIE),
+        &form.csrf,
+    ) {
         return (
             StatusCode::FORBIDDEN,
             "This form has expired or was not sent from this site; load it again.",

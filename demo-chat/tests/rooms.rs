@@ -2,7 +2,8 @@
 //! validation, HTML shown as text, and the stream the server does not keep.
 
 use demo_chat::{App, ChatConfig, Lobby, RoomPage};
-use leptos_live::{FlashKind, LiveTest, MountError, Params, PubSub, Session};
+use leptos_live::testing::{LiveTest, MountError};
+use leptos_live::{FlashKind, Params, PubSub, Session};
 use serde_json::json;
 
 fn session(nick: &str) -> Session {

@@ -4,7 +4,9 @@
 
 use demo_counter::Counter;
 use demo_counter::gallery::Gallery;
-use leptos_live::{LiveRouter, LiveTest, Nav, Session};
+use leptos_live::ctx::Nav;
+use leptos_live::testing::LiveTest;
+use leptos_live::{LiveRouter, Session};
 use serde_json::json;
 
 fn router() -> LiveRouter {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::token::{fresh, open, sign};
+use crate::wire::token::{fresh, open, sign};
 
 /// What a flash message says about what just happened.
 ///
@@ -49,7 +49,8 @@ impl FlashKind {
 /// the live page alike.
 ///
 /// ```
-/// use leptos_live::{Flash, FlashKind};
+/// use leptos_live::FlashKind;
+/// use leptos_live::flash::Flash;
 /// let mut f = Flash::default();
 /// f.put(FlashKind::Info, "Saved");
 /// assert_eq!(f.get(FlashKind::Info), Some("Saved"));
@@ -102,7 +103,7 @@ impl Flash {
 /// ```
 /// use leptos::prelude::*;
 /// fn messages() -> impl IntoView {
-///     leptos_live::flash()
+///     leptos_live::flash::flash()
 ///         .iter()
 ///         .map(|(kind, msg)| view! { <p class=kind.as_str()>{msg.to_string()}</p> })
 ///         .collect_view()

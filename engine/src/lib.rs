@@ -2,7 +2,7 @@
 //!
 //! A page is a Rust value on the server ([`LiveView`]). It holds state, handles browser events
 //! and renders with Leptos `view!`. The engine turns each re-render into minimal DOM operations
-//! ([`Op`]) sent over one WebSocket, and a small script in the browser applies them.
+//! (set a text, move a row, …) sent over one WebSocket, and a small script in the browser applies them.
 //!
 //! Pages of a [`LiveSession`] share a layout and `on_mount` checks, and move between each other
 //! over the same socket (`lv-navigate`, [`Ctx::push_navigate`]) or change their own URL
@@ -44,86 +44,91 @@
 //!     leptos_live::serve(listener, app).await.unwrap();
 //! }
 //! ```
+//!
+//! # Where things are
+//!
+//! The crate root holds what a page author writes against; the rest lives in modules named for
+//! what they are: [`ctx`] (the handle and navigation), [`component`], [`params`], [`flash`],
+//! [`upload`], [`stream`], [`pubsub`] and [`presence`], [`js`], [`work`] (async results),
+//! [`error`], [`config`], [`server`] (the listener and the shim's asset), and, with the `testing`
+//! feature, `testing` (`LiveTest`, the in-process test client).
+//!
+//! # Layers
+//!
+//! The engine is built in layers, lowest first. A module uses its own layer and the ones below,
+//! never one above; a test (`tests/layers.rs`) reads the sources and keeps it so.
+//!
+//! | layer | modules | holds |
+//! | --- | --- | --- |
+//! | 1 | `html`, `diff` | the browser's tree and the operations between two trees |
+//! | 2 | `wire` | frames, decoding, tokens, URLs, ids, limits, the outbox: bytes in and out |
+//! | 3 | `stream`, `pubsub` (with `presence`, feeds) | data that outlives one render, shared across pages and processes |
+//! | 4 | `view`, `ctx`, `component`, `work`, `flash`, `params`, `error`, `config`, `js`, `upload` | the page author's API, generic over the view |
+//! | 5 | `page` | a page's life: sessions and mounting, its task, its I/O-free core, render, what was sent, the registry |
+//! | 6 | `server` | axum: the router, the socket, the listener, the shim's asset, site settings, snapshots |
+//! | 7 | `testing` | `LiveTest` on the same page core, behind the `testing` feature |
 
-mod asset;
-mod component;
-mod config;
-mod ctx;
-mod decode;
-// The parser, the diff and the wire format are the engine's own; tests, benchmarks and fuzzers
-// reach them with the `internals` feature. They are not part of the API and may change.
+// Layer 1: the browser's tree and the operations between two trees. The parser, the diff and
+// the wire format are the engine's own; tests, benchmarks and fuzzers reach them with the
+// `internals` feature. They are not part of the API and may change.
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod diff;
 #[cfg(not(feature = "internals"))]
-#[allow(dead_code, unused_imports)]
 mod diff;
-mod error;
-mod feed;
-mod flash;
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod html;
 #[cfg(not(feature = "internals"))]
-#[allow(dead_code, unused_imports)]
 mod html;
-pub mod js;
-mod limit;
-mod live_session;
-mod outbox;
-mod page;
-mod page_core;
-mod params;
-mod presence;
+
+// Layer 2: bytes in and out.
 #[cfg(feature = "internals")]
 #[doc(hidden)]
-pub mod protocol;
+pub mod wire;
 #[cfg(not(feature = "internals"))]
-#[allow(dead_code, unused_imports)]
-mod protocol;
-pub mod pubsub;
-mod registry;
-mod render;
-mod router;
-mod sent;
-mod serve;
-mod server;
-mod site;
-mod snapshot;
-mod socket;
-mod stream;
-mod testing;
-mod token;
-mod upload;
-mod url;
-mod view;
-mod work;
+mod wire;
 
-pub use asset::{CLIENT_JS, client_js, client_js_gzip_len};
+// Layer 3: data shared across renders, pages and processes.
+pub mod pubsub;
+pub mod stream;
+
+// Layer 4: the page author's API.
+pub mod component;
+pub mod config;
+pub mod ctx;
+pub mod error;
+pub mod flash;
+pub mod js;
+pub mod params;
+pub mod upload;
+mod view;
+pub mod work;
+
+// Layer 5: a page's life.
+mod page;
+
+// Layer 6: axum.
+pub mod server;
+
+// Layer 7: the test client.
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use component::{ComponentMount, LiveComponent, live_component};
 pub use config::LiveConfig;
-pub use ctx::{Ctx, LiveHandle, Nav, PageGone, Pushed};
-pub use decode::{DecodeError, DecodeErrorKind};
-pub use diff::Op;
-pub use error::{ErrorCode, LiveError};
-pub use flash::{CLEAR_FLASH, Flash, FlashKind, flash};
+pub use ctx::Ctx;
+pub use error::LiveError;
+pub use flash::FlashKind;
 pub use js::JS;
-pub use live_session::{Halt, LiveSession, Mounting};
-pub use page::MountError;
-pub use params::{Params, Payload, RawEvent, Session, cookie};
-pub use presence::{Presence, PresenceDiff, PresenceEntry, Tracked};
+pub use page::session::{Halt, LiveSession, Mounting};
+pub use params::{Params, RawEvent, Session};
 pub use pubsub::PubSub;
-pub use router::{LiveEngine, LiveRouter};
-pub use serve::{NoDelayListener, nodelay, serve, stop_signal};
-pub use site::{SiteConfig, SiteError};
-pub use stream::{At, Stream};
-pub use testing::{LiveTest, TestFile};
-pub use upload::{
-    CANCEL_UPLOAD, LiveFileInput, LiveImgPreview, MAX_CHUNK_SIZE, Upload, UploadConfig,
-    UploadEntry, UploadError, UploadedFile, upload,
-};
+pub use pubsub::presence::{self, Presence};
+pub use server::{LiveEngine, LiveRouter, SiteConfig, serve};
+pub use stream::Stream;
 pub use view::LiveView;
-pub use work::{AsyncFailed, AsyncResult};
+pub use work::AsyncResult;
 
 /// Renders a page's view to HTML once, outside any socket: for tests and static previews.
 ///
@@ -140,7 +145,7 @@ pub use work::{AsyncFailed, AsyncResult};
 /// assert_eq!(leptos_live::render_to_string(&P).unwrap(), r#"<p class="x">hi</p>"#);
 /// ```
 pub fn render_to_string<V: LiveView>(view: &V) -> Result<String, String> {
-    render::render_html(view, &Flash::default(), None, None)
+    page::render::render_html(view, &flash::Flash::default(), None, None)
 }
 
 /// The README's page example, compiled as a doctest so that it stays true.

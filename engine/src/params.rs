@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::LiveError;
+use crate::error::LiveError;
 
 /// Path and query parameters of the page's URL, by name.
 ///
@@ -31,6 +31,11 @@ impl Params {
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
         )
+    }
+
+    /// The params a page at the route `pattern` gets for `uri`, when its path matches.
+    pub(crate) fn for_route(pattern: &str, uri: &axum::http::Uri) -> Option<Params> {
+        crate::wire::url::params_for(pattern, uri).map(Params::from_pairs)
     }
 
     /// The value of `name`, if present.
@@ -60,7 +65,8 @@ impl Params {
             .iter()
             .map(|(k, v)| (k.clone(), Value::String(v.clone())))
             .collect();
-        crate::decode::from_value(&Value::Object(map)).map_err(|e| LiveError::BadPayload(e.message))
+        crate::wire::decode::from_value(&Value::Object(map))
+            .map_err(|e| LiveError::BadPayload(e.message))
     }
 
     /// The parameters, by name.
@@ -129,8 +135,8 @@ impl Session {
 /// use axum::http::{HeaderMap, HeaderValue, header::COOKIE};
 /// let mut h = HeaderMap::new();
 /// h.insert(COOKIE, HeaderValue::from_static("a=1; sid=xyz"));
-/// assert_eq!(leptos_live::cookie(&h, "sid"), Some("xyz"));
-/// assert_eq!(leptos_live::cookie(&h, "b"), None);
+/// assert_eq!(leptos_live::params::cookie(&h, "sid"), Some("xyz"));
+/// assert_eq!(leptos_live::params::cookie(&h, "b"), None);
 /// ```
 pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -146,7 +152,7 @@ pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a 
 /// The values an event carries: `lv-value-*` attributes, or a form's fields.
 ///
 /// ```
-/// use leptos_live::Payload;
+/// use leptos_live::params::Payload;
 /// let p = Payload::new(serde_json::json!({"step": "5"}));
 /// assert_eq!(p.parse::<i64>("step").unwrap(), 5);
 /// assert!(p.parse::<i64>("missing").is_err());
@@ -186,6 +192,6 @@ impl Payload {
     /// The whole payload decoded into `T`, reading numbers and booleans from their text as
     /// typed events do.
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, LiveError> {
-        crate::decode::from_value(&self.0).map_err(|e| LiveError::BadPayload(e.message))
+        crate::wire::decode::from_value(&self.0).map_err(|e| LiveError::BadPayload(e.message))
     }
 }

@@ -19,7 +19,7 @@ use tokio::task::AbortHandle;
 
 use crate::ctx::Ctx;
 use crate::error::LiveError;
-use crate::render::panic_message;
+use crate::error::panic_message;
 use crate::view::LiveView;
 
 /// What the view shows of work started with [`Ctx::assign_async`]: still running, done, or
@@ -212,6 +212,7 @@ impl<V: LiveView> Work<V> {
         }
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Whether `done` is the outcome of work still wanted (neither cancelled nor replaced).
     pub(crate) fn is_current(&self, done: &Done<V>) -> bool {
         done.generation == 0

@@ -10,9 +10,10 @@
 use std::time::{Duration, Instant};
 
 use leptos::prelude::*;
-use leptos_live::protocol::patch_frame;
+use leptos_live::testing::LiveTest;
+use leptos_live::wire::protocol::patch_frame;
 use leptos_live::{
-    ComponentMount, Ctx, LiveComponent, LiveError, LiveTest, LiveView, Params, RawEvent, Session,
+    ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session,
     live_component,
 };
 use leptos_live_tests::percentile;

@@ -12,7 +12,8 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use demo_counter::Counter;
-use leptos_live::{LiveConfig, LiveRouter, LiveTest, Params, Session};
+use leptos_live::testing::LiveTest;
+use leptos_live::{LiveConfig, LiveRouter, Params, Session};
 use leptos_live_tests::{
     WsClient, is_server_child, percentile, rss_kib, serve_for_parent, serve_in_child,
 };

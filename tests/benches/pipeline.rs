@@ -131,7 +131,7 @@ fn live_event_us(rows: usize) -> f64 {
         .expect("runtime");
     rt.block_on(async {
         let params = leptos_live::Params::from_pairs([("rows", rows.to_string())]);
-        let mut page = leptos_live::LiveTest::<Table>::mount(params, Default::default())
+        let mut page = leptos_live::testing::LiveTest::<Table>::mount(params, Default::default())
             .await
             .expect("mount");
         let mut t = Vec::new();
@@ -142,7 +142,7 @@ fn live_event_us(rows: usize) -> f64 {
                 .event("edit", serde_json::json!({}))
                 .await
                 .expect("edit");
-            black_box(leptos_live::protocol::patch_frame(2, &ops));
+            black_box(leptos_live::wire::protocol::patch_frame(2, &ops));
             t.push(s.elapsed().as_secs_f64() * 1e6);
         }
         t.sort_by(f64::total_cmp);

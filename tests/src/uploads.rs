@@ -5,10 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_live::{
-    Ctx, LiveConfig, LiveError, LiveFileInput, LiveImgPreview, LiveRouter, LiveView, Params,
-    Session, UploadConfig, upload,
-};
+use leptos_live::upload::{LiveFileInput, LiveImgPreview, UploadConfig, upload};
+use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, Session};
 
 /// Where the page saves what it consumes (the app's own directory).
 #[derive(Clone)]
@@ -84,7 +82,7 @@ impl LiveView for Files {
 
     fn render(&self) -> impl IntoView {
         let up = upload("files");
-        let codes = |errors: &[leptos_live::UploadError]| {
+        let codes = |errors: &[leptos_live::upload::UploadError]| {
             errors
                 .iter()
                 .map(|e| e.code())

@@ -6,9 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_live::{
-    AsyncResult, Ctx, LiveConfig, LiveError, LiveRouter, LiveTest, LiveView, Params, Session,
-};
+use leptos_live::testing::LiveTest;
+use leptos_live::{AsyncResult, Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, Session};
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::{TestServer, WsClient, json, within};
 

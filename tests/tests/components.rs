@@ -3,9 +3,10 @@
 //! Chromium.
 
 use leptos::prelude::*;
+use leptos_live::testing::LiveTest;
 use leptos_live::{
-    ComponentMount, Ctx, LiveComponent, LiveConfig, LiveError, LiveRouter, LiveTest, LiveView,
-    Params, Session, live_component,
+    ComponentMount, Ctx, LiveComponent, LiveConfig, LiveError, LiveRouter, LiveView, Params,
+    Session, live_component,
 };
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::{TestServer, within};

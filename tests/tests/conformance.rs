@@ -33,7 +33,7 @@ fn leptos_corpus() -> Vec<String> {
 fn demo_counter_page() -> String {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let page = leptos_live::LiveTest::<demo_counter::Counter>::mount(
+        let page = leptos_live::testing::LiveTest::<demo_counter::Counter>::mount(
             Default::default(),
             Default::default(),
         )

@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos_live::testing::{LiveTest, MountError};
 use leptos_live::{
-    Ctx, LiveConfig, LiveError, LiveRouter, LiveTest, LiveView, MountError, Params, PubSub,
-    RawEvent, Session, Stream,
+    Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, PubSub, RawEvent, Session, Stream,
 };
 use leptos_live_tests::{TestServer, WsClient, json, within};
 use serde::{Deserialize, Serialize};

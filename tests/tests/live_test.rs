@@ -3,9 +3,10 @@
 
 use axum::http::Uri;
 use leptos::prelude::*;
+use leptos_live::ctx::Nav;
+use leptos_live::testing::LiveTest;
 use leptos_live::{
-    Ctx, FlashKind, JS, LiveError, LiveRouter, LiveTest, LiveView, Nav, Params, RawEvent, Session,
-    Stream,
+    Ctx, FlashKind, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session, Stream,
 };
 use serde_json::json;
 

@@ -7,9 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::Uri;
 use leptos::prelude::*;
+use leptos_live::flash::flash;
 use leptos_live::{
     Ctx, FlashKind, Halt, LiveConfig, LiveError, LiveRouter, LiveSession, LiveView, Mounting,
-    Params, RawEvent, Session, flash,
+    Params, RawEvent, Session,
 };
 use leptos_live_tests::browser::Page;
 use leptos_live_tests::{TestServer, WsClient, json, within};

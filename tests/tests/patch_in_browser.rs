@@ -72,7 +72,7 @@ async fn shim_server() -> TestServer {
             get(|| async {
                 (
                     [(header::CONTENT_TYPE, "text/javascript")],
-                    leptos_live::client_js(),
+                    leptos_live::server::client_js(),
                 )
             }),
         );

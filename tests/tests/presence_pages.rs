@@ -3,9 +3,9 @@
 use std::sync::OnceLock;
 
 use leptos::prelude::*;
-use leptos_live::{
-    Ctx, LiveError, LiveTest, LiveView, Params, Presence, PubSub, RawEvent, Session, Tracked,
-};
+use leptos_live::presence::Tracked;
+use leptos_live::testing::LiveTest;
+use leptos_live::{Ctx, LiveError, LiveView, Params, Presence, PubSub, RawEvent, Session};
 
 fn presence() -> &'static Presence<u32> {
     static PRESENCE: OnceLock<Presence<u32>> = OnceLock::new();

@@ -269,7 +269,7 @@ async fn the_http_render_serves_the_hashed_script() {
     let path: String = page[start..].chars().take_while(|c| *c != '"').collect();
     let (status, js) = server.get(&path).await;
     assert_eq!(status, 200);
-    assert_eq!(js, leptos_live::client_js());
+    assert_eq!(js, leptos_live::server::client_js());
 }
 
 #[tokio::test]

@@ -3,9 +3,10 @@
 //! through a whole-page render), and a page whose memory does not grow with the stream.
 
 use leptos::prelude::*;
+use leptos_live::stream::At;
+use leptos_live::testing::LiveTest;
 use leptos_live::{
-    At, Ctx, LiveConfig, LiveError, LiveRouter, LiveTest, LiveView, Params, PubSub, RawEvent,
-    Session, Stream,
+    Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, PubSub, RawEvent, Session, Stream,
 };
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::{TestServer, WsClient, json, within};

@@ -1,7 +1,8 @@
 //! `LiveTest::upload`: files picked in a page's file input go through the same checks, chunks
 //! and writers as a browser's, and the page consumes them.
 
-use leptos_live::{LiveConfig, LiveRouter, LiveTest, Session, TestFile};
+use leptos_live::testing::{LiveTest, TestFile};
+use leptos_live::{LiveConfig, LiveRouter, Session};
 use leptos_live_tests::uploads::{Files, PNG, SaveDir, files_in, fresh_dir};
 use serde_json::json;
 

@@ -9,8 +9,9 @@
 
 use leptos_live::diff::diff;
 use leptos_live::html::parse_fragment;
-use leptos_live::protocol::patch_frame;
-use leptos_live::{LiveTest, Params, Session};
+use leptos_live::testing::LiveTest;
+use leptos_live::wire::protocol::patch_frame;
+use leptos_live::{Params, Session};
 
 struct Scenario {
     name: &'static str,

@@ -2,7 +2,7 @@
 //! read back as the frame's own bytes.
 #![no_main]
 
-use leptos_live::protocol::{CHUNK_HEADER, Chunk};
+use leptos_live::wire::protocol::{CHUNK_HEADER, Chunk};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! Arbitrary (UTF-8) client frames: decoding must not panic.
 #![no_main]
 
-use leptos_live::protocol::ClientFrame;
+use leptos_live::wire::protocol::ClientFrame;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -11,14 +11,21 @@
 //! assert_eq!(t, b);
 //! ```
 
+#[cfg(any(test, feature = "internals", feature = "testing"))]
 mod apply;
 mod op;
 mod text;
 mod tree_diff;
 
-pub use apply::{ApplyError, apply};
+#[cfg(any(test, feature = "internals"))]
+pub use apply::ApplyError;
+#[cfg(any(test, feature = "internals", feature = "testing"))]
+pub use apply::apply;
+#[cfg(any(test, feature = "internals"))]
+pub use op::Path;
 pub(crate) use op::write_json_str;
-pub use op::{Op, Path, write_ops};
+pub use op::{Op, write_ops};
+#[cfg(any(test, feature = "internals"))]
 pub use text::{Splice, apply_splices, splices};
 pub(crate) use tree_diff::STREAM_ATTR;
 pub use tree_diff::{Unrepresentable, diff, diff_planned};

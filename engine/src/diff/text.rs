@@ -97,6 +97,7 @@ fn push(out: &mut Vec<Splice>, offset: u32, delete: u32, insert: String) {
     });
 }
 
+#[cfg(any(test, feature = "internals", feature = "testing"))]
 /// Applies edits to a text, as the shim does; `None` when an edit does not fit.
 ///
 /// ```

@@ -20,9 +20,14 @@ mod tokenizer;
 pub(crate) mod tree;
 
 pub(crate) use serialize::escape;
-pub use serialize::{inner_html, outer_html};
+#[cfg(any(test, feature = "internals", feature = "testing"))]
+pub use serialize::inner_html;
+pub use serialize::outer_html;
+#[cfg(any(test, feature = "internals"))]
 pub use string::Str;
-pub use tree::{Attr, ChildIter, Children, Element, Namespace, Node, NodeData, Tree};
+#[cfg(any(test, feature = "internals"))]
+pub use tree::{Attr, ChildIter, Element};
+pub use tree::{Children, Namespace, Node, NodeData, Tree};
 
 /// Parses `html` as the content of a `<div>`, like `div.innerHTML = html`; the tree's root is
 /// the `<div>`.
@@ -47,6 +52,7 @@ pub fn parse_fragment_in(html: &str, ns: Namespace, context: &str) -> Tree {
     fast_path(html, ns, context).unwrap_or_else(|| fallback::parse(html, ns, context))
 }
 
+#[cfg(any(test, feature = "internals"))]
 /// Whether the engine's own parser reads `html` (as a `<div>`'s content) without handing it to
 /// the full HTML5 parser. Everything Leptos `view!` emits stays on this fast path.
 ///
@@ -59,6 +65,7 @@ pub fn on_fast_path(html: &str) -> bool {
     fast_path(html, Namespace::Html, "div").is_some()
 }
 
+#[cfg(any(test, feature = "internals"))]
 /// Parses `html` as the content of a `<div>` with the full HTML5 parser (html5ever) the engine
 /// falls back to, whatever the input: the second reference of the conformance tests.
 ///

@@ -33,6 +33,7 @@ pub fn outer_html(node: Node<'_>, out: &mut String) {
 /// use leptos_live::html::{parse_fragment, inner_html};
 /// assert_eq!(inner_html(&parse_fragment("<b>x</b>y")), "<b>x</b>y");
 /// ```
+#[cfg(any(test, feature = "internals", feature = "testing"))]
 pub fn inner_html<'a>(node: impl Into<Node<'a>>) -> String {
     let node = node.into();
     let mut out = String::new();

@@ -5,6 +5,9 @@
 //! default) has none, [`Redis`] relays through a Redis server.
 
 mod backend;
+pub(crate) mod feed;
+pub mod presence;
+#[cfg(feature = "redis")]
 pub(crate) mod redis;
 
 use std::any::{Any, TypeId};
@@ -18,6 +21,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 
 pub use backend::{Inbound, Local, PubSubBackend, RemoteMessage};
+#[cfg(feature = "redis")]
 pub use redis::{Redis, RedisUrlError};
 
 /// What can be broadcast: cloned for each local subscriber, JSON between processes.
@@ -95,7 +99,7 @@ struct Shared {
     next_id: AtomicU64,
     backend: Box<dyn PubSubBackend>,
     /// The groups of pages that feed a stream from a topic.
-    feeds: crate::feed::Groups,
+    feeds: crate::pubsub::feed::Groups,
 }
 
 impl Shared {
@@ -180,24 +184,25 @@ impl PubSub {
         let mut id = [0u8; 8];
         let node: String = match getrandom::fill(&mut id) {
             Ok(()) => id.iter().map(|b| format!("{b:02x}")).collect(),
-            Err(_) => format!("{:x}-{}", std::process::id(), crate::token::now_secs()),
+            Err(_) => format!("{:x}-{}", std::process::id(), crate::wire::ids::now_secs()),
         };
         let shared = Arc::new(Shared {
             node: node.into(),
             topics: RwLock::new(FxHashMap::default()),
             next_id: AtomicU64::new(1),
             backend: Box::new(backend),
-            feeds: crate::feed::Groups::default(),
+            feeds: crate::pubsub::feed::Groups::default(),
         });
         shared.backend.start(Inbound::new(Arc::downgrade(&shared)));
         PubSub { shared }
     }
 
-    /// [`Redis`] when `REDIS_URL` is set (`redis://host:port`, or `rediss://…` with the
-    /// `redis-tls` feature), [`PubSub::local`] otherwise.
+    /// `Redis` when `REDIS_URL` is set (`redis://host:port`, or `rediss://…` with the
+    /// `redis-tls` feature) and the `redis` feature is on, [`PubSub::local`] otherwise.
     /// Must run inside a tokio runtime.
     pub fn from_env() -> PubSub {
         match std::env::var("REDIS_URL") {
+            #[cfg(feature = "redis")]
             Ok(url) if !url.is_empty() => match Redis::new(&url) {
                 Ok(redis) => Self::new(redis),
                 Err(e) => {
@@ -205,6 +210,13 @@ impl PubSub {
                     Self::local()
                 }
             },
+            #[cfg(not(feature = "redis"))]
+            Ok(url) if !url.is_empty() => {
+                tracing::error!(
+                    "REDIS_URL is set, but leptos_live was built without its `redis` feature; PubSub stays in this process"
+                );
+                Self::local()
+            }
             _ => Self::local(),
         }
     }
@@ -275,7 +287,7 @@ impl PubSub {
     }
 
     /// The groups of pages that feed a stream from a topic ([`crate::Ctx::feed`]).
-    pub(crate) fn feed_groups(&self) -> &crate::feed::Groups {
+    pub(crate) fn feed_groups(&self) -> &crate::pubsub::feed::Groups {
         &self.shared.feeds
     }
 

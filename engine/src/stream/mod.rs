@@ -3,24 +3,16 @@
 mod shared;
 
 use std::any::TypeId;
-use std::fmt::Write as _;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use leptos::prelude::{AnyView, IntoAny, IntoView, Owner, RenderHtml};
 use rustc_hash::FxHashMap;
 
-use crate::diff::{STREAM_ATTR, write_json_str};
+use crate::diff::STREAM_ATTR;
 use crate::html::{Node, Tree, outer_html};
-
-/// Where inserted items go in the browser's list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum At {
-    /// Before the first item (as a block, in the order given).
-    Start,
-    /// After the last item.
-    End,
-}
+pub use crate::wire::stream_ops::At;
+pub(crate) use crate::wire::stream_ops::{StreamOp, StreamOps};
 
 /// A collection the page renders once: items inserted since the last render are rendered, sent
 /// and forgotten. The browser keeps them, placed by their DOM id, and removes one only when told
@@ -33,7 +25,8 @@ pub enum At {
 ///
 /// ```
 /// use leptos::prelude::*;
-/// use leptos_live::{Ctx, LiveError, LiveTest, LiveView, Params, Session, Stream};
+/// use leptos_live::{Ctx, LiveError, LiveView, Params, Session, Stream};
+/// use leptos_live::testing::LiveTest;
 ///
 /// #[derive(Clone)]
 /// struct Msg { id: u64, body: String }
@@ -111,26 +104,6 @@ struct Pending<T> {
 
 type Template<T> = Arc<dyn Fn(String, &T) -> AnyView + Send + Sync>;
 pub(crate) type ToHtml<T> = Arc<dyn Fn(&str, &T) -> String + Send + Sync>;
-
-/// One change to a stream, as the browser applies it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum StreamOp {
-    Reset,
-    Insert {
-        at: At,
-        limit: Option<u32>,
-        /// DOM ids, then (once rendered) each item's HTML.
-        items: Vec<(String, String)>,
-    },
-    Delete(Vec<String>),
-}
-
-/// A stream's changes since the last render, ready to send.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct StreamOps {
-    pub name: Arc<str>,
-    pub ops: Vec<StreamOp>,
-}
 
 /// The engine's side of a stream: it takes the changes after each render.
 pub(crate) trait Drain: Send + Sync {
@@ -563,59 +536,11 @@ fn find_container<'a>(node: Node<'a>, name: &str) -> Option<Node<'a>> {
     node.children().iter().find_map(|c| find_container(c, name))
 }
 
-/// Appends the streams' changes as JSON: `[[name,"r"],[name,"i",at,limit,[[id,html],…]],[name,"d",[id,…]]]`.
-pub(crate) fn write_json(streams: &[StreamOps], out: &mut String) {
-    out.push('[');
-    let mut first = true;
-    for s in streams {
-        for op in &s.ops {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            out.push('[');
-            write_json_str(&s.name, out);
-            match op {
-                StreamOp::Reset => out.push_str(",\"r\""),
-                StreamOp::Insert { at, limit, items } => {
-                    let at = match at {
-                        At::Start => 0,
-                        At::End => -1,
-                    };
-                    let _ = write!(out, ",\"i\",{at},{},[", limit.unwrap_or(0));
-                    for (i, (id, html)) in items.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        out.push('[');
-                        write_json_str(id, out);
-                        out.push(',');
-                        write_json_str(html, out);
-                        out.push(']');
-                    }
-                    out.push(']');
-                }
-                StreamOp::Delete(ids) => {
-                    out.push_str(",\"d\",[");
-                    for (i, id) in ids.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        write_json_str(id, out);
-                    }
-                    out.push(']');
-                }
-            }
-            out.push(']');
-        }
-    }
-    out.push(']');
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::html::parse_fragment;
+    use crate::wire::stream_ops::write_json;
 
     #[test]
     fn records_changes_in_order_and_forgets_items_once_drained() {

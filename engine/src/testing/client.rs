@@ -5,13 +5,13 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::ctx::{Nav, Pushed};
 use crate::diff::{Op, apply};
 use crate::error::{ErrorCode, LiveError};
 use crate::html::tree::Rec;
 use crate::html::{Namespace, Tree, inner_html, parse_fragment, parse_fragment_in};
-use crate::page_core::Sink;
+use crate::page::core::Sink;
 use crate::stream::{At, StreamOp, StreamOps};
+use crate::wire::pushed::{Nav, Pushed};
 
 use super::dom::{Dom, ROOT, Selector};
 

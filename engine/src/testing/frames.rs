@@ -1,7 +1,7 @@
 //! A sink that only encodes frames, as the page task's does: what a benchmark times when it
 //! wants the server's work alone, without the test client's copy of the page.
 
-use crate::page_core::FrameSink;
+use crate::page::core::FrameSink;
 
 /// The frames of one step, encoded.
 #[derive(Default)]

@@ -1,5 +1,10 @@
 //! `LiveTest`: a page driven in-process as a user drives it, without HTTP or a socket, for tests
-//! and benchmarks.
+//! and benchmarks. Behind the `testing` feature: add it to the app's dev-dependency.
+//!
+//! ```toml
+//! [dev-dependencies]
+//! leptos_live = { version = "0.1", features = ["testing"] }
+//! ```
 
 mod client;
 mod dom;
@@ -17,14 +22,15 @@ use crate::ctx::{Ctx, Nav, Services};
 use crate::diff::Op;
 use crate::error::LiveError;
 use crate::flash::Flash;
-use crate::live_session::{Group, Mounting};
-use crate::page::{Fresh, Mount, MountArgs, MountError, mount_fresh};
-use crate::page_core::{Core, CoreParts, Flow};
+use crate::page::core::{Core, CoreParts, Flow};
+use crate::page::session::{Group, Mounting};
+pub use crate::page::task::MountError;
+use crate::page::task::{Fresh, Mount, MountArgs, mount_fresh};
 use crate::params::{Params, Session};
-use crate::router::LiveRouter;
+use crate::server::router::LiveRouter;
 use crate::upload::Report;
-use crate::url::{local_uri, params_for};
 use crate::view::LiveView;
+use crate::wire::url::local_uri;
 use crate::work::Queue;
 
 use client::{Client, Key, Push};
@@ -39,7 +45,8 @@ use client::{Client, Key, Push};
 ///
 /// ```
 /// use leptos::prelude::*;
-/// use leptos_live::{Ctx, JS, LiveError, LiveTest, LiveView, Params, RawEvent, Session};
+/// use leptos_live::{Ctx, JS, LiveError, LiveView, Params, RawEvent, Session};
+/// use leptos_live::testing::LiveTest;
 ///
 /// struct Counter(i64);
 /// impl LiveView for Counter {
@@ -87,7 +94,7 @@ pub struct LiveTest<V: LiveView> {
 /// A file for [`LiveTest::upload`], as a user would pick it.
 ///
 /// ```
-/// let file = leptos_live::TestFile::new("notes.txt", "text/plain", b"hello".to_vec());
+/// let file = leptos_live::testing::TestFile::new("notes.txt", "text/plain", b"hello".to_vec());
 /// assert_eq!(file.bytes.len(), 5);
 /// ```
 #[derive(Clone, Debug)]
@@ -187,7 +194,7 @@ impl<V: LiveView> LiveTest<V> {
     ) -> Result<Self, MountError> {
         let (pattern, group) = route_of::<V>(router)?;
         let uri = local_uri(url).map_err(|e| LiveError::msg(format!("{url:?}: {e}")))?;
-        let params = params_for(&pattern, &uri).ok_or_else(|| {
+        let params = Params::for_route(&pattern, &uri).ok_or_else(|| {
             LiveError::msg(format!("{url:?} is not a URL of the page at {pattern:?}"))
         })?;
         Self::start(
@@ -441,7 +448,7 @@ impl<V: LiveView> LiveTest<V> {
             let mut at = 0;
             while at < file.bytes.len() && !self.client.stopped.contains_key(&id) {
                 let end = (at + size).min(file.bytes.len());
-                let mut frame = Vec::with_capacity(crate::protocol::CHUNK_HEADER + end - at);
+                let mut frame = Vec::with_capacity(crate::wire::protocol::CHUNK_HEADER + end - at);
                 frame.push(1);
                 frame.extend_from_slice(&id.to_be_bytes());
                 frame.extend_from_slice(&(at as u64).to_be_bytes());
@@ -584,7 +591,7 @@ impl<V: LiveView> LiveTest<V> {
         }
         let secret = router.services().secret;
         let flash = sealed
-            .and_then(|s| crate::flash::unseal(&s, &secret, crate::token::now_secs()))
+            .and_then(|s| crate::flash::unseal(&s, &secret, crate::wire::ids::now_secs()))
             .unwrap_or_default();
         LiveTest::<W>::get_with(router, nav.to(), self.session.clone(), flash).await
     }
@@ -717,7 +724,7 @@ impl<V: LiveView> LiveTest<V> {
     }
 
     /// The reply and the events the last callbacks pushed and no frame carried yet, taken.
-    pub fn take_pushed(&mut self) -> crate::ctx::Pushed {
+    pub fn take_pushed(&mut self) -> crate::wire::pushed::Pushed {
         let mut pushed = self.core.ctx.take_pushed();
         pushed.events.splice(0..0, self.take_events());
         if pushed.reply.is_none() {
@@ -732,7 +739,7 @@ impl<V: LiveView> LiveTest<V> {
     pub fn take_stream_ops(&mut self) -> Vec<Value> {
         let streams = std::mem::take(&mut self.client.streams);
         let mut json = String::new();
-        crate::stream::write_json(&streams, &mut json);
+        crate::wire::stream_ops::write_json(&streams, &mut json);
         match serde_json::from_str(&json) {
             Ok(Value::Array(v)) => v,
             _ => Vec::new(),
@@ -904,9 +911,9 @@ impl<V: LiveView> LiveTest<V> {
                 }
                 Action::Link(href, kind) => {
                     let local = local_uri(&href).ok();
-                    let target = local
-                        .clone()
-                        .and_then(|uri| params_for(&self.core.pattern, &uri).map(|p| (uri, p)));
+                    let target = local.clone().and_then(|uri| {
+                        Params::for_route(&self.core.pattern, &uri).map(|p| (uri, p))
+                    });
                     let nav = match (kind, target) {
                         (LinkKind::Patch, Some((uri, params))) => {
                             queue.push_front(Action::Params(uri, params));

@@ -10,7 +10,7 @@ use super::{Upload, UploadEntry};
 ///
 /// ```
 /// use leptos::prelude::*;
-/// use leptos_live::{LiveFileInput, Upload, UploadConfig};
+/// use leptos_live::upload::{LiveFileInput, Upload, UploadConfig};
 /// let up = Upload::new("photos", UploadConfig::new().accept([".png"]).max_entries(3));
 /// let html = view! { <LiveFileInput upload=up class="sr-only" /> }.to_html();
 /// assert!(html.contains(r#"lv-upload="photos""#) && html.contains(r#"accept=".png""#));
@@ -53,7 +53,7 @@ pub fn LiveFileInput(
 ///
 /// ```
 /// use leptos::prelude::*;
-/// use leptos_live::{LiveImgPreview, UploadEntry};
+/// use leptos_live::upload::{LiveImgPreview, UploadEntry};
 /// let e = UploadEntry { id: 7, name: "cat.png".into(), size: 9, content_type: "image/png".into(),
 ///                       received: 0, done: false, errors: vec![] };
 /// let html = view! { <LiveImgPreview entry=e class="h-16" /> }.to_html();

@@ -10,8 +10,9 @@
 //!
 //! ```no_run
 //! use leptos::prelude::*;
-//! use leptos_live::{upload, Ctx, LiveError, LiveView, Params, Session, UploadConfig};
-//! use leptos_live::{LiveFileInput, LiveImgPreview};
+//! use leptos_live::{Ctx, LiveError, LiveView, Params, Session};
+//! use leptos_live::upload::{upload, UploadConfig};
+//! use leptos_live::upload::{LiveFileInput, LiveImgPreview};
 //!
 //! struct Avatar { saved: Vec<String> }
 //!
@@ -51,7 +52,6 @@
 //! ```
 
 mod accept;
-mod ctx;
 mod input;
 mod store;
 mod writer;
@@ -74,7 +74,7 @@ pub const MAX_CHUNK_SIZE: usize = 1 << 20;
 /// whether the browser sends them as soon as they are picked.
 ///
 /// ```
-/// use leptos_live::UploadConfig;
+/// use leptos_live::upload::UploadConfig;
 /// let photos = UploadConfig::new()
 ///     .accept(["image/png", "image/jpeg", ".webp"])
 ///     .max_entries(3)
@@ -172,7 +172,7 @@ impl UploadConfig {
     /// Whether a file with this name and declared MIME type is of an accepted type.
     ///
     /// ```
-    /// use leptos_live::UploadConfig;
+    /// use leptos_live::upload::UploadConfig;
     /// let c = UploadConfig::new().accept([".png", "image/jpeg", "text/*"]);
     /// assert!(c.accepts("cat.PNG", ""));
     /// assert!(c.accepts("photo", "image/jpeg"));
@@ -187,7 +187,7 @@ impl UploadConfig {
 /// Why an entry was refused or failed. Each has a short code the views and the wire use.
 ///
 /// ```
-/// use leptos_live::UploadError;
+/// use leptos_live::upload::UploadError;
 /// assert_eq!(UploadError::TooLarge.code(), "too_large");
 /// assert_eq!(UploadError::TooLarge.to_string(), "the file is too large");
 /// ```
@@ -238,7 +238,7 @@ impl UploadError {
 /// One file of an upload, as the view shows it.
 ///
 /// ```
-/// use leptos_live::UploadEntry;
+/// use leptos_live::upload::UploadEntry;
 /// let e = UploadEntry { id: 1, name: "cat.png".into(), size: 200, content_type: "image/png".into(),
 ///                       received: 50, done: false, errors: vec![] };
 /// assert_eq!(e.progress(), 25);
@@ -286,7 +286,7 @@ impl UploadEntry {
 /// An upload as the view shows it: its settings, its entries and its own errors.
 ///
 /// ```
-/// use leptos_live::{Upload, UploadConfig};
+/// use leptos_live::upload::{Upload, UploadConfig};
 /// let u = Upload::new("photos", UploadConfig::new().max_entries(2));
 /// assert!(u.entries.is_empty() && u.errors.is_empty());
 /// ```
@@ -334,7 +334,7 @@ pub struct UploadedFile<'a> {
 /// the page did not allow it.
 ///
 /// ```
-/// let u = leptos_live::upload("avatar");
+/// let u = leptos_live::upload::upload("avatar");
 /// assert!(u.entries.is_empty());
 /// ```
 pub fn upload(name: &str) -> Upload {

@@ -208,7 +208,7 @@ impl Uploads {
             None => std::env::temp_dir().join("leptos-live-uploads"),
         };
         std::fs::create_dir_all(&dir)?;
-        let path = dir.join(format!("{}.part", crate::server::hex_id()));
+        let path = dir.join(format!("{}.part", crate::wire::ids::hex_id()));
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)

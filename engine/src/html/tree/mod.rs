@@ -156,12 +156,16 @@ impl ElementData {
 }
 
 mod arena;
+#[cfg(any(test, feature = "internals", feature = "testing"))]
+mod edit;
 #[cfg(test)]
 mod tests;
 mod view;
 
 pub(crate) use arena::Arena;
-pub use view::{Attr, ChildIter, Children, Element, Node, NodeData};
+#[cfg(any(test, feature = "internals"))]
+pub use view::{Attr, ChildIter, Element};
+pub use view::{Children, Node, NodeData};
 
 /// A parsed page or fragment: a root element (the context it was parsed in, a `<div>` for a
 /// page) and everything below it.
@@ -199,6 +203,7 @@ impl Tree {
         self.root().subtree_hash()
     }
 
+    #[cfg(any(test, feature = "internals"))]
     /// The concatenated text of the tree, like the DOM's `textContent`.
     ///
     /// ```
@@ -227,35 +232,11 @@ impl Tree {
         k.start..k.start + k.len
     }
 
-    /// The id of the node at `path` (child indices from the root).
-    pub(crate) fn id_at(&self, path: &[u32]) -> Option<u32> {
-        let mut id = self.root;
-        for &i in path {
-            let k = self.rec(id).kids;
-            if i >= k.len {
-                return None;
-            }
-            id = k.start + i;
-        }
-        Some(id)
-    }
-
     /// Recomputes the hash of `id` from its data and its children's (not recursive).
     pub(crate) fn rehash(&mut self, id: u32) {
         let mut rec = *self.rec(id);
         self.arena.hash_into(&mut rec);
         *self.rec_mut(id) = rec;
-    }
-
-    /// Recomputes the hashes of the whole tree, bottom up.
-    pub(crate) fn rehash_deep(&mut self) {
-        fn go(t: &mut Tree, id: u32) {
-            for k in t.kid_ids(id) {
-                go(t, k);
-            }
-            t.rehash(id);
-        }
-        go(self, self.root);
     }
 
     /// Moves what `id` owes its children onto them, so that their spans are exact.
@@ -266,15 +247,6 @@ impl Tree {
                 self.rec_mut(k).move_all(pending);
             }
         }
-    }
-
-    /// Makes `kids` (records of this tree's arena) the children of `id`; the old list is left
-    /// behind as garbage.
-    pub(crate) fn set_kids(&mut self, id: u32, kids: Vec<Rec>) {
-        let start = self.arena.nodes.len() as u32;
-        let len = kids.len() as u32;
-        self.arena.nodes.extend(kids);
-        self.rec_mut(id).kids = Run { start, len };
     }
 
     /// Replaces the children `range` of `id` with `new` (records of this tree's arena, as
@@ -305,11 +277,6 @@ impl Tree {
         true
     }
 
-    /// The children of `id` as records, to build a new list from.
-    pub(crate) fn kid_recs(&self, id: u32) -> Vec<Rec> {
-        self.arena.nodes[self.rec(id).kids.range()].to_vec()
-    }
-
     /// Copies `frag`'s arena into this one; the records of its root's children, ready to be
     /// put into a list of this tree (see [`Tree::splice_kids`] and [`Tree::set_kids`]).
     pub(crate) fn graft(&mut self, frag: Tree) -> Vec<Rec> {
@@ -331,34 +298,6 @@ impl Tree {
         self.arena.nodes.extend(arena.nodes.iter().map(moved));
         let top = arena.nodes[root as usize].kids;
         self.arena.nodes[top.shifted(nodes).range()].to_vec()
-    }
-
-    /// Sets the data of a text or comment node.
-    pub(crate) fn set_data(&mut self, id: u32, s: &str) {
-        let run = self.arena.str(s);
-        self.rec_mut(id).s = run;
-    }
-
-    /// The attributes of element `id` as name and value pairs.
-    pub(crate) fn attr_pairs(&self, id: u32) -> Vec<(String, String)> {
-        let a = &self.arena;
-        a.attrs[self.rec(id).attrs.range()]
-            .iter()
-            .map(|r| (a.get(r.name).to_owned(), a.get(r.value).to_owned()))
-            .collect()
-    }
-
-    /// Gives element `id` the attributes `pairs`, in that order.
-    pub(crate) fn set_attrs(&mut self, id: u32, pairs: &[(String, String)]) {
-        let run = self
-            .arena
-            .add_attrs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        self.rec_mut(id).attrs = run;
-    }
-
-    /// The node `id`.
-    pub(crate) fn node(&self, id: u32) -> Node<'_> {
-        Node { tree: self, id }
     }
 
     /// Compacts the arena when edits have left more dead records than live ones, or text.

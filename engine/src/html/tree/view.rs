@@ -107,6 +107,7 @@ impl<'a> Node<'a> {
         }
     }
 
+    #[cfg(any(test, feature = "internals"))]
     /// The concatenated text of all text nodes below this node, like the DOM's `textContent`.
     ///
     /// ```
@@ -120,6 +121,7 @@ impl<'a> Node<'a> {
         out
     }
 
+    #[cfg(any(test, feature = "internals"))]
     fn collect_text(self, out: &mut String) {
         match self.data() {
             NodeData::Text(t) => out.push_str(t),
@@ -128,11 +130,13 @@ impl<'a> Node<'a> {
         }
     }
 
+    #[cfg(any(test, feature = "internals"))]
     /// The number of nodes in this subtree, this one included.
     pub fn len(self) -> usize {
         self.rec().count as usize
     }
 
+    #[cfg(any(test, feature = "internals"))]
     /// Always false: a subtree holds at least its own root.
     pub fn is_empty(self) -> bool {
         false

@@ -3,19 +3,21 @@
 //! in Redis, which every process of a deploy can reach.
 
 mod dir;
+#[cfg(feature = "redis")]
 mod redis;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub(crate) use dir::DirStore;
+#[cfg(feature = "redis")]
 pub(crate) use redis::RedisStore;
 
-use crate::token::now_secs;
+use crate::wire::ids::now_secs;
 
 /// What a snapshot holds.
 #[derive(Serialize, Deserialize)]
-pub(super) struct Stored {
+pub(crate) struct Stored {
     /// The route pattern of the page: a snapshot only restores the page it came from.
     pub page: String,
     /// Unix seconds after which the snapshot is worth nothing (the retention window).
@@ -52,6 +54,7 @@ pub(super) fn is_page_id(id: &str) -> bool {
 /// Where snapshots are kept.
 pub(crate) enum Store {
     Dir(DirStore),
+    #[cfg(feature = "redis")]
     Redis(Box<RedisStore>),
 }
 
@@ -67,6 +70,7 @@ impl Store {
         let stored = Stored::new(page, state, ttl_secs);
         match self {
             Store::Dir(d) => d.save(id, &stored),
+            #[cfg(feature = "redis")]
             Store::Redis(r) => r.save(id, &stored, ttl_secs).await,
         }
     }
@@ -75,12 +79,14 @@ impl Store {
     pub(crate) async fn take(&self, id: &str, page: &str) -> Option<Value> {
         match self {
             Store::Dir(d) => d.take(id, page),
+            #[cfg(feature = "redis")]
             Store::Redis(r) => r.take(id, page).await,
         }
     }
 
     /// Removes what expired (Redis expires its keys itself).
     pub(crate) fn purge(&self) {
+        #[cfg_attr(not(feature = "redis"), allow(irrefutable_let_patterns))]
         if let Store::Dir(d) = self {
             d.purge();
         }
@@ -90,6 +96,7 @@ impl Store {
     pub(crate) fn describe(&self) -> String {
         match self {
             Store::Dir(d) => d.dir().display().to_string(),
+            #[cfg(feature = "redis")]
             Store::Redis(r) => r.describe(),
         }
     }

@@ -17,14 +17,18 @@ use axum::http::Uri;
 use crate::ctx::Nav;
 use crate::error::ErrorCode;
 use crate::flash::Flash;
-use crate::limit::Bucket;
-use crate::live_session::Mounting;
-use crate::outbox::Outbox;
-use crate::page::{Attach, Control, MountError, Mounted, MountedPage};
-use crate::protocol::{ClientFrame, error_frame, heartbeat_frame, nav_frame};
-use crate::server::{Inner, Refused, hex_id};
-use crate::token::{Claims, TokenError, now_secs, sign, verify};
-use crate::url::{local_uri, params_for, path_and_query};
+use crate::page::session::Mounting;
+use crate::page::task::{Attach, Control, MountError, Mounted, MountedPage};
+use crate::params::Params;
+use crate::server::claims::{Claims, verify};
+use crate::server::state::{Inner, Refused};
+use crate::wire::ids::hex_id;
+use crate::wire::ids::now_secs;
+use crate::wire::limit::Bucket;
+use crate::wire::outbox::Outbox;
+use crate::wire::protocol::{ClientFrame, error_frame, heartbeat_frame, nav_frame};
+use crate::wire::token::{TokenError, sign};
+use crate::wire::url::{local_uri, path_and_query};
 
 /// How long a navigation waits for the page it leaves to let go of the socket.
 const LEAVE_WAIT: Duration = Duration::from_secs(5);
@@ -366,7 +370,7 @@ async fn join(
     // The browser's URL after patches, when it is still this route; else the token's.
     let at = url
         .and_then(|u| local_uri(u).ok())
-        .and_then(|uri| params_for(&entry.pattern, &uri).map(|p| (uri, p)))
+        .and_then(|uri| Params::for_route(&entry.pattern, &uri).map(|p| (uri, p)))
         .or_else(|| {
             local_uri(&claims.uri)
                 .ok()

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use crate::diff::{Op, Unrepresentable, diff, diff_planned};
 use crate::html::{Tree, parse_fragment, reparse};
-use crate::render::Rendered;
+use crate::page::render::Rendered;
 use crate::stream::{StreamOps, fill_html, needs_tree};
 
 /// The page as the client has it at the page's current version.

@@ -3,7 +3,7 @@
 use crate::ctx::Ctx;
 use crate::view::LiveView;
 
-use super::{Upload, UploadConfig, UploadedFile};
+use crate::upload::{Upload, UploadConfig, UploadedFile};
 
 impl<V: LiveView> Ctx<V> {
     /// Allows upload `name` with `config` (or changes its config, keeping its entries). The view

@@ -3,6 +3,7 @@
 //! full page load.
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use axum::http::{Extensions, Uri};
@@ -11,8 +12,8 @@ use futures_util::future::BoxFuture;
 use leptos::prelude::AnyView;
 
 use crate::flash::{Flash, FlashKind};
+use crate::page::task::{MountArgs, MountError, Mounted, mount};
 use crate::params::{Params, Session};
-use crate::server::{Route, RouteOf};
 use crate::view::LiveView;
 
 /// What an `on_mount` check sees of a page about to mount, and where it leaves what it found
@@ -198,5 +199,32 @@ impl LiveSession {
         self.routes
             .push((path.to_string(), Arc::new(RouteOf::<V>::new())));
         self
+    }
+}
+
+/// A page type behind a route pattern, with its type erased.
+pub(crate) trait Route: Send + Sync + 'static {
+    fn mount(&self, args: MountArgs) -> BoxFuture<'static, Result<Mounted, MountError>>;
+    /// The page type's id, for `LiveTest` to find a page's live session.
+    #[cfg(any(test, feature = "testing"))]
+    fn page_type(&self) -> std::any::TypeId;
+}
+
+pub(crate) struct RouteOf<V>(PhantomData<fn() -> V>);
+
+impl<V> RouteOf<V> {
+    pub(crate) fn new() -> Self {
+        RouteOf(PhantomData)
+    }
+}
+
+impl<V: LiveView> Route for RouteOf<V> {
+    fn mount(&self, args: MountArgs) -> BoxFuture<'static, Result<Mounted, MountError>> {
+        mount::<V>(args)
+    }
+
+    #[cfg(any(test, feature = "testing"))]
+    fn page_type(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<V>()
     }
 }

@@ -6,8 +6,6 @@
 
 use axum::http::Uri;
 
-use crate::params::Params;
-
 /// Why a URL was refused for a live navigation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum UrlError {
@@ -84,19 +82,16 @@ pub(crate) fn path_and_query(uri: &Uri) -> String {
         .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string())
 }
 
-/// The params a page at `pattern` gets for `uri`: query pairs, then path parameters (which win
-/// over a query pair of the same name), as the HTTP render builds them.
-pub(crate) fn params_for(pattern: &str, uri: &Uri) -> Option<Params> {
+/// The params a page at `pattern` gets for `uri`, when the path matches: query pairs, then path
+/// parameters (so that, kept in order, a path parameter wins over a query pair of the same name),
+/// as the HTTP render builds them.
+pub(crate) fn params_for(pattern: &str, uri: &Uri) -> Option<Vec<(String, String)>> {
     let path = match_pattern(pattern, uri.path())?;
-    let mut params = Params::default();
-    if let Some(q) = uri.query() {
-        for (k, v) in form_urlencoded::parse(q.as_bytes()) {
-            params.insert(k, v);
-        }
-    }
-    for (k, v) in path {
-        params.insert(k, v);
-    }
+    let mut params: Vec<(String, String)> = uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    params.extend(path);
     Some(params)
 }
 
@@ -108,9 +103,15 @@ mod tests {
     fn params_come_from_path_and_query() {
         let uri = local_uri("/rooms/lobby?tab=members&name=x&q=a+b").unwrap();
         let p = params_for("/rooms/{name}", &uri).unwrap();
-        assert_eq!(p.get("name"), Some("lobby"));
-        assert_eq!(p.get("tab"), Some("members"));
-        assert_eq!(p.get("q"), Some("a b"));
+        let get = |k: &str| {
+            p.iter()
+                .rev()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("name"), Some("lobby"));
+        assert_eq!(get("tab"), Some("members"));
+        assert_eq!(get("q"), Some("a b"));
         assert!(params_for("/other", &uri).is_none());
     }
 

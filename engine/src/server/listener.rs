@@ -22,8 +22,8 @@ use tokio::net::{TcpListener, TcpStream};
 /// use std::net::SocketAddr;
 ///
 /// # async fn run(app: axum::Router) -> std::io::Result<()> {
-/// let listener: leptos_live::NoDelayListener =
-///     leptos_live::nodelay(tokio::net::TcpListener::bind("127.0.0.1:3000").await?);
+/// let listener: leptos_live::server::NoDelayListener =
+///     leptos_live::server::nodelay(tokio::net::TcpListener::bind("127.0.0.1:3000").await?);
 /// axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
 /// # }
 /// ```
@@ -35,7 +35,7 @@ pub type NoDelayListener = TapIo<TcpListener, fn(&mut TcpStream)>;
 /// ```no_run
 /// # async fn run(app: axum::Router) -> std::io::Result<()> {
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
-/// axum::serve(leptos_live::nodelay(listener), app).await
+/// axum::serve(leptos_live::server::nodelay(listener), app).await
 /// # }
 /// ```
 pub fn nodelay(listener: TcpListener) -> NoDelayListener {
@@ -91,7 +91,7 @@ fn set_nodelay(tcp: &mut TcpStream) {
 ///
 /// ```no_run
 /// # async fn f(engine: leptos_live::LiveEngine) {
-/// leptos_live::stop_signal().await;
+/// leptos_live::server::stop_signal().await;
 /// engine.shutdown().await;
 /// # }
 /// ```

@@ -11,7 +11,7 @@ use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
 /// The shim's source, as written (see [`client_js`] for what browsers get).
-pub const CLIENT_JS: &str = include_str!("../../client-js/leptos-live.js");
+pub const CLIENT_JS: &str = include_str!("../../../client-js/leptos-live.js");
 
 pub(crate) struct Asset {
     /// `leptos-live-<hash>.js`
@@ -96,19 +96,10 @@ pub(crate) fn client() -> &'static Asset {
 /// The shim as served: its source without comment lines and indentation.
 ///
 /// ```
-/// assert!(leptos_live::client_js().contains("class LiveSocket"));
+/// assert!(leptos_live::server::client_js().contains("class LiveSocket"));
 /// ```
 pub fn client_js() -> &'static str {
     &client().text
-}
-
-/// The shim's size gzipped, as served to browsers that accept gzip.
-///
-/// ```
-/// assert!(leptos_live::client_js_gzip_len() <= 10 * 1024);
-/// ```
-pub fn client_js_gzip_len() -> usize {
-    client().gzip.len()
 }
 
 pub(crate) fn serve_client(headers: &HeaderMap) -> Response {
@@ -146,7 +137,7 @@ mod tests {
     #[test]
     fn the_served_script_stays_within_ten_kib_gzipped() {
         // 8 KiB before uploads; uploads may take it to 10 KiB.
-        let gz = client_js_gzip_len();
+        let gz = client().gzip.len();
         assert!(gz > 0 && gz <= 10 * 1024, "the shim is {gz} bytes gzipped");
         println!("the shim is {gz} bytes gzipped");
     }
@@ -239,7 +230,7 @@ mod tests {
             .split(',')
             .map(|c| c.trim().trim_matches('"'))
             .collect();
-        let mut rust: Vec<&str> = crate::ErrorCode::ALL
+        let mut rust: Vec<&str> = crate::error::ErrorCode::ALL
             .iter()
             .filter(|c| c.is_fatal())
             .map(|c| c.as_str())

@@ -16,20 +16,21 @@ use tokio::time::Instant;
 
 use crate::component;
 use crate::ctx::{Ctx, Nav, Pushed};
-use crate::decode::{self, DecodeErrorKind};
 use crate::diff::{Op, Unrepresentable};
+use crate::error::panic_message;
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::{CLEAR_FLASH, FlashKind};
+use crate::page::render::{Rendered, render, render_html};
+use crate::page::sent::Sent;
 use crate::params::Params;
-use crate::protocol::{
-    Chunk, error_frame, html_frame_with, patch_frame_with, upload_ack_frame, upload_end_frame,
-};
-use crate::render::{Rendered, panic_message, render, render_html};
-use crate::sent::Sent;
 use crate::stream::{StreamOps, fill_html};
 use crate::upload::{CANCEL_UPLOAD, ChunkOutcome, FileMeta, Report};
-use crate::url::{local_uri, params_for};
 use crate::view::LiveView;
+use crate::wire::decode::{self, DecodeErrorKind};
+use crate::wire::protocol::{
+    Chunk, error_frame, html_frame_with, patch_frame_with, upload_ack_frame, upload_end_frame,
+};
+use crate::wire::url::local_uri;
 use crate::work::Done;
 
 /// Where the core's output goes: a socket's frames, or a test's tree.
@@ -489,7 +490,7 @@ impl<V: LiveView> Core<V> {
             Nav::Patch { to, replace } => {
                 let target = local_uri(&to)
                     .ok()
-                    .and_then(|uri| params_for(&self.pattern, &uri).map(|p| (uri, p)));
+                    .and_then(|uri| Params::for_route(&self.pattern, &uri).map(|p| (uri, p)));
                 match target {
                     Some((uri, params)) => {
                         if let Flow::End = Box::pin(self.params(r, uri, params, sink)).await {

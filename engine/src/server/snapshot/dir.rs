@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::{Stored, is_page_id};
-use crate::token::now_secs;
+use crate::wire::ids::now_secs;
 
 /// A directory of snapshots, by page id.
 #[derive(Clone, Debug)]
@@ -78,7 +78,7 @@ impl DirStore {
             return Some(bytes);
         }
         std::fs::create_dir_all(dir).ok()?;
-        let secret: String = crate::server::random_bytes(32)
+        let secret: String = crate::wire::ids::random_bytes(32)
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();

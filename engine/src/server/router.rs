@@ -16,21 +16,27 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use leptos::prelude::*;
 
-use crate::asset;
 use crate::config::LiveConfig;
 use crate::ctx::{Nav, Services};
 use crate::flash;
 use crate::html::escape;
-use crate::live_session::{Group, LiveSession, Mounting};
-use crate::page::Mounted;
+use crate::page::registry::Registry;
+use crate::page::session::{Group, LiveSession, Mounting};
+use crate::page::session::{Route, RouteOf};
+use crate::page::task::Mounted;
 use crate::params::{Params, Session};
 use crate::pubsub::PubSub;
-use crate::registry::Registry;
-use crate::server::{Inner, Refused, Route, RouteEntry, RouteOf, SessionFn, hex_id, random_bytes};
-use crate::snapshot::{DirStore, RedisStore, Store};
-use crate::socket::connection;
-use crate::token::{Claims, now_secs, sign};
+use crate::server::asset;
+use crate::server::claims::Claims;
+#[cfg(feature = "redis")]
+use crate::server::snapshot::RedisStore;
+use crate::server::snapshot::{DirStore, Store};
+use crate::server::socket::connection;
+use crate::server::state::{Inner, Refused, RouteEntry, SessionFn};
 use crate::view::LiveView;
+use crate::wire::ids::now_secs;
+use crate::wire::ids::{hex_id, random_bytes};
+use crate::wire::token::sign;
 
 /// Live pages for an axum app.
 ///
@@ -122,6 +128,7 @@ impl LiveRouter {
         }
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// The route pattern and live session that serve the page `V`, for [`crate::LiveTest`].
     pub(crate) fn route_of<V: LiveView>(&self) -> Option<(Arc<str>, Arc<Group>)> {
         let id = std::any::TypeId::of::<V>();
@@ -229,6 +236,7 @@ impl LiveRouter {
             .collect();
         let patterns: Vec<Arc<str>> = routes.iter().map(|e| e.pattern.clone()).collect();
         let snapshots = match &self.config.snapshot_redis {
+            #[cfg(feature = "redis")]
             Some(url) => match RedisStore::new(url) {
                 Ok(store) => Some(Store::Redis(Box::new(store))),
                 Err(e) => {
@@ -236,6 +244,13 @@ impl LiveRouter {
                     None
                 }
             },
+            #[cfg(not(feature = "redis"))]
+            Some(_) => {
+                tracing::error!(
+                    "snapshots in Redis need leptos_live's `redis` feature; page snapshots are off"
+                );
+                None
+            }
             None => self.config.snapshot_dir.clone().map(|dir| {
                 let store = Store::Dir(DirStore::new(dir));
                 store.purge();
@@ -281,7 +296,7 @@ impl LiveRouter {
         }
         let ws_inner = inner.clone();
         let max_message = (inner.config.max_frame_bytes * 4)
-            .max(crate::upload::MAX_CHUNK_SIZE + crate::protocol::CHUNK_HEADER);
+            .max(crate::upload::MAX_CHUNK_SIZE + crate::wire::protocol::CHUNK_HEADER);
         let router = router
             .route(
                 &format!("{mount_path}/socket"),
@@ -343,7 +358,7 @@ impl LiveEngine {
     /// # }
     /// ```
     pub async fn on_stop(self) {
-        crate::stop_signal().await;
+        crate::server::listener::stop_signal().await;
         let written = self.shutdown().await;
         tracing::info!(written, "stopping");
     }
@@ -372,7 +387,7 @@ async fn http_render(
     // A flash carried by a redirect shows on this page; the cookie is cleared either way.
     let cookie = crate::params::cookie(headers, flash::COOKIE_NAME);
     let carried = cookie.and_then(|v| flash::unseal(v, &inner.secret, now));
-    let path_and_query = crate::url::path_and_query(&uri);
+    let path_and_query = crate::wire::url::path_and_query(&uri);
     let mounted = inner
         .prepare(
             entry,
@@ -464,7 +479,7 @@ fn same_origin_or_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
 
 /// A 303 to `to`, a path on this site unless `external`, with a flash cookie when `sealed`.
 fn see_other(to: &str, external: bool, sealed: Option<&str>) -> Response {
-    let to = if external || crate::url::local_uri(to).is_ok() {
+    let to = if external || crate::wire::url::local_uri(to).is_ok() {
         to
     } else {
         tracing::error!(

@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::ctx::{Nav, Pushed};
 use crate::diff::{Op, write_json_str, write_ops};
 use crate::error::ErrorCode;
+use crate::wire::pushed::{Nav, Pushed};
 
 /// A frame from the browser.
 #[derive(Debug, PartialEq)]
@@ -96,7 +96,7 @@ impl ClientFrame {
     /// Decodes one text frame, refusing frames over `max_bytes`.
     ///
     /// ```
-    /// use leptos_live::protocol::ClientFrame;
+    /// use leptos_live::wire::protocol::ClientFrame;
     /// let f = ClientFrame::decode(r#"[3,"e","inc"]"#, 1024).unwrap();
     /// assert!(matches!(f, ClientFrame::Event { r: 3, ref name, .. } if name == "inc"));
     /// assert!(ClientFrame::decode("not json", 1024).is_err());
@@ -230,7 +230,7 @@ impl Chunk {
     /// Reads a binary frame's header.
     ///
     /// ```
-    /// use leptos_live::protocol::Chunk;
+    /// use leptos_live::wire::protocol::Chunk;
     /// let mut frame = vec![1, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 1, 0];
     /// frame.extend_from_slice(b"hello");
     /// let c = Chunk::decode(&frame).unwrap();
@@ -282,7 +282,7 @@ pub fn upload_end_frame(entry: u32, code: &str) -> String {
 ///
 /// ```
 /// use leptos_live::diff::Op;
-/// let f = leptos_live::protocol::patch_frame(4, &[Op::SetText { path: vec![1, 0], text: "5".into() }]);
+/// let f = leptos_live::wire::protocol::patch_frame(4, &[Op::SetText { path: vec![1, 0], text: "5".into() }]);
 /// assert_eq!(f, r#"[4,[[1,[1,0],"5"]]]"#);
 /// ```
 pub fn patch_frame(r: u64, ops: &[Op]) -> String {
@@ -293,6 +293,7 @@ pub fn patch_frame(r: u64, ops: &[Op]) -> String {
     out
 }
 
+#[cfg(any(test, feature = "internals"))]
 /// `[ref,"html",html,version]`: the page root's whole content, and the version it starts.
 pub fn html_frame(r: u64, html: &str, version: u64) -> String {
     html_frame_with(r, html, version, &Pushed::default())
@@ -302,7 +303,8 @@ pub fn html_frame(r: u64, html: &str, version: u64) -> String {
 /// (the third element only when something was pushed).
 ///
 /// ```
-/// use leptos_live::{protocol::patch_frame_with, Pushed};
+/// use leptos_live::wire::protocol::patch_frame_with;
+/// use leptos_live::ctx::Pushed;
 /// let mut pushed = Pushed::default();
 /// pushed.reply = Some(serde_json::json!(1));
 /// assert_eq!(patch_frame_with(3, &[], &pushed), r#"[3,[],{"reply":1}]"#);
@@ -365,7 +367,7 @@ fn write_pushed(pushed: &Pushed, out: &mut String) {
             out.push(',');
         }
         out.push_str("\"s\":");
-        crate::stream::write_json(&pushed.streams, out);
+        crate::wire::stream_ops::write_json(&pushed.streams, out);
         out.push('}');
     }
 }
@@ -397,7 +399,8 @@ pub(crate) fn nav_frame(r: u64, nav: &Nav, flash: Option<&str>) -> String {
 /// `[ref,"err",code,message]`: a typed error.
 ///
 /// ```
-/// use leptos_live::{protocol::error_frame, ErrorCode};
+/// use leptos_live::wire::protocol::error_frame;
+/// use leptos_live::error::ErrorCode;
 /// assert_eq!(error_frame(2, ErrorCode::NotJoined, "join first"), r#"[2,"err","not_joined","join first"]"#);
 /// ```
 pub fn error_frame(r: u64, code: ErrorCode, message: &str) -> String {

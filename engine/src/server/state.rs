@@ -5,49 +5,21 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use sha2::{Digest as _, Sha256};
-use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use axum::http::{HeaderMap, Uri};
-use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::config::LiveConfig;
 use crate::ctx::Services;
 use crate::flash::Flash;
-use crate::live_session::{Group, Halt, Mounting};
-use crate::page::{Control, MountArgs, MountError, Mounted, StartArgs, StartFn, mount};
+use crate::page::registry::{Quota, Registry};
+use crate::page::session::Route;
+use crate::page::session::{Group, Halt, Mounting};
+use crate::page::task::{Control, MountArgs, MountError, Mounted, StartArgs, StartFn};
 use crate::params::{Params, Session};
-use crate::registry::{Quota, Registry};
-use crate::snapshot::Store;
-use crate::url::params_for;
-use crate::view::LiveView;
-
-/// A page type behind a route pattern, with its type erased.
-pub(crate) trait Route: Send + Sync + 'static {
-    fn mount(&self, args: MountArgs) -> BoxFuture<'static, Result<Mounted, MountError>>;
-    /// The page type's id, for [`crate::LiveTest`] to find a page's live session.
-    fn page_type(&self) -> std::any::TypeId;
-}
-
-pub(crate) struct RouteOf<V>(PhantomData<fn() -> V>);
-
-impl<V> RouteOf<V> {
-    pub(crate) fn new() -> Self {
-        RouteOf(PhantomData)
-    }
-}
-
-impl<V: LiveView> Route for RouteOf<V> {
-    fn mount(&self, args: MountArgs) -> BoxFuture<'static, Result<Mounted, MountError>> {
-        mount::<V>(args)
-    }
-
-    fn page_type(&self) -> std::any::TypeId {
-        std::any::TypeId::of::<V>()
-    }
-}
+use crate::server::snapshot::Store;
 
 /// A route pattern, its page, and the live session it belongs to.
 pub(crate) struct RouteEntry {
@@ -98,7 +70,7 @@ impl Inner {
         statics
             .into_iter()
             .chain(dynamics)
-            .find_map(|e| params_for(&e.pattern, uri).map(|p| (e, p)))
+            .find_map(|e| Params::for_route(&e.pattern, uri).map(|p| (e, p)))
     }
 
     /// Runs the live session's checks, then mounts the page (within `mount_timeout`). Returns
@@ -218,26 +190,4 @@ impl Inner {
             None => Ok(ctl),
         }
     }
-}
-
-/// Random bytes from the OS (time-seeded, with an error in the log, when it has none).
-pub(crate) fn random_bytes(n: usize) -> Vec<u8> {
-    let mut buf = vec![0u8; n];
-    if let Err(e) = getrandom::fill(&mut buf) {
-        // No OS randomness is a broken machine; fall back to time-seeded bytes and say so.
-        tracing::error!("no OS randomness ({e}); page ids and secrets are weak");
-        let seed = crate::token::now_secs() ^ (std::process::id() as u64) << 32;
-        for (i, b) in buf.iter_mut().enumerate() {
-            *b = (seed.rotate_left(i as u32 * 7) & 0xff) as u8;
-        }
-    }
-    buf
-}
-
-/// A new page id: 128 random bits in hex.
-pub(crate) fn hex_id() -> String {
-    random_bytes(16)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

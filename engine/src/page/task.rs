@@ -16,17 +16,18 @@ use axum::http::{Extensions, Uri};
 
 use crate::config::LiveConfig;
 use crate::ctx::{Ctx, LiveHandle, Nav, Services};
+use crate::error::panic_message;
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::Flash;
-use crate::live_session::Mounting;
-use crate::outbox::Outbox;
-use crate::page_core::{Core, CoreParts, Flow, FrameSink};
+use crate::page::core::{Core, CoreParts, Flow, FrameSink};
+use crate::page::registry::{Quota, Registration, Registry};
+use crate::page::render::render_html;
+use crate::page::session::Mounting;
 use crate::params::{Params, Session};
-use crate::protocol::error_frame;
-use crate::registry::{Quota, Registration, Registry};
-use crate::render::{panic_message, render_html};
 use crate::upload::{FileMeta, Report};
 use crate::view::LiveView;
+use crate::wire::outbox::Outbox;
+use crate::wire::protocol::error_frame;
 use crate::work::{Done, Queue};
 
 /// A socket's request to attach to a page.
@@ -107,6 +108,7 @@ pub enum MountError {
     TimedOut(std::time::Duration),
     /// The page, or a check of its live session, sent the browser elsewhere instead
     /// ([`crate::LiveTest`] reports it so; a browser just follows).
+    #[cfg(any(test, feature = "testing"))]
     #[error("the page sent the browser to {to}")]
     Redirected {
         /// Where to.

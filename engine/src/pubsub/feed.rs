@@ -20,11 +20,11 @@ use futures_util::task::AtomicWaker;
 use rustc_hash::FxHashMap;
 use tokio::sync::{Notify, mpsc};
 
-use crate::ctx::Pushed;
-use crate::outbox::Outbox;
-use crate::protocol::patch_frame_with;
 use crate::pubsub::{Message, PubSub, SubscriptionGuard};
 use crate::stream::{At, Stream, StreamOp, StreamOps, ToHtml};
+use crate::wire::outbox::Outbox;
+use crate::wire::protocol::patch_frame_with;
+use crate::wire::pushed::Pushed;
 
 /// Members a writer takes from its list at a time, between which it lets other tasks run.
 const BATCH: usize = 128;
@@ -107,6 +107,7 @@ impl Gate {
         std::future::poll_fn(|cx| self.poll_nudged(cx)).await
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Whether feeds left items for the page since the last look (taken).
     pub fn take_nudge(&self) -> bool {
         self.nudged.swap(false, Ordering::AcqRel)
@@ -150,6 +151,7 @@ impl FeedGuard {
         &self.stream
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Waits until the group's writers have offered every item broadcast so far.
     pub async fn settled(&self) {
         self.member.settled().await
@@ -163,6 +165,7 @@ impl FeedGuard {
 
 /// A member's place, whatever the item type.
 trait Place: Send + Sync {
+    #[cfg(any(test, feature = "testing"))]
     fn settled(&self) -> futures_util::future::BoxFuture<'_, ()>;
     /// Inserts the items left for the page into its stream (on the page's task).
     fn take_waiting(&self);
@@ -176,6 +179,7 @@ struct Backlog {
 }
 
 impl Backlog {
+    #[cfg(any(test, feature = "testing"))]
     async fn settled(&self) {
         loop {
             let idle = self.idle.notified();
@@ -250,6 +254,7 @@ struct Membership<T> {
 }
 
 impl<T: Message> Place for Membership<T> {
+    #[cfg(any(test, feature = "testing"))]
     fn settled(&self) -> futures_util::future::BoxFuture<'_, ()> {
         Box::pin(async move {
             for w in &self.group.writers {

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::mpsc;
 
-use crate::page::Control;
+use crate::page::task::Control;
 
 type Pages = HashMap<Arc<str>, (u64, mpsc::Sender<Control>)>;
 

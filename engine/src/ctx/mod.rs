@@ -1,5 +1,7 @@
 //! `Ctx`: what a page's callbacks get to act beyond their own state.
 
+mod upload;
+
 use std::future::Future;
 use std::hash::Hash;
 use std::time::Duration;
@@ -12,13 +14,14 @@ use tokio::sync::mpsc;
 
 use crate::component::{LiveComponent, Registry};
 use crate::error::LiveError;
-use crate::feed::{FeedGuard, Gate};
 use crate::flash::{Flash, FlashKind};
-use crate::presence::{Presence, PresenceDiff, Switch, Tracked};
+use crate::pubsub::feed::{FeedGuard, Gate};
+use crate::pubsub::presence::{Presence, PresenceDiff, Switch, Tracked};
 use crate::pubsub::{Message, PubSub, PubSubError, SubscriptionGuard};
 use crate::stream::{Drain, Stream, StreamOps};
 use crate::upload::Uploads;
 use crate::view::LiveView;
+pub use crate::wire::pushed::{Nav, Pushed};
 use crate::work::{AsyncFailed, AsyncResult, Done, Queue, Work};
 
 /// A cloneable handle to a running page: any task can send it a message for `handle_info`.
@@ -88,76 +91,6 @@ impl<V: LiveView> LiveHandle<V> {
     /// Whether the page is still running.
     pub fn is_alive(&self) -> bool {
         !self.tx.is_closed()
-    }
-}
-
-/// What a callback sends the browser besides the page's HTML: a reply to the event being
-/// handled and events for hooks and the window.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Pushed {
-    /// The reply to the event being handled (a hook's `pushEvent` promise resolves with it).
-    pub reply: Option<Value>,
-    /// Events pushed with [`Ctx::push_event`], in order.
-    pub events: Vec<(String, Value)>,
-    /// A new document title, from [`Ctx::page_title`].
-    pub title: Option<String>,
-    /// Where the browser goes next: [`Ctx::push_patch`], [`Ctx::push_navigate`],
-    /// [`Ctx::redirect`].
-    pub nav: Option<Nav>,
-    /// Stream changes since the last render.
-    pub(crate) streams: Vec<StreamOps>,
-    /// A navigation's reply: the new page's token and URL, for the client to keep.
-    pub(crate) landed: Option<(String, String)>,
-    /// The flash a navigation or redirect carries, sealed.
-    pub(crate) flash: Option<String>,
-}
-
-/// Where a callback sends the browser.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Nav {
-    /// The same page at another URL: `handle_params` runs, the browser's URL changes, nothing
-    /// is mounted again ([`Ctx::push_patch`], [`Ctx::replace_patch`]).
-    Patch {
-        /// The path and query.
-        to: String,
-        /// Replace the history entry instead of adding one.
-        replace: bool,
-    },
-    /// Another live page over the same socket ([`Ctx::push_navigate`]); a full load when the
-    /// target is not a live page of the same live session.
-    Navigate {
-        /// The path and query.
-        to: String,
-        /// Replace the history entry instead of adding one.
-        replace: bool,
-    },
-    /// A full page load ([`Ctx::redirect`], [`Ctx::redirect_external`]).
-    Redirect {
-        /// Where to.
-        to: String,
-        /// Whether `to` may be on another origin (only [`Ctx::redirect_external`] says so).
-        external: bool,
-    },
-}
-
-impl Nav {
-    /// The URL the browser goes to.
-    pub fn to(&self) -> &str {
-        match self {
-            Nav::Patch { to, .. } | Nav::Navigate { to, .. } | Nav::Redirect { to, .. } => to,
-        }
-    }
-}
-
-impl Pushed {
-    /// Whether there is nothing to send.
-    pub fn is_empty(&self) -> bool {
-        self.reply.is_none()
-            && self.events.is_empty()
-            && self.title.is_none()
-            && self.nav.is_none()
-            && self.streams.is_empty()
-            && self.landed.is_none()
     }
 }
 
@@ -524,7 +457,7 @@ impl<V: LiveView> Ctx<V> {
     pub(crate) fn sealed_flash(&mut self) -> Option<String> {
         let out = std::mem::take(&mut self.flash_out);
         (!out.is_empty())
-            .then(|| crate::flash::seal(&out, &self.services.secret, crate::token::now_secs()))
+            .then(|| crate::flash::seal(&out, &self.services.secret, crate::wire::ids::now_secs()))
     }
 
     /// Subscribes the page to `topic`: each message of type `T` broadcast there arrives in
@@ -590,7 +523,8 @@ impl<V: LiveView> Ctx<V> {
     ///
     /// ```
     /// use leptos::prelude::*;
-    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveTest, LiveView, Params, PubSub, Session, Stream};
+    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, PubSub, Session, Stream};
+    /// use leptos_live::testing::LiveTest;
     ///
     /// #[derive(Clone, Hash, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
     /// struct Post { id: u64, body: String }
@@ -636,8 +570,9 @@ impl<V: LiveView> Ctx<V> {
         {
             return Ok(());
         }
-        let guard = crate::feed::join(&self.services.pubsub, topic, stream, self.gate.clone())
-            .map_err(|e| LiveError::msg(e.to_string()))?;
+        let guard =
+            crate::pubsub::feed::join(&self.services.pubsub, topic, stream, self.gate.clone())
+                .map_err(|e| LiveError::msg(e.to_string()))?;
         self.feeds.push(guard);
         Ok(())
     }
@@ -654,6 +589,7 @@ impl<V: LiveView> Ctx<V> {
         }
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Waits until the page's feeds have offered it every item broadcast so far.
     pub(crate) async fn feeds_settled(&self) {
         for f in &self.feeds {
@@ -868,7 +804,7 @@ impl<V: LiveView> Ctx<V> {
 
     fn set_nav(&mut self, nav: Nav) {
         let local = matches!(nav, Nav::Redirect { external: true, .. })
-            || crate::url::local_uri(nav.to()).is_ok();
+            || crate::wire::url::local_uri(nav.to()).is_ok();
         if local {
             self.pushed.nav = Some(nav);
         } else {

@@ -18,10 +18,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::ctx::Ctx;
-use crate::decode::{self, DecodeErrorKind};
 use crate::error::LiveError;
 use crate::stream::{Drain, Stream};
 use crate::view::LiveView;
+use crate::wire::decode::{self, DecodeErrorKind};
 
 /// A stateful part of a page: its own state and events, rendered with props from the page.
 ///
@@ -304,10 +304,7 @@ impl<V: LiveView> Registry<V> {
     fn place<C: LiveComponent<Page = V>>(&self, id: &str, props: C::Props) -> String {
         let mut c = self.lock();
         if c.nonce.is_empty() {
-            c.nonce = crate::server::random_bytes(6)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            c.nonce = crate::wire::ids::hex(6);
         }
         let render = c.render;
         let key: Arc<str> = id.into();

@@ -5,6 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use leptos::prelude::{IntoView, Owner, RenderHtml, provide_context};
 
 use crate::component::Registry;
+use crate::error::panic_message;
 use crate::flash::Flash;
 use crate::html::{Tree, parse_fragment};
 use crate::upload::Shown;
@@ -58,12 +59,4 @@ pub(crate) fn render_html<V: LiveView>(
         })
     }))
     .map_err(panic_message)
-}
-
-/// The message of a caught panic.
-pub(crate) fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
-    p.downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_string())
 }

@@ -1,18 +1,9 @@
-//! Page tokens: HMAC-SHA256-signed claims that bind a socket join to a page, its params and its
-//! session.
+//! Page tokens: the signed claims that bind a socket join to a page, its params and its session.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use hmac::{Hmac, Mac};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 use crate::params::{Params, Session};
-
-type HmacSha256 = Hmac<Sha256>;
+use crate::wire::token::{TokenError, fresh, open};
 
 /// What a token vouches for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -37,55 +28,8 @@ pub(crate) struct Claims {
     pub uri: String,
 }
 
-/// Why a token was refused.
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum TokenError {
-    #[error("the token is malformed")]
-    Malformed,
-    #[error("the token's signature does not match")]
-    BadSignature,
-    #[error("the token expired")]
-    Expired,
-}
-
-pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-fn mac(secret: &[u8]) -> HmacSha256 {
-    // HMAC takes keys of any length; this cannot fail.
-    HmacSha256::new_from_slice(secret)
-        .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
-}
-
-/// `base64url(claims JSON) . base64url(HMAC-SHA256(secret, first part))`.
-pub(crate) fn sign<T: Serialize>(claims: &T, secret: &[u8]) -> String {
-    let body = B64.encode(serde_json::to_vec(claims).unwrap_or_default());
-    let mut m = mac(secret);
-    m.update(body.as_bytes());
-    let sig = B64.encode(m.finalize().into_bytes());
-    format!("{body}.{sig}")
-}
-
-/// The claims of a token signed with [`sign`], when its signature holds.
-pub(crate) fn open<T: DeserializeOwned>(token: &str, secret: &[u8]) -> Result<T, TokenError> {
-    let (body, sig) = token.split_once('.').ok_or(TokenError::Malformed)?;
-    let sig = B64.decode(sig).map_err(|_| TokenError::Malformed)?;
-    let mut m = mac(secret);
-    m.update(body.as_bytes());
-    m.verify_slice(&sig).map_err(|_| TokenError::BadSignature)?;
-    let json = B64.decode(body).map_err(|_| TokenError::Malformed)?;
-    serde_json::from_slice(&json).map_err(|_| TokenError::Malformed)
-}
-
-/// Whether something issued at `issued` is younger than `max_age_secs` at `now` (and not from
-/// the future, beyond five minutes of clock skew).
-pub(crate) fn fresh(issued: u64, max_age_secs: u64, now: u64) -> bool {
-    now.saturating_sub(issued) <= max_age_secs && issued <= now + 300
-}
-
+/// The claims of a page token signed with the secret, when its signature holds and it is not
+/// older than `max_age_secs` at `now`.
 pub(crate) fn verify(
     token: &str,
     secret: &[u8],
@@ -102,6 +46,7 @@ pub(crate) fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::token::sign;
 
     fn claims() -> Claims {
         Claims {
