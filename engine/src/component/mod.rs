@@ -136,13 +136,13 @@ trait Erased<V: LiveView>: Send {
     ) -> BoxFuture<'a, Result<(), LiveError>>;
 }
 
-struct Entry<C: LiveComponent> {
+struct Instance<C: LiveComponent> {
     state: C,
     /// The props of the page's last render of it.
     props: C::Props,
 }
 
-impl<C: LiveComponent> Erased<C::Page> for Entry<C> {
+impl<C: LiveComponent> Erased<C::Page> for Instance<C> {
     fn as_any(&mut self) -> &mut dyn Any {
         self
     }
@@ -195,19 +195,19 @@ pub(crate) struct Components<V: LiveView> {
 }
 
 /// The components of a page, as the page's view reaches them while rendering.
-pub(crate) struct Registry<V: LiveView>(Arc<Mutex<Components<V>>>);
+pub(crate) struct Slots<V: LiveView>(Arc<Mutex<Components<V>>>);
 
-impl<V: LiveView> Clone for Registry<V> {
+impl<V: LiveView> Clone for Slots<V> {
     fn clone(&self) -> Self {
-        Registry(self.0.clone())
+        Slots(self.0.clone())
     }
 }
 
-impl<V: LiveView> Default for Registry<V> {
+impl<V: LiveView> Default for Slots<V> {
     fn default() -> Self {
         // The nonce is made on the first component: most pages have none.
         let nonce = String::new();
-        Registry(Arc::new(Mutex::new(Components {
+        Slots(Arc::new(Mutex::new(Components {
             slots: HashMap::new(),
             render: 0,
             placed: Vec::new(),
@@ -218,7 +218,7 @@ impl<V: LiveView> Default for Registry<V> {
     }
 }
 
-impl<V: LiveView> Registry<V> {
+impl<V: LiveView> Slots<V> {
     fn lock(&self) -> MutexGuard<'_, Components<V>> {
         // Nothing is left half-done under this lock by a panic: recover it.
         self.0.lock().unwrap_or_else(|e| e.into_inner())
@@ -242,9 +242,9 @@ impl<V: LiveView> Registry<V> {
     }
 
     /// The registry of the page rendering on this thread, if it is a page of type `V`.
-    fn current() -> Option<Registry<V>> {
+    fn current() -> Option<Slots<V>> {
         let any = CURRENT.with(|c| c.borrow().clone())?;
-        any.downcast::<Mutex<Components<V>>>().ok().map(Registry)
+        any.downcast::<Mutex<Components<V>>>().ok().map(Slots)
     }
 
     /// Starts a page render.
@@ -311,7 +311,7 @@ impl<V: LiveView> Registry<V> {
         let existing = c.slots.get_mut(&key).and_then(|slot| {
             slot.component
                 .as_any()
-                .downcast_mut::<Entry<C>>()
+                .downcast_mut::<Instance<C>>()
                 .is_some()
                 .then_some(slot)
         });
@@ -320,7 +320,7 @@ impl<V: LiveView> Registry<V> {
             let mut mount = ComponentMount {
                 streams: &mut c.streams,
             };
-            let entry = Entry::<C> {
+            let entry = Instance::<C> {
                 state: C::mount(&props, &mut mount),
                 props: props.clone(),
             };
@@ -338,7 +338,7 @@ impl<V: LiveView> Registry<V> {
             return String::new();
         };
         slot.seen = render;
-        if let Some(entry) = slot.component.as_any().downcast_mut::<Entry<C>>()
+        if let Some(entry) = slot.component.as_any().downcast_mut::<Instance<C>>()
             && entry.props != props
         {
             entry.state.update(props.clone());
@@ -347,7 +347,7 @@ impl<V: LiveView> Registry<V> {
         }
         let mut rendered = false;
         if slot.dirty {
-            if let Some(entry) = slot.component.as_any().downcast_mut::<Entry<C>>() {
+            if let Some(entry) = slot.component.as_any().downcast_mut::<Instance<C>>() {
                 let html = Owner::new().with(|| {
                     provide_context(InComponent);
                     entry.state.render().into_view().to_html()
@@ -374,7 +374,7 @@ impl<V: LiveView> Registry<V> {
         let Some(slot) = c.slots.get_mut(id) else {
             return false;
         };
-        let Some(entry) = slot.component.as_any().downcast_mut::<Entry<C>>() else {
+        let Some(entry) = slot.component.as_any().downcast_mut::<Instance<C>>() else {
             return false;
         };
         entry.state.update(props);
@@ -406,7 +406,7 @@ impl<V: LiveView> Registry<V> {
         let out = slot
             .component
             .as_any()
-            .downcast_mut::<Entry<C>>()
+            .downcast_mut::<Instance<C>>()
             .map(|entry| f(&mut entry.state, ctx))
             .unwrap_or_default();
         self.put_back(key, slot);
@@ -500,7 +500,7 @@ pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) 
         );
         return view! { <lv-slot data-error="nested component"></lv-slot> }.into_any();
     }
-    match Registry::<C::Page>::current() {
+    match Slots::<C::Page>::current() {
         Some(registry) => {
             let key = registry.place::<C>(&id, props);
             view! { <lv-slot data-k=key></lv-slot> }.into_any()

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use crate::component::{LiveComponent, Registry};
+use crate::component::{LiveComponent, Slots};
 use crate::error::LiveError;
 use crate::flash::{Flash, FlashKind};
 use crate::pubsub::feed::{FeedGuard, Gate};
@@ -134,7 +134,7 @@ pub struct Ctx<V: LiveView> {
     /// Work the page started off its task.
     work: Work<V>,
     /// The page's components.
-    components: Registry<V>,
+    components: Slots<V>,
     /// The component whose event is being handled.
     current_component: Option<Arc<str>>,
     /// Where that work's outcomes arrive, until the page's task takes it.
@@ -149,7 +149,7 @@ impl<V: LiveView> Ctx<V> {
         handle.engine = Some(work.sender());
         Ctx {
             uploads: None,
-            components: Registry::default(),
+            components: Slots::default(),
             current_component: None,
             work,
             work_rx: Some(work_rx),
@@ -341,7 +341,7 @@ impl<V: LiveView> Ctx<V> {
         self.current_component = id;
     }
 
-    pub(crate) fn components(&self) -> &Registry<V> {
+    pub(crate) fn components(&self) -> &Slots<V> {
         &self.components
     }
 

@@ -42,7 +42,7 @@ pub fn diff_planned(old: &Tree, plan: &Plan) -> Result<Vec<Op>, Unrepresentable>
         return Err(Unrepresentable);
     }
     let old_run = kids.slice(plan.first..plan.last);
-    let mut out = Out {
+    let mut out = Emit {
         ops: Vec::new(),
         representable: true,
     };
@@ -85,7 +85,7 @@ pub struct Unrepresentable;
 /// assert_eq!(diff(&a, &b), Ok(vec![Op::SetText { path: vec![0, 1, 0], text: "2".into() }]));
 /// ```
 pub fn diff(old: &Tree, new: &Tree) -> Result<Vec<Op>, Unrepresentable> {
-    let mut out = Out {
+    let mut out = Emit {
         ops: Vec::new(),
         representable: true,
     };
@@ -107,23 +107,29 @@ pub fn diff(old: &Tree, new: &Tree) -> Result<Vec<Op>, Unrepresentable> {
 }
 
 /// The operations so far, and whether every piece of HTML in them parses back into its nodes.
-struct Out {
+struct Emit {
     ops: Vec<Op>,
     representable: bool,
 }
 
 /// The element whose content a piece of HTML is parsed as.
-type Context<'a> = (Namespace, &'a str);
+type ParentScope<'a> = (Namespace, &'a str);
 
 /// The HTML of `nodes`, if it parses back into them in `ctx`.
-fn html_of(nodes: Children<'_>, ctx: Context<'_>) -> Option<String> {
+fn html_of(nodes: Children<'_>, ctx: ParentScope<'_>) -> Option<String> {
     let mut html = String::new();
     nodes.iter().for_each(|n| outer_html(n, &mut html));
     let parsed = parse_fragment_in(&html, ctx.0, ctx.1);
     (parsed.children() == nodes).then_some(html)
 }
 
-fn diff_node(old: Node<'_>, new: Node<'_>, path: &mut Path, out: &mut Out, parent: Context<'_>) {
+fn diff_node(
+    old: Node<'_>,
+    new: Node<'_>,
+    path: &mut Path,
+    out: &mut Emit,
+    parent: ParentScope<'_>,
+) {
     if old.subtree_hash() == new.subtree_hash() {
         return;
     }
@@ -258,8 +264,8 @@ fn diff_children(
     old: Children<'_>,
     new: Children<'_>,
     path: &mut Path,
-    out: &mut Out,
-    ctx: Context<'_>,
+    out: &mut Emit,
+    ctx: ParentScope<'_>,
 ) {
     diff_child_range(old, new, 0, true, path, out, ctx);
 }
@@ -272,8 +278,8 @@ fn diff_child_range(
     base: usize,
     whole: bool,
     path: &mut Path,
-    out: &mut Out,
-    ctx: Context<'_>,
+    out: &mut Emit,
+    ctx: ParentScope<'_>,
 ) {
     // Fast path: same shape, so children pair up by position.
     if old.len() == new.len()

@@ -63,7 +63,7 @@ pub(crate) fn build_region(html: &str, ancestors: Vec<ElementData>, offset: u32)
 }
 
 /// An element still open: its children so far are `Builder::children[first_child..]`.
-struct Open {
+struct OpenElement {
     el: ElementData,
     /// `tag_flags` of an HTML element (0 for foreign ones).
     flags: u16,
@@ -73,7 +73,7 @@ struct Open {
 
 struct Builder {
     /// Open elements; `stack[0]` is the context element and is never popped.
-    stack: Vec<Open>,
+    stack: Vec<OpenElement>,
     /// The children of all open elements, each element's after its parent's: an element moves
     /// its own into the arena when it closes.
     children: Vec<Rec>,
@@ -103,9 +103,9 @@ struct Builder {
 
 impl Builder {
     fn new(open: Vec<ElementData>, offset: u32) -> Builder {
-        let stack: Vec<Open> = open
+        let stack: Vec<OpenElement> = open
             .into_iter()
-            .map(|el| Open {
+            .map(|el| OpenElement {
                 flags: if el.ns == Namespace::Html {
                     tag_flags(&el.name)
                 } else {
@@ -377,7 +377,7 @@ impl Builder {
             .collect();
         self.selects += usize::from(flags & F_SELECT != 0);
         let el = ElementData { ns, name, attrs };
-        self.stack.push(Open {
+        self.stack.push(OpenElement {
             el,
             flags,
             span: [NO_SPAN; 4],
@@ -409,7 +409,7 @@ impl Builder {
 
     /// The finished node of an element taken off the stack, with its children (hashed already,
     /// and moved into the arena); hashed here.
-    fn close(&mut self, open: Open) -> Rec {
+    fn close(&mut self, open: OpenElement) -> Rec {
         self.arena
             .element_from(&open.el, &mut self.children, open.first_child, open.span)
     }

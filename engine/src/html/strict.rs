@@ -39,7 +39,7 @@ pub(super) fn build(html: &str, ancestors: &[ElementData], offset: u32) -> Optio
 }
 
 /// An element opened by the input: its children so far are `Parser::children[first_child..]`.
-struct Open {
+struct OpenTag {
     /// The tag name, in the source.
     name: Run,
     /// The attributes, in the arena.
@@ -75,7 +75,7 @@ struct Parser<'a> {
     offset: u32,
     /// The ancestors' names and flags (they are never closed here), then the open elements.
     base: Vec<(Str, u16)>,
-    stack: Vec<Open>,
+    stack: Vec<OpenTag>,
     children: Vec<Rec>,
     counts: Counts,
     /// The nodes made so far; its text buffer starts with a copy of `src`.
@@ -296,7 +296,7 @@ impl<'a> Parser<'a> {
             self.children.push(node);
         } else {
             self.counts.add(tag_name, 1);
-            self.stack.push(Open {
+            self.stack.push(OpenTag {
                 name,
                 attrs,
                 flags,

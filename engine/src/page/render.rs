@@ -4,7 +4,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use leptos::prelude::{IntoView, Owner, RenderHtml, provide_context};
 
-use crate::component::Registry;
+use crate::component::Slots;
 use crate::error::panic_message;
 use crate::flash::Flash;
 use crate::html::{Tree, parse_fragment};
@@ -21,7 +21,7 @@ pub(crate) struct Rendered {
 pub(crate) fn render<V: LiveView>(
     view: &V,
     flash: &Flash,
-    components: Option<&Registry<V>>,
+    components: Option<&Slots<V>>,
     uploads: Option<Shown>,
 ) -> Result<Rendered, String> {
     let html = render_html(view, flash, components, uploads)?;
@@ -36,7 +36,7 @@ pub(crate) fn render<V: LiveView>(
 pub(crate) fn render_html<V: LiveView>(
     view: &V,
     flash: &Flash,
-    components: Option<&Registry<V>>,
+    components: Option<&Slots<V>>,
     uploads: Option<Shown>,
 ) -> Result<String, String> {
     catch_unwind(AssertUnwindSafe(|| {

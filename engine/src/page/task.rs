@@ -324,9 +324,9 @@ pub(crate) fn mount<V: LiveView>(
                 pattern,
                 uri,
             });
-            let page = Page {
+            let page = PageTask {
                 core,
-                link: Link {
+                link: SocketLink {
                     outbox: None,
                     id: args.id.clone(),
                     dropped: false,
@@ -354,7 +354,7 @@ pub(crate) fn mount<V: LiveView>(
 }
 
 /// The page task's side of its socket: frames encoded and queued.
-struct Link {
+struct SocketLink {
     outbox: Option<Outbox>,
     /// Names the page in logs.
     id: Arc<str>,
@@ -362,14 +362,14 @@ struct Link {
     dropped: bool,
 }
 
-impl Link {
+impl SocketLink {
     /// Whether `conn` is the socket attached now.
     fn serves(&self, conn: u64) -> bool {
         self.outbox.as_ref().is_some_and(|o| o.id == conn)
     }
 }
 
-impl FrameSink for Link {
+impl FrameSink for SocketLink {
     fn attached(&self) -> bool {
         self.outbox.is_some()
     }
@@ -391,9 +391,9 @@ impl FrameSink for Link {
     }
 }
 
-struct Page<V: LiveView> {
+struct PageTask<V: LiveView> {
     core: Core<V>,
-    link: Link,
+    link: SocketLink,
     detached_at: Instant,
     /// The registry entry; removed when the page ends, however it ends (a panic included).
     registration: Registration,
@@ -425,7 +425,7 @@ async fn next_report(reports: &mut Option<mpsc::UnboundedReceiver<Report>>) -> O
     }
 }
 
-impl<V: LiveView> Page<V> {
+impl<V: LiveView> PageTask<V> {
     async fn run(
         mut self,
         mut ctl: mpsc::Receiver<Control>,

@@ -2,7 +2,7 @@
 
 use std::sync::Weak;
 
-use super::{Body, Envelope, Shared};
+use super::{Body, Envelope, Hub};
 
 /// A message between processes: its origin node, its topic and its JSON.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -21,11 +21,11 @@ pub struct RemoteMessage {
 /// Where a backend hands the messages of other processes.
 #[derive(Clone)]
 pub struct Inbound {
-    shared: Weak<Shared>,
+    shared: Weak<Hub>,
 }
 
 impl Inbound {
-    pub(super) fn new(shared: Weak<Shared>) -> Inbound {
+    pub(super) fn new(shared: Weak<Hub>) -> Inbound {
         Inbound { shared }
     }
 

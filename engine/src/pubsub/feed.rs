@@ -129,11 +129,11 @@ pub(crate) enum FeedError {
 
 /// What tells one group from another: the topic, the item type, the stream's name, its
 /// template and its DOM ids.
-type Key = (Arc<str>, TypeId, Arc<str>, TypeId, usize);
+type GroupKey = (Arc<str>, TypeId, Arc<str>, TypeId, usize);
 
 /// The groups of one [`PubSub`], by key.
 #[derive(Default)]
-pub(crate) struct Groups(Mutex<FxHashMap<Key, Weak<dyn Any + Send + Sync>>>);
+pub(crate) struct Groups(Mutex<FxHashMap<GroupKey, Weak<dyn Any + Send + Sync>>>);
 
 /// A page's place in a group: it leaves the group when dropped.
 pub(crate) struct FeedGuard {
@@ -194,7 +194,7 @@ impl Backlog {
 }
 
 /// The pages that feed one stream from one topic.
-struct Group<T> {
+struct FeedGroup<T> {
     name: Arc<str>,
     dom_id: fn(&T) -> String,
     to_html: ToHtml<T>,
@@ -210,19 +210,19 @@ struct Group<T> {
 struct Writer<T> {
     posts: mpsc::UnboundedSender<Arc<Post<T>>>,
     backlog: Arc<Backlog>,
-    members: Arc<Mutex<Slots<T>>>,
+    members: Arc<Mutex<MemberSlots<T>>>,
 }
 
 /// Members in stable places, so that a writer can walk them a batch at a time while pages come
 /// and go.
-struct Slots<T> {
+struct MemberSlots<T> {
     slots: Vec<Option<Arc<Member<T>>>>,
     free: Vec<usize>,
 }
 
-impl<T> Default for Slots<T> {
+impl<T> Default for MemberSlots<T> {
     fn default() -> Self {
-        Slots {
+        MemberSlots {
             slots: Vec::new(),
             free: Vec::new(),
         }
@@ -246,7 +246,7 @@ struct Post<T> {
 
 /// A member's place, removed when dropped.
 struct Membership<T> {
-    group: Arc<Group<T>>,
+    group: Arc<FeedGroup<T>>,
     member: Arc<Member<T>>,
     writer: usize,
     slot: usize,
@@ -298,7 +298,7 @@ where
         .ok_or_else(|| FeedError::NotShared(stream.name().to_string()))?;
     let topic: Arc<str> = topic.into();
     let dom_id = stream.dom_id_fn();
-    let key: Key = (
+    let key: GroupKey = (
         topic.clone(),
         TypeId::of::<T>(),
         name.clone(),
@@ -316,7 +316,7 @@ where
         let found = groups
             .get(&key)
             .and_then(Weak::upgrade)
-            .and_then(|g| g.downcast::<Group<T>>().ok())
+            .and_then(|g| g.downcast::<FeedGroup<T>>().ok())
             .and_then(|g| {
                 let subscription = g.subscription.get()?.upgrade()?;
                 Some((g, subscription))
@@ -326,7 +326,7 @@ where
             None => {
                 groups.retain(|_, g| g.strong_count() > 0);
                 let (group, subscription) =
-                    Group::start(pubsub, &topic, name.clone(), dom_id, to_html);
+                    FeedGroup::start(pubsub, &topic, name.clone(), dom_id, to_html);
                 let weak: Weak<dyn Any + Send + Sync> = Arc::downgrade(&group) as _;
                 groups.insert(key, weak);
                 (group, subscription)
@@ -368,19 +368,19 @@ where
     })
 }
 
-impl<T: Message> Group<T> {
+impl<T: Message> FeedGroup<T> {
     fn start(
         pubsub: &PubSub,
         topic: &str,
         name: Arc<str>,
         dom_id: fn(&T) -> String,
         to_html: ToHtml<T>,
-    ) -> (Arc<Group<T>>, Arc<SubscriptionGuard>) {
+    ) -> (Arc<FeedGroup<T>>, Arc<SubscriptionGuard>) {
         let n = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8));
         let writers = (0..n)
             .map(|_| {
                 let (posts, rx) = mpsc::unbounded_channel();
-                let members = Arc::new(Mutex::new(Slots::default()));
+                let members = Arc::new(Mutex::new(MemberSlots::default()));
                 let backlog = Arc::new(Backlog::default());
                 tokio::spawn(write(rx, members.clone(), backlog.clone(), name.clone()));
                 Writer {
@@ -390,7 +390,7 @@ impl<T: Message> Group<T> {
                 }
             })
             .collect();
-        let group = Arc::new(Group {
+        let group = Arc::new(FeedGroup {
             name,
             dom_id,
             to_html,
@@ -429,7 +429,7 @@ impl<T: Message> Group<T> {
 /// A writer's task: each post goes to its members in turn, a batch at a time.
 async fn write<T: Message>(
     mut posts: mpsc::UnboundedReceiver<Arc<Post<T>>>,
-    members: Arc<Mutex<Slots<T>>>,
+    members: Arc<Mutex<MemberSlots<T>>>,
     backlog: Arc<Backlog>,
     name: Arc<str>,
 ) {

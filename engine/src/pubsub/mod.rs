@@ -93,7 +93,7 @@ impl Envelope {
 /// Delivers an envelope to one subscriber; false once the subscriber is gone.
 type Deliver = Box<dyn Fn(&Envelope) -> bool + Send + Sync>;
 
-struct Shared {
+struct Hub {
     node: Arc<str>,
     topics: RwLock<FxHashMap<Arc<str>, FxHashMap<u64, Deliver>>>,
     next_id: AtomicU64,
@@ -102,7 +102,7 @@ struct Shared {
     feeds: crate::pubsub::feed::Groups,
 }
 
-impl Shared {
+impl Hub {
     fn deliver(&self, topic: &str, envelope: &Envelope) -> usize {
         let mut gone = Vec::new();
         let mut reached = 0;
@@ -154,7 +154,7 @@ fn remove_subscribers(
 /// ```
 #[derive(Clone)]
 pub struct PubSub {
-    shared: Arc<Shared>,
+    shared: Arc<Hub>,
 }
 
 impl fmt::Debug for PubSub {
@@ -186,7 +186,7 @@ impl PubSub {
             Ok(()) => id.iter().map(|b| format!("{b:02x}")).collect(),
             Err(_) => format!("{:x}-{}", std::process::id(), crate::wire::ids::now_secs()),
         };
-        let shared = Arc::new(Shared {
+        let shared = Arc::new(Hub {
             node: node.into(),
             topics: RwLock::new(FxHashMap::default()),
             next_id: AtomicU64::new(1),
@@ -304,7 +304,7 @@ impl PubSub {
 
 /// Unsubscribes when dropped.
 pub(crate) struct SubscriptionGuard {
-    shared: Weak<Shared>,
+    shared: Weak<Hub>,
     topic: Arc<str>,
     id: u64,
 }

@@ -134,7 +134,7 @@ impl PubSubBackend for Redis {
         let Some(rx) = self.rx.lock().unwrap_or_else(|e| e.into_inner()).take() else {
             return;
         };
-        let link = Link {
+        let link = RedisLink {
             client: self.client.clone(),
             addr: self.addr.clone(),
             channel: self.channel.clone(),
@@ -145,13 +145,13 @@ impl PubSubBackend for Redis {
 }
 
 #[derive(Clone)]
-struct Link {
+struct RedisLink {
     client: redis::Client,
     addr: String,
     channel: String,
 }
 
-impl Link {
+impl RedisLink {
     /// Sends queued messages, pipelined; reconnects after a failure.
     async fn publisher(self, mut rx: mpsc::Receiver<RemoteMessage>) {
         let mut backoff = Backoff::default();

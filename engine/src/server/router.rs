@@ -32,7 +32,7 @@ use crate::server::claims::Claims;
 use crate::server::snapshot::RedisStore;
 use crate::server::snapshot::{DirStore, Store};
 use crate::server::socket::connection;
-use crate::server::state::{Inner, Refused, RouteEntry, SessionFn};
+use crate::server::state::{EngineState, Refused, RouteEntry, SessionFn};
 use crate::view::LiveView;
 use crate::wire::ids::now_secs;
 use crate::wire::ids::{hex_id, random_bytes};
@@ -257,7 +257,7 @@ impl LiveRouter {
                 store
             }),
         };
-        let inner = Arc::new(Inner {
+        let inner = Arc::new(EngineState {
             config: Arc::new(self.config),
             secret,
             registry: Arc::new(Registry::default()),
@@ -331,7 +331,7 @@ impl LiveRouter {
 /// The engine behind a [`LiveRouter`]'s routes (see [`LiveRouter::into_parts`]).
 #[derive(Clone)]
 pub struct LiveEngine {
-    inner: Arc<Inner>,
+    inner: Arc<EngineState>,
 }
 
 impl LiveEngine {
@@ -365,7 +365,7 @@ impl LiveEngine {
 }
 
 async fn http_render(
-    inner: &Arc<Inner>,
+    inner: &Arc<EngineState>,
     pattern: &str,
     params: Params,
     uri: Uri,
@@ -503,7 +503,7 @@ fn see_other(to: &str, external: bool, sealed: Option<&str>) -> Response {
 /// The whole document: head, then the live root with the page inside, wrapped in the live
 /// session's layout when it has one.
 fn document(
-    inner: &Inner,
+    inner: &EngineState,
     group: &Group,
     checked: &Mounting,
     title: &str,

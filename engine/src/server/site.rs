@@ -50,7 +50,7 @@ pub struct SiteConfig {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case")]
-struct Raw {
+struct RawSite {
     site_addr: Option<String>,
     site_root: Option<PathBuf>,
     style_file: Option<PathBuf>,
@@ -89,7 +89,7 @@ impl SiteConfig {
     }
 
     fn parse(text: &str, path: &Path) -> Result<Self, SiteError> {
-        let raw: Raw = toml::from_str(text).map_err(|source| SiteError::Toml {
+        let raw: RawSite = toml::from_str(text).map_err(|source| SiteError::Toml {
             path: path.to_path_buf(),
             source,
         })?;

@@ -21,7 +21,7 @@ use crate::page::session::Mounting;
 use crate::page::task::{Attach, Control, MountError, Mounted, MountedPage};
 use crate::params::Params;
 use crate::server::claims::{Claims, verify};
-use crate::server::state::{Inner, Refused};
+use crate::server::state::{EngineState, Refused};
 use crate::wire::ids::hex_id;
 use crate::wire::ids::now_secs;
 use crate::wire::limit::Bucket;
@@ -33,7 +33,7 @@ use crate::wire::url::{local_uri, path_and_query};
 /// How long a navigation waits for the page it leaves to let go of the socket.
 const LEAVE_WAIT: Duration = Duration::from_secs(5);
 
-pub(crate) async fn connection(inner: Arc<Inner>, socket: WebSocket, peer: Option<IpAddr>) {
+pub(crate) async fn connection(inner: Arc<EngineState>, socket: WebSocket, peer: Option<IpAddr>) {
     let conn = inner.next_conn.fetch_add(1, Ordering::Relaxed);
     let (sink, mut stream) = socket.split();
     let timeout = inner.config.heartbeat_timeout;
@@ -334,7 +334,7 @@ struct Joined {
 /// or resume), or a page mounted anew under the same id, at the URL the browser shows when it is
 /// still the token's route. `None` when the page sent the browser elsewhere as it mounted.
 async fn join(
-    inner: &Arc<Inner>,
+    inner: &Arc<EngineState>,
     token: &str,
     url: Option<&str>,
     conn: Outbox,
@@ -429,7 +429,7 @@ enum Outcome {
     Failed(MountError),
 }
 
-fn outcome(inner: &Inner, r: u64, mounted: Result<(Mounted, Mounting), Refused>) -> Outcome {
+fn outcome(inner: &EngineState, r: u64, mounted: Result<(Mounted, Mounting), Refused>) -> Outcome {
     match mounted {
         Ok((Mounted::Page(page), _)) => Outcome::Page(page),
         Ok((Mounted::Left { nav, flash }, _)) => {
@@ -455,7 +455,7 @@ fn outcome(inner: &Inner, r: u64, mounted: Result<(Mounted, Mounting), Refused>)
 /// token, URL and title. A URL that is not a live page of the same live session, a page that
 /// refuses, or one that fails to mount, is sent to the browser as a full load.
 async fn navigate(
-    inner: &Arc<Inner>,
+    inner: &Arc<EngineState>,
     joined: &mut Joined,
     url: &str,
     flash: Option<&str>,

@@ -39,7 +39,7 @@ pub(crate) enum Refused {
 }
 
 /// State shared by the HTTP handlers and every socket.
-pub(crate) struct Inner {
+pub(crate) struct EngineState {
     pub config: Arc<LiveConfig>,
     pub secret: Arc<[u8]>,
     pub registry: Arc<Registry>,
@@ -53,7 +53,7 @@ pub(crate) struct Inner {
     pub snapshots: Option<Store>,
 }
 
-impl Inner {
+impl EngineState {
     /// The route with this pattern (as a token names it).
     pub(crate) fn route(&self, pattern: &str) -> Option<&RouteEntry> {
         self.by_pattern.get(pattern).map(|&i| &self.routes[i])

@@ -13,10 +13,10 @@ const KEEP: usize = 64;
 
 /// The latest renders of one template, newest last.
 pub(crate) struct Recent<T> {
-    entries: Mutex<VecDeque<Entry<T>>>,
+    entries: Mutex<VecDeque<Cached<T>>>,
 }
 
-struct Entry<T> {
+struct Cached<T> {
     hash: u64,
     id: String,
     item: T,
@@ -57,7 +57,7 @@ impl<T: Clone + Hash + Eq> Recent<T> {
         if entries.len() == KEEP {
             entries.pop_front();
         }
-        entries.push_back(Entry {
+        entries.push_back(Cached {
             hash,
             id: id.to_string(),
             item: item.clone(),
@@ -89,8 +89,8 @@ mod tests {
 
     #[test]
     fn renders_an_item_once_and_again_when_it_changed() {
-        struct Template;
-        let recent = recent::<Template, (u32, String)>();
+        struct TemplateA;
+        let recent = recent::<TemplateA, (u32, String)>();
         let renders = std::cell::Cell::new(0);
         let render = |item: &(u32, String)| {
             recent.get_or_render(&format!("m{}", item.0), item, || {
@@ -108,15 +108,15 @@ mod tests {
         // The set is the same for the same types, another for another template.
         assert!(Arc::ptr_eq(
             &recent,
-            &super::recent::<Template, (u32, String)>()
+            &super::recent::<TemplateA, (u32, String)>()
         ));
         assert!(!Arc::ptr_eq(&recent, &super::recent::<u8, (u32, String)>()));
     }
 
     #[test]
     fn keeps_only_the_latest() {
-        struct Template;
-        let recent = recent::<Template, u32>();
+        struct TemplateB;
+        let recent = recent::<TemplateB, u32>();
         let renders = std::cell::Cell::new(0);
         let render = |n: u32| {
             recent.get_or_render("x", &n, || {

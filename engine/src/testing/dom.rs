@@ -296,7 +296,7 @@ pub(crate) struct SelectorError {
 impl Selector {
     /// Parses `s`.
     pub fn parse(s: &str) -> Result<Selector, SelectorError> {
-        let mut p = Parser { s, at: 0 };
+        let mut p = SelectorParser { s, at: 0 };
         let list = p.list().ok_or(SelectorError {
             selector: s.to_string(),
             at: p.at,
@@ -363,12 +363,12 @@ impl Compound {
     }
 }
 
-struct Parser<'a> {
+struct SelectorParser<'a> {
     s: &'a str,
     at: usize,
 }
 
-impl Parser<'_> {
+impl SelectorParser<'_> {
     fn peek(&self) -> Option<char> {
         self.s[self.at..].chars().next()
     }

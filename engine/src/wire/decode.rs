@@ -492,7 +492,7 @@ mod tests {
 
     #[derive(Debug, PartialEq, Deserialize)]
     #[serde(rename_all = "lowercase")]
-    enum Kind {
+    enum Shape {
         A,
         B(u8),
         C { x: i64 },
@@ -500,11 +500,11 @@ mod tests {
 
     /// URL params, with the attributes pages use.
     #[derive(Debug, PartialEq, Deserialize)]
-    struct Params {
+    struct Query {
         page: u32,
         room: String,
         #[serde(default, rename = "k")]
-        kind: Option<Kind>,
+        kind: Option<Shape>,
         #[serde(flatten)]
         rest: BTreeMap<String, Value>,
     }
@@ -595,12 +595,12 @@ mod tests {
     #[test]
     fn other_targets_see_name_and_payload_unchanged() {
         #[derive(Debug, PartialEq, Deserialize)]
-        struct Raw {
+        struct Record {
             name: String,
             payload: Value,
         }
         let payload = json!({"a": ["1", 2, null, {"b": false}], "c": 1.5});
-        let raw = from_event::<Raw>("any", &payload).expect("a map");
+        let raw = from_event::<Record>("any", &payload).expect("a map");
         assert_eq!((raw.name.as_str(), raw.payload), ("any", payload));
         #[derive(Debug, PartialEq, Deserialize)]
         struct Wrapped(Event);
@@ -614,15 +614,15 @@ mod tests {
 
     #[test]
     fn params_and_serde_attributes() {
-        let params = val::<Params>(json!({"page": "3", "room": "lobby"})).expect("params");
+        let params = val::<Query>(json!({"page": "3", "room": "lobby"})).expect("params");
         assert_eq!((params.page, params.room.as_str()), (3, "lobby"));
         assert_eq!((params.kind, params.rest.len()), (None, 0));
         let params = json!({"page": 3, "room": "", "k": {"c": {"x": "-1"}}, "z": "1"});
-        let params = val::<Params>(params).expect("params");
-        assert_eq!(params.kind, Some(Kind::C { x: -1 }));
+        let params = val::<Query>(params).expect("params");
+        assert_eq!(params.kind, Some(Shape::C { x: -1 }));
         assert_eq!(params.rest, BTreeMap::from([("z".into(), json!("1"))]));
-        assert!(bad(val::<Params>(json!({"page": "-1", "room": ""}))).contains("u32"));
-        let unknown = bad(val::<Params>(json!({"page": 1, "room": "", "k": "z"})));
+        assert!(bad(val::<Query>(json!({"page": "-1", "room": ""}))).contains("u32"));
+        let unknown = bad(val::<Query>(json!({"page": 1, "room": "", "k": "z"})));
         assert_eq!(
             unknown,
             "unknown variant `z`, expected one of `a`, `b`, `c`"
@@ -660,10 +660,10 @@ mod tests {
         let flags = val::<BTreeMap<u32, bool>>(json!({"1": "on"}));
         assert_eq!(flags, Ok(BTreeMap::from([(1, true)])));
         assert_eq!(val::<()>(json!({"a": 1})), Ok(()));
-        assert_eq!(val::<Kind>(json!("a")), Ok(Kind::A));
-        assert_eq!(val::<Kind>(json!({"b": "5"})), Ok(Kind::B(5)));
-        assert!(bad(val::<Kind>(json!({"a": 1, "b": 2}))).contains("expected enum Kind"));
-        let top_level = val::<Kind>(json!("z")).map_err(|e| e.kind);
+        assert_eq!(val::<Shape>(json!("a")), Ok(Shape::A));
+        assert_eq!(val::<Shape>(json!({"b": "5"})), Ok(Shape::B(5)));
+        assert!(bad(val::<Shape>(json!({"a": 1, "b": 2}))).contains("expected enum Shape"));
+        let top_level = val::<Shape>(json!("z")).map_err(|e| e.kind);
         assert_eq!(top_level, Err(DecodeErrorKind::UnknownEvent));
     }
 
@@ -692,7 +692,7 @@ mod tests {
         fn any_json_round_trips_and_never_panics(v in arb_json(), name in "inc|set_step|post|x") {
             prop_assert_eq!(from_value::<Value>(&v), Ok(v.clone()));
             let _ = (from_event::<Event>(&name, &v), from_value::<Event>(&v));
-            let _ = (from_value::<Params>(&v), from_value::<Option<(i64, bool)>>(&v));
+            let _ = (from_value::<Query>(&v), from_value::<Option<(i64, bool)>>(&v));
         }
     }
 }

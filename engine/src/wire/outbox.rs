@@ -42,7 +42,7 @@ pub(crate) enum OutboxError {
 pub(crate) struct Outbox<S = WsSink> {
     /// The socket's number.
     pub id: u64,
-    shared: Arc<Shared<S>>,
+    shared: Arc<OutboxShared<S>>,
 }
 
 impl<S> Clone for Outbox<S> {
@@ -60,15 +60,15 @@ impl<S> fmt::Debug for Outbox<S> {
     }
 }
 
-struct Shared<S> {
-    out: Mutex<Out<S>>,
+struct OutboxShared<S> {
+    out: Mutex<Queued<S>>,
     /// The socket's task, woken when frames wait for it or the socket is to close.
     task: AtomicWaker,
     /// How long the peer may take nothing before the socket counts as failed.
     limit: Duration,
 }
 
-struct Out<S> {
+struct Queued<S> {
     sink: S,
     /// Frames the socket could not take yet, in order.
     waiting: VecDeque<Message>,
@@ -84,7 +84,7 @@ struct Out<S> {
     stalled: Option<Pin<Box<Sleep>>>,
 }
 
-impl<S: Sink<Message> + Unpin> Out<S> {
+impl<S: Sink<Message> + Unpin> Queued<S> {
     /// Writes out what the sink holds; false when the socket cannot take it all now.
     fn flush(&mut self, cx: &mut Context<'_>) -> Result<bool, OutboxError> {
         match Pin::new(&mut self.sink).poll_flush(cx) {
@@ -139,8 +139,8 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
     pub fn new(id: u64, sink: S, limit: Duration) -> Self {
         Outbox {
             id,
-            shared: Arc::new(Shared {
-                out: Mutex::new(Out {
+            shared: Arc::new(OutboxShared {
+                out: Mutex::new(Queued {
                     sink,
                     waiting: VecDeque::new(),
                     unflushed: false,
@@ -155,7 +155,7 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Out<S>> {
+    fn lock(&self) -> MutexGuard<'_, Queued<S>> {
         self.shared.out.lock().unwrap_or_else(|e| e.into_inner())
     }
 

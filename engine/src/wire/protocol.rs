@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::diff::{Op, write_json_str, write_ops};
-use crate::error::ErrorCode;
+use crate::wire::code::ErrorCode;
 use crate::wire::pushed::{Nav, Pushed};
 
 /// A frame from the browser.

@@ -65,7 +65,7 @@ mod state;
 mod tests;
 mod tracked;
 
-use state::{Entry, Inner, Remote, State, Wire, entry_id};
+use state::{Join, PresenceState, Remote, State, Wire, entry_id};
 pub(crate) use tracked::Switch;
 pub use tracked::Tracked;
 
@@ -87,7 +87,7 @@ pub use tracked::Tracked;
 /// # });
 /// ```
 pub struct Presence<M> {
-    inner: Arc<Inner<M>>,
+    inner: Arc<PresenceState<M>>,
 }
 
 impl<M> Clone for Presence<M> {
@@ -107,7 +107,7 @@ impl<M: Message> Presence<M> {
 
     /// Presence with another heartbeat period.
     pub fn with_heartbeat(pubsub: &PubSub, heartbeat: Duration) -> Presence<M> {
-        let inner = Arc::new(Inner {
+        let inner = Arc::new(PresenceState {
             pubsub: pubsub.clone(),
             wire_topic: format!("lv:presence:{}", std::any::type_name::<M>()),
             heartbeat,
@@ -169,7 +169,7 @@ impl<M: Message> Presence<M> {
             let mut st = self.inner.state();
             st.local.insert(
                 r,
-                Entry {
+                Join {
                     topic: topic.clone(),
                     key: key.to_string(),
                     meta: meta.clone(),
@@ -323,7 +323,7 @@ impl<M: Message> Presence<M> {
                     }
                     st.add(&topic, &key, id, meta.clone());
                     if let Some(n) = st.remote.get_mut(&node) {
-                        n.entries.insert(r, Entry { topic, key, meta });
+                        n.entries.insert(r, Join { topic, key, meta });
                         if seq > n.seq + 1 {
                             ask = Some(node.clone());
                         }
@@ -382,7 +382,7 @@ impl<M: Message> Presence<M> {
                         if !unchanged {
                             st.add(&topic, &key, id, meta.clone());
                         }
-                        new.insert(r, Entry { topic, key, meta });
+                        new.insert(r, Join { topic, key, meta });
                     }
                     for (r, o) in &old {
                         if !new.contains_key(r) {
@@ -445,7 +445,7 @@ impl<M: Message> Presence<M> {
 }
 
 /// The task that hears other processes and beats, for as long as the presence exists.
-async fn link<M: Message>(inner: Weak<Inner<M>>, mut wire: Subscription<Wire<M>>) {
+async fn link<M: Message>(inner: Weak<PresenceState<M>>, mut wire: Subscription<Wire<M>>) {
     let period = match inner.upgrade() {
         Some(i) => i.heartbeat,
         None => return,

@@ -45,7 +45,7 @@ pub(super) enum Wire<M> {
     },
 }
 
-pub(super) struct Entry<M> {
+pub(super) struct Join<M> {
     pub(super) topic: Arc<str>,
     pub(super) key: String,
     pub(super) meta: M,
@@ -54,13 +54,13 @@ pub(super) struct Entry<M> {
 pub(super) struct Remote<M> {
     pub(super) last_seen: Instant,
     pub(super) seq: u64,
-    pub(super) entries: FxHashMap<u64, Entry<M>>,
+    pub(super) entries: FxHashMap<u64, Join<M>>,
 }
 
 pub(super) struct State<M> {
     /// Everything known, local and remote: topic → key → id → meta.
     pub(super) topics: FxHashMap<Arc<str>, BTreeMap<String, BTreeMap<String, M>>>,
-    pub(super) local: FxHashMap<u64, Entry<M>>,
+    pub(super) local: FxHashMap<u64, Join<M>>,
     /// This process's change count.
     pub(super) seq: u64,
     pub(super) remote: FxHashMap<String, Remote<M>>,
@@ -134,7 +134,7 @@ pub(super) fn entry_id(node: &str, r: u64) -> String {
     format!("{node}:{r}")
 }
 
-pub(super) struct Inner<M> {
+pub(super) struct PresenceState<M> {
     pub(super) pubsub: PubSub,
     pub(super) wire_topic: String,
     pub(super) heartbeat: Duration,
@@ -142,7 +142,7 @@ pub(super) struct Inner<M> {
     pub(super) state: Mutex<State<M>>,
 }
 
-impl<M> Inner<M> {
+impl<M> PresenceState<M> {
     pub(super) fn state(&self) -> MutexGuard<'_, State<M>> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
