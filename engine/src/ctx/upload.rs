@@ -11,7 +11,8 @@ impl<V: LiveView> Ctx<V> {
     /// [`crate::upload`].
     ///
     /// ```no_run
-    /// # use leptos_live::{Ctx, LiveView, UploadConfig};
+    /// # use leptos_live::{Ctx, LiveView};
+    /// # use leptos_live::upload::UploadConfig;
     /// # fn f<V: LiveView>(ctx: &mut Ctx<V>) {
     /// ctx.allow_upload("photos", UploadConfig::new().accept(["image/*"]).max_entries(3).auto_upload(true));
     /// # }

@@ -166,7 +166,8 @@ impl<V: LiveView> LiveTest<V> {
     ///
     /// ```
     /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, LiveError, LiveRouter, LiveTest, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::testing::LiveTest;
     /// struct Room(String);
     /// impl LiveView for Room {
     ///     type Message = ();

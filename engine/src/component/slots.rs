@@ -1,0 +1,410 @@
+//! The slots a page keeps for its components: each component's state and last HTML, keyed by
+//! id, placed into the page's render by marker and taken out again; and the targeted events that
+//! reach one component.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use futures_util::FutureExt as _;
+use futures_util::future::BoxFuture;
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::ctx::Ctx;
+use crate::error::LiveError;
+use crate::stream::Drain;
+use crate::view::LiveView;
+use crate::wire::decode::{self, DecodeErrorKind};
+
+use super::{ComponentMount, LiveComponent};
+
+/// A component behind its type.
+trait Erased<V: LiveView>: Send {
+    fn as_any(&mut self) -> &mut dyn Any;
+    fn handle<'a>(
+        &'a mut self,
+        name: &'a str,
+        payload: &'a Value,
+        ctx: &'a mut Ctx<V>,
+    ) -> BoxFuture<'a, Result<(), LiveError>>;
+}
+
+struct Instance<C: LiveComponent> {
+    state: C,
+    /// The props of the page's last render of it.
+    props: C::Props,
+}
+
+impl<C: LiveComponent> Erased<C::Page> for Instance<C> {
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn handle<'a>(
+        &'a mut self,
+        name: &'a str,
+        payload: &'a Value,
+        ctx: &'a mut Ctx<C::Page>,
+    ) -> BoxFuture<'a, Result<(), LiveError>> {
+        async move {
+            let event = decode::from_event::<C::Event>(name, payload).map_err(|e| {
+                tracing::warn!(event = %name, error = %e, "component event did not decode");
+                match e.kind {
+                    DecodeErrorKind::UnknownEvent => LiveError::UnknownEvent(name.to_string()),
+                    DecodeErrorKind::BadPayload => {
+                        LiveError::BadPayload(format!("event {name:?} did not decode"))
+                    }
+                }
+            })?;
+            self.state.handle_event(event, ctx).await
+        }
+        .boxed()
+    }
+}
+
+struct Slot<V: LiveView> {
+    component: Box<dyn Erased<V>>,
+    /// The HTML of its last render, `lv-component` in its root.
+    html: String,
+    /// Its state changed since that render.
+    dirty: bool,
+    /// The page render that last showed it.
+    seen: u64,
+}
+
+/// The components of one page.
+pub(crate) struct Components<V: LiveView> {
+    slots: HashMap<Arc<str>, Slot<V>>,
+    /// The page render under way.
+    render: u64,
+    /// What this page render put where: slot markers and the components' HTML.
+    placed: Vec<String>,
+    /// Marks no page content can produce: a random prefix per page.
+    nonce: String,
+    /// How many times a component rendered, for tests.
+    renders: u64,
+    /// Streams components made since the page last took them.
+    streams: Vec<Arc<dyn Drain>>,
+}
+
+/// The components of a page, as the page's view reaches them while rendering.
+pub(crate) struct Slots<V: LiveView>(Arc<Mutex<Components<V>>>);
+
+impl<V: LiveView> Clone for Slots<V> {
+    fn clone(&self) -> Self {
+        Slots(self.0.clone())
+    }
+}
+
+impl<V: LiveView> Default for Slots<V> {
+    fn default() -> Self {
+        // The nonce is made on the first component: most pages have none.
+        let nonce = String::new();
+        Slots(Arc::new(Mutex::new(Components {
+            slots: HashMap::new(),
+            render: 0,
+            placed: Vec::new(),
+            nonce,
+            renders: 0,
+            streams: Vec::new(),
+        })))
+    }
+}
+
+impl<V: LiveView> Slots<V> {
+    fn lock(&self) -> MutexGuard<'_, Components<V>> {
+        // Nothing is left half-done under this lock by a panic: recover it.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `render` with this registry as the one [`live_component`] finds (a thread-local,
+    /// cheaper than a reactive context: a page render is synchronous, on one thread).
+    pub(crate) fn rendering<R>(&self, render: impl FnOnce() -> R) -> R {
+        let mine: Arc<dyn Any + Send + Sync> = self.0.clone();
+        let before = CURRENT.with(|c| c.replace(Some(mine)));
+        // Put back what was there however `render` ends (a panic included).
+        struct Restore(Option<Arc<dyn Any + Send + Sync>>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                let before = self.0.take();
+                CURRENT.with(|c| *c.borrow_mut() = before);
+            }
+        }
+        let _restore = Restore(before);
+        render()
+    }
+
+    /// The registry of the page rendering on this thread, if it is a page of type `V`.
+    pub(super) fn current() -> Option<Slots<V>> {
+        let any = CURRENT.with(|c| c.borrow().clone())?;
+        any.downcast::<Mutex<Components<V>>>().ok().map(Slots)
+    }
+
+    /// Starts a page render.
+    pub(crate) fn begin(&self) {
+        let mut c = self.lock();
+        c.render += 1;
+        c.placed.clear();
+    }
+
+    /// Ends a page render: puts each component's HTML where the page rendered it and drops the
+    /// components the page no longer renders.
+    pub(crate) fn finish(&self, html: String) -> String {
+        let mut c = self.lock();
+        let render = c.render;
+        c.slots.retain(|id, slot| {
+            let keep = slot.seen == render;
+            if !keep {
+                tracing::debug!(component = %id, "no longer rendered; dropped");
+            }
+            keep
+        });
+        if c.placed.is_empty() {
+            return html;
+        }
+        // One pass: copy the page's HTML, putting each component's where its marker is.
+        let start = format!("<lv-slot data-k=\"{}-", c.nonce);
+        let end = "\"></lv-slot>";
+        let size = html.len() + c.placed.iter().map(String::len).sum::<usize>();
+        let mut out = String::with_capacity(size);
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find(&start) {
+            let after = &rest[at + start.len()..];
+            let piece = after.find(end).and_then(|n| {
+                let k: usize = after[..n].parse().ok()?;
+                Some((c.placed.get(k)?, n))
+            });
+            match piece {
+                Some((piece, n)) => {
+                    out.push_str(&rest[..at]);
+                    out.push_str(piece);
+                    rest = &after[n + end.len()..];
+                }
+                None => {
+                    out.push_str(&rest[..at + start.len()]);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        c.placed.clear();
+        out
+    }
+
+    /// Renders the component `id` for this page render (mounting it, or updating it when its
+    /// props changed, and rendering only then or when it is dirty) and returns the key of the
+    /// marker the page's HTML holds in its place.
+    pub(super) fn place<C: LiveComponent<Page = V>>(&self, id: &str, props: C::Props) -> String {
+        let mut c = self.lock();
+        if c.nonce.is_empty() {
+            c.nonce = crate::wire::ids::hex(6);
+        }
+        let render = c.render;
+        let key: Arc<str> = id.into();
+        let existing = c.slots.get_mut(&key).and_then(|slot| {
+            slot.component
+                .as_any()
+                .downcast_mut::<Instance<C>>()
+                .is_some()
+                .then_some(slot)
+        });
+        let fresh = existing.is_none();
+        if fresh {
+            let mut mount = ComponentMount {
+                streams: &mut c.streams,
+            };
+            let entry = Instance::<C> {
+                state: C::mount(&props, &mut mount),
+                props: props.clone(),
+            };
+            c.slots.insert(
+                key.clone(),
+                Slot {
+                    component: Box::new(entry),
+                    html: String::new(),
+                    dirty: true,
+                    seen: render,
+                },
+            );
+        }
+        let Some(slot) = c.slots.get_mut(&key) else {
+            return String::new();
+        };
+        slot.seen = render;
+        if let Some(entry) = slot.component.as_any().downcast_mut::<Instance<C>>()
+            && entry.props != props
+        {
+            entry.state.update(props.clone());
+            entry.props = props;
+            slot.dirty = true;
+        }
+        let mut rendered = false;
+        if slot.dirty {
+            if let Some(entry) = slot.component.as_any().downcast_mut::<Instance<C>>() {
+                let html = Owner::new().with(|| {
+                    provide_context(InComponent);
+                    entry.state.render().into_view().to_html()
+                });
+                slot.html = with_component_id(&html, id);
+                rendered = true;
+            }
+            slot.dirty = false;
+        }
+        let html = slot.html.clone();
+        if rendered {
+            c.renders += 1;
+        }
+        let k = c.placed.len();
+        c.placed.push(html);
+        marker_key(&c.nonce, k)
+    }
+
+    /// Gives the component `id` new props; it renders with the page's next render. The props
+    /// the page renders it with are kept apart: the page's next render updates it again only
+    /// when those change.
+    pub(crate) fn update<C: LiveComponent<Page = V>>(&self, id: &str, props: C::Props) -> bool {
+        let mut c = self.lock();
+        let Some(slot) = c.slots.get_mut(id) else {
+            return false;
+        };
+        let Some(entry) = slot.component.as_any().downcast_mut::<Instance<C>>() else {
+            return false;
+        };
+        entry.state.update(props);
+        slot.dirty = true;
+        true
+    }
+
+    /// Takes the component `id` out while it handles an event (no lock is held meanwhile).
+    fn take(&self, id: &str) -> Option<(Arc<str>, Slot<V>)> {
+        self.lock().slots.remove_entry(id)
+    }
+
+    fn put_back(&self, id: Arc<str>, mut slot: Slot<V>) {
+        slot.dirty = true;
+        self.lock().slots.insert(id, slot);
+    }
+
+    /// Runs `f` on the component `id` of type `C`, out of the registry meanwhile, and marks it
+    /// for rendering; nothing when there is no such component.
+    pub(crate) fn with<C: LiveComponent<Page = V>, R: Default>(
+        &self,
+        id: &str,
+        ctx: &mut Ctx<V>,
+        f: impl FnOnce(&mut C, &mut Ctx<V>) -> R,
+    ) -> R {
+        let Some((key, mut slot)) = self.take(id) else {
+            return R::default();
+        };
+        let out = slot
+            .component
+            .as_any()
+            .downcast_mut::<Instance<C>>()
+            .map(|entry| f(&mut entry.state, ctx))
+            .unwrap_or_default();
+        self.put_back(key, slot);
+        out
+    }
+
+    /// The streams components made since the last call: their first items are in the render
+    /// just made.
+    pub(crate) fn take_streams(&self) -> Vec<Arc<dyn Drain>> {
+        std::mem::take(&mut self.lock().streams)
+    }
+
+    /// How many times components of this page rendered.
+    pub(crate) fn renders(&self) -> u64 {
+        self.lock().renders
+    }
+}
+
+/// Sends the event `name` to the component `id` of the page; the page renders after.
+pub(crate) async fn handle_event<V: LiveView>(
+    ctx: &mut Ctx<V>,
+    id: &str,
+    name: &str,
+    payload: &Value,
+) -> Result<(), LiveError> {
+    let registry = ctx.components().clone();
+    let Some((key, mut slot)) = registry.take(id) else {
+        return Err(LiveError::UnknownEvent(format!(
+            "{name} for component {id:?}, which the page does not render"
+        )));
+    };
+    ctx.set_component(Some(key.clone()));
+    let result = slot.component.handle(name, payload, ctx).await;
+    ctx.set_component(None);
+    registry.put_back(key, slot);
+    result
+}
+
+thread_local! {
+    /// The components of the page rendering on this thread.
+    static CURRENT: std::cell::RefCell<Option<Arc<dyn Any + Send + Sync>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Set while a component renders: a component inside it is refused, not nested.
+#[derive(Clone, Copy)]
+pub(super) struct InComponent;
+
+fn marker_key(nonce: &str, k: usize) -> String {
+    format!("{nonce}-{k}")
+}
+
+/// `html` with `lv-component="id"` added to its first element.
+pub(super) fn with_component_id(html: &str, id: &str) -> String {
+    let start = html
+        .match_indices('<')
+        .map(|(i, _)| i)
+        .find(|&i| html[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic()));
+    let Some(start) = start else {
+        tracing::warn!(
+            component = id,
+            "a component renders no element; lv-target cannot find it"
+        );
+        return html.to_string();
+    };
+    let name_end = html[start + 1..]
+        .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        .map_or(html.len(), |n| start + 1 + n);
+    let mut attr = String::from(" lv-component=\"");
+    crate::html::escape(id, true, &mut attr);
+    attr.push('"');
+    let mut out = String::with_capacity(html.len() + attr.len());
+    out.push_str(&html[..name_end]);
+    out.push_str(&attr);
+    out.push_str(&html[name_end..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How the page's HTML holds the place of a component, as `finish` looks for it.
+    fn marker(nonce: &str, k: usize) -> String {
+        format!("<lv-slot data-k=\"{}\"></lv-slot>", marker_key(nonce, k))
+    }
+
+    #[test]
+    fn leptos_renders_the_marker_as_it_is_looked_for() {
+        let key = marker_key("ab12", 3);
+        let html = view! { <lv-slot data-k=key></lv-slot> }.to_html();
+        assert_eq!(html, marker("ab12", 3));
+    }
+
+    #[test]
+    fn the_root_element_gets_the_id() {
+        assert_eq!(
+            with_component_id("<li class=\"a\">x</li>", "c1"),
+            "<li lv-component=\"c1\" class=\"a\">x</li>"
+        );
+        assert_eq!(
+            with_component_id("<!-- c --><div>x</div>", "a\"b"),
+            "<!-- c --><div lv-component=\"a&quot;b\">x</div>"
+        );
+        assert_eq!(with_component_id("text", "c"), "text");
+    }
+}
