@@ -1,14 +1,31 @@
-//! `cargo run -p demo-chat`: serves the chat on `127.0.0.1:3001` (`CHAT_ADDR` overrides it),
-//! with its history in `chat.db` (`CHAT_DB`, or `DATABASE_URL` for PostgreSQL), the images
-//! attached to messages in `attachments` beside it (`CHAT_ATTACHMENTS` overrides it) and, with
-//! `REDIS_URL` set, rooms shared with other processes.
+//! `cargo run -p demo-chat`: serves the chat on `127.0.0.1:3001` (`LEPTOS_SITE_ADDR` overrides
+//! it, as it does the counter's `127.0.0.1:3000`), with its history in `chat.db` (`CHAT_DB`, or
+//! `DATABASE_URL` for PostgreSQL), the images attached to messages in `attachments` beside it
+//! (`CHAT_ATTACHMENTS` overrides it) and, with `REDIS_URL` set, rooms shared with other
+//! processes.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use leptos_live::{SiteConfig, SiteError};
 use tracing_subscriber::EnvFilter;
 
 /// A fan-out allocates and frees a few small buffers per user from both worker threads;
 /// mimalloc's per-thread heaps take that at about half the cost of the system allocator.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Where the chat listens unless `LEPTOS_SITE_ADDR` says otherwise.
+const DEFAULT_ADDR: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 3001);
+
+/// The site settings (`Leptos.toml`, [`SiteConfig::load`]), listening on `LEPTOS_SITE_ADDR`
+/// when it is set and on [`DEFAULT_ADDR`] otherwise.
+fn site() -> Result<SiteConfig, SiteError> {
+    let mut site = SiteConfig::load()?;
+    if std::env::var("LEPTOS_SITE_ADDR").is_err() {
+        site.site_addr = DEFAULT_ADDR;
+    }
+    Ok(site)
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -17,10 +34,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
+    let site = site()?;
     let config = demo_chat::ChatConfig::from_env();
     let (app, engine) = demo_chat::app_with_engine(&config).await?;
-    let addr = std::env::var("CHAT_ADDR").unwrap_or_else(|_| "127.0.0.1:3001".to_string());
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let listener = tokio::net::TcpListener::bind(site.site_addr).await?;
     println!("Chat demo: http://{}", listener.local_addr()?);
     leptos_live::serve(listener, app)
         .with_graceful_shutdown(engine.on_stop())

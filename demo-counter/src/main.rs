@@ -1,8 +1,23 @@
-//! `cargo run -p demo-counter`: serves the counter on the address from `Leptos.toml`
-//! (`LEPTOS_SITE_ADDR` overrides it).
+//! `cargo run -p demo-counter`: serves the counter on `127.0.0.1:3000` (`LEPTOS_SITE_ADDR`
+//! overrides it, as it does the chat's `127.0.0.1:3001`).
 
-use leptos_live::{LiveRouter, SiteConfig};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use leptos_live::{LiveRouter, SiteConfig, SiteError};
 use tracing_subscriber::EnvFilter;
+
+/// Where the counter listens unless `LEPTOS_SITE_ADDR` says otherwise.
+const DEFAULT_ADDR: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 3000);
+
+/// The site settings (`Leptos.toml`, [`SiteConfig::load`]), listening on `LEPTOS_SITE_ADDR`
+/// when it is set and on [`DEFAULT_ADDR`] otherwise.
+fn site() -> Result<SiteConfig, SiteError> {
+    let mut site = SiteConfig::load()?;
+    if std::env::var("LEPTOS_SITE_ADDR").is_err() {
+        site.site_addr = DEFAULT_ADDR;
+    }
+    Ok(site)
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -11,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
-    let site = SiteConfig::load()?;
+    let site = site()?;
     let (app, engine) = demo_counter::app_with_engine(LiveRouter::new());
     let listener = tokio::net::TcpListener::bind(site.site_addr).await?;
     println!("Counter demo: http://{}", listener.local_addr()?);
