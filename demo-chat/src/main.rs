@@ -2,7 +2,8 @@
 //! it, as it does the counter's `127.0.0.1:3000`), with its history in `chat.db` (`CHAT_DB`, or
 //! `DATABASE_URL` for PostgreSQL), the images attached to messages in `attachments` beside it
 //! (`CHAT_ATTACHMENTS` overrides it) and, with `REDIS_URL` set, rooms shared with other
-//! processes.
+//! processes. The log shows `info` and above (`RUST_LOG` overrides it), a refused event's
+//! reason among them.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -16,6 +17,10 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Where the chat listens unless `LEPTOS_SITE_ADDR` says otherwise.
 const DEFAULT_ADDR: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 3001);
+
+/// What the log shows unless `RUST_LOG` says otherwise: `info` and above, so that the reason
+/// `leptos_live` gives for an event it refused (`unknown_event`, `bad_payload`: a warning) shows.
+const DEFAULT_LOG: &str = "info";
 
 /// The site settings (`Leptos.toml`, [`SiteConfig::load`]), listening on `LEPTOS_SITE_ADDR`
 /// when it is set and on [`DEFAULT_ADDR`] otherwise.
@@ -31,7 +36,7 @@ fn site() -> Result<SiteConfig, SiteError> {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG)),
         )
         .init();
     let site = site()?;

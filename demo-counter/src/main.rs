@@ -1,5 +1,6 @@
 //! `cargo run -p demo-counter`: serves the counter on `127.0.0.1:3000` (`LEPTOS_SITE_ADDR`
-//! overrides it, as it does the chat's `127.0.0.1:3001`).
+//! overrides it, as it does the chat's `127.0.0.1:3001`). The log shows `info` and above
+//! (`RUST_LOG` overrides it), a refused event's reason among them.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -8,6 +9,10 @@ use tracing_subscriber::EnvFilter;
 
 /// Where the counter listens unless `LEPTOS_SITE_ADDR` says otherwise.
 const DEFAULT_ADDR: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 3000);
+
+/// What the log shows unless `RUST_LOG` says otherwise: `info` and above, so that the reason
+/// `leptos_live` gives for an event it refused (`unknown_event`, `bad_payload`: a warning) shows.
+const DEFAULT_LOG: &str = "info";
 
 /// The site settings (`Leptos.toml`, [`SiteConfig::load`]), listening on `LEPTOS_SITE_ADDR`
 /// when it is set and on [`DEFAULT_ADDR`] otherwise.
@@ -23,7 +28,7 @@ fn site() -> Result<SiteConfig, SiteError> {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG)),
         )
         .init();
     let site = site()?;
