@@ -1,4 +1,5 @@
-//! Forms and their fields: labelled, with errors that show once the field was touched.
+//! Forms and their fields: labelled, with a hint and errors that show once the field was
+//! touched, all tied to the control for assistive technology ([`Field`]).
 
 use std::collections::BTreeSet;
 
@@ -81,28 +82,121 @@ pub fn Form(
     }
 }
 
-/// The errors of field `name` that show (none before it was touched), its `aria-invalid` and
-/// its `aria-describedby`.
-fn shown(
-    name: &str,
-    errors: Vec<String>,
-    show: bool,
-) -> (Vec<String>, Option<&'static str>, Option<String>) {
-    let errors = if show { errors } else { Vec::new() };
-    let invalid = (!errors.is_empty()).then_some("true");
-    let described = invalid.map(|_| format!("{name}-errors"));
-    (errors, invalid, described)
+/// What a [`Field`] gives its control, to put on it: the id its label points at, and the
+/// `aria-invalid` and `aria-describedby` that tie it to the hint and the errors shown.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live_components::Field;
+/// let html = view! {
+///     <Field id="code" label="Code" hint="Six digits" let:control>
+///         <input id=control.id name="code" aria-invalid=control.invalid aria-describedby=control.described_by />
+///     </Field>
+/// }.to_html();
+/// assert!(html.contains(r#"aria-describedby="code-hint""#) && !html.contains("aria-invalid"));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldControl {
+    /// The control's id (the field's `id`): its label's `for`.
+    pub id: String,
+    /// `aria-invalid`: `Some("true")` while errors show.
+    pub invalid: Option<&'static str>,
+    /// `aria-describedby`: the ids of the hint and of the errors shown, when there are any.
+    pub described_by: Option<String>,
 }
 
-/// The errors of field `name`, announced when they appear; nothing when there are none.
-fn errors_view(name: &str, errors: Vec<String>) -> impl IntoView + use<> {
-    (!errors.is_empty()).then(|| {
+/// A labelled field around any control: the label, the control, an optional hint, and its
+/// errors once `show_errors` says so (see [`Touched`]), announced when they appear. The hint is
+/// `{id}-hint`, the errors `{id}-errors`; the control gets its id, `aria-invalid` and
+/// `aria-describedby` from the [`FieldControl`] its children take (`let:`). [`Input`],
+/// [`Textarea`], [`Select`] and [`NumberField`] are fields around their own control.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live_components::Field;
+/// let html = view! {
+///     <Field id="code" label="Code" hint="Six digits" errors=vec!["is too short".into()] show_errors=true let:control>
+///         <input id=control.id name="code" inputmode="numeric" aria-invalid=control.invalid aria-describedby=control.described_by />
+///     </Field>
+/// }.to_html();
+/// assert!(html.contains(r#"<label for="code""#) && html.contains(r#"<p id="code-hint""#));
+/// assert!(html.contains(r#"aria-invalid="true""#) && html.contains(r#"aria-describedby="code-hint code-errors""#));
+/// assert!(html.contains(r#"<div id="code-errors" role="alert""#) && html.contains("is too short"));
+/// ```
+#[component]
+pub fn Field<C, V>(
+    /// The control's id; the label points at it, and the hint's and errors' ids start with it.
+    #[prop(into)]
+    id: String,
+    /// The visible label.
+    #[prop(into)]
+    label: String,
+    /// A line of help under the control, always shown.
+    #[prop(optional, into)]
+    hint: Option<String>,
+    /// What is wrong with the value.
+    #[prop(optional)]
+    errors: Vec<String>,
+    /// Whether to show the errors (the field was touched, or the form submitted).
+    #[prop(optional)]
+    show_errors: bool,
+    /// The control, given its id and ARIA attributes: `let:control`.
+    children: C,
+) -> impl IntoView
+where
+    C: FnOnce(FieldControl) -> V,
+    V: IntoView + 'static,
+{
+    field(id, label, hint, errors, show_errors, children)
+}
+
+/// [`Field`]'s markup, for the controls here too (their hint is an `Option` already).
+fn field<C: FnOnce(FieldControl) -> V, V: IntoView + 'static>(
+    id: String,
+    label: String,
+    hint: Option<String>,
+    errors: Vec<String>,
+    show_errors: bool,
+    control: C,
+) -> impl IntoView + use<C, V> {
+    let errors = if show_errors { errors } else { Vec::new() };
+    let (hint_id, errors_id) = (format!("{id}-hint"), format!("{id}-errors"));
+    let described = [
+        hint.is_some().then_some(hint_id.as_str()),
+        (!errors.is_empty()).then_some(errors_id.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let control = control(FieldControl {
+        id: id.clone(),
+        invalid: (!errors.is_empty()).then_some("true"),
+        described_by: (!described.is_empty()).then_some(described),
+    });
+    let hint = hint.map(|h| view! { <p id=hint_id class="mt-1 text-sm text-slate-500">{h}</p> });
+    let errors = (!errors.is_empty()).then(|| {
         view! {
-            <div id=format!("{name}-errors") role="alert" class="mt-1 text-sm text-rose-600">
+            <div id=errors_id role="alert" class="mt-1 text-sm text-rose-600">
                 {errors.into_iter().map(|e| view! { <p>{e}</p> }).collect_view()}
             </div>
         }
-    })
+    });
+    // One optional part under the control: each `None` leaves a `<!>` marker in the HTML, and a
+    // field with neither hint nor errors needs only one.
+    let below = match (hint, errors) {
+        (None, None) => None,
+        (Some(hint), None) => Some(hint.into_any()),
+        (None, Some(errors)) => Some(errors.into_any()),
+        (Some(hint), Some(errors)) => Some(view! { {hint}{errors} }.into_any()),
+    };
+    view! {
+        <div>
+            <label for=id class=LABEL>{label}</label>
+            {control}
+            {below}
+        </div>
+    }
 }
 
 /// A labelled input: `kind` is its type (`text`, `email`, `number`, `password`, `search`,
@@ -135,6 +229,9 @@ pub fn Input(
     /// A hint shown while empty.
     #[prop(optional, into)]
     placeholder: Option<String>,
+    /// A line of help under the input.
+    #[prop(optional, into)]
+    hint: Option<String>,
     /// What is wrong with the value.
     #[prop(optional)]
     errors: Vec<String>,
@@ -142,23 +239,27 @@ pub fn Input(
     #[prop(optional)]
     show_errors: bool,
 ) -> impl IntoView {
-    let (errors, invalid, described) = shown(&name, errors, show_errors);
-    view! {
-        <div>
-            <label for=name.clone() class=LABEL>{label}</label>
-            <input
-                type=kind.unwrap_or_else(|| "text".into())
-                id=name.clone()
-                name=name.clone()
-                value=value
-                placeholder=placeholder
-                aria-invalid=invalid
-                aria-describedby=described
-                class=FIELD
-            />
-            {errors_view(&name, errors)}
-        </div>
-    }
+    field(
+        name.clone(),
+        label,
+        hint,
+        errors,
+        show_errors,
+        move |control| {
+            view! {
+                <input
+                    type=kind.unwrap_or_else(|| "text".into())
+                    id=control.id
+                    name=name
+                    value=value
+                    placeholder=placeholder
+                    aria-invalid=control.invalid
+                    aria-describedby=control.described_by
+                    class=FIELD
+                />
+            }
+        },
+    )
 }
 
 /// A labelled number input; put it in a form with `lv-change` to send its value as it is typed.
@@ -166,8 +267,9 @@ pub fn Input(
 /// ```
 /// use leptos::prelude::*;
 /// use leptos_live_components::NumberField;
-/// let html = view! { <NumberField name="step" label="Step" value=1 /> }.to_html();
+/// let html = view! { <NumberField name="step" label="Step" value=1 hint="How much a click adds" /> }.to_html();
 /// assert!(html.contains(r#"name="step""#) && html.contains(r#"value="1""#));
+/// assert!(html.contains(r#"aria-describedby="step-hint""#));
 /// ```
 #[component]
 pub fn NumberField(
@@ -179,11 +281,36 @@ pub fn NumberField(
     label: String,
     /// The current value.
     value: i64,
+    /// A line of help under the input.
+    #[prop(optional, into)]
+    hint: Option<String>,
+    /// What is wrong with the value.
+    #[prop(optional)]
+    errors: Vec<String>,
+    /// Whether to show the errors.
+    #[prop(optional)]
+    show_errors: bool,
 ) -> impl IntoView {
-    view! {
-        <label for=name.clone() class=LABEL>{label}</label>
-        <input type="number" id=name.clone() name=name value=value.to_string() class=FIELD />
-    }
+    field(
+        name.clone(),
+        label,
+        hint,
+        errors,
+        show_errors,
+        move |control| {
+            view! {
+                <input
+                    type="number"
+                    id=control.id
+                    name=name
+                    value=value.to_string()
+                    aria-invalid=control.invalid
+                    aria-describedby=control.described_by
+                    class=FIELD
+                />
+            }
+        },
+    )
 }
 
 /// A labelled text area.
@@ -208,6 +335,9 @@ pub fn Textarea(
     /// Visible lines (default 3).
     #[prop(optional)]
     rows: Option<u32>,
+    /// A line of help under the text area.
+    #[prop(optional, into)]
+    hint: Option<String>,
     /// What is wrong with the value.
     #[prop(optional)]
     errors: Vec<String>,
@@ -215,14 +345,27 @@ pub fn Textarea(
     #[prop(optional)]
     show_errors: bool,
 ) -> impl IntoView {
-    let (errors, invalid, described) = shown(&name, errors, show_errors);
-    view! {
-        <div>
-            <label for=name.clone() class=LABEL>{label}</label>
-            <textarea id=name.clone() name=name.clone() rows=rows.unwrap_or(3).to_string() aria-invalid=invalid aria-describedby=described class=FIELD>{value}</textarea>
-            {errors_view(&name, errors)}
-        </div>
-    }
+    field(
+        name.clone(),
+        label,
+        hint,
+        errors,
+        show_errors,
+        move |control| {
+            view! {
+                <textarea
+                    id=control.id
+                    name=name
+                    rows=rows.unwrap_or(3).to_string()
+                    aria-invalid=control.invalid
+                    aria-describedby=control.described_by
+                    class=FIELD
+                >
+                    {value}
+                </textarea>
+            }
+        },
+    )
 }
 
 /// A labelled select; `options` are `(value, label)` pairs, `value` the one selected.
@@ -247,6 +390,9 @@ pub fn Select(
     /// The selected value.
     #[prop(optional, into)]
     value: String,
+    /// A line of help under the select.
+    #[prop(optional, into)]
+    hint: Option<String>,
     /// What is wrong with the value.
     #[prop(optional)]
     errors: Vec<String>,
@@ -254,7 +400,6 @@ pub fn Select(
     #[prop(optional)]
     show_errors: bool,
 ) -> impl IntoView {
-    let (errors, invalid, _) = shown(&name, errors, show_errors);
     let options = options
         .into_iter()
         .map(|(v, l)| {
@@ -262,13 +407,26 @@ pub fn Select(
             view! { <option value=v selected=selected>{l}</option> }
         })
         .collect_view();
-    view! {
-        <div>
-            <label for=name.clone() class=LABEL>{label}</label>
-            <select id=name.clone() name=name.clone() aria-invalid=invalid class=FIELD>{options}</select>
-            {errors_view(&name, errors)}
-        </div>
-    }
+    field(
+        name.clone(),
+        label,
+        hint,
+        errors,
+        show_errors,
+        move |control| {
+            view! {
+                <select
+                    id=control.id
+                    name=name
+                    aria-invalid=control.invalid
+                    aria-describedby=control.described_by
+                    class=FIELD
+                >
+                    {options}
+                </select>
+            }
+        },
+    )
 }
 
 /// A labelled checkbox: its field is `true` when checked and absent when not (read it with

@@ -26,7 +26,9 @@ mod table;
 
 pub use button::{Button, Link, LinkKind, Size, Variant};
 pub use feedback::{Badge, Flash, FlashGroup, Spinner, Tone};
-pub use form::{Checkbox, Form, Input, NumberField, RadioGroup, Select, Textarea, Touched};
+pub use form::{
+    Checkbox, Field, FieldControl, Form, Input, NumberField, RadioGroup, Select, Textarea, Touched,
+};
 pub use icon::{Icon, icons};
 pub use layout::{Card, Header};
 pub use modal::{Modal, hide_modal, show_modal};

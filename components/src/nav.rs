@@ -52,7 +52,14 @@ pub fn Dropdown(
     }
 }
 
-/// One tab of [`Tabs`]: its label, the URL it patches to, and whether it is the one shown.
+/// One tab of [`Tabs`]: its label, the URL it patches to, and whether it is the one shown;
+/// optionally an id and a count shown beside the label.
+///
+/// ```
+/// use leptos_live_components::Tab;
+/// let tab = Tab::new("Members", "?tab=members", false).id("tab-members").count(3);
+/// assert_eq!((tab.id.as_deref(), tab.count), (Some("tab-members"), Some(3)));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tab {
     /// What it says.
@@ -61,32 +68,76 @@ pub struct Tab {
     pub to: String,
     /// Whether it is the tab shown.
     pub active: bool,
+    /// The link's id (its count is `{id}-count`).
+    pub id: Option<String>,
+    /// A number shown beside the label, such as how many items the tab lists.
+    pub count: Option<usize>,
 }
 
 impl Tab {
     /// A tab.
+    ///
+    /// ```
+    /// let tab = leptos_live_components::Tab::new("Info", "?tab=info", true);
+    /// assert!(tab.active && tab.id.is_none() && tab.count.is_none());
+    /// ```
     pub fn new(label: impl Into<String>, to: impl Into<String>, active: bool) -> Tab {
         Tab {
             label: label.into(),
             to: to.into(),
             active,
+            id: None,
+            count: None,
         }
+    }
+
+    /// With this id on its link (and `{id}-count` on its count).
+    ///
+    /// ```
+    /// let tab = leptos_live_components::Tab::new("Info", "?tab=info", true).id("tab-info");
+    /// assert_eq!(tab.id.as_deref(), Some("tab-info"));
+    /// ```
+    pub fn id(mut self, id: impl Into<String>) -> Tab {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// With `count` shown beside the label.
+    ///
+    /// ```
+    /// let tab = leptos_live_components::Tab::new("Online", "?tab=online", true).count(2);
+    /// assert_eq!(tab.count, Some(2));
+    /// ```
+    pub fn count(mut self, count: usize) -> Tab {
+        self.count = Some(count);
+        self
     }
 }
 
-/// Tabs as live patches of the page's URL: the page shows the tab its params name.
+/// Tabs as live patches of the page's URL: the page shows the tab its params name. A tab
+/// replaces the history entry (`lv-replace`), so that Back leaves the page rather than going
+/// through its tabs; with `push`, each tab adds an entry instead.
 ///
 /// ```
 /// use leptos::prelude::*;
 /// use leptos_live_components::{Tab, Tabs};
-/// let tabs = vec![Tab::new("Info", "?tab=info", true), Tab::new("Members", "?tab=members", false)];
-/// let html = view! { <Tabs tabs=tabs /> }.to_html();
+/// let tabs = vec![
+///     Tab::new("Info", "?tab=info", true),
+///     Tab::new("Members", "?tab=members", false).id("tab-members").count(3),
+/// ];
+/// let html = view! { <Tabs tabs=tabs.clone() /> }.to_html();
 /// assert!(html.contains(r#"role="tablist""#) && html.contains(r#"aria-selected="true""#));
+/// assert!(html.contains(r#"id="tab-members""#) && html.contains(r#"<span id="tab-members-count""#));
+/// assert!(html.contains("lv-replace"));
+/// assert!(!view! { <Tabs tabs=tabs push=true /> }.to_html().contains("lv-replace"));
 /// ```
 #[component]
 pub fn Tabs(
     /// The tabs.
     tabs: Vec<Tab>,
+    /// Each tab adds a history entry (Back returns to the tab shown before).
+    #[prop(optional)]
+    push: bool,
 ) -> impl IntoView {
     let links = tabs
         .into_iter()
@@ -96,8 +147,15 @@ pub fn Tabs(
             } else {
                 "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-700"
             };
+            let text = match t.count {
+                Some(n) => {
+                    let id = t.id.as_ref().map(|id| format!("{id}-count"));
+                    view! { {format!("{} ", t.label)} <span id=id class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium tabular-nums text-slate-600">{n}</span> }.into_any()
+                }
+                None => t.label.into_any(),
+            };
             view! {
-                <a href=t.to role="tab" aria-selected=t.active.to_string() lv-patch="" lv-replace="" class=format!("border-b-2 px-1 py-3 text-sm font-medium {class}")>{t.label}</a>
+                <a id=t.id href=t.to role="tab" aria-selected=t.active.to_string() lv-patch="" lv-replace=(!push).then_some("") class=format!("border-b-2 px-1 py-3 text-sm font-medium {class}")>{text}</a>
             }
         })
         .collect_view();

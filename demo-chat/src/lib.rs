@@ -25,6 +25,7 @@ use axum::response::{Html, IntoResponse as _};
 use axum::routing::get;
 use leptos::prelude::*;
 use leptos_live::{Halt, LiveEngine, LiveRouter, LiveSession, Mounting, Presence, PubSub};
+use leptos_live_components::{Button, Field, FlashGroup, Link};
 
 pub use attachments::Attachments;
 pub use db::{Attachment, Db, Message, NewAttachment, Room, now_ms};
@@ -122,6 +123,14 @@ impl ChatConfig {
 /// The chat's stylesheet, generated from the Tailwind classes in these sources.
 pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/app.css"));
 
+/// What `/chat.css` serves: [`CSS`], then the components' own rules
+/// ([`leptos_live_components::STYLES`]: their spinners show only while an event is slow). Under
+/// the chat's [`CSP`] a page may not carry a `<style>` of its own.
+pub fn stylesheet() -> &'static str {
+    static SHEET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SHEET.get_or_init(|| format!("{CSS}{}", leptos_live_components::STYLES))
+}
+
 /// The chat's hooks (clear the field once posted, send on Enter, scroll to the newest message),
 /// a module served at `/chat-hooks.js` so that pages carry no inline script.
 pub const HOOKS_JS: &str = include_str!("../assets/hooks.js");
@@ -193,7 +202,7 @@ impl App {
         let routes = Router::new()
             .route(
                 "/chat.css",
-                get(|| async { ([("content-type", "text/css")], CSS) }),
+                get(|| async { ([("content-type", "text/css")], stylesheet()) }),
             )
             .route(
                 "/chat-hooks.js",
@@ -262,10 +271,10 @@ fn layout(page: AnyView, m: &Mounting) -> AnyView {
             let href = format!("/rooms/{}", r.name);
             view! {
                 <li>
-                    <a href=href lv-navigate class="flex items-center justify-between rounded-lg px-3 py-1.5 text-slate-700 hover:bg-indigo-50 aria-[current]:bg-indigo-100 aria-[current]:font-semibold">
+                    <Link to=href class="flex items-center justify-between rounded-lg px-3 py-1.5 text-slate-700 hover:bg-indigo-50 aria-[current]:bg-indigo-100 aria-[current]:font-semibold">
                         <span>"#" {r.name.clone()}</span>
                         {r.private.then(|| view! { <span class="text-xs text-amber-700">"private"</span> })}
-                    </a>
+                    </Link>
                 </li>
             }
         })
@@ -274,13 +283,13 @@ fn layout(page: AnyView, m: &Mounting) -> AnyView {
         <div class="min-h-screen bg-slate-50">
             <header class="border-b border-slate-200 bg-white">
                 <div class="mx-auto flex max-w-6xl items-center justify-between px-4 py-3">
-                    <a href="/" lv-navigate class="font-bold text-indigo-700">"leptos-live chat"</a>
+                    <Link to="/" class="font-bold text-indigo-700">"leptos-live chat"</Link>
                     <span class="text-sm text-slate-600">"Signed in as " <b id="me">{nick}</b></span>
                 </div>
             </header>
             <div class="mx-auto flex max-w-6xl gap-4 px-4 py-4">
                 <nav id="sidebar" class="hidden w-48 shrink-0 md:block">
-                    <a href="/" lv-navigate class="mb-2 block rounded-lg px-3 py-1.5 font-medium text-slate-800 hover:bg-indigo-50 aria-[current]:bg-indigo-100">"All rooms"</a>
+                    <Link to="/" class="mb-2 block rounded-lg px-3 py-1.5 font-medium text-slate-800 hover:bg-indigo-50 aria-[current]:bg-indigo-100">"All rooms"</Link>
                     <ul id="room-links" class="space-y-0.5 text-sm">{rooms}</ul>
                 </nav>
                 <main class="min-w-0 flex-1">{page}</main>
@@ -356,22 +365,24 @@ fn random_secret() -> String {
 fn shell(heading: &str, body: AnyView) -> impl IntoView + use<> {
     view! {
         <div class="space-y-4">
-            <leptos_live_components::FlashGroup />
+            <FlashGroup />
             <h1 id="heading" class="truncate text-lg font-semibold text-slate-800">{heading.to_string()}</h1>
             {body}
         </div>
     }
 }
 
-/// The nickname form: a plain HTML form, since the cookie is set by an HTTP response.
+/// The nickname form: a plain HTML form, since the cookie is set by an HTTP response (and so
+/// not a [`leptos_live_components::Form`], whose events go over the socket).
 fn nick_form(return_to: &str, csrf: &str) -> impl IntoView + use<> {
     view! {
         <form id="nick-form" method="post" action="/nick" class="mx-auto max-w-sm space-y-3 rounded-xl border border-slate-200 bg-white p-6">
-            <label for="nick" class="block font-semibold text-slate-800">"Choose a nickname"</label>
-            <input id="nick" name="nick" required maxlength="24" autocomplete="nickname" class="w-full rounded-lg border border-slate-300 px-3 py-2" />
+            <Field id="nick" label="Choose a nickname" hint="Letters, digits, - and _; at most 24." let:control>
+                <input id=control.id name="nick" required maxlength="24" autocomplete="nickname" aria-describedby=control.described_by class="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2" />
+            </Field>
             <input type="hidden" name="return_to" value=return_to.to_string() />
             <input type="hidden" name="csrf" value=csrf.to_string() />
-            <button class="w-full rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">"Enter"</button>
+            <Button submit=true>"Enter"</Button>
         </form>
     }
 }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, Session};
+use leptos_live_components::{Badge, Button, Checkbox, Form, Input, Link, Tone};
 use serde::Deserialize;
 
 use crate::db::Room;
@@ -24,7 +25,7 @@ pub enum LobbyEvent {
         /// Its name.
         #[serde(default)]
         name: String,
-        /// Members only (the checkbox sends `on` when ticked, nothing otherwise).
+        /// Members only (the checkbox sends `true` when ticked, nothing otherwise).
         #[serde(default)]
         private: bool,
     },
@@ -122,30 +123,35 @@ impl LiveView for Lobby {
             .rooms
             .iter()
             .map(|r| {
-                let href = format!("/rooms/{}", r.name);
+                let (href, name, private) = (format!("/rooms/{}", r.name), r.name.clone(), r.private);
                 view! {
                     <li>
-                        <a href=href lv-navigate class="flex items-center justify-between rounded-lg px-3 py-2 hover:bg-indigo-50">
-                            <span class="font-medium text-slate-800">"#" {r.name.clone()}</span>
-                            {r.private.then(|| view! { <span class="text-xs rounded bg-amber-100 px-2 py-0.5 text-amber-800">"private"</span> })}
-                        </a>
+                        <Link to=href class="flex items-center justify-between rounded-lg px-3 py-2 hover:bg-indigo-50">
+                            <span class="font-medium text-slate-800">"#" {name}</span>
+                            {private.then(|| view! { <Badge tone=Tone::Yellow>"private"</Badge> })}
+                        </Link>
                     </li>
                 }
             })
             .collect_view();
+        let error = self.error.clone().map(
+            |e| view! { <p id="room-error" role="alert" class="text-sm text-rose-600">{e}</p> },
+        );
         let body = view! {
             <ul id="rooms" class="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white">{rooms}</ul>
-            <form id="create-room" lv-submit="create" class="space-y-2 rounded-xl border border-slate-200 bg-white p-4">
+            <Form id="create-room" submit="create" class="space-y-3 rounded-xl border border-slate-200 bg-white p-4">
                 <h2 class="font-semibold text-slate-800">"New room"</h2>
-                <div class="flex flex-col gap-2 sm:flex-row">
-                    <input name="name" placeholder="room-name" maxlength="32" class="flex-1 rounded-lg border border-slate-300 px-3 py-2" />
-                    <label class="flex items-center gap-2 text-sm text-slate-600">
-                        <input type="checkbox" name="private" value="on" /> "Private"
-                    </label>
-                    <button class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">"Create"</button>
+                <div class="flex flex-col gap-3 sm:flex-row sm:items-end">
+                    <div class="flex-1">
+                        <Input name="name" label="Name" placeholder="room-name" />
+                    </div>
+                    <div class="sm:pb-2">
+                        <Checkbox name="private" label="Private" />
+                    </div>
+                    <Button submit=true>"Create"</Button>
                 </div>
-                {self.error.clone().map(|e| view! { <p id="room-error" class="text-sm text-red-600">{e}</p> })}
-            </form>
+                {error}
+            </Form>
         }
         .into_any();
         shell("Rooms", body)

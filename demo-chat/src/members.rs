@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_live::{ComponentMount, Ctx, LiveComponent, LiveError};
+use leptos_live_components::{Button, Field, Form, Size, Variant};
 use serde::Deserialize;
 
 use crate::App;
@@ -130,14 +131,14 @@ impl LiveComponent for Members {
         });
         let forms = (p.private && p.owner).then(|| {
             view! {
-                <form id="invite" lv-submit="invite" lv-target class="flex gap-2 text-sm">
-                    <input name="nick" placeholder="nickname" class="min-w-0 flex-1 rounded-lg border border-slate-300 px-2 py-1" />
-                    <button class="rounded-lg bg-slate-700 px-3 py-1 text-white">"Invite"</button>
-                </form>
-                <form id="remove" lv-submit="remove" lv-target class="flex gap-2 text-sm">
-                    <input name="nick" placeholder="nickname" class="min-w-0 flex-1 rounded-lg border border-slate-300 px-2 py-1" />
-                    <button class="rounded-lg border border-slate-300 px-3 py-1 text-slate-700">"Remove"</button>
-                </form>
+                <Form id="invite" submit="invite" class="flex items-end gap-2" attr:lv-target="">
+                    <div class="min-w-0 flex-1">{nick_field("invite-nick", "Let in")}</div>
+                    <Button submit=true size=Size::Sm>"Invite"</Button>
+                </Form>
+                <Form id="remove" submit="remove" class="flex items-end gap-2" attr:lv-target="">
+                    <div class="min-w-0 flex-1">{nick_field("remove-nick", "Take out")}</div>
+                    <Button submit=true size=Size::Sm variant=Variant::Danger>"Remove"</Button>
+                </Form>
             }
         });
         view! {
@@ -147,5 +148,19 @@ impl LiveComponent for Members {
                 {self.notice.clone().map(|n| view! { <p id="notice" class="text-sm text-slate-600">{n}</p> })}
             </div>
         }
+    }
+}
+
+/// A nickname field of the panel's forms: both send `nick`, so each has an id of its own.
+fn nick_field(id: &'static str, label: &'static str) -> impl IntoView + use<> {
+    view! {
+        <Field id=id label=label let:control>
+            <input
+                id=control.id
+                name="nick"
+                placeholder="nickname"
+                class="mt-1 block w-full rounded-md px-2 py-1 text-sm ring-1 ring-inset ring-slate-300"
+            />
+        </Field>
     }
 }

@@ -10,6 +10,7 @@ use leptos_live::upload::{
     CANCEL_UPLOAD, LiveFileInput, LiveImgPreview, UploadEntry, UploadError, upload,
 };
 use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, Session, Stream, live_component};
+use leptos_live_components::{Button, Form, Link, Size, Tabs, Variant};
 use serde::{Deserialize, Serialize};
 
 use crate::attachments::{self, AttachmentError, Staged, UPLOAD};
@@ -387,7 +388,7 @@ impl LiveView for RoomPage {
                 <p id="denied" class="rounded-xl border border-amber-200 bg-amber-50 p-4 text-amber-900">
                     "This room does not exist or is for members only."
                 </p>
-                <a href="/" lv-navigate class="text-indigo-700 underline">"Back to the rooms"</a>
+                <Link to="/">"Back to the rooms"</Link>
             }
             .into_any(),
             Access::In(inside) => render_inside(&room, inside).into_any(),
@@ -491,16 +492,8 @@ fn picked_view(e: &UploadEntry) -> impl IntoView + use<> {
                 {(!failed).then(|| view! { <progress class="h-1.5 w-full" max="100" value=e.progress().to_string()></progress> })}
                 <p class=if failed { "status text-xs text-red-600" } else { "status text-xs text-slate-500" }>{status}</p>
             </div>
-            <button type="button" class="cancel rounded px-2 text-slate-500 hover:bg-slate-100" lv-click=CANCEL_UPLOAD lv-value-ref=e.id.to_string() aria-label=format!("Remove {}", e.name)>"×"</button>
+            <Button event=CANCEL_UPLOAD variant=Variant::Ghost size=Size::Sm label=format!("Remove {}", e.name) attr:lv-value-ref=e.id.to_string()>"×"</Button>
         </li>
-    }
-}
-
-fn tab_class(selected: bool) -> &'static str {
-    if selected {
-        "rounded-lg bg-indigo-100 px-3 py-1 font-semibold text-indigo-900"
-    } else {
-        "rounded-lg px-3 py-1 text-slate-600 hover:bg-slate-100"
     }
 }
 
@@ -544,6 +537,22 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
     let images_error = upload_errors(&images.errors);
     let messages = inside.messages.render();
     let more = inside.more.then_some("older");
+    let (placeholder, error) = (format!("Message #{room}"), inside.error.clone());
+    let tabs = vec![
+        leptos_live_components::Tab::new(
+            "Online",
+            format!("/rooms/{room}?tab=online"),
+            inside.tab == Tab::Online,
+        )
+        .id("tab-online")
+        .count(inside.online_count),
+        leptos_live_components::Tab::new(
+            "Members",
+            format!("/rooms/{room}?tab=members"),
+            inside.tab == Tab::Members,
+        )
+        .id("tab-members"),
+    ];
     view! {
         <div class="flex flex-col gap-4 md:flex-row">
             <section class="flex min-w-0 flex-1 flex-col rounded-xl border border-slate-200 bg-white">
@@ -552,28 +561,21 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
                         {messages}
                     </ul>
                 </div>
-                <form id="post" lv-submit="post" lv-change="typing" lv-hook="ChatForm" lv-drop-target=UPLOAD class="border-t border-slate-200 p-3">
+                <Form id="post" submit="post" change="typing" class="border-t border-slate-200 p-3" attr:lv-hook="ChatForm" attr:lv-drop-target=UPLOAD>
                     <div class="flex gap-2">
                         <label for="attach" title="Attach images (or drop them here)" class="cursor-pointer rounded-lg border border-slate-300 px-3 py-2 text-slate-600 hover:bg-slate-100">"+"<span class="sr-only">"Attach images"</span></label>
                         <LiveFileInput upload=images id="attach" class="sr-only" />
-                        <textarea name="body" rows="1" lv-throttle="1500" placeholder=format!("Message #{room}") class="min-w-0 flex-1 resize-none rounded-lg border border-slate-300 px-3 py-2"></textarea>
-                        <button id="send" class="rounded-lg bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">"Send"</button>
+                        <textarea name="body" rows="1" lv-throttle="1500" placeholder=placeholder class="min-w-0 flex-1 resize-none rounded-lg border border-slate-300 px-3 py-2"></textarea>
+                        <Button id="send" submit=true>"Send"</Button>
                     </div>
                     <ul id="picked" class="mt-2 grid gap-2 empty:hidden sm:grid-cols-3">{picked}</ul>
                     <p id="upload-error" class="text-sm text-red-600 empty:hidden">{images_error}</p>
-                    <p id="post-error" class="min-h-5 pt-1 text-sm text-red-600">{inside.error.clone()}</p>
+                    <p id="post-error" class="min-h-5 pt-1 text-sm text-red-600">{error}</p>
                     <p id="typing" class="min-h-5 text-xs italic text-slate-500">{typing_line}</p>
-                </form>
+                </Form>
             </section>
             <aside class="w-full space-y-3 md:w-56">
-                <nav role="tablist" class="flex gap-1 text-sm">
-                    <a id="tab-online" role="tab" href=format!("/rooms/{room}?tab=online") lv-patch aria-selected=(inside.tab == Tab::Online).to_string() class=tab_class(inside.tab == Tab::Online)>
-                        "Online " <span id="online-count">{inside.online_count}</span>
-                    </a>
-                    <a id="tab-members" role="tab" href=format!("/rooms/{room}?tab=members") lv-patch aria-selected=(inside.tab == Tab::Members).to_string() class=tab_class(inside.tab == Tab::Members)>
-                        "Members"
-                    </a>
-                </nav>
+                <Tabs tabs=tabs push=true />
                 {(inside.tab == Tab::Online).then(|| view! { <ul id="online" class="space-y-1 text-sm">{online}</ul> })}
                 {members}
             </aside>

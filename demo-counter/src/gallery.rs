@@ -6,9 +6,9 @@ use axum::http::Uri;
 use leptos::prelude::*;
 use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, Session, Stream};
 use leptos_live_components::{
-    Badge, Button, Checkbox, Dropdown, FlashGroup, Form, Header, Icon, Input, Link, LinkKind, List,
-    Modal, Pagination, RadioGroup, Select, Size, Spinner, Tab, Table, Tabs, Textarea, Tone,
-    Touched, Variant, hide_modal, icons, show_modal,
+    Badge, Button, Checkbox, Dropdown, Field, FlashGroup, Form, Header, Icon, Input, Link,
+    LinkKind, List, Modal, Pagination, RadioGroup, Select, Size, Spinner, Tab, Table, Tabs,
+    Textarea, Tone, Touched, Variant, hide_modal, icons, show_modal,
 };
 
 /// The sign-up form's fields, as the browser sends them.
@@ -259,8 +259,9 @@ impl LiveView for Gallery {
                     <p id="confirmed">{confirmed}</p>
                     <Modal id="confirm" title="Delete this item?">
                         <p class="mb-4 text-sm text-slate-600">"This cannot be undone."</p>
-                        <label for="reason" class="block text-sm">"Reason"</label>
-                        <input id="reason" name="reason" class="mb-4 block w-full rounded-md px-3 py-1.5 ring-1 ring-slate-300" />
+                        <div class="mb-4">
+                            <Input name="reason" label="Reason" />
+                        </div>
                         <div class="flex justify-end gap-2">
                             <Button id="cancel-modal" js=hide_modal("confirm") variant=Variant::Secondary>"Cancel"</Button>
                             <Button id="confirm-modal" js=hide_modal("confirm").push("confirm") variant=Variant::Danger>"Delete"</Button>
@@ -280,8 +281,11 @@ impl LiveView for Gallery {
                     <h2 class="font-semibold">"Form"</h2>
                     <Form id="signup" change="validate" submit="save">
                         <Input name="name" label="Name" value=f.name.clone() errors=name_errors show_errors=show_name />
-                        <Input name="email" label="Email" kind="email" value=f.email.clone() errors=email_errors show_errors=show_email />
-                        <Select name="plan" label="Plan" options=plans value=f.plan.clone() />
+                        <Input name="email" label="Email" kind="email" value=f.email.clone() hint="We never share it." errors=email_errors show_errors=show_email />
+                        <Field id="company" label="Company" hint="Any control goes in a Field: this one takes 40 characters at most." let:control>
+                            <input id=control.id name="company" maxlength="40" autocomplete="organization" aria-describedby=control.described_by class="mt-1 block w-full rounded-md px-3 py-1.5 ring-1 ring-inset ring-slate-300" />
+                        </Field>
+                        <Select name="plan" label="Plan" options=plans value=f.plan.clone() hint="You can change it later." />
                         <RadioGroup name="size" label="Team size" options=sizes value=f.size.clone() />
                         <Textarea name="bio" label="About you" value=f.bio.clone() />
                         <Checkbox name="terms" label="I accept the terms" checked=f.terms />

@@ -227,7 +227,7 @@ async fn run(users: usize, posts: usize, history: usize) -> ChatRun {
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_demo-chat"))
         .env("CHAT_DB", &db)
-        .env("CHAT_ADDR", addr.to_string())
+        .env("LEPTOS_SITE_ADDR", addr.to_string())
         .env("LEPTOS_LIVE_SECRET", SECRET)
         .env(
             "RUST_LOG",

@@ -53,7 +53,7 @@ impl ChatProcess {
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_demo-chat"));
         cmd.env("CHAT_DB", db)
-            .env("CHAT_ADDR", addr.to_string())
+            .env("LEPTOS_SITE_ADDR", addr.to_string())
             .env("PRESENCE_HEARTBEAT_MS", "500")
             .env("RUST_LOG", "warn")
             .env_remove("DATABASE_URL")
