@@ -1,9 +1,18 @@
 //! The full HTML5 parser (html5ever) for HTML outside the fast path: misplaced table content,
 //! misnested formatting tags, `<template>`, rare character references, CDATA, escaped script.
+//!
+//! html5ever builds its tree through a [`TreeSink`]. The sink here keeps the nodes in one flat
+//! list, linked by index (parent, siblings, first and last child), so that every tree operation
+//! the parser asks for (foster parenting, the adoption agency) is a few index writes; the finished
+//! list is then written into the engine's arena in one pass.
 
-use html5ever::tendril::TendrilSink as _;
-use html5ever::{LocalName, ParseOpts, QualName, ns};
-use markup5ever_rcdom::{Handle, NodeData as RcData, RcDom};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::tendril::{StrTendril, TendrilSink as _};
+use html5ever::{Attribute, ExpandedName, LocalName, ParseOpts, QualName, ns};
 
 use super::tree::{Arena, ElementData, NO_SPAN, Namespace, Rec, Tree};
 
@@ -15,25 +24,15 @@ pub(crate) fn parse(html: &str, ns: Namespace, context: &str) -> Tree {
         Namespace::MathMl => ns!(mathml),
     };
     let name = QualName::new(None, context_ns, LocalName::from(context));
-    let dom = html5ever::parse_fragment(
-        RcDom::default(),
+    html5ever::parse_fragment(
+        Sink::default(),
         ParseOpts::default(),
         name,
         Vec::new(),
         true,
     )
-    .one(html);
-    let mut arena = Arena::default();
-    let mut kids = Vec::new();
-    // A fragment parse puts the nodes under an <html> element below the document.
-    if let Some(root) = dom.document.children.borrow().first() {
-        root.children
-            .borrow()
-            .iter()
-            .for_each(|c| convert(c, &mut arena, &mut kids));
-    }
-    let root = arena.element_from(&ElementData::new(ns, context), &mut kids, 0, [NO_SPAN; 4]);
-    arena.into_tree(root)
+    .one(html)
+    .into_tree(ns, context)
 }
 
 fn namespace(ns: &html5ever::Namespace) -> Namespace {
@@ -46,56 +45,373 @@ fn namespace(ns: &html5ever::Namespace) -> Namespace {
     }
 }
 
-/// Adds the node `h` (with what it holds) to `kids`.
-fn convert(h: &Handle, arena: &mut Arena, kids: &mut Vec<Rec>) {
-    let rec = match &h.data {
-        RcData::Text { contents } => {
-            let s = arena.str(&contents.borrow());
-            arena.text(s, [NO_SPAN; 4])
+/// The document's place in the sink's node list.
+const DOCUMENT: usize = 0;
+
+/// The tree html5ever builds: a flat list of nodes, the document first.
+struct Sink {
+    nodes: RefCell<Vec<Node>>,
+}
+
+impl Default for Sink {
+    fn default() -> Sink {
+        let mut nodes = Vec::new();
+        push(&mut nodes, Data::Fragment);
+        Sink {
+            nodes: RefCell::new(nodes),
         }
-        RcData::Comment { contents } => {
-            let s = arena.str(contents);
-            arena.comment(s, [NO_SPAN; 4])
+    }
+}
+
+/// A node as the parser refers to it: its place in the list and, for an element, its name (so
+/// that the parser, which asks for names all the time, reads them without a look-up).
+#[derive(Clone, Default)]
+struct Handle {
+    id: usize,
+    ns: html5ever::Namespace,
+    local: LocalName,
+}
+
+impl Handle {
+    fn of(id: usize) -> Handle {
+        Handle {
+            id,
+            ..Handle::default()
         }
-        RcData::Element {
-            name,
-            attrs,
-            template_contents,
-            ..
-        } => {
-            let attrs = attrs
-                .borrow()
-                .iter()
-                .map(|a| {
-                    let name = match &a.name.prefix {
-                        Some(p) => format!("{p}:{}", a.name.local).into(),
-                        None => (*a.name.local).into(),
-                    };
-                    (name, (*a.value).into())
-                })
-                .collect();
-            let first = kids.len();
-            // A template's content is kept as its children, as the shim addresses it.
-            match &*template_contents.borrow() {
-                Some(content) => content
-                    .children
-                    .borrow()
-                    .iter()
-                    .for_each(|c| convert(c, arena, kids)),
-                None => h
-                    .children
-                    .borrow()
-                    .iter()
-                    .for_each(|c| convert(c, arena, kids)),
-            }
-            let el = ElementData {
-                ns: namespace(&name.ns),
-                name: (*name.local).into(),
-                attrs,
-            };
-            arena.element_from(&el, kids, first, [NO_SPAN; 4])
-        }
-        _ => return,
+    }
+}
+
+/// A node of the list and its links, by index.
+struct Node {
+    parent: Option<usize>,
+    prev: Option<usize>,
+    next: Option<usize>,
+    first: Option<usize>,
+    last: Option<usize>,
+    data: Data,
+}
+
+enum Data {
+    /// The document, or a template's contents.
+    Fragment,
+    Element(Element),
+    Text(StrTendril),
+    Comment(StrTendril),
+    /// A processing instruction (which only XML has): not part of the engine's tree.
+    Ignored,
+}
+
+struct Element {
+    ns: html5ever::Namespace,
+    local: LocalName,
+    attrs: Vec<Attribute>,
+    /// A template's contents: a fragment of its own, which holds what the template holds.
+    contents: Option<usize>,
+    /// Whether this is a MathML `annotation-xml` with an HTML encoding, where HTML content
+    /// starts again.
+    integration_point: bool,
+}
+
+/// Adds a node without parent to the list; returns its place.
+fn push(nodes: &mut Vec<Node>, data: Data) -> usize {
+    nodes.push(Node {
+        parent: None,
+        prev: None,
+        next: None,
+        first: None,
+        last: None,
+        data,
+    });
+    nodes.len() - 1
+}
+
+/// Takes `id` out of its parent's children, if it has a parent.
+fn detach(nodes: &mut [Node], id: usize) {
+    let node = &mut nodes[id];
+    let (parent, prev, next) = (node.parent.take(), node.prev.take(), node.next.take());
+    let Some(parent) = parent else { return };
+    match prev {
+        Some(p) => nodes[p].next = next,
+        None => nodes[parent].first = next,
+    }
+    match next {
+        Some(n) => nodes[n].prev = prev,
+        None => nodes[parent].last = prev,
+    }
+}
+
+/// Makes `child` the last child of `parent`.
+fn append_child(nodes: &mut [Node], parent: usize, child: usize) {
+    detach(nodes, child);
+    let last = nodes[parent].last.replace(child);
+    let node = &mut nodes[child];
+    node.parent = Some(parent);
+    node.prev = last;
+    match last {
+        Some(l) => nodes[l].next = Some(child),
+        None => nodes[parent].first = Some(child),
+    }
+}
+
+/// Puts `child` right before `sibling`, when `sibling` has a parent.
+fn insert_before(nodes: &mut [Node], sibling: usize, child: usize) {
+    if child == sibling {
+        return;
+    }
+    detach(nodes, child);
+    let Some(parent) = nodes[sibling].parent else {
+        return;
     };
-    kids.push(rec);
+    let prev = nodes[sibling].prev.replace(child);
+    let node = &mut nodes[child];
+    node.parent = Some(parent);
+    node.prev = prev;
+    node.next = Some(sibling);
+    match prev {
+        Some(p) => nodes[p].next = Some(child),
+        None => nodes[parent].first = Some(child),
+    }
+}
+
+/// Appends `text` to the node `at` when that is a text node: adjacent text is one node.
+fn merge_text(nodes: &mut [Node], at: Option<usize>, text: &StrTendril) -> bool {
+    match at.map(|at| &mut nodes[at].data) {
+        Some(Data::Text(t)) => {
+            t.push_tendril(text);
+            true
+        }
+        _ => false,
+    }
+}
+
+impl TreeSink for Sink {
+    type Handle = Handle;
+    type Output = Sink;
+    type ElemName<'a> = ExpandedName<'a>;
+
+    fn finish(self) -> Sink {
+        self
+    }
+
+    // The tree is the same whatever errors the input has, as in the browser.
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> Handle {
+        Handle::of(DOCUMENT)
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a Handle) -> ExpandedName<'a> {
+        ExpandedName {
+            ns: &target.ns,
+            local: &target.local,
+        }
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
+        let mut nodes = self.nodes.borrow_mut();
+        let contents = flags.template.then(|| push(&mut nodes, Data::Fragment));
+        let element = Element {
+            ns: name.ns.clone(),
+            local: name.local.clone(),
+            attrs,
+            contents,
+            integration_point: flags.mathml_annotation_xml_integration_point,
+        };
+        Handle {
+            id: push(&mut nodes, Data::Element(element)),
+            ns: name.ns,
+            local: name.local,
+        }
+    }
+
+    fn create_comment(&self, text: StrTendril) -> Handle {
+        Handle::of(push(&mut self.nodes.borrow_mut(), Data::Comment(text)))
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> Handle {
+        Handle::of(push(&mut self.nodes.borrow_mut(), Data::Ignored))
+    }
+
+    fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
+        let nodes = &mut *self.nodes.borrow_mut();
+        let child = match child {
+            NodeOrText::AppendNode(node) => node.id,
+            NodeOrText::AppendText(text) => {
+                let last = nodes[parent.id].last;
+                if merge_text(nodes, last, &text) {
+                    return;
+                }
+                push(nodes, Data::Text(text))
+            }
+        };
+        append_child(nodes, parent.id, child);
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &Handle,
+        prev_element: &Handle,
+        child: NodeOrText<Handle>,
+    ) {
+        let has_parent = self.nodes.borrow()[element.id].parent.is_some();
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    // A fragment has no doctype (the parser ignores one in it).
+    fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
+
+    fn get_template_contents(&self, target: &Handle) -> Handle {
+        let nodes = &mut *self.nodes.borrow_mut();
+        if let Data::Element(Element {
+            contents: Some(c), ..
+        }) = nodes[target.id].data
+        {
+            return Handle::of(c);
+        }
+        // Only a template has contents; should the parser ask another element for them, it
+        // gets a fragment of its own, which the engine's tree leaves out.
+        let c = push(nodes, Data::Fragment);
+        if let Data::Element(el) = &mut nodes[target.id].data {
+            el.contents = Some(c);
+        }
+        Handle::of(c)
+    }
+
+    fn same_node(&self, x: &Handle, y: &Handle) -> bool {
+        x.id == y.id
+    }
+
+    // The parser keeps the mode it parses in; the tree does not record it.
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &Handle, child: NodeOrText<Handle>) {
+        let nodes = &mut *self.nodes.borrow_mut();
+        let child = match child {
+            NodeOrText::AppendNode(node) => node.id,
+            NodeOrText::AppendText(text) => {
+                let prev = nodes[sibling.id].prev;
+                if merge_text(nodes, prev, &text) {
+                    return;
+                }
+                push(nodes, Data::Text(text))
+            }
+        };
+        insert_before(nodes, sibling.id, child);
+    }
+
+    fn add_attrs_if_missing(&self, target: &Handle, attrs: Vec<Attribute>) {
+        let nodes = &mut *self.nodes.borrow_mut();
+        let Data::Element(el) = &mut nodes[target.id].data else {
+            return;
+        };
+        let have: HashSet<QualName> = el.attrs.iter().map(|a| a.name.clone()).collect();
+        el.attrs
+            .extend(attrs.into_iter().filter(|a| !have.contains(&a.name)));
+    }
+
+    fn remove_from_parent(&self, target: &Handle) {
+        detach(&mut self.nodes.borrow_mut(), target.id);
+    }
+
+    fn reparent_children(&self, node: &Handle, new_parent: &Handle) {
+        if node.id == new_parent.id {
+            return;
+        }
+        let nodes = &mut *self.nodes.borrow_mut();
+        let mut next = nodes[node.id].first;
+        while let Some(child) = next {
+            next = nodes[child].next;
+            append_child(nodes, new_parent.id, child);
+        }
+    }
+
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &Handle) -> bool {
+        matches!(
+            &self.nodes.borrow()[handle.id].data,
+            Data::Element(Element {
+                integration_point: true,
+                ..
+            })
+        )
+    }
+}
+
+impl Sink {
+    /// The engine's tree of the parse: a `context` element in `ns` that holds what the parse
+    /// put under its root.
+    fn into_tree(self, ns: Namespace, context: &str) -> Tree {
+        let nodes = self.nodes.into_inner();
+        let mut arena = Arena::default();
+        let mut kids: Vec<Rec> = Vec::new();
+        // The elements being written: each with where its children start in `kids` and the
+        // node after it.
+        let mut open: Vec<(&Element, usize, Option<usize>)> = Vec::new();
+        let mut name = String::new();
+        // A fragment parse puts the nodes under an <html> element below the document.
+        let mut at = nodes[DOCUMENT].first.and_then(|html| nodes[html].first);
+        loop {
+            let Some(id) = at else {
+                let Some((el, first, next)) = open.pop() else {
+                    break;
+                };
+                let rec = write_element(&mut arena, el, &mut kids, first, &mut name);
+                kids.push(rec);
+                at = next;
+                continue;
+            };
+            let node = &nodes[id];
+            at = node.next;
+            match &node.data {
+                Data::Text(t) => {
+                    let s = arena.str(t);
+                    kids.push(arena.text(s, [NO_SPAN; 4]));
+                }
+                Data::Comment(c) => {
+                    let s = arena.str(c);
+                    kids.push(arena.comment(s, [NO_SPAN; 4]));
+                }
+                Data::Element(el) => {
+                    open.push((el, kids.len(), node.next));
+                    // A template's content is kept as its children, as the shim addresses it.
+                    at = nodes[el.contents.unwrap_or(id)].first;
+                }
+                Data::Fragment | Data::Ignored => {}
+            }
+        }
+        let root = arena.element_from(&ElementData::new(ns, context), &mut kids, 0, [NO_SPAN; 4]);
+        arena.into_tree(root)
+    }
+}
+
+/// The element `el`, whose children are `kids[first..]` (taken out of `kids`); `name` is
+/// scratch space for prefixed attribute names.
+fn write_element(
+    arena: &mut Arena,
+    el: &Element,
+    kids: &mut Vec<Rec>,
+    first: usize,
+    name: &mut String,
+) -> Rec {
+    let tag = arena.str(&el.local);
+    let from = arena.attr_count();
+    for a in &el.attrs {
+        let n = match &a.name.prefix {
+            Some(p) => {
+                name.clear();
+                name.push_str(p);
+                name.push(':');
+                name.push_str(&a.name.local);
+                arena.str(name)
+            }
+            None => arena.str(&a.name.local),
+        };
+        let v = arena.str(&a.value);
+        arena.push_attr(n, v);
+    }
+    let attrs = arena.attrs_since(from);
+    arena.element(namespace(&el.ns), tag, attrs, kids, first, [NO_SPAN; 4])
 }
