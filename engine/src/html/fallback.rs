@@ -25,7 +25,7 @@ pub(crate) fn parse(html: &str, ns: Namespace, context: &str) -> Tree {
     };
     let name = QualName::new(None, context_ns, LocalName::from(context));
     html5ever::parse_fragment(
-        Sink::default(),
+        FlatSink::default(),
         ParseOpts::default(),
         name,
         Vec::new(),
@@ -49,15 +49,15 @@ fn namespace(ns: &html5ever::Namespace) -> Namespace {
 const DOCUMENT: usize = 0;
 
 /// The tree html5ever builds: a flat list of nodes, the document first.
-struct Sink {
-    nodes: RefCell<Vec<Node>>,
+struct FlatSink {
+    nodes: RefCell<Vec<FlatNode>>,
 }
 
-impl Default for Sink {
-    fn default() -> Sink {
+impl Default for FlatSink {
+    fn default() -> FlatSink {
         let mut nodes = Vec::new();
         push(&mut nodes, Data::Fragment);
-        Sink {
+        FlatSink {
             nodes: RefCell::new(nodes),
         }
     }
@@ -82,7 +82,7 @@ impl Handle {
 }
 
 /// A node of the list and its links, by index.
-struct Node {
+struct FlatNode {
     parent: Option<usize>,
     prev: Option<usize>,
     next: Option<usize>,
@@ -94,14 +94,14 @@ struct Node {
 enum Data {
     /// The document, or a template's contents.
     Fragment,
-    Element(Element),
+    Element(FlatElement),
     Text(StrTendril),
     Comment(StrTendril),
     /// A processing instruction (which only XML has): not part of the engine's tree.
     Ignored,
 }
 
-struct Element {
+struct FlatElement {
     ns: html5ever::Namespace,
     local: LocalName,
     attrs: Vec<Attribute>,
@@ -113,8 +113,8 @@ struct Element {
 }
 
 /// Adds a node without parent to the list; returns its place.
-fn push(nodes: &mut Vec<Node>, data: Data) -> usize {
-    nodes.push(Node {
+fn push(nodes: &mut Vec<FlatNode>, data: Data) -> usize {
+    nodes.push(FlatNode {
         parent: None,
         prev: None,
         next: None,
@@ -126,7 +126,7 @@ fn push(nodes: &mut Vec<Node>, data: Data) -> usize {
 }
 
 /// Takes `id` out of its parent's children, if it has a parent.
-fn detach(nodes: &mut [Node], id: usize) {
+fn detach(nodes: &mut [FlatNode], id: usize) {
     let node = &mut nodes[id];
     let (parent, prev, next) = (node.parent.take(), node.prev.take(), node.next.take());
     let Some(parent) = parent else { return };
@@ -141,7 +141,7 @@ fn detach(nodes: &mut [Node], id: usize) {
 }
 
 /// Makes `child` the last child of `parent`.
-fn append_child(nodes: &mut [Node], parent: usize, child: usize) {
+fn append_child(nodes: &mut [FlatNode], parent: usize, child: usize) {
     detach(nodes, child);
     let last = nodes[parent].last.replace(child);
     let node = &mut nodes[child];
@@ -154,7 +154,7 @@ fn append_child(nodes: &mut [Node], parent: usize, child: usize) {
 }
 
 /// Puts `child` right before `sibling`, when `sibling` has a parent.
-fn insert_before(nodes: &mut [Node], sibling: usize, child: usize) {
+fn insert_before(nodes: &mut [FlatNode], sibling: usize, child: usize) {
     if child == sibling {
         return;
     }
@@ -174,7 +174,7 @@ fn insert_before(nodes: &mut [Node], sibling: usize, child: usize) {
 }
 
 /// Appends `text` to the node `at` when that is a text node: adjacent text is one node.
-fn merge_text(nodes: &mut [Node], at: Option<usize>, text: &StrTendril) -> bool {
+fn merge_text(nodes: &mut [FlatNode], at: Option<usize>, text: &StrTendril) -> bool {
     match at.map(|at| &mut nodes[at].data) {
         Some(Data::Text(t)) => {
             t.push_tendril(text);
@@ -184,12 +184,12 @@ fn merge_text(nodes: &mut [Node], at: Option<usize>, text: &StrTendril) -> bool 
     }
 }
 
-impl TreeSink for Sink {
+impl TreeSink for FlatSink {
     type Handle = Handle;
-    type Output = Sink;
+    type Output = FlatSink;
     type ElemName<'a> = ExpandedName<'a>;
 
-    fn finish(self) -> Sink {
+    fn finish(self) -> FlatSink {
         self
     }
 
@@ -210,7 +210,7 @@ impl TreeSink for Sink {
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
         let mut nodes = self.nodes.borrow_mut();
         let contents = flags.template.then(|| push(&mut nodes, Data::Fragment));
-        let element = Element {
+        let element = FlatElement {
             ns: name.ns.clone(),
             local: name.local.clone(),
             attrs,
@@ -266,7 +266,7 @@ impl TreeSink for Sink {
 
     fn get_template_contents(&self, target: &Handle) -> Handle {
         let nodes = &mut *self.nodes.borrow_mut();
-        if let Data::Element(Element {
+        if let Data::Element(FlatElement {
             contents: Some(c), ..
         }) = nodes[target.id].data
         {
@@ -332,7 +332,7 @@ impl TreeSink for Sink {
     fn is_mathml_annotation_xml_integration_point(&self, handle: &Handle) -> bool {
         matches!(
             &self.nodes.borrow()[handle.id].data,
-            Data::Element(Element {
+            Data::Element(FlatElement {
                 integration_point: true,
                 ..
             })
@@ -340,7 +340,7 @@ impl TreeSink for Sink {
     }
 }
 
-impl Sink {
+impl FlatSink {
     /// The engine's tree of the parse: a `context` element in `ns` that holds what the parse
     /// put under its root.
     fn into_tree(self, ns: Namespace, context: &str) -> Tree {
@@ -349,7 +349,7 @@ impl Sink {
         let mut kids: Vec<Rec> = Vec::new();
         // The elements being written: each with where its children start in `kids` and the
         // node after it.
-        let mut open: Vec<(&Element, usize, Option<usize>)> = Vec::new();
+        let mut open: Vec<(&FlatElement, usize, Option<usize>)> = Vec::new();
         let mut name = String::new();
         // A fragment parse puts the nodes under an <html> element below the document.
         let mut at = nodes[DOCUMENT].first.and_then(|html| nodes[html].first);
@@ -391,7 +391,7 @@ impl Sink {
 /// scratch space for prefixed attribute names.
 fn write_element(
     arena: &mut Arena,
-    el: &Element,
+    el: &FlatElement,
     kids: &mut Vec<Rec>,
     first: usize,
     name: &mut String,
