@@ -124,6 +124,8 @@ impl<V: LiveView> LiveTest<V> {
     /// ```
     /// # use leptos::prelude::*;
     /// # use leptos_live::*;
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::upload::{LiveFileInput, UploadConfig, upload};
     /// struct Avatar;
     /// impl LiveView for Avatar {
     ///     type Message = ();
