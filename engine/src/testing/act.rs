@@ -124,7 +124,7 @@ impl<V: LiveView> LiveTest<V> {
     /// ```
     /// # use leptos::prelude::*;
     /// # use leptos_live::*;
-    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::{LiveTest, TestFile};
     /// # use leptos_live::upload::{LiveFileInput, UploadConfig, upload};
     /// struct Avatar;
     /// impl LiveView for Avatar {
