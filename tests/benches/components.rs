@@ -158,7 +158,7 @@ async fn components() {
         .expect("mount the table");
     let mut times = Vec::with_capacity(EVENTS);
     let mut bytes = 0;
-    let before = page.ctx().component_renders();
+    let before = page.component_renders();
     for n in 0..EVENTS {
         let id = format!("r{}", (n * 37) % ROWS);
         let t = Instant::now();
@@ -170,7 +170,7 @@ async fn components() {
         times.push(t.elapsed());
         bytes = frame.len();
     }
-    let renders = (page.ctx().component_renders() - before) / EVENTS as u64;
+    let renders = (page.component_renders() - before) / EVENTS as u64;
     report(
         "100 `LiveComponent` rows, one changed",
         times,

@@ -217,21 +217,21 @@ async fn instances_keep_separate_state_and_take_targeted_events() {
 #[tokio::test]
 async fn only_components_whose_props_changed_render_again() {
     let mut page = board(3).await;
-    let renders = page.ctx().component_renders();
+    let renders = page.component_renders();
     assert_eq!(renders, 3, "each rendered once at mount");
     // The page changes something else: no component renders.
     let ops = page.event("tick", json!({})).await.expect("tick");
-    assert_eq!(page.ctx().component_renders(), renders);
+    assert_eq!(page.component_renders(), renders);
     assert_eq!(ops.len(), 1, "{ops:?}");
     // New props for one: only that one renders.
     page.event("rename", json!({ "id": "b0", "label": "bee" }))
         .await
         .expect("rename");
-    assert_eq!(page.ctx().component_renders(), renders + 1);
+    assert_eq!(page.component_renders(), renders + 1);
     assert!(page.html().contains(">bee<"));
     // An event for one: only that one renders.
     page.event_to("c0", "inc", json!({})).await.expect("inc");
-    assert_eq!(page.ctx().component_renders(), renders + 2);
+    assert_eq!(page.component_renders(), renders + 2);
 }
 
 #[tokio::test]
@@ -291,9 +291,9 @@ async fn send_update_reaches_a_component_from_another_task() {
 #[tokio::test]
 async fn a_change_in_one_of_a_hundred_sends_that_change_alone() {
     let mut page = board(100).await;
-    let renders = page.ctx().component_renders();
+    let renders = page.component_renders();
     let ops = page.event_to("q2", "inc", json!({})).await.expect("inc");
-    assert_eq!(page.ctx().component_renders(), renders + 1);
+    assert_eq!(page.component_renders(), renders + 1);
     let mut wire = String::new();
     leptos_live::diff::write_ops(&ops, &mut wire);
     assert_eq!(ops.len(), 1, "{wire}");

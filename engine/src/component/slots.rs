@@ -314,6 +314,7 @@ impl<V: LiveView> Slots<V> {
     }
 
     /// How many times components of this page rendered.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn renders(&self) -> u64 {
         self.lock().renders
     }

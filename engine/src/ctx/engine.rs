@@ -17,6 +17,12 @@ use crate::wire::pushed::{Nav, Pushed};
 use crate::work::{Queue, Work};
 
 impl<V: LiveView> Ctx<V> {
+    /// How many times the page's components have rendered, for `LiveTest`.
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) fn component_renders(&self) -> u64 {
+        self.components.renders()
+    }
+
     pub(crate) fn set_component(&mut self, id: Option<Arc<str>>) {
         self.current_component = id;
     }

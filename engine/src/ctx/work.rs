@@ -140,12 +140,6 @@ impl<V: LiveView> Ctx<V> {
         self.components.update::<C>(id, props)
     }
 
-    /// How many times the page's components have rendered (a component renders only when its
-    /// props changed or it handled an event), for tests and benchmarks.
-    pub fn component_renders(&self) -> u64 {
-        self.components.renders()
-    }
-
     /// The id of the component whose `handle_event` is running, if one is.
     pub fn component_id(&self) -> Option<&str> {
         self.current_component.as_deref()

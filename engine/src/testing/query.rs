@@ -128,4 +128,10 @@ impl<V: LiveView> LiveTest<V> {
     pub fn take_reply(&mut self) -> Option<Value> {
         self.client.reply.take()
     }
+
+    /// How many times the page's components have rendered: a component renders only when its
+    /// props changed or it handled an event.
+    pub fn component_renders(&self) -> u64 {
+        self.core.ctx.component_renders()
+    }
 }
