@@ -123,7 +123,8 @@ impl leptos_live::LiveView for Table {
 }
 
 /// Median time of one event on the live table page (handler + render + region reparse + diff +
-/// encode), as a page in use runs it.
+/// encode), the server's side alone: the page core with a sink that encodes frames as the page
+/// task's does, without the test client's copy of the page.
 fn live_event_us(rows: usize) -> f64 {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -138,11 +139,7 @@ fn live_event_us(rows: usize) -> f64 {
         let start = Instant::now();
         while t.len() < 20 || (start.elapsed().as_millis() < 500 && t.len() < 20_000) {
             let s = Instant::now();
-            let ops = page
-                .event("edit", serde_json::json!({}))
-                .await
-                .expect("edit");
-            black_box(leptos_live::wire::protocol::patch_frame(2, &ops));
+            black_box(page.event_frames("edit", serde_json::json!({})).await);
             t.push(s.elapsed().as_secs_f64() * 1e6);
         }
         t.sort_by(f64::total_cmp);
