@@ -116,6 +116,55 @@ export class LiveSocket {
     return r;
   }
 
+  onJoined() {
+    if (this.everJoined) this.eachHook("reconnected");
+    this.runAll(this.everJoined ? "lv-connected" : null);
+    this.everJoined = true;
+    this.joined = true;
+    this.tries = 0;
+    sessionStorage.removeItem("lv-reloads");
+    this.setState("lv-connected");
+    this.scanHooks();
+    const q = this.queue.splice(0);
+    for (const text of q) this.delay(() => this.ws.send(text));
+    // Uploads go on where the server says they are (a chunk it has is answered at once).
+    for (const [id, u] of this.up) if (u.go) (u.busy = 0), this.next(id);
+    this.recover();
+    clearInterval(this.beat);
+    this.beat = setInterval(() => {
+      // A server silent for two beats is gone, even if the connection looks open.
+      if (Date.now() - this.lastSeen > 2 * HEARTBEAT_MS) this.ws.close();
+      else this.send(["h"]);
+    }, HEARTBEAT_MS);
+  }
+
+  onError(r, code, message) {
+    console.warn(`leptos-live: ${code}: ${message}`);
+    if (!FATAL.includes(code)) return;
+    this.setState("lv-error");
+    this.disconnect();
+    if (RELOAD.includes(code)) {
+      const n = +(sessionStorage.getItem("lv-reloads") || 0);
+      sessionStorage.setItem("lv-reloads", n + 1);
+      setTimeout(() => location.reload(), Math.min(30000, 1000 * 2 ** n));
+    }
+  }
+
+  formValues() {
+    return [...this.root.querySelectorAll("form[id][lv-change]")].map((f) => [f.id, [...f.elements].map((e) => [e.name, e.value])]);
+  }
+
+  // Puts the recovered values back and sends each form's change event.
+  recover() {
+    for (const [id, values] of this.recovered || []) {
+      const form = document.getElementById(id);
+      if (!form) continue;
+      for (const [name, value] of values) if (name && form.elements[name]) form.elements[name].value = value;
+      this.push(form, "change", form.getAttribute("lv-change"), Object.assign(this.serialize(form), { _target: null }));
+    }
+    this.recovered = null;
+  }
+
   // --- frames from the server -------------------------------------------------------------
 
   onFrame(data) {
@@ -179,6 +228,15 @@ export class LiveSocket {
     }
   }
 
+  settle(r, reply, error) {
+    const p = this.pending.get(r);
+    if (!p) return;
+    this.pending.delete(r);
+    p.undo.forEach((f) => f());
+    if (error !== undefined) p.reject && p.reject(new Error(error));
+    else p.resolve && p.resolve(reply);
+  }
+
   // --- navigation -------------------------------------------------------------------------
 
   here() {
@@ -231,6 +289,75 @@ export class LiveSocket {
   }
 
   // --- hooks ------------------------------------------------------------------------------
+
+  // Mounts hooks of new lv-hook elements and destroys those of elements that left the DOM.
+  scanHooks() {
+    this.previews();
+    for (const [el, hook] of this.hooked)
+      if (!this.root.contains(el)) {
+        this.hooked.delete(el);
+        for (const list of this.handlers.values()) list.splice(0, list.length, ...list.filter((h) => h.el !== el));
+        hook.destroyed && hook.destroyed();
+      }
+    if (!this.joined) return;
+    for (const el of this.all("lv-mounted"))
+      if (!el.lvMounted) {
+        el.lvMounted = true;
+        this.run(el, JSON.parse(el.getAttribute("lv-mounted")), "js");
+      }
+    for (const form of this.all("lv-trigger-action")) if (form.localName === "form" && !form.lvTriggered) {
+      form.lvTriggered = true;
+      form.submit();
+    }
+    this.viewport();
+    for (const el of this.all("lv-hook")) {
+      const def = this.hooks[el.getAttribute("lv-hook")];
+      if (!def || this.hooked.has(el)) continue;
+      const hook = this.hook(el, def);
+      this.hooked.set(el, hook);
+      hook.mounted && hook.mounted();
+    }
+  }
+
+  hook(el, def) {
+    const hook = Object.create(def);
+    hook.el = el;
+    hook.liveSocket = this;
+    hook.pushEvent = (name, payload = {}) =>
+      new Promise((resolve, reject) => {
+        const p = this.pending.get(this.push(el, "hook", name, payload));
+        Object.assign(p, { resolve, reject });
+      });
+    hook.pushEventTo = (_target, name, payload) => hook.pushEvent(name, payload);
+    hook.js = () => this.jsApi(el);
+    hook.handleEvent = (name, cb) => {
+      if (!this.handlers.has(name)) this.handlers.set(name, []);
+      this.handlers.get(name).push({ el, cb });
+    };
+    return hook;
+  }
+
+  // this.js() in hooks: the JS commands on elements, and exec of encoded commands.
+  jsApi(el) {
+    const on = (op, a) => (t, ...rest) => this.cmd(t, op, a(...rest));
+    return {
+      exec: (encoded) => this.run(el, JSON.parse(encoded), "js"),
+      show: on("show", (o = {}) => o),
+      hide: on("hide", (o = {}) => o),
+      toggle: on("toggle", (o = {}) => o),
+      addClass: on("add_class", (names) => ({ names })),
+      removeClass: on("remove_class", (names) => ({ names })),
+      toggleClass: on("toggle_class", (names) => ({ names })),
+      transition: on("transition", (transition, o = {}) => Object.assign({ transition }, o)),
+      setAttribute: on("set_attribute", (n, v) => ({ attr: [n, v] })),
+      removeAttribute: on("remove_attribute", (n) => ({ attr: n })),
+      toggleAttribute: on("toggle_attribute", (n, v1, v2) => ({ attr: [n, v1, v2] })),
+    };
+  }
+
+  eachHook(method) {
+    for (const hook of this.hooked.values()) hook[method] && hook[method]();
+  }
 
   // --- uploads ----------------------------------------------------------------------------
 
@@ -315,138 +442,6 @@ export class LiveSocket {
       }
   }
 
-  // Mounts hooks of new lv-hook elements and destroys those of elements that left the DOM.
-  scanHooks() {
-    this.previews();
-    for (const [el, hook] of this.hooked)
-      if (!this.root.contains(el)) {
-        this.hooked.delete(el);
-        for (const list of this.handlers.values()) list.splice(0, list.length, ...list.filter((h) => h.el !== el));
-        hook.destroyed && hook.destroyed();
-      }
-    if (!this.joined) return;
-    for (const el of this.all("lv-mounted"))
-      if (!el.lvMounted) {
-        el.lvMounted = true;
-        this.run(el, JSON.parse(el.getAttribute("lv-mounted")), "js");
-      }
-    for (const form of this.all("lv-trigger-action")) if (form.localName === "form" && !form.lvTriggered) {
-      form.lvTriggered = true;
-      form.submit();
-    }
-    this.viewport();
-    for (const el of this.all("lv-hook")) {
-      const def = this.hooks[el.getAttribute("lv-hook")];
-      if (!def || this.hooked.has(el)) continue;
-      const hook = this.hook(el, def);
-      this.hooked.set(el, hook);
-      hook.mounted && hook.mounted();
-    }
-  }
-
-  hook(el, def) {
-    const hook = Object.create(def);
-    hook.el = el;
-    hook.liveSocket = this;
-    hook.pushEvent = (name, payload = {}) =>
-      new Promise((resolve, reject) => {
-        const p = this.pending.get(this.push(el, "hook", name, payload));
-        Object.assign(p, { resolve, reject });
-      });
-    hook.pushEventTo = (_target, name, payload) => hook.pushEvent(name, payload);
-    hook.js = () => this.jsApi(el);
-    hook.handleEvent = (name, cb) => {
-      if (!this.handlers.has(name)) this.handlers.set(name, []);
-      this.handlers.get(name).push({ el, cb });
-    };
-    return hook;
-  }
-
-  // Runs the JS commands in attr of every element that has it.
-  runAll(attr) {
-    if (attr) for (const el of this.all(attr)) this.run(el, JSON.parse(el.getAttribute(attr)), "js");
-  }
-
-  // this.js() in hooks: the JS commands on elements, and exec of encoded commands.
-  jsApi(el) {
-    const on = (op, a) => (t, ...rest) => this.cmd(t, op, a(...rest));
-    return {
-      exec: (encoded) => this.run(el, JSON.parse(encoded), "js"),
-      show: on("show", (o = {}) => o),
-      hide: on("hide", (o = {}) => o),
-      toggle: on("toggle", (o = {}) => o),
-      addClass: on("add_class", (names) => ({ names })),
-      removeClass: on("remove_class", (names) => ({ names })),
-      toggleClass: on("toggle_class", (names) => ({ names })),
-      transition: on("transition", (transition, o = {}) => Object.assign({ transition }, o)),
-      setAttribute: on("set_attribute", (n, v) => ({ attr: [n, v] })),
-      removeAttribute: on("remove_attribute", (n) => ({ attr: n })),
-      toggleAttribute: on("toggle_attribute", (n, v1, v2) => ({ attr: [n, v1, v2] })),
-    };
-  }
-
-  eachHook(method) {
-    for (const hook of this.hooked.values()) hook[method] && hook[method]();
-  }
-
-  formValues() {
-    return [...this.root.querySelectorAll("form[id][lv-change]")].map((f) => [f.id, [...f.elements].map((e) => [e.name, e.value])]);
-  }
-
-  // Puts the recovered values back and sends each form's change event.
-  recover() {
-    for (const [id, values] of this.recovered || []) {
-      const form = document.getElementById(id);
-      if (!form) continue;
-      for (const [name, value] of values) if (name && form.elements[name]) form.elements[name].value = value;
-      this.push(form, "change", form.getAttribute("lv-change"), Object.assign(this.serialize(form), { _target: null }));
-    }
-    this.recovered = null;
-  }
-
-  onJoined() {
-    if (this.everJoined) this.eachHook("reconnected");
-    this.runAll(this.everJoined ? "lv-connected" : null);
-    this.everJoined = true;
-    this.joined = true;
-    this.tries = 0;
-    sessionStorage.removeItem("lv-reloads");
-    this.setState("lv-connected");
-    this.scanHooks();
-    const q = this.queue.splice(0);
-    for (const text of q) this.delay(() => this.ws.send(text));
-    // Uploads go on where the server says they are (a chunk it has is answered at once).
-    for (const [id, u] of this.up) if (u.go) (u.busy = 0), this.next(id);
-    this.recover();
-    clearInterval(this.beat);
-    this.beat = setInterval(() => {
-      // A server silent for two beats is gone, even if the connection looks open.
-      if (Date.now() - this.lastSeen > 2 * HEARTBEAT_MS) this.ws.close();
-      else this.send(["h"]);
-    }, HEARTBEAT_MS);
-  }
-
-  onError(r, code, message) {
-    console.warn(`leptos-live: ${code}: ${message}`);
-    if (!FATAL.includes(code)) return;
-    this.setState("lv-error");
-    this.disconnect();
-    if (RELOAD.includes(code)) {
-      const n = +(sessionStorage.getItem("lv-reloads") || 0);
-      sessionStorage.setItem("lv-reloads", n + 1);
-      setTimeout(() => location.reload(), Math.min(30000, 1000 * 2 ** n));
-    }
-  }
-
-  settle(r, reply, error) {
-    const p = this.pending.get(r);
-    if (!p) return;
-    this.pending.delete(r);
-    p.undo.forEach((f) => f());
-    if (error !== undefined) p.reject && p.reject(new Error(error));
-    else p.resolve && p.resolve(reply);
-  }
-
   // --- applying operations ----------------------------------------------------------------
 
   patch(ops) {
@@ -481,46 +476,6 @@ export class LiveSocket {
       this.stale = true;
       this.send(["r"]);
     }
-  }
-
-  // --- streams ----------------------------------------------------------------------------
-
-  // [name,"r"] empties a stream, [name,"d",[id…]] removes items, [name,"i",at,limit,[[id,html]…]]
-  // inserts a block at the start (0) or the end (-1); an id already there is updated in place.
-  streams(ops) {
-    for (const [name, kind, a, limit, items] of ops) {
-      const c = this.root.querySelector(`[lv-stream="${CSS.escape(name)}"]`);
-      if (!c) continue;
-      if (kind === "r") c.replaceChildren();
-      else if (kind === "d") for (const id of a) this.byId(c, id)?.remove();
-      else if (kind === "i") {
-        const els = items.map(([, html]) => this.fragment(html, c).firstElementChild).filter(Boolean);
-        this.place(c, els, a, limit);
-      }
-    }
-    this.scanHooks();
-  }
-
-  byId(c, id) {
-    if (id) for (const el of c.children) if (el.id === id) return el;
-  }
-
-  // Puts els into stream container c at the start (at = 0) or the end, replacing same-id items
-  // in place; keeps the scroll position (or the bottom, when it was there) and the limit.
-  place(c, els, at, limit, base) {
-    if (base) c.replaceChildren(...base);
-    const s = c.closest("[lv-scroll]") || document.scrollingElement;
-    const [h, top, atBottom] = [s.scrollHeight, s.scrollTop, s.scrollTop + s.clientHeight >= s.scrollHeight - 4];
-    const block = document.createDocumentFragment();
-    for (const el of els) {
-      const old = this.byId(c, el.id);
-      if (old) old.replaceWith(el);
-      else block.append(el);
-    }
-    at === 0 ? c.prepend(block) : c.append(block);
-    while (limit > 0 && c.children.length > limit) (at === 0 ? c.lastElementChild : c.firstElementChild).remove();
-    if (at === 0) s.scrollTop = top + s.scrollHeight - h;
-    else if (atBottom) s.scrollTop = s.scrollHeight;
   }
 
   // A template's children live in its content, as the server's tree keeps them.
@@ -702,218 +657,47 @@ export class LiveSocket {
     } catch {}
   }
 
+  // --- streams ----------------------------------------------------------------------------
+
+  // [name,"r"] empties a stream, [name,"d",[id…]] removes items, [name,"i",at,limit,[[id,html]…]]
+  // inserts a block at the start (0) or the end (-1); an id already there is updated in place.
+  streams(ops) {
+    for (const [name, kind, a, limit, items] of ops) {
+      const c = this.root.querySelector(`[lv-stream="${CSS.escape(name)}"]`);
+      if (!c) continue;
+      if (kind === "r") c.replaceChildren();
+      else if (kind === "d") for (const id of a) this.byId(c, id)?.remove();
+      else if (kind === "i") {
+        const els = items.map(([, html]) => this.fragment(html, c).firstElementChild).filter(Boolean);
+        this.place(c, els, a, limit);
+      }
+    }
+    this.scanHooks();
+  }
+
+  byId(c, id) {
+    if (id) for (const el of c.children) if (el.id === id) return el;
+  }
+
+  // Puts els into stream container c at the start (at = 0) or the end, replacing same-id items
+  // in place; keeps the scroll position (or the bottom, when it was there) and the limit.
+  place(c, els, at, limit, base) {
+    if (base) c.replaceChildren(...base);
+    const s = c.closest("[lv-scroll]") || document.scrollingElement;
+    const [h, top, atBottom] = [s.scrollHeight, s.scrollTop, s.scrollTop + s.clientHeight >= s.scrollHeight - 4];
+    const block = document.createDocumentFragment();
+    for (const el of els) {
+      const old = this.byId(c, el.id);
+      if (old) old.replaceWith(el);
+      else block.append(el);
+    }
+    at === 0 ? c.prepend(block) : c.append(block);
+    while (limit > 0 && c.children.length > limit) (at === 0 ? c.lastElementChild : c.firstElementChild).remove();
+    if (at === 0) s.scrollTop = top + s.scrollHeight - h;
+    else if (atBottom) s.scrollTop = s.scrollHeight;
+  }
+
   // --- events from the page ---------------------------------------------------------------
-
-  // Sends an event for the page, or with lv-target for a component: the one el is in (an
-  // empty value) or the one with that id.
-  push(el, kind, name, payload) {
-    const t = el.getAttribute("lv-target");
-    const id = t ? t.replace(/^#/, "") : t === "" && el.closest("[lv-component]")?.getAttribute("lv-component");
-    const r = this.send(id ? ["e", name, payload, id] : Object.keys(payload).length ? ["e", name, payload] : ["e", name]);
-    const cls = "lv-" + kind + "-loading";
-    this.pending.set(r, { el, kind, cls, els: [el], at: performance.now(), undo: [this.mark(el, cls)] });
-    this.slow(this.slowAfter);
-    return r;
-  }
-
-  // Marks the elements of events in flight for slowAfter ms lv-<kind>-slow. A reply within a
-  // frame or two looks instant: what styles the wait keys on -slow, so that it neither flashes
-  // nor costs the browser a restyle before the reply. One timer serves every event.
-  slow(wait) {
-    if (this.slowTimer) return;
-    this.slowTimer = setTimeout(() => {
-      this.slowTimer = 0;
-      let next = Infinity;
-      for (const p of this.pending.values()) {
-        const left = p.els ? p.at + this.slowAfter - performance.now() : Infinity;
-        if (left > 0) next = Math.min(next, left);
-        else {
-          for (const t of p.els) p.undo.push(this.mark(t, "lv-" + p.kind + "-slow"));
-          p.els = null;
-        }
-      }
-      if (next < Infinity) this.slow(next);
-    }, wait);
-  }
-
-  // Adds classes to el; the function it returns takes them off (and more). The last of the
-  // marks on el to go takes the class attribute too when it is empty and el had none before
-  // the first (lvBare; the server's own class changes set it).
-  mark(el, ...names) {
-    if (!el.lvMarks) el.lvBare = !el.hasAttribute("class");
-    el.lvMarks = (el.lvMarks || 0) + 1;
-    el.classList.add(...names);
-    return (...more) => {
-      el.classList.remove(...names, ...more);
-      if (!--el.lvMarks && el.lvBare && !el.classList.length) el.removeAttribute("class");
-    };
-  }
-
-  values(el) {
-    const v = {};
-    for (const at of el.attributes) if (at.name.startsWith("lv-value-")) v[at.name.slice(9)] = at.value;
-    return v;
-  }
-
-  serialize(form) {
-    const v = {};
-    for (const [k, x] of new FormData(form)) {
-      if (typeof x !== "string") continue;
-      if (k in v) v[k] = [].concat(v[k], x);
-      else v[k] = x;
-    }
-    return v;
-  }
-
-  // Runs fn now, or as lv-debounce (ms, or "blur") / lv-throttle (ms) on el ask.
-  limit(el, key, fn) {
-    const d = el.getAttribute("lv-debounce");
-    const t = el.getAttribute("lv-throttle");
-    const timers = el.lvTimers || (el.lvTimers = {});
-    if (d === "blur") el.lvOnBlur = fn;
-    else if (d) {
-      clearTimeout(timers[key]);
-      timers[key] = setTimeout(fn, +d);
-    } else if (t) {
-      if (timers[key]) el.lvTrailing = fn;
-      else {
-        fn();
-        const tick = () => {
-          const next = el.lvTrailing;
-          el.lvTrailing = null;
-          timers[key] = next ? (next(), setTimeout(tick, +t)) : 0;
-        };
-        timers[key] = setTimeout(tick, +t);
-      }
-    } else fn();
-  }
-
-  // Runs el's binding attr: JS commands when it holds them, else sends the event it names with
-  // el's values and extra.
-  fire(el, attr, kind, extra) {
-    const name = el.getAttribute(attr);
-    if (!name) return;
-    this.limit(el, attr, () =>
-      name[0] === "[" ? this.run(el, JSON.parse(name), kind) : this.push(el, kind, name, Object.assign(this.values(el), extra)),
-    );
-  }
-
-  // --- JS commands ------------------------------------------------------------------------
-
-  run(el, cmds, kind) {
-    for (const [op, a] of cmds) {
-      const targets = a.to ? [...document.querySelectorAll(a.to)] : [el];
-      if (op === "push") {
-        const p = this.pending.get(this.push(el, kind, a.event, Object.assign(this.values(el), a.value || {})));
-        for (const t of a.loading ? document.querySelectorAll(a.loading) : []) {
-          p.undo.push(this.mark(t, p.cls));
-          p.els.push(t);
-        }
-      } else if (op === "pop_focus") {
-        const f = this.focusStack.pop();
-        if (f) f.focus();
-      } else if (op === "push_focus") this.focusStack.push(a.to ? targets[0] : document.activeElement);
-      else if (op === "exec") {
-        for (const t of targets) {
-          const v = t.getAttribute(a.attr);
-          if (v) this.run(t, JSON.parse(v), kind);
-        }
-      } else for (const t of targets) this.cmd(t, op, a);
-    }
-  }
-
-  cmd(t, op, a) {
-    const words = (s) => (s || "").split(/\s+/).filter(Boolean);
-    // Sticky: the effect is applied now and again after every patch of this element.
-    const sticky = (key, fn) => {
-      fn();
-      (t.lvSticky || (t.lvSticky = new Map())).set(key, fn);
-    };
-    const display = (show) => sticky("display", () => (t.style.display = show ? a.display || "block" : "none"));
-    switch (op) {
-      case "show":
-      case "hide":
-      case "toggle": {
-        const show = op === "show" || (op === "toggle" && getComputedStyle(t).display === "none");
-        if (!a.transition) display(show);
-        else if (show) {
-          display(true);
-          this.transit(t, a.transition, a.time);
-        } else this.transit(t, a.transition, a.time, () => display(false));
-        break;
-      }
-      case "add_class":
-      case "remove_class":
-      case "toggle_class":
-        for (const n of words(a.names)) {
-          const add = op === "add_class" || (op === "toggle_class" && !t.classList.contains(n));
-          sticky("class:" + n, () => t.classList.toggle(n, add));
-        }
-        break;
-      case "transition":
-        this.transit(t, a.transition, a.time);
-        break;
-      case "set_attribute":
-        sticky("attr:" + a.attr[0], () => t.setAttribute(a.attr[0], a.attr[1]));
-        break;
-      case "remove_attribute":
-        sticky("attr:" + a.attr, () => t.removeAttribute(a.attr));
-        break;
-      case "toggle_attribute": {
-        const [n, on, off] = a.attr;
-        const next = t.getAttribute(n) === on ? off : on;
-        sticky("attr:" + n, () => (next == null ? t.removeAttribute(n) : t.setAttribute(n, next)));
-        break;
-      }
-      case "ignore_attributes":
-        for (const n of words(a.names)) (t.lvIgnore || (t.lvIgnore = new Set())).add(n);
-        break;
-      case "dispatch":
-        t.dispatchEvent(new CustomEvent(a.event, { bubbles: true, detail: a.detail }));
-        break;
-      case "focus":
-        t.focus();
-        break;
-      case "focus_first": {
-        const f = [...t.querySelectorAll(FOCUSABLE)].find((x) => x.getClientRects().length);
-        if (f) f.focus();
-        break;
-      }
-    }
-  }
-
-  transit(t, [run, start, end], time = 200, done) {
-    const w = (s) => s.split(/\s+/).filter(Boolean);
-    const off = this.mark(t, ...w(run), ...w(start));
-    requestAnimationFrame(() => {
-      t.classList.remove(...w(start));
-      t.classList.add(...w(end));
-    });
-    setTimeout(() => {
-      off(...w(end));
-      if (done) done();
-    }, time);
-  }
-
-  // Re-applies what JS commands did to el after the server patched it.
-  restick(el) {
-    if (el.lvSticky) for (const fn of el.lvSticky.values()) fn();
-  }
-
-  // Elements of the page with attr (for window-level and click-away bindings).
-  all(attr) {
-    return this.root.querySelectorAll(`[${attr}]`);
-  }
-
-  // Those of them shown now: a hidden menu or dialog does not hear the window or a click away.
-  shown(attr) {
-    return [...this.all(attr)].filter((el) => el.getClientRects().length);
-  }
-
-  keyed(el, e) {
-    const k = el.getAttribute("lv-key");
-    return !k || k.toLowerCase() === e.key.toLowerCase();
-  }
 
   bind() {
     const root = this.root;
@@ -1025,6 +809,115 @@ export class LiveSocket {
       });
   }
 
+  // Elements of the page with attr (for window-level and click-away bindings).
+  all(attr) {
+    return this.root.querySelectorAll(`[${attr}]`);
+  }
+
+  // Those of them shown now: a hidden menu or dialog does not hear the window or a click away.
+  shown(attr) {
+    return [...this.all(attr)].filter((el) => el.getClientRects().length);
+  }
+
+  keyed(el, e) {
+    const k = el.getAttribute("lv-key");
+    return !k || k.toLowerCase() === e.key.toLowerCase();
+  }
+
+  // Sends an event for the page, or with lv-target for a component: the one el is in (an
+  // empty value) or the one with that id.
+  push(el, kind, name, payload) {
+    const t = el.getAttribute("lv-target");
+    const id = t ? t.replace(/^#/, "") : t === "" && el.closest("[lv-component]")?.getAttribute("lv-component");
+    const r = this.send(id ? ["e", name, payload, id] : Object.keys(payload).length ? ["e", name, payload] : ["e", name]);
+    const cls = "lv-" + kind + "-loading";
+    this.pending.set(r, { el, kind, cls, els: [el], at: performance.now(), undo: [this.mark(el, cls)] });
+    this.slow(this.slowAfter);
+    return r;
+  }
+
+  // Marks the elements of events in flight for slowAfter ms lv-<kind>-slow. A reply within a
+  // frame or two looks instant: what styles the wait keys on -slow, so that it neither flashes
+  // nor costs the browser a restyle before the reply. One timer serves every event.
+  slow(wait) {
+    if (this.slowTimer) return;
+    this.slowTimer = setTimeout(() => {
+      this.slowTimer = 0;
+      let next = Infinity;
+      for (const p of this.pending.values()) {
+        const left = p.els ? p.at + this.slowAfter - performance.now() : Infinity;
+        if (left > 0) next = Math.min(next, left);
+        else {
+          for (const t of p.els) p.undo.push(this.mark(t, "lv-" + p.kind + "-slow"));
+          p.els = null;
+        }
+      }
+      if (next < Infinity) this.slow(next);
+    }, wait);
+  }
+
+  // Adds classes to el; the function it returns takes them off (and more). The last of the
+  // marks on el to go takes the class attribute too when it is empty and el had none before
+  // the first (lvBare; the server's own class changes set it).
+  mark(el, ...names) {
+    if (!el.lvMarks) el.lvBare = !el.hasAttribute("class");
+    el.lvMarks = (el.lvMarks || 0) + 1;
+    el.classList.add(...names);
+    return (...more) => {
+      el.classList.remove(...names, ...more);
+      if (!--el.lvMarks && el.lvBare && !el.classList.length) el.removeAttribute("class");
+    };
+  }
+
+  values(el) {
+    const v = {};
+    for (const at of el.attributes) if (at.name.startsWith("lv-value-")) v[at.name.slice(9)] = at.value;
+    return v;
+  }
+
+  serialize(form) {
+    const v = {};
+    for (const [k, x] of new FormData(form)) {
+      if (typeof x !== "string") continue;
+      if (k in v) v[k] = [].concat(v[k], x);
+      else v[k] = x;
+    }
+    return v;
+  }
+
+  // Runs fn now, or as lv-debounce (ms, or "blur") / lv-throttle (ms) on el ask.
+  limit(el, key, fn) {
+    const d = el.getAttribute("lv-debounce");
+    const t = el.getAttribute("lv-throttle");
+    const timers = el.lvTimers || (el.lvTimers = {});
+    if (d === "blur") el.lvOnBlur = fn;
+    else if (d) {
+      clearTimeout(timers[key]);
+      timers[key] = setTimeout(fn, +d);
+    } else if (t) {
+      if (timers[key]) el.lvTrailing = fn;
+      else {
+        fn();
+        const tick = () => {
+          const next = el.lvTrailing;
+          el.lvTrailing = null;
+          timers[key] = next ? (next(), setTimeout(tick, +t)) : 0;
+        };
+        timers[key] = setTimeout(tick, +t);
+      }
+    } else fn();
+  }
+
+  // Runs el's binding attr: JS commands when it holds them, else sends the event it names with
+  // el's values and extra.
+  fire(el, attr, kind, extra) {
+    const name = el.getAttribute(attr);
+    if (!name) return;
+    this.limit(el, attr, () =>
+      name[0] === "[" ? this.run(el, JSON.parse(name), kind) : this.push(el, kind, name, Object.assign(this.values(el), extra)),
+    );
+  }
+
   // Sends form's lv-submit event; lv-disable-with buttons are disabled with its text until the reply.
   submit(form, name) {
     const r = this.push(form, "submit", name, Object.assign(this.serialize(form), this.values(form)));
@@ -1063,6 +956,113 @@ export class LiveSocket {
 
   field(el) {
     return "value" in el && el.localName !== "button" ? { value: el.value } : {};
+  }
+
+  // --- JS commands ------------------------------------------------------------------------
+
+  // Runs the JS commands in attr of every element that has it.
+  runAll(attr) {
+    if (attr) for (const el of this.all(attr)) this.run(el, JSON.parse(el.getAttribute(attr)), "js");
+  }
+
+  run(el, cmds, kind) {
+    for (const [op, a] of cmds) {
+      const targets = a.to ? [...document.querySelectorAll(a.to)] : [el];
+      if (op === "push") {
+        const p = this.pending.get(this.push(el, kind, a.event, Object.assign(this.values(el), a.value || {})));
+        for (const t of a.loading ? document.querySelectorAll(a.loading) : []) {
+          p.undo.push(this.mark(t, p.cls));
+          p.els.push(t);
+        }
+      } else if (op === "pop_focus") {
+        const f = this.focusStack.pop();
+        if (f) f.focus();
+      } else if (op === "push_focus") this.focusStack.push(a.to ? targets[0] : document.activeElement);
+      else if (op === "exec") {
+        for (const t of targets) {
+          const v = t.getAttribute(a.attr);
+          if (v) this.run(t, JSON.parse(v), kind);
+        }
+      } else for (const t of targets) this.cmd(t, op, a);
+    }
+  }
+
+  cmd(t, op, a) {
+    const words = (s) => (s || "").split(/\s+/).filter(Boolean);
+    // Sticky: the effect is applied now and again after every patch of this element.
+    const sticky = (key, fn) => {
+      fn();
+      (t.lvSticky || (t.lvSticky = new Map())).set(key, fn);
+    };
+    const display = (show) => sticky("display", () => (t.style.display = show ? a.display || "block" : "none"));
+    switch (op) {
+      case "show":
+      case "hide":
+      case "toggle": {
+        const show = op === "show" || (op === "toggle" && getComputedStyle(t).display === "none");
+        if (!a.transition) display(show);
+        else if (show) {
+          display(true);
+          this.transit(t, a.transition, a.time);
+        } else this.transit(t, a.transition, a.time, () => display(false));
+        break;
+      }
+      case "add_class":
+      case "remove_class":
+      case "toggle_class":
+        for (const n of words(a.names)) {
+          const add = op === "add_class" || (op === "toggle_class" && !t.classList.contains(n));
+          sticky("class:" + n, () => t.classList.toggle(n, add));
+        }
+        break;
+      case "transition":
+        this.transit(t, a.transition, a.time);
+        break;
+      case "set_attribute":
+        sticky("attr:" + a.attr[0], () => t.setAttribute(a.attr[0], a.attr[1]));
+        break;
+      case "remove_attribute":
+        sticky("attr:" + a.attr, () => t.removeAttribute(a.attr));
+        break;
+      case "toggle_attribute": {
+        const [n, on, off] = a.attr;
+        const next = t.getAttribute(n) === on ? off : on;
+        sticky("attr:" + n, () => (next == null ? t.removeAttribute(n) : t.setAttribute(n, next)));
+        break;
+      }
+      case "ignore_attributes":
+        for (const n of words(a.names)) (t.lvIgnore || (t.lvIgnore = new Set())).add(n);
+        break;
+      case "dispatch":
+        t.dispatchEvent(new CustomEvent(a.event, { bubbles: true, detail: a.detail }));
+        break;
+      case "focus":
+        t.focus();
+        break;
+      case "focus_first": {
+        const f = [...t.querySelectorAll(FOCUSABLE)].find((x) => x.getClientRects().length);
+        if (f) f.focus();
+        break;
+      }
+    }
+  }
+
+  transit(t, [run, start, end], time = 200, done) {
+    const w = (s) => s.split(/\s+/).filter(Boolean);
+    const off = this.mark(t, ...w(run), ...w(start));
+    requestAnimationFrame(() => {
+      t.classList.remove(...w(start));
+      t.classList.add(...w(end));
+    });
+    setTimeout(() => {
+      off(...w(end));
+      if (done) done();
+    }, time);
+  }
+
+  // Re-applies what JS commands did to el after the server patched it.
+  restick(el) {
+    if (el.lvSticky) for (const fn of el.lvSticky.values()) fn();
   }
 }
 
