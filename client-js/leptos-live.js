@@ -25,10 +25,13 @@ export class LiveSocket {
     this.root = root;
     this.path = root.getAttribute("lv-socket") || "/live/socket";
     this.token = root.getAttribute("lv-token");
+    this.ws = null;
     this.ref = 0;
     this.version = 0;
     this.joinRef = 0;
     this.joined = false;
+    // Whether a join ever succeeded: the next one is a reconnect.
+    this.everJoined = false;
     this.tries = 0;
     this.queue = [];
     this.pending = new Map();
@@ -36,11 +39,25 @@ export class LiveSocket {
     this.latency = 0;
     this.stale = false;
     this.lastSeen = 0;
+    // The heartbeat's interval.
+    this.beat = 0;
+    // The reference of the frame being applied: changes sent after it are newer.
+    this.applying = 0;
+    // Form values to put back after a rejoin that had to mount again.
+    this.recovered = null;
+    // The live patch or navigation in flight: its reference, history and scroll.
+    this.nav = null;
+    // The path and query shown, and the timer that saves the scroll position.
+    this.at = "";
+    this.scrolled = 0;
     this.hooks = window.lvHooks || {};
     this.slowAfter = SLOW_MS;
+    this.slowTimer = 0;
     this.focusStack = [];
     this.hooked = new Map();
     this.handlers = new Map();
+    // The child each lv-viewport-* element watches.
+    this.seen = new WeakMap();
     // Upload entries being sent, by id, and the object URLs of their previews.
     this.up = new Map();
     this.urls = new Map();
@@ -935,7 +952,6 @@ export class LiveSocket {
   // lv-viewport-top / lv-viewport-bottom: an event when the first / last child comes into view.
   viewport() {
     if (!window.IntersectionObserver) return;
-    this.seen = this.seen || new WeakMap();
     for (const [attr, pick] of [
       ["lv-viewport-top", (el) => el.firstElementChild],
       ["lv-viewport-bottom", (el) => el.lastElementChild],
