@@ -20,6 +20,40 @@ const REFLECTS_VALUE = /^(checkbox|radio|button|submit|reset|image|hidden|file)$
 class Mismatch extends Error {}
 const IGNORED = {};
 
+// What the shim keeps about an element of the page: one record per element, kept beside it
+// (never on the node) and let go with it.
+class ElState {
+  constructor() {
+    // What JS commands did to it, by what they set: applied again after every patch of it.
+    this.sticky = new Map();
+    // Attributes whose browser values patches leave alone (ignore_attributes).
+    this.ignore = new Set();
+    // The marks on it now (classes the shim added), and whether its class attribute is to go
+    // with the last: it had none before the first, or the server removed it since.
+    this.marks = 0;
+    this.bare = false;
+    // Its lv-mounted commands ran; its lv-trigger-action form was submitted.
+    this.mounted = false;
+    this.triggered = false;
+    // lv-debounce and lv-throttle timers, by binding; the call a throttle makes at its end; the
+    // call lv-debounce="blur" makes on blur.
+    this.timers = {};
+    this.trailing = null;
+    this.onBlur = null;
+  }
+}
+const STATES = new WeakMap();
+
+// el's record, made on first use.
+function state(el) {
+  let s = STATES.get(el);
+  if (!s) STATES.set(el, (s = new ElState()));
+  return s;
+}
+
+// el's record if it has one (reads that should not make one).
+const peek = (el) => STATES.get(el);
+
 export class LiveSocket {
   constructor(root) {
     this.root = root;
@@ -318,12 +352,12 @@ export class LiveSocket {
       }
     if (!this.joined) return;
     for (const el of this.all("lv-mounted"))
-      if (!el.lvMounted) {
-        el.lvMounted = true;
+      if (!state(el).mounted) {
+        state(el).mounted = true;
         this.run(el, JSON.parse(el.getAttribute("lv-mounted")), "js");
       }
-    for (const form of this.all("lv-trigger-action")) if (form.localName === "form" && !form.lvTriggered) {
-      form.lvTriggered = true;
+    for (const form of this.all("lv-trigger-action")) if (form.localName === "form" && !state(form).triggered) {
+      state(form).triggered = true;
       form.submit();
     }
     this.viewport();
@@ -563,10 +597,12 @@ export class LiveSocket {
       case SET_ATTR:
       case REMOVE_ATTR: {
         const el = this.element(path);
-        if (el.lvIgnore && el.lvIgnore.has(a)) break;
+        const s = peek(el);
+        if (s && s.ignore.has(a)) break;
         if (code === SET_ATTR) el.setAttribute(a, b);
         else el.removeAttribute(a);
-        if (a === "class") el.lvBare = code === REMOVE_ATTR;
+        // (Without a record el has no marks: the first mark reads its class attribute.)
+        if (a === "class" && s) s.bare = code === REMOVE_ATTR;
         this.syncProp(el, a, code === SET_ATTR, code === SET_ATTR ? b : "");
         this.restick(el);
         break;
@@ -813,9 +849,10 @@ export class LiveSocket {
     on(root, "focusin", (e) => this.fire(e.target, "lv-focus", "focus", this.field(e.target)));
     on(root, "focusout", (e) => {
       const el = e.target;
-      if (el.lvOnBlur) {
-        const fn = el.lvOnBlur;
-        el.lvOnBlur = null;
+      const s = peek(el);
+      if (s && s.onBlur) {
+        const fn = s.onBlur;
+        s.onBlur = null;
         fn();
       }
       this.fire(el, "lv-blur", "blur", this.field(el));
@@ -875,14 +912,15 @@ export class LiveSocket {
 
   // Adds classes to el; the function it returns takes them off (and more). The last of the
   // marks on el to go takes the class attribute too when it is empty and el had none before
-  // the first (lvBare; the server's own class changes set it).
+  // the first (bare; the server's own class changes set it).
   mark(el, ...names) {
-    if (!el.lvMarks) el.lvBare = !el.hasAttribute("class");
-    el.lvMarks = (el.lvMarks || 0) + 1;
+    const s = state(el);
+    if (!s.marks) s.bare = !el.hasAttribute("class");
+    s.marks++;
     el.classList.add(...names);
     return (...more) => {
       el.classList.remove(...names, ...more);
-      if (!--el.lvMarks && el.lvBare && !el.classList.length) el.removeAttribute("class");
+      if (!--s.marks && s.bare && !el.classList.length) el.removeAttribute("class");
     };
   }
 
@@ -906,18 +944,19 @@ export class LiveSocket {
   limit(el, key, fn) {
     const d = el.getAttribute("lv-debounce");
     const t = el.getAttribute("lv-throttle");
-    const timers = el.lvTimers || (el.lvTimers = {});
-    if (d === "blur") el.lvOnBlur = fn;
+    const s = state(el);
+    const timers = s.timers;
+    if (d === "blur") s.onBlur = fn;
     else if (d) {
       clearTimeout(timers[key]);
       timers[key] = setTimeout(fn, +d);
     } else if (t) {
-      if (timers[key]) el.lvTrailing = fn;
+      if (timers[key]) s.trailing = fn;
       else {
         fn();
         const tick = () => {
-          const next = el.lvTrailing;
-          el.lvTrailing = null;
+          const next = s.trailing;
+          s.trailing = null;
           timers[key] = next ? (next(), setTimeout(tick, +t)) : 0;
         };
         timers[key] = setTimeout(tick, +t);
@@ -1008,7 +1047,7 @@ export class LiveSocket {
     // Sticky: the effect is applied now and again after every patch of this element.
     const sticky = (key, fn) => {
       fn();
-      (t.lvSticky || (t.lvSticky = new Map())).set(key, fn);
+      state(t).sticky.set(key, fn);
     };
     const display = (show) => sticky("display", () => (t.style.display = show ? a.display || "block" : "none"));
     switch (op) {
@@ -1047,7 +1086,7 @@ export class LiveSocket {
         break;
       }
       case "ignore_attributes":
-        for (const n of words(a.names)) (t.lvIgnore || (t.lvIgnore = new Set())).add(n);
+        for (const n of words(a.names)) state(t).ignore.add(n);
         break;
       case "dispatch":
         t.dispatchEvent(new CustomEvent(a.event, { bubbles: true, detail: a.detail }));
@@ -1078,7 +1117,8 @@ export class LiveSocket {
 
   // Re-applies what JS commands did to el after the server patched it.
   restick(el) {
-    if (el.lvSticky) for (const fn of el.lvSticky.values()) fn();
+    const s = peek(el);
+    if (s) for (const fn of s.sticky.values()) fn();
   }
 }
 
