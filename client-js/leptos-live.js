@@ -9,6 +9,20 @@ const MATH_NS = "http://www.w3.org/1998/Math/MathML";
 const FATAL = ["bad_token", "expired_token", "unknown_page", "page_crashed", "replaced", "mount_failed", "too_many_pages"];
 // Operation codes (Op::code in engine/src/diff/op.rs); a test checks they match.
 const [REPLACE, SET_TEXT, SET_ATTR, REMOVE_ATTR, INSERT, REMOVE, MOVE, SPLICE, REORDER] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+// The other codes of the wire (engine/PROTOCOL.md), each named once; a test checks them against
+// the engine's. Frames the browser sends, by kind (ClientFrame::decode):
+const [JOIN, NAVIGATE, PATCH, EVENT, UPLOAD, HEARTBEAT, RESYNC] = ["j", "n", "l", "e", "u", "h", "r"];
+// frames the server sends besides patches (error_frame, html_frame, nav_frame, upload_*_frame):
+const [ERROR, HTML, NAV, UPLOAD_ACK, UPLOAD_END] = ["err", "html", "nav", "uk", "uf"];
+// where the server sends the browser (a nav's kind; a redirect is a full load within this site):
+const [NAV_PATCH, NAV_NAVIGATE, NAV_EXTERNAL] = ["patch", "navigate", "external"];
+// stream operations (reset, delete, insert):
+const [STREAM_RESET, STREAM_DELETE, STREAM_INSERT] = ["r", "d", "i"];
+// an upload chunk's binary frame kind and header length (protocol::Chunk):
+const [CHUNK, CHUNK_HEADER] = [1, 13];
+// the event that cancels an upload entry, and the cookie that carries a flash across a full load:
+const [CANCEL_UPLOAD, FLASH_COOKIE] = ["lv:cancel-upload", "lv_flash"];
+// Error codes after which the page reloads, with a back-off; a test checks they are fatal ones.
 const RELOAD = ["bad_token", "expired_token", "page_crashed", "mount_failed"];
 const BACKOFF = [100, 250, 500, 1000, 2000, 5000];
 const HEARTBEAT_MS = 25000;
@@ -110,7 +124,7 @@ export class LiveSocket {
     ws.onopen = () => {
       this.lastSeen = Date.now();
       // After a mismatch the version is unknown (null): the server sends the whole page.
-      this.joinRef = this.send(["j", this.token, this.stale ? null : this.version, this.here()], true);
+      this.joinRef = this.send([JOIN, this.token, this.stale ? null : this.version, this.here()], true);
     };
     ws.onmessage = (e) => {
       this.lastSeen = Date.now();
@@ -185,7 +199,7 @@ export class LiveSocket {
     this.beat = setInterval(() => {
       // A server silent for two beats is gone, even if the connection looks open.
       if (Date.now() - this.lastSeen > 2 * HEARTBEAT_MS) this.ws.close();
-      else this.send(["h"]);
+      else this.send([HEARTBEAT]);
     }, HEARTBEAT_MS);
   }
 
@@ -226,7 +240,7 @@ export class LiveSocket {
       return;
     }
     const [r, x] = f;
-    if (x === "uk" || x === "uf") return this.acked(x, f[2], f[3]);
+    if (x === UPLOAD_ACK || x === UPLOAD_END) return this.acked(x, f[2], f[3]);
     let pushed = {};
     const nav = this.nav && this.nav.r === r ? this.nav : null;
     if (Array.isArray(x)) {
@@ -238,7 +252,7 @@ export class LiveSocket {
         this.applying = r || 0;
         this.patch(x);
       }
-    } else if (x === "html") {
+    } else if (x === HTML) {
       pushed = f[4] || {};
       this.version = f[3];
       this.stale = false;
@@ -253,9 +267,9 @@ export class LiveSocket {
       }
       this.scanHooks();
       this.recovered = recover;
-    } else if (x === "err") {
+    } else if (x === ERROR) {
       this.onError(r, f[2], f[3]);
-    } else if (x === "nav") pushed.nav = Object.assign(f[2], { replace: nav && !nav.push });
+    } else if (x === NAV) pushed.nav = Object.assign(f[2], { replace: nav && !nav.push });
     // A live navigation landed: the new page's token, and its history entry and scroll.
     if (pushed.token) {
       this.up.clear();
@@ -266,8 +280,8 @@ export class LiveSocket {
       el ? el.scrollIntoView() : scrollTo(0, to || 0);
     } else if (nav && nav.scroll != null) scrollTo(0, nav.scroll);
     if (nav) this.nav = null;
-    if (r && r === this.joinRef && x !== "err") this.onJoined();
-    this.settle(r, pushed.reply, x === "err" ? f[2] : undefined);
+    if (r && r === this.joinRef && x !== ERROR) this.onJoined();
+    this.settle(r, pushed.reply, x === ERROR ? f[2] : undefined);
     // Stream ops find their container by name and items by id: they apply even while the page
     // waits for a resync (the server keeps no copy of the items to send again).
     if (pushed.s) this.streams(pushed.s);
@@ -315,10 +329,10 @@ export class LiveSocket {
   // Where the server sends the browser: its own patch (the page already ran handle_params), a
   // live navigation, or a full load (with the flash in a short-lived cookie).
   follow({ kind, to, replace, flash }) {
-    if (kind === "patch") this.save(), this.entry(to, !replace);
-    else if (kind === "navigate") this.go(to, "n", !replace, flash);
-    else if (kind === "external" || this.local(to)) {
-      if (flash) document.cookie = `lv_flash=${flash}; path=/; max-age=60; samesite=lax`;
+    if (kind === NAV_PATCH) this.save(), this.entry(to, !replace);
+    else if (kind === NAV_NAVIGATE) this.go(to, NAVIGATE, !replace, flash);
+    else if (kind === NAV_EXTERNAL || this.local(to)) {
+      if (flash) document.cookie = `${FLASH_COOKIE}=${flash}; path=/; max-age=60; samesite=lax`;
       // Back or forward already made the entry: a full load takes its place.
       location[replace ? "replace" : "assign"](to);
     }
@@ -328,15 +342,15 @@ export class LiveSocket {
     return new URL(href, location.href).origin === location.origin;
   }
 
-  // A live patch ("l") or navigation ("n") to href; a full load when it cannot be live.
+  // A live patch (PATCH) or navigation (NAVIGATE) to href; a full load when it cannot be live.
   go(href, kind, push, flash, scroll) {
     const u = new URL(href, location.href);
     if (!this.joined || !this.local(href)) return location.assign(href);
     const url = u.pathname + u.search;
     if (push) this.save();
-    if (kind === "l" && push) this.entry(url, true);
+    if (kind === PATCH && push) this.entry(url, true);
     const r = this.send(flash ? [kind, url, flash] : [kind, url]);
-    this.nav = { r, push: push && kind === "n", scroll, hash: u.hash.slice(1) };
+    this.nav = { r, push: push && kind === NAVIGATE, scroll, hash: u.hash.slice(1) };
   }
 
   // --- hooks ------------------------------------------------------------------------------
@@ -423,14 +437,14 @@ export class LiveSocket {
       f.size <= a("max-size") &&
       (!types.length || types.some((t) => (t[0] === "." ? f.name.toLowerCase().endsWith(t) : t.endsWith("/*") ? f.type.startsWith(t.slice(0, -1)) : f.type === t)));
     const name = input.getAttribute("lv-upload");
-    const r = this.send(["u", name, files.map((f) => [f.name, f.size, f.type])]);
+    const r = this.send([UPLOAD, name, files.map((f) => [f.name, f.size, f.type])]);
     this.pending.set(r, {
       undo: [],
       resolve: (ids) => {
         ids.forEach((id, i) => {
           const f = files[i];
           if (!id) return;
-          if (!fits(f, i)) return this.send(["e", "lv:cancel-upload", { ref: id }]);
+          if (!fits(f, i)) return this.send([EVENT, CANCEL_UPLOAD, { ref: id }]);
           this.up.set(id, { f, name, at: 0, chunk: a("chunk") || 65536 });
           if (/^image\//.test(f.type)) this.urls.set(id, URL.createObjectURL(f));
           if (input.hasAttribute("lv-auto")) this.next(id);
@@ -446,8 +460,8 @@ export class LiveSocket {
     const u = this.up.get(id);
     if (!u || u.busy || !this.joined) return;
     const end = (u.busy = Math.min(u.at + u.chunk, u.f.size));
-    const h = new DataView(new ArrayBuffer(13));
-    h.setUint8(0, 1);
+    const h = new DataView(new ArrayBuffer(CHUNK_HEADER));
+    h.setUint8(0, CHUNK);
     h.setUint32(1, id);
     h.setBigUint64(5, BigInt(u.at));
     u.go = 1;
@@ -458,8 +472,8 @@ export class LiveSocket {
   acked(x, id, n) {
     const u = this.up.get(id);
     if (!u) return;
-    if (x === "uk") u.at = n;
-    if (x === "uf" || n >= u.f.size) {
+    if (x === UPLOAD_ACK) u.at = n;
+    if (x === UPLOAD_END || n >= u.f.size) {
       this.up.delete(id);
       if (u.done) u.done();
     } else if (n >= u.busy) {
@@ -525,7 +539,7 @@ export class LiveSocket {
       // A mismatch, or anything the DOM refused: ask for the whole page.
       console.warn("leptos-live: the DOM does not fit a patch; resyncing", e.message);
       this.stale = true;
-      this.send(["r"]);
+      this.send([RESYNC]);
     }
   }
 
@@ -718,9 +732,9 @@ export class LiveSocket {
     for (const [name, kind, a, limit, items] of ops) {
       const c = this.root.querySelector(`[lv-stream="${CSS.escape(name)}"]`);
       if (!c) continue;
-      if (kind === "r") c.replaceChildren();
-      else if (kind === "d") for (const id of a) this.byId(c, id)?.remove();
-      else if (kind === "i") {
+      if (kind === STREAM_RESET) c.replaceChildren();
+      else if (kind === STREAM_DELETE) for (const id of a) this.byId(c, id)?.remove();
+      else if (kind === STREAM_INSERT) {
         const els = items.map(([, html]) => this.fragment(html, c).firstElementChild).filter(Boolean);
         this.place(c, els, a, limit);
       }
@@ -764,7 +778,7 @@ export class LiveSocket {
       const a = e.target.closest && e.target.closest("a[lv-patch],a[lv-navigate]");
       if (!a || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || a.target === "_blank") return;
       e.preventDefault();
-      this.go(a.href, a.hasAttribute("lv-patch") ? "l" : "n", !a.hasAttribute("lv-replace"));
+      this.go(a.href, a.hasAttribute("lv-patch") ? PATCH : NAVIGATE, !a.hasAttribute("lv-replace"));
     });
     // Back and forward: a patch within the page joined now, else a live navigation.
     on(window, "scroll", () => {
@@ -777,7 +791,7 @@ export class LiveSocket {
       if (this.here() === this.at) return;
       this.at = this.here();
       const st = e.state || {};
-      this.go(location.href, st.id === this.token ? "l" : "n", false, null, st.scroll || 0);
+      this.go(location.href, st.id === this.token ? PATCH : NAVIGATE, false, null, st.scroll || 0);
     });
     on(root, "click", (e) => {
       const el = closest(e, "lv-click");
@@ -883,7 +897,7 @@ export class LiveSocket {
   push(el, kind, name, payload) {
     const t = el.getAttribute("lv-target");
     const id = t ? t.replace(/^#/, "") : t === "" && el.closest("[lv-component]")?.getAttribute("lv-component");
-    const r = this.send(id ? ["e", name, payload, id] : Object.keys(payload).length ? ["e", name, payload] : ["e", name]);
+    const r = this.send(id ? [EVENT, name, payload, id] : Object.keys(payload).length ? [EVENT, name, payload] : [EVENT, name]);
     const cls = "lv-" + kind + "-loading";
     this.pending.set(r, { el, kind, cls, els: [el], at: performance.now(), undo: [this.mark(el, cls)] });
     this.slow(this.slowAfter);
