@@ -342,7 +342,14 @@ export class LiveSocket {
     return new URL(href, location.href).origin === location.origin;
   }
 
-  // A live patch (PATCH) or navigation (NAVIGATE) to href; a full load when it cannot be live.
+  // Navigates to url from a script as an lv-navigate link does: the page there mounts over this
+  // socket (a full load outside the live session); {replace: true} replaces the history entry.
+  navigate(url, { replace = false } = {}) {
+    this.go(url, NAVIGATE, !replace);
+  }
+
+  // A live patch (PATCH) or navigation (NAVIGATE) to href, for links, back and forward, the
+  // server's navs and navigate; a full load when it cannot be live.
   go(href, kind, push, flash, scroll) {
     const u = new URL(href, location.href);
     if (!this.joined || !this.local(href)) return location.assign(href);
