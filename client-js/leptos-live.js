@@ -9,6 +9,20 @@ const MATH_NS = "http://www.w3.org/1998/Math/MathML";
 const FATAL = ["bad_token", "expired_token", "unknown_page", "page_crashed", "replaced", "mount_failed", "too_many_pages"];
 // Operation codes (Op::code in engine/src/diff/op.rs); a test checks they match.
 const [REPLACE, SET_TEXT, SET_ATTR, REMOVE_ATTR, INSERT, REMOVE, MOVE, SPLICE, REORDER] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+// The other codes of the wire (engine/PROTOCOL.md), each named once; a test checks them against
+// the engine's. Frames the browser sends, by kind (ClientFrame::decode):
+const [JOIN, NAVIGATE, PATCH, EVENT, UPLOAD, HEARTBEAT, RESYNC] = ["j", "n", "l", "e", "u", "h", "r"];
+// frames the server sends besides patches (error_frame, html_frame, nav_frame, upload_*_frame):
+const [ERROR, HTML, NAV, UPLOAD_ACK, UPLOAD_END] = ["err", "html", "nav", "uk", "uf"];
+// where the server sends the browser (a nav's kind; a redirect is a full load within this site):
+const [NAV_PATCH, NAV_NAVIGATE, NAV_EXTERNAL] = ["patch", "navigate", "external"];
+// stream operations (reset, delete, insert):
+const [STREAM_RESET, STREAM_DELETE, STREAM_INSERT] = ["r", "d", "i"];
+// an upload chunk's binary frame kind and header length (protocol::Chunk):
+const [CHUNK, CHUNK_HEADER] = [1, 13];
+// the event that cancels an upload entry, and the cookie that carries a flash across a full load:
+const [CANCEL_UPLOAD, FLASH_COOKIE] = ["lv:cancel-upload", "lv_flash"];
+// Error codes after which the page reloads, with a back-off; a test checks they are fatal ones.
 const RELOAD = ["bad_token", "expired_token", "page_crashed", "mount_failed"];
 const BACKOFF = [100, 250, 500, 1000, 2000, 5000];
 const HEARTBEAT_MS = 25000;
@@ -20,15 +34,52 @@ const REFLECTS_VALUE = /^(checkbox|radio|button|submit|reset|image|hidden|file)$
 class Mismatch extends Error {}
 const IGNORED = {};
 
+// What the shim keeps about an element of the page: one record per element, kept beside it
+// (never on the node) and let go with it.
+class ElState {
+  constructor() {
+    // What JS commands did to it, by what they set: applied again after every patch of it.
+    this.sticky = new Map();
+    // Attributes whose browser values patches leave alone (ignore_attributes).
+    this.ignore = new Set();
+    // The marks on it now (classes the shim added), and whether its class attribute is to go
+    // with the last: it had none before the first, or the server removed it since.
+    this.marks = 0;
+    this.bare = false;
+    // Its lv-mounted commands ran; its lv-trigger-action form was submitted.
+    this.mounted = false;
+    this.triggered = false;
+    // lv-debounce and lv-throttle timers, by binding; the call a throttle makes at its end; the
+    // call lv-debounce="blur" makes on blur.
+    this.timers = {};
+    this.trailing = null;
+    this.onBlur = null;
+  }
+}
+const STATES = new WeakMap();
+
+// el's record, made on first use.
+function state(el) {
+  let s = STATES.get(el);
+  if (!s) STATES.set(el, (s = new ElState()));
+  return s;
+}
+
+// el's record if it has one (reads that should not make one).
+const peek = (el) => STATES.get(el);
+
 export class LiveSocket {
   constructor(root) {
     this.root = root;
     this.path = root.getAttribute("lv-socket") || "/live/socket";
     this.token = root.getAttribute("lv-token");
+    this.ws = null;
     this.ref = 0;
     this.version = 0;
     this.joinRef = 0;
     this.joined = false;
+    // Whether a join ever succeeded: the next one is a reconnect.
+    this.everJoined = false;
     this.tries = 0;
     this.queue = [];
     this.pending = new Map();
@@ -36,11 +87,25 @@ export class LiveSocket {
     this.latency = 0;
     this.stale = false;
     this.lastSeen = 0;
+    // The heartbeat's interval.
+    this.beat = 0;
+    // The reference of the frame being applied: changes sent after it are newer.
+    this.applying = 0;
+    // Form values to put back after a rejoin that had to mount again.
+    this.recovered = null;
+    // The live patch or navigation in flight: its reference, history and scroll.
+    this.nav = null;
+    // The path and query shown, and the timer that saves the scroll position.
+    this.at = "";
+    this.scrolled = 0;
     this.hooks = window.lvHooks || {};
     this.slowAfter = SLOW_MS;
+    this.slowTimer = 0;
     this.focusStack = [];
     this.hooked = new Map();
     this.handlers = new Map();
+    // The child each lv-viewport-* element watches.
+    this.seen = new WeakMap();
     // Upload entries being sent, by id, and the object URLs of their previews.
     this.up = new Map();
     this.urls = new Map();
@@ -59,7 +124,7 @@ export class LiveSocket {
     ws.onopen = () => {
       this.lastSeen = Date.now();
       // After a mismatch the version is unknown (null): the server sends the whole page.
-      this.joinRef = this.send(["j", this.token, this.stale ? null : this.version, this.here()], true);
+      this.joinRef = this.send([JOIN, this.token, this.stale ? null : this.version, this.here()], true);
     };
     ws.onmessage = (e) => {
       this.lastSeen = Date.now();
@@ -116,6 +181,55 @@ export class LiveSocket {
     return r;
   }
 
+  onJoined() {
+    if (this.everJoined) this.eachHook("reconnected");
+    this.runAll(this.everJoined ? "lv-connected" : null);
+    this.everJoined = true;
+    this.joined = true;
+    this.tries = 0;
+    sessionStorage.removeItem("lv-reloads");
+    this.setState("lv-connected");
+    this.scanHooks();
+    const q = this.queue.splice(0);
+    for (const text of q) this.delay(() => this.ws.send(text));
+    // Uploads go on where the server says they are (a chunk it has is answered at once).
+    for (const [id, u] of this.up) if (u.go) (u.busy = 0), this.next(id);
+    this.recover();
+    clearInterval(this.beat);
+    this.beat = setInterval(() => {
+      // A server silent for two beats is gone, even if the connection looks open.
+      if (Date.now() - this.lastSeen > 2 * HEARTBEAT_MS) this.ws.close();
+      else this.send([HEARTBEAT]);
+    }, HEARTBEAT_MS);
+  }
+
+  onError(r, code, message) {
+    console.warn(`leptos-live: ${code}: ${message}`);
+    if (!FATAL.includes(code)) return;
+    this.setState("lv-error");
+    this.disconnect();
+    if (RELOAD.includes(code)) {
+      const n = +(sessionStorage.getItem("lv-reloads") || 0);
+      sessionStorage.setItem("lv-reloads", n + 1);
+      setTimeout(() => location.reload(), Math.min(30000, 1000 * 2 ** n));
+    }
+  }
+
+  formValues() {
+    return [...this.root.querySelectorAll("form[id][lv-change]")].map((f) => [f.id, [...f.elements].map((e) => [e.name, e.value])]);
+  }
+
+  // Puts the recovered values back and sends each form's change event.
+  recover() {
+    for (const [id, values] of this.recovered || []) {
+      const form = document.getElementById(id);
+      if (!form) continue;
+      for (const [name, value] of values) if (name && form.elements[name]) form.elements[name].value = value;
+      this.push(form, "change", form.getAttribute("lv-change"), Object.assign(this.serialize(form), { _target: null }));
+    }
+    this.recovered = null;
+  }
+
   // --- frames from the server -------------------------------------------------------------
 
   onFrame(data) {
@@ -126,7 +240,7 @@ export class LiveSocket {
       return;
     }
     const [r, x] = f;
-    if (x === "uk" || x === "uf") return this.acked(x, f[2], f[3]);
+    if (x === UPLOAD_ACK || x === UPLOAD_END) return this.acked(x, f[2], f[3]);
     let pushed = {};
     const nav = this.nav && this.nav.r === r ? this.nav : null;
     if (Array.isArray(x)) {
@@ -138,7 +252,7 @@ export class LiveSocket {
         this.applying = r || 0;
         this.patch(x);
       }
-    } else if (x === "html") {
+    } else if (x === HTML) {
       pushed = f[4] || {};
       this.version = f[3];
       this.stale = false;
@@ -153,9 +267,9 @@ export class LiveSocket {
       }
       this.scanHooks();
       this.recovered = recover;
-    } else if (x === "err") {
+    } else if (x === ERROR) {
       this.onError(r, f[2], f[3]);
-    } else if (x === "nav") pushed.nav = Object.assign(f[2], { replace: nav && !nav.push });
+    } else if (x === NAV) pushed.nav = Object.assign(f[2], { replace: nav && !nav.push });
     // A live navigation landed: the new page's token, and its history entry and scroll.
     if (pushed.token) {
       this.up.clear();
@@ -166,8 +280,8 @@ export class LiveSocket {
       el ? el.scrollIntoView() : scrollTo(0, to || 0);
     } else if (nav && nav.scroll != null) scrollTo(0, nav.scroll);
     if (nav) this.nav = null;
-    if (r && r === this.joinRef && x !== "err") this.onJoined();
-    this.settle(r, pushed.reply, x === "err" ? f[2] : undefined);
+    if (r && r === this.joinRef && x !== ERROR) this.onJoined();
+    this.settle(r, pushed.reply, x === ERROR ? f[2] : undefined);
     // Stream ops find their container by name and items by id: they apply even while the page
     // waits for a resync (the server keeps no copy of the items to send again).
     if (pushed.s) this.streams(pushed.s);
@@ -177,6 +291,15 @@ export class LiveSocket {
       for (const { cb } of this.handlers.get(name) || []) cb(payload);
       window.dispatchEvent(new CustomEvent("lv:" + name, { detail: payload }));
     }
+  }
+
+  settle(r, reply, error) {
+    const p = this.pending.get(r);
+    if (!p) return;
+    this.pending.delete(r);
+    p.undo.forEach((f) => f());
+    if (error !== undefined) p.reject && p.reject(new Error(error));
+    else p.resolve && p.resolve(reply);
   }
 
   // --- navigation -------------------------------------------------------------------------
@@ -206,10 +329,10 @@ export class LiveSocket {
   // Where the server sends the browser: its own patch (the page already ran handle_params), a
   // live navigation, or a full load (with the flash in a short-lived cookie).
   follow({ kind, to, replace, flash }) {
-    if (kind === "patch") this.save(), this.entry(to, !replace);
-    else if (kind === "navigate") this.go(to, "n", !replace, flash);
-    else if (kind === "external" || this.local(to)) {
-      if (flash) document.cookie = `lv_flash=${flash}; path=/; max-age=60; samesite=lax`;
+    if (kind === NAV_PATCH) this.save(), this.entry(to, !replace);
+    else if (kind === NAV_NAVIGATE) this.go(to, NAVIGATE, !replace, flash);
+    else if (kind === NAV_EXTERNAL || this.local(to)) {
+      if (flash) document.cookie = `${FLASH_COOKIE}=${flash}; path=/; max-age=60; samesite=lax`;
       // Back or forward already made the entry: a full load takes its place.
       location[replace ? "replace" : "assign"](to);
     }
@@ -219,18 +342,94 @@ export class LiveSocket {
     return new URL(href, location.href).origin === location.origin;
   }
 
-  // A live patch ("l") or navigation ("n") to href; a full load when it cannot be live.
+  // Navigates to url from a script as an lv-navigate link does: the page there mounts over this
+  // socket (a full load outside the live session); {replace: true} replaces the history entry.
+  navigate(url, { replace = false } = {}) {
+    this.go(url, NAVIGATE, !replace);
+  }
+
+  // A live patch (PATCH) or navigation (NAVIGATE) to href, for links, back and forward, the
+  // server's navs and navigate; a full load when it cannot be live.
   go(href, kind, push, flash, scroll) {
     const u = new URL(href, location.href);
     if (!this.joined || !this.local(href)) return location.assign(href);
     const url = u.pathname + u.search;
     if (push) this.save();
-    if (kind === "l" && push) this.entry(url, true);
+    if (kind === PATCH && push) this.entry(url, true);
     const r = this.send(flash ? [kind, url, flash] : [kind, url]);
-    this.nav = { r, push: push && kind === "n", scroll, hash: u.hash.slice(1) };
+    this.nav = { r, push: push && kind === NAVIGATE, scroll, hash: u.hash.slice(1) };
   }
 
   // --- hooks ------------------------------------------------------------------------------
+
+  // Mounts hooks of new lv-hook elements and destroys those of elements that left the DOM.
+  scanHooks() {
+    this.previews();
+    for (const [el, hook] of this.hooked)
+      if (!this.root.contains(el)) {
+        this.hooked.delete(el);
+        for (const list of this.handlers.values()) list.splice(0, list.length, ...list.filter((h) => h.el !== el));
+        hook.destroyed && hook.destroyed();
+      }
+    if (!this.joined) return;
+    for (const el of this.all("lv-mounted"))
+      if (!state(el).mounted) {
+        state(el).mounted = true;
+        this.run(el, JSON.parse(el.getAttribute("lv-mounted")), "js");
+      }
+    for (const form of this.all("lv-trigger-action")) if (form.localName === "form" && !state(form).triggered) {
+      state(form).triggered = true;
+      form.submit();
+    }
+    this.viewport();
+    for (const el of this.all("lv-hook")) {
+      const def = this.hooks[el.getAttribute("lv-hook")];
+      if (!def || this.hooked.has(el)) continue;
+      const hook = this.hook(el, def);
+      this.hooked.set(el, hook);
+      hook.mounted && hook.mounted();
+    }
+  }
+
+  hook(el, def) {
+    const hook = Object.create(def);
+    hook.el = el;
+    hook.liveSocket = this;
+    hook.pushEvent = (name, payload = {}) =>
+      new Promise((resolve, reject) => {
+        const p = this.pending.get(this.push(el, "hook", name, payload));
+        Object.assign(p, { resolve, reject });
+      });
+    hook.pushEventTo = (_target, name, payload) => hook.pushEvent(name, payload);
+    hook.js = () => this.jsApi(el);
+    hook.handleEvent = (name, cb) => {
+      if (!this.handlers.has(name)) this.handlers.set(name, []);
+      this.handlers.get(name).push({ el, cb });
+    };
+    return hook;
+  }
+
+  // this.js() in hooks: the JS commands on elements, and exec of encoded commands.
+  jsApi(el) {
+    const on = (op, a) => (t, ...rest) => this.cmd(t, op, a(...rest));
+    return {
+      exec: (encoded) => this.run(el, JSON.parse(encoded), "js"),
+      show: on("show", (o = {}) => o),
+      hide: on("hide", (o = {}) => o),
+      toggle: on("toggle", (o = {}) => o),
+      addClass: on("add_class", (names) => ({ names })),
+      removeClass: on("remove_class", (names) => ({ names })),
+      toggleClass: on("toggle_class", (names) => ({ names })),
+      transition: on("transition", (transition, o = {}) => Object.assign({ transition }, o)),
+      setAttribute: on("set_attribute", (n, v) => ({ attr: [n, v] })),
+      removeAttribute: on("remove_attribute", (n) => ({ attr: n })),
+      toggleAttribute: on("toggle_attribute", (n, v1, v2) => ({ attr: [n, v1, v2] })),
+    };
+  }
+
+  eachHook(method) {
+    for (const hook of this.hooked.values()) hook[method] && hook[method]();
+  }
 
   // --- uploads ----------------------------------------------------------------------------
 
@@ -245,14 +444,14 @@ export class LiveSocket {
       f.size <= a("max-size") &&
       (!types.length || types.some((t) => (t[0] === "." ? f.name.toLowerCase().endsWith(t) : t.endsWith("/*") ? f.type.startsWith(t.slice(0, -1)) : f.type === t)));
     const name = input.getAttribute("lv-upload");
-    const r = this.send(["u", name, files.map((f) => [f.name, f.size, f.type])]);
+    const r = this.send([UPLOAD, name, files.map((f) => [f.name, f.size, f.type])]);
     this.pending.set(r, {
       undo: [],
       resolve: (ids) => {
         ids.forEach((id, i) => {
           const f = files[i];
           if (!id) return;
-          if (!fits(f, i)) return this.send(["e", "lv:cancel-upload", { ref: id }]);
+          if (!fits(f, i)) return this.send([EVENT, CANCEL_UPLOAD, { ref: id }]);
           this.up.set(id, { f, name, at: 0, chunk: a("chunk") || 65536 });
           if (/^image\//.test(f.type)) this.urls.set(id, URL.createObjectURL(f));
           if (input.hasAttribute("lv-auto")) this.next(id);
@@ -268,8 +467,8 @@ export class LiveSocket {
     const u = this.up.get(id);
     if (!u || u.busy || !this.joined) return;
     const end = (u.busy = Math.min(u.at + u.chunk, u.f.size));
-    const h = new DataView(new ArrayBuffer(13));
-    h.setUint8(0, 1);
+    const h = new DataView(new ArrayBuffer(CHUNK_HEADER));
+    h.setUint8(0, CHUNK);
     h.setUint32(1, id);
     h.setBigUint64(5, BigInt(u.at));
     u.go = 1;
@@ -280,8 +479,8 @@ export class LiveSocket {
   acked(x, id, n) {
     const u = this.up.get(id);
     if (!u) return;
-    if (x === "uk") u.at = n;
-    if (x === "uf" || n >= u.f.size) {
+    if (x === UPLOAD_ACK) u.at = n;
+    if (x === UPLOAD_END || n >= u.f.size) {
       this.up.delete(id);
       if (u.done) u.done();
     } else if (n >= u.busy) {
@@ -313,138 +512,6 @@ export class LiveSocket {
         URL.revokeObjectURL(url);
         this.urls.delete(id);
       }
-  }
-
-  // Mounts hooks of new lv-hook elements and destroys those of elements that left the DOM.
-  scanHooks() {
-    this.previews();
-    for (const [el, hook] of this.hooked)
-      if (!this.root.contains(el)) {
-        this.hooked.delete(el);
-        for (const list of this.handlers.values()) list.splice(0, list.length, ...list.filter((h) => h.el !== el));
-        hook.destroyed && hook.destroyed();
-      }
-    if (!this.joined) return;
-    for (const el of this.all("lv-mounted"))
-      if (!el.lvMounted) {
-        el.lvMounted = true;
-        this.run(el, JSON.parse(el.getAttribute("lv-mounted")), "js");
-      }
-    for (const form of this.all("lv-trigger-action")) if (form.localName === "form" && !form.lvTriggered) {
-      form.lvTriggered = true;
-      form.submit();
-    }
-    this.viewport();
-    for (const el of this.all("lv-hook")) {
-      const def = this.hooks[el.getAttribute("lv-hook")];
-      if (!def || this.hooked.has(el)) continue;
-      const hook = this.hook(el, def);
-      this.hooked.set(el, hook);
-      hook.mounted && hook.mounted();
-    }
-  }
-
-  hook(el, def) {
-    const hook = Object.create(def);
-    hook.el = el;
-    hook.liveSocket = this;
-    hook.pushEvent = (name, payload = {}) =>
-      new Promise((resolve, reject) => {
-        const p = this.pending.get(this.push(el, "hook", name, payload));
-        Object.assign(p, { resolve, reject });
-      });
-    hook.pushEventTo = (_target, name, payload) => hook.pushEvent(name, payload);
-    hook.js = () => this.jsApi(el);
-    hook.handleEvent = (name, cb) => {
-      if (!this.handlers.has(name)) this.handlers.set(name, []);
-      this.handlers.get(name).push({ el, cb });
-    };
-    return hook;
-  }
-
-  // Runs the JS commands in attr of every element that has it.
-  runAll(attr) {
-    if (attr) for (const el of this.all(attr)) this.run(el, JSON.parse(el.getAttribute(attr)), "js");
-  }
-
-  // this.js() in hooks: the JS commands on elements, and exec of encoded commands.
-  jsApi(el) {
-    const on = (op, a) => (t, ...rest) => this.cmd(t, op, a(...rest));
-    return {
-      exec: (encoded) => this.run(el, JSON.parse(encoded), "js"),
-      show: on("show", (o = {}) => o),
-      hide: on("hide", (o = {}) => o),
-      toggle: on("toggle", (o = {}) => o),
-      addClass: on("add_class", (names) => ({ names })),
-      removeClass: on("remove_class", (names) => ({ names })),
-      toggleClass: on("toggle_class", (names) => ({ names })),
-      transition: on("transition", (transition, o = {}) => Object.assign({ transition }, o)),
-      setAttribute: on("set_attribute", (n, v) => ({ attr: [n, v] })),
-      removeAttribute: on("remove_attribute", (n) => ({ attr: n })),
-      toggleAttribute: on("toggle_attribute", (n, v1, v2) => ({ attr: [n, v1, v2] })),
-    };
-  }
-
-  eachHook(method) {
-    for (const hook of this.hooked.values()) hook[method] && hook[method]();
-  }
-
-  formValues() {
-    return [...this.root.querySelectorAll("form[id][lv-change]")].map((f) => [f.id, [...f.elements].map((e) => [e.name, e.value])]);
-  }
-
-  // Puts the recovered values back and sends each form's change event.
-  recover() {
-    for (const [id, values] of this.recovered || []) {
-      const form = document.getElementById(id);
-      if (!form) continue;
-      for (const [name, value] of values) if (name && form.elements[name]) form.elements[name].value = value;
-      this.push(form, "change", form.getAttribute("lv-change"), Object.assign(this.serialize(form), { _target: null }));
-    }
-    this.recovered = null;
-  }
-
-  onJoined() {
-    if (this.everJoined) this.eachHook("reconnected");
-    this.runAll(this.everJoined ? "lv-connected" : null);
-    this.everJoined = true;
-    this.joined = true;
-    this.tries = 0;
-    sessionStorage.removeItem("lv-reloads");
-    this.setState("lv-connected");
-    this.scanHooks();
-    const q = this.queue.splice(0);
-    for (const text of q) this.delay(() => this.ws.send(text));
-    // Uploads go on where the server says they are (a chunk it has is answered at once).
-    for (const [id, u] of this.up) if (u.go) (u.busy = 0), this.next(id);
-    this.recover();
-    clearInterval(this.beat);
-    this.beat = setInterval(() => {
-      // A server silent for two beats is gone, even if the connection looks open.
-      if (Date.now() - this.lastSeen > 2 * HEARTBEAT_MS) this.ws.close();
-      else this.send(["h"]);
-    }, HEARTBEAT_MS);
-  }
-
-  onError(r, code, message) {
-    console.warn(`leptos-live: ${code}: ${message}`);
-    if (!FATAL.includes(code)) return;
-    this.setState("lv-error");
-    this.disconnect();
-    if (RELOAD.includes(code)) {
-      const n = +(sessionStorage.getItem("lv-reloads") || 0);
-      sessionStorage.setItem("lv-reloads", n + 1);
-      setTimeout(() => location.reload(), Math.min(30000, 1000 * 2 ** n));
-    }
-  }
-
-  settle(r, reply, error) {
-    const p = this.pending.get(r);
-    if (!p) return;
-    this.pending.delete(r);
-    p.undo.forEach((f) => f());
-    if (error !== undefined) p.reject && p.reject(new Error(error));
-    else p.resolve && p.resolve(reply);
   }
 
   // --- applying operations ----------------------------------------------------------------
@@ -479,48 +546,8 @@ export class LiveSocket {
       // A mismatch, or anything the DOM refused: ask for the whole page.
       console.warn("leptos-live: the DOM does not fit a patch; resyncing", e.message);
       this.stale = true;
-      this.send(["r"]);
+      this.send([RESYNC]);
     }
-  }
-
-  // --- streams ----------------------------------------------------------------------------
-
-  // [name,"r"] empties a stream, [name,"d",[id…]] removes items, [name,"i",at,limit,[[id,html]…]]
-  // inserts a block at the start (0) or the end (-1); an id already there is updated in place.
-  streams(ops) {
-    for (const [name, kind, a, limit, items] of ops) {
-      const c = this.root.querySelector(`[lv-stream="${CSS.escape(name)}"]`);
-      if (!c) continue;
-      if (kind === "r") c.replaceChildren();
-      else if (kind === "d") for (const id of a) this.byId(c, id)?.remove();
-      else if (kind === "i") {
-        const els = items.map(([, html]) => this.fragment(html, c).firstElementChild).filter(Boolean);
-        this.place(c, els, a, limit);
-      }
-    }
-    this.scanHooks();
-  }
-
-  byId(c, id) {
-    if (id) for (const el of c.children) if (el.id === id) return el;
-  }
-
-  // Puts els into stream container c at the start (at = 0) or the end, replacing same-id items
-  // in place; keeps the scroll position (or the bottom, when it was there) and the limit.
-  place(c, els, at, limit, base) {
-    if (base) c.replaceChildren(...base);
-    const s = c.closest("[lv-scroll]") || document.scrollingElement;
-    const [h, top, atBottom] = [s.scrollHeight, s.scrollTop, s.scrollTop + s.clientHeight >= s.scrollHeight - 4];
-    const block = document.createDocumentFragment();
-    for (const el of els) {
-      const old = this.byId(c, el.id);
-      if (old) old.replaceWith(el);
-      else block.append(el);
-    }
-    at === 0 ? c.prepend(block) : c.append(block);
-    while (limit > 0 && c.children.length > limit) (at === 0 ? c.lastElementChild : c.firstElementChild).remove();
-    if (at === 0) s.scrollTop = top + s.scrollHeight - h;
-    else if (atBottom) s.scrollTop = s.scrollHeight;
   }
 
   // A template's children live in its content, as the server's tree keeps them.
@@ -591,10 +618,12 @@ export class LiveSocket {
       case SET_ATTR:
       case REMOVE_ATTR: {
         const el = this.element(path);
-        if (el.lvIgnore && el.lvIgnore.has(a)) break;
+        const s = peek(el);
+        if (s && s.ignore.has(a)) break;
         if (code === SET_ATTR) el.setAttribute(a, b);
         else el.removeAttribute(a);
-        if (a === "class") el.lvBare = code === REMOVE_ATTR;
+        // (Without a record el has no marks: the first mark reads its class attribute.)
+        if (a === "class" && s) s.bare = code === REMOVE_ATTR;
         this.syncProp(el, a, code === SET_ATTR, code === SET_ATTR ? b : "");
         this.restick(el);
         break;
@@ -702,218 +731,47 @@ export class LiveSocket {
     } catch {}
   }
 
+  // --- streams ----------------------------------------------------------------------------
+
+  // [name,"r"] empties a stream, [name,"d",[id…]] removes items, [name,"i",at,limit,[[id,html]…]]
+  // inserts a block at the start (0) or the end (-1); an id already there is updated in place.
+  streams(ops) {
+    for (const [name, kind, a, limit, items] of ops) {
+      const c = this.root.querySelector(`[lv-stream="${CSS.escape(name)}"]`);
+      if (!c) continue;
+      if (kind === STREAM_RESET) c.replaceChildren();
+      else if (kind === STREAM_DELETE) for (const id of a) this.byId(c, id)?.remove();
+      else if (kind === STREAM_INSERT) {
+        const els = items.map(([, html]) => this.fragment(html, c).firstElementChild).filter(Boolean);
+        this.place(c, els, a, limit);
+      }
+    }
+    this.scanHooks();
+  }
+
+  byId(c, id) {
+    if (id) for (const el of c.children) if (el.id === id) return el;
+  }
+
+  // Puts els into stream container c at the start (at = 0) or the end, replacing same-id items
+  // in place; keeps the scroll position (or the bottom, when it was there) and the limit.
+  place(c, els, at, limit, base) {
+    if (base) c.replaceChildren(...base);
+    const s = c.closest("[lv-scroll]") || document.scrollingElement;
+    const [h, top, atBottom] = [s.scrollHeight, s.scrollTop, s.scrollTop + s.clientHeight >= s.scrollHeight - 4];
+    const block = document.createDocumentFragment();
+    for (const el of els) {
+      const old = this.byId(c, el.id);
+      if (old) old.replaceWith(el);
+      else block.append(el);
+    }
+    at === 0 ? c.prepend(block) : c.append(block);
+    while (limit > 0 && c.children.length > limit) (at === 0 ? c.lastElementChild : c.firstElementChild).remove();
+    if (at === 0) s.scrollTop = top + s.scrollHeight - h;
+    else if (atBottom) s.scrollTop = s.scrollHeight;
+  }
+
   // --- events from the page ---------------------------------------------------------------
-
-  // Sends an event for the page, or with lv-target for a component: the one el is in (an
-  // empty value) or the one with that id.
-  push(el, kind, name, payload) {
-    const t = el.getAttribute("lv-target");
-    const id = t ? t.replace(/^#/, "") : t === "" && el.closest("[lv-component]")?.getAttribute("lv-component");
-    const r = this.send(id ? ["e", name, payload, id] : Object.keys(payload).length ? ["e", name, payload] : ["e", name]);
-    const cls = "lv-" + kind + "-loading";
-    this.pending.set(r, { el, kind, cls, els: [el], at: performance.now(), undo: [this.mark(el, cls)] });
-    this.slow(this.slowAfter);
-    return r;
-  }
-
-  // Marks the elements of events in flight for slowAfter ms lv-<kind>-slow. A reply within a
-  // frame or two looks instant: what styles the wait keys on -slow, so that it neither flashes
-  // nor costs the browser a restyle before the reply. One timer serves every event.
-  slow(wait) {
-    if (this.slowTimer) return;
-    this.slowTimer = setTimeout(() => {
-      this.slowTimer = 0;
-      let next = Infinity;
-      for (const p of this.pending.values()) {
-        const left = p.els ? p.at + this.slowAfter - performance.now() : Infinity;
-        if (left > 0) next = Math.min(next, left);
-        else {
-          for (const t of p.els) p.undo.push(this.mark(t, "lv-" + p.kind + "-slow"));
-          p.els = null;
-        }
-      }
-      if (next < Infinity) this.slow(next);
-    }, wait);
-  }
-
-  // Adds classes to el; the function it returns takes them off (and more). The last of the
-  // marks on el to go takes the class attribute too when it is empty and el had none before
-  // the first (lvBare; the server's own class changes set it).
-  mark(el, ...names) {
-    if (!el.lvMarks) el.lvBare = !el.hasAttribute("class");
-    el.lvMarks = (el.lvMarks || 0) + 1;
-    el.classList.add(...names);
-    return (...more) => {
-      el.classList.remove(...names, ...more);
-      if (!--el.lvMarks && el.lvBare && !el.classList.length) el.removeAttribute("class");
-    };
-  }
-
-  values(el) {
-    const v = {};
-    for (const at of el.attributes) if (at.name.startsWith("lv-value-")) v[at.name.slice(9)] = at.value;
-    return v;
-  }
-
-  serialize(form) {
-    const v = {};
-    for (const [k, x] of new FormData(form)) {
-      if (typeof x !== "string") continue;
-      if (k in v) v[k] = [].concat(v[k], x);
-      else v[k] = x;
-    }
-    return v;
-  }
-
-  // Runs fn now, or as lv-debounce (ms, or "blur") / lv-throttle (ms) on el ask.
-  limit(el, key, fn) {
-    const d = el.getAttribute("lv-debounce");
-    const t = el.getAttribute("lv-throttle");
-    const timers = el.lvTimers || (el.lvTimers = {});
-    if (d === "blur") el.lvOnBlur = fn;
-    else if (d) {
-      clearTimeout(timers[key]);
-      timers[key] = setTimeout(fn, +d);
-    } else if (t) {
-      if (timers[key]) el.lvTrailing = fn;
-      else {
-        fn();
-        const tick = () => {
-          const next = el.lvTrailing;
-          el.lvTrailing = null;
-          timers[key] = next ? (next(), setTimeout(tick, +t)) : 0;
-        };
-        timers[key] = setTimeout(tick, +t);
-      }
-    } else fn();
-  }
-
-  // Runs el's binding attr: JS commands when it holds them, else sends the event it names with
-  // el's values and extra.
-  fire(el, attr, kind, extra) {
-    const name = el.getAttribute(attr);
-    if (!name) return;
-    this.limit(el, attr, () =>
-      name[0] === "[" ? this.run(el, JSON.parse(name), kind) : this.push(el, kind, name, Object.assign(this.values(el), extra)),
-    );
-  }
-
-  // --- JS commands ------------------------------------------------------------------------
-
-  run(el, cmds, kind) {
-    for (const [op, a] of cmds) {
-      const targets = a.to ? [...document.querySelectorAll(a.to)] : [el];
-      if (op === "push") {
-        const p = this.pending.get(this.push(el, kind, a.event, Object.assign(this.values(el), a.value || {})));
-        for (const t of a.loading ? document.querySelectorAll(a.loading) : []) {
-          p.undo.push(this.mark(t, p.cls));
-          p.els.push(t);
-        }
-      } else if (op === "pop_focus") {
-        const f = this.focusStack.pop();
-        if (f) f.focus();
-      } else if (op === "push_focus") this.focusStack.push(a.to ? targets[0] : document.activeElement);
-      else if (op === "exec") {
-        for (const t of targets) {
-          const v = t.getAttribute(a.attr);
-          if (v) this.run(t, JSON.parse(v), kind);
-        }
-      } else for (const t of targets) this.cmd(t, op, a);
-    }
-  }
-
-  cmd(t, op, a) {
-    const words = (s) => (s || "").split(/\s+/).filter(Boolean);
-    // Sticky: the effect is applied now and again after every patch of this element.
-    const sticky = (key, fn) => {
-      fn();
-      (t.lvSticky || (t.lvSticky = new Map())).set(key, fn);
-    };
-    const display = (show) => sticky("display", () => (t.style.display = show ? a.display || "block" : "none"));
-    switch (op) {
-      case "show":
-      case "hide":
-      case "toggle": {
-        const show = op === "show" || (op === "toggle" && getComputedStyle(t).display === "none");
-        if (!a.transition) display(show);
-        else if (show) {
-          display(true);
-          this.transit(t, a.transition, a.time);
-        } else this.transit(t, a.transition, a.time, () => display(false));
-        break;
-      }
-      case "add_class":
-      case "remove_class":
-      case "toggle_class":
-        for (const n of words(a.names)) {
-          const add = op === "add_class" || (op === "toggle_class" && !t.classList.contains(n));
-          sticky("class:" + n, () => t.classList.toggle(n, add));
-        }
-        break;
-      case "transition":
-        this.transit(t, a.transition, a.time);
-        break;
-      case "set_attribute":
-        sticky("attr:" + a.attr[0], () => t.setAttribute(a.attr[0], a.attr[1]));
-        break;
-      case "remove_attribute":
-        sticky("attr:" + a.attr, () => t.removeAttribute(a.attr));
-        break;
-      case "toggle_attribute": {
-        const [n, on, off] = a.attr;
-        const next = t.getAttribute(n) === on ? off : on;
-        sticky("attr:" + n, () => (next == null ? t.removeAttribute(n) : t.setAttribute(n, next)));
-        break;
-      }
-      case "ignore_attributes":
-        for (const n of words(a.names)) (t.lvIgnore || (t.lvIgnore = new Set())).add(n);
-        break;
-      case "dispatch":
-        t.dispatchEvent(new CustomEvent(a.event, { bubbles: true, detail: a.detail }));
-        break;
-      case "focus":
-        t.focus();
-        break;
-      case "focus_first": {
-        const f = [...t.querySelectorAll(FOCUSABLE)].find((x) => x.getClientRects().length);
-        if (f) f.focus();
-        break;
-      }
-    }
-  }
-
-  transit(t, [run, start, end], time = 200, done) {
-    const w = (s) => s.split(/\s+/).filter(Boolean);
-    const off = this.mark(t, ...w(run), ...w(start));
-    requestAnimationFrame(() => {
-      t.classList.remove(...w(start));
-      t.classList.add(...w(end));
-    });
-    setTimeout(() => {
-      off(...w(end));
-      if (done) done();
-    }, time);
-  }
-
-  // Re-applies what JS commands did to el after the server patched it.
-  restick(el) {
-    if (el.lvSticky) for (const fn of el.lvSticky.values()) fn();
-  }
-
-  // Elements of the page with attr (for window-level and click-away bindings).
-  all(attr) {
-    return this.root.querySelectorAll(`[${attr}]`);
-  }
-
-  // Those of them shown now: a hidden menu or dialog does not hear the window or a click away.
-  shown(attr) {
-    return [...this.all(attr)].filter((el) => el.getClientRects().length);
-  }
-
-  keyed(el, e) {
-    const k = el.getAttribute("lv-key");
-    return !k || k.toLowerCase() === e.key.toLowerCase();
-  }
 
   bind() {
     const root = this.root;
@@ -927,7 +785,7 @@ export class LiveSocket {
       const a = e.target.closest && e.target.closest("a[lv-patch],a[lv-navigate]");
       if (!a || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || a.target === "_blank") return;
       e.preventDefault();
-      this.go(a.href, a.hasAttribute("lv-patch") ? "l" : "n", !a.hasAttribute("lv-replace"));
+      this.go(a.href, a.hasAttribute("lv-patch") ? PATCH : NAVIGATE, !a.hasAttribute("lv-replace"));
     });
     // Back and forward: a patch within the page joined now, else a live navigation.
     on(window, "scroll", () => {
@@ -940,7 +798,7 @@ export class LiveSocket {
       if (this.here() === this.at) return;
       this.at = this.here();
       const st = e.state || {};
-      this.go(location.href, st.id === this.token ? "l" : "n", false, null, st.scroll || 0);
+      this.go(location.href, st.id === this.token ? PATCH : NAVIGATE, false, null, st.scroll || 0);
     });
     on(root, "click", (e) => {
       const el = closest(e, "lv-click");
@@ -1012,9 +870,10 @@ export class LiveSocket {
     on(root, "focusin", (e) => this.fire(e.target, "lv-focus", "focus", this.field(e.target)));
     on(root, "focusout", (e) => {
       const el = e.target;
-      if (el.lvOnBlur) {
-        const fn = el.lvOnBlur;
-        el.lvOnBlur = null;
+      const s = peek(el);
+      if (s && s.onBlur) {
+        const fn = s.onBlur;
+        s.onBlur = null;
         fn();
       }
       this.fire(el, "lv-blur", "blur", this.field(el));
@@ -1023,6 +882,117 @@ export class LiveSocket {
       on(window, type, (e) => {
         if (e.target === window) for (const el of this.all("lv-window-" + type)) this.fire(el, "lv-window-" + type, type);
       });
+  }
+
+  // Elements of the page with attr (for window-level and click-away bindings).
+  all(attr) {
+    return this.root.querySelectorAll(`[${attr}]`);
+  }
+
+  // Those of them shown now: a hidden menu or dialog does not hear the window or a click away.
+  shown(attr) {
+    return [...this.all(attr)].filter((el) => el.getClientRects().length);
+  }
+
+  keyed(el, e) {
+    const k = el.getAttribute("lv-key");
+    return !k || k.toLowerCase() === e.key.toLowerCase();
+  }
+
+  // Sends an event for the page, or with lv-target for a component: the one el is in (an
+  // empty value) or the one with that id.
+  push(el, kind, name, payload) {
+    const t = el.getAttribute("lv-target");
+    const id = t ? t.replace(/^#/, "") : t === "" && el.closest("[lv-component]")?.getAttribute("lv-component");
+    const r = this.send(id ? [EVENT, name, payload, id] : Object.keys(payload).length ? [EVENT, name, payload] : [EVENT, name]);
+    const cls = "lv-" + kind + "-loading";
+    this.pending.set(r, { el, kind, cls, els: [el], at: performance.now(), undo: [this.mark(el, cls)] });
+    this.slow(this.slowAfter);
+    return r;
+  }
+
+  // Marks the elements of events in flight for slowAfter ms lv-<kind>-slow. A reply within a
+  // frame or two looks instant: what styles the wait keys on -slow, so that it neither flashes
+  // nor costs the browser a restyle before the reply. One timer serves every event.
+  slow(wait) {
+    if (this.slowTimer) return;
+    this.slowTimer = setTimeout(() => {
+      this.slowTimer = 0;
+      let next = Infinity;
+      for (const p of this.pending.values()) {
+        const left = p.els ? p.at + this.slowAfter - performance.now() : Infinity;
+        if (left > 0) next = Math.min(next, left);
+        else {
+          for (const t of p.els) p.undo.push(this.mark(t, "lv-" + p.kind + "-slow"));
+          p.els = null;
+        }
+      }
+      if (next < Infinity) this.slow(next);
+    }, wait);
+  }
+
+  // Adds classes to el; the function it returns takes them off (and more). The last of the
+  // marks on el to go takes the class attribute too when it is empty and el had none before
+  // the first (bare; the server's own class changes set it).
+  mark(el, ...names) {
+    const s = state(el);
+    if (!s.marks) s.bare = !el.hasAttribute("class");
+    s.marks++;
+    el.classList.add(...names);
+    return (...more) => {
+      el.classList.remove(...names, ...more);
+      if (!--s.marks && s.bare && !el.classList.length) el.removeAttribute("class");
+    };
+  }
+
+  values(el) {
+    const v = {};
+    for (const at of el.attributes) if (at.name.startsWith("lv-value-")) v[at.name.slice(9)] = at.value;
+    return v;
+  }
+
+  serialize(form) {
+    const v = {};
+    for (const [k, x] of new FormData(form)) {
+      if (typeof x !== "string") continue;
+      if (k in v) v[k] = [].concat(v[k], x);
+      else v[k] = x;
+    }
+    return v;
+  }
+
+  // Runs fn now, or as lv-debounce (ms, or "blur") / lv-throttle (ms) on el ask.
+  limit(el, key, fn) {
+    const d = el.getAttribute("lv-debounce");
+    const t = el.getAttribute("lv-throttle");
+    const s = state(el);
+    const timers = s.timers;
+    if (d === "blur") s.onBlur = fn;
+    else if (d) {
+      clearTimeout(timers[key]);
+      timers[key] = setTimeout(fn, +d);
+    } else if (t) {
+      if (timers[key]) s.trailing = fn;
+      else {
+        fn();
+        const tick = () => {
+          const next = s.trailing;
+          s.trailing = null;
+          timers[key] = next ? (next(), setTimeout(tick, +t)) : 0;
+        };
+        timers[key] = setTimeout(tick, +t);
+      }
+    } else fn();
+  }
+
+  // Runs el's binding attr: JS commands when it holds them, else sends the event it names with
+  // el's values and extra.
+  fire(el, attr, kind, extra) {
+    const name = el.getAttribute(attr);
+    if (!name) return;
+    this.limit(el, attr, () =>
+      name[0] === "[" ? this.run(el, JSON.parse(name), kind) : this.push(el, kind, name, Object.assign(this.values(el), extra)),
+    );
   }
 
   // Sends form's lv-submit event; lv-disable-with buttons are disabled with its text until the reply.
@@ -1042,7 +1012,6 @@ export class LiveSocket {
   // lv-viewport-top / lv-viewport-bottom: an event when the first / last child comes into view.
   viewport() {
     if (!window.IntersectionObserver) return;
-    this.seen = this.seen || new WeakMap();
     for (const [attr, pick] of [
       ["lv-viewport-top", (el) => el.firstElementChild],
       ["lv-viewport-bottom", (el) => el.lastElementChild],
@@ -1063,6 +1032,114 @@ export class LiveSocket {
 
   field(el) {
     return "value" in el && el.localName !== "button" ? { value: el.value } : {};
+  }
+
+  // --- JS commands ------------------------------------------------------------------------
+
+  // Runs the JS commands in attr of every element that has it.
+  runAll(attr) {
+    if (attr) for (const el of this.all(attr)) this.run(el, JSON.parse(el.getAttribute(attr)), "js");
+  }
+
+  run(el, cmds, kind) {
+    for (const [op, a] of cmds) {
+      const targets = a.to ? [...document.querySelectorAll(a.to)] : [el];
+      if (op === "push") {
+        const p = this.pending.get(this.push(el, kind, a.event, Object.assign(this.values(el), a.value || {})));
+        for (const t of a.loading ? document.querySelectorAll(a.loading) : []) {
+          p.undo.push(this.mark(t, p.cls));
+          p.els.push(t);
+        }
+      } else if (op === "pop_focus") {
+        const f = this.focusStack.pop();
+        if (f) f.focus();
+      } else if (op === "push_focus") this.focusStack.push(a.to ? targets[0] : document.activeElement);
+      else if (op === "exec") {
+        for (const t of targets) {
+          const v = t.getAttribute(a.attr);
+          if (v) this.run(t, JSON.parse(v), kind);
+        }
+      } else for (const t of targets) this.cmd(t, op, a);
+    }
+  }
+
+  cmd(t, op, a) {
+    const words = (s) => (s || "").split(/\s+/).filter(Boolean);
+    // Sticky: the effect is applied now and again after every patch of this element.
+    const sticky = (key, fn) => {
+      fn();
+      state(t).sticky.set(key, fn);
+    };
+    const display = (show) => sticky("display", () => (t.style.display = show ? a.display || "block" : "none"));
+    switch (op) {
+      case "show":
+      case "hide":
+      case "toggle": {
+        const show = op === "show" || (op === "toggle" && getComputedStyle(t).display === "none");
+        if (!a.transition) display(show);
+        else if (show) {
+          display(true);
+          this.transit(t, a.transition, a.time);
+        } else this.transit(t, a.transition, a.time, () => display(false));
+        break;
+      }
+      case "add_class":
+      case "remove_class":
+      case "toggle_class":
+        for (const n of words(a.names)) {
+          const add = op === "add_class" || (op === "toggle_class" && !t.classList.contains(n));
+          sticky("class:" + n, () => t.classList.toggle(n, add));
+        }
+        break;
+      case "transition":
+        this.transit(t, a.transition, a.time);
+        break;
+      case "set_attribute":
+        sticky("attr:" + a.attr[0], () => t.setAttribute(a.attr[0], a.attr[1]));
+        break;
+      case "remove_attribute":
+        sticky("attr:" + a.attr, () => t.removeAttribute(a.attr));
+        break;
+      case "toggle_attribute": {
+        const [n, on, off] = a.attr;
+        const next = t.getAttribute(n) === on ? off : on;
+        sticky("attr:" + n, () => (next == null ? t.removeAttribute(n) : t.setAttribute(n, next)));
+        break;
+      }
+      case "ignore_attributes":
+        for (const n of words(a.names)) state(t).ignore.add(n);
+        break;
+      case "dispatch":
+        t.dispatchEvent(new CustomEvent(a.event, { bubbles: true, detail: a.detail }));
+        break;
+      case "focus":
+        t.focus();
+        break;
+      case "focus_first": {
+        const f = [...t.querySelectorAll(FOCUSABLE)].find((x) => x.getClientRects().length);
+        if (f) f.focus();
+        break;
+      }
+    }
+  }
+
+  transit(t, [run, start, end], time = 200, done) {
+    const w = (s) => s.split(/\s+/).filter(Boolean);
+    const off = this.mark(t, ...w(run), ...w(start));
+    requestAnimationFrame(() => {
+      t.classList.remove(...w(start));
+      t.classList.add(...w(end));
+    });
+    setTimeout(() => {
+      off(...w(end));
+      if (done) done();
+    }, time);
+  }
+
+  // Re-applies what JS commands did to el after the server patched it.
+  restick(el) {
+    const s = peek(el);
+    if (s) for (const fn of s.sticky.values()) fn();
   }
 }
 

@@ -240,7 +240,7 @@ async fn switching_rooms_is_live_and_presence_moves() {
     page.wait_for("location.pathname === '/' && document.getElementById('flash-error')?.textContent.includes('members only')")
         .await;
     page.wait_connected().await;
-    page.eval("window.liveSocket.go('/rooms/vault', 'n', true)")
+    page.eval("window.liveSocket.navigate('/rooms/vault')")
         .await;
     page.wait_for("location.pathname === '/' && document.getElementById('flash-error')?.textContent.includes('members only')")
         .await;

@@ -238,6 +238,159 @@ mod tests {
         js.sort_unstable();
         rust.sort_unstable();
         assert_eq!(js, rust);
+        // The page reloads after some of them.
+        for code in between("const RELOAD = [", "]").split(',') {
+            let code = code.trim().trim_matches('"');
+            assert!(rust.contains(&code), "{code} is not a fatal code");
+        }
+    }
+
+    /// The names and values of the shim's line `const [first, …] = […];`.
+    fn named(first: &str) -> Vec<(String, String)> {
+        let start = format!("const [{first},");
+        let line = CLIENT_JS
+            .lines()
+            .find(|l| l.starts_with(&start))
+            .unwrap_or_default();
+        let (names, values) = line.split_once("] = [").unwrap_or_default();
+        let list = |s: &str| -> Vec<String> {
+            s.trim_start_matches("const [")
+                .trim_end_matches("];")
+                .split(',')
+                .map(|x| x.trim().trim_matches('"').to_string())
+                .collect()
+        };
+        let (names, values) = (list(names), list(values));
+        assert_eq!(names.len(), values.len(), "{line}");
+        names.into_iter().zip(values).collect()
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_shims_wire_codes_are_the_engines() {
+        use crate::protocol::{self, Chunk};
+        use crate::stream::{StreamOp, StreamOps, write_json};
+        use crate::{At, ErrorCode, Nav};
+        use serde_json::Value;
+        let json = |text: &str| serde_json::from_str::<Value>(text).unwrap_or_default();
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+
+        // Frames the browser sends, by the kinds ClientFrame::decode matches.
+        assert_eq!(
+            named("JOIN"),
+            pairs(&[
+                ("JOIN", protocol::JOIN),
+                ("NAVIGATE", protocol::NAVIGATE),
+                ("PATCH", protocol::PATCH),
+                ("EVENT", protocol::EVENT),
+                ("UPLOAD", protocol::UPLOAD),
+                ("HEARTBEAT", protocol::HEARTBEAT),
+                ("RESYNC", protocol::RESYNC),
+            ])
+        );
+
+        // Frames the server sends besides patches, by the kinds its encoders write.
+        let kind = |frame: String| text(&json(&frame)[1]);
+        let nav = |nav: Nav| json(&protocol::nav_frame(0, &nav, None));
+        let to = || "/".to_string();
+        let external = nav(Nav::Redirect {
+            to: to(),
+            external: true,
+        });
+        assert_eq!(
+            named("ERROR"),
+            pairs(&[
+                (
+                    "ERROR",
+                    kind(protocol::error_frame(0, ErrorCode::BadFrame, "")).as_str()
+                ),
+                ("HTML", kind(protocol::html_frame(0, "", 0)).as_str()),
+                ("NAV", text(&external[1]).as_str()),
+                (
+                    "UPLOAD_ACK",
+                    kind(protocol::upload_ack_frame(1, 0)).as_str()
+                ),
+                (
+                    "UPLOAD_END",
+                    kind(protocol::upload_end_frame(1, "")).as_str()
+                ),
+            ])
+        );
+
+        // Where a nav sends the browser, by the kinds it carries.
+        let nav_kind = |n: Value| text(&n[2]["kind"]);
+        let patch = Nav::Patch {
+            to: to(),
+            replace: false,
+        };
+        let navigate = Nav::Navigate {
+            to: to(),
+            replace: false,
+        };
+        assert_eq!(
+            named("NAV_PATCH"),
+            pairs(&[
+                ("NAV_PATCH", nav_kind(nav(patch)).as_str()),
+                ("NAV_NAVIGATE", nav_kind(nav(navigate)).as_str()),
+                ("NAV_EXTERNAL", nav_kind(external).as_str()),
+            ])
+        );
+
+        // Stream operations, by the kinds stream::write_json writes.
+        let mut out = String::new();
+        let ops = vec![
+            StreamOp::Reset,
+            StreamOp::Delete(Vec::new()),
+            StreamOp::Insert {
+                at: At::End,
+                limit: None,
+                items: Vec::new(),
+            },
+        ];
+        write_json(
+            &[StreamOps {
+                name: "s".into(),
+                ops,
+            }],
+            &mut out,
+        );
+        let ops = json(&out);
+        assert_eq!(
+            named("STREAM_RESET"),
+            pairs(&[
+                ("STREAM_RESET", text(&ops[0][1]).as_str()),
+                ("STREAM_DELETE", text(&ops[1][1]).as_str()),
+                ("STREAM_INSERT", text(&ops[2][1]).as_str()),
+            ])
+        );
+
+        // An upload chunk's kind and header length as the shim writes them: the engine reads
+        // such a frame, and one of another kind it refuses.
+        let chunk = named("CHUNK");
+        let names: Vec<&str> = chunk.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["CHUNK", "CHUNK_HEADER"]);
+        let number = |i: usize| chunk[i].1.parse::<usize>().unwrap_or_default();
+        assert_eq!(number(1), protocol::CHUNK_HEADER);
+        let mut frame = vec![0u8; number(1) + 1];
+        frame[0] = u8::try_from(number(0)).unwrap_or_default();
+        assert!(Chunk::decode(&frame).is_ok(), "{chunk:?}");
+        frame[0] = frame[0].wrapping_add(1);
+        assert!(Chunk::decode(&frame).is_err(), "{chunk:?}");
+
+        // The event that cancels an upload entry, and the cookie that carries a flash.
+        assert_eq!(
+            named("CANCEL_UPLOAD"),
+            pairs(&[
+                ("CANCEL_UPLOAD", crate::upload::CANCEL_UPLOAD),
+                ("FLASH_COOKIE", crate::flash::COOKIE_NAME),
+            ])
+        );
     }
 
     #[test]

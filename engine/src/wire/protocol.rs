@@ -12,6 +12,23 @@ use crate::diff::{Op, write_json_str, write_ops};
 use crate::wire::code::ErrorCode;
 use crate::wire::pushed::{Nav, Pushed};
 
+// The kinds of the browser's frames (their second element), as decoded below; the shim names
+// them alike and a test checks they match.
+/// `"j"`: [`ClientFrame::Join`].
+pub(crate) const JOIN: &str = "j";
+/// `"n"`: [`ClientFrame::Navigate`].
+pub(crate) const NAVIGATE: &str = "n";
+/// `"l"`: [`ClientFrame::Patch`].
+pub(crate) const PATCH: &str = "l";
+/// `"e"`: [`ClientFrame::Event`].
+pub(crate) const EVENT: &str = "e";
+/// `"u"`: [`ClientFrame::Upload`].
+pub(crate) const UPLOAD: &str = "u";
+/// `"h"`: [`ClientFrame::Heartbeat`].
+pub(crate) const HEARTBEAT: &str = "h";
+/// `"r"`: [`ClientFrame::Resync`].
+pub(crate) const RESYNC: &str = "r";
+
 /// A frame from the browser.
 #[derive(Debug, PartialEq)]
 pub enum ClientFrame {
@@ -142,7 +159,7 @@ impl ClientFrame {
         };
         let mut items = items.iter();
         match kind {
-            "j" => {
+            JOIN => {
                 let token = text_at(2, "token")?;
                 let version = items.nth(3).and_then(Value::as_u64);
                 let url = items.next().and_then(Value::as_str).map(str::to_string);
@@ -153,16 +170,16 @@ impl ClientFrame {
                     url,
                 })
             }
-            "n" => {
+            NAVIGATE => {
                 let url = text_at(2, "url")?;
                 let flash = items.nth(3).and_then(Value::as_str).map(str::to_string);
                 Ok(ClientFrame::Navigate { r, url, flash })
             }
-            "l" => Ok(ClientFrame::Patch {
+            PATCH => Ok(ClientFrame::Patch {
                 r,
                 url: text_at(2, "url")?,
             }),
-            "e" => {
+            EVENT => {
                 let name = text_at(2, "event name")?;
                 let payload = items.nth(3).cloned().unwrap_or(Value::Null);
                 if !(payload.is_object() || payload.is_null()) {
@@ -180,7 +197,7 @@ impl ClientFrame {
                     target,
                 })
             }
-            "u" => {
+            UPLOAD => {
                 let name = text_at(2, "upload name")?;
                 let files = items
                     .nth(3)
@@ -200,8 +217,8 @@ impl ClientFrame {
                     .collect::<Result<_, _>>()?;
                 Ok(ClientFrame::Upload { r, name, files })
             }
-            "h" => Ok(ClientFrame::Heartbeat { r }),
-            "r" => Ok(ClientFrame::Resync { r }),
+            HEARTBEAT => Ok(ClientFrame::Heartbeat { r }),
+            RESYNC => Ok(ClientFrame::Resync { r }),
             other => Err(err(
                 r,
                 ErrorCode::BadFrame,
