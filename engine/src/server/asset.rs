@@ -274,9 +274,10 @@ mod tests {
 
     #[test]
     fn the_shims_wire_codes_are_the_engines() {
-        use crate::protocol::{self, Chunk};
-        use crate::stream::{StreamOp, StreamOps, write_json};
-        use crate::{At, ErrorCode, Nav};
+        use crate::error::ErrorCode;
+        use crate::wire::protocol::{self, Chunk};
+        use crate::wire::pushed::Nav;
+        use crate::wire::stream_ops::{At, StreamOp, StreamOps, write_json};
         use serde_json::Value;
         let json = |text: &str| serde_json::from_str::<Value>(text).unwrap_or_default();
         let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
