@@ -355,7 +355,9 @@ export class LiveSocket {
     if (!this.joined || !this.local(href)) return location.assign(href);
     const url = u.pathname + u.search;
     if (push) this.save();
-    if (kind === PATCH && push) this.entry(url, true);
+    // A link's patch makes its entry, or takes the current one's place with lv-replace; back and
+    // forward (which pass the scroll to restore) already moved the history.
+    if (kind === PATCH && scroll == null) this.entry(url, push);
     const r = this.send(flash ? [kind, url, flash] : [kind, url]);
     this.nav = { r, push: push && kind === NAVIGATE, scroll, hash: u.hash.slice(1) };
   }

@@ -124,9 +124,11 @@ impl LiveView for Room {
 
     fn render(&self) -> impl IntoView {
         let members = format!("/rooms/{}?tab=members", self.name);
+        let quiet = format!("/rooms/{}?tab=quiet", self.name);
         view! {
             <h1 id="page">"room " {self.name.clone()}</h1>
             <a id="members" href=members lv-patch>"members"</a>
+            <a id="quiet" href=quiet lv-patch lv-replace>"quiet"</a>
             <p id="tab">{self.tab.clone()}</p>
             <p id="n">{self.n}</p>
             <button id="bump" lv-click="bump" lv-value-by="2">"+2"</button>
@@ -313,6 +315,22 @@ async fn live_navigation_back_forward_scroll_patch_and_flash_in_chromium() {
             serde_json::json!(true),
             "the page's DOM was patched, not replaced"
         );
+        // An lv-patch link with lv-replace changes the URL in place: no new history entry.
+        let entries = page.eval("history.length").await;
+        page.click("#quiet").await;
+        page.wait_for("document.getElementById('tab').textContent === 'quiet'").await;
+        at(&mut page, "room a", "/rooms/a?tab=quiet", "Room a").await;
+        assert_eq!(page.eval("history.length").await, entries, "the entry was replaced");
+        page.eval("history.back()").await;
+        page.wait_for("location.pathname === '/' && document.getElementById('page').textContent === 'home'").await;
+        page.eval("history.forward()").await;
+        at(&mut page, "room a", "/rooms/a?tab=quiet", "Room a").await;
+        page.wait_for("document.getElementById('tab').textContent === 'quiet'").await;
+        page.click("#members").await;
+        page.wait_for("document.getElementById('tab').textContent === 'members'").await;
+        page.eval("history.back()").await;
+        page.wait_for("document.getElementById('tab').textContent === 'quiet'").await;
+        at(&mut page, "room a", "/rooms/a?tab=quiet", "Room a").await;
 
         // Typed events: a payload that does not decode and an unknown name get typed errors;
         // the page lives on and the next good event works.
