@@ -1,9 +1,13 @@
 //! Components benchmark: prints figures, asserts nothing.
 //!
-//! A page of 100 rows, one changed per event. With `LiveComponent`s the changed row alone
-//! renders again (the other 99 reuse their HTML); with function components the whole page
-//! renders. Both then reparse around the change, diff and encode. Reports the server time per
-//! event (median and p99) and the reply's bytes, which must be those of the change alone.
+//! A table of 10, 100 and 1,000 rows, one changed per event. With `LiveComponent`s the event
+//! goes to the changed row, which alone renders again, into the page's last HTML, without the
+//! page rendering; with function components the page holds the counts and renders every row.
+//! Both then reparse around the change, diff and encode. Reports the server's time per event
+//! (handler to frame, as the page's task runs it, without the test client's copy of the page),
+//! median and p99, the reply's bytes, which must be those of the change alone, and the ratios the
+//! goals are set in: components against functions at the same size, and 1,000 component rows
+//! against 10.
 //!
 //! Run with `cargo bench -p leptos-live-tests --bench components`.
 
@@ -11,14 +15,17 @@ use std::time::{Duration, Instant};
 
 use leptos::prelude::*;
 use leptos_live::testing::LiveTest;
-use leptos_live::wire::protocol::patch_frame;
 use leptos_live::{
     ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session,
     live_component,
 };
 use leptos_live_tests::percentile;
 
-const ROWS: usize = 100;
+const SIZES: [usize; 3] = [10, 100, 1_000];
+
+fn rows_of(p: &Params) -> usize {
+    p.get("rows").and_then(|r| r.parse().ok()).unwrap_or(100)
+}
 
 fn row_view(i: usize, label: &str, count: i64) -> impl IntoView + use<> {
     view! {
@@ -84,9 +91,9 @@ impl LiveView for Table {
     type Message = ();
     type Event = RawEvent;
 
-    async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    async fn mount(p: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         Ok(Table {
-            labels: (0..ROWS).map(|i| format!("row number {i}")).collect(),
+            labels: (0..rows_of(p)).map(|i| format!("row number {i}")).collect(),
         })
     }
 
@@ -111,10 +118,11 @@ impl LiveView for PlainTable {
     type Message = ();
     type Event = RawEvent;
 
-    async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    async fn mount(p: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        let rows = rows_of(p);
         Ok(PlainTable {
-            labels: (0..ROWS).map(|i| format!("row number {i}")).collect(),
-            counts: vec![0; ROWS],
+            labels: (0..rows).map(|i| format!("row number {i}")).collect(),
+            counts: vec![0; rows],
         })
     }
 
@@ -138,78 +146,86 @@ impl LiveView for PlainTable {
     }
 }
 
-fn report(what: &str, mut times: Vec<Duration>, bytes: usize, renders: Option<u64>) {
+/// The median and p99 of `times`, in µs.
+fn spread(mut times: Vec<Duration>) -> (f64, f64) {
     times.sort();
-    println!(
-        "| {what} | {:.1} µs | {:.1} µs | {bytes} B | {} |",
-        percentile(&times, 0.5).expect("timed runs").as_secs_f64() * 1e6,
-        percentile(&times, 0.99).expect("timed runs").as_secs_f64() * 1e6,
-        renders.map_or("100 rows (the page)".to_string(), |r| format!(
-            "{r} component per event"
-        )),
-    );
+    let at = |p| percentile(&times, p).expect("timed runs").as_secs_f64() * 1e6;
+    (at(0.5), at(0.99))
 }
 
-const EVENTS: usize = 5_000;
+const EVENTS: usize = 3_000;
 
-async fn components() {
-    let mut page = LiveTest::<Table>::mount(Params::default(), Session::default())
+fn params(rows: usize) -> Params {
+    Params::from_pairs([("rows", rows.to_string())])
+}
+
+/// Server time per event on `rows` component rows: median, p99, last frame's bytes, components
+/// rendered per event.
+async fn components(rows: usize) -> (f64, f64, usize, f64) {
+    let mut page = LiveTest::<Table>::mount(params(rows), Session::default())
         .await
         .expect("mount the table");
     let mut times = Vec::with_capacity(EVENTS);
     let mut bytes = 0;
     let before = page.component_renders();
     for n in 0..EVENTS {
-        let id = format!("r{}", (n * 37) % ROWS);
+        let id = format!("r{}", (n * 37) % rows);
         let t = Instant::now();
-        let ops = page
-            .event_to(&id, "inc", serde_json::json!({}))
-            .await
-            .expect("inc");
-        let frame = patch_frame(n as u64 + 2, &ops);
+        let frames = page
+            .event_to_frames(&id, "inc", serde_json::json!({}))
+            .await;
         times.push(t.elapsed());
-        bytes = frame.len();
+        bytes = frames.last().map_or(0, String::len);
     }
-    let renders = (page.component_renders() - before) / EVENTS as u64;
-    report(
-        "100 `LiveComponent` rows, one changed",
-        times,
-        bytes,
-        Some(renders),
-    );
+    let renders = (page.component_renders() - before) as f64 / EVENTS as f64;
+    let (p50, p99) = spread(times);
+    (p50, p99, bytes, renders)
 }
 
-async fn functions() {
-    let mut page = LiveTest::<PlainTable>::mount(Params::default(), Session::default())
+/// Server time per event on `rows` function rows: median, p99, last frame's bytes.
+async fn functions(rows: usize) -> (f64, f64, usize) {
+    let mut page = LiveTest::<PlainTable>::mount(params(rows), Session::default())
         .await
         .expect("mount the table");
     let mut times = Vec::with_capacity(EVENTS);
     let mut bytes = 0;
     for n in 0..EVENTS {
-        let row = ((n * 37) % ROWS).to_string();
+        let row = ((n * 37) % rows).to_string();
         let t = Instant::now();
-        let ops = page
-            .event("inc", serde_json::json!({ "row": row }))
-            .await
-            .expect("inc");
-        let frame = patch_frame(n as u64 + 2, &ops);
+        let frames = page
+            .event_frames("inc", serde_json::json!({ "row": row }))
+            .await;
         times.push(t.elapsed());
-        bytes = frame.len();
+        bytes = frames.last().map_or(0, String::len);
     }
-    report(
-        "100 function-component rows, one changed",
-        times,
-        bytes,
-        None,
-    );
+    let (p50, p99) = spread(times);
+    (p50, p99, bytes)
 }
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     runtime.block_on(async {
-        println!("| page | server time per event, median | p99 | reply frame | renders |");
-        println!("| --- | --- | --- | --- | --- |");
-        components().await;
-        functions().await;
+        println!(
+            "| rows | components: median | p99 | reply | rendered per event | functions: median | p99 | reply | components / functions |"
+        );
+        println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        let mut medians = Vec::new();
+        for rows in SIZES {
+            let (c50, c99, cb, renders) = components(rows).await;
+            let (f50, f99, fb) = functions(rows).await;
+            medians.push(c50);
+            println!(
+                "| {rows} | {c50:.1} µs | {c99:.1} µs | {cb} B | {renders:.2} | {f50:.1} µs | {f99:.1} µs | {fb} B | {:.2} |",
+                c50 / f50
+            );
+        }
+        if let (Some(small), Some(large)) = (medians.first(), medians.last()) {
+            println!(
+                "component rows, {} vs {}: {:.2}x",
+                SIZES[SIZES.len() - 1],
+                SIZES[0],
+                large / small
+            );
+        }
     });
 }

@@ -2,14 +2,17 @@
 //! change, state dropped with the component, `send_update` from another task; in-process and in
 //! Chromium.
 
+use std::cell::Cell;
+
 use leptos::prelude::*;
 use leptos_live::testing::LiveTest;
 use leptos_live::{
-    ComponentMount, Ctx, LiveComponent, LiveConfig, LiveError, LiveRouter, LiveView, Params,
-    Session, live_component,
+    ComponentMount, Ctx, FlashKind, LiveComponent, LiveConfig, LiveError, LiveRouter, LiveView,
+    Params, Session, live_component,
 };
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::{TestServer, within};
+use proptest::prelude::*;
 use serde_json::json;
 
 /// A counter with a label from its page and a count of its own.
@@ -27,6 +30,8 @@ enum CounterEvent {
     Tell,
     /// Counts up by 100 after a while, off the page's task.
     Later,
+    /// Counts up and puts a flash, which the page shows: the page renders too.
+    Flash,
 }
 
 impl LiveComponent for Counter {
@@ -57,6 +62,10 @@ impl LiveComponent for Counter {
                 let _ = ctx
                     .handle()
                     .send(format!("{} is at {}", self.label, self.count));
+            }
+            CounterEvent::Flash => {
+                self.count += 1;
+                ctx.put_flash(FlashKind::Info, format!("{} flashed", self.label));
             }
             CounterEvent::Later => {
                 let id = ctx.component_id().unwrap_or_default().to_string();
@@ -99,10 +108,24 @@ struct Board {
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum BoardEvent {
-    Rename { id: String, label: String },
-    Drop { id: String },
-    Add { id: String },
+    Rename {
+        id: String,
+        label: String,
+    },
+    Drop {
+        id: String,
+    },
+    Add {
+        id: String,
+    },
     Tick,
+    /// Changes nothing: the page renders, and a render equal to what the client has sends nothing.
+    Nothing,
+}
+
+thread_local! {
+    /// How many times a `Board` rendered on this thread (each test runs on its own).
+    static BOARD_RENDERS: Cell<u64> = const { Cell::new(0) };
 }
 
 impl LiveView for Board {
@@ -138,6 +161,7 @@ impl LiveView for Board {
             BoardEvent::Drop { id } => self.labels.retain(|(i, _)| *i != id),
             BoardEvent::Add { id } => self.labels.push((id.clone(), format!("counter {id}"))),
             BoardEvent::Tick => self.ticks += 1,
+            BoardEvent::Nothing => {}
         }
         Ok(())
     }
@@ -148,6 +172,11 @@ impl LiveView for Board {
     }
 
     fn render(&self) -> impl IntoView {
+        BOARD_RENDERS.with(|n| n.set(n.get() + 1));
+        let flash = leptos_live::flash::flash()
+            .get(FlashKind::Info)
+            .map(str::to_string)
+            .unwrap_or_default();
         let counters = self
             .labels
             .iter()
@@ -156,6 +185,7 @@ impl LiveView for Board {
         view! {
             <p id="ticks">{self.ticks}</p>
             <p id="heard">{self.heard.clone()}</p>
+            <p id="flash">{flash}</p>
             <button id="bump-b" lv-click="inc" lv-target="b0" lv-value-by="10">"b + 10"</button>
             <section id="counters">{counters}</section>
         }
@@ -232,6 +262,123 @@ async fn only_components_whose_props_changed_render_again() {
     // An event for one: only that one renders.
     page.event_to("c0", "inc", json!({})).await.expect("inc");
     assert_eq!(page.component_renders(), renders + 2);
+}
+
+fn board_renders() -> u64 {
+    BOARD_RENDERS.with(Cell::get)
+}
+
+/// The client's page and the server's are the same tree, and a whole render of the page now
+/// sends nothing: what the server keeps is what a whole render gives.
+async fn in_step(page: &mut LiveTest<Board>) {
+    let client = leptos_live::html::parse_fragment(&page.html());
+    let server = leptos_live::html::parse_fragment(&page.server_html());
+    assert_eq!(client, server, "the client's page is the server's");
+    let ops = page.event("nothing", json!({})).await.expect("nothing");
+    assert!(
+        ops.is_empty(),
+        "a whole render finds nothing to send: {ops:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_targeted_event_renders_the_component_alone() {
+    let mut page = board(3).await;
+    let (pages, components) = (board_renders(), page.component_renders());
+    let ops = page.event_to("b0", "inc", json!({})).await.expect("inc");
+    assert_eq!(board_renders(), pages, "the page did not render");
+    assert_eq!(page.component_renders(), components + 1, "b0 did");
+    assert_eq!(ops.len(), 1, "the count alone: {ops:?}");
+    assert_eq!(count_of(&page.html(), "b0"), "1");
+    assert_eq!(count_of(&page.html(), "a0"), "0");
+    in_step(&mut page).await;
+    assert_eq!(
+        board_renders(),
+        pages + 1,
+        "the page rendered for its own event"
+    );
+
+    // A component that changes what the page shows (here its flash) has the page render too.
+    let pages = board_renders();
+    page.event_to("c0", "flash", json!({}))
+        .await
+        .expect("flash");
+    assert_eq!(board_renders(), pages + 1);
+    assert!(page.has_text("#flash", "counter c0 flashed"));
+    assert_eq!(count_of(&page.html(), "c0"), "1");
+    in_step(&mut page).await;
+
+    // A component whose last HTML the page no longer shows as it was (new props waiting) is
+    // rendered with the page.
+    page.ctx().send_update::<Counter>("a0", "ay".to_string());
+    let pages = board_renders();
+    page.event_to("b0", "inc", json!({})).await.expect("inc");
+    assert_eq!(
+        board_renders(),
+        pages + 1,
+        "two components changed: the page renders"
+    );
+    assert!(page.html().contains(">ay<"));
+    in_step(&mut page).await;
+}
+
+/// What happens to the board between two looks.
+#[derive(Clone, Debug)]
+enum Step {
+    Inc(usize, i64),
+    Flash(usize),
+    Tick,
+    Rename(usize, String),
+    Drop(usize),
+    Add(usize),
+    Update(usize, String),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (0..5usize, -3..30i64).prop_map(|(k, by)| Step::Inc(k, by)),
+        1 => (0..5usize).prop_map(Step::Flash),
+        1 => Just(Step::Tick),
+        1 => (0..5usize, "[a-z<&> ]{0,6}").prop_map(|(k, l)| Step::Rename(k, l)),
+        1 => (0..5usize).prop_map(Step::Drop),
+        1 => (0..5usize).prop_map(Step::Add),
+        1 => (0..5usize, "[a-z]{0,4}").prop_map(|(k, l)| Step::Update(k, l)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A page of components, after any sequence of page events, targeted events and updates,
+    /// has the client's page equal to a whole render of the server's.
+    #[test]
+    fn components_patch_to_what_a_whole_render_gives(steps in prop::collection::vec(step(), 1..16)) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        rt.block_on(async {
+            let mut page = board(3).await;
+            let id = |k: usize| ((b'a' + k as u8) as char).to_string() + "0";
+            for step in steps {
+                let _ = match step {
+                    Step::Inc(k, by) => page.event_to(&id(k), "inc", json!({ "by": by.to_string() })).await,
+                    Step::Flash(k) => page.event_to(&id(k), "flash", json!({})).await,
+                    Step::Tick => page.event("tick", json!({})).await,
+                    Step::Rename(k, label) => page.event("rename", json!({ "id": id(k), "label": label })).await,
+                    Step::Drop(k) => page.event("drop", json!({ "id": id(k) })).await,
+                    Step::Add(k) => page.event("add", json!({ "id": id(k) })).await,
+                    // New props from a callback: the page's next render shows them.
+                    Step::Update(k, label) => {
+                        page.ctx().send_update::<Counter>(&id(k), label);
+                        page.event("nothing", json!({})).await
+                    }
+                };
+                let client = leptos_live::html::parse_fragment(&page.html());
+                let server = leptos_live::html::parse_fragment(&page.server_html());
+                prop_assert_eq!(client, server);
+            }
+            in_step(&mut page).await;
+            Ok(())
+        })?;
+    }
 }
 
 #[tokio::test]

@@ -28,6 +28,8 @@ trait Erased<V: LiveView>: Send {
         payload: &'a Value,
         ctx: &'a mut Ctx<V>,
     ) -> BoxFuture<'a, Result<(), LiveError>>;
+    /// Its HTML as it renders now, `lv-component` in its root.
+    fn render(&mut self, id: &str) -> String;
 }
 
 struct Instance<C: LiveComponent> {
@@ -39,6 +41,14 @@ struct Instance<C: LiveComponent> {
 impl<C: LiveComponent> Erased<C::Page> for Instance<C> {
     fn as_any(&mut self) -> &mut dyn Any {
         self
+    }
+
+    fn render(&mut self, id: &str) -> String {
+        let html = Owner::new().with(|| {
+            provide_context(InComponent);
+            self.state.render().into_view().to_html()
+        });
+        with_component_id(&html, id)
     }
 
     fn handle<'a>(
@@ -239,16 +249,9 @@ impl<V: LiveView> Slots<V> {
             entry.props = props;
             slot.dirty = true;
         }
-        let mut rendered = false;
+        let rendered = slot.dirty;
         if slot.dirty {
-            if let Some(entry) = slot.component.as_any().downcast_mut::<Instance<C>>() {
-                let html = Owner::new().with(|| {
-                    provide_context(InComponent);
-                    entry.state.render().into_view().to_html()
-                });
-                slot.html = with_component_id(&html, id);
-                rendered = true;
-            }
+            slot.html = slot.component.render(id);
             slot.dirty = false;
         }
         let html = slot.html.clone();
@@ -305,6 +308,35 @@ impl<V: LiveView> Slots<V> {
             .unwrap_or_default();
         self.put_back(key, slot);
         out
+    }
+
+    /// The page's HTML with the component `id` rendered again in its place, when it alone
+    /// changed since the page's last render (`page` is that render's HTML): the page need not
+    /// render. `None` when another component changed too, when `id` was not in that render, or
+    /// when its last HTML is not found once in `page`; the page renders then.
+    pub(crate) fn render_alone(&self, id: &str, page: &str) -> Option<String> {
+        let mut c = self.lock();
+        let render = c.render;
+        if c.slots.iter().any(|(k, s)| s.dirty && **k != *id) {
+            return None;
+        }
+        let slot = c.slots.get_mut(id)?;
+        if slot.seen != render || !slot.dirty || slot.html.is_empty() {
+            return None;
+        }
+        let at = page.find(slot.html.as_str())?;
+        if page[at + 1..].contains(slot.html.as_str()) {
+            return None;
+        }
+        let old_len = slot.html.len();
+        slot.html = slot.component.render(id);
+        slot.dirty = false;
+        let mut out = String::with_capacity(page.len() - old_len + slot.html.len());
+        out.push_str(&page[..at]);
+        out.push_str(&slot.html);
+        out.push_str(&page[at + old_len..]);
+        c.renders += 1;
+        Some(out)
     }
 
     /// The streams components made since the last call: their first items are in the render

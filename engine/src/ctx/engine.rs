@@ -164,6 +164,21 @@ impl<V: LiveView> Ctx<V> {
     }
 
     /// Takes where the last callback sent the browser.
+    /// What the page's render reads besides the page's state: its flash and its uploads. A
+    /// callback that leaves it and the page's state as they were leaves the page's render as it
+    /// was but for its components.
+    pub(crate) fn render_inputs(&self) -> (Flash, Option<Vec<crate::upload::Upload>>) {
+        (
+            self.flash().clone(),
+            self.uploads().map(|u| u.shown_list().to_vec()),
+        )
+    }
+
+    /// Whether a callback sent the browser elsewhere (a patch runs `handle_params` first).
+    pub(crate) fn has_nav(&self) -> bool {
+        self.pushed.nav.is_some()
+    }
+
     pub(crate) fn take_nav(&mut self) -> Option<Nav> {
         self.pushed.nav.take()
     }

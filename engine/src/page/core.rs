@@ -414,7 +414,9 @@ impl<V: LiveView> Core<V> {
         self.send_changes(streams_only, sink)
     }
 
-    /// Runs an event targeted at the component `id`, then renders (the component again).
+    /// Runs an event targeted at the component `id`, then renders the component alone when
+    /// nothing else the page shows changed (its state cannot: a component's handler does not
+    /// reach it; its flash, uploads, work and URL can), and the whole page otherwise.
     async fn component_event(
         &mut self,
         r: u64,
@@ -423,9 +425,25 @@ impl<V: LiveView> Core<V> {
         payload: &Value,
         sink: &mut impl Sink,
     ) -> Flow {
+        let before = self.ctx.render_inputs();
         let result = AssertUnwindSafe(component::handle_event(&mut self.ctx, id, name, payload))
             .catch_unwind()
             .await;
+        if matches!(result, Ok(Ok(())))
+            && !self.ctx.has_nav()
+            && !self.ctx.work_mut().has_loading()
+            && self.ctx.render_inputs() == before
+        {
+            let (components, page) = (self.ctx.components(), self.sent.html());
+            match catch_unwind(AssertUnwindSafe(|| components.render_alone(id, page))) {
+                Ok(Some(html)) => {
+                    self.send_upload_notices(sink);
+                    return self.send_html(r, true, html, sink);
+                }
+                Ok(None) => {}
+                Err(p) => return self.render_crash(r, &panic_message(p), sink),
+            }
+        }
         self.answer(
             r,
             result,
@@ -558,6 +576,11 @@ impl<V: LiveView> Core<V> {
             Ok(html) => html,
             Err(msg) => return self.render_crash(r, &msg, sink),
         };
+        self.send_html(r, always, html, sink)
+    }
+
+    /// Diffs the page's new HTML against what the client has and sends the operations.
+    fn send_html(&mut self, r: u64, always: bool, html: String, sink: &mut impl Sink) -> Flow {
         let hot = self.is_hot();
         self.ctx.adopt_component_streams();
         let mut streams = self.ctx.take_streams();

@@ -38,11 +38,23 @@ impl<V: LiveView> LiveTest<V> {
     #[cfg(feature = "internals")]
     #[doc(hidden)]
     pub async fn event_frames(&mut self, name: &str, payload: Value) -> Vec<String> {
+        self.frames(name, payload, None).await
+    }
+
+    /// As [`LiveTest::event_frames`], for an event targeted at the component `id`.
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
+    pub async fn event_to_frames(&mut self, id: &str, name: &str, payload: Value) -> Vec<String> {
+        self.frames(name, payload, Some(id.to_string())).await
+    }
+
+    #[cfg(feature = "internals")]
+    async fn frames(&mut self, name: &str, payload: Value, target: Option<String>) -> Vec<String> {
         self.r += 1;
         let mut frames = super::frames::Frames::default();
         let flow = self
             .core
-            .event(self.r, name.into(), payload, None, &mut frames)
+            .event(self.r, name.into(), payload, target, &mut frames)
             .await;
         self.ended |= matches!(flow, Flow::End);
         frames.0

@@ -102,6 +102,11 @@ impl Uploads {
         (!self.shown.is_empty()).then(|| Shown(Arc::new(self.shown.clone())))
     }
 
+    /// The uploads as the page's view shows them.
+    pub(crate) fn shown_list(&self) -> &[Upload] {
+        &self.shown
+    }
+
     pub(crate) fn get(&self, name: &str) -> Option<&Upload> {
         self.shown.iter().find(|u| u.name == name)
     }
