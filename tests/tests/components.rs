@@ -134,12 +134,16 @@ impl LiveView for Board {
 
     async fn mount(p: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         let n: usize = p.get("n").and_then(|n| n.parse().ok()).unwrap_or(2);
-        let labels = (0..n)
+        let mut labels: Vec<(String, String)> = (0..n)
             .map(|i| {
                 let id = ((b'a' + (i % 26) as u8) as char).to_string() + &(i / 26).to_string();
                 (id.clone(), format!("counter {id}"))
             })
             .collect();
+        // A page that breaks the rule that ids are unique: the first counter twice.
+        if p.get("twice").is_some() && !labels.is_empty() {
+            labels.push(labels[0].clone());
+        }
         Ok(Board {
             labels,
             heard: String::new(),
@@ -159,7 +163,12 @@ impl LiveView for Board {
                 }
             }
             BoardEvent::Drop { id } => self.labels.retain(|(i, _)| *i != id),
-            BoardEvent::Add { id } => self.labels.push((id.clone(), format!("counter {id}"))),
+            // Ids are unique within a page: one already shown is not added twice.
+            BoardEvent::Add { id } => {
+                if !self.labels.iter().any(|(i, _)| *i == id) {
+                    self.labels.push((id.clone(), format!("counter {id}")));
+                }
+            }
             BoardEvent::Tick => self.ticks += 1,
             BoardEvent::Nothing => {}
         }
@@ -322,6 +331,32 @@ async fn a_targeted_event_renders_the_component_alone() {
     in_step(&mut page).await;
 }
 
+#[tokio::test]
+async fn a_component_shown_twice_renders_with_the_page() {
+    let mut page = LiveTest::<Board>::mount(
+        Params::from_pairs([("n", "2"), ("twice", "1")]),
+        Session::default(),
+    )
+    .await
+    .expect("mount");
+    let pages = board_renders();
+    page.event_to("a0", "inc", json!({ "by": "4" }))
+        .await
+        .expect("inc");
+    assert_eq!(
+        board_renders(),
+        pages + 1,
+        "no one place to patch: the page renders"
+    );
+    assert_eq!(
+        page.html()
+            .matches("<span class=\"count\">4</span>")
+            .count(),
+        2
+    );
+    in_step(&mut page).await;
+}
+
 /// What happens to the board between two looks.
 #[derive(Clone, Debug)]
 enum Step {
@@ -347,7 +382,9 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(48),
+    ))]
 
     /// A page of components, after any sequence of page events, targeted events and updates,
     /// has the client's page equal to a whole render of the server's.

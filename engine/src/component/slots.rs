@@ -81,6 +81,10 @@ struct Slot<V: LiveView> {
     dirty: bool,
     /// The page render that last showed it.
     seen: u64,
+    /// Where its HTML starts in the page's HTML as last sent: known when the page's last
+    /// render placed it once (ids are unique in a page; a page that breaks that renders the
+    /// component with itself).
+    at: Option<usize>,
 }
 
 /// The components of one page.
@@ -90,6 +94,8 @@ pub(crate) struct Components<V: LiveView> {
     render: u64,
     /// What this page render put where: slot markers and the components' HTML.
     placed: Vec<String>,
+    /// The component of each entry of `placed`.
+    placed_ids: Vec<Arc<str>>,
     /// Marks no page content can produce: a random prefix per page.
     nonce: String,
     /// How many times a component rendered, for tests.
@@ -115,6 +121,7 @@ impl<V: LiveView> Default for Slots<V> {
             slots: HashMap::new(),
             render: 0,
             placed: Vec::new(),
+            placed_ids: Vec::new(),
             nonce,
             renders: 0,
             streams: Vec::new(),
@@ -156,6 +163,7 @@ impl<V: LiveView> Slots<V> {
         let mut c = self.lock();
         c.render += 1;
         c.placed.clear();
+        c.placed_ids.clear();
     }
 
     /// Ends a page render: puts each component's HTML where the page rendered it and drops the
@@ -179,15 +187,17 @@ impl<V: LiveView> Slots<V> {
         let size = html.len() + c.placed.iter().map(String::len).sum::<usize>();
         let mut out = String::with_capacity(size);
         let mut rest = html.as_str();
+        let mut starts = Vec::with_capacity(c.placed.len());
         while let Some(at) = rest.find(&start) {
             let after = &rest[at + start.len()..];
             let piece = after.find(end).and_then(|n| {
                 let k: usize = after[..n].parse().ok()?;
-                Some((c.placed.get(k)?, n))
+                Some((c.placed.get(k)?, k, n))
             });
             match piece {
-                Some((piece, n)) => {
+                Some((piece, k, n)) => {
                     out.push_str(&rest[..at]);
+                    starts.push((k, out.len()));
                     out.push_str(piece);
                     rest = &after[n + end.len()..];
                 }
@@ -198,7 +208,29 @@ impl<V: LiveView> Slots<V> {
             }
         }
         out.push_str(rest);
+        let Components {
+            slots, placed_ids, ..
+        } = &mut *c;
+        for slot in slots.values_mut() {
+            slot.at = None;
+        }
+        let mut placed = std::collections::HashMap::<&Arc<str>, Option<usize>>::new();
+        for (k, at) in starts {
+            if let Some(id) = placed_ids.get(k) {
+                // Twice in one page: no one place.
+                placed
+                    .entry(id)
+                    .and_modify(|place| *place = None)
+                    .or_insert(Some(at));
+            }
+        }
+        for (id, at) in placed {
+            if let Some(slot) = slots.get_mut(id) {
+                slot.at = at;
+            }
+        }
         c.placed.clear();
+        c.placed_ids.clear();
         out
     }
 
@@ -235,6 +267,7 @@ impl<V: LiveView> Slots<V> {
                     html: String::new(),
                     dirty: true,
                     seen: render,
+                    at: None,
                 },
             );
         }
@@ -260,6 +293,7 @@ impl<V: LiveView> Slots<V> {
         }
         let k = c.placed.len();
         c.placed.push(html);
+        c.placed_ids.push(key);
         marker_key(&c.nonce, k)
     }
 
@@ -324,17 +358,27 @@ impl<V: LiveView> Slots<V> {
         if slot.seen != render || !slot.dirty || slot.html.is_empty() {
             return None;
         }
-        let at = page.find(slot.html.as_str())?;
-        if page[at + 1..].contains(slot.html.as_str()) {
+        let old_len = slot.html.len();
+        // Where the page's last render put it, as the page still has it.
+        let at = slot.at?;
+        if page.get(at..at + old_len) != Some(slot.html.as_str()) {
             return None;
         }
-        let old_len = slot.html.len();
         slot.html = slot.component.render(id);
         slot.dirty = false;
-        let mut out = String::with_capacity(page.len() - old_len + slot.html.len());
+        let new_len = slot.html.len();
+        let mut out = String::with_capacity(page.len() - old_len + new_len);
         out.push_str(&page[..at]);
         out.push_str(&slot.html);
         out.push_str(&page[at + old_len..]);
+        slot.at = Some(at);
+        for other in c.slots.values_mut() {
+            if let Some(o) = other.at.as_mut()
+                && *o > at
+            {
+                *o = *o + new_len - old_len;
+            }
+        }
         c.renders += 1;
         Some(out)
     }

@@ -54,6 +54,38 @@ pub(crate) fn common_ends<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
     (prefix, suffix)
 }
 
+/// [`common_ends`] for bytes, comparing a block at a time (a block compare is a `memcmp`) and
+/// byte by byte only inside the block that differs: a page's HTML is long, its change short.
+pub(crate) fn common_byte_ends(a: &[u8], b: &[u8]) -> (usize, usize) {
+    const BLOCK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut prefix = 0;
+    while prefix + BLOCK <= n && a[prefix..prefix + BLOCK] == b[prefix..prefix + BLOCK] {
+        prefix += BLOCK;
+    }
+    prefix += a[prefix..n]
+        .iter()
+        .zip(&b[prefix..n])
+        .take_while(|(x, y)| x == y)
+        .count();
+    let room = n - prefix;
+    let (ea, eb) = (a.len(), b.len());
+    let mut suffix = 0;
+    while suffix + BLOCK <= room
+        && a[ea - suffix - BLOCK..ea - suffix] == b[eb - suffix - BLOCK..eb - suffix]
+    {
+        suffix += BLOCK;
+    }
+    suffix += a[..ea - suffix]
+        .iter()
+        .rev()
+        .zip(b[..eb - suffix].iter().rev())
+        .take(room - suffix)
+        .take_while(|(x, y)| x == y)
+        .count();
+    (prefix, suffix)
+}
+
 fn is_text(n: Option<Node<'_>>) -> bool {
     n.and_then(Node::as_text).is_some()
 }
@@ -76,7 +108,7 @@ pub fn plan(old_html: &str, old: &Tree, new_html: &str) -> Option<Plan> {
     if a == b || i32::try_from(a.len().max(b.len())).is_err() {
         return None;
     }
-    let (prefix, suffix) = common_ends(a, b);
+    let (prefix, suffix) = common_byte_ends(a, b);
     let (cs, ce) = (prefix as u32, (a.len() - suffix) as u32);
     let old = old.root();
     let mut ancestors: Vec<ElementData> = vec![old.as_element()?.to_data()];
@@ -222,6 +254,35 @@ fn shift(tree: &mut Tree, id: u32, path: &[u32], from: u32, delta: i32) {
 mod tests {
     use super::*;
     use crate::html::parse_fragment;
+
+    #[test]
+    fn byte_ends_agree_with_the_plain_scan() {
+        let page: Vec<u8> = (0..700u32)
+            .map(|i| b"<li>ab</li>"[i as usize % 11])
+            .collect();
+        for (at, cut, put) in [
+            (0, 0, 1),
+            (5, 3, 0),
+            (64, 1, 1),
+            (300, 0, 200),
+            (699, 1, 0),
+            (128, 64, 64),
+        ] {
+            let mut other = page.clone();
+            let end = (at + cut).min(other.len());
+            other.splice(at..end, std::iter::repeat_n(b'x', put));
+            assert_eq!(
+                common_byte_ends(&page, &other),
+                common_ends(&page, &other),
+                "change at {at}"
+            );
+        }
+        assert_eq!(common_byte_ends(b"", b"abc"), (0, 0));
+        assert_eq!(
+            common_byte_ends(&page, &page[..600]),
+            common_ends(&page, &page[..600])
+        );
+    }
 
     /// Every node's span as it stands after the moves still owed to it, in document order.
     fn spans(node: Node<'_>, owed: i64, out: &mut Vec<[u32; 4]>) {
