@@ -19,8 +19,8 @@ use crate::view::LiveView;
 
 mod slots;
 
+pub(crate) use slots::{HtmlSplice, Slots, handle_event};
 use slots::{InComponent, with_component_id};
-pub(crate) use slots::{Slots, handle_event};
 
 /// A stateful part of a page: its own state and events, rendered with props from the page.
 ///

@@ -19,6 +19,14 @@ use crate::wire::decode::{self, DecodeErrorKind};
 
 use super::{ComponentMount, LiveComponent};
 
+/// A component rendered again alone: `new` takes the place of the `old_len` bytes at
+/// `at` in the page's HTML.
+pub(crate) struct HtmlSplice {
+    pub at: usize,
+    pub old_len: usize,
+    pub new: String,
+}
+
 /// A component behind its type.
 trait Erased<V: LiveView>: Send {
     fn as_any(&mut self) -> &mut dyn Any;
@@ -81,10 +89,10 @@ struct Slot<V: LiveView> {
     dirty: bool,
     /// The page render that last showed it.
     seen: u64,
-    /// Where its HTML starts in the page's HTML as last sent: known when the page's last
-    /// render placed it once (ids are unique in a page; a page that breaks that renders the
-    /// component with itself).
-    at: Option<usize>,
+    /// Its place among the components of the page's HTML as last sent (an index into
+    /// `Components::offsets`): known when the page's last render placed it once (ids are unique
+    /// in a page; a page that breaks that renders the component with itself).
+    place: Option<usize>,
 }
 
 /// The components of one page.
@@ -96,6 +104,11 @@ pub(crate) struct Components<V: LiveView> {
     placed: Vec<String>,
     /// The component of each entry of `placed`.
     placed_ids: Vec<Arc<str>>,
+    /// Where each component's HTML starts in the page's HTML as last sent, in document order.
+    offsets: Vec<usize>,
+    /// The components marked for rendering since the page's last render (by an event or an
+    /// update), with repeats.
+    touched: Vec<Arc<str>>,
     /// Marks no page content can produce: a random prefix per page.
     nonce: String,
     /// How many times a component rendered, for tests.
@@ -122,6 +135,8 @@ impl<V: LiveView> Default for Slots<V> {
             render: 0,
             placed: Vec::new(),
             placed_ids: Vec::new(),
+            offsets: Vec::new(),
+            touched: Vec::new(),
             nonce,
             renders: 0,
             streams: Vec::new(),
@@ -164,6 +179,7 @@ impl<V: LiveView> Slots<V> {
         c.render += 1;
         c.placed.clear();
         c.placed_ids.clear();
+        c.touched.clear();
     }
 
     /// Ends a page render: puts each component's HTML where the page rendered it and drops the
@@ -209,24 +225,30 @@ impl<V: LiveView> Slots<V> {
         }
         out.push_str(rest);
         let Components {
-            slots, placed_ids, ..
+            slots,
+            placed_ids,
+            offsets,
+            ..
         } = &mut *c;
         for slot in slots.values_mut() {
-            slot.at = None;
+            slot.place = None;
         }
+        offsets.clear();
         let mut placed = std::collections::HashMap::<&Arc<str>, Option<usize>>::new();
         for (k, at) in starts {
             if let Some(id) = placed_ids.get(k) {
                 // Twice in one page: no one place.
+                let i = offsets.len();
                 placed
                     .entry(id)
                     .and_modify(|place| *place = None)
-                    .or_insert(Some(at));
+                    .or_insert(Some(i));
+                offsets.push(at);
             }
         }
-        for (id, at) in placed {
+        for (id, place) in placed {
             if let Some(slot) = slots.get_mut(id) {
-                slot.at = at;
+                slot.place = place;
             }
         }
         c.placed.clear();
@@ -267,7 +289,7 @@ impl<V: LiveView> Slots<V> {
                     html: String::new(),
                     dirty: true,
                     seen: render,
-                    at: None,
+                    place: None,
                 },
             );
         }
@@ -310,6 +332,7 @@ impl<V: LiveView> Slots<V> {
         };
         entry.state.update(props);
         slot.dirty = true;
+        c.touched.push(id.into());
         true
     }
 
@@ -320,7 +343,9 @@ impl<V: LiveView> Slots<V> {
 
     fn put_back(&self, id: Arc<str>, mut slot: Slot<V>) {
         slot.dirty = true;
-        self.lock().slots.insert(id, slot);
+        let mut c = self.lock();
+        c.touched.push(id.clone());
+        c.slots.insert(id, slot);
     }
 
     /// Runs `f` on the component `id` of type `C`, out of the registry meanwhile, and marks it
@@ -344,43 +369,46 @@ impl<V: LiveView> Slots<V> {
         out
     }
 
-    /// The page's HTML with the component `id` rendered again in its place, when it alone
-    /// changed since the page's last render (`page` is that render's HTML): the page need not
-    /// render. `None` when another component changed too, when `id` was not in that render, or
-    /// when its last HTML is not found once in `page`; the page renders then.
-    pub(crate) fn render_alone(&self, id: &str, page: &str) -> Option<String> {
+    /// The component `id` rendered again alone, as a splice into the page's last HTML (`page`),
+    /// when it alone changed since the page's last render: the page need not render. `None`
+    /// when another component changed too, or when `id` has no one place in that render (not
+    /// in it, or in it twice); the page renders then.
+    pub(crate) fn render_alone(&self, id: &str, page: &str) -> Option<HtmlSplice> {
         let mut c = self.lock();
         let render = c.render;
-        if c.slots.iter().any(|(k, s)| s.dirty && **k != *id) {
+        let Components {
+            slots,
+            offsets,
+            touched,
+            renders,
+            ..
+        } = &mut *c;
+        if touched
+            .iter()
+            .any(|k| **k != *id && slots.get(k).is_some_and(|s| s.dirty))
+        {
             return None;
         }
-        let slot = c.slots.get_mut(id)?;
+        let slot = slots.get_mut(id)?;
         if slot.seen != render || !slot.dirty || slot.html.is_empty() {
             return None;
         }
         let old_len = slot.html.len();
         // Where the page's last render put it, as the page still has it.
-        let at = slot.at?;
+        let place = slot.place?;
+        let at = *offsets.get(place)?;
         if page.get(at..at + old_len) != Some(slot.html.as_str()) {
             return None;
         }
         slot.html = slot.component.render(id);
         slot.dirty = false;
-        let new_len = slot.html.len();
-        let mut out = String::with_capacity(page.len() - old_len + new_len);
-        out.push_str(&page[..at]);
-        out.push_str(&slot.html);
-        out.push_str(&page[at + old_len..]);
-        slot.at = Some(at);
-        for other in c.slots.values_mut() {
-            if let Some(o) = other.at.as_mut()
-                && *o > at
-            {
-                *o = *o + new_len - old_len;
-            }
+        let new = slot.html.clone();
+        for o in offsets.iter_mut().skip(place + 1) {
+            *o = *o + new.len() - old_len;
         }
-        c.renders += 1;
-        Some(out)
+        touched.clear();
+        *renders += 1;
+        Some(HtmlSplice { at, old_len, new })
     }
 
     /// The streams components made since the last call: their first items are in the render

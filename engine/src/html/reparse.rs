@@ -104,17 +104,34 @@ fn is_text(n: Option<Node<'_>>) -> bool {
 /// ```
 pub fn plan(old_html: &str, old: &Tree, new_html: &str) -> Option<Plan> {
     let (a, b) = (old_html.as_bytes(), new_html.as_bytes());
-    // Positions fit a u32 and the moves between them an i32.
-    if a == b || i32::try_from(a.len().max(b.len())).is_err() {
+    if a == b {
         return None;
     }
     let (prefix, suffix) = common_byte_ends(a, b);
-    let (cs, ce) = (prefix as u32, (a.len() - suffix) as u32);
+    plan_between(a.len(), old, new_html, prefix, suffix)
+}
+
+/// [`plan`] when the caller knows where the texts differ: the old HTML was `old_len` bytes,
+/// and it shares its first `prefix` and last `suffix` bytes with `new_html` (which need not be
+/// the longest such ends). Nothing else of the old HTML is read.
+pub fn plan_between(
+    old_len: usize,
+    old: &Tree,
+    new_html: &str,
+    prefix: usize,
+    suffix: usize,
+) -> Option<Plan> {
+    let b = new_html.as_bytes();
+    // Positions fit a u32 and the moves between them an i32.
+    if i32::try_from(old_len.max(b.len())).is_err() || prefix + suffix > old_len.min(b.len()) {
+        return None;
+    }
+    let (cs, ce) = (prefix as u32, (old_len - suffix) as u32);
     let old = old.root();
     let mut ancestors: Vec<ElementData> = vec![old.as_element()?.to_data()];
     let mut node = old;
     let mut path = Vec::new();
-    let (mut content_start, mut content_end) = (0u32, a.len() as u32);
+    let (mut content_start, mut content_end) = (0u32, old_len as u32);
     // What the ancestors of `node`'s children still owe them (see `Node::pending`).
     let mut owed = i64::from(old.pending());
     let (first, last) = loop {
@@ -161,7 +178,7 @@ pub fn plan(old_html: &str, old: &Tree, new_html: &str) -> Option<Plan> {
     if rs > cs || re < ce || rs < content_start || re > content_end {
         return None;
     }
-    let delta = i32::try_from(b.len()).ok()? - i32::try_from(a.len()).ok()?;
+    let delta = i32::try_from(b.len()).ok()? - i32::try_from(old_len).ok()?;
     let new_end = u32::try_from(i64::from(re) + i64::from(delta)).ok()?;
     let region = new_html.get(rs as usize..new_end as usize)?;
     let context = (parent.ns, parent.name.clone());

@@ -14,7 +14,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::component;
+use crate::component::{self, HtmlSplice};
 use crate::ctx::{Ctx, Nav, Pushed};
 use crate::diff::{Op, Unrepresentable};
 use crate::error::panic_message;
@@ -85,6 +85,12 @@ impl<F: FrameSink> Sink for F {
     fn upload_end(&mut self, entry: u32, why: &str) {
         self.send(upload_end_frame(entry, why));
     }
+}
+
+/// A page's new HTML: rendered whole, or a component's part of it rendered alone.
+enum NewHtml {
+    Whole(String),
+    Part(HtmlSplice),
 }
 
 /// Whether the page goes on after a step.
@@ -436,9 +442,9 @@ impl<V: LiveView> Core<V> {
         {
             let (components, page) = (self.ctx.components(), self.sent.html());
             match catch_unwind(AssertUnwindSafe(|| components.render_alone(id, page))) {
-                Ok(Some(html)) => {
+                Ok(Some(splice)) => {
                     self.send_upload_notices(sink);
-                    return self.send_html(r, true, html, sink);
+                    return self.send_html(r, true, NewHtml::Part(splice), sink);
                 }
                 Ok(None) => {}
                 Err(p) => return self.render_crash(r, &panic_message(p), sink),
@@ -576,17 +582,18 @@ impl<V: LiveView> Core<V> {
             Ok(html) => html,
             Err(msg) => return self.render_crash(r, &msg, sink),
         };
-        self.send_html(r, always, html, sink)
+        self.send_html(r, always, NewHtml::Whole(html), sink)
     }
 
     /// Diffs the page's new HTML against what the client has and sends the operations.
-    fn send_html(&mut self, r: u64, always: bool, html: String, sink: &mut impl Sink) -> Flow {
+    fn send_html(&mut self, r: u64, always: bool, html: NewHtml, sink: &mut impl Sink) -> Flow {
         let hot = self.is_hot();
         self.ctx.adopt_component_streams();
         let mut streams = self.ctx.take_streams();
         let (sent, above) = (&mut self.sent, self.keep_tree_above);
-        let advanced = catch_unwind(AssertUnwindSafe(|| {
-            sent.advance(html, above, hot, &mut streams)
+        let advanced = catch_unwind(AssertUnwindSafe(|| match html {
+            NewHtml::Whole(html) => sent.advance(html, above, hot, &mut streams),
+            NewHtml::Part(splice) => sent.splice(splice, above, hot, &mut streams),
         }));
         self.ctx.push_streams(streams);
         match advanced {

@@ -3,7 +3,9 @@
 
 use std::borrow::Cow;
 
+use crate::component::HtmlSplice;
 use crate::diff::{Op, Unrepresentable, diff, diff_planned};
+use crate::html::reparse::common_byte_ends;
 use crate::html::{Tree, parse_fragment, reparse};
 use crate::page::render::Rendered;
 use crate::stream::{StreamOps, fill_html, needs_tree};
@@ -16,7 +18,8 @@ use crate::stream::{StreamOps, fill_html, needs_tree};
 /// page costs little more than its HTML, and a push every few seconds pays one parse of a few
 /// kilobytes.
 pub(crate) struct Sent {
-    html: Box<str>,
+    /// Exactly its length while the page is idle; a page in use keeps room to grow.
+    html: String,
     tree: Option<Tree>,
 }
 
@@ -31,7 +34,7 @@ impl Sent {
             tree
         });
         Sent {
-            html: rendered.html.into_boxed_str(),
+            html: shrunk(rendered.html),
             tree,
         }
     }
@@ -44,7 +47,7 @@ impl Sent {
             Sent::keep(Rendered { html, tree }, keep_tree_above, false)
         } else {
             Sent {
-                html: html.into_boxed_str(),
+                html: shrunk(html),
                 tree: None,
             }
         }
@@ -73,6 +76,7 @@ impl Sent {
         if self.html.len() <= keep_tree_above {
             self.tree = None;
         }
+        self.html.shrink_to_fit();
     }
 
     /// Moves to a new render and returns the operations from the old one. With a kept tree and
@@ -100,7 +104,7 @@ impl Sent {
         {
             plan.apply(tree);
             fill_html(streams, tree);
-            self.html = html.into_boxed_str();
+            self.html = shrunk(html);
             if !hot {
                 self.cool(keep_tree_above);
             }
@@ -112,4 +116,60 @@ impl Sent {
         *self = Sent::keep(Rendered { html, tree }, keep_tree_above, hot);
         ops
     }
+
+    /// Moves to the page with `splice` made in its HTML and returns the operations, as
+    /// [`Sent::advance`] does. With a kept tree the work is the part's: neither HTML is compared
+    /// whole, and only the part is parsed again.
+    pub(crate) fn splice(
+        &mut self,
+        splice: HtmlSplice,
+        keep_tree_above: usize,
+        hot: bool,
+        streams: &mut [StreamOps],
+    ) -> Result<Vec<Op>, Unrepresentable> {
+        let HtmlSplice { at, old_len, new } = splice;
+        let old_total = self.html.len();
+        let Some(old) = self.html.get(at..at + old_len) else {
+            return Err(Unrepresentable);
+        };
+        if self.tree.is_none() {
+            let html = [&self.html[..at], new.as_str(), &self.html[at + old_len..]].concat();
+            return self.advance(html, keep_tree_above, hot, streams);
+        }
+        if *old == *new {
+            fill_html(streams, &self.tree());
+            return Ok(Vec::new());
+        }
+        let (p, s) = common_byte_ends(old.as_bytes(), new.as_bytes());
+        let (prefix, suffix) = (at + p, old_total - at - old_len + s);
+        // In place: a page in use keeps the room its HTML grew into.
+        let mut html = std::mem::take(&mut self.html);
+        html.replace_range(at..at + old_len, &new);
+        if let Some(tree) = &mut self.tree
+            && let Some(plan) = reparse::plan_between(old_total, tree, &html, prefix, suffix)
+            && let Ok(ops) = diff_planned(tree, &plan)
+        {
+            plan.apply(tree);
+            fill_html(streams, tree);
+            self.html = html;
+            if !hot {
+                self.cool(keep_tree_above);
+            }
+            return Ok(ops);
+        }
+        let tree = parse_fragment(&html);
+        let ops = match &self.tree {
+            Some(old) => diff(old, &tree),
+            None => Err(Unrepresentable),
+        };
+        fill_html(streams, &tree);
+        *self = Sent::keep(Rendered { html, tree }, keep_tree_above, hot);
+        ops
+    }
+}
+
+/// `html` holding no more memory than its length.
+fn shrunk(mut html: String) -> String {
+    html.shrink_to_fit();
+    html
 }
