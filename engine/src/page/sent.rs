@@ -98,23 +98,8 @@ impl Sent {
             }
             return Ok(Vec::new());
         }
-        if let Some(tree) = &mut self.tree
-            && let Some(plan) = reparse::plan(&self.html, tree, &html)
-            && let Ok(ops) = diff_planned(tree, &plan)
-        {
-            plan.apply(tree);
-            fill_html(streams, tree);
-            self.html = shrunk(html);
-            if !hot {
-                self.cool(keep_tree_above);
-            }
-            return Ok(ops);
-        }
-        let tree = parse_fragment(&html);
-        let ops = diff(&self.tree(), &tree);
-        fill_html(streams, &tree);
-        *self = Sent::keep(Rendered { html, tree }, keep_tree_above, hot);
-        ops
+        let plan = (self.tree.as_ref()).and_then(|tree| reparse::plan(&self.html, tree, &html));
+        self.take(shrunk(html), plan, keep_tree_above, hot, streams)
     }
 
     /// Moves to the page with `splice` made in its HTML and returns the operations, as
@@ -145,8 +130,23 @@ impl Sent {
         // In place: a page in use keeps the room its HTML grew into.
         let mut html = std::mem::take(&mut self.html);
         html.replace_range(at..at + old_len, &new);
-        if let Some(tree) = &mut self.tree
-            && let Some(plan) = reparse::plan_between(old_total, tree, &html, prefix, suffix)
+        let plan = (self.tree.as_ref())
+            .and_then(|tree| reparse::plan_between(old_total, tree, &html, prefix, suffix));
+        self.take(html, plan, keep_tree_above, hot, streams)
+    }
+
+    /// Takes `html` as the page the client has, with the operations there from the tree kept:
+    /// through `plan` when there is one that diffs, by a whole parse otherwise.
+    fn take(
+        &mut self,
+        html: String,
+        plan: Option<reparse::Plan>,
+        keep_tree_above: usize,
+        hot: bool,
+        streams: &mut [StreamOps],
+    ) -> Result<Vec<Op>, Unrepresentable> {
+        if let Some(plan) = plan
+            && let Some(tree) = &mut self.tree
             && let Ok(ops) = diff_planned(tree, &plan)
         {
             plan.apply(tree);
@@ -158,10 +158,7 @@ impl Sent {
             return Ok(ops);
         }
         let tree = parse_fragment(&html);
-        let ops = match &self.tree {
-            Some(old) => diff(old, &tree),
-            None => Err(Unrepresentable),
-        };
+        let ops = diff(&self.tree(), &tree);
         fill_html(streams, &tree);
         *self = Sent::keep(Rendered { html, tree }, keep_tree_above, hot);
         ops
