@@ -13,6 +13,8 @@ use futures_util::FutureExt as _;
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tracing::Instrument as _;
+use tracing::field::Empty;
 
 use crate::component::{self, HtmlSplice};
 use crate::ctx::{Ctx, Nav, Pushed};
@@ -67,15 +69,18 @@ impl<F: FrameSink> Sink for F {
     }
 
     fn patch(&mut self, r: u64, ops: &[Op], pushed: &Pushed) -> bool {
-        self.send(patch_frame_with(r, ops, pushed))
+        let frame = encoded("patch", || patch_frame_with(r, ops, pushed));
+        self.send(frame)
     }
 
     fn page(&mut self, r: u64, html: &str, version: u64, pushed: &Pushed) -> bool {
-        self.send(html_frame_with(r, html, version, pushed))
+        let frame = encoded("page", || html_frame_with(r, html, version, pushed));
+        self.send(frame)
     }
 
     fn error(&mut self, r: u64, code: ErrorCode, message: &str) {
-        self.send(error_frame(r, code, message));
+        let frame = encoded("error", || error_frame(r, code, message));
+        self.send(frame);
     }
 
     fn upload_ack(&mut self, entry: u32, written: u64) {
@@ -85,6 +90,20 @@ impl<F: FrameSink> Sink for F {
     fn upload_end(&mut self, entry: u32, why: &str) {
         self.send(upload_end_frame(entry, why));
     }
+}
+
+/// Encodes a frame of `kind` in an `encode` span that records its size.
+fn encoded(kind: &'static str, encode: impl FnOnce() -> String) -> String {
+    let span = tracing::debug_span!("encode", frame = kind, bytes = Empty).entered();
+    let frame = encode();
+    span.record("bytes", frame.len());
+    frame
+}
+
+/// Records how a callback's step ended on the span it runs in (`outcome`): `ok`, or the code
+/// its client was sent.
+fn outcome(what: &str) {
+    tracing::Span::current().record("outcome", what);
 }
 
 /// A page's new HTML: rendered whole, or a component's part of it rendered alone.
@@ -207,6 +226,26 @@ impl<V: LiveView> Core<V> {
         target: Option<String>,
         sink: &mut impl Sink,
     ) -> Flow {
+        let view = std::any::type_name::<V>();
+        let span = match &target {
+            Some(id) => tracing::info_span!(
+                "component_event", view, component = %id, event = %name, outcome = Empty
+            ),
+            None => tracing::info_span!("handle_event", view, event = %name, outcome = Empty),
+        };
+        self.event_step(r, name, payload, target, sink)
+            .instrument(span)
+            .await
+    }
+
+    async fn event_step(
+        &mut self,
+        r: u64,
+        name: String,
+        payload: Value,
+        target: Option<String>,
+        sink: &mut impl Sink,
+    ) -> Flow {
         self.hot_until = Some(Instant::now() + self.hot_window);
         if let Some(id) = target {
             // Boxed, as are the other rare paths: the page's task keeps the size of its common ones.
@@ -216,6 +255,7 @@ impl<V: LiveView> Core<V> {
             if let Ok(Cancel { r#ref }) = decode::from_value(&payload) {
                 self.ctx.uploads_mut().cancel(None, r#ref);
             }
+            outcome("ok");
             return self.send_patch(r, true, sink);
         }
         if name == CLEAR_FLASH {
@@ -224,6 +264,7 @@ impl<V: LiveView> Core<V> {
                 .and_then(Value::as_str)
                 .and_then(FlashKind::parse);
             self.ctx.clear_flash(kind);
+            outcome("ok");
             return self.send_patch(r, true, sink);
         }
         let event = match decode::from_event::<V::Event>(&name, &payload) {
@@ -234,6 +275,7 @@ impl<V: LiveView> Core<V> {
                     DecodeErrorKind::UnknownEvent => ErrorCode::UnknownEvent,
                     DecodeErrorKind::BadPayload => ErrorCode::BadPayload,
                 };
+                outcome(code.as_str());
                 sink.error(r, code, &format!("event {name:?} did not decode"));
                 return Flow::Continue;
             }
@@ -254,13 +296,20 @@ impl<V: LiveView> Core<V> {
         params: Params,
         sink: &mut impl Sink,
     ) -> Flow {
-        if let Flow::End = Box::pin(self.params(r, uri, params, sink)).await {
-            return Flow::End;
+        let span = tracing::info_span!(
+            "handle_params", view = std::any::type_name::<V>(), uri = %uri, outcome = Empty
+        );
+        async move {
+            if let Flow::End = Box::pin(self.params(r, uri, params, sink)).await {
+                return Flow::End;
+            }
+            match self.follow_nav(r, sink).await {
+                Flow::Continue => self.send_patch(r, true, sink),
+                Flow::End => Flow::End,
+            }
         }
-        match self.follow_nav(r, sink).await {
-            Flow::Continue => self.send_patch(r, true, sink),
-            Flow::End => Flow::End,
-        }
+        .instrument(span)
+        .await
     }
 
     /// The page's state for a later process ([`LiveView::snapshot`]), with its route pattern.
@@ -366,6 +415,21 @@ impl<V: LiveView> Core<V> {
         queue: &mut mpsc::UnboundedReceiver<V::Message>,
         sink: &mut impl Sink,
     ) -> Flow {
+        let span = tracing::info_span!(
+            "handle_info",
+            view = std::any::type_name::<V>(),
+            messages = Empty,
+            outcome = Empty
+        );
+        self.info_step(msg, queue, sink).instrument(span).await
+    }
+
+    async fn info_step(
+        &mut self,
+        msg: V::Message,
+        queue: &mut mpsc::UnboundedReceiver<V::Message>,
+        sink: &mut impl Sink,
+    ) -> Flow {
         let mut next = Some(msg);
         let mut handled = 0;
         let mut streams_only = true;
@@ -375,9 +439,10 @@ impl<V: LiveView> Core<V> {
                 .catch_unwind()
                 .await
             {
-                Ok(Ok(())) => {}
+                Ok(Ok(())) => outcome("ok"),
                 Ok(Err(e)) => {
                     tracing::warn!(page = %self.id, error = %e, "handle_info failed");
+                    outcome(e.code().as_str());
                     sink.failed(&e);
                 }
                 Err(p) => return self.crash(0, "handle_info", p, sink),
@@ -388,6 +453,7 @@ impl<V: LiveView> Core<V> {
                 next = queue.try_recv().ok();
             }
         }
+        tracing::Span::current().record("messages", handled);
         self.settle(streams_only, sink).await
     }
 
@@ -441,8 +507,14 @@ impl<V: LiveView> Core<V> {
             && self.ctx.render_inputs() == before
         {
             let (components, page) = (self.ctx.components(), self.sent.html());
-            match catch_unwind(AssertUnwindSafe(|| components.render_alone(id, page))) {
+            let span =
+                tracing::debug_span!("render", view = std::any::type_name::<V>(), component = %id)
+                    .entered();
+            let alone = catch_unwind(AssertUnwindSafe(|| components.render_alone(id, page)));
+            drop(span);
+            match alone {
                 Ok(Some(splice)) => {
+                    outcome("ok");
                     self.send_upload_notices(sink);
                     return self.send_html(r, true, NewHtml::Part(splice), sink);
                 }
@@ -470,12 +542,16 @@ impl<V: LiveView> Core<V> {
         sink: &mut impl Sink,
     ) -> Flow {
         match result {
-            Ok(Ok(())) => match self.follow_nav(r, sink).await {
-                Flow::Continue => self.send_patch(r, true, sink),
-                Flow::End => Flow::End,
-            },
+            Ok(Ok(())) => {
+                outcome("ok");
+                match self.follow_nav(r, sink).await {
+                    Flow::Continue => self.send_patch(r, true, sink),
+                    Flow::End => Flow::End,
+                }
+            }
             Ok(Err(e)) => {
                 tracing::warn!(page = %self.id, handler = what, error = %e, "event handler failed");
+                outcome(e.code().as_str());
                 sink.error(r, e.code(), &e.to_string());
                 match self.follow_nav(0, sink).await {
                     Flow::Continue => self.send_patch(0, false, sink),
@@ -492,9 +568,10 @@ impl<V: LiveView> Core<V> {
             .catch_unwind()
             .await
         {
-            Ok(Ok(())) => {}
+            Ok(Ok(())) => outcome("ok"),
             Ok(Err(e)) => {
                 tracing::warn!(page = %self.id, uri = %uri, error = %e, "handle_params failed");
+                outcome(e.code().as_str());
                 sink.error(r, e.code(), &e.to_string());
             }
             Err(p) => return self.crash(r, "handle_params", p, sink),
@@ -553,6 +630,7 @@ impl<V: LiveView> Core<V> {
     ) -> Flow {
         let msg = panic_message(p);
         tracing::error!(page = %self.id, "{place} panicked: {msg}; the page ends");
+        outcome(ErrorCode::PageCrashed.as_str());
         sink.error(
             r,
             ErrorCode::PageCrashed,
@@ -573,12 +651,15 @@ impl<V: LiveView> Core<V> {
     pub fn send_patch(&mut self, r: u64, always: bool, sink: &mut impl Sink) -> Flow {
         self.send_upload_notices(sink);
         self.ctx.work_mut().show_loading(&mut self.view);
-        let html = match render_html(
+        let span = tracing::debug_span!("render", view = std::any::type_name::<V>()).entered();
+        let rendered = render_html(
             &self.view,
             self.ctx.flash(),
             Some(self.ctx.components()),
             self.ctx.shown_uploads(),
-        ) {
+        );
+        drop(span);
+        let html = match rendered {
             Ok(html) => html,
             Err(msg) => return self.render_crash(r, &msg, sink),
         };
@@ -591,10 +672,15 @@ impl<V: LiveView> Core<V> {
         self.ctx.adopt_component_streams();
         let mut streams = self.ctx.take_streams();
         let (sent, above) = (&mut self.sent, self.keep_tree_above);
+        let span = tracing::debug_span!("diff", ops = Empty).entered();
         let advanced = catch_unwind(AssertUnwindSafe(|| match html {
             NewHtml::Whole(html) => sent.advance(html, above, hot, &mut streams),
             NewHtml::Part(splice) => sent.splice(splice, above, hot, &mut streams),
         }));
+        if let Ok(Ok(ops)) = &advanced {
+            span.record("ops", ops.len());
+        }
+        drop(span);
         self.ctx.push_streams(streams);
         match advanced {
             Ok(Ok(ops)) => {

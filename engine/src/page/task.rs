@@ -14,6 +14,8 @@ use tokio::time::{Instant, sleep_until};
 use axum::body::Bytes;
 use axum::http::{Extensions, Uri};
 
+use tracing::Instrument as _;
+
 use crate::config::LiveConfig;
 use crate::ctx::{Ctx, LiveHandle, Nav, Services};
 use crate::error::panic_message;
@@ -214,6 +216,27 @@ pub(crate) enum Mount<V: LiveView> {
 /// Mounts `V` (or restores it from a snapshot), reads its URL (`handle_params`) and renders it
 /// once: the first steps of every page, served or tested.
 pub(crate) async fn mount_fresh<V: LiveView>(args: MountArgs) -> Result<Mount<V>, MountError> {
+    let span = tracing::info_span!(
+        "mount",
+        view = std::any::type_name::<V>(),
+        route = %args.pattern,
+        restored = args.snapshot.is_some(),
+        outcome = tracing::field::Empty,
+    );
+    let mounted = mount_steps::<V>(args).instrument(span.clone()).await;
+    span.record(
+        "outcome",
+        match &mounted {
+            Ok(Mount::Page(_)) => "ok",
+            Ok(Mount::Left { .. }) => "left",
+            Err(MountError::Panicked(_)) => "page_crashed",
+            Err(_) => "mount_failed",
+        },
+    );
+    mounted
+}
+
+async fn mount_steps<V: LiveView>(args: MountArgs) -> Result<Mount<V>, MountError> {
     let MountArgs {
         params,
         session,
