@@ -3,7 +3,7 @@
 //! `DATABASE_URL` for PostgreSQL), the images attached to messages in `attachments` beside it
 //! (`CHAT_ATTACHMENTS` overrides it) and, with `REDIS_URL` set, rooms shared with other
 //! processes. The log shows `info` and above (`RUST_LOG` overrides it), a refused event's
-//! reason among them.
+//! reason among them, and `GET /metrics` gives the engine's figures in Prometheus text.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -40,9 +40,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG)),
         )
         .init();
+    // What the engine records (pages, events, errors, frames, timings) is served at /metrics.
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder()?;
     let site = site()?;
     let config = demo_chat::ChatConfig::from_env();
     let (app, engine) = demo_chat::app_with_engine(&config).await?;
+    let app = app.route(
+        "/metrics",
+        axum::routing::get(move || std::future::ready(metrics.render())),
+    );
     let listener = tokio::net::TcpListener::bind(site.site_addr).await?;
     println!("Chat demo: http://{}", listener.local_addr()?);
     leptos_live::serve(listener, app)

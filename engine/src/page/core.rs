@@ -92,6 +92,19 @@ impl<F: FrameSink> Sink for F {
     }
 }
 
+/// Whether an app installed a `metrics` recorder: the engine reads the clock for its histograms
+/// only then. The facade's stand-in when none is installed is a recorder of no size.
+pub(crate) fn metrics_on() -> bool {
+    metrics::with_recorder(|r| std::mem::size_of_val(r) > 0)
+}
+
+/// The time since `started`, when it was taken, into the histogram `name` (by `view`).
+fn timed(name: &'static str, view: &'static str, started: Option<Instant>) {
+    if let Some(started) = started {
+        metrics::histogram!(name, "view" => view).record(started.elapsed().as_secs_f64());
+    }
+}
+
 /// Encodes a frame of `kind` in an `encode` span that records its size.
 fn encoded(kind: &'static str, encode: impl FnOnce() -> String) -> String {
     let span = tracing::debug_span!("encode", frame = kind, bytes = Empty).entered();
@@ -233,9 +246,14 @@ impl<V: LiveView> Core<V> {
             ),
             None => tracing::info_span!("handle_event", view, event = %name, outcome = Empty),
         };
-        self.event_step(r, name, payload, target, sink)
+        let started = metrics_on().then(Instant::now);
+        let flow = self
+            .event_step(r, name, payload, target, sink)
             .instrument(span)
-            .await
+            .await;
+        metrics::counter!("leptos_live_events_total", "view" => view).increment(1);
+        timed("leptos_live_event_seconds", view, started);
+        flow
     }
 
     async fn event_step(
@@ -651,13 +669,16 @@ impl<V: LiveView> Core<V> {
     pub fn send_patch(&mut self, r: u64, always: bool, sink: &mut impl Sink) -> Flow {
         self.send_upload_notices(sink);
         self.ctx.work_mut().show_loading(&mut self.view);
-        let span = tracing::debug_span!("render", view = std::any::type_name::<V>()).entered();
+        let view = std::any::type_name::<V>();
+        let span = tracing::debug_span!("render", view).entered();
+        let started = metrics_on().then(Instant::now);
         let rendered = render_html(
             &self.view,
             self.ctx.flash(),
             Some(self.ctx.components()),
             self.ctx.shown_uploads(),
         );
+        timed("leptos_live_render_seconds", view, started);
         drop(span);
         let html = match rendered {
             Ok(html) => html,
@@ -673,10 +694,16 @@ impl<V: LiveView> Core<V> {
         let mut streams = self.ctx.take_streams();
         let (sent, above) = (&mut self.sent, self.keep_tree_above);
         let span = tracing::debug_span!("diff", ops = Empty).entered();
+        let started = metrics_on().then(Instant::now);
         let advanced = catch_unwind(AssertUnwindSafe(|| match html {
             NewHtml::Whole(html) => sent.advance(html, above, hot, &mut streams),
             NewHtml::Part(splice) => sent.splice(splice, above, hot, &mut streams),
         }));
+        timed(
+            "leptos_live_diff_seconds",
+            std::any::type_name::<V>(),
+            started,
+        );
         if let Ok(Ok(ops)) = &advanced {
             span.record("ops", ops.len());
         }

@@ -201,6 +201,8 @@ pub(crate) struct Fresh<V: LiveView> {
     pub title: String,
     pub pattern: Arc<str>,
     pub uri: Uri,
+    /// Its state came from a snapshot, not from `mount`.
+    pub restored: bool,
 }
 
 /// What mounting gave, before a task runs it.
@@ -223,7 +225,23 @@ pub(crate) async fn mount_fresh<V: LiveView>(args: MountArgs) -> Result<Mount<V>
         restored = args.snapshot.is_some(),
         outcome = tracing::field::Empty,
     );
+    let view = std::any::type_name::<V>();
+    let restoring = args.snapshot.is_some();
+    let started = crate::page::core::metrics_on().then(Instant::now);
     let mounted = mount_steps::<V>(args).instrument(span.clone()).await;
+    if let Some(started) = started {
+        metrics::histogram!("leptos_live_mount_seconds", "view" => view)
+            .record(started.elapsed().as_secs_f64());
+    }
+    if let Ok(Mount::Page(fresh)) = &mounted {
+        let restored = restoring && fresh.restored;
+        let name = if restored {
+            "leptos_live_pages_restored_total"
+        } else {
+            "leptos_live_pages_mounted_total"
+        };
+        metrics::counter!(name, "view" => view).increment(1);
+    }
     span.record(
         "outcome",
         match &mounted {
@@ -258,6 +276,7 @@ async fn mount_steps<V: LiveView>(args: MountArgs) -> Result<Mount<V>, MountErro
             .map_err(|p| MountError::Panicked(panic_message(p)))?,
         None => None,
     };
+    let was_restored = restored.is_some();
     let mut view = match restored {
         Some(view) => {
             tracing::debug!(page = %pattern, "restored from a snapshot");
@@ -308,6 +327,7 @@ async fn mount_steps<V: LiveView>(args: MountArgs) -> Result<Mount<V>, MountErro
             .to_string()
             .parse()
             .unwrap_or_else(|_| Uri::from_static("/")),
+        restored: was_restored,
     })))
 }
 
@@ -333,6 +353,7 @@ pub(crate) fn mount<V: LiveView>(
             title,
             pattern,
             uri,
+            ..
         } = fresh;
         let page_html = html.clone();
         let start = move |args: StartArgs| {
@@ -456,6 +477,7 @@ impl<V: LiveView> PageTask<V> {
     ) {
         let id = self.core.id.clone();
         tracing::debug!(page = %id, "page started");
+        let _live = Live::page(std::any::type_name::<V>());
         // Outcomes of the page's work (a closed queue when it was taken already: never ready).
         let work = self.core.ctx.take_work_rx().unwrap_or_else(Queue::new);
         // What the upload writers report, once the page has uploads.
@@ -599,6 +621,24 @@ impl<V: LiveView> PageTask<V> {
         self.link.outbox = None;
         self.core.ctx.set_connected(false);
         self.detached_at = Instant::now();
+    }
+}
+
+/// Counts a running page in the `leptos_live_pages` gauge (by view) while its task lives, and in
+/// `leptos_live_pages_ended_total` when it ends.
+struct Live(&'static str);
+
+impl Live {
+    fn page(view: &'static str) -> Live {
+        metrics::gauge!("leptos_live_pages", "view" => view).increment(1.0);
+        Live(view)
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        metrics::gauge!("leptos_live_pages", "view" => self.0).decrement(1.0);
+        metrics::counter!("leptos_live_pages_ended_total", "view" => self.0).increment(1);
     }
 }
 

@@ -35,6 +35,7 @@ const LEAVE_WAIT: Duration = Duration::from_secs(5);
 
 pub(crate) async fn connection(inner: Arc<EngineState>, socket: WebSocket, peer: Option<IpAddr>) {
     let conn = inner.next_conn.fetch_add(1, Ordering::Relaxed);
+    let _open = Open::socket();
     let (sink, mut stream) = socket.split();
     let timeout = inner.config.heartbeat_timeout;
     // Pages write their frames to the socket themselves; this task writes only what the socket
@@ -91,6 +92,12 @@ pub(crate) async fn connection(inner: Arc<EngineState>, socket: WebSocket, peer:
             }
             _ => 0,
         };
+        let received = match &msg {
+            Message::Binary(data) => data.len(),
+            _ => size,
+        };
+        metrics::counter!("leptos_live_frames_received_total").increment(1);
+        metrics::counter!("leptos_live_bytes_received_total").increment(received as u64);
         if !bytes.take(size as f64) {
             if !strikes.take(1.0) {
                 reply(error_frame(
@@ -561,4 +568,20 @@ async fn navigate(
     }
     *joined = Joined { ctl, claims };
     Ok(())
+}
+
+/// Counts an open socket in the `leptos_live_sockets` gauge while it lives.
+struct Open;
+
+impl Open {
+    fn socket() -> Open {
+        metrics::gauge!("leptos_live_sockets").increment(1.0);
+        Open
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        metrics::gauge!("leptos_live_sockets").decrement(1.0);
+    }
 }

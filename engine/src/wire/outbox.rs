@@ -162,14 +162,17 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
     /// Writes a frame, or queues it for the socket's task when the socket cannot take it now.
     /// False when the socket is closing, failed, or too slow ([`CAPACITY`] frames wait).
     pub fn send(&self, frame: impl Into<Utf8Bytes>) -> bool {
+        let frame = frame.into();
         let mut out = self.lock();
         if out.closing || out.failed.is_some() || out.waiting.len() >= CAPACITY {
             return false;
         }
+        metrics::counter!("leptos_live_frames_sent_total").increment(1);
+        metrics::counter!("leptos_live_bytes_sent_total").increment(frame.len() as u64);
         // Behind frames that wait, the socket's task writes it after them: its waker is the
         // one registered with the socket, and stays so.
         let behind = !out.waiting.is_empty() || out.unflushed;
-        out.waiting.push_back(Message::Text(frame.into()));
+        out.waiting.push_back(Message::Text(frame));
         if !behind {
             // Without a waker: when the socket cannot take it, the socket's task (woken below)
             // polls again with its own.

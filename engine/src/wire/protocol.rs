@@ -421,6 +421,7 @@ pub(crate) fn nav_frame(r: u64, nav: &Nav, flash: Option<&str>) -> String {
 /// assert_eq!(error_frame(2, ErrorCode::NotJoined, "join first"), r#"[2,"err","not_joined","join first"]"#);
 /// ```
 pub fn error_frame(r: u64, code: ErrorCode, message: &str) -> String {
+    metrics::counter!("leptos_live_errors_total", "code" => code.as_str()).increment(1);
     let mut out = String::with_capacity(message.len() + 32);
     let _ = write!(out, "[{r},\"err\",\"{}\",", code.as_str());
     write_json_str(message, &mut out);

@@ -1,0 +1,92 @@
+//! The chat's `GET /metrics`: two people join a room in Chromium, one posts, the other sends an
+//! event the room does not know; the engine's figures in Prometheus text say so.
+
+mod common;
+
+use common::{ChatProcess, ONLINE, enter, post, remove_db, shows, temp_db};
+use leptos_live_tests::browser::Browser;
+use leptos_live_tests::http_get;
+
+const ROOM: &str = "demo_chat::room::RoomPage";
+
+/// The value of the sample `name` with exactly `labels` (`key="value"` pairs, in the
+/// exporter's order), when there is one.
+fn sample(text: &str, name: &str, labels: &str) -> Option<f64> {
+    let key = if labels.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name}{{{labels}}}")
+    };
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| l.strip_prefix(&key)?.strip_prefix(' ')?.trim().parse().ok())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_what_people_did() {
+    let db = temp_db("metrics");
+    let chat = ChatProcess::start(&db, None, None).await;
+    let mut browser = Browser::launch().await;
+    let ada = enter(&mut browser, &chat.url("/rooms/lobby"), "ada").await;
+    let bob = enter(&mut browser, &chat.url("/rooms/lobby"), "bob").await;
+    browser
+        .page(&ada)
+        .wait_for(&format!("{ONLINE} === 'ada,bob'"))
+        .await;
+    post(&mut browser, &ada, "one").await;
+    browser.page(&bob).wait_for(&shows("one")).await;
+    post(&mut browser, &ada, "two").await;
+    browser.page(&bob).wait_for(&shows("two")).await;
+    // Bob's page sends an event the room does not know.
+    let mut page = browser.page(&bob);
+    page.eval("window.errors = []; const e = window.liveSocket.onError.bind(window.liveSocket); window.liveSocket.onError = (r, code, m) => { window.errors.push(code); e(r, code, m); }; document.getElementById('lv-root').insertAdjacentHTML('beforeend', '<button id=\"nope\" lv-click=\"no_such_event\">?</button>')")
+        .await;
+    page.click("#nope").await;
+    page.wait_for("window.errors.includes('unknown_event')")
+        .await;
+
+    let (status, text) = http_get(chat.addr, "/metrics").await;
+    assert_eq!(status, 200);
+    let view = format!("view=\"{ROOM}\"");
+    // Two people, each one room page over one socket: mounted by their GET, adopted by the join.
+    assert_eq!(
+        sample(&text, "leptos_live_sockets", ""),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "leptos_live_pages", &view),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "leptos_live_pages_mounted_total", &view),
+        Some(2.0),
+        "{text}"
+    );
+    // One refused event.
+    assert_eq!(
+        sample(&text, "leptos_live_errors_total", "code=\"unknown_event\""),
+        Some(1.0),
+        "{text}"
+    );
+    // Two posts, the typing that went with them and the refused one: every event is timed.
+    let events = sample(&text, "leptos_live_events_total", &view).unwrap_or_default();
+    assert!(events >= 3.0, "{text}");
+    assert_eq!(
+        sample(&text, "leptos_live_event_seconds_count", &view),
+        Some(events),
+        "{text}"
+    );
+    assert!(sample(&text, "leptos_live_render_seconds_count", &view).unwrap_or_default() >= 2.0);
+    // Frames both ways: at least an event's up, and a reply and two messages down to each.
+    let received = sample(&text, "leptos_live_frames_received_total", "").unwrap_or_default();
+    assert!(received >= events, "{text}");
+    let sent = sample(&text, "leptos_live_frames_sent_total", "").unwrap_or_default();
+    assert!(sent >= events + 4.0, "{text}");
+    assert!(sample(&text, "leptos_live_bytes_sent_total", "").unwrap_or_default() > sent);
+
+    drop(browser);
+    chat.kill().await;
+    remove_db(&db);
+}
