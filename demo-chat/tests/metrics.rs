@@ -22,6 +22,20 @@ fn sample(text: &str, name: &str, labels: &str) -> Option<f64> {
         .find_map(|l| l.strip_prefix(&key)?.strip_prefix(' ')?.trim().parse().ok())
 }
 
+/// `/metrics` once `ready` holds for it (the server counts a closed socket when it sees the close).
+async fn settled(chat: &ChatProcess, ready: impl Fn(&str) -> bool) -> String {
+    leptos_live_tests::within(10, "the figures to settle", async {
+        loop {
+            let (_, text) = http_get(chat.addr, "/metrics").await;
+            if ready(&text) {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_what_people_did() {
     let db = temp_db("metrics");
@@ -85,7 +99,46 @@ async fn metrics_count_what_people_did() {
     let sent = sample(&text, "leptos_live_frames_sent_total", "").unwrap_or_default();
     assert!(sent >= events + 4.0, "{text}");
     assert!(sample(&text, "leptos_live_bytes_sent_total", "").unwrap_or_default() > sent);
+    // The room pages listen to their room's topics.
+    assert!(sample(&text, "leptos_live_pubsub_subscribers", "").unwrap_or_default() >= 2.0);
 
+    // Bob's socket drops and the shim comes back to the same page: resumed, not mounted again.
+    let mut page = browser.page(&bob);
+    page.eval("window.oldSocket = window.liveSocket.ws; window.liveSocket.ws.close()")
+        .await;
+    page.wait_for("window.liveSocket.ws !== window.oldSocket && window.liveSocket.isConnected()")
+        .await;
+    let text = settled(&chat, |t| {
+        sample(t, "leptos_live_pages_resumed_total", &view) == Some(1.0)
+            && sample(t, "leptos_live_sockets", "") == Some(2.0)
+    })
+    .await;
+    assert_eq!(
+        sample(&text, "leptos_live_absent_pages", ""),
+        Some(0.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "leptos_live_pages_mounted_total", &view),
+        Some(2.0),
+        "{text}"
+    );
+
+    // Bob leaves: his page is held for his return, without a socket.
+    browser.close_tab(bob).await;
+    let text = settled(&chat, |t| sample(t, "leptos_live_sockets", "") == Some(1.0)).await;
+    assert_eq!(
+        sample(&text, "leptos_live_absent_pages", ""),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "leptos_live_pages", &view),
+        Some(2.0),
+        "{text}"
+    );
+
+    drop(ada);
     drop(browser);
     chat.kill().await;
     remove_db(&db);

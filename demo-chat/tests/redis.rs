@@ -24,6 +24,12 @@ async fn two_processes_share_messages_and_presence_through_redis() {
             .wait_for(&format!("{ONLINE} === 'ada,bob'"))
             .await;
     }
+    // Both of a process's links to Redis are up, as its metrics say.
+    let (_, text) = leptos_live_tests::http_get(one.addr, "/metrics").await;
+    for link in ["publish", "subscribe"] {
+        let line = format!("leptos_live_redis_link_up{{link=\"{link}\"}} 1");
+        assert!(text.lines().any(|l| l == line), "{link}: {text}");
+    }
     post(&mut browser, &ada, "from one").await;
     browser.page(&bob).wait_for(&shows("from one")).await;
     post(&mut browser, &bob, "from two").await;

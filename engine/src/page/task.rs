@@ -477,7 +477,7 @@ impl<V: LiveView> PageTask<V> {
     ) {
         let id = self.core.id.clone();
         tracing::debug!(page = %id, "page started");
-        let _live = Live::page(std::any::type_name::<V>());
+        let mut live = Live::page(std::any::type_name::<V>());
         // Outcomes of the page's work (a closed queue when it was taken already: never ready).
         let work = self.core.ctx.take_work_rx().unwrap_or_else(Queue::new);
         // What the upload writers report, once the page has uploads.
@@ -486,6 +486,7 @@ impl<V: LiveView> PageTask<V> {
         // Where the page's feeds find it: in a step, or waiting on its socket.
         let gate = self.core.ctx.gate().clone();
         loop {
+            live.absent(self.link.outbox.is_none());
             let window = if self.registration.adopted() {
                 self.config.retention_window
             } else {
@@ -567,6 +568,14 @@ impl<V: LiveView> PageTask<V> {
                     ));
                     old.close();
                 }
+                if self.registration.adopted() {
+                    // The page had a socket before: a client that came back.
+                    metrics::counter!(
+                        "leptos_live_pages_resumed_total",
+                        "view" => std::any::type_name::<V>()
+                    )
+                    .increment(1);
+                }
                 self.registration.adopt();
                 link.outbox = Some(conn);
                 core.attach(r, fresh, version, landed, link)
@@ -624,21 +633,41 @@ impl<V: LiveView> PageTask<V> {
     }
 }
 
-/// Counts a running page in the `leptos_live_pages` gauge (by view) while its task lives, and in
-/// `leptos_live_pages_ended_total` when it ends.
-struct Live(&'static str);
+/// Counts a running page in the `leptos_live_pages` gauge (by view) while its task lives, in
+/// `leptos_live_absent_pages` while it is held without a socket (before its first join, or
+/// waiting for its client to come back), and in `leptos_live_pages_ended_total` when it ends.
+struct Live {
+    view: &'static str,
+    absent: bool,
+}
 
 impl Live {
     fn page(view: &'static str) -> Live {
         metrics::gauge!("leptos_live_pages", "view" => view).increment(1.0);
-        Live(view)
+        Live {
+            view,
+            absent: false,
+        }
+    }
+
+    fn absent(&mut self, absent: bool) {
+        if absent != self.absent {
+            let gauge = metrics::gauge!("leptos_live_absent_pages");
+            if absent {
+                gauge.increment(1.0);
+            } else {
+                gauge.decrement(1.0);
+            }
+            self.absent = absent;
+        }
     }
 }
 
 impl Drop for Live {
     fn drop(&mut self) {
-        metrics::gauge!("leptos_live_pages", "view" => self.0).decrement(1.0);
-        metrics::counter!("leptos_live_pages_ended_total", "view" => self.0).increment(1);
+        self.absent(false);
+        metrics::gauge!("leptos_live_pages", "view" => self.view).decrement(1.0);
+        metrics::counter!("leptos_live_pages_ended_total", "view" => self.view).increment(1);
     }
 }
 

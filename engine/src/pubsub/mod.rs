@@ -132,9 +132,8 @@ fn remove_subscribers(
     ids: &[u64],
 ) {
     if let Some(subs) = topics.get_mut(topic) {
-        ids.iter().for_each(|id| {
-            subs.remove(id);
-        });
+        let gone = ids.iter().filter(|id| subs.remove(id).is_some()).count();
+        metrics::gauge!("leptos_live_pubsub_subscribers").decrement(gone as f64);
         if subs.is_empty() {
             topics.remove(topic);
         }
@@ -279,6 +278,7 @@ impl PubSub {
             .entry(topic.clone())
             .or_default()
             .insert(id, deliver);
+        metrics::gauge!("leptos_live_pubsub_subscribers").increment(1.0);
         SubscriptionGuard {
             shared: Arc::downgrade(&self.shared),
             topic,

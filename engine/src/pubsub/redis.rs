@@ -201,6 +201,7 @@ impl RedisLink {
                 Err(e) => {
                     // The batch in flight is dropped: it may have been published already.
                     batch.clear();
+                    link_up("publish", false);
                     tracing::error!(addr = %self.addr, error = %e, "lost the Redis publish link; retrying");
                 }
             }
@@ -260,11 +261,22 @@ impl RedisLink {
             match result {
                 Ok(()) => return,
                 Err(e) => {
+                    link_up("subscribe", false);
                     tracing::error!(addr = %self.addr, error = %e, "lost the Redis subscribe link; retrying")
                 }
             }
         }
     }
+}
+
+/// The state of a Redis link (`publish` or `subscribe`) in the `leptos_live_redis_link_up` gauge:
+/// 1 while it is up, 0 while it is down.
+fn link_up(link: &str, up: bool) {
+    metrics::gauge!("leptos_live_redis_link_up", "link" => link.to_string()).set(if up {
+        1.0
+    } else {
+        0.0
+    });
 }
 
 /// Waits between reconnection attempts: 100 ms doubling to 5 s; logs the first failure of a
@@ -276,6 +288,7 @@ struct Backoff {
 
 impl Backoff {
     async fn fail(&mut self, link: &str, addr: &str, e: &(dyn std::fmt::Display + Sync)) {
+        link_up(link, false);
         if self.failures == 0 {
             tracing::error!(%addr, error = %e, "cannot reach Redis for {link}; retrying, pages keep working in this process");
         } else {
@@ -287,6 +300,7 @@ impl Backoff {
     }
 
     fn up(&mut self, link: &str, addr: &str) {
+        link_up(link, true);
         if self.failures > 0 {
             tracing::info!(%addr, "Redis {link} link is up again");
         }

@@ -295,7 +295,12 @@ impl Uploads {
                     return (false, None);
                 };
                 let before = entry.progress();
+                metrics::counter!("leptos_live_upload_bytes_total")
+                    .increment(total.saturating_sub(entry.received));
                 entry.received = total;
+                if total >= size && !entry.done {
+                    metrics::counter!("leptos_live_uploads_total").increment(1);
+                }
                 entry.done = total >= size;
                 (entry.progress() != before || entry.done, Some((id, total)))
             }
