@@ -66,7 +66,7 @@ pub struct LiveConfig {
     pub snapshot_redis: Option<String>,
     /// Pages one client address may have mounted at once (default 50,000: addresses many
     /// people share, such as a NAT or a proxy, count as one); past it an HTTP render gets 429
-    /// and a join `too_many_pages`. Known only when served by [`crate::server::listener`] (or with axum's
+    /// and a join `too_many_pages`. Known only when served by [`crate::serve`] (or with axum's
     /// `ConnectInfo<SocketAddr>`).
     pub max_pages_per_ip: usize,
     /// Pages one session may have mounted at once (default 100).

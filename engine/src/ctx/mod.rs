@@ -105,7 +105,7 @@ impl<V: LiveView> Ctx<V> {
     }
 
     /// The app's value of type `T`, given to [`crate::LiveRouter::extension`]: a database pool,
-    /// a [`Presence`], settings.
+    /// a [`crate::Presence`], settings.
     ///
     /// ```
     /// # use leptos_live::{Ctx, LiveError, LiveView};

@@ -7,7 +7,7 @@ use crate::upload::{Upload, UploadConfig, UploadedFile};
 
 impl<V: LiveView> Ctx<V> {
     /// Allows upload `name` with `config` (or changes its config, keeping its entries). The view
-    /// renders its input with [`crate::LiveFileInput`] and its entries from
+    /// renders its input with [`crate::upload::LiveFileInput`] and its entries from
     /// [`crate::upload`].
     ///
     /// ```no_run

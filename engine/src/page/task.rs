@@ -109,7 +109,7 @@ pub enum MountError {
     #[error("mount took longer than {0:?}")]
     TimedOut(std::time::Duration),
     /// The page, or a check of its live session, sent the browser elsewhere instead
-    /// ([`crate::LiveTest`] reports it so; a browser just follows).
+    /// (`LiveTest` reports it so; a browser just follows).
     #[cfg(any(test, feature = "testing"))]
     #[error("the page sent the browser to {to}")]
     Redirected {

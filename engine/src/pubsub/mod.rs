@@ -2,7 +2,7 @@
 //!
 //! A [`PubSub`] delivers to the subscribers of its own process directly, without serialising,
 //! and hands each message to its [`PubSubBackend`] for the other processes: [`Local`] (the
-//! default) has none, [`Redis`] relays through a Redis server.
+//! default) has none, `Redis` (the `redis` feature) relays through a Redis server.
 
 mod backend;
 pub(crate) mod feed;
@@ -178,7 +178,7 @@ impl PubSub {
     }
 
     /// A PubSub that reaches other processes through `backend`. The backend starts at once, so
-    /// for [`Redis`] this must run inside a tokio runtime.
+    /// for `Redis` this must run inside a tokio runtime.
     pub fn new(backend: impl PubSubBackend) -> PubSub {
         let mut id = [0u8; 8];
         let node: String = match getrandom::fill(&mut id) {

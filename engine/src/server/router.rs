@@ -344,7 +344,7 @@ impl LiveEngine {
     }
 
     /// Resolves once the process is asked to stop (Ctrl-C or SIGTERM, see
-    /// [`crate::stop_signal`]) and the pages that keep their state are written out
+    /// [`crate::server::stop_signal`]) and the pages that keep their state are written out
     /// ([`LiveEngine::shutdown`]): the graceful shutdown of a server, in one call.
     ///
     /// ```no_run

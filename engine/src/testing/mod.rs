@@ -31,7 +31,7 @@ use client::Client;
 /// A mounted page driven as a user drives it, in-process: no HTTP, no socket.
 ///
 /// It runs the production page core (the same handler, navigation, render and diff steps a
-/// socket's page task runs, with the default [`LiveConfig`]) and stands in for the browser: it
+/// socket's page task runs, with the default [`crate::LiveConfig`]) and stands in for the browser: it
 /// applies the operations, whole pages and stream changes it receives to its own copy of the
 /// page, runs JS commands on it, and reads it with CSS selectors. Each action returns the
 /// operations the browser received.

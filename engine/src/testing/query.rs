@@ -89,12 +89,12 @@ impl<V: LiveView> LiveTest<V> {
         &self.client.url
     }
 
-    /// The document title the page last set ([`Ctx::page_title`]).
+    /// The document title the page last set ([`crate::Ctx::page_title`]).
     pub fn title(&self) -> Option<&str> {
         self.client.title.as_deref()
     }
 
-    /// Where the page sent the browser away to ([`Ctx::push_navigate`], [`Ctx::redirect`], an
+    /// Where the page sent the browser away to ([`crate::Ctx::push_navigate`], [`crate::Ctx::redirect`], an
     /// `lv-navigate` link, or a plain link as [`Nav::Redirect`]), not yet followed.
     pub fn navigated(&self) -> Option<&Nav> {
         self.client.nav.as_ref().map(|(n, _)| n)
@@ -119,12 +119,12 @@ impl<V: LiveView> LiveTest<V> {
         LiveTest::<W>::get_with(router, nav.to(), self.session.clone(), flash).await
     }
 
-    /// The events the page pushed ([`Ctx::push_event`]) since the last call, in order.
+    /// The events the page pushed ([`crate::Ctx::push_event`]) since the last call, in order.
     pub fn take_events(&mut self) -> Vec<(String, Value)> {
         std::mem::take(&mut self.client.events)
     }
 
-    /// The last reply the page gave an event ([`Ctx::reply`]), taken.
+    /// The last reply the page gave an event ([`crate::Ctx::reply`]), taken.
     pub fn take_reply(&mut self) -> Option<Value> {
         self.client.reply.take()
     }

@@ -99,7 +99,7 @@ impl<V: LiveView> LiveTest<V> {
     }
 
     /// Handles the messages already queued, and sends the items its feeds left for it
-    /// ([`Ctx::feed`]), as the page task would; returns the operations.
+    /// ([`crate::Ctx::feed`]), as the page task would; returns the operations.
     pub async fn drain_info(&mut self) -> Result<Vec<Op>, LiveError> {
         if self.ended {
             return Err(LiveError::msg("the page has ended"));
@@ -112,7 +112,7 @@ impl<V: LiveView> LiveTest<V> {
             let flow = self.core.info(msg, &mut self.info, &mut self.client).await;
             ops.extend(self.outcome(flow)?);
         }
-        // Items its feeds left for it ([`Ctx::feed`]).
+        // Items its feeds left for it ([`crate::Ctx::feed`]).
         if self.core.ctx.gate().take_nudge() {
             self.client.begin();
             let flow = self.core.fed(&mut self.client);
@@ -121,8 +121,8 @@ impl<V: LiveView> LiveTest<V> {
         Ok(ops)
     }
 
-    /// Waits for the page's next work to finish ([`Ctx::start_async`],
-    /// [`Ctx::assign_async`]), applies its outcome and returns the operations; work cancelled or
+    /// Waits for the page's next work to finish ([`crate::Ctx::start_async`],
+    /// [`crate::Ctx::assign_async`]), applies its outcome and returns the operations; work cancelled or
     /// replaced meanwhile is skipped. It waits as long as it takes: wrap it in a timeout to
     /// check that nothing arrives.
     pub async fn next_async(&mut self) -> Option<Result<Vec<Op>, LiveError>> {
