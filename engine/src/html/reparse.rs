@@ -137,16 +137,25 @@ pub fn plan_between(
     let (first, last) = loop {
         let kids = node.children();
         let span = |k: Node<'_>| moved_by(k.span(), owed);
-        if kids
-            .iter()
-            .any(|k| k.span()[0] == NO_SPAN || k.span()[3] == NO_SPAN)
-        {
-            return None;
-        }
         // Children that overlap the changed bytes, or end where they start: the last token before
         // the change may read differently with what now follows it (a lone `<`, a reference).
         let first = kids.partition_point(|k| span(k)[3] < cs);
         let last = kids.partition_point(|k| span(k)[0] < ce).max(first);
+        // The searches take the children's spans to be in order, which holds for the children
+        // that have spans (an implied element has none). So the children they settled on and
+        // those on either side must have spans, and must lie as the searches found them: then
+        // every other child lies wholly before or after the change, and none need be read.
+        let known = |k: Node<'_>| k.span()[0] != NO_SPAN && k.span()[3] != NO_SPAN;
+        if (first.saturating_sub(1)..(last + 1).min(kids.len())).any(|i| !known(kids.at(i)))
+            || first
+                .checked_sub(1)
+                .is_some_and(|i| span(kids.at(i))[3] >= cs)
+            || kids.get(first).is_some_and(|k| span(k)[3] < cs)
+            || (first < last && span(kids.at(last - 1))[0] >= ce)
+            || kids.get(last).is_some_and(|k| span(k)[0] < ce)
+        {
+            return None;
+        }
         if last == first + 1
             && let Some(e) = kids.at(first).as_element()
             && !opaque(e.ns, e.name)
@@ -222,7 +231,7 @@ impl Plan {
     /// spans after the change, and recomputes the hashes along the path.
     pub fn apply(self, tree: &mut Tree) {
         let root = tree.root_id();
-        shift(tree, root, &self.path, self.old_end, self.delta);
+        shift(tree, root, &self.path, self.first, self.old_end, self.delta);
         let mut ids = vec![root];
         for &i in &self.path {
             match ids.last().and_then(|&id| tree.kid_ids(id).nth(i as usize)) {
@@ -246,8 +255,10 @@ impl Plan {
 /// `delta`. `node` holds the change (the root, or an element on `path`): its content grows or
 /// shrinks with it. Its children's spans are made exact first; of those, the one on the path
 /// holds the change too, the ones after the change move with everything below them (lazily),
-/// and the ones before it stay.
-fn shift(tree: &mut Tree, id: u32, path: &[u32], from: u32, delta: i32) {
+/// and the ones before it stay. Which children come before is told by their place (before the
+/// one on the path, or before `first` in the region's parent), not by their spans: an implied
+/// element has none.
+fn shift(tree: &mut Tree, id: u32, path: &[u32], first: usize, from: u32, delta: i32) {
     let s = &mut tree.rec_mut(id).span;
     // An element holding the change keeps its start and moves its end.
     for v in &mut s[2..] {
@@ -257,12 +268,17 @@ fn shift(tree: &mut Tree, id: u32, path: &[u32], from: u32, delta: i32) {
     }
     tree.settle(id);
     let next = path.split_first();
-    for (i, c) in tree.kid_ids(id).enumerate() {
-        let end = tree.rec(c).span[3];
-        match next {
-            Some((&j, rest)) if j as usize == i => shift(tree, c, rest, from, delta),
-            _ if end != NO_SPAN && end <= from => {}
-            _ => tree.rec_mut(c).move_all(delta),
+    // The first child that moves: the one after the path's, or the region's first.
+    let moves_from = next.map_or(first, |(&j, _)| j as usize + 1);
+    let kids = tree.kid_ids(id);
+    if let Some((&j, rest)) = next
+        && let Some(c) = kids.clone().nth(j as usize)
+    {
+        shift(tree, c, rest, first, from, delta);
+    }
+    if delta != 0 {
+        for c in kids.skip(moves_from) {
+            tree.rec_mut(c).move_all(delta);
         }
     }
 }
@@ -271,6 +287,29 @@ fn shift(tree: &mut Tree, id: u32, path: &[u32], from: u32, delta: i32) {
 mod tests {
     use super::*;
     use crate::html::parse_fragment;
+
+    #[test]
+    fn an_implied_element_away_from_the_change_does_not_stop_the_plan() {
+        // The table's first child is an implied <tbody> (no source span); the change is in the
+        // explicit one two places after it.
+        let a = "<table><tr><td>1</td></tr><caption>x</caption><tbody><tr><td>2</td></tr></tbody></table><p>p</p>";
+        let b = a.replace("<td>2</td>", "<td>22</td>");
+        let c = b.replace("<p>p</p>", "<p>pq</p>");
+        let mut tree = parse_fragment(a);
+        let plan = plan(a, &tree, &b).expect("a plan");
+        assert_eq!(plan.path, [0, 2, 0, 0], "down to the cell");
+        plan.apply(&mut tree);
+        assert_eq!(tree, parse_fragment(&b));
+        // The spans before the change stayed, those after moved: the next change plans from them.
+        let next = super::plan(&b, &tree, &c).expect("a plan for the paragraph");
+        next.apply(&mut tree);
+        assert_eq!(tree, parse_fragment(&c));
+        let mut all = Vec::new();
+        spans(tree.root(), 0, &mut all);
+        let mut fresh = Vec::new();
+        spans(parse_fragment(&c).root(), 0, &mut fresh);
+        assert_eq!(all, fresh, "every span as a whole parse gives it");
+    }
 
     #[test]
     fn byte_ends_agree_with_the_plain_scan() {
