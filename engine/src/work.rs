@@ -212,8 +212,8 @@ impl<V: LiveView> Work<V> {
         }
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Whether `done` is the outcome of work still wanted (neither cancelled nor replaced).
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn is_current(&self, done: &Done<V>) -> bool {
         done.generation == 0
             || matches!(self.running.get(&done.key), Some((g, _)) if *g == done.generation)

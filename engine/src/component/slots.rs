@@ -95,6 +95,18 @@ struct Slot<V: LiveView> {
     place: Option<usize>,
 }
 
+impl<V: LiveView> Slot<V> {
+    /// Renders the component again when its state changed since its last render; true when it
+    /// did.
+    fn refresh(&mut self, id: &str) -> bool {
+        let dirty = std::mem::take(&mut self.dirty);
+        if dirty {
+            self.html = self.component.render(id);
+        }
+        dirty
+    }
+}
+
 /// The components of one page.
 pub(crate) struct Components<V: LiveView> {
     slots: HashMap<Arc<str>, Slot<V>>,
@@ -304,11 +316,7 @@ impl<V: LiveView> Slots<V> {
             entry.props = props;
             slot.dirty = true;
         }
-        let rendered = slot.dirty;
-        if slot.dirty {
-            slot.html = slot.component.render(id);
-            slot.dirty = false;
-        }
+        let rendered = slot.refresh(id);
         let html = slot.html.clone();
         if rendered {
             c.renders += 1;
@@ -400,8 +408,7 @@ impl<V: LiveView> Slots<V> {
         if page.get(at..at + old_len) != Some(slot.html.as_str()) {
             return None;
         }
-        slot.html = slot.component.render(id);
-        slot.dirty = false;
+        slot.refresh(id);
         let new = slot.html.clone();
         for o in offsets.iter_mut().skip(place + 1) {
             *o = *o + new.len() - old_len;

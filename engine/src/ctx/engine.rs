@@ -103,8 +103,8 @@ impl<V: LiveView> Ctx<V> {
         }
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Waits until the page's feeds have offered it every item broadcast so far.
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) async fn feeds_settled(&self) {
         for f in &self.feeds {
             f.settled().await;

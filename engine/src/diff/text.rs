@@ -97,7 +97,6 @@ fn push(out: &mut Vec<Splice>, offset: u32, delete: u32, insert: String) {
     });
 }
 
-#[cfg(any(test, feature = "internals", feature = "testing"))]
 /// Applies edits to a text, as the shim does; `None` when an edit does not fit.
 ///
 /// ```
@@ -105,6 +104,7 @@ fn push(out: &mut Vec<Splice>, offset: u32, delete: u32, insert: String) {
 /// let (a, b) = ("one two three", "one 2 three!");
 /// assert_eq!(apply_splices(a, &splices(a, b)).as_deref(), Some(b));
 /// ```
+#[cfg(any(test, feature = "internals", feature = "testing"))]
 pub fn apply_splices(text: &str, edits: &[Splice]) -> Option<String> {
     let mut units: Vec<u16> = text.encode_utf16().collect();
     for e in edits {

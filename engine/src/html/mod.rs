@@ -52,7 +52,6 @@ pub fn parse_fragment_in(html: &str, ns: Namespace, context: &str) -> Tree {
     fast_path(html, ns, context).unwrap_or_else(|| fallback::parse(html, ns, context))
 }
 
-#[cfg(any(test, feature = "internals"))]
 /// Whether the engine's own parser reads `html` (as a `<div>`'s content) without handing it to
 /// the full HTML5 parser. Everything Leptos `view!` emits stays on this fast path.
 ///
@@ -61,11 +60,11 @@ pub fn parse_fragment_in(html: &str, ns: Namespace, context: &str) -> Tree {
 /// assert!(on_fast_path("<table><tr><td>1</td></tr></table>"));
 /// assert!(!on_fast_path("<table>misplaced text</table>")); // foster parenting
 /// ```
+#[cfg(any(test, feature = "internals"))]
 pub fn on_fast_path(html: &str) -> bool {
     fast_path(html, Namespace::Html, "div").is_some()
 }
 
-#[cfg(any(test, feature = "internals"))]
 /// Parses `html` as the content of a `<div>` with the full HTML5 parser (html5ever) the engine
 /// falls back to, whatever the input: the second reference of the conformance tests.
 ///
@@ -74,6 +73,7 @@ pub fn on_fast_path(html: &str) -> bool {
 /// let html = "<ul><li>a<li>b</ul>";
 /// assert_eq!(parse_fragment(html), parse_fragment_reference(html));
 /// ```
+#[cfg(any(test, feature = "internals"))]
 pub fn parse_fragment_reference(html: &str) -> Tree {
     fallback::parse(html, Namespace::Html, "div")
 }

@@ -99,10 +99,23 @@ pub(crate) fn metrics_on() -> bool {
 }
 
 /// The time since `started`, when it was taken, into the histogram `name` (by `view`).
-fn timed(name: &'static str, view: &'static str, started: Option<Instant>) {
+pub(crate) fn timed(name: &'static str, view: &'static str, started: Option<Instant>) {
     if let Some(started) = started {
         metrics::histogram!(name, "view" => view).record(started.elapsed().as_secs_f64());
     }
+}
+
+/// Runs a render of `view` (of its component `component` alone, when given) in a `render` span,
+/// timed into `leptos_live_render_seconds`.
+fn rendering<R>(view: &'static str, component: Option<&str>, render: impl FnOnce() -> R) -> R {
+    let span = tracing::debug_span!("render", view, component = Empty).entered();
+    if let Some(id) = component {
+        span.record("component", id);
+    }
+    let started = metrics_on().then(Instant::now);
+    let rendered = render();
+    timed("leptos_live_render_seconds", view, started);
+    rendered
 }
 
 /// Encodes a frame of `kind` in an `encode` span that records its size.
@@ -525,11 +538,9 @@ impl<V: LiveView> Core<V> {
             && self.ctx.render_inputs() == before
         {
             let (components, page) = (self.ctx.components(), self.sent.html());
-            let span =
-                tracing::debug_span!("render", view = std::any::type_name::<V>(), component = %id)
-                    .entered();
-            let alone = catch_unwind(AssertUnwindSafe(|| components.render_alone(id, page)));
-            drop(span);
+            let alone = rendering(std::any::type_name::<V>(), Some(id), || {
+                catch_unwind(AssertUnwindSafe(|| components.render_alone(id, page)))
+            });
             match alone {
                 Ok(Some(splice)) => {
                     outcome("ok");
@@ -669,17 +680,14 @@ impl<V: LiveView> Core<V> {
     pub fn send_patch(&mut self, r: u64, always: bool, sink: &mut impl Sink) -> Flow {
         self.send_upload_notices(sink);
         self.ctx.work_mut().show_loading(&mut self.view);
-        let view = std::any::type_name::<V>();
-        let span = tracing::debug_span!("render", view).entered();
-        let started = metrics_on().then(Instant::now);
-        let rendered = render_html(
-            &self.view,
-            self.ctx.flash(),
-            Some(self.ctx.components()),
-            self.ctx.shown_uploads(),
-        );
-        timed("leptos_live_render_seconds", view, started);
-        drop(span);
+        let rendered = rendering(std::any::type_name::<V>(), None, || {
+            render_html(
+                &self.view,
+                self.ctx.flash(),
+                Some(self.ctx.components()),
+                self.ctx.shown_uploads(),
+            )
+        });
         let html = match rendered {
             Ok(html) => html,
             Err(msg) => return self.render_crash(r, &msg, sink),
@@ -775,12 +783,15 @@ impl<V: LiveView> Core<V> {
     fn send_full(&mut self, r: u64, sink: &mut impl Sink) -> Flow {
         self.send_upload_notices(sink);
         self.ctx.work_mut().show_loading(&mut self.view);
-        match render(
-            &self.view,
-            self.ctx.flash(),
-            Some(self.ctx.components()),
-            self.ctx.shown_uploads(),
-        ) {
+        let rendered = rendering(std::any::type_name::<V>(), None, || {
+            render(
+                &self.view,
+                self.ctx.flash(),
+                Some(self.ctx.components()),
+                self.ctx.shown_uploads(),
+            )
+        });
+        match rendered {
             Ok(rendered) => {
                 self.ctx.adopt_component_streams();
                 self.send_rendered(r, rendered, sink)

@@ -21,7 +21,7 @@ use crate::ctx::{Ctx, LiveHandle, Nav, Services};
 use crate::error::panic_message;
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::Flash;
-use crate::page::core::{Core, CoreParts, Flow, FrameSink};
+use crate::page::core::{Core, CoreParts, Flow, FrameSink, metrics_on, timed};
 use crate::page::registry::{Quota, Registration, Registry};
 use crate::page::render::render_html;
 use crate::page::session::Mounting;
@@ -218,24 +218,19 @@ pub(crate) enum Mount<V: LiveView> {
 /// Mounts `V` (or restores it from a snapshot), reads its URL (`handle_params`) and renders it
 /// once: the first steps of every page, served or tested.
 pub(crate) async fn mount_fresh<V: LiveView>(args: MountArgs) -> Result<Mount<V>, MountError> {
+    let view = std::any::type_name::<V>();
     let span = tracing::info_span!(
         "mount",
-        view = std::any::type_name::<V>(),
+        view,
         route = %args.pattern,
         restored = args.snapshot.is_some(),
         outcome = tracing::field::Empty,
     );
-    let view = std::any::type_name::<V>();
-    let restoring = args.snapshot.is_some();
-    let started = crate::page::core::metrics_on().then(Instant::now);
+    let started = metrics_on().then(Instant::now);
     let mounted = mount_steps::<V>(args).instrument(span.clone()).await;
-    if let Some(started) = started {
-        metrics::histogram!("leptos_live_mount_seconds", "view" => view)
-            .record(started.elapsed().as_secs_f64());
-    }
+    timed("leptos_live_mount_seconds", view, started);
     if let Ok(Mount::Page(fresh)) = &mounted {
-        let restored = restoring && fresh.restored;
-        let name = if restored {
+        let name = if fresh.restored {
             "leptos_live_pages_restored_total"
         } else {
             "leptos_live_pages_mounted_total"

@@ -107,8 +107,8 @@ impl Gate {
         std::future::poll_fn(|cx| self.poll_nudged(cx)).await
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Whether feeds left items for the page since the last look (taken).
+    #[cfg(any(test, feature = "testing"))]
     pub fn take_nudge(&self) -> bool {
         self.nudged.swap(false, Ordering::AcqRel)
     }
@@ -151,8 +151,8 @@ impl FeedGuard {
         &self.stream
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// Waits until the group's writers have offered every item broadcast so far.
+    #[cfg(any(test, feature = "testing"))]
     pub async fn settled(&self) {
         self.member.settled().await
     }

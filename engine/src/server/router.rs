@@ -128,8 +128,8 @@ impl LiveRouter {
         }
     }
 
-    #[cfg(any(test, feature = "testing"))]
     /// The route pattern and live session that serve the page `V`, for [`crate::LiveTest`].
+    #[cfg(any(test, feature = "testing"))]
     pub(crate) fn route_of<V: LiveView>(&self) -> Option<(Arc<str>, Arc<Group>)> {
         let id = std::any::TypeId::of::<V>();
         self.routes

@@ -84,17 +84,14 @@ pub(crate) async fn connection(inner: Arc<EngineState>, socket: WebSocket, peer:
         // Upload chunks are paced by their acknowledgements and their own budget, not the
         // byte budget; past it the socket waits (TCP holds the client back) rather than drop a
         // chunk, which would stall its upload.
-        let size = match &msg {
-            Message::Text(t) => t.len(),
-            Message::Binary(_) => {
+        // What counts against the byte budget (chunks have their own), and what came.
+        let (size, received) = match &msg {
+            Message::Text(t) => (t.len(), t.len()),
+            Message::Binary(data) => {
                 chunks.pace(1.0).await;
-                0
+                (0, data.len())
             }
-            _ => 0,
-        };
-        let received = match &msg {
-            Message::Binary(data) => data.len(),
-            _ => size,
+            _ => (0, 0),
         };
         metrics::counter!("leptos_live_frames_received_total").increment(1);
         metrics::counter!("leptos_live_bytes_received_total").increment(received as u64);

@@ -310,8 +310,8 @@ pub fn patch_frame(r: u64, ops: &[Op]) -> String {
     out
 }
 
-#[cfg(any(test, feature = "internals"))]
 /// `[ref,"html",html,version]`: the page root's whole content, and the version it starts.
+#[cfg(any(test, feature = "internals"))]
 pub fn html_frame(r: u64, html: &str, version: u64) -> String {
     html_frame_with(r, html, version, &Pushed::default())
 }

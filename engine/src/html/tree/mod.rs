@@ -203,13 +203,13 @@ impl Tree {
         self.root().subtree_hash()
     }
 
-    #[cfg(any(test, feature = "internals"))]
     /// The concatenated text of the tree, like the DOM's `textContent`.
     ///
     /// ```
     /// use leptos_live::html::parse_fragment;
     /// assert_eq!(parse_fragment("<b>a</b>b<!--c-->").text_content(), "ab");
     /// ```
+    #[cfg(any(test, feature = "internals"))]
     pub fn text_content(&self) -> String {
         self.root().text_content()
     }

@@ -107,7 +107,6 @@ impl<'a> Node<'a> {
         }
     }
 
-    #[cfg(any(test, feature = "internals"))]
     /// The concatenated text of all text nodes below this node, like the DOM's `textContent`.
     ///
     /// ```
@@ -115,6 +114,7 @@ impl<'a> Node<'a> {
     /// let tree = parse_fragment("<p><b>a</b>b<!--c--></p>");
     /// assert_eq!(tree.children().at(0).text_content(), "ab");
     /// ```
+    #[cfg(any(test, feature = "internals"))]
     pub fn text_content(self) -> String {
         let mut out = String::new();
         self.collect_text(&mut out);
@@ -130,14 +130,14 @@ impl<'a> Node<'a> {
         }
     }
 
-    #[cfg(any(test, feature = "internals"))]
     /// The number of nodes in this subtree, this one included.
+    #[cfg(any(test, feature = "internals"))]
     pub fn len(self) -> usize {
         self.rec().count as usize
     }
 
-    #[cfg(any(test, feature = "internals"))]
     /// Always false: a subtree holds at least its own root.
+    #[cfg(any(test, feature = "internals"))]
     pub fn is_empty(self) -> bool {
         false
     }
