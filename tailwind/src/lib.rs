@@ -25,6 +25,27 @@ fn collect(dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
     Ok(())
 }
 
+/// The rules for the Tailwind classes found in the Rust sources under `dirs`, without Tailwind's
+/// reset (its preflight): for a library's pages whose styles add to an app's own, as
+/// `leptos_live::dashboard::STYLESHEET` does.
+///
+/// ```no_run
+/// let css = leptos_live_tailwind::rules(&["src/dashboard"]).unwrap();
+/// assert!(!css.contains("box-sizing: border-box"));
+/// ```
+pub fn rules(dirs: &[&str]) -> io::Result<String> {
+    let mut sources = Vec::new();
+    for dir in dirs {
+        collect(Path::new(dir), &mut sources)?;
+    }
+    let mut config = encre_css::Config::default();
+    config.preflight = encre_css::Preflight::None;
+    Ok(encre_css::generate(
+        sources.iter().map(String::as_str),
+        &config,
+    ))
+}
+
 /// Writes `OUT_DIR/<name>` with the CSS for the classes found in the Rust sources under `dirs`
 /// (relative to the crate being built), and tells cargo to run the build again when they change.
 pub fn stylesheet(dirs: &[&str], name: &str) -> Result<(), Box<dyn std::error::Error>> {

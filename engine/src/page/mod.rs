@@ -2,6 +2,7 @@
 //! turns an event into a render, a diff and frames, and the registry of running pages.
 
 pub(crate) mod core;
+pub(crate) mod metered;
 pub(crate) mod registry;
 pub(crate) mod render;
 pub(crate) mod sent;
