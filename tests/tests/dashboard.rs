@@ -9,11 +9,12 @@ use leptos_live::{Params, Session};
 
 const DASHBOARD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/src/dashboard");
 
-/// `dashboard.css` holds the rules of the classes the dashboard's sources use, and nothing of
-/// Tailwind's reset. `UPDATE_DASHBOARD_CSS=1` writes it anew after a change to the classes.
+/// `dashboard.css` holds the rules of the classes the dashboard's sources use, scoped to the
+/// dashboard's root, and nothing of Tailwind's reset. `UPDATE_DASHBOARD_CSS=1` writes it anew after a change to the classes.
 #[test]
 fn the_stylesheet_is_made_from_the_dashboards_classes() {
-    let made = leptos_live_tailwind::rules(&[DASHBOARD_DIR]).expect("read the dashboard's sources");
+    let made = leptos_live_tailwind::rules(&[DASHBOARD_DIR], "#lv-dashboard")
+        .expect("read the dashboard's sources");
     if std::env::var_os("UPDATE_DASHBOARD_CSS").is_some() {
         std::fs::write(format!("{DASHBOARD_DIR}/dashboard.css"), &made).expect("write");
         return;
@@ -28,7 +29,10 @@ fn the_stylesheet_is_made_from_the_dashboards_classes() {
         ".text-rose-700",
         ".tabular-nums",
     ] {
-        assert!(STYLESHEET.contains(class), "{class} missing");
+        assert!(
+            STYLESHEET.contains(&format!("#lv-dashboard {class} {{")),
+            "{class} missing, or not scoped"
+        );
     }
     assert!(!STYLESHEET.contains("box-sizing"), "no reset");
 }

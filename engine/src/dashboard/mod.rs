@@ -43,11 +43,12 @@ mod recorder;
 pub use page::Dashboard;
 pub use recorder::{InstallError, Recorder};
 
-/// The dashboard's styles: the Tailwind rules of the classes it uses, without Tailwind's reset,
-/// so that they add to an app's own styles whatever those are. Serve them with the app's
+/// The dashboard's styles: the Tailwind rules of the classes it uses, without Tailwind's reset
+/// and scoped to the dashboard's root (`#lv-dashboard`), so that they add to an app's own styles
+/// whatever those are, and change nothing outside the dashboard. Serve them with the app's
 /// stylesheet, or as a stylesheet of their own.
 ///
 /// ```
-/// assert!(leptos_live::dashboard::STYLESHEET.contains(".rounded-xl"));
+/// assert!(leptos_live::dashboard::STYLESHEET.contains("#lv-dashboard .rounded-xl {"));
 /// ```
 pub const STYLESHEET: &str = include_str!("dashboard.css");

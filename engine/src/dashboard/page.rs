@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use rustc_hash::FxHashMap;
 use tokio::time::Instant;
 
+use crate::ctx::Ctx;
 use crate::dashboard::chart::{ago, bytes, count, rate, seconds, short, sparkline};
 use crate::dashboard::reading::{Reading, ViewEvent};
 use crate::dashboard::recorder::installed;
-use crate::ctx::Ctx;
 use crate::error::LiveError;
 use crate::params::{Params, RawEvent, Session};
 use crate::view::LiveView;
