@@ -152,13 +152,15 @@ impl LiveView for Dashboard {
             Some(r) => self.figures(r).into_any(),
         };
         view! {
-            <div id="lv-dashboard" class="mx-auto max-w-6xl space-y-6 p-4 text-slate-800 sm:p-6">
-                <header class="flex flex-wrap items-baseline justify-between gap-2">
-                    <h1 class="text-xl font-semibold">"Dashboard"</h1>
-                    <p class="text-sm text-slate-500">"This process, updated every second"</p>
-                </header>
-                {body}
-                {self.pubsub()}
+            <div id="lv-dashboard">
+                <div class="mx-auto max-w-6xl space-y-6 p-4 text-slate-800 sm:p-6">
+                    <header class="flex flex-wrap items-baseline justify-between gap-2">
+                        <h1 class="text-xl font-semibold">"Dashboard"</h1>
+                        <p class="text-sm text-slate-500">"This process, updated every second"</p>
+                    </header>
+                    {body}
+                    {self.pubsub()}
+                </div>
             </div>
         }
     }
@@ -190,14 +192,19 @@ fn stat(
     }
 }
 
-/// A table's head.
-fn head(columns: &'static [&'static str]) -> impl IntoView + use<> {
+/// A table's head: each column's title, and whether it holds numbers (set to the right).
+fn head(columns: &'static [(&'static str, bool)]) -> impl IntoView + use<> {
     view! {
         <thead class="bg-slate-50">
             <tr>
                 {columns
                     .iter()
-                    .map(|c| view! { <th scope="col" class="px-4 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">{*c}</th> })
+                    .map(|(title, number)| {
+                        let align = if *number { "text-right" } else { "text-left" };
+                        view! {
+                            <th scope="col" class=format!("whitespace-nowrap px-4 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 {align}")>{*title}</th>
+                        }
+                    })
                     .collect_view()}
             </tr>
         </thead>
@@ -211,7 +218,11 @@ fn empty(columns: usize, what: &'static str) -> AnyView {
 }
 
 const TABLE: &str = "min-w-full divide-y divide-slate-200 text-sm";
-const BODY: &str = "divide-y divide-slate-100 [&_td]:px-4 [&_td]:py-2";
+const BODY: &str = "divide-y divide-slate-200 [&_td]:px-4 [&_td]:py-2";
+/// A cell of numbers.
+const NUMBER: &str = "whitespace-nowrap text-right tabular-nums";
+/// A cell of names the code chose (events, routes, topics), which may be long.
+const NAME: &str = "break-all font-mono text-xs";
 
 fn not_installed() -> impl IntoView {
     view! {
@@ -255,15 +266,15 @@ impl Dashboard {
                     view! {
                         <tr>
                             <td class="font-medium" title=p.view.clone()>{short(&p.view).to_string()}</td>
-                            <td class="font-mono text-xs">{p.route.clone()}</td>
-                            <td class="text-right tabular-nums">{count(p.live.max(0.0) as u64)}</td>
+                            <td class=NAME>{p.route.clone()}</td>
+                            <td class=NUMBER>{count(p.live.max(0.0) as u64)}</td>
                         </tr>
                     }
                 })
                 .collect_view()
                 .into_any()
         };
-        view! { <table class=TABLE>{head(&["View", "Route", "Live"])}<tbody class=BODY>{rows}</tbody></table> }
+        view! { <table class=TABLE>{head(&[("View", false), ("Route", false), ("Live", true)])}<tbody class=BODY>{rows}</tbody></table> }
             .into_any()
     }
 
@@ -283,18 +294,18 @@ impl Dashboard {
                     view! {
                         <tr data-view=e.view.clone() data-event=e.event.clone()>
                             <td class="font-medium" title=e.view.clone()>{short(&e.view).to_string()}</td>
-                            <td class="font-mono text-xs">{e.event.clone()}</td>
-                            <td class="text-right tabular-nums">{rate(per_sec)}</td>
-                            <td class="text-right tabular-nums" data-total="">{count(e.total)}</td>
-                            <td class="text-right tabular-nums">{time(e.p50)}</td>
-                            <td class="text-right tabular-nums">{time(e.p99)}</td>
+                            <td class=NAME>{e.event.clone()}</td>
+                            <td class=NUMBER>{rate(per_sec)}</td>
+                            <td class=NUMBER data-total="">{count(e.total)}</td>
+                            <td class=NUMBER>{time(e.p50)}</td>
+                            <td class=NUMBER>{time(e.p99)}</td>
                         </tr>
                     }
                 })
                 .collect_view()
                 .into_any()
         };
-        view! { <table class=TABLE>{head(&["View", "Event", "Per second", "Total", "p50", "p99"])}<tbody class=BODY>{rows}</tbody></table> }
+        view! { <table class=TABLE>{head(&[("View", false), ("Event", false), ("Per second", true), ("Total", true), ("p50", true), ("p99", true)])}<tbody class=BODY>{rows}</tbody></table> }
             .into_any()
     }
 
@@ -304,7 +315,7 @@ impl Dashboard {
         } else {
             self.topics
                 .iter()
-                .map(|(t, n)| view! { <tr><td class="font-mono text-xs">{t.clone()}</td><td class="text-right tabular-nums">{count(*n as u64)}</td></tr> })
+                .map(|(t, n)| view! { <tr><td class=NAME>{t.clone()}</td><td class=NUMBER>{count(*n as u64)}</td></tr> })
                 .collect_view()
                 .into_any()
         };
@@ -313,7 +324,7 @@ impl Dashboard {
         } else {
             self.presence
                 .iter()
-                .map(|(t, n)| view! { <tr><td class="font-mono text-xs">{t.clone()}</td><td class="text-right tabular-nums">{count(*n as u64)}</td></tr> })
+                .map(|(t, n)| view! { <tr><td class=NAME>{t.clone()}</td><td class=NUMBER>{count(*n as u64)}</td></tr> })
                 .collect_view()
                 .into_any()
         };
@@ -336,8 +347,8 @@ impl Dashboard {
         };
         view! {
             <div class="grid gap-6 lg:grid-cols-3">
-                {card("PubSub topics", "topics", view! { <table class=TABLE>{head(&["Topic", "Subscribers"])}<tbody class=BODY>{topics}</tbody></table> }.into_any())}
-                {card("Presence", "presence", view! { <table class=TABLE>{head(&["Topic", "People"])}<tbody class=BODY>{presence}</tbody></table> }.into_any())}
+                {card("PubSub topics", "topics", view! { <table class=TABLE>{head(&[("Topic", false), ("Subscribers", true)])}<tbody class=BODY>{topics}</tbody></table> }.into_any())}
+                {card("Presence", "presence", view! { <table class=TABLE>{head(&[("Topic", false), ("People", true)])}<tbody class=BODY>{presence}</tbody></table> }.into_any())}
                 {card("Redis", "redis", view! { <div class="space-y-1 p-4">{redis}</div> }.into_any())}
             </div>
         }
@@ -364,8 +375,8 @@ fn errors_table(r: &Reading) -> AnyView {
                     .collect_view();
                 view! {
                     <tr data-code=e.code.clone()>
-                        <td class="font-mono text-xs text-rose-700">{e.code.clone()}</td>
-                        <td class="text-right tabular-nums" data-total="">{count(e.total)}</td>
+                        <td class="whitespace-nowrap font-mono text-xs text-rose-700">{e.code.clone()}</td>
+                        <td class=NUMBER data-total="">{count(e.total)}</td>
                         <td><ul class="space-y-0.5 text-xs text-slate-600">{examples}</ul></td>
                     </tr>
                 }
@@ -373,7 +384,7 @@ fn errors_table(r: &Reading) -> AnyView {
             .collect_view()
             .into_any()
     };
-    view! { <table class=TABLE>{head(&["Code", "Count", "Latest"])}<tbody class=BODY>{rows}</tbody></table> }
+    view! { <table class=TABLE>{head(&[("Code", false), ("Count", true), ("Latest", false)])}<tbody class=BODY>{rows}</tbody></table> }
         .into_any()
 }
 
@@ -387,15 +398,15 @@ fn slowest_table(r: &Reading) -> AnyView {
                 view! {
                     <tr>
                         <td class="font-medium" title=s.view.clone()>{short(&s.view).to_string()}</td>
-                        <td class="font-mono text-xs">{s.event.clone()}</td>
-                        <td class="text-right tabular-nums">{seconds(s.seconds)}</td>
-                        <td class="text-right text-slate-500">{ago(s.ago)}</td>
+                        <td class=NAME>{s.event.clone()}</td>
+                        <td class=NUMBER>{seconds(s.seconds)}</td>
+                        <td class="whitespace-nowrap text-right text-slate-500">{ago(s.ago)}</td>
                     </tr>
                 }
             })
             .collect_view()
             .into_any()
     };
-    view! { <table class=TABLE>{head(&["View", "Event", "Time", "When"])}<tbody class=BODY>{rows}</tbody></table> }
+    view! { <table class=TABLE>{head(&[("View", false), ("Event", false), ("Time", true), ("When", true)])}<tbody class=BODY>{rows}</tbody></table> }
         .into_any()
 }
