@@ -75,6 +75,11 @@ pub struct LiveConfig {
     /// system's temporary directory; `LEPTOS_LIVE_UPLOADS` sets it). Put it on the disk the
     /// app moves the files to, so that a move is a rename.
     pub upload_dir: Option<std::path::PathBuf>,
+    /// The edit loop's status file (`cargo xtask dev` sets `LEPTOS_LIVE_DEV` to it): when set,
+    /// pages load a development script that shows build errors over the page and refreshes
+    /// the styles after a rebuild, and the engine serves that script and the status. Never set
+    /// it in production.
+    pub dev_status: Option<std::path::PathBuf>,
 }
 
 impl Default for LiveConfig {
@@ -100,12 +105,15 @@ impl Default for LiveConfig {
             max_pages_per_ip: 50_000,
             max_pages_per_session: 100,
             upload_dir: None,
+            dev_status: None,
         }
     }
 }
 
 impl LiveConfig {
-    /// Defaults, with the secret from the `LEPTOS_LIVE_SECRET` environment variable when set.
+    /// Defaults, with the secret from the `LEPTOS_LIVE_SECRET` environment variable when set,
+    /// and `LEPTOS_LIVE_UPLOADS`, `LEPTOS_LIVE_SNAPSHOTS` and `LEPTOS_LIVE_DEV` for the fields
+    /// they name.
     pub fn from_env() -> Self {
         let mut c = LiveConfig::default();
         if let Ok(s) = std::env::var("LEPTOS_LIVE_SECRET")
@@ -117,6 +125,11 @@ impl LiveConfig {
             && !dir.is_empty()
         {
             c.upload_dir = Some(dir.into());
+        }
+        if let Ok(path) = std::env::var("LEPTOS_LIVE_DEV")
+            && !path.is_empty()
+        {
+            c.dev_status = Some(path.into());
         }
         if let Ok(dir) = std::env::var("LEPTOS_LIVE_SNAPSHOTS")
             && !dir.is_empty()

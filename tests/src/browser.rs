@@ -290,7 +290,12 @@ impl Page<'_> {
     /// Waits up to 10 s for `js` to be truthy. A check that meets the page navigating (its
     /// document replaced while the check runs) counts as not yet; any other error panics.
     pub async fn wait_for(&mut self, js: &str) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        self.wait_up_to(Duration::from_secs(10), js).await;
+    }
+
+    /// [`Page::wait_for`], waiting up to `limit` (a rebuild, say).
+    pub async fn wait_up_to(&mut self, limit: Duration, js: &str) {
+        let deadline = tokio::time::Instant::now() + limit;
         loop {
             let v = match self.try_eval(&format!("!!({js})")).await {
                 Ok(v) => v,

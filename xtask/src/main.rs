@@ -4,6 +4,12 @@
 //! when it is missing: Debian's `chromium` for the browser tests and `redis-server` for the
 //! chat's two-process test (with `apt-get`, as root or through `sudo`). Extra arguments go to
 //! `cargo test`.
+//!
+//! `cargo xtask dev [-p PACKAGE]` is the edit loop (see the `dev` module): it runs the package
+//! (the chat by default), and rebuilds and restarts it on every change to the sources, every
+//! open tab keeping its state.
+
+mod dev;
 
 use std::path::Path;
 use std::process::{Command, exit};
@@ -90,8 +96,10 @@ fn main() {
                 .args(&args[1..]));
             exit(if ok { 0 } else { 1 });
         }
+        Some("dev") => exit(dev::run(&args[1..])),
         _ => {
             eprintln!("usage: cargo xtask test [cargo test arguments]");
+            eprintln!("       cargo xtask dev [-p PACKAGE]");
             exit(2);
         }
     }

@@ -324,6 +324,10 @@ impl LiveRouter {
                 &format!("{mount_path}/{}", asset::client().file_name),
                 get(|headers: HeaderMap| async move { asset::serve_client(&headers) }),
             );
+        let router = match &inner.config.dev_status {
+            Some(file) => crate::server::dev::routes(router, &mount_path, file.clone()),
+            None => router,
+        };
         (router, LiveEngine { inner })
     }
 }
@@ -518,9 +522,13 @@ fn document(
     out.push_str("</title>");
     out.push_str(&inner.head);
     out.push_str(&format!(
-        "<script type=\"module\" src=\"{mount_path}/{}\"></script></head><body>",
+        "<script type=\"module\" src=\"{mount_path}/{}\"></script>",
         asset::client().file_name
     ));
+    if inner.config.dev_status.is_some() {
+        out.push_str(&crate::server::dev::script(mount_path));
+    }
+    out.push_str("</head><body>");
     match &group.layout {
         Some(layout) => {
             let root = view! {
