@@ -64,6 +64,15 @@ pub struct LiveConfig {
     /// process of a deploy reads them, so a page resumes on whichever process its browser
     /// reaches next (`LEPTOS_LIVE_SNAPSHOTS=redis://…` sets it).
     pub snapshot_redis: Option<String>,
+    /// Pages whose socket stayed away past the retention window are written to the snapshot
+    /// store when their view keeps a snapshot ([`crate::LiveView::snapshot`]), instead of being
+    /// dropped: a tab that comes back later (a phone that slept, a tab restored from the
+    /// back-forward cache) resumes its state. They are kept this long (default a day; the
+    /// page's token must still be valid, [`LiveConfig::token_max_age`]).
+    pub snapshot_ttl: Duration,
+    /// The most snapshots of absent pages the store keeps (default 100,000); past it the oldest
+    /// go first.
+    pub max_snapshots: usize,
     /// Pages one client address may have mounted at once (default 50,000: addresses many
     /// people share, such as a NAT or a proxy, count as one); past it an HTTP render gets 429
     /// and a join `too_many_pages`. Known only when served by [`crate::serve`] (or with axum's
@@ -102,6 +111,8 @@ impl Default for LiveConfig {
             max_chunks_per_sec: 5_000,
             snapshot_dir: Some(std::env::temp_dir().join("leptos-live-snapshots")),
             snapshot_redis: None,
+            snapshot_ttl: Duration::from_secs(24 * 3600),
+            max_snapshots: 100_000,
             max_pages_per_ip: 50_000,
             max_pages_per_session: 100,
             upload_dir: None,
@@ -195,6 +206,29 @@ impl LiveConfig {
     /// Sets where snapshots go (`None`: nowhere).
     pub fn with_snapshot_dir(mut self, dir: Option<std::path::PathBuf>) -> Self {
         self.snapshot_dir = dir;
+        self
+    }
+
+    /// Sets how long the state of a page whose socket stayed away is kept for its return.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let config = leptos_live::LiveConfig::default().with_snapshot_ttl(Duration::from_secs(3600));
+    /// assert_eq!(config.snapshot_ttl, Duration::from_secs(3600));
+    /// ```
+    pub fn with_snapshot_ttl(mut self, d: Duration) -> Self {
+        self.snapshot_ttl = d;
+        self
+    }
+
+    /// Sets how many snapshots of absent pages the store keeps at most.
+    ///
+    /// ```
+    /// let config = leptos_live::LiveConfig::default().with_max_snapshots(1_000);
+    /// assert_eq!(config.max_snapshots, 1_000);
+    /// ```
+    pub fn with_max_snapshots(mut self, n: usize) -> Self {
+        self.max_snapshots = n;
         self
     }
 

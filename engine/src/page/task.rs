@@ -190,7 +190,13 @@ pub(crate) struct StartArgs {
     pub adopted: bool,
     /// The page's place in the per-address and per-session counts.
     pub quota: Option<Quota>,
+    /// Where the page's snapshot goes when its socket stayed away past the retention window
+    /// (none: the page is dropped).
+    pub keep: Option<Keep>,
 }
+
+/// Keeps a page's state, `(id, route pattern, state)`, when it outlived its retention window.
+pub(crate) type Keep = Arc<dyn Fn(Arc<str>, Arc<str>, Value) + Send + Sync>;
 
 /// A page mounted and rendered once, before a client or a test takes it.
 pub(crate) struct Fresh<V: LiveView> {
@@ -379,6 +385,7 @@ pub(crate) fn mount<V: LiveView>(
                     !args.adopted,
                 ),
                 config: args.config,
+                keep: args.keep,
                 _quota: args.quota,
             };
             tokio::spawn(page.run(ctl_rx, info));
@@ -438,6 +445,8 @@ struct PageTask<V: LiveView> {
     /// The registry entry; removed when the page ends, however it ends (a panic included).
     registration: Registration,
     config: Arc<LiveConfig>,
+    /// Where the page's state goes if its socket stays away too long.
+    keep: Option<Keep>,
     /// Given back when the page ends.
     _quota: Option<Quota>,
 }
@@ -519,7 +528,15 @@ impl<V: LiveView> PageTask<V> {
                     Flow::Continue
                 }
                 Woke::Expired => {
-                    tracing::debug!(page = %id, adopted = self.registration.adopted(), "page expired");
+                    let adopted = self.registration.adopted();
+                    tracing::debug!(page = %id, adopted, "page expired");
+                    // A page a browser had is kept for its return, when its view keeps state;
+                    // one never joined is nobody's.
+                    if let (true, Some(keep)) = (adopted, &self.keep)
+                        && let Some((pattern, state)) = core.snapshot()
+                    {
+                        keep(id.clone(), pattern, state);
+                    }
                     Flow::End
                 }
             };

@@ -238,7 +238,7 @@ impl LiveRouter {
         let snapshots = match &self.config.snapshot_redis {
             #[cfg(feature = "redis")]
             Some(url) => match RedisStore::new(url) {
-                Ok(store) => Some(Store::Redis(Box::new(store))),
+                Ok(store) => Some(Arc::new(Store::Redis(Box::new(store)))),
                 Err(e) => {
                     tracing::error!("{e}; page snapshots are off");
                     None
@@ -254,7 +254,7 @@ impl LiveRouter {
             None => self.config.snapshot_dir.clone().map(|dir| {
                 let store = Store::Dir(DirStore::new(dir));
                 store.purge();
-                store
+                Arc::new(store)
             }),
         };
         let inner = Arc::new(EngineState {

@@ -17,7 +17,7 @@ use crate::flash::Flash;
 use crate::page::registry::{Quota, Registry};
 use crate::page::session::Route;
 use crate::page::session::{Group, Halt, Mounting};
-use crate::page::task::{Control, MountArgs, MountError, Mounted, StartArgs, StartFn};
+use crate::page::task::{Control, Keep, MountArgs, MountError, Mounted, StartArgs, StartFn};
 use crate::params::{Params, Session};
 use crate::server::snapshot::Store;
 
@@ -49,8 +49,9 @@ pub(crate) struct EngineState {
     pub services: Services,
     pub head: String,
     pub session: SessionFn,
-    /// Where page state goes when the process stops.
-    pub snapshots: Option<Store>,
+    /// Where page state goes when the process stops, or a page's socket stays away past the
+    /// retention window.
+    pub snapshots: Option<Arc<Store>>,
 }
 
 impl EngineState {
@@ -166,6 +167,29 @@ impl EngineState {
         written
     }
 
+    /// What keeps a page whose socket stayed away past the retention window: its snapshot,
+    /// written to the store for [`LiveConfig::snapshot_ttl`], the store holding at most
+    /// [`LiveConfig::max_snapshots`]. None without a store.
+    fn keep(&self) -> Option<Keep> {
+        let store = self.snapshots.clone()?;
+        let ttl = self.config.snapshot_ttl.as_secs().max(1);
+        let cap = self.config.max_snapshots;
+        Some(Arc::new(move |id: Arc<str>, page: Arc<str>, state| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                match store.save(&id, &page, state, ttl).await {
+                    Ok(()) => {
+                        tracing::debug!(page = %id, "an absent page's state is kept for its return");
+                        store.cap(cap).await;
+                    }
+                    Err(e) => {
+                        tracing::error!(store = %store.describe(), "cannot keep an absent page's state: {e}")
+                    }
+                }
+            });
+        }))
+    }
+
     /// Starts a mounted page's task under `id` and registers it. When a running page already
     /// holds the id (two sockets mounted it at once), that page is returned instead and the new
     /// one ends at once, its queue's only sender being dropped.
@@ -184,6 +208,7 @@ impl EngineState {
             config: self.config.clone(),
             adopted,
             quota,
+            keep: self.keep(),
         });
         match self.registry.insert(id, generation, ctl.clone()) {
             Some(running) => Err(running),

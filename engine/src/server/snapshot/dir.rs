@@ -63,6 +63,26 @@ impl DirStore {
         }
     }
 
+    /// Removes the oldest snapshots (by when they were written) past the `max` newest.
+    pub(crate) fn cap(&self, max: usize) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .collect();
+        if files.len() <= max {
+            return;
+        }
+        files.sort();
+        let excess = files.len() - max;
+        for (_, path) in files.into_iter().take(excess) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
     pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }

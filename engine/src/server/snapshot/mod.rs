@@ -20,7 +20,8 @@ use crate::wire::ids::now_secs;
 pub(crate) struct Stored {
     /// The route pattern of the page: a snapshot only restores the page it came from.
     pub page: String,
-    /// Unix seconds after which the snapshot is worth nothing (the retention window).
+    /// Unix seconds after which the snapshot is worth nothing (the retention window for a
+    /// restart, `snapshot_ttl` for a page whose socket stayed away).
     pub expires: u64,
     pub state: Value,
 }
@@ -81,6 +82,15 @@ impl Store {
             Store::Dir(d) => d.take(id, page),
             #[cfg(feature = "redis")]
             Store::Redis(r) => r.take(id, page).await,
+        }
+    }
+
+    /// Removes the oldest snapshots past the `max` newest.
+    pub(crate) async fn cap(&self, max: usize) {
+        match self {
+            Store::Dir(d) => d.cap(max),
+            #[cfg(feature = "redis")]
+            Store::Redis(r) => r.cap(max).await,
         }
     }
 

@@ -1,0 +1,106 @@
+//! A page whose socket stays away past the retention window is written to the snapshot store
+//! (its view keeps state), and the tab that comes back later resumes it: the count is back,
+//! and the page was restored, not mounted afresh. The store keeps no more than its cap.
+
+use std::time::Duration;
+
+use leptos_live::{LiveConfig, LiveRouter};
+use leptos_live_tests::TestServer;
+
+const RETENTION: Duration = Duration::from_millis(300);
+
+fn snapshots(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("late-return-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// The `.json` files in `dir`.
+fn kept(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |d| {
+        d.flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .count()
+    })
+}
+
+async fn counter(dir: &std::path::Path, max: usize) -> TestServer {
+    let config = LiveConfig::default()
+        .with_secret(b"late-return-secret-late-return-sec".to_vec())
+        .with_retention_window(RETENTION)
+        .with_snapshot_dir(Some(dir.to_path_buf()))
+        .with_max_snapshots(max);
+    TestServer::start(demo_counter::app(LiveRouter::with_config(config))).await
+}
+
+/// Waits until `dir` holds `n` snapshots.
+async fn until_kept(dir: &std::path::Path, n: usize) {
+    leptos_live_tests::within(10, "the snapshots to be written", async {
+        while kept(dir) != n {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_tab_back_after_the_retention_window_resumes_its_state() {
+    let dir = snapshots("resume");
+    let server = counter(&dir, 100).await;
+    let token = server.page_token("/").await;
+    let mut ws = server.socket().await;
+    ws.join(&token, 0).await;
+    for r in 2..=4 {
+        ws.send(&format!(r#"[{r},"e","inc"]"#)).await;
+        ws.reply(r).await;
+    }
+    ws.close().await;
+    // Gone three times the retention window: the page left memory for the store.
+    tokio::time::sleep(RETENTION * 3).await;
+    until_kept(&dir, 1).await;
+
+    let mut ws = server.socket().await;
+    let reply: serde_json::Value = serde_json::from_str(&ws.join(&token, 4).await).expect("json");
+    assert_eq!(reply[1], "html", "{reply}");
+    let html = reply[2].as_str().unwrap_or_default();
+    assert!(
+        html.contains(r#"id="count""#) && html.contains(">3</p>"),
+        "the count is back: {html}"
+    );
+    // The page runs on from there; its snapshot was taken once.
+    ws.send(r#"[2,"e","inc"]"#).await;
+    assert!(ws.reply(2).await.contains(r#""4""#));
+    assert_eq!(kept(&dir), 0, "a snapshot restores once");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_store_keeps_at_most_its_cap() {
+    let dir = snapshots("cap");
+    let server = counter(&dir, 2).await;
+    for _ in 0..4 {
+        let token = server.page_token("/").await;
+        let mut ws = server.socket().await;
+        ws.join(&token, 0).await;
+        ws.close().await;
+    }
+    tokio::time::sleep(RETENTION * 3).await;
+    until_kept(&dir, 2).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(kept(&dir), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_page_never_joined_is_not_kept() {
+    let dir = snapshots("unjoined");
+    let config = LiveConfig::default()
+        .with_secret(b"late-return-secret-late-return-sec".to_vec())
+        .with_adoption_window(RETENTION)
+        .with_snapshot_dir(Some(dir.clone()));
+    let server = TestServer::start(demo_counter::app(LiveRouter::with_config(config))).await;
+    let _token = server.page_token("/").await;
+    tokio::time::sleep(RETENTION * 3).await;
+    assert_eq!(kept(&dir), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
