@@ -71,7 +71,10 @@ mod tests {
         let t = renewed(&mut c, b"k", 400, 1100).expect("renewed at 100 s");
         assert_eq!(c.issued, 1100);
         // The old token has expired by now; the new one holds.
-        assert_eq!(verify(&sign(&claims(), b"k"), b"k", 400, 1450), Err(TokenError::Expired));
+        assert_eq!(
+            verify(&sign(&claims(), b"k"), b"k", 400, 1450),
+            Err(TokenError::Expired)
+        );
         assert_eq!(verify(&t, b"k", 400, 1450).map(|c| c.issued), Ok(1100));
         assert_eq!(renewed(&mut c, b"k", 400, 1100), None);
     }

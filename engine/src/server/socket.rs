@@ -377,12 +377,16 @@ async fn join(
     peer: Option<IpAddr>,
 ) -> Result<Option<Joined>, (ErrorCode, String)> {
     let now = now_secs();
-    let claims = verify(token, &inner.secret, inner.config.token_max_age.as_secs(), now).map_err(
-        |e| match e {
-            TokenError::Expired => (ErrorCode::ExpiredToken, e.to_string()),
-            _ => (ErrorCode::BadToken, e.to_string()),
-        },
-    )?;
+    let claims = verify(
+        token,
+        &inner.secret,
+        inner.config.token_max_age.as_secs(),
+        now,
+    )
+    .map_err(|e| match e {
+        TokenError::Expired => (ErrorCode::ExpiredToken, e.to_string()),
+        _ => (ErrorCode::BadToken, e.to_string()),
+    })?;
     let entry = inner.route(claims.page.as_str()).ok_or_else(|| {
         (
             ErrorCode::UnknownPage,

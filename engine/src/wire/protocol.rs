@@ -179,7 +179,11 @@ impl ClientFrame {
                         .map(|x| x.as_u64().filter(|&n| n > 0))
                         .collect::<Option<_>>()
                         .ok_or_else(|| {
-                            err(r, ErrorCode::BadFrame, "a resent event is a reference".into())
+                            err(
+                                r,
+                                ErrorCode::BadFrame,
+                                "a resent event is a reference".into(),
+                            )
                         })?,
                     Some(_) => {
                         return Err(err(
