@@ -86,6 +86,39 @@ async fn five_clicks_during_a_cut_count_five_and_their_marks_go() {
 }
 
 #[tokio::test]
+async fn past_a_hundred_waiting_events_the_newest_are_refused_visibly() {
+    within(60, "the queue's cap", async {
+        let (_server, proxy) = counter(config()).await;
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&proxy.url("/")).await;
+        page.wait_connected().await;
+        cut(&mut page, &proxy).await;
+        page.eval(
+            "for (let i = 0; i < 105; i++) document.querySelector('button[lv-click=inc]').click()",
+        )
+        .await;
+        assert_eq!(page.eval("window.liveSocket.pending.size").await, 100);
+        assert_eq!(
+            page.eval("document.getElementById('lv-root').classList.contains('lv-queue-full')")
+                .await,
+            true,
+            "the page shows that events were refused"
+        );
+        proxy.set(Mode::Open);
+        page.wait_connected().await;
+        count_is(&mut page, 100).await;
+        stays(&mut page, 100).await;
+        assert_eq!(
+            page.eval("document.getElementById('lv-root').classList.contains('lv-queue-full')")
+                .await,
+            false,
+            "room again once answers come"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_cut_between_an_events_arrival_and_its_answer_counts_it_once() {
     within(60, "cut after arrival", async {
         let (_server, proxy) = counter(config()).await;
