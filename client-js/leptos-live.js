@@ -131,7 +131,7 @@ export class LiveSocket {
       // After a mismatch the version is unknown (null): the server sends the whole page. Events
       // sent on an earlier socket and not answered are named: they follow, and apply once.
       const again = [...this.pending].filter(([, p]) => p.out).map(([r]) => r);
-      this.joinRef = this.send([JOIN, this.token, this.stale ? null : this.version, this.here(), ...(again.length ? [again] : [])], true);
+      this.joinRef = this.send([JOIN, this.token, this.stale ? null : this.version, this.here(), again], true);
     };
     ws.onmessage = (e) => {
       this.lastSeen = Date.now();
@@ -921,7 +921,7 @@ export class LiveSocket {
   push(el, kind, name, payload) {
     if (this.pending.size >= QUEUE_MAX) {
       this.root.classList.add("lv-queue-full");
-      console.warn("leptos-live: too many events wait; refused " + name);
+      console.warn("leptos-live: queue full; refused " + name);
       return 0;
     }
     const t = el.getAttribute("lv-target");
