@@ -63,19 +63,21 @@ impl Answer {
 }
 
 /// The answers to a page's last [`MAX_RESENT`] events, and the events its client said it sends
-/// again.
+/// again. An answer costs 16 bytes unless the handler pushed something: at most 2 KiB a page.
 #[derive(Debug, Default)]
 pub(crate) struct Answers {
-    /// By reference, oldest first.
-    kept: VecDeque<(u64, Answer)>,
+    /// By reference, oldest first; `None` for the common answer, a patch with nothing pushed.
+    kept: VecDeque<(u64, Option<Box<Answer>>)>,
     /// Named in the last join and not seen since.
     resent: Vec<u64>,
 }
 
 impl Answers {
     /// The client's join named these events as sent again (at most [`MAX_RESENT`], checked
-    /// when the frame was read); they replace any named before.
+    /// when the frame was read); they replace any named before. Only a join names events, so
+    /// the answers to the others can no longer be asked for, and go.
     pub fn expect(&mut self, refs: Vec<u64>) {
+        self.kept.retain(|(r, _)| refs.contains(r));
         self.resent = refs;
     }
 
@@ -88,7 +90,7 @@ impl Answers {
             .iter()
             .rev()
             .find(|(k, _)| *k == r)
-            .map(|(_, a)| a.clone())
+            .map(|(_, a)| a.as_deref().cloned().unwrap_or(Answer::Patch(None)))
     }
 
     /// Keeps how event `r` was answered; the oldest answer goes past [`MAX_RESENT`].
@@ -99,6 +101,10 @@ impl Answers {
         if self.kept.len() == MAX_RESENT {
             self.kept.pop_front();
         }
+        let answer = match answer {
+            Answer::Patch(None) => None,
+            other => Some(Box::new(other)),
+        };
         self.kept.push_back((r, answer));
     }
 }
@@ -173,7 +179,9 @@ mod tests {
         a.remember(4, Answer::Error(ErrorCode::BadPayload, "no".into()));
         // Not named in a join: applied as any event.
         assert_eq!(a.replay(3), None);
+        a.remember(2, Answer::Patch(None));
         a.expect(vec![4, 3, 5]);
+        assert_eq!(a.kept.len(), 2, "the answer to 2, not named, went");
         assert_eq!(
             a.replay(4),
             Some(Answer::Error(ErrorCode::BadPayload, "no".into()))
@@ -183,6 +191,11 @@ mod tests {
         assert_eq!(a.replay(5), None);
         // A name counts once.
         assert_eq!(a.replay(3), None);
+    }
+
+    #[test]
+    fn a_kept_answer_costs_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<(u64, Option<Box<Answer>>)>(), 16);
     }
 
     #[test]
