@@ -16,7 +16,7 @@ use leptos_live::{
 };
 use leptos_live_tests::browser::{Browser, Page};
 use leptos_live_tests::proxy::{Mode, Proxy};
-use leptos_live_tests::{TestServer, within};
+use leptos_live_tests::{TestServer, json, within};
 
 fn config() -> LiveConfig {
     LiveConfig::default().with_secret(b"network-cuts-secret-network-cuts".to_vec())
@@ -250,8 +250,8 @@ async fn a_form_submitted_offline_is_submitted_once() {
 #[tokio::test]
 async fn a_page_open_past_its_tokens_lifetime_still_resumes() {
     within(60, "a page older than its token", async {
-        // Tokens live 3 s, and are renewed past a quarter of that.
-        let (_server, proxy) = counter(config().with_token_max_age(Duration::from_secs(3))).await;
+        // Tokens live 4 s (in whole seconds), and are renewed past a quarter of that.
+        let (server, proxy) = counter(config().with_token_max_age(Duration::from_secs(4))).await;
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&proxy.url("/")).await;
         page.wait_connected().await;
@@ -259,14 +259,15 @@ async fn a_page_open_past_its_tokens_lifetime_still_resumes() {
         let first = page.eval("window.liveSocket.token").await;
         page.click(INC).await;
         count_is(&mut page, 1).await;
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        tokio::time::sleep(Duration::from_millis(2200)).await;
         // A rejoin with a token past a quarter of its life gets a fresh one.
         page.eval("window.liveSocket.ws.close()").await;
         page.wait_connected().await;
         page.wait_for(&format!("window.liveSocket.token !== {first}"))
             .await;
-        // Past the first token's expiry, a rejoin resumes the same page: no reload, same count.
-        tokio::time::sleep(Duration::from_millis(2000)).await;
+        // Past the first token's expiry (5 s after it), a rejoin resumes the same page: no
+        // reload, same count.
+        tokio::time::sleep(Duration::from_millis(2800)).await;
         page.eval("window.liveSocket.ws.close()").await;
         page.wait_for("document.getElementById('lv-root').classList.contains('lv-loading')")
             .await;
@@ -274,6 +275,10 @@ async fn a_page_open_past_its_tokens_lifetime_still_resumes() {
         page.click(INC).await;
         count_is(&mut page, 2).await;
         assert_eq!(page.eval("window.sameDocument === true").await, true);
+        // The first token is indeed refused by now.
+        let mut old = server.socket().await;
+        let first = first.as_str().unwrap_or_default();
+        assert_eq!(json(&old.join(first, 1).await)[2], "expired_token");
     })
     .await;
 }

@@ -53,13 +53,15 @@ async fn an_event_whose_answer_was_lost_is_applied_once() {
 
 #[tokio::test]
 async fn the_token_is_renewed_while_the_socket_lives() {
-    let config = config().with_token_max_age(Duration::from_secs(2));
+    // Tokens live 4 s (in whole seconds) and renew past 1 s.
+    let config = config().with_token_max_age(Duration::from_secs(4));
     let router = LiveRouter::with_config(config).page::<Desk>("/");
     let server = TestServer::start(router.into_router()).await;
     let token = server.page_token("/").await;
     let mut ws = server.socket().await;
+    let start = tokio::time::Instant::now();
     ws.join(&token, 0).await;
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
     ws.send(r#"[2,"h"]"#).await;
     let mut renewed = None;
     loop {
@@ -78,12 +80,34 @@ async fn the_token_is_renewed_while_the_socket_lives() {
     ws.send(r#"[3,"e","inc"]"#).await;
     ws.reply(3).await; // version 2
     ws.close().await;
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    // 5 s after the first token, well within 4 s of the second.
+    tokio::time::sleep_until(start + Duration::from_millis(5600)).await;
     // The first token has expired; the renewed one resumes the page.
     let mut old = server.socket().await;
     assert_eq!(json(&old.join(&token, 2).await)[2], "expired_token");
     let mut ws = server.socket().await;
     assert_eq!(ws.join(&renewed, 2).await, "[1,[]]", "resumed, in step");
+}
+
+#[tokio::test]
+async fn an_event_answered_again_carries_its_reply_pushes_and_navigation() {
+    let router = LiveRouter::with_config(config()).page::<Desk>("/");
+    let server = TestServer::start(router.into_router()).await;
+    let token = server.page_token("/").await;
+    let mut ws = server.socket().await;
+    ws.join(&token, 0).await;
+    ws.send(r#"[2,"e","ask"]"#).await;
+    let first = json(&ws.reply(2).await);
+    ws.close().await;
+    let mut ws = server.socket().await;
+    ws.send(&format!(r#"[1,"j","{token}",1,"/",[2]]"#)).await;
+    assert_eq!(json(&ws.reply(1).await)[1], "html");
+    ws.send(r#"[2,"e","ask"]"#).await;
+    let again = json(&ws.reply(2).await);
+    assert_eq!(again[1], serde_json::json!([]), "no operations: {again}");
+    assert_eq!(again[2], first[2], "the same reply, events and navigation");
+    assert_eq!(again[2]["reply"]["n"], 1, "{again}");
+    assert_eq!(again[2]["nav"]["to"], "/?asked=1", "{again}");
 }
 
 /// The sessions signed in now.
@@ -101,8 +125,13 @@ impl LiveView for Desk {
         Ok(Desk(0))
     }
 
-    async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
         self.0 += 1;
+        if e.name == "ask" {
+            ctx.reply(serde_json::json!({ "n": self.0 }));
+            ctx.push_event("asked", self.0);
+            ctx.push_patch("/?asked=1");
+        }
         Ok(())
     }
 
