@@ -24,7 +24,10 @@ use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse as _};
 use axum::routing::get;
 use leptos::prelude::*;
-use leptos_live::{Halt, LiveEngine, LiveRouter, LiveSession, Mounting, Presence, PubSub};
+use leptos_live::dashboard::Dashboard;
+use leptos_live::{
+    FlashKind, Halt, LiveEngine, LiveRouter, LiveSession, Mounting, Presence, PubSub,
+};
 use leptos_live_components::{Button, Field, FlashGroup, Link};
 
 pub use attachments::Attachments;
@@ -45,6 +48,8 @@ pub struct App {
     pub cookies: Cookies,
     /// Where the images attached to messages are kept.
     pub attachments: Attachments,
+    /// The nickname that may open the dashboard at `/admin`, if any.
+    pub admin: Option<String>,
 }
 
 /// Where the chat keeps its data.
@@ -59,11 +64,14 @@ pub struct ChatConfig {
     /// the SQLite file (in the working directory for PostgreSQL). Each database needs a
     /// directory of its own.
     pub attachments_dir: Option<std::path::PathBuf>,
+    /// The nickname that may open the dashboard at `/admin` (`CHAT_ADMIN`); nobody when `None`.
+    pub admin: Option<String>,
 }
 
 impl ChatConfig {
     /// `DATABASE_URL` when set, else the SQLite file `CHAT_DB` (default `chat.db`);
-    /// `PRESENCE_HEARTBEAT_MS` for the heartbeat; `CHAT_ATTACHMENTS` for the images' directory.
+    /// `PRESENCE_HEARTBEAT_MS` for the heartbeat; `CHAT_ATTACHMENTS` for the images' directory;
+    /// `CHAT_ADMIN` for the nickname that may open the dashboard.
     pub fn from_env() -> ChatConfig {
         let presence_heartbeat = std::env::var("PRESENCE_HEARTBEAT_MS")
             .ok()
@@ -82,10 +90,14 @@ impl ChatConfig {
         let attachments_dir = std::env::var_os("CHAT_ATTACHMENTS")
             .filter(|v| !v.is_empty())
             .map(std::path::PathBuf::from);
+        let admin = std::env::var("CHAT_ADMIN")
+            .ok()
+            .filter(|n| valid_nick(n).is_ok());
         ChatConfig {
             database_url,
             presence_heartbeat,
             attachments_dir,
+            admin,
         }
     }
 
@@ -97,6 +109,7 @@ impl ChatConfig {
     ///     database_url: "sqlite://data/chat.db?mode=rwc".into(),
     ///     presence_heartbeat: std::time::Duration::from_secs(5),
     ///     attachments_dir: None,
+    ///     admin: None,
     /// };
     /// assert_eq!(config.attachments_dir(), std::path::Path::new("data/attachments"));
     /// ```
@@ -124,11 +137,18 @@ impl ChatConfig {
 pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/app.css"));
 
 /// What `/chat.css` serves: [`CSS`], then the components' own rules
-/// ([`leptos_live_components::STYLES`]: their spinners show only while an event is slow). Under
-/// the chat's [`CSP`] a page may not carry a `<style>` of its own.
+/// ([`leptos_live_components::STYLES`]: their spinners show only while an event is slow) and
+/// the dashboard's ([`leptos_live::dashboard::STYLESHEET`]). Under the chat's [`CSP`] a page may
+/// not carry a `<style>` of its own.
 pub fn stylesheet() -> &'static str {
     static SHEET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    SHEET.get_or_init(|| format!("{CSS}{}", leptos_live_components::STYLES))
+    SHEET.get_or_init(|| {
+        format!(
+            "{CSS}{}{}",
+            leptos_live_components::STYLES,
+            leptos_live::dashboard::STYLESHEET
+        )
+    })
 }
 
 /// The chat's hooks (clear the field once posted, send on Enter, scroll to the newest message),
@@ -157,6 +177,7 @@ impl App {
             presence: Presence::with_heartbeat(pubsub, config.presence_heartbeat),
             cookies: Cookies::new(format!("cookie:{secret}").as_bytes()),
             attachments,
+            admin: config.admin.clone(),
         };
         Ok((app, secret))
     }
@@ -179,6 +200,10 @@ impl App {
             .layout(layout)
             .page::<Lobby>("/")
             .page::<RoomPage>("/rooms/{name}");
+        let app = self.clone();
+        let admin = LiveSession::new("admin")
+            .on_mount(move |m| admin_only(app.clone(), m))
+            .page::<Dashboard>("/admin");
         LiveRouter::with_config(live_config)
             .pubsub(pubsub)
             .extension(self.clone())
@@ -187,6 +212,7 @@ impl App {
             )
             .session(move |headers| cookies.session(headers))
             .live_session(chat)
+            .live_session(admin)
     }
 
     /// All the chat's routes for this app (see [`app`]).
@@ -253,6 +279,24 @@ async fn signed_in(app: App, mut m: Mounting) -> Result<Mounting, Halt> {
     m.assign(Nick(nick));
     m.assign(Sidebar(rooms));
     Ok(m)
+}
+
+/// The dashboard's `on_mount` check: signed in as the configured admin ([`ChatConfig::admin`]),
+/// or back to the lobby with a flash that says why.
+async fn admin_only(app: App, m: Mounting) -> Result<Mounting, Halt> {
+    let m = signed_in(app.clone(), m).await?;
+    let nick = m.assigned::<Nick>().map(|n| n.0.as_str());
+    if app.admin.is_some() && nick == app.admin.as_deref() {
+        return Ok(m);
+    }
+    tracing::warn!(
+        nick = nick.unwrap_or_default(),
+        "the dashboard refused someone"
+    );
+    Err(Halt::redirect("/").with_flash(
+        FlashKind::Error,
+        "Only the chat's admin may open the dashboard.",
+    ))
 }
 
 /// The chat's layout: the header and the sidebar of rooms stay in the document while the user

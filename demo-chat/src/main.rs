@@ -3,7 +3,8 @@
 //! `DATABASE_URL` for PostgreSQL), the images attached to messages in `attachments` beside it
 //! (`CHAT_ATTACHMENTS` overrides it) and, with `REDIS_URL` set, rooms shared with other
 //! processes. The log shows `info` and above (`RUST_LOG` overrides it), a refused event's
-//! reason among them, and `GET /metrics` gives the engine's figures in Prometheus text.
+//! reason among them, and `GET /metrics` gives the engine's figures in Prometheus text. The
+//! nickname in `CHAT_ADMIN` may open the dashboard at `/admin`.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -40,8 +41,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG)),
         )
         .init();
-    // What the engine records (pages, events, errors, frames, timings) is served at /metrics.
-    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder()?;
+    // What the engine records (pages, events, errors, frames, timings) is served at /metrics,
+    // and shown by the dashboard at /admin.
+    let prometheus = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let metrics = prometheus.handle();
+    leptos_live::dashboard::Recorder::new()
+        .forward_to(prometheus)
+        .install()?;
     let site = site()?;
     let config = demo_chat::ChatConfig::from_env();
     let (app, engine) = demo_chat::app_with_engine(&config).await?;

@@ -123,6 +123,7 @@ async fn serve(db: &Path) -> Served {
         database_url: format!("sqlite://{}", db.display()),
         presence_heartbeat: Duration::from_secs(5),
         attachments_dir: None,
+        admin: None,
     };
     let pubsub = PubSub::local();
     let (app, secret) = App::open(&config, &pubsub).await.expect("open the chat");

@@ -22,6 +22,16 @@ fn sample(text: &str, name: &str, labels: &str) -> Option<f64> {
         .find_map(|l| l.strip_prefix(&key)?.strip_prefix(' ')?.trim().parse().ok())
 }
 
+/// The sum of the samples of `name` whose labels start with `labels`: a series over its other
+/// labels.
+fn total(text: &str, name: &str, labels: &str) -> f64 {
+    let key = format!("{name}{{{labels}");
+    text.lines()
+        .filter_map(|l| l.strip_prefix(&key))
+        .filter_map(|rest| rest.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
 /// `/metrics` once `ready` holds for it (the server counts a closed socket when it sees the close).
 async fn settled(chat: &ChatProcess, ready: impl Fn(&str) -> bool) -> String {
     leptos_live_tests::within(10, "the figures to settle", async {
@@ -62,6 +72,7 @@ async fn metrics_count_what_people_did() {
     let (status, text) = http_get(chat.addr, "/metrics").await;
     assert_eq!(status, 200);
     let view = format!("view=\"{ROOM}\"");
+    let pages = format!("{view},route=\"/rooms/{{name}}\"");
     // Two people, each one room page over one socket: mounted by their GET, adopted by the join.
     assert_eq!(
         sample(&text, "leptos_live_sockets", ""),
@@ -69,7 +80,7 @@ async fn metrics_count_what_people_did() {
         "{text}"
     );
     assert_eq!(
-        sample(&text, "leptos_live_pages", &view),
+        sample(&text, "leptos_live_pages", &pages),
         Some(2.0),
         "{text}"
     );
@@ -84,12 +95,31 @@ async fn metrics_count_what_people_did() {
         Some(1.0),
         "{text}"
     );
-    // Two posts, the typing that went with them and the refused one: every event is timed.
-    let events = sample(&text, "leptos_live_events_total", &view).unwrap_or_default();
+    // Two posts, the typing that went with them and the refused one, by event and outcome;
+    // every event is timed.
+    assert_eq!(
+        sample(
+            &text,
+            "leptos_live_events_total",
+            &format!("{view},event=\"post\",outcome=\"ok\"")
+        ),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "leptos_live_events_total",
+            &format!("{view},event=\"no_such_event\",outcome=\"unknown_event\"")
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    let events = total(&text, "leptos_live_events_total", &view);
     assert!(events >= 3.0, "{text}");
     assert_eq!(
-        sample(&text, "leptos_live_event_seconds_count", &view),
-        Some(events),
+        total(&text, "leptos_live_event_seconds_count", &view),
+        events,
         "{text}"
     );
     assert!(sample(&text, "leptos_live_render_seconds_count", &view).unwrap_or_default() >= 2.0);
@@ -133,7 +163,7 @@ async fn metrics_count_what_people_did() {
         "{text}"
     );
     assert_eq!(
-        sample(&text, "leptos_live_pages", &view),
+        sample(&text, "leptos_live_pages", &pages),
         Some(2.0),
         "{text}"
     );

@@ -25,6 +25,7 @@ async fn open() -> (App, leptos_live::LiveRouter, std::path::PathBuf) {
         database_url: format!("sqlite://{}", path.display()),
         presence_heartbeat: std::time::Duration::from_secs(5),
         attachments_dir: Some(path.with_extension("attachments")),
+        admin: None,
     };
     let pubsub = PubSub::local();
     let (app, secret) = App::open(&config, &pubsub).await.expect("open the chat");

@@ -51,7 +51,8 @@
 //! what they are: [`ctx`] (the handle and navigation), [`component`], [`params`], [`flash`],
 //! [`upload`], [`stream`], [`pubsub`] and [`presence`], [`js`], [`work`] (async results),
 //! [`error`], [`config`], [`server`] (the listener and the shim's asset), and, with the `testing`
-//! feature, `testing` (`LiveTest`, the in-process test client).
+//! feature, `testing` (`LiveTest`, the in-process test client), with the `dashboard` feature,
+//! `dashboard` (a live page of the process's figures).
 //!
 //! # Layers
 //!
@@ -66,7 +67,7 @@
 //! | 4 | `view`, `ctx`, `component`, `work`, `flash`, `params`, `error`, `config`, `js`, `upload` | the page author's API, generic over the view |
 //! | 5 | `page` | a page's life: sessions and mounting, its task, its I/O-free core, render, what was sent, the registry |
 //! | 6 | `server` | axum: the router, the socket, the listener, the shim's asset, site settings, snapshots |
-//! | 7 | `testing` | `LiveTest` on the same page core, behind the `testing` feature |
+//! | 7 | `testing`, `dashboard` | `LiveTest` on the same page core, and the dashboard page, each behind its feature |
 
 // Layer 1: the browser's tree and the operations between two trees. The parser, the diff and
 // the wire format are the engine's own; tests, benchmarks and fuzzers reach them with the
@@ -111,7 +112,9 @@ mod page;
 // Layer 6: axum.
 pub mod server;
 
-// Layer 7: the test client.
+// Layer 7: the test client, and the dashboard: pages and tools built on the whole engine.
+#[cfg(feature = "dashboard")]
+pub mod dashboard;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -25,6 +25,87 @@ fn collect(dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
     Ok(())
 }
 
+/// The rules for the Tailwind classes found in the Rust sources under `dirs`, without Tailwind's
+/// reset (its preflight), each selector scoped to the elements inside `scope` (a selector such
+/// as `#lv-dashboard`): for a library's pages whose styles are added to an app's own. Unscoped,
+/// a second sheet of Tailwind rules would override the app's responsive rules by coming later.
+///
+/// ```no_run
+/// let css = leptos_live_tailwind::rules(&["src/dashboard"], "#lv-dashboard").unwrap();
+/// assert!(css.contains("#lv-dashboard .rounded-xl {"));
+/// ```
+pub fn rules(dirs: &[&str], scope: &str) -> io::Result<String> {
+    let mut sources = Vec::new();
+    for dir in dirs {
+        collect(Path::new(dir), &mut sources)?;
+    }
+    let mut config = encre_css::Config::default();
+    config.preflight = encre_css::Preflight::None;
+    let css = encre_css::generate(sources.iter().map(String::as_str), &config);
+    Ok(scoped(&css, scope))
+}
+
+/// `css` with every selector of its rules prefixed by `scope` (descendants of it). At-rules
+/// (`@media`) are kept as they are, and the rules inside them scoped.
+fn scoped(css: &str, scope: &str) -> String {
+    let mut out = String::with_capacity(css.len() * 2);
+    // Inside a rule's declarations (`{` … `}` of a selector, not of an at-rule).
+    let mut in_rule = false;
+    for line in css.lines() {
+        let text = line.trim_start();
+        let indent = &line[..line.len() - text.len()];
+        if in_rule {
+            in_rule = !text.starts_with('}');
+            out.push_str(line);
+        } else if text.starts_with('@') || text.starts_with('}') || text.is_empty() {
+            out.push_str(line);
+        } else {
+            // A selector line: `a, b {`, or part of a list that goes on (`a,`).
+            let (selectors, end) = match text.strip_suffix('{') {
+                Some(s) => (s.trim_end(), " {"),
+                None => (text.trim_end_matches(','), ","),
+            };
+            in_rule = end == " {";
+            let mut depth = 0i32;
+            let mut start = 0;
+            let mut parts = Vec::new();
+            for (i, c) in selectors.char_indices() {
+                match c {
+                    '(' | '[' => depth += 1,
+                    ')' | ']' => depth -= 1,
+                    ',' if depth == 0 => {
+                        parts.push(&selectors[start..i]);
+                        start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            parts.push(&selectors[start..]);
+            let parts: Vec<String> = parts
+                .iter()
+                .map(|p| format!("{scope} {}", p.trim()))
+                .collect();
+            out.push_str(indent);
+            out.push_str(&parts.join(", "));
+            out.push_str(end);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_selector_is_scoped_and_at_rules_kept() {
+        let css = ".a {\n  color: red;\n}\n\n.b > :not(:last-child), .c\\:x:is(a, b) {\n  margin: 0;\n}\n@media (width >= 40rem) {\n  .sm\\:d {\n    display: none;\n  }\n}\n";
+        assert_eq!(
+            super::scoped(css, "#s"),
+            "#s .a {\n  color: red;\n}\n\n#s .b > :not(:last-child), #s .c\\:x:is(a, b) {\n  margin: 0;\n}\n@media (width >= 40rem) {\n  #s .sm\\:d {\n    display: none;\n  }\n}\n"
+        );
+    }
+}
+
 /// Writes `OUT_DIR/<name>` with the CSS for the classes found in the Rust sources under `dirs`
 /// (relative to the crate being built), and tells cargo to run the build again when they change.
 pub fn stylesheet(dirs: &[&str], name: &str) -> Result<(), Box<dyn std::error::Error>> {

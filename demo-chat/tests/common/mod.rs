@@ -39,6 +39,9 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// The nickname the chat under test lets open its dashboard (`CHAT_ADMIN`).
+pub const ADMIN: &str = "root";
+
 /// A running `demo-chat` process.
 pub struct ChatProcess {
     pub addr: SocketAddr,
@@ -56,6 +59,7 @@ impl ChatProcess {
             .env("LEPTOS_SITE_ADDR", addr.to_string())
             .env("PRESENCE_HEARTBEAT_MS", "500")
             .env("RUST_LOG", "warn")
+            .env("CHAT_ADMIN", ADMIN)
             .env_remove("DATABASE_URL")
             .env_remove("LEPTOS_LIVE_SECRET")
             .env_remove("REDIS_URL")

@@ -23,6 +23,7 @@ use crate::error::panic_message;
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::{CLEAR_FLASH, FlashKind};
 use crate::page::answers::{Answer, Answers, Recording};
+use crate::page::metered::{event_done, metrics_on, timed};
 use crate::page::render::{Rendered, render, render_html};
 use crate::page::sent::Sent;
 use crate::params::Params;
@@ -93,19 +94,6 @@ impl<F: FrameSink> Sink for F {
     }
 }
 
-/// Whether an app installed a `metrics` recorder: the engine reads the clock for its histograms
-/// only then. The facade's stand-in when none is installed is a recorder of no size.
-pub(crate) fn metrics_on() -> bool {
-    metrics::with_recorder(|r| std::mem::size_of_val(r) > 0)
-}
-
-/// The time since `started`, when it was taken, into the histogram `name` (by `view`).
-pub(crate) fn timed(name: &'static str, view: &'static str, started: Option<Instant>) {
-    if let Some(started) = started {
-        metrics::histogram!(name, "view" => view).record(started.elapsed().as_secs_f64());
-    }
-}
-
 /// Runs a render of `view` (of its component `component` alone, when given) in a `render` span,
 /// timed into `leptos_live_render_seconds`.
 fn rendering<R>(view: &'static str, component: Option<&str>, render: impl FnOnce() -> R) -> R {
@@ -125,12 +113,6 @@ fn encoded(kind: &'static str, encode: impl FnOnce() -> String) -> String {
     let frame = encode();
     span.record("bytes", frame.len());
     frame
-}
-
-/// Records how a callback's step ended on the span it runs in (`outcome`): `ok`, or the code
-/// its client was sent.
-fn outcome(what: &str) {
-    tracing::Span::current().record("outcome", what);
 }
 
 /// A page's new HTML: rendered whole, or a component's part of it rendered alone.
@@ -178,6 +160,8 @@ pub(crate) struct Core<V: LiveView> {
     pub uri: Uri,
     /// The answers to the last events, for events a client sends again after a reconnect.
     pub answers: Answers,
+    /// How the last callback's step ended: `ok`, or the code its client was sent.
+    last_outcome: &'static str,
 }
 
 /// What a [`Core`] is made of.
@@ -207,7 +191,15 @@ impl<V: LiveView> Core<V> {
             pattern: parts.pattern,
             uri: parts.uri,
             answers: Answers::default(),
+            last_outcome: "ok",
         }
+    }
+
+    /// Records how a callback's step ended, on the span it runs in (`outcome`) and for the
+    /// event metrics: `ok`, or the code its client was sent.
+    fn outcome(&mut self, what: &'static str) {
+        self.last_outcome = what;
+        tracing::Span::current().record("outcome", what);
     }
 
     /// A client attached: `fresh` when the page was just mounted for it (the mount's render is
@@ -263,13 +255,16 @@ impl<V: LiveView> Core<V> {
             ),
             None => tracing::info_span!("handle_event", view, event = %name, outcome = Empty),
         };
-        let started = metrics_on().then(Instant::now);
+        // The event's name outlives the step only when a recorder will label it.
+        let metered = metrics_on().then(|| (Instant::now(), name.clone()));
+        self.last_outcome = "ok";
         let flow = self
             .event_once(r, name, payload, target, sink)
             .instrument(span)
             .await;
-        metrics::counter!("leptos_live_events_total", "view" => view).increment(1);
-        timed("leptos_live_event_seconds", view, started);
+        if let Some((started, name)) = metered {
+            event_done(view, &name, self.last_outcome, started);
+        }
         flow
     }
 
@@ -285,7 +280,7 @@ impl<V: LiveView> Core<V> {
     ) -> Flow {
         if let Some(answer) = self.answers.replay(r) {
             tracing::debug!(page = %self.id, r, "an event sent again was applied before; answered again");
-            outcome("replayed");
+            self.outcome("replayed");
             return self.replay(r, answer, sink);
         }
         let mut recording = Recording::new(r, sink);
@@ -328,7 +323,7 @@ impl<V: LiveView> Core<V> {
             if let Ok(Cancel { r#ref }) = decode::from_value(&payload) {
                 self.ctx.uploads_mut().cancel(None, r#ref);
             }
-            outcome("ok");
+            self.outcome("ok");
             return self.send_patch(r, true, sink);
         }
         if name == CLEAR_FLASH {
@@ -337,7 +332,7 @@ impl<V: LiveView> Core<V> {
                 .and_then(Value::as_str)
                 .and_then(FlashKind::parse);
             self.ctx.clear_flash(kind);
-            outcome("ok");
+            self.outcome("ok");
             return self.send_patch(r, true, sink);
         }
         let event = match decode::from_event::<V::Event>(&name, &payload) {
@@ -348,7 +343,7 @@ impl<V: LiveView> Core<V> {
                     DecodeErrorKind::UnknownEvent => ErrorCode::UnknownEvent,
                     DecodeErrorKind::BadPayload => ErrorCode::BadPayload,
                 };
-                outcome(code.as_str());
+                self.outcome(code.as_str());
                 sink.error(r, code, &format!("event {name:?} did not decode"));
                 return Flow::Continue;
             }
@@ -512,10 +507,10 @@ impl<V: LiveView> Core<V> {
                 .catch_unwind()
                 .await
             {
-                Ok(Ok(())) => outcome("ok"),
+                Ok(Ok(())) => self.outcome("ok"),
                 Ok(Err(e)) => {
                     tracing::warn!(page = %self.id, error = %e, "handle_info failed");
-                    outcome(e.code().as_str());
+                    self.outcome(e.code().as_str());
                     sink.failed(&e);
                 }
                 Err(p) => return self.crash(0, "handle_info", p, sink),
@@ -585,7 +580,7 @@ impl<V: LiveView> Core<V> {
             });
             match alone {
                 Ok(Some(splice)) => {
-                    outcome("ok");
+                    self.outcome("ok");
                     self.send_upload_notices(sink);
                     return self.send_html(r, true, NewHtml::Part(splice), sink);
                 }
@@ -614,7 +609,7 @@ impl<V: LiveView> Core<V> {
     ) -> Flow {
         match result {
             Ok(Ok(())) => {
-                outcome("ok");
+                self.outcome("ok");
                 match self.follow_nav(r, sink).await {
                     Flow::Continue => self.send_patch(r, true, sink),
                     Flow::End => Flow::End,
@@ -622,7 +617,7 @@ impl<V: LiveView> Core<V> {
             }
             Ok(Err(e)) => {
                 tracing::warn!(page = %self.id, handler = what, error = %e, "event handler failed");
-                outcome(e.code().as_str());
+                self.outcome(e.code().as_str());
                 sink.error(r, e.code(), &e.to_string());
                 match self.follow_nav(0, sink).await {
                     Flow::Continue => self.send_patch(0, false, sink),
@@ -639,10 +634,10 @@ impl<V: LiveView> Core<V> {
             .catch_unwind()
             .await
         {
-            Ok(Ok(())) => outcome("ok"),
+            Ok(Ok(())) => self.outcome("ok"),
             Ok(Err(e)) => {
                 tracing::warn!(page = %self.id, uri = %uri, error = %e, "handle_params failed");
-                outcome(e.code().as_str());
+                self.outcome(e.code().as_str());
                 sink.error(r, e.code(), &e.to_string());
             }
             Err(p) => return self.crash(r, "handle_params", p, sink),
@@ -701,7 +696,7 @@ impl<V: LiveView> Core<V> {
     ) -> Flow {
         let msg = panic_message(p);
         tracing::error!(page = %self.id, "{place} panicked: {msg}; the page ends");
-        outcome(ErrorCode::PageCrashed.as_str());
+        self.outcome(ErrorCode::PageCrashed.as_str());
         sink.error(
             r,
             ErrorCode::PageCrashed,

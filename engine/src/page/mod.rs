@@ -3,6 +3,7 @@
 
 pub(crate) mod answers;
 pub(crate) mod core;
+pub(crate) mod metered;
 pub(crate) mod registry;
 pub(crate) mod render;
 pub(crate) mod sent;

@@ -21,7 +21,8 @@ use crate::ctx::{Ctx, LiveHandle, Nav, Services};
 use crate::error::panic_message;
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::Flash;
-use crate::page::core::{Core, CoreParts, Flow, FrameSink, metrics_on, timed};
+use crate::page::core::{Core, CoreParts, Flow, FrameSink};
+use crate::page::metered::{metrics_on, timed};
 use crate::page::registry::{Quota, Registration, Registry};
 use crate::page::render::render_html;
 use crate::page::session::Mounting;
@@ -475,7 +476,7 @@ impl<V: LiveView> PageTask<V> {
     ) {
         let id = self.core.id.clone();
         tracing::debug!(page = %id, "page started");
-        let mut live = Live::page(std::any::type_name::<V>());
+        let mut live = Live::page(std::any::type_name::<V>(), self.core.pattern.clone());
         // Outcomes of the page's work (a closed queue when it was taken already: never ready).
         let work = self.core.ctx.take_work_rx().unwrap_or_else(Queue::new);
         // What the upload writers report, once the page has uploads.
@@ -633,21 +634,31 @@ impl<V: LiveView> PageTask<V> {
     }
 }
 
-/// Counts a running page in the `leptos_live_pages` gauge (by view) while its task lives, in
-/// `leptos_live_absent_pages` while it is held without a socket (before its first join, or
-/// waiting for its client to come back), and in `leptos_live_pages_ended_total` when it ends.
+/// Counts a running page in the `leptos_live_pages` gauge (by view and route pattern) while its
+/// task lives, in `leptos_live_absent_pages` while it is held without a socket (before its first
+/// join, or waiting for its client to come back), and in `leptos_live_pages_ended_total` when it
+/// ends.
 struct Live {
     view: &'static str,
+    route: Arc<str>,
     absent: bool,
 }
 
 impl Live {
-    fn page(view: &'static str) -> Live {
-        metrics::gauge!("leptos_live_pages", "view" => view).increment(1.0);
-        Live {
+    fn page(view: &'static str, route: Arc<str>) -> Live {
+        let live = Live {
             view,
+            route,
             absent: false,
-        }
+        };
+        live.pages().increment(1.0);
+        live
+    }
+
+    /// The `leptos_live_pages` gauge of this page's view and route.
+    fn pages(&self) -> metrics::Gauge {
+        let route = metrics::SharedString::from_shared(self.route.clone());
+        metrics::gauge!("leptos_live_pages", "view" => self.view, "route" => route)
     }
 
     fn absent(&mut self, absent: bool) {
@@ -666,7 +677,7 @@ impl Live {
 impl Drop for Live {
     fn drop(&mut self) {
         self.absent(false);
-        metrics::gauge!("leptos_live_pages", "view" => self.view).decrement(1.0);
+        self.pages().decrement(1.0);
         metrics::counter!("leptos_live_pages_ended_total", "view" => self.view).increment(1);
     }
 }

@@ -100,7 +100,14 @@ struct Hub {
     backend: Box<dyn PubSubBackend>,
     /// The groups of pages that feed a stream from a topic.
     feeds: crate::pubsub::feed::Groups,
+    /// Counts of the people in each topic, one per [`Presence`](crate::Presence) on this
+    /// PubSub.
+    census: Mutex<Vec<Census>>,
 }
+
+/// How a [`Presence`](crate::Presence) on a PubSub tells who is in each of its topics: how
+/// many keys each topic has, or `None` once the presence is gone.
+pub(crate) type Census = Box<dyn Fn() -> Option<Vec<(String, usize)>> + Send + Sync>;
 
 impl Hub {
     fn deliver(&self, topic: &str, envelope: &Envelope) -> usize {
@@ -191,6 +198,7 @@ impl PubSub {
             next_id: AtomicU64::new(1),
             backend: Box::new(backend),
             feeds: crate::pubsub::feed::Groups::default(),
+            census: Mutex::new(Vec::new()),
         });
         shared.backend.start(Inbound::new(Arc::downgrade(&shared)));
         PubSub { shared }
@@ -289,6 +297,67 @@ impl PubSub {
     /// The groups of pages that feed a stream from a topic ([`crate::Ctx::feed`]).
     pub(crate) fn feed_groups(&self) -> &crate::pubsub::feed::Groups {
         &self.shared.feeds
+    }
+
+    /// Every topic that has subscribers in this process, with how many, by topic.
+    ///
+    /// ```
+    /// use leptos_live::pubsub::PubSub;
+    /// let pubsub = PubSub::local();
+    /// let _a = pubsub.subscribe::<String>("room:a");
+    /// let _b = pubsub.subscribe::<String>("room:a");
+    /// let _c = pubsub.subscribe::<u32>("room:b");
+    /// assert_eq!(pubsub.topics(), [("room:a".to_string(), 2), ("room:b".to_string(), 1)]);
+    /// ```
+    pub fn topics(&self) -> Vec<(String, usize)> {
+        let mut topics: Vec<(String, usize)> = self
+            .shared
+            .topics
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(topic, subs)| (topic.to_string(), subs.len()))
+            .collect();
+        topics.sort_unstable();
+        topics
+    }
+
+    /// The people present in each topic, by topic, over every
+    /// [`Presence`](crate::Presence) built on this PubSub (whatever its metadata type): how
+    /// many keys each topic has, in every process the presence hears from.
+    ///
+    /// ```
+    /// use leptos_live::{pubsub::PubSub, Presence};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pubsub = PubSub::local();
+    /// let presence = Presence::<()>::new(&pubsub);
+    /// let _ada = presence.track("room:lobby", "ada", ());
+    /// let _bob = presence.track("room:lobby", "bob", ());
+    /// let _ada_again = presence.track("room:lobby", "ada", ());
+    /// assert_eq!(pubsub.presence_counts(), [("room:lobby".to_string(), 2)]);
+    /// # });
+    /// ```
+    pub fn presence_counts(&self) -> Vec<(String, usize)> {
+        let mut census = self.shared.census.lock().unwrap_or_else(|e| e.into_inner());
+        let mut counts = Vec::new();
+        census.retain(|count| match count() {
+            Some(topics) => {
+                counts.extend(topics);
+                true
+            }
+            None => false,
+        });
+        counts.sort_unstable();
+        counts
+    }
+
+    /// Lets a presence on this PubSub be counted by [`PubSub::presence_counts`].
+    pub(crate) fn add_census(&self, census: Census) {
+        self.shared
+            .census
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(census);
     }
 
     /// How many subscribers `topic` has in this process.

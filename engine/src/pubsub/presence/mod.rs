@@ -121,6 +121,19 @@ impl<M: Message> Presence<M> {
                 flush_scheduled: false,
             }),
         });
+        let census = Arc::downgrade(&inner);
+        pubsub.add_census(Box::new(move || {
+            let inner = census.upgrade()?;
+            let state = inner.state();
+            Some(
+                state
+                    .topics
+                    .iter()
+                    .filter(|(_, keys)| !keys.is_empty())
+                    .map(|(topic, keys)| (topic.to_string(), keys.len()))
+                    .collect(),
+            )
+        }));
         let wire = pubsub.subscribe::<Wire<M>>(&inner.wire_topic);
         tokio::spawn(link(Arc::downgrade(&inner), wire));
         let presence = Presence { inner };
