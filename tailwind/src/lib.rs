@@ -94,18 +94,6 @@ fn scoped(css: &str, scope: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_selector_is_scoped_and_at_rules_kept() {
-        let css = ".a {\n  color: red;\n}\n\n.b > :not(:last-child), .c\\:x:is(a, b) {\n  margin: 0;\n}\n@media (width >= 40rem) {\n  .sm\\:d {\n    display: none;\n  }\n}\n";
-        assert_eq!(
-            super::scoped(css, "#s"),
-            "#s .a {\n  color: red;\n}\n\n#s .b > :not(:last-child), #s .c\\:x:is(a, b) {\n  margin: 0;\n}\n@media (width >= 40rem) {\n  #s .sm\\:d {\n    display: none;\n  }\n}\n"
-        );
-    }
-}
-
 /// Writes `OUT_DIR/<name>` with the CSS for the classes found in the Rust sources under `dirs`
 /// (relative to the crate being built), and tells cargo to run the build again when they change.
 pub fn stylesheet(dirs: &[&str], name: &str) -> Result<(), Box<dyn std::error::Error>> {
@@ -120,4 +108,16 @@ pub fn stylesheet(dirs: &[&str], name: &str) -> Result<(), Box<dyn std::error::E
     );
     fs::write(PathBuf::from(env::var("OUT_DIR")?).join(name), css)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_selector_is_scoped_and_at_rules_kept() {
+        let css = ".a {\n  color: red;\n}\n\n.b > :not(:last-child), .c\\:x:is(a, b) {\n  margin: 0;\n}\n@media (width >= 40rem) {\n  .sm\\:d {\n    display: none;\n  }\n}\n";
+        assert_eq!(
+            super::scoped(css, "#s"),
+            "#s .a {\n  color: red;\n}\n\n#s .b > :not(:last-child), #s .c\\:x:is(a, b) {\n  margin: 0;\n}\n@media (width >= 40rem) {\n  #s .sm\\:d {\n    display: none;\n  }\n}\n"
+        );
+    }
 }

@@ -34,7 +34,8 @@ struct Point {
 
 /// A live dashboard of this process: live pages by view and route, sockets and absent pages;
 /// events per second and their times (p50, p99) by view and event; errors by code with their
-/// latest examples; the slowest recent events; memory; PubSub topics, Presence per topic and
+/// latest examples; the slowest recent events; click-to-reply times as browsers measured them,
+/// by route; memory; PubSub topics, Presence per topic and
 /// the Redis link. It reads the figures of the installed [`Recorder`](super::Recorder) every
 /// second, and shows how to install one when there is none.
 ///
@@ -252,7 +253,10 @@ impl Dashboard {
                 {card("Errors", "errors", errors_table(r))}
             </div>
             {card("Events (times over the last minute)", "events", self.events_table(r))}
-            {card("Slowest events (last 5 minutes)", "slowest", slowest_table(r))}
+            <div class="grid gap-6 lg:grid-cols-2">
+                {card("Slowest events (last 5 minutes)", "slowest", slowest_table(r))}
+                {card("Click to reply, in browsers (last minute)", "clicks", clicks_table(r))}
+            </div>
         }
     }
 
@@ -385,6 +389,33 @@ fn errors_table(r: &Reading) -> AnyView {
             .into_any()
     };
     view! { <table class=TABLE>{head(&[("Code", false), ("Count", true), ("Latest", false)])}<tbody class=BODY>{rows}</tbody></table> }
+        .into_any()
+}
+
+fn clicks_table(r: &Reading) -> AnyView {
+    let rows = if r.clicks.is_empty() {
+        empty(
+            4,
+            "No report yet: browsers send theirs every 16 events or 25 seconds.",
+        )
+    } else {
+        r.clicks
+            .iter()
+            .map(|c| {
+                let time = |t: Option<f64>| t.map_or("–".to_string(), seconds);
+                view! {
+                    <tr data-route=c.route.clone()>
+                        <td class=NAME>{c.route.clone()}</td>
+                        <td class=NUMBER data-total="">{count(c.count as u64)}</td>
+                        <td class=NUMBER>{time(c.p50)}</td>
+                        <td class=NUMBER>{time(c.p99)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! { <table class=TABLE>{head(&[("Route", false), ("Clicks", true), ("p50", true), ("p99", true)])}<tbody class=BODY>{rows}</tbody></table> }
         .into_any()
 }
 

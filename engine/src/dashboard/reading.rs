@@ -57,6 +57,15 @@ pub(crate) struct Example {
     pub event: Option<ViewEvent>,
 }
 
+/// Click-to-reply times on one route as browsers measured them, over [`TIMES_OVER`].
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ClickRow {
+    pub route: String,
+    pub count: usize,
+    pub p50: Option<f64>,
+    pub p99: Option<f64>,
+}
+
 /// One of the slowest recent events.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct SlowEvent {
@@ -76,6 +85,7 @@ pub(crate) struct Reading {
     pub events: Vec<EventRow>,
     pub errors: Vec<ErrorRow>,
     pub slowest: Vec<SlowEvent>,
+    pub clicks: Vec<ClickRow>,
     /// The process's resident memory in bytes, where the system tells it.
     pub rss: Option<u64>,
     /// Each Redis link and whether it is up.
@@ -194,6 +204,23 @@ impl Reading {
         }
         errors.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code)));
 
+        let mut clicks: Vec<ClickRow> = figures
+            .samples("leptos_live_click_to_reply_seconds", window)
+            .into_iter()
+            .filter(|(_, samples)| !samples.is_empty())
+            .map(|(k, samples)| {
+                let mut times: Vec<f64> = samples.iter().map(|(_, s)| *s).collect();
+                times.sort_by(f64::total_cmp);
+                ClickRow {
+                    route: owned(&k, "route"),
+                    count: times.len(),
+                    p50: quantile(&times, 0.5),
+                    p99: quantile(&times, 0.99),
+                }
+            })
+            .collect();
+        clicks.sort_by(|a, b| a.route.cmp(&b.route));
+
         let mut redis: Vec<(String, bool)> = figures
             .gauges("leptos_live_redis_link_up")
             .into_iter()
@@ -209,6 +236,7 @@ impl Reading {
             events,
             errors,
             slowest,
+            clicks,
             rss: rss(),
             redis,
         }

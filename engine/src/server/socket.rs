@@ -281,9 +281,17 @@ pub(crate) async fn connection(inner: Arc<EngineState>, socket: WebSocket, peer:
                     let _ = j.ctl.send(Control::Resync { conn, r }).await;
                 }
             },
-            ClientFrame::Heartbeat { r } => {
+            ClientFrame::Heartbeat { r, times } => {
                 if let Some(j) = &mut joined {
                     renew(&inner, j, &reply);
+                }
+                if !times.is_empty() {
+                    let route = joined.as_ref().map_or("", |j| j.claims.page.as_str());
+                    let h = metrics::histogram!(
+                        "leptos_live_click_to_reply_seconds",
+                        "route" => route.to_string()
+                    );
+                    times.iter().for_each(|ms| h.record(ms / 1000.0));
                 }
                 reply(heartbeat_frame(r));
             }

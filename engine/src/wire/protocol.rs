@@ -94,10 +94,14 @@ pub enum ClientFrame {
         /// Each file's name, declared size and declared MIME type.
         files: Vec<(String, u64, String)>,
     },
-    /// `[ref,"h"]`: heartbeat.
+    /// `[ref,"h",times?]`: heartbeat, with the click-to-reply times (in milliseconds) the
+    /// shim measured since its last report: at most [`TIMES_REPORTED`], each finite and within
+    /// a minute.
     Heartbeat {
         /// Reference number.
         r: u64,
+        /// Click-to-reply times in milliseconds; empty when none came.
+        times: Vec<f64>,
     },
     /// `[ref,"r"]`: the DOM did not fit a patch; send the page's full HTML.
     Resync {
@@ -105,6 +109,9 @@ pub enum ClientFrame {
         r: u64,
     },
 }
+
+/// How many click-to-reply times one heartbeat may carry (the shim reports at 16).
+pub const TIMES_REPORTED: usize = 64;
 
 /// Why a client frame was refused; the reference number is kept when it could be read.
 #[derive(Debug, PartialEq, thiserror::Error)]
@@ -248,7 +255,26 @@ impl ClientFrame {
                     .collect::<Result<_, _>>()?;
                 Ok(ClientFrame::Upload { r, name, files })
             }
-            HEARTBEAT => Ok(ClientFrame::Heartbeat { r }),
+            HEARTBEAT => {
+                let times = match items.nth(2) {
+                    None => Vec::new(),
+                    Some(Value::Array(times)) if times.len() <= TIMES_REPORTED => times
+                        .iter()
+                        .map(|t| t.as_f64().filter(|t| (0.0..=60_000.0).contains(t)))
+                        .collect::<Option<Vec<f64>>>()
+                        .ok_or_else(|| {
+                            err(r, ErrorCode::BadFrame, "a time is 0 to 60000 ms".into())
+                        })?,
+                    Some(_) => {
+                        return Err(err(
+                            r,
+                            ErrorCode::BadFrame,
+                            format!("times are an array of at most {TIMES_REPORTED} numbers"),
+                        ));
+                    }
+                };
+                Ok(ClientFrame::Heartbeat { r, times })
+            }
             RESYNC => Ok(ClientFrame::Resync { r }),
             other => Err(err(
                 r,
@@ -545,8 +571,29 @@ mod tests {
         );
         assert_eq!(
             ClientFrame::decode(r#"[2,"h"]"#, 100),
-            Ok(ClientFrame::Heartbeat { r: 2 })
+            Ok(ClientFrame::Heartbeat {
+                r: 2,
+                times: vec![]
+            })
         );
+        assert_eq!(
+            ClientFrame::decode(r#"[2,"h",[1.5,0,12]]"#, 100),
+            Ok(ClientFrame::Heartbeat {
+                r: 2,
+                times: vec![1.5, 0.0, 12.0]
+            })
+        );
+        for bad in [
+            r#"[2,"h",[-1]]"#,
+            r#"[2,"h",[60001]]"#,
+            r#"[2,"h",["1"]]"#,
+            r#"[2,"h",{}]"#,
+        ] {
+            let e = ClientFrame::decode(bad, 100).expect_err(bad);
+            assert_eq!((e.r, e.code), (2, ErrorCode::BadFrame), "{bad}");
+        }
+        let many = format!("[2,\"h\",[{}]]", vec!["1"; TIMES_REPORTED + 1].join(","));
+        assert!(ClientFrame::decode(&many, 1000).is_err());
         assert_eq!(
             ClientFrame::decode(r#"[3,"r"]"#, 100),
             Ok(ClientFrame::Resync { r: 3 })
