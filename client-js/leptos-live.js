@@ -13,7 +13,8 @@ const [REPLACE, SET_TEXT, SET_ATTR, REMOVE_ATTR, INSERT, REMOVE, MOVE, SPLICE, R
 // the engine's. Frames the browser sends, by kind (ClientFrame::decode):
 const [JOIN, NAVIGATE, PATCH, EVENT, UPLOAD, HEARTBEAT, RESYNC] = ["j", "n", "l", "e", "u", "h", "r"];
 // frames the server sends besides patches (error_frame, html_frame, nav_frame, upload_*_frame):
-const [ERROR, HTML, NAV, UPLOAD_ACK, UPLOAD_END] = ["err", "html", "nav", "uk", "uf"];
+// (TOKEN: a fresh token for the page's next join, token_frame)
+const [ERROR, HTML, NAV, UPLOAD_ACK, UPLOAD_END, TOKEN] = ["err", "html", "nav", "uk", "uf", "t"];
 // where the server sends the browser (a nav's kind; a redirect is a full load within this site):
 const [NAV_PATCH, NAV_NAVIGATE, NAV_EXTERNAL] = ["patch", "navigate", "external"];
 // stream operations (reset, delete, insert):
@@ -26,6 +27,9 @@ const [CANCEL_UPLOAD, FLASH_COOKIE] = ["lv:cancel-upload", "lv_flash"];
 const RELOAD = ["bad_token", "expired_token", "page_crashed", "mount_failed"];
 const BACKOFF = [100, 250, 500, 1000, 2000, 5000];
 const HEARTBEAT_MS = 25000;
+// At most this many events wait for their answer (queued offline, or in flight); past it the
+// newest is refused and the root gets lv-queue-full. The server keeps more answers (MAX_RESENT).
+const QUEUE_MAX = 100;
 // An event in flight this long is slow: its elements get lv-<kind>-slow too (liveSocket.slowAfter).
 const SLOW_MS = 100;
 const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]):not([type=hidden]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex='-1'])";
@@ -72,7 +76,8 @@ export class LiveSocket {
   constructor(root) {
     this.root = root;
     this.path = root.getAttribute("lv-socket") || "/live/socket";
-    this.token = root.getAttribute("lv-token");
+    // The page's token (renewed while the socket lives), and the page's id in history entries.
+    this.id = this.token = root.getAttribute("lv-token");
     this.ws = null;
     this.ref = 0;
     this.version = 0;
@@ -124,8 +129,10 @@ export class LiveSocket {
     const ws = (this.ws = new WebSocket(url));
     ws.onopen = () => {
       this.lastSeen = Date.now();
-      // After a mismatch the version is unknown (null): the server sends the whole page.
-      this.joinRef = this.send([JOIN, this.token, this.stale ? null : this.version, this.here()], true);
+      // After a mismatch the version is unknown (null): the server sends the whole page. Events
+      // sent on an earlier socket and not answered are named: they follow, and apply once.
+      const again = [...this.pending].filter(([, p]) => p.out).map(([r]) => r);
+      this.joinRef = this.send([JOIN, this.token, this.stale ? null : this.version, this.here(), again], true);
     };
     ws.onmessage = (e) => {
       this.lastSeen = Date.now();
@@ -158,8 +165,13 @@ export class LiveSocket {
     this.joined = false;
     clearInterval(this.beat);
     this.root.classList.remove("lv-connected");
-    // Events in flight get no reply from this socket.
-    for (const r of [...this.pending.keys()]) this.settle(r, undefined, "disconnected");
+    // Frames in flight get no answer from this socket. Events wait (lv-pending) and go again,
+    // first, after the next join; anything else is settled.
+    const again = [];
+    for (const [r, p] of this.pending)
+      if (!p.text) this.settle(r, undefined, "disconnected");
+      else if (!this.queue.includes(this.wait(p))) again.push(p.text);
+    this.queue.unshift(...again);
     this.eachHook("disconnected");
     this.runAll("lv-disconnected");
     if (this.closedByUs) return;
@@ -176,7 +188,7 @@ export class LiveSocket {
   // Sends a frame now, or queues it until the page is joined. Returns the reference number.
   send(frame, now) {
     const r = ++this.ref;
-    const text = JSON.stringify([r, ...frame]);
+    const text = (this.text = JSON.stringify([r, ...frame]));
     if (now || this.joined) this.delay(() => (this.ws && this.ws.readyState === 1 ? this.ws.send(text) : this.queue.push(text)));
     else this.queue.push(text);
     return r;
@@ -191,6 +203,7 @@ export class LiveSocket {
     sessionStorage.removeItem("lv-reloads");
     this.setState("lv-connected");
     this.scanHooks();
+    for (const p of this.pending.values()) p.out = 1;
     const q = this.queue.splice(0);
     for (const text of q) this.delay(() => this.ws.send(text));
     // Uploads go on where the server says they are (a chunk it has is answered at once).
@@ -242,6 +255,7 @@ export class LiveSocket {
     }
     const [r, x] = f;
     if (x === UPLOAD_ACK || x === UPLOAD_END) return this.acked(x, f[2], f[3]);
+    if (x === TOKEN) return void (this.token = f[2]);
     let pushed = {};
     const nav = this.nav && this.nav.r === r ? this.nav : null;
     if (Array.isArray(x)) {
@@ -274,7 +288,7 @@ export class LiveSocket {
     // A live navigation landed: the new page's token, and its history entry and scroll.
     if (pushed.token) {
       this.up.clear();
-      this.root.setAttribute("lv-token", (this.token = pushed.token));
+      this.root.setAttribute("lv-token", (this.id = this.token = pushed.token));
       this.entry(pushed.url, !nav || nav.push);
       const to = nav && nav.scroll;
       const el = nav && nav.hash && document.getElementById(nav.hash);
@@ -298,9 +312,11 @@ export class LiveSocket {
     const p = this.pending.get(r);
     if (!p) return;
     this.pending.delete(r);
+    this.root.classList.remove("lv-queue-full");
     p.undo.forEach((f) => f());
-    // Click-to-reply times (ms) go to the server with the heartbeat, or at once at 16.
-    if (p.at && error === undefined && this.times.push(Math.round((performance.now() - p.at) * 10) / 10) > 15) this.send([HEARTBEAT, this.times.splice(0)]);
+    // Click-to-reply times (ms) go to the server with the heartbeat, or at once at 16; an event
+    // that waited for the socket (lv-pending) measures the cut, not the reply, and is left out.
+    if (p.at && !p.w && error === undefined && this.times.push(Math.round((performance.now() - p.at) * 10) / 10) > 15) this.send([HEARTBEAT, this.times.splice(0)]);
     if (error !== undefined) p.reject && p.reject(new Error(error));
     else p.resolve && p.resolve(reply);
   }
@@ -319,7 +335,7 @@ export class LiveSocket {
 
   // Adds (push) or replaces a history entry for url that belongs to the page joined now.
   entry(url, push) {
-    history[push ? "pushState" : "replaceState"]({ id: this.token, scroll: push ? 0 : scrollY }, "", url);
+    history[push ? "pushState" : "replaceState"]({ id: this.id, scroll: push ? 0 : scrollY }, "", url);
     this.current();
   }
 
@@ -403,7 +419,7 @@ export class LiveSocket {
     hook.pushEvent = (name, payload = {}) =>
       new Promise((resolve, reject) => {
         const p = this.pending.get(this.push(el, "hook", name, payload));
-        Object.assign(p, { resolve, reject });
+        p ? Object.assign(p, { resolve, reject }) : reject(new Error("queue_full"));
       });
     hook.pushEventTo = (_target, name, payload) => hook.pushEvent(name, payload);
     hook.js = () => this.jsApi(el);
@@ -783,7 +799,7 @@ export class LiveSocket {
     const on = (target, type, fn) => target.addEventListener(type, fn);
     const closest = (e, attr) => e.target.closest && e.target.closest(`[${attr}]`);
     history.scrollRestoration = "manual";
-    history.replaceState(Object.assign({}, history.state, { id: this.token }), "");
+    history.replaceState(Object.assign({}, history.state, { id: this.id }), "");
     this.current();
     // lv-patch and lv-navigate links, in the page or in the layout around it.
     on(document, "click", (e) => {
@@ -803,7 +819,7 @@ export class LiveSocket {
       if (this.here() === this.at) return;
       this.at = this.here();
       const st = e.state || {};
-      this.go(location.href, st.id === this.token ? PATCH : NAVIGATE, false, null, st.scroll || 0);
+      this.go(location.href, st.id === this.id ? PATCH : NAVIGATE, false, null, st.scroll || 0);
     });
     on(root, "click", (e) => {
       const el = closest(e, "lv-click");
@@ -905,15 +921,28 @@ export class LiveSocket {
   }
 
   // Sends an event for the page, or with lv-target for a component: the one el is in (an
-  // empty value) or the one with that id.
+  // empty value) or the one with that id. Returns its reference; 0 when refused (QUEUE_MAX).
   push(el, kind, name, payload) {
+    if (this.pending.size >= QUEUE_MAX) {
+      this.root.classList.add("lv-queue-full");
+      console.warn("leptos-live: queue full; refused " + name);
+      return 0;
+    }
     const t = el.getAttribute("lv-target");
     const id = t ? t.replace(/^#/, "") : t === "" && el.closest("[lv-component]")?.getAttribute("lv-component");
     const r = this.send(id ? [EVENT, name, payload, id] : Object.keys(payload).length ? [EVENT, name, payload] : [EVENT, name]);
     const cls = "lv-" + kind + "-loading";
-    this.pending.set(r, { el, kind, cls, els: [el], at: performance.now(), undo: [this.mark(el, cls)] });
+    const p = { el, kind, cls, els: [el], at: performance.now(), undo: [this.mark(el, cls)], text: this.text, out: this.joined };
+    this.pending.set(r, p);
+    if (!this.joined) this.wait(p);
     this.slow(this.slowAfter);
     return r;
+  }
+
+  // Marks a waiting event's element lv-pending until its answer; returns the event's frame.
+  wait(p) {
+    if (!p.w) p.w = p.undo.push(this.mark(p.el, "lv-pending"));
+    return p.text;
   }
 
   // Marks the elements of events in flight for slowAfter ms lv-<kind>-slow. A reply within a
@@ -1001,8 +1030,11 @@ export class LiveSocket {
   }
 
   // Sends form's lv-submit event; lv-disable-with buttons are disabled with its text until the reply.
+  // A form whose submit waits for its answer (offline, or slow) is not submitted again.
   submit(form, name) {
+    for (const p of this.pending.values()) if (p.el === form && p.kind === "submit") return;
     const r = this.push(form, "submit", name, Object.assign(this.serialize(form), this.values(form)));
+    if (!r) return;
     for (const b of form.querySelectorAll("[lv-disable-with]")) {
       const text = b.textContent;
       b.textContent = b.getAttribute("lv-disable-with");
@@ -1051,7 +1083,7 @@ export class LiveSocket {
       const targets = a.to ? [...document.querySelectorAll(a.to)] : [el];
       if (op === "push") {
         const p = this.pending.get(this.push(el, kind, a.event, Object.assign(this.values(el), a.value || {})));
-        for (const t of a.loading ? document.querySelectorAll(a.loading) : []) {
+        for (const t of p && a.loading ? document.querySelectorAll(a.loading) : []) {
           p.undo.push(this.mark(t, p.cls));
           p.els.push(t);
         }

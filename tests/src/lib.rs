@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod pages;
+pub mod proxy;
 pub mod redis;
 pub mod uploads;
 
@@ -145,8 +146,18 @@ impl Drop for TestServer {
 
 /// A minimal HTTP/1.1 GET over a fresh connection.
 pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    http_get_with(addr, path, "").await
+}
+
+/// A minimal HTTP/1.1 GET that sends `cookie` (`name=value; …`) when it is not empty.
+pub async fn http_get_with(addr: SocketAddr, path: &str, cookie: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).await.expect("connect");
-    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let cookie = if cookie.is_empty() {
+        String::new()
+    } else {
+        format!("Cookie: {cookie}\r\n")
+    };
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{cookie}Connection: close\r\n\r\n");
     s.write_all(req.as_bytes()).await.expect("write request");
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).await.expect("read response");

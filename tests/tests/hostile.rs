@@ -126,3 +126,69 @@ async fn pages_per_address_and_per_session_are_capped() {
     let reply = ws.join(&token, 0).await;
     assert!(!reply.contains("too_many_pages"), "{reply}");
 }
+
+/// Joins `token` again at `version`, naming `resent` (raw JSON) as events sent again.
+async fn rejoin(
+    server: &TestServer,
+    token: &str,
+    version: u64,
+    resent: &str,
+) -> (WsClient, String) {
+    let mut ws = server.socket().await;
+    ws.send(&format!(r#"[1,"j","{token}",{version},"/",{resent}]"#))
+        .await;
+    let reply = ws.reply(1).await;
+    (ws, reply)
+}
+
+#[tokio::test]
+async fn events_sent_again_are_checked_and_never_apply_twice() {
+    let server = TestServer::start(app(LiveConfig::default())).await;
+    let token = server.page_token("/").await;
+    let mut ws = server.socket().await;
+    ws.join(&token, 0).await;
+    for r in 2..=3 {
+        ws.send(&format!(r#"[{r},"e","x"]"#)).await;
+        ws.reply(r).await;
+    }
+    ws.close().await;
+    // A reference past u64, a negative one, one that is not a number, more than the page keeps:
+    // typed errors, and the socket stays to join properly.
+    let many: Vec<String> = (1..=129).map(|n| n.to_string()).collect();
+    for bad in [
+        "[18446744073709551616]".to_string(),
+        "[-2]".to_string(),
+        r#"["2"]"#.to_string(),
+        format!("[{}]", many.join(",")),
+    ] {
+        let (mut ws, reply) = rejoin(&server, &token, 3, &bad).await;
+        let reply = json(&reply);
+        assert_eq!(
+            (&reply[1], &reply[2]),
+            (&"err".into(), &"bad_frame".into()),
+            "{bad}"
+        );
+        ws.send(r#"[18446744073709551616,"e","x"]"#).await;
+        let huge = json(&ws.recv().await.expect("an answer"));
+        assert_eq!((&huge[0], &huge[2]), (&0.into(), &"bad_frame".into()));
+        ws.close().await;
+    }
+    // Named out of order, one twice: the page applied 2 and 3, not 4.
+    let (mut ws, reply) = rejoin(&server, &token, 3, "[4,3,2,2]").await;
+    assert_eq!(reply, "[1,[]]", "the versions agree");
+    ws.send(r#"[4,"e","x"]"#).await;
+    let applied = ws.reply(4).await;
+    assert!(applied.contains("\"3\""), "4 is new: {applied}");
+    for r in [3, 2, 2] {
+        ws.send(&format!(r#"[{r},"e","x"]"#)).await;
+        assert_eq!(
+            ws.reply(r).await,
+            format!("[{r},[]]"),
+            "{r} was applied before: answered again, not applied"
+        );
+    }
+    // An event the join did not name is a new event, as on any socket.
+    ws.send(r#"[2,"e","x"]"#).await;
+    let again = ws.reply(2).await;
+    assert!(again.contains("\"4\""), "{again}");
+}

@@ -22,6 +22,7 @@ use crate::diff::{Op, Unrepresentable};
 use crate::error::panic_message;
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::{CLEAR_FLASH, FlashKind};
+use crate::page::answers::{Answer, Answers, Recording};
 use crate::page::metered::{event_done, metrics_on, timed};
 use crate::page::render::{Rendered, render, render_html};
 use crate::page::sent::Sent;
@@ -157,6 +158,8 @@ pub(crate) struct Core<V: LiveView> {
     pub pattern: Arc<str>,
     /// The URL the browser shows for the page.
     pub uri: Uri,
+    /// The answers to the last events, for events a client sends again after a reconnect.
+    pub answers: Answers,
     /// How the last callback's step ended: `ok`, or the code its client was sent.
     last_outcome: &'static str,
 }
@@ -187,6 +190,7 @@ impl<V: LiveView> Core<V> {
             hot_window: parts.hot_window,
             pattern: parts.pattern,
             uri: parts.uri,
+            answers: Answers::default(),
             last_outcome: "ok",
         }
     }
@@ -255,13 +259,51 @@ impl<V: LiveView> Core<V> {
         let metered = metrics_on().then(|| (Instant::now(), name.clone()));
         self.last_outcome = "ok";
         let flow = self
-            .event_step(r, name, payload, target, sink)
+            .event_once(r, name, payload, target, sink)
             .instrument(span)
             .await;
         if let Some((started, name)) = metered {
             event_done(view, &name, self.last_outcome, started);
         }
         flow
+    }
+
+    /// Runs the event and keeps its answer, unless the client sent it again after a reconnect
+    /// and the page applied it already: then it gets that answer again ([`Answers`]).
+    async fn event_once(
+        &mut self,
+        r: u64,
+        name: String,
+        payload: Value,
+        target: Option<String>,
+        sink: &mut impl Sink,
+    ) -> Flow {
+        if let Some(answer) = self.answers.replay(r) {
+            tracing::debug!(page = %self.id, r, "an event sent again was applied before; answered again");
+            self.outcome("replayed");
+            return self.replay(r, answer, sink);
+        }
+        let mut recording = Recording::new(r, sink);
+        let flow = self
+            .event_step(r, name, payload, target, &mut recording)
+            .await;
+        if let Some(answer) = recording.answer {
+            self.answers.remember(r, answer);
+        }
+        flow
+    }
+
+    /// Answers event `r` as it was answered the first time: an error again, or a patch without
+    /// operations (the client's join brought its page up to date) with what was pushed.
+    fn replay(&mut self, r: u64, answer: Answer, sink: &mut impl Sink) -> Flow {
+        match answer {
+            Answer::Error(code, message) => sink.error(r, code, &message),
+            Answer::Patch(pushed) => {
+                self.version += 1;
+                sink.patch(r, &[], &pushed.map(|p| *p).unwrap_or_default());
+            }
+        }
+        Flow::Continue
     }
 
     async fn event_step(

@@ -1,6 +1,7 @@
 //! A page's life: mounting it (with its live session's checks), its task, the I/O-free core that
 //! turns an event into a render, a diff and frames, and the registry of running pages.
 
+pub(crate) mod answers;
 pub(crate) mod core;
 pub(crate) mod metered;
 pub(crate) mod registry;

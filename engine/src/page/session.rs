@@ -181,8 +181,13 @@ impl LiveSession {
     }
 
     /// A check run before any page of the session mounts: on the first HTTP render, on every
-    /// live navigation and on every mount at join. It may assign values for the page
-    /// ([`Mounting::assign`]) or refuse with a redirect ([`Halt`]). Checks run in the order given.
+    /// live navigation and on every mount at join. It runs again when a client comes back (any
+    /// rejoin but the first after the HTTP render), before the page resumes: a page whose
+    /// session ended since is sent to the check's redirect, with its flash. It may assign values
+    /// for the page ([`Mounting::assign`]) or refuse with a redirect ([`Halt`]); on a resume
+    /// what it assigns is not used (the page keeps what it mounted with). The session it sees
+    /// is the one the page's token carries: a check that must notice a logout looks the session
+    /// up where it lives (a store, a revocation list). Checks run in the order given.
     pub fn on_mount<F, Fut>(mut self, check: F) -> LiveSession
     where
         F: Fn(Mounting) -> Fut + Send + Sync + 'static,

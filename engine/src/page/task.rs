@@ -47,6 +47,9 @@ pub(crate) struct Attach {
     pub ack: oneshot::Sender<()>,
     /// The socket navigated here: the new page's token and URL go with its first frame.
     pub landed: Option<(String, String)>,
+    /// Events the client sends again after this join, by reference
+    /// ([`crate::page::answers::Answers`]).
+    pub resent: Vec<u64>,
 }
 
 /// What a socket asks of a page. Kept small (large parts boxed): every page's queue holds a
@@ -568,6 +571,7 @@ impl<V: LiveView> PageTask<V> {
                     fresh,
                     ack,
                     landed,
+                    resent,
                 } = *attach;
                 if ack.send(()).is_err() {
                     // The socket gave up waiting; nothing to attach.
@@ -591,6 +595,7 @@ impl<V: LiveView> PageTask<V> {
                 }
                 self.registration.adopt();
                 link.outbox = Some(conn);
+                core.answers.expect(resent);
                 core.attach(r, fresh, version, landed, link)
             }
             Control::Detach { conn } => {

@@ -321,6 +321,7 @@ mod tests {
                     "UPLOAD_END",
                     kind(protocol::upload_end_frame(1, "")).as_str()
                 ),
+                ("TOKEN", kind(protocol::token_frame("")).as_str()),
             ])
         );
 

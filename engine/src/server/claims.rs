@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::params::{Params, Session};
-use crate::wire::token::{TokenError, fresh, open};
+use crate::wire::token::{TokenError, fresh, open, sign};
 
 /// What a token vouches for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,10 +43,41 @@ pub(crate) fn verify(
     Ok(claims)
 }
 
+/// A token for `claims` issued at `now`, when theirs is a quarter of `max_age_secs` old or more
+/// (their issue time moves to `now`); `None` while it is younger. A page whose socket lives
+/// renews its token so, and can rejoin however long it has been open.
+pub(crate) fn renewed(
+    claims: &mut Claims,
+    secret: &[u8],
+    max_age_secs: u64,
+    now: u64,
+) -> Option<String> {
+    let age = now.saturating_sub(claims.issued);
+    if age == 0 || age.saturating_mul(4) < max_age_secs {
+        return None;
+    }
+    claims.issued = now;
+    Some(sign(claims, secret))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::token::sign;
+
+    #[test]
+    fn tokens_are_renewed_past_a_quarter_of_their_life() {
+        let mut c = claims();
+        assert_eq!(renewed(&mut c, b"k", 400, 1099), None, "younger than 100 s");
+        let t = renewed(&mut c, b"k", 400, 1100).expect("renewed at 100 s");
+        assert_eq!(c.issued, 1100);
+        // The old token has expired by now; the new one holds.
+        assert_eq!(
+            verify(&sign(&claims(), b"k"), b"k", 400, 1450),
+            Err(TokenError::Expired)
+        );
+        assert_eq!(verify(&t, b"k", 400, 1450).map(|c| c.issued), Ok(1100));
+        assert_eq!(renewed(&mut c, b"k", 400, 1100), None);
+    }
 
     fn claims() -> Claims {
         Claims {

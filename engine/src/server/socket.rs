@@ -20,13 +20,13 @@ use crate::flash::Flash;
 use crate::page::session::Mounting;
 use crate::page::task::{Attach, Control, MountError, Mounted, MountedPage};
 use crate::params::Params;
-use crate::server::claims::{Claims, verify};
+use crate::server::claims::{Claims, renewed, verify};
 use crate::server::state::{EngineState, Refused};
 use crate::wire::ids::hex_id;
 use crate::wire::ids::now_secs;
 use crate::wire::limit::Bucket;
 use crate::wire::outbox::Outbox;
-use crate::wire::protocol::{ClientFrame, error_frame, heartbeat_frame, nav_frame};
+use crate::wire::protocol::{ClientFrame, error_frame, heartbeat_frame, nav_frame, token_frame};
 use crate::wire::token::{TokenError, sign};
 use crate::wire::url::{local_uri, path_and_query};
 
@@ -140,6 +140,7 @@ pub(crate) async fn connection(inner: Arc<EngineState>, socket: WebSocket, peer:
                 token,
                 version,
                 url,
+                resent,
             } => {
                 if joined.is_some() {
                     reply(error_frame(
@@ -157,11 +158,15 @@ pub(crate) async fn connection(inner: Arc<EngineState>, socket: WebSocket, peer:
                     outbox.clone(),
                     r,
                     version,
+                    resent,
                     peer,
                 ))
                 .await
                 {
-                    Ok(Some(j)) => joined = Some(j),
+                    Ok(Some(mut j)) => {
+                        renew(&inner, &mut j, &reply);
+                        joined = Some(j);
+                    }
                     Ok(None) => {}
                     Err((code, message)) => {
                         tracing::warn!(conn, code = %code, "join refused: {message}");
@@ -277,6 +282,9 @@ pub(crate) async fn connection(inner: Arc<EngineState>, socket: WebSocket, peer:
                 }
             },
             ClientFrame::Heartbeat { r, times } => {
+                if let Some(j) = &mut joined {
+                    renew(&inner, j, &reply);
+                }
                 if !times.is_empty() {
                     let route = joined.as_ref().map_or("", |j| j.claims.page.as_str());
                     let h = metrics::histogram!(
@@ -315,6 +323,20 @@ async fn hand(joined: &Option<Joined>, r: u64, control: Control, reply: &impl Fn
     }
 }
 
+/// Sends the client a fresh token for the joined page when the one it has is past a quarter of
+/// `token_max_age`: a page open longer than a token lives can still rejoin.
+fn renew(inner: &EngineState, joined: &mut Joined, reply: &impl Fn(String)) {
+    if let Some(token) = renewed(
+        &mut joined.claims,
+        &inner.secret,
+        inner.config.token_max_age.as_secs(),
+        now_secs(),
+    ) {
+        tracing::debug!(page = %joined.claims.id, "token renewed");
+        reply(token_frame(&token));
+    }
+}
+
 /// Sends the attach request and waits until the page has taken it; false when the page ended
 /// before it could.
 async fn attach(
@@ -324,6 +346,7 @@ async fn attach(
     version: Option<u64>,
     fresh: bool,
     landed: Option<(String, String)>,
+    resent: Vec<u64>,
 ) -> bool {
     let (ack, attached) = oneshot::channel();
     let request = Control::Attach(Box::new(Attach {
@@ -333,6 +356,7 @@ async fn attach(
         fresh,
         ack,
         landed,
+        resent,
     }));
     ctl.send(request).await.is_ok() && attached.await.is_ok()
 }
@@ -346,7 +370,10 @@ struct Joined {
 
 /// Attaches the socket to the page the token names: the running page when there is one (adoption
 /// or resume), or a page mounted anew under the same id, at the URL the browser shows when it is
-/// still the token's route. `None` when the page sent the browser elsewhere as it mounted.
+/// still the token's route. `None` when the browser was sent elsewhere: by the live session's
+/// checks, which run again on every rejoin (a session may have ended since), or by the page as it
+/// mounted.
+#[allow(clippy::too_many_arguments)]
 async fn join(
     inner: &Arc<EngineState>,
     token: &str,
@@ -354,13 +381,15 @@ async fn join(
     conn: Outbox,
     r: u64,
     version: Option<u64>,
+    resent: Vec<u64>,
     peer: Option<IpAddr>,
 ) -> Result<Option<Joined>, (ErrorCode, String)> {
+    let now = now_secs();
     let claims = verify(
         token,
         &inner.secret,
         inner.config.token_max_age.as_secs(),
-        now_secs(),
+        now,
     )
     .map_err(|e| match e {
         TokenError::Expired => (ErrorCode::ExpiredToken, e.to_string()),
@@ -372,15 +401,6 @@ async fn join(
             format!("no page at {:?}", claims.page),
         )
     })?;
-    if let Some(ctl) = inner.registry.get(&claims.id)
-        && attach(&ctl, conn.clone(), r, version, false, None).await
-    {
-        return Ok(Some(Joined { ctl, claims }));
-    }
-    tracing::debug!(page = %claims.id, "no running page for the token; mounting again");
-    let quota = inner
-        .quota(peer, &claims.session, 0)
-        .map_err(|why| (ErrorCode::TooManyPages, why))?;
     // The browser's URL after patches, when it is still this route; else the token's.
     let at = url
         .and_then(|u| local_uri(u).ok())
@@ -391,6 +411,36 @@ async fn join(
                 .map(|uri| (uri, claims.params.clone()))
         });
     let (uri, params) = at.unwrap_or_else(|| (Uri::from_static("/"), claims.params.clone()));
+    if let Some(ctl) = inner.registry.get(&claims.id) {
+        // The first join of a page just rendered over HTTP follows the checks that render ran;
+        // any other is a client coming back, whose session may have ended meanwhile.
+        let adopting = version == Some(0)
+            && now.saturating_sub(claims.issued) <= inner.config.adoption_window.as_secs();
+        if !adopting && !entry.group.on_mount.is_empty() {
+            let checked = entry
+                .group
+                .check(Mounting::new(
+                    params.clone(),
+                    claims.session.clone(),
+                    uri.clone(),
+                ))
+                .await;
+            if let Err(halt) = checked {
+                tracing::info!(page = %claims.id, to = halt.to(), "a check refused the rejoin");
+                if let Outcome::Leave(frame) = outcome(inner, r, Err(Refused::Halt(halt))) {
+                    conn.send(frame);
+                }
+                return Ok(None);
+            }
+        }
+        if attach(&ctl, conn.clone(), r, version, false, None, resent.clone()).await {
+            return Ok(Some(Joined { ctl, claims }));
+        }
+    }
+    tracing::debug!(page = %claims.id, "no running page for the token; mounting again");
+    let quota = inner
+        .quota(peer, &claims.session, 0)
+        .map_err(|why| (ErrorCode::TooManyPages, why))?;
     let mounted = inner
         .prepare(
             entry,
@@ -419,7 +469,7 @@ async fn join(
         Ok(ctl) => (ctl, true),
         Err(running) => (running, false),
     };
-    if attach(&ctl, conn, r, version, fresh, None).await {
+    if attach(&ctl, conn, r, version, fresh, None, resent).await {
         Ok(Some(Joined { ctl, claims }))
     } else {
         Err((ErrorCode::PageCrashed, "the page ended at once".to_string()))
@@ -568,6 +618,7 @@ async fn navigate(
         Some(0),
         true,
         Some((token, path_and_query)),
+        Vec::new(),
     )
     .await
     {

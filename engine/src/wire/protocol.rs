@@ -29,10 +29,14 @@ pub(crate) const HEARTBEAT: &str = "h";
 /// `"r"`: [`ClientFrame::Resync`].
 pub(crate) const RESYNC: &str = "r";
 
+/// How many events a join may say it sends again ([`ClientFrame::Join`]'s `resent`); a page
+/// remembers the answers of as many of its last events.
+pub const MAX_RESENT: usize = 128;
+
 /// A frame from the browser.
 #[derive(Debug, PartialEq)]
 pub enum ClientFrame {
-    /// `[ref,"j",token,version]`: attach this socket to the page the token names.
+    /// `[ref,"j",token,version,url?,resent?]`: attach this socket to the page the token names.
     Join {
         /// Reference number.
         r: u64,
@@ -44,6 +48,11 @@ pub enum ClientFrame {
         /// The URL the browser shows (after patches it may differ from the token's); the page
         /// reads it if it has to mount again.
         url: Option<String>,
+        /// The references of events the client sent on an earlier socket and got no answer to;
+        /// it sends them again after this join, with the same references. Each is applied once:
+        /// one the page applied already is answered as it was, not applied again. At most
+        /// [`MAX_RESENT`].
+        resent: Vec<u64>,
     },
     /// `[ref,"n",url,flash?]`: end the joined page and mount the live page at `url` on this
     /// socket (a `lv-navigate` link, `push_navigate`, back and forward across pages).
@@ -170,11 +179,33 @@ impl ClientFrame {
                 let token = text_at(2, "token")?;
                 let version = items.nth(3).and_then(Value::as_u64);
                 let url = items.next().and_then(Value::as_str).map(str::to_string);
+                let resent = match items.next() {
+                    None | Some(Value::Null) => Vec::new(),
+                    Some(Value::Array(refs)) if refs.len() <= MAX_RESENT => refs
+                        .iter()
+                        .map(|x| x.as_u64().filter(|&n| n > 0))
+                        .collect::<Option<_>>()
+                        .ok_or_else(|| {
+                            err(
+                                r,
+                                ErrorCode::BadFrame,
+                                "a resent event is a reference".into(),
+                            )
+                        })?,
+                    Some(_) => {
+                        return Err(err(
+                            r,
+                            ErrorCode::BadFrame,
+                            format!("resent events are a list of at most {MAX_RESENT} references"),
+                        ));
+                    }
+                };
                 Ok(ClientFrame::Join {
                     r,
                     token,
                     version,
                     url,
+                    resent,
                 })
             }
             NAVIGATE => {
@@ -305,6 +336,23 @@ impl Chunk {
             data_at: CHUNK_HEADER,
         })
     }
+}
+
+/// `"t"`: [`token_frame`].
+pub(crate) const TOKEN: &str = "t";
+
+/// `[0,"t",token]`: a fresh token for the joined page, for the client's next join; the one it
+/// has would expire sooner.
+///
+/// ```
+/// use leptos_live::wire::protocol::token_frame;
+/// assert_eq!(token_frame("abc.def"), r#"[0,"t","abc.def"]"#);
+/// ```
+pub fn token_frame(token: &str) -> String {
+    let mut out = format!("[0,\"{TOKEN}\",");
+    write_json_str(token, &mut out);
+    out.push(']');
+    out
 }
 
 /// `[0,"uk",entry,bytes]`: the entry's first `bytes` are written; the client sends the next
@@ -465,6 +513,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn resent_references_are_checked() {
+        let code = |text: &str| ClientFrame::decode(text, 100_000).map_err(|e| (e.r, e.code));
+        for bad in [
+            r#"[2,"j","tok",1,"/",[0]]"#,
+            r#"[2,"j","tok",1,"/",[-3]]"#,
+            r#"[2,"j","tok",1,"/",["4"]]"#,
+            r#"[2,"j","tok",1,"/",[1.5]]"#,
+            r#"[2,"j","tok",1,"/",[99999999999999999999999]]"#,
+            r#"[2,"j","tok",1,"/",7]"#,
+        ] {
+            assert_eq!(code(bad), Err((2, ErrorCode::BadFrame)), "{bad}");
+        }
+        let many: Vec<String> = (1..=MAX_RESENT + 1).map(|n| n.to_string()).collect();
+        let too_many = format!(r#"[2,"j","tok",1,"/",[{}]]"#, many.join(","));
+        assert_eq!(code(&too_many), Err((2, ErrorCode::BadFrame)));
+        let most = format!(r#"[2,"j","tok",1,"/",[{}]]"#, many[..MAX_RESENT].join(","));
+        assert!(code(&most).is_ok());
+    }
+
+    #[test]
     fn decodes_every_kind() {
         assert_eq!(
             ClientFrame::decode(r#"[1,"j","tok",7]"#, 100),
@@ -473,6 +541,17 @@ mod tests {
                 token: "tok".into(),
                 version: Some(7),
                 url: None,
+                resent: Vec::new(),
+            })
+        );
+        assert_eq!(
+            ClientFrame::decode(r#"[9,"j","tok",3,"/?a=1",[4,6]]"#, 100),
+            Ok(ClientFrame::Join {
+                r: 9,
+                token: "tok".into(),
+                version: Some(3),
+                url: Some("/?a=1".into()),
+                resent: vec![4, 6],
             })
         );
         assert_eq!(
