@@ -117,6 +117,10 @@ export class LiveSocket {
     this.urls = new Map();
     // Hooks see every removal, whatever removed the element.
     new MutationObserver(() => this.scanHooks()).observe(root, { childList: true, subtree: true });
+    // Into the back-forward cache and out of it: the socket goes, the page waits on the server
+    // (past the retention window, in the snapshot store) and resumes on the way back.
+    addEventListener("pagehide", (e) => e.persisted && this.disconnect());
+    addEventListener("pageshow", (e) => e.persisted && this.connect());
     this.bind();
   }
 

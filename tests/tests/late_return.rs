@@ -104,3 +104,43 @@ async fn a_page_never_joined_is_not_kept() {
     assert_eq!(kept(&dir), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// In Chromium: the counter at 3 goes into the back-forward cache (the tab moves on to another
+/// document), stays there past the retention window, and comes back with `history.back()`:
+/// the same document, resumed from the store, at 3, and live.
+#[tokio::test]
+async fn a_page_back_from_the_back_forward_cache_resumes() {
+    use leptos_live_tests::browser::Browser;
+    let dir = snapshots("bfcache");
+    let server = counter(&dir, 100).await;
+    leptos_live_tests::within(60, "a round trip through the back-forward cache", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.wait_connected().await;
+        for n in 1..=3 {
+            page.click("button[lv-click=inc]").await;
+            page.wait_for(&format!(
+                "document.getElementById('count').textContent === '{n}'"
+            ))
+            .await;
+        }
+        page.eval("window.mark = 1; window.shown = []; addEventListener('pageshow', (e) => window.shown.push(e.persisted))")
+            .await;
+        page.eval("location.href = '/components'").await;
+        page.wait_for("location.pathname === '/components' && document.readyState === 'complete'")
+            .await;
+        tokio::time::sleep(RETENTION * 3).await;
+        until_kept(&dir, 1).await;
+        page.eval("history.back()").await;
+        page.wait_for("location.pathname === '/' && window.mark === 1 && window.shown.includes(true)")
+            .await;
+        page.wait_connected().await;
+        page.wait_for("document.getElementById('count').textContent === '3'")
+            .await;
+        page.click("button[lv-click=inc]").await;
+        page.wait_for("document.getElementById('count').textContent === '4'")
+            .await;
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
