@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use metrics::{Counter, CounterFn, Gauge, GaugeFn, Histogram, HistogramFn, Key};
 use rustc_hash::FxHashMap;
@@ -28,17 +28,42 @@ pub(crate) struct ErrorSeen {
 /// One series' value over time: a histogram's recent samples.
 pub(crate) type Samples = VecDeque<(Instant, f64)>;
 
-/// Every series recorded, by kind and key.
+/// Every series recorded, by kind and key. The engine's macros look their handle up on every
+/// use, so the maps are read-locked for that and write-locked only for a new series.
 #[derive(Default)]
 pub(crate) struct Figures {
-    counters: Mutex<FxHashMap<Key, (Arc<CounterCell>, Counter)>>,
-    gauges: Mutex<FxHashMap<Key, (Arc<GaugeCell>, Gauge)>>,
-    histograms: Mutex<FxHashMap<Key, (Arc<HistogramCell>, Histogram)>>,
+    counters: Series<CounterCell, Counter>,
+    gauges: Series<GaugeCell, Gauge>,
+    histograms: Series<HistogramCell, Histogram>,
     errors: Arc<Mutex<VecDeque<ErrorSeen>>>,
 }
 
+/// The series of one kind: each key's cell (what the dashboard reads) and the handle the
+/// engine records through.
+type Series<C, H> = RwLock<FxHashMap<Key, (Arc<C>, H)>>;
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The handle of `key` in `series`, made with `make` (a cell and its handle) the first time.
+fn handle<C, H: Clone>(series: &Series<C, H>, key: &Key, make: impl FnOnce() -> (Arc<C>, H)) -> H {
+    if let Some((_, h)) = series.read().unwrap_or_else(|e| e.into_inner()).get(key) {
+        return h.clone();
+    }
+    let mut all = series.write().unwrap_or_else(|e| e.into_inner());
+    all.entry(key.clone()).or_insert_with(make).1.clone()
+}
+
+/// Each entry of `series` named `name`, with what `read` says of its cell.
+fn each<C, H, T>(series: &Series<C, H>, name: &str, read: impl Fn(&C) -> T) -> Vec<(Key, T)> {
+    series
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter(|(k, _)| k.name() == name)
+        .map(|(k, (cell, _))| (k.clone(), read(cell)))
+        .collect()
 }
 
 /// The value of the label `name` of `key`, if it has one.
@@ -49,48 +74,36 @@ pub(crate) fn label<'k>(key: &'k Key, name: &str) -> Option<&'k str> {
 impl Figures {
     /// The handle the engine's `counter!` gets for `key`: counted here, and by `inner` too.
     pub(crate) fn counter(&self, key: &Key, inner: impl FnOnce() -> Counter) -> Counter {
-        let mut counters = lock(&self.counters);
-        if let Some((_, handle)) = counters.get(key) {
-            return handle.clone();
-        }
-        let cell = Arc::new(CounterCell {
-            value: AtomicU64::new(0),
-            inner: inner(),
-            errors: self.error_kind(key).map(|kind| (kind, self.errors.clone())),
-        });
-        let handle = Counter::from_arc(cell.clone());
-        counters.insert(key.clone(), (cell, handle.clone()));
-        handle
+        handle(&self.counters, key, || {
+            let cell = Arc::new(CounterCell {
+                value: AtomicU64::new(0),
+                inner: inner(),
+                errors: self.error_kind(key).map(|kind| (kind, self.errors.clone())),
+            });
+            (cell.clone(), Counter::from_arc(cell))
+        })
     }
 
     /// The handle the engine's `gauge!` gets for `key`.
     pub(crate) fn gauge(&self, key: &Key, inner: impl FnOnce() -> Gauge) -> Gauge {
-        let mut gauges = lock(&self.gauges);
-        if let Some((_, handle)) = gauges.get(key) {
-            return handle.clone();
-        }
-        let cell = Arc::new(GaugeCell {
-            bits: AtomicU64::new(0f64.to_bits()),
-            inner: inner(),
-        });
-        let handle = Gauge::from_arc(cell.clone());
-        gauges.insert(key.clone(), (cell, handle.clone()));
-        handle
+        handle(&self.gauges, key, || {
+            let cell = Arc::new(GaugeCell {
+                bits: AtomicU64::new(0f64.to_bits()),
+                inner: inner(),
+            });
+            (cell.clone(), Gauge::from_arc(cell))
+        })
     }
 
     /// The handle the engine's `histogram!` gets for `key`.
     pub(crate) fn histogram(&self, key: &Key, inner: impl FnOnce() -> Histogram) -> Histogram {
-        let mut histograms = lock(&self.histograms);
-        if let Some((_, handle)) = histograms.get(key) {
-            return handle.clone();
-        }
-        let cell = Arc::new(HistogramCell {
-            samples: Mutex::new(VecDeque::new()),
-            inner: inner(),
-        });
-        let handle = Histogram::from_arc(cell.clone());
-        histograms.insert(key.clone(), (cell, handle.clone()));
-        handle
+        handle(&self.histograms, key, || {
+            let cell = Arc::new(HistogramCell {
+                samples: Mutex::new(VecDeque::new()),
+                inner: inner(),
+            });
+            (cell.clone(), Histogram::from_arc(cell))
+        })
     }
 
     /// Whether increments of `key` are errors to keep examples of: an error frame
@@ -115,20 +128,12 @@ impl Figures {
 
     /// Each counter named `name`, with its key and value.
     pub(crate) fn counters(&self, name: &str) -> Vec<(Key, u64)> {
-        lock(&self.counters)
-            .iter()
-            .filter(|(k, _)| k.name() == name)
-            .map(|(k, (cell, _))| (k.clone(), cell.value.load(Ordering::Relaxed)))
-            .collect()
+        each(&self.counters, name, |c| c.value.load(Ordering::Relaxed))
     }
 
     /// Each gauge named `name`, with its key and value.
     pub(crate) fn gauges(&self, name: &str) -> Vec<(Key, f64)> {
-        lock(&self.gauges)
-            .iter()
-            .filter(|(k, _)| k.name() == name)
-            .map(|(k, (cell, _))| (k.clone(), cell.get()))
-            .collect()
+        each(&self.gauges, name, GaugeCell::get)
     }
 
     /// The sum of the gauges named `name` (0 when there is none).
@@ -138,18 +143,13 @@ impl Figures {
 
     /// Each histogram named `name`, with its key and the samples taken since `since`.
     pub(crate) fn samples(&self, name: &str, since: Instant) -> Vec<(Key, Vec<(Instant, f64)>)> {
-        lock(&self.histograms)
-            .iter()
-            .filter(|(k, _)| k.name() == name)
-            .map(|(k, (cell, _))| {
-                let samples = lock(&cell.samples)
-                    .iter()
-                    .filter(|(at, _)| *at >= since)
-                    .copied()
-                    .collect();
-                (k.clone(), samples)
-            })
-            .collect()
+        each(&self.histograms, name, |cell| {
+            lock(&cell.samples)
+                .iter()
+                .filter(|(at, _)| *at >= since)
+                .copied()
+                .collect()
+        })
     }
 
     /// The errors seen, oldest first.

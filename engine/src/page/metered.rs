@@ -2,7 +2,7 @@
 //! clock only when an app installed a recorder, and the bounded set of event names that label
 //! the event metrics.
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock};
 
 use metrics::SharedString;
 use rustc_hash::FxHashSet;
@@ -32,11 +32,12 @@ pub(crate) const OTHER_EVENTS: &str = "_other";
 /// The label `name` gets in the event metrics: itself while the process has seen fewer than
 /// [`EVENT_LABELS`] names, [`OTHER_EVENTS`] after.
 pub(crate) fn event_label(name: &str) -> SharedString {
-    static NAMES: OnceLock<Mutex<FxHashSet<SharedString>>> = OnceLock::new();
-    let mut names = NAMES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    static NAMES: OnceLock<RwLock<FxHashSet<SharedString>>> = OnceLock::new();
+    let names = NAMES.get_or_init(Default::default);
+    if let Some(known) = names.read().unwrap_or_else(|e| e.into_inner()).get(name) {
+        return known.clone();
+    }
+    let mut names = names.write().unwrap_or_else(|e| e.into_inner());
     if let Some(known) = names.get(name) {
         return known.clone();
     }
