@@ -30,7 +30,11 @@ impl LiveView for Counter {
         Ok(Counter { n: 0 })
     }
 
-    async fn handle_event(&mut self, Event::Inc: Event, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    async fn handle_event(
+        &mut self,
+        Event::Inc: Event,
+        _: &mut Ctx<Self>,
+    ) -> Result<(), LiveError> {
         self.n += 1;
         Ok(())
     }
