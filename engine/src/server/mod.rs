@@ -1,11 +1,12 @@
 //! axum integration: the router that serves pages, the socket, the listener, the shim's asset,
-//! site settings and the snapshot stores that keep pages across restarts.
+//! the site's icon, site settings and the snapshot stores that keep pages across restarts.
 //!
 //! The items an app uses are at the crate root ([`crate::LiveRouter`], [`crate::serve`],
 //! [`crate::SiteConfig`]); the rest of the listener's and the shim's tools are here.
 
 pub(crate) mod asset;
 pub(crate) mod claims;
+pub(crate) mod favicon;
 pub(crate) mod listener;
 pub(crate) mod router;
 pub(crate) mod site;

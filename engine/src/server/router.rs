@@ -7,6 +7,7 @@ use std::sync::atomic::AtomicU64;
 
 use axum::Extension;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::rejection::{QueryRejection, RawPathParamsRejection};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, Query, RawPathParams};
@@ -28,6 +29,7 @@ use crate::params::{Params, Session};
 use crate::pubsub::PubSub;
 use crate::server::asset;
 use crate::server::claims::Claims;
+use crate::server::favicon::{FAVICON_PATH, Favicon};
 #[cfg(feature = "redis")]
 use crate::server::snapshot::RedisStore;
 use crate::server::snapshot::{DirStore, Store};
@@ -64,6 +66,7 @@ pub struct LiveRouter {
     /// The live session of pages given with [`LiveRouter::page`]: no layout, no checks.
     default_group: Arc<Group>,
     head: String,
+    favicon: Favicon,
     session: SessionFn,
     pubsub: PubSub,
     extensions: axum::http::Extensions,
@@ -88,6 +91,7 @@ impl LiveRouter {
             routes: Vec::new(),
             default_group: Arc::new(LiveSession::new("default").group),
             head: String::new(),
+            favicon: Favicon::Empty,
             session: Arc::new(|_| Session::default()),
             pubsub: PubSub::local(),
             extensions: axum::http::Extensions::new(),
@@ -162,6 +166,40 @@ impl LiveRouter {
     /// HTML added to every page's `<head>`, such as a stylesheet link.
     pub fn head(mut self, html: impl Into<String>) -> Self {
         self.head.push_str(&html.into());
+        self
+    }
+
+    /// Serves `icon` at `/favicon.ico`, with `content_type` (`image/x-icon`, `image/png`,
+    /// `image/svg+xml`, …), cached for a day. Without it the router answers the icon request
+    /// every browser makes with an empty `204 No Content`, so that a new app logs no 404 for it.
+    ///
+    /// ```
+    /// const ICON: &[u8] = b"<svg xmlns='http://www.w3.org/2000/svg'/>"; // include_bytes!("favicon.svg")
+    /// let router = leptos_live::LiveRouter::new().favicon(ICON, "image/svg+xml");
+    /// ```
+    pub fn favicon(mut self, icon: impl Into<Bytes>, content_type: &str) -> Self {
+        let content_type = HeaderValue::from_str(content_type).unwrap_or_else(|_| {
+            tracing::warn!(
+                content_type,
+                "not a valid content type for the favicon; serving it as bytes"
+            );
+            HeaderValue::from_static("application/octet-stream")
+        });
+        self.favicon = Favicon::Icon(icon.into(), content_type);
+        self
+    }
+
+    /// Leaves `/favicon.ico` to the app: the router adds no route for it. Call it when the app
+    /// routes `/favicon.ico` itself (axum refuses two routes for one path when routers merge).
+    ///
+    /// ```
+    /// use axum::routing::get;
+    /// let app: axum::Router = axum::Router::new()
+    ///     .route("/favicon.ico", get(|| async { "my icon" }))
+    ///     .merge(leptos_live::LiveRouter::new().without_favicon().into_router());
+    /// ```
+    pub fn without_favicon(mut self) -> Self {
+        self.favicon = Favicon::Off;
         self
     }
 
@@ -269,6 +307,11 @@ impl LiveRouter {
             session: self.session,
             snapshots,
         });
+        let favicon = match self.favicon {
+            // A page of the app's own at the icon's path wins.
+            _ if patterns.iter().any(|p| &**p == FAVICON_PATH) => Favicon::Off,
+            other => other,
+        };
         let mut router = Router::new();
         for pattern in patterns {
             let inner = inner.clone();
@@ -324,6 +367,13 @@ impl LiveRouter {
                 &format!("{mount_path}/{}", asset::client().file_name),
                 get(|headers: HeaderMap| async move { asset::serve_client(&headers) }),
             );
+        let router = match favicon {
+            Favicon::Off => router,
+            icon => router.route(
+                FAVICON_PATH,
+                get(move || std::future::ready(icon.response())),
+            ),
+        };
         (router, LiveEngine { inner })
     }
 }
