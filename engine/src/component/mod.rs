@@ -130,6 +130,34 @@ impl ComponentMount<'_> {
 /// when `props` change or it handled an event; outside one (a static render) it is mounted and
 /// rendered on the spot. Ids are unique within a page. Components do not nest yet: one rendered
 /// inside another's `render` is refused (an error in the log, an empty element in the page).
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+///
+/// struct Cart { items: u32 }
+/// impl LiveComponent for Cart {
+///     type Page = Shop;
+///     type Props = u32;
+///     type Event = RawEvent;
+///     fn mount(items: &u32, _: &mut ComponentMount<'_>) -> Self { Cart { items: *items } }
+///     fn update(&mut self, items: u32) { self.items = items; }
+///     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Shop>) -> Result<(), LiveError> { Ok(()) }
+///     fn render(&self) -> impl IntoView { view! { <aside>{self.items} " items"</aside> } }
+/// }
+///
+/// struct Shop;
+/// impl LiveView for Shop {
+///     type Message = ();
+///     type Event = RawEvent;
+///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Shop) }
+///     fn render(&self) -> impl IntoView {
+///         view! { <main>{live_component::<Cart>("cart", 3)}</main> }
+///     }
+/// }
+/// let html = leptos_live::render_to_string(&Shop).unwrap();
+/// assert!(html.starts_with(r#"<main><aside lv-component="cart">3"#), "{html}");
+/// ```
 pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) -> AnyView {
     let id = id.into();
     if use_context::<InComponent>().is_some() {
@@ -144,7 +172,8 @@ pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) 
             let key = registry.place::<C>(&id, props);
             view! { <lv-slot data-k=key></lv-slot> }.into_any()
         }
-        // A static render: the component inside an element of its own.
+        // A static render: the component's own HTML in place (its root element marked with
+        // the id), as a live page shows it.
         None => {
             let mut streams = Vec::new();
             let component = C::mount(
@@ -155,7 +184,9 @@ pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) 
             );
             let html = component.render().into_view().to_html();
             let html = with_component_id(&html, &id);
-            view! { <lv-slot inner_html=html></lv-slot> }.into_any()
+            // `inner_html` on a custom element is an attribute, not its content: the HTML goes
+            // out as it is.
+            leptos::tachys::html::InertElement::new(html).into_any()
         }
     }
 }
