@@ -62,6 +62,14 @@ impl Transition {
 ///
 /// `to` is a CSS selector for the elements a command acts on; the `*_self` forms act on the
 /// element whose binding fired.
+///
+/// ```
+/// use leptos_live::JS;
+/// let close = JS::new().hide("#dialog").pop_focus();
+/// let open = JS::new().show("#dialog").push_focus(None).focus_first("#dialog");
+/// assert_ne!(open, close);
+/// assert!(open.to_string().starts_with(r##"[["show",{"to":"#dialog"}]"##));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JS(Vec<Value>);
 

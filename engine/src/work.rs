@@ -63,6 +63,12 @@ impl<T> AsyncResult<T> {
 }
 
 /// Why started work gave no value.
+///
+/// ```
+/// use leptos_live::work::AsyncFailed;
+/// let failed = AsyncFailed::Panicked("the service was down".into());
+/// assert_eq!(failed.to_string(), "the work panicked: the service was down");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AsyncFailed {
     /// The future panicked; the message is the panic's.

@@ -42,7 +42,51 @@ pub(crate) struct Services {
 /// Pushed events kept while no socket is attached; older ones are dropped past it.
 const MAX_PENDING_EVENTS: usize = 64;
 
-/// What `mount`, `handle_event` and `handle_info` get besides the page's state.
+/// What `mount`, `handle_event` and `handle_info` get besides the page's state: the way to the
+/// engine (flash, navigation, pushed events and replies, PubSub, streams, uploads, async work,
+/// timers) and to what the app and the live session's checks gave the page.
+///
+/// ```
+/// use std::time::Duration;
+/// use leptos::prelude::*;
+/// use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, Session};
+///
+/// #[derive(Clone)]
+/// struct Greeting(&'static str);
+///
+/// #[derive(serde::Deserialize)]
+/// #[serde(rename_all = "snake_case")]
+/// enum Event { Save }
+///
+/// struct Settings { greeting: String, saved: bool }
+///
+/// impl LiveView for Settings {
+///     type Message = ();
+///     type Event = Event;
+///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+///         let greeting = ctx.extension::<Greeting>()?.0.to_string(); // from LiveRouter::extension
+///         Ok(Settings { greeting, saved: false })
+///     }
+///     async fn handle_event(&mut self, Event::Save: Event, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+///         self.saved = true;
+///         ctx.put_flash(FlashKind::Info, "Saved.");
+///         ctx.push_event("saved", serde_json::json!({ "at": "now" }));
+///         ctx.send_after(Duration::from_secs(5), ());     // handle_info, later
+///         Ok(())
+///     }
+///     fn render(&self) -> impl IntoView {
+///         view! { <p>{self.greeting.clone()}</p> <button lv-click="save">"Save"</button> }
+///     }
+/// }
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use leptos_live::testing::LiveTest;
+/// let router = leptos_live::LiveRouter::new().extension(Greeting("hello")).page::<Settings>("/");
+/// let mut page = LiveTest::<Settings>::get(&router, "/", Session::default()).await.unwrap();
+/// page.click("button").await.unwrap();
+/// assert_eq!(page.take_events()[0].0, "saved");
+/// # });
+/// ```
 pub struct Ctx<V: LiveView> {
     handle: LiveHandle<V>,
     connected: bool,

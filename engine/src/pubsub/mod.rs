@@ -27,11 +27,45 @@ pub use redis::{Redis, RedisUrlError};
 /// What can be broadcast: cloned for each local subscriber, JSON between processes.
 ///
 /// Implemented for every type that qualifies.
+///
+/// ```
+/// #[derive(Clone, serde::Serialize, serde::Deserialize)]
+/// struct Posted { room: String, body: String }
+///
+/// fn broadcastable<T: leptos_live::pubsub::Message>() {}
+/// broadcastable::<Posted>();
+/// broadcastable::<String>();
+/// ```
 pub trait Message: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {}
 
 impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Message for T {}
 
 /// Why a broadcast failed.
+///
+/// ```
+/// use leptos_live::pubsub::{Inbound, PubSub, PubSubBackend, PubSubError, RemoteMessage};
+///
+/// /// Another process's link (Redis, in an app): messages to it are serialised.
+/// struct Elsewhere;
+/// impl PubSubBackend for Elsewhere {
+///     fn name(&self) -> &'static str { "elsewhere" }
+///     fn publish(&self, _: RemoteMessage) {}
+///     fn start(&self, _: Inbound) {}
+/// }
+///
+/// /// A message whose serialisation fails.
+/// #[derive(Clone, serde::Deserialize)]
+/// struct Broken;
+/// impl serde::Serialize for Broken {
+///     fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+///         Err(serde::ser::Error::custom("no"))
+///     }
+/// }
+///
+/// let pubsub = PubSub::new(Elsewhere);
+/// let err = pubsub.broadcast("room:lobby", Broken).unwrap_err();
+/// assert!(matches!(&err, PubSubError::Encode { topic, .. } if topic == "room:lobby"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum PubSubError {
     /// The message could not be serialised for the other processes.

@@ -18,6 +18,16 @@ use tokio::time::Instant;
 use crate::pubsub::{Message, PubSub, Subscription};
 
 /// One tracked presence: a key (such as a user name) with its metadata, under a unique id.
+///
+/// ```
+/// use leptos_live::{pubsub::PubSub, Presence};
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let presence = Presence::<String>::new(&PubSub::local());
+/// let _ada = presence.track("room:lobby", "ada", "away".to_string());
+/// let entries = presence.list("room:lobby");
+/// assert_eq!((entries[0].key.as_str(), entries[0].meta.as_str()), ("ada", "away"));
+/// # });
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresenceEntry<M> {
     /// Unique per tracking: `<node>:<n>`. One key may have several (two tabs).
@@ -30,6 +40,22 @@ pub struct PresenceEntry<M> {
 
 /// What changed in a topic since the last diff. A metadata update is a leave and a join with the
 /// same id; apply leaves first.
+///
+/// ```
+/// use leptos_live::presence::{PresenceDiff, PresenceEntry};
+///
+/// /// Who is here, by entry id, kept up to date from the diffs a page gets in `handle_info`.
+/// fn apply(here: &mut Vec<PresenceEntry<bool>>, diff: PresenceDiff<bool>) {
+///     here.retain(|e| !diff.leaves.iter().any(|l| l.id == e.id));
+///     here.extend(diff.joins);
+/// }
+///
+/// let ada = PresenceEntry { id: "n1:1".into(), key: "ada".into(), meta: false };
+/// let typing = PresenceEntry { meta: true, ..ada.clone() };
+/// let mut here = vec![ada.clone()];
+/// apply(&mut here, PresenceDiff { topic: "room:lobby".into(), joins: vec![typing], leaves: vec![ada] });
+/// assert!(here[0].meta);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresenceDiff<M> {
     /// The topic.
