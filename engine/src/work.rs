@@ -49,6 +49,12 @@ pub enum AsyncResult<T> {
 
 impl<T> AsyncResult<T> {
     /// The value, when there is one.
+    ///
+    /// ```
+    /// use leptos_live::AsyncResult;
+    /// assert_eq!(AsyncResult::Ok(42).ok(), Some(&42));
+    /// assert_eq!(AsyncResult::<u32>::Failed("down".into()).ok(), None);
+    /// ```
     pub fn ok(&self) -> Option<&T> {
         match self {
             AsyncResult::Ok(t) => Some(t),
@@ -57,6 +63,12 @@ impl<T> AsyncResult<T> {
     }
 
     /// Whether the work is still running.
+    ///
+    /// ```
+    /// use leptos_live::AsyncResult;
+    /// assert!(AsyncResult::<u32>::Loading.is_loading());
+    /// assert!(!AsyncResult::Ok(1).is_loading());
+    /// ```
     pub fn is_loading(&self) -> bool {
         matches!(self, AsyncResult::Loading)
     }
