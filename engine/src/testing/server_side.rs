@@ -23,6 +23,83 @@ impl<V: LiveView> LiveTest<V> {
     /// ([`LiveError::UnknownEvent`] or [`LiveError::BadPayload`]) and reaches no handler. When
     /// the handler fails, the page still renders what it changed before failing (as a socket's
     /// client would see it) and the error is returned.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use serde_json::json;
+    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
+    /// # impl LiveView for Todos {
+    /// #     type Message = String;
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
+    /// #     }
+    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.filter = p.get("filter").map(String::from);
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
+    /// #         match e.name.as_str() {
+    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
+    /// #             "add" => self.items.push(title),
+    /// #             "draft" => self.draft = title,
+    /// #             "clear" => self.items.clear(),
+    /// #             "done" => {
+    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
+    /// #                 ctx.reply(self.items.len());
+    /// #                 ctx.page_title("All done");
+    /// #             }
+    /// #             "count" => {
+    /// #                 let n = self.items.len();
+    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
+    /// #                     page.counted = n.ok();
+    /// #                     Ok(())
+    /// #                 });
+    /// #             }
+    /// #             "leave" => ctx.push_navigate("/done"),
+    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
+    /// #         }
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.items.push(item);
+    /// #         Ok(())
+    /// #     }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! {
+    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
+    /// #             <p id="draft">{self.draft.clone()}</p>
+    /// #             <p id="filter">{self.filter.clone()}</p>
+    /// #             <p id="counted">{self.counted}</p>
+    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
+    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
+    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
+    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
+    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
+    /// #                 <a href="/done" lv-navigate>"Done"</a>
+    /// #             </nav>
+    /// #         }
+    /// #     }
+    /// # }
+    /// # struct Done;
+    /// # impl LiveView for Done {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
+    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
+    /// // a "Clear all" button, a menu opened with JS commands.
+    /// page.event("add", json!({ "title": "tea" })).await.unwrap();
+    /// assert_eq!(page.texts("li.item"), ["milk", "tea"]);
+    /// assert!(page.event("fly", json!({})).await.is_err());   // unknown: refused
+    /// # });
+    /// ```
     pub async fn event(&mut self, name: &str, payload: Value) -> Result<Vec<Op>, LiveError> {
         self.perform(vec![Action::Push(Push {
             name: name.into(),
@@ -62,6 +139,39 @@ impl<V: LiveView> LiveTest<V> {
 
     /// Sends an event to the page's component `id` (as `lv-target` does) and returns the
     /// operations.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+    /// use leptos_live::testing::LiveTest;
+    ///
+    /// struct Stars { n: u32 }
+    /// impl LiveComponent for Stars {
+    ///     type Page = Review;
+    ///     type Props = ();
+    ///     type Event = RawEvent;
+    ///     fn mount(_: &(), _: &mut ComponentMount<'_>) -> Self { Stars { n: 0 } }
+    ///     fn update(&mut self, _: ()) {}
+    ///     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Review>) -> Result<(), LiveError> {
+    ///         self.n += 1;
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <b>{self.n}</b> } }
+    /// }
+    ///
+    /// struct Review;
+    /// impl LiveView for Review {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Review) }
+    ///     fn render(&self) -> impl IntoView { view! { {live_component::<Stars>("stars", ())} } }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = LiveTest::<Review>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.event_to("stars", "star", serde_json::json!({})).await.unwrap();  // as lv-target="stars"
+    /// assert_eq!(page.text("b").as_deref(), Some("1"));
+    /// # });
+    /// ```
     pub async fn event_to(
         &mut self,
         id: &str,
@@ -78,6 +188,82 @@ impl<V: LiveView> LiveTest<V> {
 
     /// Calls `handle_params` with `params` and `uri`, as a patch of the page's URL would, and
     /// returns the operations.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use serde_json::json;
+    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
+    /// # impl LiveView for Todos {
+    /// #     type Message = String;
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
+    /// #     }
+    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.filter = p.get("filter").map(String::from);
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
+    /// #         match e.name.as_str() {
+    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
+    /// #             "add" => self.items.push(title),
+    /// #             "draft" => self.draft = title,
+    /// #             "clear" => self.items.clear(),
+    /// #             "done" => {
+    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
+    /// #                 ctx.reply(self.items.len());
+    /// #                 ctx.page_title("All done");
+    /// #             }
+    /// #             "count" => {
+    /// #                 let n = self.items.len();
+    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
+    /// #                     page.counted = n.ok();
+    /// #                     Ok(())
+    /// #                 });
+    /// #             }
+    /// #             "leave" => ctx.push_navigate("/done"),
+    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
+    /// #         }
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.items.push(item);
+    /// #         Ok(())
+    /// #     }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! {
+    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
+    /// #             <p id="draft">{self.draft.clone()}</p>
+    /// #             <p id="filter">{self.filter.clone()}</p>
+    /// #             <p id="counted">{self.counted}</p>
+    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
+    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
+    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
+    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
+    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
+    /// #                 <a href="/done" lv-navigate>"Done"</a>
+    /// #             </nav>
+    /// #         }
+    /// #     }
+    /// # }
+    /// # struct Done;
+    /// # impl LiveView for Done {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
+    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
+    /// // a "Clear all" button, a menu opened with JS commands.
+    /// page.params(Params::from_pairs([("filter", "open")]), "/?filter=open").await.unwrap();
+    /// assert_eq!(page.text("#filter").as_deref(), Some("open"));
+    /// # });
+    /// ```
     pub async fn params(&mut self, params: Params, uri: &str) -> Result<Vec<Op>, LiveError> {
         let uri: Uri = uri
             .parse()
@@ -88,6 +274,84 @@ impl<V: LiveView> LiveTest<V> {
     /// Waits for the next message sent to the page (timers, other tasks), handles it with
     /// whatever else is queued, as the page task does, and returns the operations; `None` when
     /// no message can arrive any more, or the page has ended.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use serde_json::json;
+    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
+    /// # impl LiveView for Todos {
+    /// #     type Message = String;
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
+    /// #     }
+    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.filter = p.get("filter").map(String::from);
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
+    /// #         match e.name.as_str() {
+    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
+    /// #             "add" => self.items.push(title),
+    /// #             "draft" => self.draft = title,
+    /// #             "clear" => self.items.clear(),
+    /// #             "done" => {
+    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
+    /// #                 ctx.reply(self.items.len());
+    /// #                 ctx.page_title("All done");
+    /// #             }
+    /// #             "count" => {
+    /// #                 let n = self.items.len();
+    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
+    /// #                     page.counted = n.ok();
+    /// #                     Ok(())
+    /// #                 });
+    /// #             }
+    /// #             "leave" => ctx.push_navigate("/done"),
+    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
+    /// #         }
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.items.push(item);
+    /// #         Ok(())
+    /// #     }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! {
+    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
+    /// #             <p id="draft">{self.draft.clone()}</p>
+    /// #             <p id="filter">{self.filter.clone()}</p>
+    /// #             <p id="counted">{self.counted}</p>
+    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
+    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
+    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
+    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
+    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
+    /// #                 <a href="/done" lv-navigate>"Done"</a>
+    /// #             </nav>
+    /// #         }
+    /// #     }
+    /// # }
+    /// # struct Done;
+    /// # impl LiveView for Done {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
+    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
+    /// // a "Clear all" button, a menu opened with JS commands.
+    /// let handle = page.ctx().handle();
+    /// tokio::spawn(async move { handle.send("from a task".to_string()) });
+    /// page.next_info().await.unwrap().unwrap();
+    /// assert_eq!(page.texts("li.item"), ["milk", "from a task"]);
+    /// # });
+    /// ```
     pub async fn next_info(&mut self) -> Option<Result<Vec<Op>, LiveError>> {
         if self.ended {
             return None;
@@ -100,6 +364,84 @@ impl<V: LiveView> LiveTest<V> {
 
     /// Handles the messages already queued, and sends the items its feeds left for it
     /// ([`crate::Ctx::feed`]), as the page task would; returns the operations.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use serde_json::json;
+    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
+    /// # impl LiveView for Todos {
+    /// #     type Message = String;
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
+    /// #     }
+    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.filter = p.get("filter").map(String::from);
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
+    /// #         match e.name.as_str() {
+    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
+    /// #             "add" => self.items.push(title),
+    /// #             "draft" => self.draft = title,
+    /// #             "clear" => self.items.clear(),
+    /// #             "done" => {
+    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
+    /// #                 ctx.reply(self.items.len());
+    /// #                 ctx.page_title("All done");
+    /// #             }
+    /// #             "count" => {
+    /// #                 let n = self.items.len();
+    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
+    /// #                     page.counted = n.ok();
+    /// #                     Ok(())
+    /// #                 });
+    /// #             }
+    /// #             "leave" => ctx.push_navigate("/done"),
+    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
+    /// #         }
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.items.push(item);
+    /// #         Ok(())
+    /// #     }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! {
+    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
+    /// #             <p id="draft">{self.draft.clone()}</p>
+    /// #             <p id="filter">{self.filter.clone()}</p>
+    /// #             <p id="counted">{self.counted}</p>
+    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
+    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
+    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
+    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
+    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
+    /// #                 <a href="/done" lv-navigate>"Done"</a>
+    /// #             </nav>
+    /// #         }
+    /// #     }
+    /// # }
+    /// # struct Done;
+    /// # impl LiveView for Done {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
+    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
+    /// // a "Clear all" button, a menu opened with JS commands.
+    /// page.send("a".into());
+    /// page.send("b".into());
+    /// page.drain_info().await.unwrap();                  // both, one render
+    /// assert_eq!(page.texts("li.item"), ["milk", "a", "b"]);
+    /// # });
+    /// ```
     pub async fn drain_info(&mut self) -> Result<Vec<Op>, LiveError> {
         if self.ended {
             return Err(LiveError::msg("the page has ended"));
@@ -125,6 +467,83 @@ impl<V: LiveView> LiveTest<V> {
     /// [`crate::Ctx::assign_async`]), applies its outcome and returns the operations; work cancelled or
     /// replaced meanwhile is skipped. It waits as long as it takes: wrap it in a timeout to
     /// check that nothing arrives.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use serde_json::json;
+    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
+    /// # impl LiveView for Todos {
+    /// #     type Message = String;
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
+    /// #     }
+    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.filter = p.get("filter").map(String::from);
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
+    /// #         match e.name.as_str() {
+    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
+    /// #             "add" => self.items.push(title),
+    /// #             "draft" => self.draft = title,
+    /// #             "clear" => self.items.clear(),
+    /// #             "done" => {
+    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
+    /// #                 ctx.reply(self.items.len());
+    /// #                 ctx.page_title("All done");
+    /// #             }
+    /// #             "count" => {
+    /// #                 let n = self.items.len();
+    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
+    /// #                     page.counted = n.ok();
+    /// #                     Ok(())
+    /// #                 });
+    /// #             }
+    /// #             "leave" => ctx.push_navigate("/done"),
+    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
+    /// #         }
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.items.push(item);
+    /// #         Ok(())
+    /// #     }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! {
+    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
+    /// #             <p id="draft">{self.draft.clone()}</p>
+    /// #             <p id="filter">{self.filter.clone()}</p>
+    /// #             <p id="counted">{self.counted}</p>
+    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
+    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
+    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
+    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
+    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
+    /// #                 <a href="/done" lv-navigate>"Done"</a>
+    /// #             </nav>
+    /// #         }
+    /// #     }
+    /// # }
+    /// # struct Done;
+    /// # impl LiveView for Done {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
+    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
+    /// // a "Clear all" button, a menu opened with JS commands.
+    /// page.event("count", json!({})).await.unwrap();
+    /// page.next_async().await.unwrap().unwrap();
+    /// assert_eq!(page.text("#counted").as_deref(), Some("1"));
+    /// # });
+    /// ```
     pub async fn next_async(&mut self) -> Option<Result<Vec<Op>, LiveError>> {
         if self.ended {
             return None;
@@ -141,11 +560,165 @@ impl<V: LiveView> LiveTest<V> {
     }
 
     /// Queues a message for `handle_info`, as another task would.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use serde_json::json;
+    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
+    /// # impl LiveView for Todos {
+    /// #     type Message = String;
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
+    /// #     }
+    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.filter = p.get("filter").map(String::from);
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
+    /// #         match e.name.as_str() {
+    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
+    /// #             "add" => self.items.push(title),
+    /// #             "draft" => self.draft = title,
+    /// #             "clear" => self.items.clear(),
+    /// #             "done" => {
+    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
+    /// #                 ctx.reply(self.items.len());
+    /// #                 ctx.page_title("All done");
+    /// #             }
+    /// #             "count" => {
+    /// #                 let n = self.items.len();
+    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
+    /// #                     page.counted = n.ok();
+    /// #                     Ok(())
+    /// #                 });
+    /// #             }
+    /// #             "leave" => ctx.push_navigate("/done"),
+    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
+    /// #         }
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.items.push(item);
+    /// #         Ok(())
+    /// #     }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! {
+    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
+    /// #             <p id="draft">{self.draft.clone()}</p>
+    /// #             <p id="filter">{self.filter.clone()}</p>
+    /// #             <p id="counted">{self.counted}</p>
+    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
+    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
+    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
+    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
+    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
+    /// #                 <a href="/done" lv-navigate>"Done"</a>
+    /// #             </nav>
+    /// #         }
+    /// #     }
+    /// # }
+    /// # struct Done;
+    /// # impl LiveView for Done {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
+    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
+    /// // a "Clear all" button, a menu opened with JS commands.
+    /// page.send("bread".into());                          // as another task would
+    /// page.drain_info().await.unwrap();
+    /// assert!(page.has_text("li.item", "bread"));
+    /// # });
+    /// ```
     pub fn send(&self, msg: V::Message) {
         let _ = self.core.ctx.handle().send(msg);
     }
 
     /// The reply and the events the last callbacks pushed and no frame carried yet, taken.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use serde_json::json;
+    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
+    /// # impl LiveView for Todos {
+    /// #     type Message = String;
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
+    /// #     }
+    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.filter = p.get("filter").map(String::from);
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
+    /// #         match e.name.as_str() {
+    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
+    /// #             "add" => self.items.push(title),
+    /// #             "draft" => self.draft = title,
+    /// #             "clear" => self.items.clear(),
+    /// #             "done" => {
+    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
+    /// #                 ctx.reply(self.items.len());
+    /// #                 ctx.page_title("All done");
+    /// #             }
+    /// #             "count" => {
+    /// #                 let n = self.items.len();
+    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
+    /// #                     page.counted = n.ok();
+    /// #                     Ok(())
+    /// #                 });
+    /// #             }
+    /// #             "leave" => ctx.push_navigate("/done"),
+    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
+    /// #         }
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.items.push(item);
+    /// #         Ok(())
+    /// #     }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! {
+    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
+    /// #             <p id="draft">{self.draft.clone()}</p>
+    /// #             <p id="filter">{self.filter.clone()}</p>
+    /// #             <p id="counted">{self.counted}</p>
+    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
+    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
+    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
+    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
+    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
+    /// #                 <a href="/done" lv-navigate>"Done"</a>
+    /// #             </nav>
+    /// #         }
+    /// #     }
+    /// # }
+    /// # struct Done;
+    /// # impl LiveView for Done {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
+    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
+    /// // a "Clear all" button, a menu opened with JS commands.
+    /// page.ctx().push_event("ping", json!(1));           // outside a callback: nothing sends it
+    /// let pushed = page.take_pushed();
+    /// assert_eq!(pushed.events, [("ping".to_string(), json!(1))]);
+    /// # });
+    /// ```
     pub fn take_pushed(&mut self) -> crate::wire::pushed::Pushed {
         let mut pushed = self.core.ctx.take_pushed();
         pushed.events.splice(0..0, self.take_events());
@@ -158,6 +731,35 @@ impl<V: LiveView> LiveTest<V> {
     /// The stream changes the browser received since the last action, as `(stream, op)` JSON
     /// arrays: `["name","i",at,limit,[[id,html],…]]`, `["name","d",[id,…]]` or `["name","r"]`.
     /// Taken.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// use leptos_live::testing::LiveTest;
+    ///
+    /// struct Log { lines: Stream<(u32, String)> }
+    /// impl LiveView for Log {
+    ///     type Message = (u32, String);
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         Ok(Log { lines: ctx.stream("lines", |l: &(u32, String)| format!("l{}", l.0)) })
+    ///     }
+    ///     async fn handle_info(&mut self, line: (u32, String), _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.lines.insert(line);
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { <ol lv-stream="lines">{self.lines.each(|id, l| view! { <li id=id>{l.1.clone()}</li> })}</ol> }
+    ///     }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = LiveTest::<Log>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.send((1, "up".into()));
+    /// page.drain_info().await.unwrap();
+    /// let ops = page.take_stream_ops();
+    /// assert_eq!(ops, [serde_json::json!(["lines", "i", -1, 0, [["l1", r#"<li id="l1">up</li>"#]]])]);
+    /// # });
+    /// ```
     pub fn take_stream_ops(&mut self) -> Vec<Value> {
         let streams = std::mem::take(&mut self.client.streams);
         let mut json = String::new();
@@ -169,11 +771,163 @@ impl<V: LiveView> LiveTest<V> {
     }
 
     /// The page's state.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use serde_json::json;
+    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
+    /// # impl LiveView for Todos {
+    /// #     type Message = String;
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
+    /// #     }
+    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.filter = p.get("filter").map(String::from);
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
+    /// #         match e.name.as_str() {
+    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
+    /// #             "add" => self.items.push(title),
+    /// #             "draft" => self.draft = title,
+    /// #             "clear" => self.items.clear(),
+    /// #             "done" => {
+    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
+    /// #                 ctx.reply(self.items.len());
+    /// #                 ctx.page_title("All done");
+    /// #             }
+    /// #             "count" => {
+    /// #                 let n = self.items.len();
+    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
+    /// #                     page.counted = n.ok();
+    /// #                     Ok(())
+    /// #                 });
+    /// #             }
+    /// #             "leave" => ctx.push_navigate("/done"),
+    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
+    /// #         }
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.items.push(item);
+    /// #         Ok(())
+    /// #     }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! {
+    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
+    /// #             <p id="draft">{self.draft.clone()}</p>
+    /// #             <p id="filter">{self.filter.clone()}</p>
+    /// #             <p id="counted">{self.counted}</p>
+    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
+    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
+    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
+    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
+    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
+    /// #                 <a href="/done" lv-navigate>"Done"</a>
+    /// #             </nav>
+    /// #         }
+    /// #     }
+    /// # }
+    /// # struct Done;
+    /// # impl LiveView for Done {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
+    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
+    /// // a "Clear all" button, a menu opened with JS commands.
+    /// page.submit("#add", json!({ "title": "eggs" })).await.unwrap();
+    /// assert_eq!(page.view().items, ["milk", "eggs"]);
+    /// # });
+    /// ```
     pub fn view(&self) -> &V {
         &self.core.view
     }
 
     /// The page's context, as its callbacks see it.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use serde_json::json;
+    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
+    /// # impl LiveView for Todos {
+    /// #     type Message = String;
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
+    /// #     }
+    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.filter = p.get("filter").map(String::from);
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
+    /// #         match e.name.as_str() {
+    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
+    /// #             "add" => self.items.push(title),
+    /// #             "draft" => self.draft = title,
+    /// #             "clear" => self.items.clear(),
+    /// #             "done" => {
+    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
+    /// #                 ctx.reply(self.items.len());
+    /// #                 ctx.page_title("All done");
+    /// #             }
+    /// #             "count" => {
+    /// #                 let n = self.items.len();
+    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
+    /// #                     page.counted = n.ok();
+    /// #                     Ok(())
+    /// #                 });
+    /// #             }
+    /// #             "leave" => ctx.push_navigate("/done"),
+    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
+    /// #         }
+    /// #         Ok(())
+    /// #     }
+    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    /// #         self.items.push(item);
+    /// #         Ok(())
+    /// #     }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! {
+    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
+    /// #             <p id="draft">{self.draft.clone()}</p>
+    /// #             <p id="filter">{self.filter.clone()}</p>
+    /// #             <p id="counted">{self.counted}</p>
+    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
+    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
+    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
+    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
+    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
+    /// #                 <a href="/done" lv-navigate>"Done"</a>
+    /// #             </nav>
+    /// #         }
+    /// #     }
+    /// # }
+    /// # struct Done;
+    /// # impl LiveView for Done {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
+    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
+    /// // a "Clear all" button, a menu opened with JS commands.
+    /// assert!(page.ctx().connected());
+    /// assert!(!page.ctx().async_running("count"));
+    /// # });
+    /// ```
     pub fn ctx(&mut self) -> &mut Ctx<V> {
         &mut self.core.ctx
     }
