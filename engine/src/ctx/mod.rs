@@ -207,26 +207,13 @@ impl<V: LiveView> Ctx<V> {
     /// Removes the flash message of `kind`, or every message with `None`.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, RawEvent, Session};
-    /// # type Step = Box<dyn FnOnce(&mut Ctx<Page>) + Send>;
-    /// # struct Page;
-    /// # impl LiveView for Page {
-    /// #     type Message = Step;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Page) }
-    /// #     async fn handle_info(&mut self, step: Step, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         step(ctx);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         leptos_live::flash::flash().iter().map(|(k, m)| view! { <p class=k.as_str()>{m.to_string()}</p> }).collect_view()
-    /// #     }
-    /// # }
+    /// # use leptos_live::{Ctx, FlashKind, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::Steps;
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Page>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Steps>::mount(Params::default(), Session::default()).await.unwrap();
     /// // In a callback of the page:
-    /// # page.send(Box::new(|ctx: &mut Ctx<Page>| {
+    /// # page.send(Box::new(|ctx: &mut Ctx<Steps>| {
     /// ctx.put_flash(FlashKind::Info, "Saved.");
     /// ctx.put_flash(FlashKind::Error, "But not sent.");
     /// ctx.clear_flash(Some(FlashKind::Info));     // None clears both
@@ -251,26 +238,13 @@ impl<V: LiveView> Ctx<V> {
     /// The page's flash.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, RawEvent, Session};
-    /// # type Step = Box<dyn FnOnce(&mut Ctx<Page>) + Send>;
-    /// # struct Page;
-    /// # impl LiveView for Page {
-    /// #     type Message = Step;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Page) }
-    /// #     async fn handle_info(&mut self, step: Step, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         step(ctx);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         leptos_live::flash::flash().iter().map(|(k, m)| view! { <p class=k.as_str()>{m.to_string()}</p> }).collect_view()
-    /// #     }
-    /// # }
+    /// # use leptos_live::{Ctx, FlashKind, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::Steps;
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Page>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Steps>::mount(Params::default(), Session::default()).await.unwrap();
     /// // In a callback of the page:
-    /// # page.send(Box::new(|ctx: &mut Ctx<Page>| {
+    /// # page.send(Box::new(|ctx: &mut Ctx<Steps>| {
     /// ctx.put_flash(FlashKind::Info, "Saved.");
     /// assert_eq!(ctx.flash().get(FlashKind::Info), Some("Saved."));
     /// # }));
@@ -302,26 +276,13 @@ impl<V: LiveView> Ctx<V> {
     /// Sets the document's title in the browser with the next frame.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, RawEvent, Session};
-    /// # type Step = Box<dyn FnOnce(&mut Ctx<Page>) + Send>;
-    /// # struct Page;
-    /// # impl LiveView for Page {
-    /// #     type Message = Step;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Page) }
-    /// #     async fn handle_info(&mut self, step: Step, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         step(ctx);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         leptos_live::flash::flash().iter().map(|(k, m)| view! { <p class=k.as_str()>{m.to_string()}</p> }).collect_view()
-    /// #     }
-    /// # }
+    /// # use leptos_live::{Ctx, FlashKind, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::Steps;
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Page>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Steps>::mount(Params::default(), Session::default()).await.unwrap();
     /// // In a callback of the page:
-    /// # page.send(Box::new(|ctx: &mut Ctx<Page>| {
+    /// # page.send(Box::new(|ctx: &mut Ctx<Steps>| {
     /// ctx.page_title("Inbox (3)");
     /// # }));
     /// # page.drain_info().await.unwrap();
@@ -434,27 +395,14 @@ impl<V: LiveView> Ctx<V> {
     /// Delivers `msg` to this page's `handle_info` after `delay`; dropped if the page has ended.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, RawEvent, Session};
-    /// # type Step = Box<dyn FnOnce(&mut Ctx<Page>) + Send>;
-    /// # struct Page;
-    /// # impl LiveView for Page {
-    /// #     type Message = Step;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Page) }
-    /// #     async fn handle_info(&mut self, step: Step, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         step(ctx);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         leptos_live::flash::flash().iter().map(|(k, m)| view! { <p class=k.as_str()>{m.to_string()}</p> }).collect_view()
-    /// #     }
-    /// # }
+    /// # use leptos_live::{Ctx, FlashKind, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::Steps;
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Page>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Steps>::mount(Params::default(), Session::default()).await.unwrap();
     /// // In a callback of the page:
-    /// # page.send(Box::new(|ctx: &mut Ctx<Page>| {
-    /// ctx.send_after(std::time::Duration::from_millis(10), Box::new(|ctx: &mut Ctx<Page>| {
+    /// # page.send(Box::new(|ctx: &mut Ctx<Steps>| {
+    /// ctx.send_after(std::time::Duration::from_millis(10), Box::new(|ctx: &mut Ctx<Steps>| {
     ///     ctx.put_flash(FlashKind::Info, "Ten milliseconds later.");
     /// }));
     /// # }));

@@ -14,26 +14,13 @@ impl<V: LiveView> Ctx<V> {
     /// hand to a background task.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, RawEvent, Session};
-    /// # type Step = Box<dyn FnOnce(&mut Ctx<Page>) + Send>;
-    /// # struct Page;
-    /// # impl LiveView for Page {
-    /// #     type Message = Step;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Page) }
-    /// #     async fn handle_info(&mut self, step: Step, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         step(ctx);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         leptos_live::flash::flash().iter().map(|(k, m)| view! { <p class=k.as_str()>{m.to_string()}</p> }).collect_view()
-    /// #     }
-    /// # }
+    /// # use leptos_live::{Ctx, FlashKind, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::Steps;
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Page>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Steps>::mount(Params::default(), Session::default()).await.unwrap();
     /// // In a callback of the page:
-    /// # page.send(Box::new(|ctx: &mut Ctx<Page>| {
+    /// # page.send(Box::new(|ctx: &mut Ctx<Steps>| {
     /// let pubsub = ctx.pubsub().clone();       // for a task of the page's own
     /// tokio::spawn(async move { pubsub.broadcast("audit", "page opened".to_string()) });
     /// # }));

@@ -405,31 +405,12 @@ impl<T> Stream<T> {
     /// The stream's name.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// # use leptos_live::{Params, Session, Stream};
     /// # use leptos_live::stream::At;
-    /// # #[derive(Clone)] struct Msg { id: u64, body: String }
-    /// # fn msg(id: u64, body: &str) -> Msg { Msg { id, body: body.into() } }
-    /// # type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
-    /// # struct Room { messages: Stream<Msg> }
-    /// # impl LiveView for Room {
-    /// #     type Message = Change;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
-    /// #         messages.insert_many(At::End, [msg(1, "one"), msg(2, "two")]);
-    /// #         Ok(Room { messages })
-    /// #     }
-    /// #     async fn handle_info(&mut self, change: Change, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         change(&mut self.messages);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! { <ul lv-stream="messages">{self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })}</ul> }
-    /// #     }
-    /// # }
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
     /// # assert_eq!(page.texts("li"), ["one", "two"]);
     /// assert_eq!(page.view().messages.name(), "messages");
     /// # });
@@ -467,33 +448,14 @@ impl<T> Stream<T> {
     /// they go (appending drops the oldest at the start). `None` keeps everything.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// # use leptos_live::{Params, Session, Stream};
     /// # use leptos_live::stream::At;
-    /// # #[derive(Clone)] struct Msg { id: u64, body: String }
-    /// # fn msg(id: u64, body: &str) -> Msg { Msg { id, body: body.into() } }
-    /// # type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
-    /// # struct Room { messages: Stream<Msg> }
-    /// # impl LiveView for Room {
-    /// #     type Message = Change;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
-    /// #         messages.insert_many(At::End, [msg(1, "one"), msg(2, "two")]);
-    /// #         Ok(Room { messages })
-    /// #     }
-    /// #     async fn handle_info(&mut self, change: Change, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         change(&mut self.messages);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! { <ul lv-stream="messages">{self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })}</ul> }
-    /// #     }
-    /// # }
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
     /// # assert_eq!(page.texts("li"), ["one", "two"]);
-    /// // In a callback of the page that holds `messages` (items "one" and "two" shown):
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
     /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
     /// messages.set_limit(Some(2));
     /// messages.insert(msg(3, "three"));
@@ -510,33 +472,14 @@ impl<T> Stream<T> {
     /// place.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// # use leptos_live::{Params, Session, Stream};
     /// # use leptos_live::stream::At;
-    /// # #[derive(Clone)] struct Msg { id: u64, body: String }
-    /// # fn msg(id: u64, body: &str) -> Msg { Msg { id, body: body.into() } }
-    /// # type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
-    /// # struct Room { messages: Stream<Msg> }
-    /// # impl LiveView for Room {
-    /// #     type Message = Change;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
-    /// #         messages.insert_many(At::End, [msg(1, "one"), msg(2, "two")]);
-    /// #         Ok(Room { messages })
-    /// #     }
-    /// #     async fn handle_info(&mut self, change: Change, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         change(&mut self.messages);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! { <ul lv-stream="messages">{self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })}</ul> }
-    /// #     }
-    /// # }
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
     /// # assert_eq!(page.texts("li"), ["one", "two"]);
-    /// // In a callback of the page that holds `messages` (items "one" and "two" shown):
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
     /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
     /// messages.insert(msg(3, "three"));
     /// messages.insert(msg(1, "one, edited"));    // already shown: updated in place
@@ -553,33 +496,14 @@ impl<T> Stream<T> {
     /// has already are updated in place.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// # use leptos_live::{Params, Session, Stream};
     /// # use leptos_live::stream::At;
-    /// # #[derive(Clone)] struct Msg { id: u64, body: String }
-    /// # fn msg(id: u64, body: &str) -> Msg { Msg { id, body: body.into() } }
-    /// # type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
-    /// # struct Room { messages: Stream<Msg> }
-    /// # impl LiveView for Room {
-    /// #     type Message = Change;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
-    /// #         messages.insert_many(At::End, [msg(1, "one"), msg(2, "two")]);
-    /// #         Ok(Room { messages })
-    /// #     }
-    /// #     async fn handle_info(&mut self, change: Change, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         change(&mut self.messages);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! { <ul lv-stream="messages">{self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })}</ul> }
-    /// #     }
-    /// # }
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
     /// # assert_eq!(page.texts("li"), ["one", "two"]);
-    /// // In a callback of the page that holds `messages` (items "one" and "two" shown):
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
     /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
     /// messages.insert_many(At::Start, [msg(8, "eight"), msg(9, "nine")]);   // a block, in this order
     /// # }));
@@ -630,33 +554,14 @@ impl<T> Stream<T> {
     /// Removes the item with this DOM id from the browser.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// # use leptos_live::{Params, Session, Stream};
     /// # use leptos_live::stream::At;
-    /// # #[derive(Clone)] struct Msg { id: u64, body: String }
-    /// # fn msg(id: u64, body: &str) -> Msg { Msg { id, body: body.into() } }
-    /// # type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
-    /// # struct Room { messages: Stream<Msg> }
-    /// # impl LiveView for Room {
-    /// #     type Message = Change;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
-    /// #         messages.insert_many(At::End, [msg(1, "one"), msg(2, "two")]);
-    /// #         Ok(Room { messages })
-    /// #     }
-    /// #     async fn handle_info(&mut self, change: Change, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         change(&mut self.messages);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! { <ul lv-stream="messages">{self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })}</ul> }
-    /// #     }
-    /// # }
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
     /// # assert_eq!(page.texts("li"), ["one", "two"]);
-    /// // In a callback of the page that holds `messages` (items "one" and "two" shown):
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
     /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
     /// messages.delete_id("m1");
     /// # }));
@@ -682,33 +587,14 @@ impl<T> Stream<T> {
     /// Removes `item` from the browser.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// # use leptos_live::{Params, Session, Stream};
     /// # use leptos_live::stream::At;
-    /// # #[derive(Clone)] struct Msg { id: u64, body: String }
-    /// # fn msg(id: u64, body: &str) -> Msg { Msg { id, body: body.into() } }
-    /// # type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
-    /// # struct Room { messages: Stream<Msg> }
-    /// # impl LiveView for Room {
-    /// #     type Message = Change;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
-    /// #         messages.insert_many(At::End, [msg(1, "one"), msg(2, "two")]);
-    /// #         Ok(Room { messages })
-    /// #     }
-    /// #     async fn handle_info(&mut self, change: Change, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         change(&mut self.messages);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! { <ul lv-stream="messages">{self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })}</ul> }
-    /// #     }
-    /// # }
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
     /// # assert_eq!(page.texts("li"), ["one", "two"]);
-    /// // In a callback of the page that holds `messages` (items "one" and "two" shown):
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
     /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
     /// messages.delete(&msg(2, "whatever it said: the DOM id is what counts"));
     /// # }));
@@ -725,33 +611,14 @@ impl<T> Stream<T> {
     /// after it fill the list anew.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// # use leptos_live::{Params, Session, Stream};
     /// # use leptos_live::stream::At;
-    /// # #[derive(Clone)] struct Msg { id: u64, body: String }
-    /// # fn msg(id: u64, body: &str) -> Msg { Msg { id, body: body.into() } }
-    /// # type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
-    /// # struct Room { messages: Stream<Msg> }
-    /// # impl LiveView for Room {
-    /// #     type Message = Change;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
-    /// #         messages.insert_many(At::End, [msg(1, "one"), msg(2, "two")]);
-    /// #         Ok(Room { messages })
-    /// #     }
-    /// #     async fn handle_info(&mut self, change: Change, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         change(&mut self.messages);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! { <ul lv-stream="messages">{self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })}</ul> }
-    /// #     }
-    /// # }
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
     /// # assert_eq!(page.texts("li"), ["one", "two"]);
-    /// // In a callback of the page that holds `messages` (items "one" and "two" shown):
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
     /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
     /// messages.reset();
     /// messages.insert(msg(5, "a fresh start"));
@@ -770,31 +637,12 @@ impl<T> Stream<T> {
     /// The DOM id of `item`.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// # use leptos_live::{Params, Session, Stream};
     /// # use leptos_live::stream::At;
-    /// # #[derive(Clone)] struct Msg { id: u64, body: String }
-    /// # fn msg(id: u64, body: &str) -> Msg { Msg { id, body: body.into() } }
-    /// # type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
-    /// # struct Room { messages: Stream<Msg> }
-    /// # impl LiveView for Room {
-    /// #     type Message = Change;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
-    /// #         messages.insert_many(At::End, [msg(1, "one"), msg(2, "two")]);
-    /// #         Ok(Room { messages })
-    /// #     }
-    /// #     async fn handle_info(&mut self, change: Change, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         change(&mut self.messages);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! { <ul lv-stream="messages">{self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })}</ul> }
-    /// #     }
-    /// # }
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
     /// # assert_eq!(page.texts("li"), ["one", "two"]);
     /// assert_eq!(page.view().messages.dom_id(&msg(7, "seven")), "m7");
     /// # });
@@ -809,31 +657,12 @@ impl<T> Stream<T> {
     /// change to the stream alone leaves the page's HTML as it was: nothing to parse or diff.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// # use leptos_live::{Params, Session, Stream};
     /// # use leptos_live::stream::At;
-    /// # #[derive(Clone)] struct Msg { id: u64, body: String }
-    /// # fn msg(id: u64, body: &str) -> Msg { Msg { id, body: body.into() } }
-    /// # type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
-    /// # struct Room { messages: Stream<Msg> }
-    /// # impl LiveView for Room {
-    /// #     type Message = Change;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
-    /// #         messages.insert_many(At::End, [msg(1, "one"), msg(2, "two")]);
-    /// #         Ok(Room { messages })
-    /// #     }
-    /// #     async fn handle_info(&mut self, change: Change, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         change(&mut self.messages);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! { <ul lv-stream="messages">{self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })}</ul> }
-    /// #     }
-    /// # }
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
     /// # assert_eq!(page.texts("li"), ["one", "two"]);
     /// // `render` above: `self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })`
     /// assert_eq!(page.texts("ul > li"), ["one", "two"]);
@@ -865,31 +694,12 @@ impl<T> Stream<T> {
     /// How many items wait for the next render.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// # use leptos_live::{Params, Session, Stream};
     /// # use leptos_live::stream::At;
-    /// # #[derive(Clone)] struct Msg { id: u64, body: String }
-    /// # fn msg(id: u64, body: &str) -> Msg { Msg { id, body: body.into() } }
-    /// # type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
-    /// # struct Room { messages: Stream<Msg> }
-    /// # impl LiveView for Room {
-    /// #     type Message = Change;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         let mut messages = ctx.stream("messages", |m: &Msg| format!("m{}", m.id));
-    /// #         messages.insert_many(At::End, [msg(1, "one"), msg(2, "two")]);
-    /// #         Ok(Room { messages })
-    /// #     }
-    /// #     async fn handle_info(&mut self, change: Change, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         change(&mut self.messages);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! { <ul lv-stream="messages">{self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })}</ul> }
-    /// #     }
-    /// # }
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let mut page = leptos_live::testing::LiveTest::<Room>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
     /// # assert_eq!(page.texts("li"), ["one", "two"]);
     /// // The first render showed the items: none waits.
     /// assert_eq!(page.view().messages.pending(), 0);

@@ -29,76 +29,13 @@ impl<V: LiveView> LiveTest<V> {
     /// When `selector` does not parse.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.click("#clear").await.unwrap();
     /// assert_eq!(page.count("li.item"), 0);
     /// page.click("#menu-button").await.unwrap();        // JS commands run on the page's copy
@@ -113,76 +50,13 @@ impl<V: LiveView> LiveTest<V> {
     /// Clicks the first element `selector` matches whose text contains `text`.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.click_text("button", "Clear all").await.unwrap();
     /// assert!(!page.has("li.item"));
     /// # });
@@ -200,76 +74,13 @@ impl<V: LiveView> LiveTest<V> {
     /// the next call starts again from what the server rendered.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.change("#add", json!({ "title": "eggs" })).await.unwrap();
     /// assert_eq!(page.text("#draft").as_deref(), Some("eggs"));
     /// # });
@@ -312,76 +123,13 @@ impl<V: LiveView> LiveTest<V> {
     /// its fields hold, and sends its `lv-submit` event (or runs its JS commands).
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.submit("#add", json!({ "title": "eggs" })).await.unwrap();
     /// assert_eq!(page.texts("li.item"), ["milk", "eggs"]);
     /// let refused = page.submit("#add", json!({ "title": "" })).await.unwrap_err();
@@ -400,76 +148,13 @@ impl<V: LiveView> LiveTest<V> {
     /// when its `lv-key`, if any, is this key).
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.keydown("#search", "a").await.unwrap();          // lv-key="Escape": nothing happens
     /// assert_eq!(page.count("li.item"), 1);
     /// page.keydown("#search", "Escape").await.unwrap();
@@ -498,76 +183,13 @@ impl<V: LiveView> LiveTest<V> {
     /// Presses `key` with focus nowhere in particular: only `lv-window-keydown` bindings hear it.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.click("#menu-button").await.unwrap();
     /// page.press("Escape").await.unwrap();                // the menu's lv-window-keydown
     /// assert!(!page.visible("#menu"));

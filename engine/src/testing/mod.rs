@@ -9,6 +9,7 @@
 mod act;
 mod client;
 mod dom;
+pub mod examples;
 #[cfg(feature = "internals")]
 mod frames;
 mod mount;

@@ -26,76 +26,13 @@ impl<V: LiveView> LiveTest<V> {
     /// Mounts the page as an HTTP render would, with a PubSub of its own.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// let page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
     /// assert_eq!(page.texts("li.item"), ["milk"]);
     /// # });
@@ -118,76 +55,13 @@ impl<V: LiveView> LiveTest<V> {
     /// that refuses, or a page that leaves as it mounts, gives [`MountError::Redirected`].
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// #[derive(Clone)]
     /// struct Db(&'static str);
     /// let router = LiveRouter::new().extension(Db("sqlite::memory:")).page::<Todos>("/");

@@ -17,76 +17,13 @@ impl<V: LiveView> LiveTest<V> {
     /// when nothing matches.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// assert_eq!(page.text("li.item").as_deref(), Some("milk"));
     /// assert_eq!(page.text("h1"), None);
     /// # });
@@ -101,76 +38,13 @@ impl<V: LiveView> LiveTest<V> {
     /// The texts of every element `selector` matches, whitespace collapsed.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.send("bread".into());
     /// page.drain_info().await.unwrap();
     /// assert_eq!(page.texts("li.item"), ["milk", "bread"]);
@@ -188,76 +62,13 @@ impl<V: LiveView> LiveTest<V> {
     /// Whether some element matches `selector`.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// assert!(page.has("form#add input[name=title]"));
     /// assert!(!page.has(".error"));
     /// # });
@@ -269,76 +80,13 @@ impl<V: LiveView> LiveTest<V> {
     /// Whether some element matching `selector` contains `text`.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// assert!(page.has_text("li.item", "mil"));
     /// assert!(!page.has_text("li.item", "eggs"));
     /// # });
@@ -350,76 +98,13 @@ impl<V: LiveView> LiveTest<V> {
     /// How many elements match `selector`.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// assert_eq!(page.count("li.item"), 1);
     /// assert_eq!(page.count("button"), 2);
     /// # });
@@ -432,76 +117,13 @@ impl<V: LiveView> LiveTest<V> {
     /// included.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// assert_eq!(page.attr("#add", "lv-submit").as_deref(), Some("add"));
     /// assert_eq!(page.attr("#add", "action"), None);
     /// # });
@@ -516,76 +138,13 @@ impl<V: LiveView> LiveTest<V> {
     /// `hidden` attribute or class. False when nothing matches.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// assert!(!page.visible("#menu"));                    // display: none
     /// page.click("#menu-button").await.unwrap();
     /// assert!(page.visible("#menu"));
@@ -602,76 +161,13 @@ impl<V: LiveView> LiveTest<V> {
     /// `pop_focus` commands) matches `selector`.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.click("#menu-button").await.unwrap();         // JS: show, then focus the link
     /// assert!(page.focused("#menu a"));
     /// # });
@@ -686,76 +182,13 @@ impl<V: LiveView> LiveTest<V> {
     /// commands changed is not).
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// assert!(page.html().contains(r#"<li class="item">milk</li>"#));
     /// # });
     /// ```
@@ -767,76 +200,13 @@ impl<V: LiveView> LiveTest<V> {
     /// sent).
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.click("#menu-button").await.unwrap();
     /// // The browser's copy has the menu shown by JS; the server's last render does not know.
     /// assert!(page.server_html().contains(r#"<nav id="menu""#));
@@ -850,76 +220,13 @@ impl<V: LiveView> LiveTest<V> {
     /// The URL the browser shows: where the page was mounted, or its last patch.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// assert_eq!(page.url(), "/");
     /// # });
     /// ```
@@ -930,76 +237,13 @@ impl<V: LiveView> LiveTest<V> {
     /// The document title the page last set ([`crate::Ctx::page_title`]).
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// assert_eq!(page.title(), None);
     /// page.event("done", json!({})).await.unwrap();
     /// assert_eq!(page.title(), Some("All done"));
@@ -1013,76 +257,13 @@ impl<V: LiveView> LiveTest<V> {
     /// `lv-navigate` link, or a plain link as [`Nav::Redirect`]), not yet followed.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// use leptos_live::ctx::Nav;
     /// assert!(page.navigated().is_none());
     /// page.event("leave", json!({})).await.unwrap();
@@ -1097,81 +278,18 @@ impl<V: LiveView> LiveTest<V> {
     /// with the flash it carries, as the browser would; the new page's test comes back.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
-    /// let router = LiveRouter::new().page::<Todos>("/").page::<Done>("/done");
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// let router = LiveRouter::new().page::<Todos>("/").page::<AllDone>("/done");
     /// let mut page = LiveTest::<Todos>::get(&router, "/", Session::default()).await.unwrap();
     /// page.click("#menu-button").await.unwrap();
     /// page.click("#menu a").await.unwrap();               // an lv-navigate link: kept for follow
-    /// let done = page.follow::<Done>(&router).await.unwrap();
+    /// let done = page.follow::<AllDone>(&router).await.unwrap();
     /// assert_eq!(done.text("h1").as_deref(), Some("Done"));
     /// # });
     /// ```
@@ -1195,76 +313,13 @@ impl<V: LiveView> LiveTest<V> {
     /// The events the page pushed ([`crate::Ctx::push_event`]) since the last call, in order.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.event("done", json!({})).await.unwrap();
     /// assert_eq!(page.take_events(), [("confetti".to_string(), json!({ "items": 1 }))]);
     /// assert!(page.take_events().is_empty());
@@ -1277,76 +332,13 @@ impl<V: LiveView> LiveTest<V> {
     /// The last reply the page gave an event ([`crate::Ctx::reply`]), taken.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.event("done", json!({})).await.unwrap();
     /// assert_eq!(page.take_reply(), Some(json!(1)));
     /// assert_eq!(page.take_reply(), None);
@@ -1360,31 +352,9 @@ impl<V: LiveView> LiveTest<V> {
     /// props changed or it handled an event.
     ///
     /// ```
-    /// use leptos::prelude::*;
-    /// use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{Params, Session};
     /// use leptos_live::testing::LiveTest;
-    ///
-    /// struct Stars { n: u32 }
-    /// impl LiveComponent for Stars {
-    ///     type Page = Review;
-    ///     type Props = ();
-    ///     type Event = RawEvent;
-    ///     fn mount(_: &(), _: &mut ComponentMount<'_>) -> Self { Stars { n: 0 } }
-    ///     fn update(&mut self, _: ()) {}
-    ///     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Review>) -> Result<(), LiveError> {
-    ///         self.n += 1;
-    ///         Ok(())
-    ///     }
-    ///     fn render(&self) -> impl IntoView { view! { <b>{self.n}</b> } }
-    /// }
-    ///
-    /// struct Review;
-    /// impl LiveView for Review {
-    ///     type Message = ();
-    ///     type Event = RawEvent;
-    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Review) }
-    ///     fn render(&self) -> impl IntoView { view! { {live_component::<Stars>("stars", ())} } }
-    /// }
+    /// use leptos_live::testing::examples::Review;   // a page with a component "stars" that counts its events
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// let mut page = LiveTest::<Review>::mount(Params::default(), Session::default()).await.unwrap();
     /// let before = page.component_renders();

@@ -25,76 +25,13 @@ impl<V: LiveView> LiveTest<V> {
     /// client would see it) and the error is returned.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.event("add", json!({ "title": "tea" })).await.unwrap();
     /// assert_eq!(page.texts("li.item"), ["milk", "tea"]);
     /// assert!(page.event("fly", json!({})).await.is_err());   // unknown: refused
@@ -141,31 +78,9 @@ impl<V: LiveView> LiveTest<V> {
     /// operations.
     ///
     /// ```
-    /// use leptos::prelude::*;
-    /// use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{Params, Session};
     /// use leptos_live::testing::LiveTest;
-    ///
-    /// struct Stars { n: u32 }
-    /// impl LiveComponent for Stars {
-    ///     type Page = Review;
-    ///     type Props = ();
-    ///     type Event = RawEvent;
-    ///     fn mount(_: &(), _: &mut ComponentMount<'_>) -> Self { Stars { n: 0 } }
-    ///     fn update(&mut self, _: ()) {}
-    ///     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Review>) -> Result<(), LiveError> {
-    ///         self.n += 1;
-    ///         Ok(())
-    ///     }
-    ///     fn render(&self) -> impl IntoView { view! { <b>{self.n}</b> } }
-    /// }
-    ///
-    /// struct Review;
-    /// impl LiveView for Review {
-    ///     type Message = ();
-    ///     type Event = RawEvent;
-    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Review) }
-    ///     fn render(&self) -> impl IntoView { view! { {live_component::<Stars>("stars", ())} } }
-    /// }
+    /// use leptos_live::testing::examples::Review;   // a page with a component "stars" that counts its events
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// let mut page = LiveTest::<Review>::mount(Params::default(), Session::default()).await.unwrap();
     /// page.event_to("stars", "star", serde_json::json!({})).await.unwrap();  // as lv-target="stars"
@@ -190,76 +105,13 @@ impl<V: LiveView> LiveTest<V> {
     /// returns the operations.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.params(Params::from_pairs([("filter", "open")]), "/?filter=open").await.unwrap();
     /// assert_eq!(page.text("#filter").as_deref(), Some("open"));
     /// # });
@@ -276,76 +128,13 @@ impl<V: LiveView> LiveTest<V> {
     /// no message can arrive any more, or the page has ended.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// let handle = page.ctx().handle();
     /// tokio::spawn(async move { handle.send("from a task".to_string()) });
     /// page.next_info().await.unwrap().unwrap();
@@ -366,76 +155,13 @@ impl<V: LiveView> LiveTest<V> {
     /// ([`crate::Ctx::feed`]), as the page task would; returns the operations.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.send("a".into());
     /// page.send("b".into());
     /// page.drain_info().await.unwrap();                  // both, one render
@@ -469,76 +195,13 @@ impl<V: LiveView> LiveTest<V> {
     /// check that nothing arrives.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.event("count", json!({})).await.unwrap();
     /// page.next_async().await.unwrap().unwrap();
     /// assert_eq!(page.text("#counted").as_deref(), Some("1"));
@@ -562,76 +225,13 @@ impl<V: LiveView> LiveTest<V> {
     /// Queues a message for `handle_info`, as another task would.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.send("bread".into());                          // as another task would
     /// page.drain_info().await.unwrap();
     /// assert!(page.has_text("li.item", "bread"));
@@ -644,76 +244,13 @@ impl<V: LiveView> LiveTest<V> {
     /// The reply and the events the last callbacks pushed and no frame carried yet, taken.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.ctx().push_event("ping", json!(1));           // outside a callback: nothing sends it
     /// let pushed = page.take_pushed();
     /// assert_eq!(pushed.events, [("ping".to_string(), json!(1))]);
@@ -773,76 +310,13 @@ impl<V: LiveView> LiveTest<V> {
     /// The page's state.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// page.submit("#add", json!({ "title": "eggs" })).await.unwrap();
     /// assert_eq!(page.view().items, ["milk", "eggs"]);
     /// # });
@@ -854,76 +328,13 @@ impl<V: LiveView> LiveTest<V> {
     /// The page's context, as its callbacks see it.
     ///
     /// ```
-    /// # use leptos::prelude::*;
-    /// # use leptos_live::{Ctx, JS, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # use leptos_live::{LiveRouter, Params, Session};
     /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
     /// # use serde_json::json;
-    /// # struct Todos { items: Vec<String>, draft: String, filter: Option<String>, counted: Option<usize> }
-    /// # impl LiveView for Todos {
-    /// #     type Message = String;
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
-    /// #         Ok(Todos { items: vec!["milk".into()], draft: String::new(), filter: None, counted: None })
-    /// #     }
-    /// #     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.filter = p.get("filter").map(String::from);
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         let title = e.payload.get_str("title").unwrap_or_default().to_string();
-    /// #         match e.name.as_str() {
-    /// #             "add" if title.is_empty() => return Err(LiveError::msg("a title, please")),
-    /// #             "add" => self.items.push(title),
-    /// #             "draft" => self.draft = title,
-    /// #             "clear" => self.items.clear(),
-    /// #             "done" => {
-    /// #                 ctx.push_event("confetti", json!({ "items": self.items.len() }));
-    /// #                 ctx.reply(self.items.len());
-    /// #                 ctx.page_title("All done");
-    /// #             }
-    /// #             "count" => {
-    /// #                 let n = self.items.len();
-    /// #                 ctx.start_async("count", async move { n }, |page: &mut Todos, n, _| {
-    /// #                     page.counted = n.ok();
-    /// #                     Ok(())
-    /// #                 });
-    /// #             }
-    /// #             "leave" => ctx.push_navigate("/done"),
-    /// #             _ => return Err(LiveError::UnknownEvent(e.name)),
-    /// #         }
-    /// #         Ok(())
-    /// #     }
-    /// #     async fn handle_info(&mut self, item: String, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-    /// #         self.items.push(item);
-    /// #         Ok(())
-    /// #     }
-    /// #     fn render(&self) -> impl IntoView {
-    /// #         view! {
-    /// #             <form id="add" lv-submit="add" lv-change="draft"><input name="title" /></form>
-    /// #             <p id="draft">{self.draft.clone()}</p>
-    /// #             <p id="filter">{self.filter.clone()}</p>
-    /// #             <p id="counted">{self.counted}</p>
-    /// #             <ul>{self.items.iter().map(|i| view! { <li class="item">{i.clone()}</li> }).collect_view()}</ul>
-    /// #             <button id="clear" lv-click="clear">"Clear all"</button>
-    /// #             <input id="search" lv-keydown="clear" lv-key="Escape" />
-    /// #             <button id="menu-button" lv-click=JS::new().show("#menu").focus("#menu a").to_string()>"Menu"</button>
-    /// #             <nav id="menu" style="display: none" lv-window-keydown=JS::new().hide("#menu").to_string() lv-key="Escape">
-    /// #                 <a href="/done" lv-navigate>"Done"</a>
-    /// #             </nav>
-    /// #         }
-    /// #     }
-    /// # }
-    /// # struct Done;
-    /// # impl LiveView for Done {
-    /// #     type Message = ();
-    /// #     type Event = RawEvent;
-    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Done) }
-    /// #     fn render(&self) -> impl IntoView { view! { <h1>"Done"</h1> } }
-    /// # }
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
-    /// // A to-do page: a form "#add" (lv-submit="add", lv-change="draft"), items in "li.item",
-    /// // a "Clear all" button, a menu opened with JS commands.
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
     /// assert!(page.ctx().connected());
     /// assert!(!page.ctx().async_running("count"));
     /// # });
