@@ -20,6 +20,17 @@ use crate::view::LiveView;
 /// `draft`, `clear`, `done` (pushes `confetti`, replies with the count, sets the title), `count`
 /// (counts off the page's task into `#counted`), `leave` (navigates to `/done`). Messages are
 /// items to add; the `filter` URL parameter shows in `#filter`.
+///
+/// ```
+/// use leptos_live::{Params, Session};
+/// use leptos_live::testing::LiveTest;
+/// use leptos_live::testing::examples::*;
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+/// page.submit("#add", serde_json::json!({ "title": "eggs" })).await.unwrap();
+/// assert_eq!(page.texts("li.item"), ["milk", "eggs"]);
+/// # });
+/// ```
 pub struct Todos {
     /// The items.
     pub items: Vec<String>,
@@ -109,6 +120,19 @@ impl LiveView for Todos {
 }
 
 /// Where [`Todos`] navigates: a heading, "Done".
+///
+/// ```
+/// use leptos_live::{Params, Session};
+/// use leptos_live::testing::LiveTest;
+/// use leptos_live::testing::examples::*;
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let router = leptos_live::LiveRouter::new().page::<Todos>("/").page::<AllDone>("/done");
+/// let mut page = LiveTest::<Todos>::get(&router, "/", Session::default()).await.unwrap();
+/// page.event("leave", serde_json::json!({})).await.unwrap();
+/// let done = page.follow::<AllDone>(&router).await.unwrap();
+/// assert_eq!(done.text("h1").as_deref(), Some("Done"));
+/// # });
+/// ```
 pub struct AllDone;
 
 impl LiveView for AllDone {
@@ -125,6 +149,11 @@ impl LiveView for AllDone {
 }
 
 /// A message of [`Chat`]'s stream.
+///
+/// ```
+/// let m = leptos_live::testing::examples::msg(3, "three");
+/// assert_eq!((m.id, m.body.as_str()), (3, "three"));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Msg {
     /// Its id: the DOM id is `m<id>`.
@@ -134,6 +163,12 @@ pub struct Msg {
 }
 
 /// A [`Msg`].
+///
+/// ```
+/// use leptos_live::testing::examples::{msg, Msg};
+/// let m: Msg = msg(1, "one");
+/// assert_eq!(m.body, "one");
+/// ```
 pub fn msg(id: u64, body: &str) -> Msg {
     Msg {
         id,
@@ -146,6 +181,18 @@ pub type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
 
 /// A page with a stream `messages` of [`Msg`]s, DOM ids `m<id>`, shown as `<li>`s; "one" and
 /// "two" at first. Each message it gets is a [`Change`] it applies to the stream.
+///
+/// ```
+/// use leptos_live::{Params, Session};
+/// use leptos_live::testing::LiveTest;
+/// use leptos_live::testing::examples::*;
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+/// page.send(Box::new(|messages: &mut leptos_live::Stream<Msg>| messages.insert(msg(3, "three"))));
+/// page.drain_info().await.unwrap();
+/// assert_eq!(page.texts("li"), ["one", "two", "three"]);
+/// # });
+/// ```
 pub struct Chat {
     /// The stream.
     pub messages: Stream<Msg>,
@@ -179,6 +226,19 @@ pub type Step = Box<dyn FnOnce(&mut Ctx<Steps>) + Send>;
 
 /// A page that runs each [`Step`] it is sent, and shows its flash as `<p class="info">` and
 /// `<p class="error">`.
+///
+/// ```
+/// use leptos_live::{Params, Session};
+/// use leptos_live::testing::LiveTest;
+/// use leptos_live::testing::examples::*;
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use leptos_live::{Ctx, FlashKind};
+/// let mut page = LiveTest::<Steps>::mount(Params::default(), Session::default()).await.unwrap();
+/// page.send(Box::new(|ctx: &mut Ctx<Steps>| ctx.put_flash(FlashKind::Info, "Hello.")));
+/// page.drain_info().await.unwrap();
+/// assert_eq!(page.text("p.info").as_deref(), Some("Hello."));
+/// # });
+/// ```
 pub struct Steps;
 
 impl LiveView for Steps {
@@ -203,6 +263,17 @@ impl LiveView for Steps {
 }
 
 /// A page with one [`Stars`] component, id `stars`.
+///
+/// ```
+/// use leptos_live::{Params, Session};
+/// use leptos_live::testing::LiveTest;
+/// use leptos_live::testing::examples::*;
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let mut page = LiveTest::<Review>::mount(Params::default(), Session::default()).await.unwrap();
+/// page.event_to("stars", "star", serde_json::json!({})).await.unwrap();
+/// assert_eq!(page.text("b").as_deref(), Some("1"));
+/// # });
+/// ```
 pub struct Review;
 
 impl LiveView for Review {
@@ -219,6 +290,16 @@ impl LiveView for Review {
 }
 
 /// A component that counts its events, shown in a `<b>`.
+///
+/// ```
+/// use leptos_live::{Params, Session};
+/// use leptos_live::testing::LiveTest;
+/// use leptos_live::testing::examples::*;
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let mut page = LiveTest::<Review>::mount(Params::default(), Session::default()).await.unwrap();
+/// assert_eq!(page.text("b").as_deref(), Some("0"));
+/// # });
+/// ```
 pub struct Stars {
     /// Events it handled.
     pub n: u32,
