@@ -171,6 +171,19 @@ pub fn flash() -> Flash {
 
 /// The event that dismisses a flash message: `lv-click="lv:clear-flash" lv-value-kind="info"`.
 /// The engine handles it; the page never sees it.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::flash::{flash, CLEAR_FLASH};
+/// fn dismissable() -> impl IntoView {
+///     flash().iter().map(|(kind, msg)| view! {
+///         <p class=kind.as_str()>{msg.to_string()}
+///             <button lv-click=CLEAR_FLASH lv-value-kind=kind.as_str()>"×"</button>
+///         </p>
+///     }).collect_view()
+/// }
+/// # let _ = dismissable;
+/// ```
 pub const CLEAR_FLASH: &str = "lv:clear-flash";
 
 /// The cookie that carries a flash across a full page load (`ctx.redirect`, or an `on_mount`

@@ -80,11 +80,23 @@ impl Default for LiveRouter {
 
 impl LiveRouter {
     /// A router with [`LiveConfig::from_env`].
+    ///
+    /// ```
+    /// // The secret (LEPTOS_LIVE_SECRET), upload and snapshot places from the environment.
+    /// let app: axum::Router = leptos_live::LiveRouter::new().into_router();
+    /// ```
     pub fn new() -> Self {
         Self::with_config(LiveConfig::from_env())
     }
 
     /// A router with the given settings.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use leptos_live::{LiveConfig, LiveRouter};
+    /// let config = LiveConfig::from_env().with_retention_window(Duration::from_secs(60));
+    /// let router = LiveRouter::with_config(config);
+    /// ```
     pub fn with_config(config: LiveConfig) -> Self {
         LiveRouter {
             config,
@@ -100,6 +112,14 @@ impl LiveRouter {
 
     /// The PubSub pages reach through [`crate::Ctx::subscribe`] and [`crate::Ctx::pubsub`].
     /// Without one, the router has a [`PubSub::local`] of its own.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use leptos_live::{LiveRouter, PubSub};
+    /// let pubsub = PubSub::from_env();                     // keep a clone for tasks of the app's own
+    /// let router = LiveRouter::new().pubsub(pubsub.clone());
+    /// # });
+    /// ```
     pub fn pubsub(mut self, pubsub: PubSub) -> Self {
         self.pubsub = pubsub;
         self
@@ -144,6 +164,21 @@ impl LiveRouter {
 
     /// Serves the page `V` at `path` (axum syntax: `/rooms/{name}`), in a live session of its
     /// own with no layout and no checks: links between such pages navigate live too.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # struct Hello;
+    /// # impl LiveView for Hello {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Hello) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"hello"</p> } }
+    /// # }
+    /// let router = LiveRouter::new()
+    ///     .page::<Hello>("/")
+    ///     .page::<Hello>("/greet/{name}");                  // `name` reaches mount's params
+    /// ```
     pub fn page<V: LiveView>(mut self, path: &str) -> Self {
         self.routes.push((
             path.to_string(),
@@ -155,6 +190,21 @@ impl LiveRouter {
 
     /// Serves the pages of a live session: they share its layout and `on_mount` checks, and
     /// moving between them is a live navigation over the tab's socket.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # struct Hello;
+    /// # impl LiveView for Hello {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Hello) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"hello"</p> } }
+    /// # }
+    /// use leptos_live::LiveSession;
+    /// let app = LiveSession::new("app").page::<Hello>("/").page::<Hello>("/again");
+    /// let router: axum::Router = LiveRouter::new().live_session(app).into_router();
+    /// ```
     pub fn live_session(mut self, session: LiveSession) -> Self {
         let group = Arc::new(session.group);
         for (path, route) in session.routes {
@@ -164,6 +214,12 @@ impl LiveRouter {
     }
 
     /// HTML added to every page's `<head>`, such as a stylesheet link.
+    ///
+    /// ```
+    /// let router = leptos_live::LiveRouter::new()
+    ///     .head(r#"<link rel="stylesheet" href="/app.css">"#)
+    ///     .head(r#"<script type="module" src="/hooks.js"></script>"#);   // added in order
+    /// ```
     pub fn head(mut self, html: impl Into<String>) -> Self {
         self.head.push_str(&html.into());
         self
@@ -204,12 +260,42 @@ impl LiveRouter {
     }
 
     /// How to build a page's [`Session`] from the HTTP request's headers (cookies, auth).
+    ///
+    /// ```
+    /// use leptos_live::{LiveRouter, Session};
+    /// let router = LiveRouter::new().session(|headers| {
+    ///     let mut session = Session::default();
+    ///     // Verify the cookie's signature in a real app; this one trusts it.
+    ///     if let Some(user) = leptos_live::params::cookie(headers, "user") {
+    ///         session.insert("user", user);
+    ///     }
+    ///     session
+    /// });
+    /// ```
     pub fn session(mut self, f: impl Fn(&HeaderMap) -> Session + Send + Sync + 'static) -> Self {
         self.session = Arc::new(f);
         self
     }
 
     /// The routes, for merging into an app's router with any state type.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # struct Hello;
+    /// # impl LiveView for Hello {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Hello) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"hello"</p> } }
+    /// # }
+    /// #[derive(Clone)]
+    /// struct AppState;
+    /// // Merges into a router with any state type.
+    /// let app: axum::Router<AppState> = axum::Router::new()
+    ///     .merge(LiveRouter::new().page::<Hello>("/").into_router());
+    /// let app: axum::Router = app.with_state(AppState);
+    /// ```
     pub fn into_router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
         self.into_parts().0
     }
@@ -379,6 +465,14 @@ impl LiveRouter {
 }
 
 /// The engine behind a [`LiveRouter`]'s routes (see [`LiveRouter::into_parts`]).
+///
+/// ```
+/// # async fn run(router: leptos_live::LiveRouter) -> std::io::Result<()> {
+/// let (app, engine) = router.into_parts::<()>();
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+/// leptos_live::serve(listener, app).with_graceful_shutdown(engine.on_stop()).await
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct LiveEngine {
     inner: Arc<EngineState>,
@@ -389,6 +483,14 @@ impl LiveEngine {
     /// the snapshot directory, for the next process: a browser that rejoins within the
     /// retention window gets its page back from [`LiveView::restore`]. Returns how many pages
     /// were written. Call it when the process is about to stop (on SIGTERM or Ctrl-C).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let (_app, engine) = leptos_live::LiveRouter::new().into_parts::<()>();
+    /// // No page runs: nothing to write.
+    /// assert_eq!(engine.shutdown().await, 0);
+    /// # });
+    /// ```
     pub async fn shutdown(&self) -> usize {
         self.inner.snapshot_all().await
     }

@@ -177,6 +177,12 @@ pub fn msg(id: u64, body: &str) -> Msg {
 }
 
 /// A change a [`Chat`] makes to its stream in `handle_info`, as a callback would.
+///
+/// ```
+/// use leptos_live::testing::examples::{msg, Change};
+/// let add_three: Change = Box::new(|messages| messages.insert(msg(3, "three")));
+/// # let _ = add_three;
+/// ```
 pub type Change = Box<dyn FnOnce(&mut Stream<Msg>) + Send>;
 
 /// A page with a stream `messages` of [`Msg`]s, DOM ids `m<id>`, shown as `<li>`s; "one" and
@@ -222,6 +228,13 @@ impl LiveView for Chat {
 }
 
 /// What a [`Steps`] page runs in `handle_info`: any callback's code, with its `Ctx`.
+///
+/// ```
+/// use leptos_live::FlashKind;
+/// use leptos_live::testing::examples::Step;
+/// let greet: Step = Box::new(|ctx| ctx.put_flash(FlashKind::Info, "Hello."));
+/// # let _ = greet;
+/// ```
 pub type Step = Box<dyn FnOnce(&mut Ctx<Steps>) + Send>;
 
 /// A page that runs each [`Step`] it is sent, and shows its flash as `<p class="info">` and
