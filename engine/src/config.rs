@@ -125,6 +125,12 @@ impl LiveConfig {
     /// Defaults, with the secret from the `LEPTOS_LIVE_SECRET` environment variable when set,
     /// and `LEPTOS_LIVE_UPLOADS`, `LEPTOS_LIVE_SNAPSHOTS` and `LEPTOS_LIVE_DEV` for the fields
     /// they name.
+    ///
+    /// ```
+    /// // LEPTOS_LIVE_SECRET, LEPTOS_LIVE_UPLOADS, LEPTOS_LIVE_SNAPSHOTS and LEPTOS_LIVE_DEV, when set.
+    /// let config = leptos_live::LiveConfig::from_env();
+    /// let router = leptos_live::LiveRouter::with_config(config); // what LiveRouter::new does
+    /// ```
     pub fn from_env() -> Self {
         let mut c = LiveConfig::default();
         if let Ok(s) = std::env::var("LEPTOS_LIVE_SECRET")
@@ -155,42 +161,80 @@ impl LiveConfig {
     }
 
     /// Sets the token secret.
+    ///
+    /// ```
+    /// let config = leptos_live::LiveConfig::default().with_secret(b"thirty-two bytes or more of secret".to_vec());
+    /// assert!(config.secret.is_some());
+    /// ```
     pub fn with_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
         self.secret = Some(secret.into().into());
         self
     }
 
     /// Sets the adoption window.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let config = leptos_live::LiveConfig::default().with_adoption_window(Duration::from_secs(5));
+    /// assert_eq!(config.adoption_window, Duration::from_secs(5));
+    /// ```
     pub fn with_adoption_window(mut self, d: Duration) -> Self {
         self.adoption_window = d;
         self
     }
 
     /// Sets the retention window.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let config = leptos_live::LiveConfig::default().with_retention_window(Duration::from_secs(120));
+    /// assert_eq!(config.retention_window, Duration::from_secs(120));
+    /// ```
     pub fn with_retention_window(mut self, d: Duration) -> Self {
         self.retention_window = d;
         self
     }
 
     /// Sets the cap on pages waiting for adoption.
+    ///
+    /// ```
+    /// let config = leptos_live::LiveConfig::default().with_max_pending_pages(1_000);
+    /// assert_eq!(config.max_pending_pages, 1_000);
+    /// ```
     pub fn with_max_pending_pages(mut self, n: usize) -> Self {
         self.max_pending_pages = n;
         self
     }
 
     /// Sets the oldest token a join accepts.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let config = leptos_live::LiveConfig::default().with_token_max_age(Duration::from_secs(3600));
+    /// assert_eq!(config.token_max_age, Duration::from_secs(3600));
+    /// ```
     pub fn with_token_max_age(mut self, d: Duration) -> Self {
         self.token_max_age = d;
         self
     }
 
     /// Lets pages of `origin` (scheme, host and port, as browsers send it) open the socket.
+    ///
+    /// ```
+    /// let config = leptos_live::LiveConfig::default().with_allowed_origin("https://app.example.com");
+    /// assert_eq!(config.allowed_origins, ["https://app.example.com"]);
+    /// ```
     pub fn with_allowed_origin(mut self, origin: impl Into<String>) -> Self {
         self.allowed_origins.push(origin.into());
         self
     }
 
     /// Sets where uploads write their temporary files.
+    ///
+    /// ```
+    /// let config = leptos_live::LiveConfig::default().with_upload_dir("/var/lib/app/incoming");
+    /// assert_eq!(config.upload_dir.as_deref(), Some(std::path::Path::new("/var/lib/app/incoming")));
+    /// ```
     pub fn with_upload_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.upload_dir = Some(dir.into());
         self
@@ -198,12 +242,22 @@ impl LiveConfig {
 
     /// Keeps snapshots in the Redis server at `url` (`redis://…`), which every process reaches
     /// (with the `redis` feature; without it, snapshots are off and the log says why).
+    ///
+    /// ```
+    /// let config = leptos_live::LiveConfig::default().with_snapshot_redis("redis://127.0.0.1:6379");
+    /// assert_eq!(config.snapshot_redis.as_deref(), Some("redis://127.0.0.1:6379"));
+    /// ```
     pub fn with_snapshot_redis(mut self, url: impl Into<String>) -> Self {
         self.snapshot_redis = Some(url.into());
         self
     }
 
     /// Sets where snapshots go (`None`: nowhere).
+    ///
+    /// ```
+    /// let none = leptos_live::LiveConfig::default().with_snapshot_dir(None);
+    /// assert!(none.snapshot_dir.is_none());
+    /// ```
     pub fn with_snapshot_dir(mut self, dir: Option<std::path::PathBuf>) -> Self {
         self.snapshot_dir = dir;
         self
@@ -233,6 +287,11 @@ impl LiveConfig {
     }
 
     /// Sets how many pages one client address and one session may have mounted at once.
+    ///
+    /// ```
+    /// let config = leptos_live::LiveConfig::default().with_max_pages(1_000, 20);
+    /// assert_eq!((config.max_pages_per_ip, config.max_pages_per_session), (1_000, 20));
+    /// ```
     pub fn with_max_pages(mut self, per_ip: usize, per_session: usize) -> Self {
         self.max_pages_per_ip = per_ip;
         self.max_pages_per_session = per_session;
@@ -240,12 +299,22 @@ impl LiveConfig {
     }
 
     /// Sets the events a socket may send per second.
+    ///
+    /// ```
+    /// let config = leptos_live::LiveConfig::default().with_max_events_per_sec(20);
+    /// assert_eq!(config.max_events_per_sec, 20);
+    /// ```
     pub fn with_max_events_per_sec(mut self, n: u32) -> Self {
         self.max_events_per_sec = n;
         self
     }
 
     /// Sets the largest accepted client frame.
+    ///
+    /// ```
+    /// let config = leptos_live::LiveConfig::default().with_max_frame_bytes(16 * 1024);
+    /// assert_eq!(config.max_frame_bytes, 16 * 1024);
+    /// ```
     pub fn with_max_frame_bytes(mut self, n: usize) -> Self {
         self.max_frame_bytes = n;
         self

@@ -33,11 +33,24 @@ pub enum LiveError {
 
 impl LiveError {
     /// An error with a message.
+    ///
+    /// ```
+    /// use leptos_live::LiveError;
+    /// let step = -1;
+    /// let e = LiveError::msg(format_args!("step {step} must be positive"));
+    /// assert_eq!(e.to_string(), "step -1 must be positive");
+    /// ```
     pub fn msg(message: impl fmt::Display) -> Self {
         LiveError::Message(message.to_string())
     }
 
     /// The code an error frame carries for this error.
+    ///
+    /// ```
+    /// use leptos_live::LiveError;
+    /// assert_eq!(LiveError::UnknownEvent("nope".into()).code().as_str(), "unknown_event");
+    /// assert_eq!(LiveError::msg("no").code().as_str(), "handler_error");
+    /// ```
     pub fn code(&self) -> ErrorCode {
         match self {
             LiveError::UnknownEvent(_) => ErrorCode::UnknownEvent,

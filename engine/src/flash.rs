@@ -25,6 +25,10 @@ pub enum FlashKind {
 
 impl FlashKind {
     /// The kind's name, as templates and the `lv:clear-flash` event use it.
+    ///
+    /// ```
+    /// assert_eq!(leptos_live::FlashKind::Info.as_str(), "info");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             FlashKind::Info => "info",
@@ -33,6 +37,12 @@ impl FlashKind {
     }
 
     /// The kind named `name`.
+    ///
+    /// ```
+    /// use leptos_live::FlashKind;
+    /// assert_eq!(FlashKind::parse("error"), Some(FlashKind::Error));
+    /// assert_eq!(FlashKind::parse("warning"), None);
+    /// ```
     pub fn parse(name: &str) -> Option<FlashKind> {
         match name {
             "info" => Some(FlashKind::Info),
@@ -62,31 +72,77 @@ pub struct Flash(BTreeMap<FlashKind, String>);
 
 impl Flash {
     /// The message of `kind`.
+    ///
+    /// ```
+    /// use leptos_live::{FlashKind, flash::Flash};
+    /// let mut f = Flash::default();
+    /// f.put(FlashKind::Error, "Not saved.");
+    /// assert_eq!(f.get(FlashKind::Error), Some("Not saved."));
+    /// assert_eq!(f.get(FlashKind::Info), None);
+    /// ```
     pub fn get(&self, kind: FlashKind) -> Option<&str> {
         self.0.get(&kind).map(String::as_str)
     }
 
     /// Sets the message of `kind`, replacing the one before.
+    ///
+    /// ```
+    /// use leptos_live::{FlashKind, flash::Flash};
+    /// let mut f = Flash::default();
+    /// f.put(FlashKind::Info, "Saved.");
+    /// f.put(FlashKind::Info, "Saved again.");
+    /// assert_eq!(f.get(FlashKind::Info), Some("Saved again."));
+    /// ```
     pub fn put(&mut self, kind: FlashKind, message: impl Into<String>) {
         self.0.insert(kind, message.into());
     }
 
     /// Removes the message of `kind`.
+    ///
+    /// ```
+    /// use leptos_live::{FlashKind, flash::Flash};
+    /// let mut f = Flash::default();
+    /// f.put(FlashKind::Info, "Saved.");
+    /// f.put(FlashKind::Error, "But late.");
+    /// f.clear(FlashKind::Info);
+    /// assert_eq!(f.iter().count(), 1);
+    /// ```
     pub fn clear(&mut self, kind: FlashKind) {
         self.0.remove(&kind);
     }
 
     /// Removes every message.
+    ///
+    /// ```
+    /// use leptos_live::{FlashKind, flash::Flash};
+    /// let mut f = Flash::default();
+    /// f.put(FlashKind::Info, "Saved.");
+    /// f.clear_all();
+    /// assert!(f.is_empty());
+    /// ```
     pub fn clear_all(&mut self) {
         self.0.clear();
     }
 
     /// Whether there is no message.
+    ///
+    /// ```
+    /// assert!(leptos_live::flash::Flash::default().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// The messages, errors last.
+    ///
+    /// ```
+    /// use leptos_live::{FlashKind, flash::Flash};
+    /// let mut f = Flash::default();
+    /// f.put(FlashKind::Error, "Failed.");
+    /// f.put(FlashKind::Info, "Sent.");
+    /// let kinds: Vec<FlashKind> = f.iter().map(|(kind, _)| kind).collect();
+    /// assert_eq!(kinds, [FlashKind::Info, FlashKind::Error]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (FlashKind, &str)> {
         self.0.iter().map(|(k, v)| (*k, v.as_str()))
     }
@@ -115,6 +171,19 @@ pub fn flash() -> Flash {
 
 /// The event that dismisses a flash message: `lv-click="lv:clear-flash" lv-value-kind="info"`.
 /// The engine handles it; the page never sees it.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::flash::{flash, CLEAR_FLASH};
+/// fn dismissable() -> impl IntoView {
+///     flash().iter().map(|(kind, msg)| view! {
+///         <p class=kind.as_str()>{msg.to_string()}
+///             <button lv-click=CLEAR_FLASH lv-value-kind=kind.as_str()>"×"</button>
+///         </p>
+///     }).collect_view()
+/// }
+/// # let _ = dismissable;
+/// ```
 pub const CLEAR_FLASH: &str = "lv:clear-flash";
 
 /// The cookie that carries a flash across a full page load (`ctx.redirect`, or an `on_mount`

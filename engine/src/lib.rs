@@ -45,6 +45,17 @@
 //! }
 //! ```
 //!
+//! # The guide
+//!
+//! The [`guide`] takes an app from its first page to production, in chapters whose examples
+//! all compile and run: [getting started](guide::getting_started),
+//! [events and forms](guide::events_and_forms),
+//! [navigation, layouts and flash](guide::navigation),
+//! [components and async work](guide::components_and_async),
+//! [streams, PubSub and Presence](guide::streams_pubsub_presence), [uploads](guide::uploads),
+//! [hooks and JS commands](guide::hooks_and_js), [testing with `LiveTest`](guide::testing),
+//! and [deploying and observing](guide::deploying).
+//!
 //! # Where things are
 //!
 //! The crate root holds what a page author writes against; the rest lives in modules named for
@@ -149,6 +160,33 @@ pub use work::AsyncResult;
 /// ```
 pub fn render_to_string<V: LiveView>(view: &V) -> Result<String, String> {
     page::render::render_html(view, &flash::Flash::default(), None, None)
+}
+
+/// The guide: what an app needs to know, in the order it needs it. Each chapter's examples are
+/// compiled and run as doctests; those that need a running server are compiled only.
+///
+/// The chapters are the markdown files in `docs/guide/`, and read as well on their own.
+/// The module exists only in the documentation and its tests: it adds nothing to a build.
+#[cfg(any(doc, doctest))]
+pub mod guide {
+    #[doc = include_str!("../docs/guide/getting_started.md")]
+    pub mod getting_started {}
+    #[doc = include_str!("../docs/guide/events_and_forms.md")]
+    pub mod events_and_forms {}
+    #[doc = include_str!("../docs/guide/navigation.md")]
+    pub mod navigation {}
+    #[doc = include_str!("../docs/guide/components_and_async.md")]
+    pub mod components_and_async {}
+    #[doc = include_str!("../docs/guide/streams_pubsub_presence.md")]
+    pub mod streams_pubsub_presence {}
+    #[doc = include_str!("../docs/guide/uploads.md")]
+    pub mod uploads {}
+    #[doc = include_str!("../docs/guide/hooks_and_js.md")]
+    pub mod hooks_and_js {}
+    #[doc = include_str!("../docs/guide/testing.md")]
+    pub mod testing {}
+    #[doc = include_str!("../docs/guide/deploying.md")]
+    pub mod deploying {}
 }
 
 /// The README's page example, compiled as a doctest so that it stays true.

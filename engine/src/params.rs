@@ -22,6 +22,12 @@ pub struct Params(BTreeMap<String, String>);
 
 impl Params {
     /// Parameters from name/value pairs.
+    ///
+    /// ```
+    /// use leptos_live::Params;
+    /// let p = Params::from_pairs([("page", "2"), ("q", "rust")]);
+    /// assert_eq!(p.iter().count(), 2);
+    /// ```
     pub fn from_pairs<K: Into<String>, V: Into<String>>(
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
@@ -39,11 +45,23 @@ impl Params {
     }
 
     /// The value of `name`, if present.
+    ///
+    /// ```
+    /// let p = leptos_live::Params::from_pairs([("tab", "unread")]);
+    /// assert_eq!(p.get("tab"), Some("unread"));
+    /// assert_eq!(p.get("page"), None);
+    /// ```
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
     }
 
     /// Adds or replaces a parameter.
+    ///
+    /// ```
+    /// let mut p = leptos_live::Params::default();
+    /// p.insert("room", "lobby");
+    /// assert_eq!(p.get("room"), Some("lobby"));
+    /// ```
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.0.insert(name.into(), value.into());
     }
@@ -70,6 +88,11 @@ impl Params {
     }
 
     /// The parameters, by name.
+    ///
+    /// ```
+    /// let p = leptos_live::Params::from_pairs([("b", "2"), ("a", "1")]);
+    /// assert_eq!(p.iter().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
@@ -118,11 +141,24 @@ pub struct Session(BTreeMap<String, Value>);
 
 impl Session {
     /// The value stored under `key`.
+    ///
+    /// ```
+    /// let mut s = leptos_live::Session::default();
+    /// s.insert("user", "ada");
+    /// assert_eq!(s.get("user").and_then(|v| v.as_str()), Some("ada"));
+    /// ```
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.0.get(key)
     }
 
     /// Stores a value under `key`.
+    ///
+    /// ```
+    /// let mut s = leptos_live::Session::default();
+    /// s.insert("admin", true);
+    /// s.insert("roles", serde_json::json!(["editor"]));
+    /// assert_eq!(s.get("admin"), Some(&serde_json::json!(true)));
+    /// ```
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) {
         self.0.insert(key.into(), value.into());
     }
@@ -163,21 +199,44 @@ pub struct Payload(Value);
 
 impl Payload {
     /// A payload around a JSON value.
+    ///
+    /// ```
+    /// let p = leptos_live::params::Payload::new(serde_json::json!({ "id": "7" }));
+    /// assert_eq!(p.get_str("id"), Some("7"));
+    /// ```
     pub fn new(value: Value) -> Self {
         Payload(value)
     }
 
     /// The raw JSON value.
+    ///
+    /// ```
+    /// let p = leptos_live::params::Payload::new(serde_json::json!({ "key": "Enter" }));
+    /// assert_eq!(p.value()["key"], "Enter");
+    /// ```
     pub fn value(&self) -> &Value {
         &self.0
     }
 
     /// The string value of `key`, if the payload is an object that has it.
+    ///
+    /// ```
+    /// let p = leptos_live::params::Payload::new(serde_json::json!({ "q": "rust", "n": 3 }));
+    /// assert_eq!(p.get_str("q"), Some("rust"));
+    /// assert_eq!(p.get_str("n"), None); // a number, not a string
+    /// ```
     pub fn get_str(&self, key: &str) -> Option<&str> {
         self.0.get(key).and_then(Value::as_str)
     }
 
     /// The value of `key` parsed with [`FromStr`] (numbers may also come as JSON numbers).
+    ///
+    /// ```
+    /// let p = leptos_live::params::Payload::new(serde_json::json!({ "qty": " 4 ", "on": "true" }));
+    /// assert_eq!(p.parse::<u32>("qty").unwrap(), 4);
+    /// assert!(p.parse::<bool>("on").unwrap());
+    /// assert!(p.parse::<u32>("on").is_err());
+    /// ```
     pub fn parse<T: FromStr>(&self, key: &str) -> Result<T, LiveError> {
         let raw = match self.0.get(key) {
             Some(Value::String(s)) => s.trim().to_string(),
@@ -191,6 +250,14 @@ impl Payload {
 
     /// The whole payload decoded into `T`, reading numbers and booleans from their text as
     /// typed events do.
+    ///
+    /// ```
+    /// #[derive(serde::Deserialize)]
+    /// struct Line { sku: String, qty: u32, gift: Option<bool> }
+    /// let p = leptos_live::params::Payload::new(serde_json::json!({ "sku": "A-1", "qty": "2", "gift": "" }));
+    /// let line: Line = p.deserialize().unwrap();
+    /// assert_eq!((line.sku.as_str(), line.qty, line.gift), ("A-1", 2, None));
+    /// ```
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, LiveError> {
         crate::wire::decode::from_value(&self.0).map_err(|e| LiveError::BadPayload(e.message))
     }

@@ -49,6 +49,12 @@ pub enum AsyncResult<T> {
 
 impl<T> AsyncResult<T> {
     /// The value, when there is one.
+    ///
+    /// ```
+    /// use leptos_live::AsyncResult;
+    /// assert_eq!(AsyncResult::Ok(42).ok(), Some(&42));
+    /// assert_eq!(AsyncResult::<u32>::Failed("down".into()).ok(), None);
+    /// ```
     pub fn ok(&self) -> Option<&T> {
         match self {
             AsyncResult::Ok(t) => Some(t),
@@ -57,12 +63,24 @@ impl<T> AsyncResult<T> {
     }
 
     /// Whether the work is still running.
+    ///
+    /// ```
+    /// use leptos_live::AsyncResult;
+    /// assert!(AsyncResult::<u32>::Loading.is_loading());
+    /// assert!(!AsyncResult::Ok(1).is_loading());
+    /// ```
     pub fn is_loading(&self) -> bool {
         matches!(self, AsyncResult::Loading)
     }
 }
 
 /// Why started work gave no value.
+///
+/// ```
+/// use leptos_live::work::AsyncFailed;
+/// let failed = AsyncFailed::Panicked("the service was down".into());
+/// assert_eq!(failed.to_string(), "the work panicked: the service was down");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AsyncFailed {
     /// The future panicked; the message is the panic's.

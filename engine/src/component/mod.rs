@@ -80,12 +80,220 @@ pub trait LiveComponent: Sized + Send + 'static {
 
     /// Builds the state on the component's first render; `mount` makes the component's
     /// streams.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+    /// # struct Shop { currency: String }
+    /// # impl LiveView for Shop {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Shop { currency: "EUR".into() }) }
+    /// #     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> { self.currency = "USD".into(); Ok(()) }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! { <button id="usd" lv-click="usd">"USD"</button> {live_component::<Cart>("cart", self.currency.clone())} }
+    /// #     }
+    /// # }
+    /// # #[derive(serde::Deserialize)] #[serde(rename_all = "snake_case")] enum CartEvent { Add }
+    /// struct Cart { currency: String, items: u32 }
+    ///
+    /// impl LiveComponent for Cart {
+    /// #   type Page = Shop;
+    /// #   type Props = String;
+    /// #   type Event = CartEvent;
+    ///     fn mount(currency: &String, _: &mut ComponentMount<'_>) -> Self { Cart { currency: currency.clone(), items: 0 } }
+    /// #   fn update(&mut self, currency: String) { self.currency = currency; }
+    /// #   async fn handle_event(&mut self, CartEvent::Add: CartEvent, _: &mut Ctx<Shop>) -> Result<(), LiveError> {
+    /// #       self.items += 1;
+    /// #       Ok(())
+    /// #   }
+    /// #   fn render(&self) -> impl IntoView {
+    /// #       view! {
+    /// #           <p id="cart">
+    /// #               <span id="summary">{format!("{} items, in {}", self.items, self.currency)}</span>
+    /// #               <button id="add" lv-click="add" lv-target>"Add"</button>
+    /// #           </p>
+    /// #       }
+    /// #   }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Shop>::mount(Params::default(), Session::default()).await.unwrap();
+    /// assert_eq!(page.text("#summary").as_deref(), Some("0 items, in EUR"));
+    /// # });
+    /// ```
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+    /// # struct Shop { currency: String }
+    /// # impl LiveView for Shop {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Shop { currency: "EUR".into() }) }
+    /// #     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> { self.currency = "USD".into(); Ok(()) }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! { <button id="usd" lv-click="usd">"USD"</button> {live_component::<Cart>("cart", self.currency.clone())} }
+    /// #     }
+    /// # }
+    /// # #[derive(serde::Deserialize)] #[serde(rename_all = "snake_case")] enum CartEvent { Add }
+    /// struct Cart { currency: String, items: u32 }
+    ///
+    /// impl LiveComponent for Cart {
+    /// #   type Page = Shop;
+    /// #   type Props = String;
+    /// #   type Event = CartEvent;
+    ///     fn mount(currency: &String, _: &mut ComponentMount<'_>) -> Self { Cart { currency: currency.clone(), items: 0 } }
+    /// #   fn update(&mut self, currency: String) { self.currency = currency; }
+    /// #   async fn handle_event(&mut self, CartEvent::Add: CartEvent, _: &mut Ctx<Shop>) -> Result<(), LiveError> {
+    /// #       self.items += 1;
+    /// #       Ok(())
+    /// #   }
+    /// #   fn render(&self) -> impl IntoView {
+    /// #       view! {
+    /// #           <p id="cart">
+    /// #               <span id="summary">{format!("{} items, in {}", self.items, self.currency)}</span>
+    /// #               <button id="add" lv-click="add" lv-target>"Add"</button>
+    /// #           </p>
+    /// #       }
+    /// #   }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Shop>::mount(Params::default(), Session::default()).await.unwrap();
+    /// assert_eq!(page.text("#summary").as_deref(), Some("0 items, in EUR"));
+    /// # });
+    /// ```
     fn mount(props: &Self::Props, mount: &mut ComponentMount<'_>) -> Self;
 
     /// Takes new props (from a page render where they changed, or [`Ctx::send_update`]).
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+    /// # struct Shop { currency: String }
+    /// # impl LiveView for Shop {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Shop { currency: "EUR".into() }) }
+    /// #     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> { self.currency = "USD".into(); Ok(()) }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! { <button id="usd" lv-click="usd">"USD"</button> {live_component::<Cart>("cart", self.currency.clone())} }
+    /// #     }
+    /// # }
+    /// # #[derive(serde::Deserialize)] #[serde(rename_all = "snake_case")] enum CartEvent { Add }
+    /// struct Cart { currency: String, items: u32 }
+    ///
+    /// impl LiveComponent for Cart {
+    /// #   type Page = Shop;
+    /// #   type Props = String;
+    /// #   type Event = CartEvent;
+    /// #   fn mount(currency: &String, _: &mut ComponentMount<'_>) -> Self { Cart { currency: currency.clone(), items: 0 } }
+    ///     fn update(&mut self, currency: String) { self.currency = currency; }
+    /// #   async fn handle_event(&mut self, CartEvent::Add: CartEvent, _: &mut Ctx<Shop>) -> Result<(), LiveError> {
+    /// #       self.items += 1;
+    /// #       Ok(())
+    /// #   }
+    /// #   fn render(&self) -> impl IntoView {
+    /// #       view! {
+    /// #           <p id="cart">
+    /// #               <span id="summary">{format!("{} items, in {}", self.items, self.currency)}</span>
+    /// #               <button id="add" lv-click="add" lv-target>"Add"</button>
+    /// #           </p>
+    /// #       }
+    /// #   }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Shop>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.click("#usd").await.unwrap();                    // the page passes new props
+    /// assert_eq!(page.text("#summary").as_deref(), Some("0 items, in USD"));
+    /// # });
+    /// ```
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+    /// # struct Shop { currency: String }
+    /// # impl LiveView for Shop {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Shop { currency: "EUR".into() }) }
+    /// #     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> { self.currency = "USD".into(); Ok(()) }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! { <button id="usd" lv-click="usd">"USD"</button> {live_component::<Cart>("cart", self.currency.clone())} }
+    /// #     }
+    /// # }
+    /// # #[derive(serde::Deserialize)] #[serde(rename_all = "snake_case")] enum CartEvent { Add }
+    /// struct Cart { currency: String, items: u32 }
+    ///
+    /// impl LiveComponent for Cart {
+    /// #   type Page = Shop;
+    /// #   type Props = String;
+    /// #   type Event = CartEvent;
+    /// #   fn mount(currency: &String, _: &mut ComponentMount<'_>) -> Self { Cart { currency: currency.clone(), items: 0 } }
+    ///     fn update(&mut self, currency: String) { self.currency = currency; }
+    /// #   async fn handle_event(&mut self, CartEvent::Add: CartEvent, _: &mut Ctx<Shop>) -> Result<(), LiveError> {
+    /// #       self.items += 1;
+    /// #       Ok(())
+    /// #   }
+    /// #   fn render(&self) -> impl IntoView {
+    /// #       view! {
+    /// #           <p id="cart">
+    /// #               <span id="summary">{format!("{} items, in {}", self.items, self.currency)}</span>
+    /// #               <button id="add" lv-click="add" lv-target>"Add"</button>
+    /// #           </p>
+    /// #       }
+    /// #   }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Shop>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.click("#usd").await.unwrap();                    // the page passes new props
+    /// assert_eq!(page.text("#summary").as_deref(), Some("0 items, in USD"));
+    /// # });
+    /// ```
     fn update(&mut self, props: Self::Props);
 
     /// Handles an event targeted at this component.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+    /// # struct Shop { currency: String }
+    /// # impl LiveView for Shop {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Shop { currency: "EUR".into() }) }
+    /// #     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> { self.currency = "USD".into(); Ok(()) }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! { <button id="usd" lv-click="usd">"USD"</button> {live_component::<Cart>("cart", self.currency.clone())} }
+    /// #     }
+    /// # }
+    /// # #[derive(serde::Deserialize)] #[serde(rename_all = "snake_case")] enum CartEvent { Add }
+    /// struct Cart { currency: String, items: u32 }
+    ///
+    /// impl LiveComponent for Cart {
+    /// #   type Page = Shop;
+    /// #   type Props = String;
+    /// #   type Event = CartEvent;
+    /// #   fn mount(currency: &String, _: &mut ComponentMount<'_>) -> Self { Cart { currency: currency.clone(), items: 0 } }
+    /// #   fn update(&mut self, currency: String) { self.currency = currency; }
+    ///     async fn handle_event(&mut self, CartEvent::Add: CartEvent, _: &mut Ctx<Shop>) -> Result<(), LiveError> {
+    ///         self.items += 1;
+    ///         Ok(())
+    ///     }
+    /// #   fn render(&self) -> impl IntoView {
+    /// #       view! {
+    /// #           <p id="cart">
+    /// #               <span id="summary">{format!("{} items, in {}", self.items, self.currency)}</span>
+    /// #               <button id="add" lv-click="add" lv-target>"Add"</button>
+    /// #           </p>
+    /// #       }
+    /// #   }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Shop>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.click("#add").await.unwrap();                    // lv-target: to the component
+    /// assert_eq!(page.text("#summary").as_deref(), Some("1 items, in EUR"));
+    /// # });
+    /// ```
     fn handle_event(
         &mut self,
         event: Self::Event,
@@ -96,6 +304,47 @@ pub trait LiveComponent: Sized + Send + 'static {
     }
 
     /// The component's HTML: one root element, which gets `lv-component="<id>"`.
+    ///
+    /// ```
+    /// # use leptos::prelude::*;
+    /// # use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+    /// # struct Shop { currency: String }
+    /// # impl LiveView for Shop {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Shop { currency: "EUR".into() }) }
+    /// #     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> { self.currency = "USD".into(); Ok(()) }
+    /// #     fn render(&self) -> impl IntoView {
+    /// #         view! { <button id="usd" lv-click="usd">"USD"</button> {live_component::<Cart>("cart", self.currency.clone())} }
+    /// #     }
+    /// # }
+    /// # #[derive(serde::Deserialize)] #[serde(rename_all = "snake_case")] enum CartEvent { Add }
+    /// struct Cart { currency: String, items: u32 }
+    ///
+    /// impl LiveComponent for Cart {
+    /// #   type Page = Shop;
+    /// #   type Props = String;
+    /// #   type Event = CartEvent;
+    /// #   fn mount(currency: &String, _: &mut ComponentMount<'_>) -> Self { Cart { currency: currency.clone(), items: 0 } }
+    /// #   fn update(&mut self, currency: String) { self.currency = currency; }
+    /// #   async fn handle_event(&mut self, CartEvent::Add: CartEvent, _: &mut Ctx<Shop>) -> Result<(), LiveError> {
+    /// #       self.items += 1;
+    /// #       Ok(())
+    /// #   }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! {
+    ///             <p id="cart">
+    ///                 <span id="summary">{format!("{} items, in {}", self.items, self.currency)}</span>
+    ///                 <button id="add" lv-click="add" lv-target>"Add"</button>
+    ///             </p>
+    ///         }
+    ///     }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Shop>::mount(Params::default(), Session::default()).await.unwrap();
+    /// assert_eq!(page.attr("#cart", "lv-component").as_deref(), Some("cart"));
+    /// # });
+    /// ```
     fn render(&self) -> impl IntoView;
 }
 
@@ -117,6 +366,38 @@ pub struct ComponentMount<'a> {
 impl ComponentMount<'_> {
     /// Makes a [`Stream`] named `name` (unique within the page): render it inside an element
     /// with `lv-stream="name"`.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    ///
+    /// struct Log { lines: Stream<(u32, String)> }
+    /// impl LiveComponent for Log {
+    ///     type Page = Page;
+    ///     type Props = ();
+    ///     type Event = RawEvent;
+    ///     fn mount(_: &(), mount: &mut ComponentMount<'_>) -> Self {
+    ///         let mut lines = mount.stream("log-lines", |l: &(u32, String)| format!("line-{}", l.0));
+    ///         lines.insert((1, "started".into()));
+    ///         Log { lines }
+    ///     }
+    ///     fn update(&mut self, _: ()) {}
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { <ol lv-stream="log-lines">{self.lines.each(|id, l| view! { <li id=id>{l.1.clone()}</li> })}</ol> }
+    ///     }
+    /// }
+    /// # struct Page;
+    /// # impl LiveView for Page {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Page) }
+    /// #     fn render(&self) -> impl IntoView { live_component::<Log>("log", ()) }
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let page = leptos_live::testing::LiveTest::<Page>::mount(Params::default(), Session::default()).await.unwrap();
+    /// assert_eq!(page.texts("li"), ["started"]);
+    /// # });
+    /// ```
     pub fn stream<T: Send + 'static>(&mut self, name: &str, dom_id: fn(&T) -> String) -> Stream<T> {
         let (stream, drain) = Stream::new(name, dom_id);
         self.streams.push(drain);
@@ -130,6 +411,34 @@ impl ComponentMount<'_> {
 /// when `props` change or it handled an event; outside one (a static render) it is mounted and
 /// rendered on the spot. Ids are unique within a page. Components do not nest yet: one rendered
 /// inside another's `render` is refused (an error in the log, an empty element in the page).
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+///
+/// struct Cart { items: u32 }
+/// impl LiveComponent for Cart {
+///     type Page = Shop;
+///     type Props = u32;
+///     type Event = RawEvent;
+///     fn mount(items: &u32, _: &mut ComponentMount<'_>) -> Self { Cart { items: *items } }
+///     fn update(&mut self, items: u32) { self.items = items; }
+///     async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Shop>) -> Result<(), LiveError> { Ok(()) }
+///     fn render(&self) -> impl IntoView { view! { <aside>{self.items} " items"</aside> } }
+/// }
+///
+/// struct Shop;
+/// impl LiveView for Shop {
+///     type Message = ();
+///     type Event = RawEvent;
+///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Shop) }
+///     fn render(&self) -> impl IntoView {
+///         view! { <main>{live_component::<Cart>("cart", 3)}</main> }
+///     }
+/// }
+/// let html = leptos_live::render_to_string(&Shop).unwrap();
+/// assert!(html.starts_with(r#"<main><aside lv-component="cart">3"#), "{html}");
+/// ```
 pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) -> AnyView {
     let id = id.into();
     if use_context::<InComponent>().is_some() {
@@ -144,7 +453,8 @@ pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) 
             let key = registry.place::<C>(&id, props);
             view! { <lv-slot data-k=key></lv-slot> }.into_any()
         }
-        // A static render: the component inside an element of its own.
+        // A static render: the component's own HTML in place (its root element marked with
+        // the id), as a live page shows it.
         None => {
             let mut streams = Vec::new();
             let component = C::mount(
@@ -155,7 +465,9 @@ pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) 
             );
             let html = component.render().into_view().to_html();
             let html = with_component_id(&html, &id);
-            view! { <lv-slot inner_html=html></lv-slot> }.into_any()
+            // `inner_html` on a custom element is an attribute, not its content: the HTML goes
+            // out as it is.
+            leptos::tachys::html::InertElement::new(html).into_any()
         }
     }
 }

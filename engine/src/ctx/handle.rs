@@ -36,6 +36,31 @@ impl<V: LiveView> Clone for LiveHandle<V> {
 }
 
 /// The page a message was sent to has ended.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::ctx::PageGone;
+/// use leptos_live::testing::LiveTest;
+/// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+///
+/// struct Inbox { unread: u32 }
+/// impl LiveView for Inbox {
+///     type Message = u32;
+///     type Event = RawEvent;
+///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Inbox { unread: 0 }) }
+///     async fn handle_info(&mut self, n: u32, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+///         self.unread += n;
+///         Ok(())
+///     }
+///     fn render(&self) -> impl IntoView { view! { <p>{self.unread}</p> } }
+/// }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let mut page = LiveTest::<Inbox>::mount(Params::default(), Session::default()).await.unwrap();
+/// let handle = page.ctx().handle();                         // what a page hands its tasks
+/// drop(page);
+/// assert!(matches!(handle.send(1), Err(PageGone)));
+/// # });
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[error("the page has ended")]
 pub struct PageGone;
@@ -71,11 +96,64 @@ impl<V: LiveView> LiveHandle<V> {
 
     /// Queues a message for the page. The queue is unbounded, like a process mailbox: the page
     /// handles queued messages in batches, rendering once per batch.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::ctx::PageGone;
+    /// use leptos_live::testing::LiveTest;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Inbox { unread: u32 }
+    /// impl LiveView for Inbox {
+    ///     type Message = u32;
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Inbox { unread: 0 }) }
+    ///     async fn handle_info(&mut self, n: u32, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.unread += n;
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <p>{self.unread}</p> } }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = LiveTest::<Inbox>::mount(Params::default(), Session::default()).await.unwrap();
+    /// let handle = page.ctx().handle();                         // what a page hands its tasks
+    /// handle.send(2).unwrap();
+    /// handle.send(3).unwrap();
+    /// page.drain_info().await.unwrap();                          // one batch, one render
+    /// assert_eq!(page.text("p").as_deref(), Some("5"));
+    /// # });
+    /// ```
     pub fn send(&self, msg: V::Message) -> Result<(), PageGone> {
         self.tx.send(msg).map_err(|_| PageGone)
     }
 
     /// Whether the page is still running.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::ctx::PageGone;
+    /// use leptos_live::testing::LiveTest;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Inbox { unread: u32 }
+    /// impl LiveView for Inbox {
+    ///     type Message = u32;
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Inbox { unread: 0 }) }
+    ///     async fn handle_info(&mut self, n: u32, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.unread += n;
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <p>{self.unread}</p> } }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = LiveTest::<Inbox>::mount(Params::default(), Session::default()).await.unwrap();
+    /// let handle = page.ctx().handle();                         // what a page hands its tasks
+    /// assert!(handle.is_alive());
+    /// drop(page);
+    /// assert!(!handle.is_alive());
+    /// # });
+    /// ```
     pub fn is_alive(&self) -> bool {
         !self.tx.is_closed()
     }

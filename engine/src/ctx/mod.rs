@@ -42,7 +42,51 @@ pub(crate) struct Services {
 /// Pushed events kept while no socket is attached; older ones are dropped past it.
 const MAX_PENDING_EVENTS: usize = 64;
 
-/// What `mount`, `handle_event` and `handle_info` get besides the page's state.
+/// What `mount`, `handle_event` and `handle_info` get besides the page's state: the way to the
+/// engine (flash, navigation, pushed events and replies, PubSub, streams, uploads, async work,
+/// timers) and to what the app and the live session's checks gave the page.
+///
+/// ```
+/// use std::time::Duration;
+/// use leptos::prelude::*;
+/// use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, Session};
+///
+/// #[derive(Clone)]
+/// struct Greeting(&'static str);
+///
+/// #[derive(serde::Deserialize)]
+/// #[serde(rename_all = "snake_case")]
+/// enum Event { Save }
+///
+/// struct Settings { greeting: String, saved: bool }
+///
+/// impl LiveView for Settings {
+///     type Message = ();
+///     type Event = Event;
+///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+///         let greeting = ctx.extension::<Greeting>()?.0.to_string(); // from LiveRouter::extension
+///         Ok(Settings { greeting, saved: false })
+///     }
+///     async fn handle_event(&mut self, Event::Save: Event, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+///         self.saved = true;
+///         ctx.put_flash(FlashKind::Info, "Saved.");
+///         ctx.push_event("saved", serde_json::json!({ "at": "now" }));
+///         ctx.send_after(Duration::from_secs(5), ());     // handle_info, later
+///         Ok(())
+///     }
+///     fn render(&self) -> impl IntoView {
+///         view! { <p>{self.greeting.clone()}</p> <button lv-click="save">"Save"</button> }
+///     }
+/// }
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use leptos_live::testing::LiveTest;
+/// let router = leptos_live::LiveRouter::new().extension(Greeting("hello")).page::<Settings>("/");
+/// let mut page = LiveTest::<Settings>::get(&router, "/", Session::default()).await.unwrap();
+/// page.click("button").await.unwrap();
+/// assert_eq!(page.take_events()[0].0, "saved");
+/// # });
+/// ```
 pub struct Ctx<V: LiveView> {
     handle: LiveHandle<V>,
     connected: bool,
@@ -161,6 +205,23 @@ impl<V: LiveView> Ctx<V> {
     }
 
     /// Removes the flash message of `kind`, or every message with `None`.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, FlashKind, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::Steps;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Steps>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // In a callback of the page:
+    /// # page.send(Box::new(|ctx: &mut Ctx<Steps>| {
+    /// ctx.put_flash(FlashKind::Info, "Saved.");
+    /// ctx.put_flash(FlashKind::Error, "But not sent.");
+    /// ctx.clear_flash(Some(FlashKind::Info));     // None clears both
+    /// # }));
+    /// # page.drain_info().await.unwrap();
+    /// assert!(!page.has("p.info") && page.has("p.error"));
+    /// # });
+    /// ```
     pub fn clear_flash(&mut self, kind: Option<FlashKind>) {
         match kind {
             Some(k) => {
@@ -175,6 +236,22 @@ impl<V: LiveView> Ctx<V> {
     }
 
     /// The page's flash.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, FlashKind, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::Steps;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Steps>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // In a callback of the page:
+    /// # page.send(Box::new(|ctx: &mut Ctx<Steps>| {
+    /// ctx.put_flash(FlashKind::Info, "Saved.");
+    /// assert_eq!(ctx.flash().get(FlashKind::Info), Some("Saved."));
+    /// # }));
+    /// # page.drain_info().await.unwrap();
+    /// assert_eq!(page.text("p.info").as_deref(), Some("Saved."));
+    /// # });
+    /// ```
     pub fn flash(&self) -> &Flash {
         &self.flash
     }
@@ -197,26 +274,143 @@ impl<V: LiveView> Ctx<V> {
     }
 
     /// Sets the document's title in the browser with the next frame.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, FlashKind, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::Steps;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Steps>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // In a callback of the page:
+    /// # page.send(Box::new(|ctx: &mut Ctx<Steps>| {
+    /// ctx.page_title("Inbox (3)");
+    /// # }));
+    /// # page.drain_info().await.unwrap();
+    /// assert_eq!(page.title(), Some("Inbox (3)"));
+    /// # });
+    /// ```
     pub fn page_title(&mut self, title: impl Into<String>) {
         self.pushed.title = Some(title.into());
     }
 
     /// Answers the event being handled: a hook's `pushEvent(…)` promise resolves with `value`.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, Session};
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// #[serde(rename_all = "snake_case")]
+    /// enum Event { Suggest { q: String } }
+    ///
+    /// struct Search;
+    /// impl LiveView for Search {
+    ///     type Message = ();
+    ///     type Event = Event;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Search) }
+    ///     async fn handle_event(&mut self, Event::Suggest { q }: Event, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         // A hook's `this.pushEvent("suggest", { q })` resolves with this.
+    ///         ctx.reply(serde_json::json!([format!("{q}-lang"), format!("{q}acean")]));
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <input lv-hook="Suggest" /> } }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Search>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.event("suggest", serde_json::json!({ "q": "rust" })).await.unwrap();
+    /// assert_eq!(page.take_reply(), Some(serde_json::json!(["rust-lang", "rustacean"])));
+    /// # });
+    /// ```
     pub fn reply(&mut self, value: impl Serialize) {
         self.pushed.reply = Some(serde_json::to_value(value).unwrap_or(Value::Null));
     }
 
     /// A handle other tasks can use to message this page.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// enum Msg { Loaded(u32) }
+    ///
+    /// struct Report { rows: Option<u32> }
+    /// impl LiveView for Report {
+    ///     type Message = Msg;
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         let handle = ctx.handle();
+    ///         tokio::spawn(async move {
+    ///             let rows = 42; // a slow query
+    ///             let _ = handle.send(Msg::Loaded(rows)); // an error once the page is gone
+    ///         });
+    ///         Ok(Report { rows: None })
+    ///     }
+    ///     async fn handle_info(&mut self, Msg::Loaded(rows): Msg, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.rows = Some(rows);
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <p>{self.rows}</p> } }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Report>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.next_info().await.unwrap().unwrap();
+    /// assert_eq!(page.text("p").as_deref(), Some("42"));
+    /// # });
+    /// ```
     pub fn handle(&self) -> LiveHandle<V> {
         self.handle.clone()
     }
 
     /// Whether a browser socket is attached now (false during the HTTP render).
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Clock { live: bool }
+    /// impl LiveView for Clock {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         // The HTTP render: no socket yet, so no timer worth starting.
+    ///         Ok(Clock { live: ctx.connected() })
+    ///     }
+    ///     async fn handle_event(&mut self, _: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.live = ctx.connected();
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <button lv-click="check">{self.live.to_string()}</button> } }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Clock>::mount(Params::default(), Session::default()).await.unwrap();
+    /// assert_eq!(page.text("button").as_deref(), Some("false"));
+    /// page.click("button").await.unwrap();
+    /// assert_eq!(page.text("button").as_deref(), Some("true"));
+    /// # });
+    /// ```
     pub fn connected(&self) -> bool {
         self.connected
     }
 
     /// Delivers `msg` to this page's `handle_info` after `delay`; dropped if the page has ended.
+    ///
+    /// ```
+    /// # use leptos_live::{Ctx, FlashKind, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::Steps;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Steps>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // In a callback of the page:
+    /// # page.send(Box::new(|ctx: &mut Ctx<Steps>| {
+    /// ctx.send_after(std::time::Duration::from_millis(10), Box::new(|ctx: &mut Ctx<Steps>| {
+    ///     ctx.put_flash(FlashKind::Info, "Ten milliseconds later.");
+    /// }));
+    /// # }));
+    /// # page.drain_info().await.unwrap();
+    /// page.next_info().await.unwrap().unwrap();
+    /// assert_eq!(page.text("p.info").as_deref(), Some("Ten milliseconds later."));
+    /// # });
+    /// ```
     pub fn send_after(&self, delay: Duration, msg: V::Message) {
         let handle = self.handle.clone();
         tokio::spawn(async move {

@@ -23,6 +23,36 @@ impl<V: LiveView> Ctx<V> {
     }
 
     /// Like [`Ctx::push_patch`], replacing the current history entry.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::ctx::Nav;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Search { page: u32 }
+    /// impl LiveView for Search {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Search { page: 1 }) }
+    ///     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.page = p.get("page").and_then(|n| n.parse().ok()).unwrap_or(1);
+    ///         Ok(())
+    ///     }
+    ///     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         match e.name.as_str() {
+    ///             "next" => ctx.replace_patch(format!("/?page={}", self.page + 1)),   // no new history entry
+    ///             _ => {}
+    ///         }
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <p>{self.page}</p> } }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Search>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.event("next", serde_json::json!({})).await.unwrap();
+    /// assert_eq!((page.url(), page.text("p").as_deref()), ("/?page=2", Some("2")));
+    /// # });
+    /// ```
     pub fn replace_patch(&mut self, url: impl Into<String>) {
         self.set_nav(Nav::Patch {
             to: url.into(),
@@ -48,6 +78,36 @@ impl<V: LiveView> Ctx<V> {
     }
 
     /// Like [`Ctx::push_navigate`], replacing the current history entry.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::ctx::Nav;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Search { page: u32 }
+    /// impl LiveView for Search {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Search { page: 1 }) }
+    ///     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.page = p.get("page").and_then(|n| n.parse().ok()).unwrap_or(1);
+    ///         Ok(())
+    ///     }
+    ///     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         match e.name.as_str() {
+    ///             "settings" => ctx.replace_navigate("/settings"),   // back skips this page
+    ///             _ => {}
+    ///         }
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <p>{self.page}</p> } }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Search>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.event("settings", serde_json::json!({})).await.unwrap();
+    /// assert_eq!(page.navigated(), Some(&Nav::Navigate { to: "/settings".into(), replace: true }));
+    /// # });
+    /// ```
     pub fn replace_navigate(&mut self, url: impl Into<String>) {
         self.set_nav(Nav::Navigate {
             to: url.into(),
@@ -73,6 +133,36 @@ impl<V: LiveView> Ctx<V> {
     }
 
     /// Sends the browser to `url`, which may be on another origin, with a full page load.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::ctx::Nav;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Search { page: u32 }
+    /// impl LiveView for Search {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Search { page: 1 }) }
+    ///     async fn handle_params(&mut self, p: &Params, _: &axum::http::Uri, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.page = p.get("page").and_then(|n| n.parse().ok()).unwrap_or(1);
+    ///         Ok(())
+    ///     }
+    ///     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         match e.name.as_str() {
+    ///             "pay" => ctx.redirect_external("https://payments.example.com/checkout/42"),
+    ///             _ => {}
+    ///         }
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <p>{self.page}</p> } }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Search>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.event("pay", serde_json::json!({})).await.unwrap();
+    /// assert!(matches!(page.navigated(), Some(Nav::Redirect { external: true, .. })));
+    /// # });
+    /// ```
     pub fn redirect_external(&mut self, url: impl Into<String>) {
         self.set_nav(Nav::Redirect {
             to: url.into(),

@@ -124,11 +124,90 @@ impl<V: LiveView> Ctx<V> {
     }
 
     /// Cancels the work running under `key`; its outcome never arrives.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Export { state: &'static str }
+    /// impl LiveView for Export {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         Ok(Export { state: "idle" })
+    ///     }
+    ///     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         match e.name.as_str() {
+    ///             "start" => {
+    ///                 let slow = async { tokio::time::sleep(Duration::from_secs(3600)).await };
+    ///                 ctx.start_async("export", slow, |page: &mut Export, _, _| {
+    ///                     page.state = "done";
+    ///                     Ok(())
+    ///                 });
+    ///                 self.state = "running";
+    ///             }
+    ///             "cancel" => {
+    ///                 ctx.cancel_async("export");                // its outcome never arrives
+    ///                 self.state = "cancelled";
+    ///             }
+    ///             _ => {}
+    ///         }
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <p>{self.state}</p> } }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Export>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.event("start", serde_json::json!({})).await.unwrap();
+    /// page.event("cancel", serde_json::json!({})).await.unwrap();
+    /// assert_eq!(page.text("p").as_deref(), Some("cancelled"));
+    /// # });
+    /// ```
     pub fn cancel_async(&mut self, key: &str) {
         self.work.cancel(key);
     }
 
     /// Whether work runs under `key`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Export { state: &'static str }
+    /// impl LiveView for Export {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         Ok(Export { state: "idle" })
+    ///     }
+    ///     async fn handle_event(&mut self, e: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         match e.name.as_str() {
+    ///             "start" => {
+    ///                 let slow = async { tokio::time::sleep(Duration::from_secs(3600)).await };
+    ///                 ctx.start_async("export", slow, |page: &mut Export, _, _| {
+    ///                     page.state = "done";
+    ///                     Ok(())
+    ///                 });
+    ///                 self.state = "running";
+    ///             }
+    ///             "status" => self.state = if ctx.async_running("export") { "still running" } else { "not running" },
+    ///             _ => {}
+    ///         }
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView { view! { <p>{self.state}</p> } }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Export>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.event("status", serde_json::json!({})).await.unwrap();
+    /// assert_eq!(page.text("p").as_deref(), Some("not running"));
+    /// page.event("start", serde_json::json!({})).await.unwrap();
+    /// page.event("status", serde_json::json!({})).await.unwrap();
+    /// assert_eq!(page.text("p").as_deref(), Some("still running"));
+    /// # });
+    /// ```
     pub fn async_running(&self, key: &str) -> bool {
         self.work.is_running(key)
     }
@@ -136,11 +215,101 @@ impl<V: LiveView> Ctx<V> {
     /// Gives the component `id` new props (its `update` runs now) and renders it again with the
     /// page. The page's own renders update it again only when the props they pass change.
     /// False when the page renders no such component.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Badge { count: u32 }
+    /// impl LiveComponent for Badge {
+    ///     type Page = Inbox;
+    ///     type Props = u32;
+    ///     type Event = RawEvent;
+    ///     fn mount(count: &u32, _: &mut ComponentMount<'_>) -> Self { Badge { count: *count } }
+    ///     fn update(&mut self, count: u32) { self.count = count; }
+    ///     async fn handle_event(&mut self, _: RawEvent, ctx: &mut Ctx<Inbox>) -> Result<(), LiveError> {
+    ///         let me = ctx.component_id().unwrap_or_default().to_string();   // "badge"
+    ///         ctx.push_event("seen", serde_json::json!({ "by": me }));
+    ///         self.count = 0;
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { <button id="badge" lv-click="seen" lv-target>{self.count}</button> }
+    ///     }
+    /// }
+    ///
+    /// struct Inbox;
+    /// impl LiveView for Inbox {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Inbox) }
+    ///     async fn handle_event(&mut self, _: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         ctx.send_update::<Badge>("badge", 5);       // new props without the page's state
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { {live_component::<Badge>("badge", 1)} <button id="mail" lv-click="mail">"New mail"</button> }
+    ///     }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Inbox>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.click("#mail").await.unwrap();
+    /// assert_eq!(page.text("#badge").as_deref(), Some("5"));
+    /// page.click("#badge").await.unwrap();
+    /// assert_eq!(page.text("#badge").as_deref(), Some("0"));
+    /// assert_eq!(page.take_events(), [("seen".to_string(), serde_json::json!({ "by": "badge" }))]);
+    /// # });
+    /// ```
     pub fn send_update<C: LiveComponent<Page = V>>(&mut self, id: &str, props: C::Props) -> bool {
         self.components.update::<C>(id, props)
     }
 
     /// The id of the component whose `handle_event` is running, if one is.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{live_component, ComponentMount, Ctx, LiveComponent, LiveError, LiveView, Params, RawEvent, Session};
+    ///
+    /// struct Badge { count: u32 }
+    /// impl LiveComponent for Badge {
+    ///     type Page = Inbox;
+    ///     type Props = u32;
+    ///     type Event = RawEvent;
+    ///     fn mount(count: &u32, _: &mut ComponentMount<'_>) -> Self { Badge { count: *count } }
+    ///     fn update(&mut self, count: u32) { self.count = count; }
+    ///     async fn handle_event(&mut self, _: RawEvent, ctx: &mut Ctx<Inbox>) -> Result<(), LiveError> {
+    ///         let me = ctx.component_id().unwrap_or_default().to_string();   // "badge"
+    ///         ctx.push_event("seen", serde_json::json!({ "by": me }));
+    ///         self.count = 0;
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { <button id="badge" lv-click="seen" lv-target>{self.count}</button> }
+    ///     }
+    /// }
+    ///
+    /// struct Inbox;
+    /// impl LiveView for Inbox {
+    ///     type Message = ();
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Inbox) }
+    ///     async fn handle_event(&mut self, _: RawEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         ctx.send_update::<Badge>("badge", 5);       // new props without the page's state
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { {live_component::<Badge>("badge", 1)} <button id="mail" lv-click="mail">"New mail"</button> }
+    ///     }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Inbox>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.click("#mail").await.unwrap();
+    /// assert_eq!(page.text("#badge").as_deref(), Some("5"));
+    /// page.click("#badge").await.unwrap();
+    /// assert_eq!(page.text("#badge").as_deref(), Some("0"));
+    /// assert_eq!(page.take_events(), [("seen".to_string(), serde_json::json!({ "by": "badge" }))]);
+    /// # });
+    /// ```
     pub fn component_id(&self) -> Option<&str> {
         self.current_component.as_deref()
     }

@@ -54,11 +54,42 @@ impl Mounting {
 
     /// Leaves `value` for the page: its callbacks read it with [`crate::Ctx::assigned`]. One
     /// value per type; a second replaces the first.
+    ///
+    /// ```
+    /// use leptos_live::{Halt, Mounting};
+    /// #[derive(Clone)]
+    /// struct Locale(String);
+    /// async fn locale(mut m: Mounting) -> Result<Mounting, Halt> {
+    ///     let lang = m.session.get("lang").and_then(|v| v.as_str()).unwrap_or("en").to_string();
+    ///     m.assign(Locale(lang));             // pages: ctx.assigned::<Locale>()
+    ///     Ok(m)
+    /// }
+    /// let session = leptos_live::LiveSession::new("app").on_mount(locale);
+    /// ```
     pub fn assign<T: Clone + Send + Sync + 'static>(&mut self, value: T) {
         self.assigns.insert(value);
     }
 
     /// What an earlier check assigned.
+    ///
+    /// ```
+    /// use leptos_live::{Halt, Mounting};
+    /// #[derive(Clone)]
+    /// struct User(String);
+    /// #[derive(Clone)]
+    /// struct Admin;
+    /// // A second check builds on the first: it runs after `signed_in` (checks run in order).
+    /// async fn admins_only(mut m: Mounting) -> Result<Mounting, Halt> {
+    ///     match m.assigned::<User>() {
+    ///         Some(User(name)) if name == "ada" => {
+    ///             m.assign(Admin);
+    ///             Ok(m)
+    ///         }
+    ///         _ => Err(Halt::redirect("/")),
+    ///     }
+    /// }
+    /// # let _ = admins_only;
+    /// ```
     pub fn assigned<T: Clone + Send + Sync + 'static>(&self) -> Option<&T> {
         self.assigns.get::<T>()
     }
@@ -80,6 +111,18 @@ pub struct Halt {
 
 impl Halt {
     /// Sends the browser to `to`, a path on this site.
+    ///
+    /// ```
+    /// use leptos_live::{Halt, Mounting};
+    /// async fn signed_in(m: Mounting) -> Result<Mounting, Halt> {
+    ///     if m.session.get("user").is_none() {
+    ///         return Err(Halt::redirect("/login"));
+    ///     }
+    ///     Ok(m)
+    /// }
+    /// # let _ = signed_in;
+    /// assert_eq!(Halt::redirect("/login").to(), "/login");
+    /// ```
     pub fn redirect(to: impl Into<String>) -> Halt {
         Halt {
             to: to.into(),
@@ -88,12 +131,22 @@ impl Halt {
     }
 
     /// Shows `message` on the page the browser lands on.
+    ///
+    /// ```
+    /// use leptos_live::{FlashKind, Halt};
+    /// let halt = Halt::redirect("/rooms/lobby").with_flash(FlashKind::Error, "That room is private.");
+    /// assert_eq!(halt.to(), "/rooms/lobby");
+    /// ```
     pub fn with_flash(mut self, kind: FlashKind, message: impl Into<String>) -> Halt {
         self.flash.put(kind, message);
         self
     }
 
     /// Where the browser goes.
+    ///
+    /// ```
+    /// assert_eq!(leptos_live::Halt::redirect("/nick?back=%2Frooms%2Fa").to(), "/nick?back=%2Frooms%2Fa");
+    /// ```
     pub fn to(&self) -> &str {
         &self.to
     }
@@ -154,6 +207,28 @@ pub struct LiveSession {
 
 impl LiveSession {
     /// An empty live session; `name` shows in logs.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, Halt, LiveError, LiveRouter, LiveSession, LiveView, Mounting, Params, RawEvent, Session};
+    /// # struct Home;
+    /// # impl LiveView for Home {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Home) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"home"</p> } }
+    /// # }
+    /// # struct Settings;
+    /// # impl LiveView for Settings {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Settings) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"settings"</p> } }
+    /// # }
+    /// // Links between "/" and "/settings" navigate over the tab's socket.
+    /// let app = LiveSession::new("app").page::<Home>("/").page::<Settings>("/settings");
+    /// let router: axum::Router = LiveRouter::new().live_session(app).into_router();
+    /// ```
     pub fn new(name: impl Into<String>) -> LiveSession {
         LiveSession {
             group: Group {
@@ -172,6 +247,37 @@ impl LiveSession {
     /// navigations, where only the page inside the root is replaced; the title follows the page.
     /// Links in it with `lv-navigate` navigate live, and the one to the page shown gets
     /// `aria-current`.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, Halt, LiveError, LiveRouter, LiveSession, LiveView, Mounting, Params, RawEvent, Session};
+    /// # struct Home;
+    /// # impl LiveView for Home {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Home) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"home"</p> } }
+    /// # }
+    /// # struct Settings;
+    /// # impl LiveView for Settings {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Settings) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"settings"</p> } }
+    /// # }
+    /// let app = LiveSession::new("app")
+    ///     .layout(|page: AnyView, m: &Mounting| {
+    ///         let path = m.uri.path().to_string();
+    ///         view! {
+    ///             <nav><a href="/" lv-navigate>"Home"</a> <a href="/settings" lv-navigate>"Settings"</a></nav>
+    ///             <main data-path=path>{page}</main>
+    ///         }
+    ///         .into_any()
+    ///     })
+    ///     .page::<Home>("/")
+    ///     .page::<Settings>("/settings");
+    /// # let _ = app;
+    /// ```
     pub fn layout(
         mut self,
         layout: impl Fn(AnyView, &Mounting) -> AnyView + Send + Sync + 'static,
@@ -188,6 +294,35 @@ impl LiveSession {
     /// what it assigns is not used (the page keeps what it mounted with). The session it sees
     /// is the one the page's token carries: a check that must notice a logout looks the session
     /// up where it lives (a store, a revocation list). Checks run in the order given.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, Halt, LiveError, LiveRouter, LiveSession, LiveView, Mounting, Params, RawEvent, Session};
+    /// # struct Home;
+    /// # impl LiveView for Home {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Home) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"home"</p> } }
+    /// # }
+    /// # struct Settings;
+    /// # impl LiveView for Settings {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Settings) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"settings"</p> } }
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let app = LiveSession::new("app")
+    ///     .on_mount(|m: Mounting| async move {
+    ///         if m.session.get("user").is_some() { Ok(m) } else { Err(Halt::redirect("/login")) }
+    ///     })
+    ///     .page::<Settings>("/settings");
+    /// let router = LiveRouter::new().live_session(app);
+    /// let refused = leptos_live::testing::LiveTest::<Settings>::get(&router, "/settings", Session::default()).await;
+    /// assert!(refused.is_err());
+    /// # });
+    /// ```
     pub fn on_mount<F, Fut>(mut self, check: F) -> LiveSession
     where
         F: Fn(Mounting) -> Fut + Send + Sync + 'static,
@@ -200,6 +335,27 @@ impl LiveSession {
     }
 
     /// Serves the page `V` at `path` (axum syntax: `/rooms/{name}`) in this session.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, Halt, LiveError, LiveRouter, LiveSession, LiveView, Mounting, Params, RawEvent, Session};
+    /// # struct Home;
+    /// # impl LiveView for Home {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Home) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"home"</p> } }
+    /// # }
+    /// # struct Settings;
+    /// # impl LiveView for Settings {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Settings) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"settings"</p> } }
+    /// # }
+    /// let app = LiveSession::new("app").page::<Home>("/").page::<Settings>("/users/{id}/settings");
+    /// # let _ = app;
+    /// ```
     pub fn page<V: LiveView>(mut self, path: &str) -> LiveSession {
         self.routes
             .push((path.to_string(), Arc::new(RouteOf::<V>::new())));

@@ -101,6 +101,26 @@ pub(crate) enum Control {
 }
 
 /// Why a page could not be mounted.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::testing::{LiveTest, MountError};
+/// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
+///
+/// struct Room;
+/// impl LiveView for Room {
+///     type Message = ();
+///     type Event = RawEvent;
+///     async fn mount(p: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+///         p.get("name").map(|_| Room).ok_or_else(|| LiveError::msg("which room?"))
+///     }
+///     fn render(&self) -> impl IntoView { view! { <p>"room"</p> } }
+/// }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let err = LiveTest::<Room>::mount(Params::default(), Session::default()).await.err().unwrap();
+/// assert!(matches!(&err, MountError::Failed(e) if e.to_string() == "which room?"));
+/// # });
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum MountError {
     /// `mount` returned an error.

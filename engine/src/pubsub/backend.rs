@@ -5,6 +5,30 @@ use std::sync::Weak;
 use super::{Body, Envelope, Hub};
 
 /// A message between processes: its origin node, its topic and its JSON.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use leptos_live::pubsub::{Inbound, PubSub, PubSubBackend, RemoteMessage};
+///
+/// /// Two processes in one: what one publishes, the other's inbound gets.
+/// #[derive(Clone, Default)]
+/// struct Wire(Arc<Mutex<Vec<Inbound>>>);
+/// impl PubSubBackend for Wire {
+///     fn name(&self) -> &'static str { "wire" }
+///     fn publish(&self, msg: RemoteMessage) {
+///         let inbounds = self.0.lock().unwrap().clone();
+///         for inbound in inbounds { inbound.deliver(msg.clone()); }   // skips its own node
+///     }
+///     fn start(&self, inbound: Inbound) { self.0.lock().unwrap().push(inbound); }
+/// }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let wire = Wire::default();
+/// let (a, b) = (PubSub::new(wire.clone()), PubSub::new(wire.clone()));
+/// let mut on_b = b.subscribe::<String>("room:lobby");
+/// a.broadcast("room:lobby", "across".to_string()).unwrap();
+/// assert_eq!(on_b.recv().await.as_deref(), Some("across"));
+/// # });
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RemoteMessage {
     /// The node that broadcast it ([`super::PubSub::node`]).
@@ -19,6 +43,30 @@ pub struct RemoteMessage {
 }
 
 /// Where a backend hands the messages of other processes.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use leptos_live::pubsub::{Inbound, PubSub, PubSubBackend, RemoteMessage};
+///
+/// /// Two processes in one: what one publishes, the other's inbound gets.
+/// #[derive(Clone, Default)]
+/// struct Wire(Arc<Mutex<Vec<Inbound>>>);
+/// impl PubSubBackend for Wire {
+///     fn name(&self) -> &'static str { "wire" }
+///     fn publish(&self, msg: RemoteMessage) {
+///         let inbounds = self.0.lock().unwrap().clone();
+///         for inbound in inbounds { inbound.deliver(msg.clone()); }   // skips its own node
+///     }
+///     fn start(&self, inbound: Inbound) { self.0.lock().unwrap().push(inbound); }
+/// }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let wire = Wire::default();
+/// let (a, b) = (PubSub::new(wire.clone()), PubSub::new(wire.clone()));
+/// let mut on_b = b.subscribe::<String>("room:lobby");
+/// a.broadcast("room:lobby", "across".to_string()).unwrap();
+/// assert_eq!(on_b.recv().await.as_deref(), Some("across"));
+/// # });
+/// ```
 #[derive(Clone)]
 pub struct Inbound {
     shared: Weak<Hub>,
@@ -30,12 +78,67 @@ impl Inbound {
     }
 
     /// Whether the PubSub this delivers to still exists.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use leptos_live::pubsub::{Inbound, PubSub, PubSubBackend, RemoteMessage};
+    ///
+    /// /// Two processes in one: what one publishes, the other's inbound gets.
+    /// #[derive(Clone, Default)]
+    /// struct Wire(Arc<Mutex<Vec<Inbound>>>);
+    /// impl PubSubBackend for Wire {
+    ///     fn name(&self) -> &'static str { "wire" }
+    ///     fn publish(&self, msg: RemoteMessage) {
+    ///         let inbounds = self.0.lock().unwrap().clone();
+    ///         for inbound in inbounds { inbound.deliver(msg.clone()); }   // skips its own node
+    ///     }
+    ///     fn start(&self, inbound: Inbound) { self.0.lock().unwrap().push(inbound); }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let wire = Wire::default();
+    /// let (a, b) = (PubSub::new(wire.clone()), PubSub::new(wire.clone()));
+    /// let mut on_b = b.subscribe::<String>("room:lobby");
+    /// a.broadcast("room:lobby", "across".to_string()).unwrap();
+    /// assert_eq!(on_b.recv().await.as_deref(), Some("across"));
+    /// let inbound = wire.0.lock().unwrap()[0].clone();
+    /// drop(a);
+    /// assert!(!inbound.is_alive());
+    /// # });
+    /// ```
     pub fn is_alive(&self) -> bool {
         self.shared.strong_count() > 0
     }
 
     /// Delivers a message from another process to this process's subscribers. A message from
     /// this very node (backends that echo) is skipped. Returns false once the PubSub is gone.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use leptos_live::pubsub::{Inbound, PubSub, PubSubBackend, RemoteMessage};
+    ///
+    /// /// Two processes in one: what one publishes, the other's inbound gets.
+    /// #[derive(Clone, Default)]
+    /// struct Wire(Arc<Mutex<Vec<Inbound>>>);
+    /// impl PubSubBackend for Wire {
+    ///     fn name(&self) -> &'static str { "wire" }
+    ///     fn publish(&self, msg: RemoteMessage) {
+    ///         let inbounds = self.0.lock().unwrap().clone();
+    ///         for inbound in inbounds { inbound.deliver(msg.clone()); }   // skips its own node
+    ///     }
+    ///     fn start(&self, inbound: Inbound) { self.0.lock().unwrap().push(inbound); }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let wire = Wire::default();
+    /// let (a, b) = (PubSub::new(wire.clone()), PubSub::new(wire.clone()));
+    /// let mut on_b = b.subscribe::<String>("room:lobby");
+    /// a.broadcast("room:lobby", "across".to_string()).unwrap();
+    /// assert_eq!(on_b.recv().await.as_deref(), Some("across"));
+    /// let inbound = wire.0.lock().unwrap()[1].clone();      // b's
+    /// let msg = RemoteMessage { node: "elsewhere".into(), topic: "room:lobby".into(), payload: r#""by hand""#.into() };
+    /// assert!(inbound.deliver(msg));
+    /// assert_eq!(on_b.recv().await.as_deref(), Some("by hand"));
+    /// # });
+    /// ```
     pub fn deliver(&self, msg: RemoteMessage) -> bool {
         let Some(shared) = self.shared.upgrade() else {
             return false;

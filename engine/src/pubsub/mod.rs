@@ -27,11 +27,45 @@ pub use redis::{Redis, RedisUrlError};
 /// What can be broadcast: cloned for each local subscriber, JSON between processes.
 ///
 /// Implemented for every type that qualifies.
+///
+/// ```
+/// #[derive(Clone, serde::Serialize, serde::Deserialize)]
+/// struct Posted { room: String, body: String }
+///
+/// fn broadcastable<T: leptos_live::pubsub::Message>() {}
+/// broadcastable::<Posted>();
+/// broadcastable::<String>();
+/// ```
 pub trait Message: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {}
 
 impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Message for T {}
 
 /// Why a broadcast failed.
+///
+/// ```
+/// use leptos_live::pubsub::{Inbound, PubSub, PubSubBackend, PubSubError, RemoteMessage};
+///
+/// /// Another process's link (Redis, in an app): messages to it are serialised.
+/// struct Elsewhere;
+/// impl PubSubBackend for Elsewhere {
+///     fn name(&self) -> &'static str { "elsewhere" }
+///     fn publish(&self, _: RemoteMessage) {}
+///     fn start(&self, _: Inbound) {}
+/// }
+///
+/// /// A message whose serialisation fails.
+/// #[derive(Clone, serde::Deserialize)]
+/// struct Broken;
+/// impl serde::Serialize for Broken {
+///     fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+///         Err(serde::ser::Error::custom("no"))
+///     }
+/// }
+///
+/// let pubsub = PubSub::new(Elsewhere);
+/// let err = pubsub.broadcast("room:lobby", Broken).unwrap_err();
+/// assert!(matches!(&err, PubSubError::Encode { topic, .. } if topic == "room:lobby"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum PubSubError {
     /// The message could not be serialised for the other processes.
@@ -180,12 +214,28 @@ impl Default for PubSub {
 
 impl PubSub {
     /// A PubSub for this process alone.
+    ///
+    /// ```
+    /// use leptos_live::PubSub;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pubsub = PubSub::local();
+    /// let mut sub = pubsub.subscribe::<String>("news");
+    /// assert_eq!(pubsub.broadcast("news", "hello".to_string()).unwrap(), 1);
+    /// assert_eq!(sub.recv().await.as_deref(), Some("hello"));
+    /// # });
+    /// ```
     pub fn local() -> PubSub {
         Self::new(Local)
     }
 
     /// A PubSub that reaches other processes through `backend`. The backend starts at once, so
     /// for `Redis` this must run inside a tokio runtime.
+    ///
+    /// ```
+    /// use leptos_live::pubsub::{Local, PubSub};
+    /// let pubsub = PubSub::new(Local);     // what PubSub::local() is; pubsub::Redis reaches other processes
+    /// assert_eq!(format!("{pubsub:?}").contains("local"), true);
+    /// ```
     pub fn new(backend: impl PubSubBackend) -> PubSub {
         let mut id = [0u8; 8];
         let node: String = match getrandom::fill(&mut id) {
@@ -207,6 +257,14 @@ impl PubSub {
     /// `Redis` when `REDIS_URL` is set (`redis://host:port`, or `rediss://…` with the
     /// `redis-tls` feature) and the `redis` feature is on, [`PubSub::local`] otherwise.
     /// Must run inside a tokio runtime.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// // Redis when REDIS_URL is set (and the `redis` feature is on), this process alone otherwise.
+    /// let pubsub = leptos_live::PubSub::from_env();
+    /// let router = leptos_live::LiveRouter::new().pubsub(pubsub);
+    /// # });
+    /// ```
     pub fn from_env() -> PubSub {
         match std::env::var("REDIS_URL") {
             #[cfg(feature = "redis")]
@@ -229,12 +287,29 @@ impl PubSub {
     }
 
     /// This process's node id, random per `PubSub`.
+    ///
+    /// ```
+    /// use leptos_live::PubSub;
+    /// let (a, b) = (PubSub::local(), PubSub::local());
+    /// assert_ne!(a.node(), b.node());
+    /// ```
     pub fn node(&self) -> &str {
         &self.shared.node
     }
 
     /// Sends `msg` to every subscriber of `topic`, in this process and the others. Returns how
     /// many subscribers in this process it reached.
+    ///
+    /// ```
+    /// use leptos_live::PubSub;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pubsub = PubSub::local();
+    /// assert_eq!(pubsub.broadcast("room:empty", 1u32).unwrap(), 0);   // nobody listens: fine
+    /// let _a = pubsub.subscribe::<u32>("room:lobby");
+    /// let _b = pubsub.subscribe::<u32>("room:lobby");
+    /// assert_eq!(pubsub.broadcast("room:lobby", 2u32).unwrap(), 2);
+    /// # });
+    /// ```
     pub fn broadcast<T: Message>(&self, topic: &str, msg: T) -> Result<usize, PubSubError> {
         if self.shared.backend.is_distributed() {
             let payload = serde_json::to_string(&msg).map_err(|source| PubSubError::Encode {
@@ -251,6 +326,16 @@ impl PubSub {
     }
 
     /// Sends `msg` to the subscribers of `topic` in this process only. Returns how many it reached.
+    ///
+    /// ```
+    /// use leptos_live::PubSub;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pubsub = PubSub::local();
+    /// let mut sub = pubsub.subscribe::<u32>("cache:evict");
+    /// assert_eq!(pubsub.broadcast_local("cache:evict", 7u32), 1);   // never leaves the process
+    /// assert_eq!(sub.recv().await, Some(7));
+    /// # });
+    /// ```
     pub fn broadcast_local<T: Message>(&self, topic: &str, msg: T) -> usize {
         let envelope = Envelope {
             body: Body::Local(Arc::new(msg)),
@@ -260,6 +345,19 @@ impl PubSub {
 
     /// Subscribes the calling task: messages of type `T` on `topic` arrive on the returned
     /// [`Subscription`]; messages of other types are skipped. Dropping it unsubscribes.
+    ///
+    /// ```
+    /// use leptos_live::PubSub;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pubsub = PubSub::local();
+    /// let mut numbers = pubsub.subscribe::<u32>("mixed");
+    /// pubsub.broadcast("mixed", "a string".to_string()).unwrap();  // another type: skipped
+    /// pubsub.broadcast("mixed", 5u32).unwrap();
+    /// assert_eq!(numbers.recv().await, Some(5));
+    /// drop(numbers);                                             // unsubscribes
+    /// assert_eq!(pubsub.subscriber_count("mixed"), 0);
+    /// # });
+    /// ```
     pub fn subscribe<T: Message>(&self, topic: &str) -> Subscription<T> {
         let (tx, rx) = mpsc::unbounded_channel();
         let guard = self.subscribe_with(topic, move |msg: T| tx.send(msg).is_ok());
@@ -361,6 +459,17 @@ impl PubSub {
     }
 
     /// How many subscribers `topic` has in this process.
+    ///
+    /// ```
+    /// use leptos_live::PubSub;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pubsub = PubSub::local();
+    /// let sub = pubsub.subscribe::<u32>("t");
+    /// assert_eq!(pubsub.subscriber_count("t"), 1);
+    /// drop(sub);
+    /// assert_eq!(pubsub.subscriber_count("t"), 0);
+    /// # });
+    /// ```
     pub fn subscriber_count(&self, topic: &str) -> usize {
         self.shared
             .topics
@@ -412,11 +521,30 @@ pub struct Subscription<T> {
 
 impl<T> Subscription<T> {
     /// The next message; `None` once the `PubSub` is gone.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pubsub = leptos_live::PubSub::local();
+    /// let mut sub = pubsub.subscribe::<u32>("ticks");
+    /// tokio::spawn({ let pubsub = pubsub.clone(); async move { pubsub.broadcast("ticks", 1u32) } });
+    /// assert_eq!(sub.recv().await, Some(1));                      // waits for it
+    /// # });
+    /// ```
     pub async fn recv(&mut self) -> Option<T> {
         self.rx.recv().await
     }
 
     /// A message already waiting, if any.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pubsub = leptos_live::PubSub::local();
+    /// let mut sub = pubsub.subscribe::<u32>("ticks");
+    /// assert_eq!(sub.try_recv(), None);
+    /// pubsub.broadcast("ticks", 1u32).unwrap();
+    /// assert_eq!(sub.try_recv(), Some(1));
+    /// # });
+    /// ```
     pub fn try_recv(&mut self) -> Option<T> {
         self.rx.try_recv().ok()
     }

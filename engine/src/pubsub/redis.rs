@@ -21,6 +21,11 @@ const KEEPALIVE: Duration = Duration::from_secs(10);
 const BATCH: usize = 256;
 
 /// Why a Redis URL was refused.
+///
+/// ```
+/// let err = leptos_live::pubsub::Redis::new("http://127.0.0.1:6379").err().unwrap();
+/// assert!(err.to_string().starts_with("bad Redis URL"));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[error("bad Redis URL {url:?}: {reason}")]
 pub struct RedisUrlError {
@@ -82,12 +87,31 @@ impl Redis {
     /// A backend for `redis://[[user]:password@]host[:port][/db]` (or `rediss://…` with the
     /// `redis-tls` feature, checked against the system's trusted roots), on the channel
     /// `leptos-live`.
+    ///
+    /// ```
+    /// use leptos_live::pubsub::{PubSub, Redis};
+    /// let redis = Redis::new("redis://127.0.0.1:6379")?;   // nothing is connected yet
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async move {
+    /// let pubsub = PubSub::new(redis);                       // connects, and reconnects when the link drops
+    /// # });
+    /// # Ok::<(), leptos_live::pubsub::RedisUrlError>(())
+    /// ```
     pub fn new(url: &str) -> Result<Redis, RedisUrlError> {
         Self::build(url, None)
     }
 
     /// A backend for `rediss://…` whose server's certificate is signed by the root certificate
     /// `pem` (PEM) rather than one the system trusts.
+    ///
+    /// ```
+    /// # fn f() -> Result<(), Box<dyn std::error::Error>> {
+    /// // With the `redis-tls` feature: a server whose certificate your own root signed.
+    /// let pem = std::fs::read("/etc/app/redis-ca.pem")?;
+    /// let redis = leptos_live::pubsub::Redis::with_root_cert("rediss://redis.internal:6380", pem)?;
+    /// # let _ = redis;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "redis-tls")]
     pub fn with_root_cert(url: &str, pem: Vec<u8>) -> Result<Redis, RedisUrlError> {
         Self::build(url, Some(pem))
@@ -107,6 +131,13 @@ impl Redis {
     }
 
     /// Uses another channel name, to keep several apps on one Redis apart.
+    ///
+    /// ```
+    /// // Two apps on one Redis, kept apart.
+    /// let redis = leptos_live::pubsub::Redis::new("redis://127.0.0.1:6379")?.with_channel("shop");
+    /// # let _ = redis;
+    /// # Ok::<(), leptos_live::pubsub::RedisUrlError>(())
+    /// ```
     pub fn with_channel(mut self, channel: impl Into<String>) -> Redis {
         self.channel = channel.into();
         self

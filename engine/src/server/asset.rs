@@ -11,6 +11,11 @@ use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
 /// The shim's source, as written (see [`client_js`] for what browsers get).
+///
+/// ```
+/// // The shim as written; browsers get it compacted and gzipped from `/live/leptos-live-<hash>.js`.
+/// assert!(leptos_live::server::CLIENT_JS.contains("class LiveSocket"));
+/// ```
 pub const CLIENT_JS: &str = include_str!("../../../client-js/leptos-live.js");
 
 pub(crate) struct Asset {

@@ -1,6 +1,6 @@
 //! axum integration: the router that serves pages, the socket, the listener, the shim's asset,
-//! site settings, the snapshot stores that keep pages across restarts, and the edit loop's
-//! development script.
+//! the site's icon, site settings, the snapshot stores that keep pages across restarts, and the
+//! edit loop's development script.
 //!
 //! The items an app uses are at the crate root ([`crate::LiveRouter`], [`crate::serve`],
 //! [`crate::SiteConfig`]); the rest of the listener's and the shim's tools are here.
@@ -8,6 +8,7 @@
 pub(crate) mod asset;
 pub(crate) mod claims;
 pub(crate) mod dev;
+pub(crate) mod favicon;
 pub(crate) mod listener;
 pub(crate) mod router;
 pub(crate) mod site;

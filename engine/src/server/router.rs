@@ -7,6 +7,7 @@ use std::sync::atomic::AtomicU64;
 
 use axum::Extension;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::rejection::{QueryRejection, RawPathParamsRejection};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, Query, RawPathParams};
@@ -28,6 +29,7 @@ use crate::params::{Params, Session};
 use crate::pubsub::PubSub;
 use crate::server::asset;
 use crate::server::claims::Claims;
+use crate::server::favicon::{FAVICON_PATH, Favicon};
 #[cfg(feature = "redis")]
 use crate::server::snapshot::RedisStore;
 use crate::server::snapshot::{DirStore, Store};
@@ -64,6 +66,7 @@ pub struct LiveRouter {
     /// The live session of pages given with [`LiveRouter::page`]: no layout, no checks.
     default_group: Arc<Group>,
     head: String,
+    favicon: Favicon,
     session: SessionFn,
     pubsub: PubSub,
     extensions: axum::http::Extensions,
@@ -77,17 +80,30 @@ impl Default for LiveRouter {
 
 impl LiveRouter {
     /// A router with [`LiveConfig::from_env`].
+    ///
+    /// ```
+    /// // The secret (LEPTOS_LIVE_SECRET), upload and snapshot places from the environment.
+    /// let app: axum::Router = leptos_live::LiveRouter::new().into_router();
+    /// ```
     pub fn new() -> Self {
         Self::with_config(LiveConfig::from_env())
     }
 
     /// A router with the given settings.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use leptos_live::{LiveConfig, LiveRouter};
+    /// let config = LiveConfig::from_env().with_retention_window(Duration::from_secs(60));
+    /// let router = LiveRouter::with_config(config);
+    /// ```
     pub fn with_config(config: LiveConfig) -> Self {
         LiveRouter {
             config,
             routes: Vec::new(),
             default_group: Arc::new(LiveSession::new("default").group),
             head: String::new(),
+            favicon: Favicon::Empty,
             session: Arc::new(|_| Session::default()),
             pubsub: PubSub::local(),
             extensions: axum::http::Extensions::new(),
@@ -96,6 +112,14 @@ impl LiveRouter {
 
     /// The PubSub pages reach through [`crate::Ctx::subscribe`] and [`crate::Ctx::pubsub`].
     /// Without one, the router has a [`PubSub::local`] of its own.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use leptos_live::{LiveRouter, PubSub};
+    /// let pubsub = PubSub::from_env();                     // keep a clone for tasks of the app's own
+    /// let router = LiveRouter::new().pubsub(pubsub.clone());
+    /// # });
+    /// ```
     pub fn pubsub(mut self, pubsub: PubSub) -> Self {
         self.pubsub = pubsub;
         self
@@ -140,6 +164,21 @@ impl LiveRouter {
 
     /// Serves the page `V` at `path` (axum syntax: `/rooms/{name}`), in a live session of its
     /// own with no layout and no checks: links between such pages navigate live too.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # struct Hello;
+    /// # impl LiveView for Hello {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Hello) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"hello"</p> } }
+    /// # }
+    /// let router = LiveRouter::new()
+    ///     .page::<Hello>("/")
+    ///     .page::<Hello>("/greet/{name}");                  // `name` reaches mount's params
+    /// ```
     pub fn page<V: LiveView>(mut self, path: &str) -> Self {
         self.routes.push((
             path.to_string(),
@@ -151,6 +190,21 @@ impl LiveRouter {
 
     /// Serves the pages of a live session: they share its layout and `on_mount` checks, and
     /// moving between them is a live navigation over the tab's socket.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # struct Hello;
+    /// # impl LiveView for Hello {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Hello) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"hello"</p> } }
+    /// # }
+    /// use leptos_live::LiveSession;
+    /// let app = LiveSession::new("app").page::<Hello>("/").page::<Hello>("/again");
+    /// let router: axum::Router = LiveRouter::new().live_session(app).into_router();
+    /// ```
     pub fn live_session(mut self, session: LiveSession) -> Self {
         let group = Arc::new(session.group);
         for (path, route) in session.routes {
@@ -160,18 +214,88 @@ impl LiveRouter {
     }
 
     /// HTML added to every page's `<head>`, such as a stylesheet link.
+    ///
+    /// ```
+    /// let router = leptos_live::LiveRouter::new()
+    ///     .head(r#"<link rel="stylesheet" href="/app.css">"#)
+    ///     .head(r#"<script type="module" src="/hooks.js"></script>"#);   // added in order
+    /// ```
     pub fn head(mut self, html: impl Into<String>) -> Self {
         self.head.push_str(&html.into());
         self
     }
 
+    /// Serves `icon` at `/favicon.ico`, with `content_type` (`image/x-icon`, `image/png`,
+    /// `image/svg+xml`, …), cached for a day. Without it the router answers the icon request
+    /// every browser makes with an empty `204 No Content`, so that a new app logs no 404 for it.
+    ///
+    /// ```
+    /// const ICON: &[u8] = b"<svg xmlns='http://www.w3.org/2000/svg'/>"; // include_bytes!("favicon.svg")
+    /// let router = leptos_live::LiveRouter::new().favicon(ICON, "image/svg+xml");
+    /// ```
+    pub fn favicon(mut self, icon: impl Into<Bytes>, content_type: &str) -> Self {
+        let content_type = HeaderValue::from_str(content_type).unwrap_or_else(|_| {
+            tracing::warn!(
+                content_type,
+                "not a valid content type for the favicon; serving it as bytes"
+            );
+            HeaderValue::from_static("application/octet-stream")
+        });
+        self.favicon = Favicon::Icon(icon.into(), content_type);
+        self
+    }
+
+    /// Leaves `/favicon.ico` to the app: the router adds no route for it. Call it when the app
+    /// routes `/favicon.ico` itself (axum refuses two routes for one path when routers merge).
+    ///
+    /// ```
+    /// use axum::routing::get;
+    /// let app: axum::Router = axum::Router::new()
+    ///     .route("/favicon.ico", get(|| async { "my icon" }))
+    ///     .merge(leptos_live::LiveRouter::new().without_favicon().into_router());
+    /// ```
+    pub fn without_favicon(mut self) -> Self {
+        self.favicon = Favicon::Off;
+        self
+    }
+
     /// How to build a page's [`Session`] from the HTTP request's headers (cookies, auth).
+    ///
+    /// ```
+    /// use leptos_live::{LiveRouter, Session};
+    /// let router = LiveRouter::new().session(|headers| {
+    ///     let mut session = Session::default();
+    ///     // Verify the cookie's signature in a real app; this one trusts it.
+    ///     if let Some(user) = leptos_live::params::cookie(headers, "user") {
+    ///         session.insert("user", user);
+    ///     }
+    ///     session
+    /// });
+    /// ```
     pub fn session(mut self, f: impl Fn(&HeaderMap) -> Session + Send + Sync + 'static) -> Self {
         self.session = Arc::new(f);
         self
     }
 
     /// The routes, for merging into an app's router with any state type.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// # struct Hello;
+    /// # impl LiveView for Hello {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Hello) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"hello"</p> } }
+    /// # }
+    /// #[derive(Clone)]
+    /// struct AppState;
+    /// // Merges into a router with any state type.
+    /// let app: axum::Router<AppState> = axum::Router::new()
+    ///     .merge(LiveRouter::new().page::<Hello>("/").into_router());
+    /// let app: axum::Router = app.with_state(AppState);
+    /// ```
     pub fn into_router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
         self.into_parts().0
     }
@@ -269,6 +393,11 @@ impl LiveRouter {
             session: self.session,
             snapshots,
         });
+        let favicon = match self.favicon {
+            // A page of the app's own at the icon's path wins.
+            _ if patterns.iter().any(|p| &**p == FAVICON_PATH) => Favicon::Off,
+            other => other,
+        };
         let mut router = Router::new();
         for pattern in patterns {
             let inner = inner.clone();
@@ -328,11 +457,26 @@ impl LiveRouter {
             Some(file) => crate::server::dev::routes(router, &mount_path, file.clone()),
             None => router,
         };
+        let router = match favicon {
+            Favicon::Off => router,
+            icon => router.route(
+                FAVICON_PATH,
+                get(move || std::future::ready(icon.response())),
+            ),
+        };
         (router, LiveEngine { inner })
     }
 }
 
 /// The engine behind a [`LiveRouter`]'s routes (see [`LiveRouter::into_parts`]).
+///
+/// ```
+/// # async fn run(router: leptos_live::LiveRouter) -> std::io::Result<()> {
+/// let (app, engine) = router.into_parts::<()>();
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+/// leptos_live::serve(listener, app).with_graceful_shutdown(engine.on_stop()).await
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct LiveEngine {
     inner: Arc<EngineState>,
@@ -343,6 +487,14 @@ impl LiveEngine {
     /// the snapshot directory, for the next process: a browser that rejoins within the
     /// retention window gets its page back from [`LiveView::restore`]. Returns how many pages
     /// were written. Call it when the process is about to stop (on SIGTERM or Ctrl-C).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let (_app, engine) = leptos_live::LiveRouter::new().into_parts::<()>();
+    /// // No page runs: nothing to write.
+    /// assert_eq!(engine.shutdown().await, 0);
+    /// # });
+    /// ```
     pub async fn shutdown(&self) -> usize {
         self.inner.snapshot_all().await
     }

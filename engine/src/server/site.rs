@@ -6,6 +6,13 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// Why the site settings could not be read.
+///
+/// ```
+/// use leptos_live::SiteConfig;
+/// use leptos_live::server::SiteError;
+/// let err = SiteConfig::from_toml_str("site-addr = \"nowhere\"").unwrap_err();
+/// assert!(matches!(err, SiteError::Addr(_)));
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum SiteError {
     /// The file exists but could not be read.
@@ -60,6 +67,13 @@ struct RawSite {
 impl SiteConfig {
     /// Reads `Leptos.toml` from the path in `LEPTOS_CONFIG`, or the nearest one in the current
     /// directory or above it; defaults when there is none. Environment variables override it.
+    ///
+    /// ```
+    /// // Leptos.toml (or LEPTOS_CONFIG) from here or a parent folder, then LEPTOS_SITE_ADDR and LEPTOS_ENV.
+    /// let site = leptos_live::SiteConfig::load()?;
+    /// println!("listening on {}", site.site_addr);
+    /// # Ok::<(), leptos_live::server::SiteError>(())
+    /// ```
     pub fn load() -> Result<Self, SiteError> {
         let path = std::env::var_os("LEPTOS_CONFIG")
             .map(PathBuf::from)
@@ -84,6 +98,11 @@ impl SiteConfig {
     }
 
     /// Settings from TOML text (no environment overrides).
+    ///
+    /// ```
+    /// let site = leptos_live::SiteConfig::from_toml_str("").unwrap();   // every default
+    /// assert_eq!(site.env, "DEV");
+    /// ```
     pub fn from_toml_str(text: &str) -> Result<Self, SiteError> {
         Self::parse(text, Path::new("Leptos.toml"))
     }

@@ -212,6 +212,41 @@ impl<T> Stream<T> {
     /// Sets how an item renders: [`Stream::render`] uses it, and so can the engine when a
     /// callback changed only streams ([`crate::Ctx::streams_only`]) and the page's render is
     /// skipped.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    ///
+    /// #[derive(Clone)]
+    /// struct Msg { id: u64, body: String }
+    ///
+    /// struct Log { lines: Stream<Msg> }
+    ///
+    /// impl LiveView for Log {
+    ///     type Message = Msg;
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         let lines = ctx
+    ///             .stream("lines", |m: &Msg| format!("l{}", m.id))
+    ///             .with_template(|id, m: &Msg| view! { <li id=id>{m.body.clone()}</li> });
+    ///         Ok(Log { lines })
+    ///     }
+    ///     async fn handle_info(&mut self, m: Msg, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.lines.insert(m);
+    ///         ctx.streams_only();                       // the page's render is skipped
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { <ol lv-stream="lines">{self.lines.render()}</ol> }
+    ///     }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Log>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.send(Msg { id: 1, body: "started".into() });
+    /// page.drain_info().await.unwrap();
+    /// assert_eq!(page.texts("li"), ["started"]);
+    /// # });
+    /// ```
     pub fn with_template<V: IntoView + 'static>(
         self,
         template: impl Fn(String, &T) -> V + Send + Sync + 'static,
@@ -313,6 +348,41 @@ impl<T> Stream<T> {
 
     /// Renders the waiting items with the template set by [`Stream::with_template`] (nothing
     /// without one): call it inside the stream's container in `render`.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    ///
+    /// #[derive(Clone)]
+    /// struct Msg { id: u64, body: String }
+    ///
+    /// struct Log { lines: Stream<Msg> }
+    ///
+    /// impl LiveView for Log {
+    ///     type Message = Msg;
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         let lines = ctx
+    ///             .stream("lines", |m: &Msg| format!("l{}", m.id))
+    ///             .with_template(|id, m: &Msg| view! { <li id=id>{m.body.clone()}</li> });
+    ///         Ok(Log { lines })
+    ///     }
+    ///     async fn handle_info(&mut self, m: Msg, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.lines.insert(m);
+    ///         ctx.streams_only();                       // the page's render is skipped
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { <ol lv-stream="lines">{self.lines.render()}</ol> }
+    ///     }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = leptos_live::testing::LiveTest::<Log>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.send(Msg { id: 1, body: "started".into() });
+    /// page.drain_info().await.unwrap();
+    /// assert_eq!(page.texts("li"), ["started"]);
+    /// # });
+    /// ```
     pub fn render(&self) -> Vec<AnyView> {
         let (template, to_html, capture) = {
             let p = self.lock();
@@ -333,6 +403,18 @@ impl<T> Stream<T> {
     }
 
     /// The stream's name.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session, Stream};
+    /// # use leptos_live::stream::At;
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # assert_eq!(page.texts("li"), ["one", "two"]);
+    /// assert_eq!(page.view().messages.name(), "messages");
+    /// # });
+    /// ```
     pub fn name(&self) -> String {
         self.lock().name.to_string()
     }
@@ -364,18 +446,71 @@ impl<T> Stream<T> {
 
     /// The browser keeps at most `limit` items; inserts push out the items farthest from where
     /// they go (appending drops the oldest at the start). `None` keeps everything.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session, Stream};
+    /// # use leptos_live::stream::At;
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # assert_eq!(page.texts("li"), ["one", "two"]);
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
+    /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
+    /// messages.set_limit(Some(2));
+    /// messages.insert(msg(3, "three"));
+    /// # }));
+    /// # page.drain_info().await.unwrap();
+    /// assert_eq!(page.texts("li"), ["two", "three"]);
+    /// # });
+    /// ```
     pub fn set_limit(&mut self, limit: Option<u32>) {
         self.lock().limit = limit;
     }
 
     /// Inserts an item at the end; an item whose DOM id the browser has already is updated in
     /// place.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session, Stream};
+    /// # use leptos_live::stream::At;
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # assert_eq!(page.texts("li"), ["one", "two"]);
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
+    /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
+    /// messages.insert(msg(3, "three"));
+    /// messages.insert(msg(1, "one, edited"));    // already shown: updated in place
+    /// # }));
+    /// # page.drain_info().await.unwrap();
+    /// assert_eq!(page.texts("li"), ["one, edited", "two", "three"]);
+    /// # });
+    /// ```
     pub fn insert(&mut self, item: T) {
         self.insert_many(At::End, [item]);
     }
 
     /// Inserts items as one block at `at`, in the order given; items whose DOM id the browser
     /// has already are updated in place.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session, Stream};
+    /// # use leptos_live::stream::At;
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # assert_eq!(page.texts("li"), ["one", "two"]);
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
+    /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
+    /// messages.insert_many(At::Start, [msg(8, "eight"), msg(9, "nine")]);   // a block, in this order
+    /// # }));
+    /// # page.drain_info().await.unwrap();
+    /// assert_eq!(page.texts("li"), ["eight", "nine", "one", "two"]);
+    /// # });
+    /// ```
     pub fn insert_many(&mut self, at: At, items: impl IntoIterator<Item = T>) {
         let dom_id = self.dom_id;
         let mut p = self.lock();
@@ -417,6 +552,23 @@ impl<T> Stream<T> {
     }
 
     /// Removes the item with this DOM id from the browser.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session, Stream};
+    /// # use leptos_live::stream::At;
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # assert_eq!(page.texts("li"), ["one", "two"]);
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
+    /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
+    /// messages.delete_id("m1");
+    /// # }));
+    /// # page.drain_info().await.unwrap();
+    /// assert_eq!(page.texts("li"), ["two"]);
+    /// # });
+    /// ```
     pub fn delete_id(&mut self, dom_id: impl Into<String>) {
         let id = dom_id.into();
         let mut p = self.lock();
@@ -433,6 +585,23 @@ impl<T> Stream<T> {
     }
 
     /// Removes `item` from the browser.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session, Stream};
+    /// # use leptos_live::stream::At;
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # assert_eq!(page.texts("li"), ["one", "two"]);
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
+    /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
+    /// messages.delete(&msg(2, "whatever it said: the DOM id is what counts"));
+    /// # }));
+    /// # page.drain_info().await.unwrap();
+    /// assert_eq!(page.texts("li"), ["one"]);
+    /// # });
+    /// ```
     pub fn delete(&mut self, item: &T) {
         let id = (self.dom_id)(item);
         self.delete_id(id);
@@ -440,6 +609,24 @@ impl<T> Stream<T> {
 
     /// Empties the browser's list (and drops what was waiting to be rendered); items inserted
     /// after it fill the list anew.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session, Stream};
+    /// # use leptos_live::stream::At;
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # assert_eq!(page.texts("li"), ["one", "two"]);
+    /// // In a callback of a page whose stream `messages` shows "one" and "two" (`testing::examples::Chat`):
+    /// # page.send(Box::new(|messages: &mut Stream<Msg>| {
+    /// messages.reset();
+    /// messages.insert(msg(5, "a fresh start"));
+    /// # }));
+    /// # page.drain_info().await.unwrap();
+    /// assert_eq!(page.texts("li"), ["a fresh start"]);
+    /// # });
+    /// ```
     pub fn reset(&mut self) {
         let mut p = self.lock();
         p.items.clear();
@@ -448,6 +635,18 @@ impl<T> Stream<T> {
     }
 
     /// The DOM id of `item`.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session, Stream};
+    /// # use leptos_live::stream::At;
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # assert_eq!(page.texts("li"), ["one", "two"]);
+    /// assert_eq!(page.view().messages.dom_id(&msg(7, "seven")), "m7");
+    /// # });
+    /// ```
     pub fn dom_id(&self, item: &T) -> String {
         (self.dom_id)(item)
     }
@@ -456,6 +655,20 @@ impl<T> Stream<T> {
     /// container in `render`. The page's first render shows the items in place; later renders
     /// send them in the frame, beside the page's HTML, and leave the container empty, so that a
     /// change to the stream alone leaves the page's HTML as it was: nothing to parse or diff.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session, Stream};
+    /// # use leptos_live::stream::At;
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # assert_eq!(page.texts("li"), ["one", "two"]);
+    /// // `render` above: `self.messages.each(|id, m| view! { <li id=id>{m.body.clone()}</li> })`
+    /// assert_eq!(page.texts("ul > li"), ["one", "two"]);
+    /// assert_eq!(page.attr("li", "id").as_deref(), Some("m1"));
+    /// # });
+    /// ```
     pub fn each<V: IntoView>(&self, mut f: impl FnMut(String, &T) -> V) -> Vec<V> {
         // The items leave the lock while `f` runs: it may call this stream's methods.
         let (items, capture) = {
@@ -479,6 +692,19 @@ impl<T> Stream<T> {
     }
 
     /// How many items wait for the next render.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session, Stream};
+    /// # use leptos_live::stream::At;
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{msg, Chat, Msg};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+    /// # assert_eq!(page.texts("li"), ["one", "two"]);
+    /// // The first render showed the items: none waits.
+    /// assert_eq!(page.view().messages.pending(), 0);
+    /// # });
+    /// ```
     pub fn pending(&self) -> usize {
         self.lock().items.len()
     }

@@ -27,12 +27,40 @@ impl<V: LiveView> LiveTest<V> {
     ///
     /// # Panics
     /// When `selector` does not parse.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.click("#clear").await.unwrap();
+    /// assert_eq!(page.count("li.item"), 0);
+    /// page.click("#menu-button").await.unwrap();        // JS commands run on the page's copy
+    /// assert!(page.visible("#menu"));
+    /// # });
+    /// ```
     pub async fn click(&mut self, selector: &str) -> Result<Vec<Op>, LiveError> {
         let el = self.find(selector, None)?;
         self.click_el(el).await
     }
 
     /// Clicks the first element `selector` matches whose text contains `text`.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.click_text("button", "Clear all").await.unwrap();
+    /// assert!(!page.has("li.item"));
+    /// # });
+    /// ```
     pub async fn click_text(&mut self, selector: &str, text: &str) -> Result<Vec<Op>, LiveError> {
         let el = self.find(selector, Some(text))?;
         self.click_el(el).await
@@ -44,6 +72,19 @@ impl<V: LiveView> LiveTest<V> {
     /// box does), and `_target` naming the field typed into (the last by name when several
     /// are given; a `_target` among `values` says which). What was typed is not kept in the page:
     /// the next call starts again from what the server rendered.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.change("#add", json!({ "title": "eggs" })).await.unwrap();
+    /// assert_eq!(page.text("#draft").as_deref(), Some("eggs"));
+    /// # });
+    /// ```
     pub async fn change(&mut self, selector: &str, values: Value) -> Result<Vec<Op>, LiveError> {
         let el = self.find(selector, None)?;
         let given = object(values);
@@ -80,6 +121,21 @@ impl<V: LiveView> LiveTest<V> {
 
     /// Submits the form `selector` matches (or the form around it), with `values` over what
     /// its fields hold, and sends its `lv-submit` event (or runs its JS commands).
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.submit("#add", json!({ "title": "eggs" })).await.unwrap();
+    /// assert_eq!(page.texts("li.item"), ["milk", "eggs"]);
+    /// let refused = page.submit("#add", json!({ "title": "" })).await.unwrap_err();
+    /// assert_eq!(refused.to_string(), "a title, please");
+    /// # });
+    /// ```
     pub async fn submit(&mut self, selector: &str, values: Value) -> Result<Vec<Op>, LiveError> {
         let el = self.find(selector, None)?;
         let form = self.form_of(el)?;
@@ -90,6 +146,21 @@ impl<V: LiveView> LiveTest<V> {
     /// Presses `key` with focus on the first element `selector` matches: its nearest
     /// `lv-keydown` runs, then the `lv-window-keydown` bindings of shown elements (each only
     /// when its `lv-key`, if any, is this key).
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.keydown("#search", "a").await.unwrap();          // lv-key="Escape": nothing happens
+    /// assert_eq!(page.count("li.item"), 1);
+    /// page.keydown("#search", "Escape").await.unwrap();
+    /// assert_eq!(page.count("li.item"), 0);
+    /// # });
+    /// ```
     pub async fn keydown(&mut self, selector: &str, key: &str) -> Result<Vec<Op>, LiveError> {
         let el = self.find(selector, None)?;
         let mut actions = Vec::new();
@@ -110,6 +181,20 @@ impl<V: LiveView> LiveTest<V> {
     }
 
     /// Presses `key` with focus nowhere in particular: only `lv-window-keydown` bindings hear it.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.click("#menu-button").await.unwrap();
+    /// page.press("Escape").await.unwrap();                // the menu's lv-window-keydown
+    /// assert!(!page.visible("#menu"));
+    /// # });
+    /// ```
     pub async fn press(&mut self, key: &str) -> Result<Vec<Op>, LiveError> {
         let actions = self.window_keys(key);
         self.perform(actions).await

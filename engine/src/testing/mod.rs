@@ -9,6 +9,7 @@
 mod act;
 mod client;
 mod dom;
+pub mod examples;
 #[cfg(feature = "internals")]
 mod frames;
 mod mount;
@@ -102,6 +103,13 @@ pub struct TestFile {
 
 impl TestFile {
     /// A file named `name` of type `mime` holding `bytes`.
+    ///
+    /// ```
+    /// use leptos_live::testing::TestFile;
+    /// let png = TestFile::new("cat.png", "image/png", vec![0x89, b'P', b'N', b'G']);
+    /// let lying = TestFile::new("cat.png", "text/plain", b"not an image".to_vec()); // what a browser may declare
+    /// assert_ne!(png.mime, lying.mime);
+    /// ```
     pub fn new(name: impl Into<String>, mime: impl Into<String>, bytes: Vec<u8>) -> Self {
         TestFile {
             name: name.into(),

@@ -24,6 +24,19 @@ use super::LiveTest;
 
 impl<V: LiveView> LiveTest<V> {
     /// Mounts the page as an HTTP render would, with a PubSub of its own.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// let page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// assert_eq!(page.texts("li.item"), ["milk"]);
+    /// # });
+    /// ```
     pub async fn mount(params: Params, session: Session) -> Result<Self, MountError> {
         Self::start(
             params,
@@ -40,6 +53,23 @@ impl<V: LiveView> LiveTest<V> {
     /// Mounts the page with what `router` gives its pages (its PubSub and extensions), after
     /// the `on_mount` checks of the page's live session, as a browser's request would. A check
     /// that refuses, or a page that leaves as it mounts, gives [`MountError::Redirected`].
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// #[derive(Clone)]
+    /// struct Db(&'static str);
+    /// let router = LiveRouter::new().extension(Db("sqlite::memory:")).page::<Todos>("/");
+    /// // With the router's PubSub, extensions and live session checks, and the params given.
+    /// let page = LiveTest::<Todos>::mount_in(&router, Params::from_pairs([("filter", "open")]), Session::default()).await.unwrap();
+    /// assert_eq!(page.text("#filter").as_deref(), Some("open"));
+    /// # });
+    /// ```
     pub async fn mount_in(
         router: &LiveRouter,
         params: Params,

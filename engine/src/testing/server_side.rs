@@ -23,6 +23,20 @@ impl<V: LiveView> LiveTest<V> {
     /// ([`LiveError::UnknownEvent`] or [`LiveError::BadPayload`]) and reaches no handler. When
     /// the handler fails, the page still renders what it changed before failing (as a socket's
     /// client would see it) and the error is returned.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.event("add", json!({ "title": "tea" })).await.unwrap();
+    /// assert_eq!(page.texts("li.item"), ["milk", "tea"]);
+    /// assert!(page.event("fly", json!({})).await.is_err());   // unknown: refused
+    /// # });
+    /// ```
     pub async fn event(&mut self, name: &str, payload: Value) -> Result<Vec<Op>, LiveError> {
         self.perform(vec![Action::Push(Push {
             name: name.into(),
@@ -62,6 +76,17 @@ impl<V: LiveView> LiveTest<V> {
 
     /// Sends an event to the page's component `id` (as `lv-target` does) and returns the
     /// operations.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session};
+    /// use leptos_live::testing::LiveTest;
+    /// use leptos_live::testing::examples::Review;   // a page with a component "stars" that counts its events
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = LiveTest::<Review>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.event_to("stars", "star", serde_json::json!({})).await.unwrap();  // as lv-target="stars"
+    /// assert_eq!(page.text("b").as_deref(), Some("1"));
+    /// # });
+    /// ```
     pub async fn event_to(
         &mut self,
         id: &str,
@@ -78,6 +103,19 @@ impl<V: LiveView> LiveTest<V> {
 
     /// Calls `handle_params` with `params` and `uri`, as a patch of the page's URL would, and
     /// returns the operations.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.params(Params::from_pairs([("filter", "open")]), "/?filter=open").await.unwrap();
+    /// assert_eq!(page.text("#filter").as_deref(), Some("open"));
+    /// # });
+    /// ```
     pub async fn params(&mut self, params: Params, uri: &str) -> Result<Vec<Op>, LiveError> {
         let uri: Uri = uri
             .parse()
@@ -88,6 +126,21 @@ impl<V: LiveView> LiveTest<V> {
     /// Waits for the next message sent to the page (timers, other tasks), handles it with
     /// whatever else is queued, as the page task does, and returns the operations; `None` when
     /// no message can arrive any more, or the page has ended.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// let handle = page.ctx().handle();
+    /// tokio::spawn(async move { handle.send("from a task".to_string()) });
+    /// page.next_info().await.unwrap().unwrap();
+    /// assert_eq!(page.texts("li.item"), ["milk", "from a task"]);
+    /// # });
+    /// ```
     pub async fn next_info(&mut self) -> Option<Result<Vec<Op>, LiveError>> {
         if self.ended {
             return None;
@@ -100,6 +153,21 @@ impl<V: LiveView> LiveTest<V> {
 
     /// Handles the messages already queued, and sends the items its feeds left for it
     /// ([`crate::Ctx::feed`]), as the page task would; returns the operations.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.send("a".into());
+    /// page.send("b".into());
+    /// page.drain_info().await.unwrap();                  // both, one render
+    /// assert_eq!(page.texts("li.item"), ["milk", "a", "b"]);
+    /// # });
+    /// ```
     pub async fn drain_info(&mut self) -> Result<Vec<Op>, LiveError> {
         if self.ended {
             return Err(LiveError::msg("the page has ended"));
@@ -125,6 +193,20 @@ impl<V: LiveView> LiveTest<V> {
     /// [`crate::Ctx::assign_async`]), applies its outcome and returns the operations; work cancelled or
     /// replaced meanwhile is skipped. It waits as long as it takes: wrap it in a timeout to
     /// check that nothing arrives.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.event("count", json!({})).await.unwrap();
+    /// page.next_async().await.unwrap().unwrap();
+    /// assert_eq!(page.text("#counted").as_deref(), Some("1"));
+    /// # });
+    /// ```
     pub async fn next_async(&mut self) -> Option<Result<Vec<Op>, LiveError>> {
         if self.ended {
             return None;
@@ -141,11 +223,39 @@ impl<V: LiveView> LiveTest<V> {
     }
 
     /// Queues a message for `handle_info`, as another task would.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.send("bread".into());                          // as another task would
+    /// page.drain_info().await.unwrap();
+    /// assert!(page.has_text("li.item", "bread"));
+    /// # });
+    /// ```
     pub fn send(&self, msg: V::Message) {
         let _ = self.core.ctx.handle().send(msg);
     }
 
     /// The reply and the events the last callbacks pushed and no frame carried yet, taken.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.ctx().push_event("ping", json!(1));           // outside a callback: nothing sends it
+    /// let pushed = page.take_pushed();
+    /// assert_eq!(pushed.events, [("ping".to_string(), json!(1))]);
+    /// # });
+    /// ```
     pub fn take_pushed(&mut self) -> crate::wire::pushed::Pushed {
         let mut pushed = self.core.ctx.take_pushed();
         pushed.events.splice(0..0, self.take_events());
@@ -158,6 +268,35 @@ impl<V: LiveView> LiveTest<V> {
     /// The stream changes the browser received since the last action, as `(stream, op)` JSON
     /// arrays: `["name","i",at,limit,[[id,html],…]]`, `["name","d",[id,…]]` or `["name","r"]`.
     /// Taken.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session, Stream};
+    /// use leptos_live::testing::LiveTest;
+    ///
+    /// struct Log { lines: Stream<(u32, String)> }
+    /// impl LiveView for Log {
+    ///     type Message = (u32, String);
+    ///     type Event = RawEvent;
+    ///     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+    ///         Ok(Log { lines: ctx.stream("lines", |l: &(u32, String)| format!("l{}", l.0)) })
+    ///     }
+    ///     async fn handle_info(&mut self, line: (u32, String), _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.lines.insert(line);
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { <ol lv-stream="lines">{self.lines.each(|id, l| view! { <li id=id>{l.1.clone()}</li> })}</ol> }
+    ///     }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = LiveTest::<Log>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.send((1, "up".into()));
+    /// page.drain_info().await.unwrap();
+    /// let ops = page.take_stream_ops();
+    /// assert_eq!(ops, [serde_json::json!(["lines", "i", -1, 0, [["l1", r#"<li id="l1">up</li>"#]]])]);
+    /// # });
+    /// ```
     pub fn take_stream_ops(&mut self) -> Vec<Value> {
         let streams = std::mem::take(&mut self.client.streams);
         let mut json = String::new();
@@ -169,11 +308,37 @@ impl<V: LiveView> LiveTest<V> {
     }
 
     /// The page's state.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// page.submit("#add", json!({ "title": "eggs" })).await.unwrap();
+    /// assert_eq!(page.view().items, ["milk", "eggs"]);
+    /// # });
+    /// ```
     pub fn view(&self) -> &V {
         &self.core.view
     }
 
     /// The page's context, as its callbacks see it.
+    ///
+    /// ```
+    /// # use leptos_live::{LiveRouter, Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::{AllDone, Todos};
+    /// # use serde_json::json;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// // On the to-do page of `testing::examples::Todos` (items in `li.item`, a form `#add`):
+    /// assert!(page.ctx().connected());
+    /// assert!(!page.ctx().async_running("count"));
+    /// # });
+    /// ```
     pub fn ctx(&mut self) -> &mut Ctx<V> {
         &mut self.core.ctx
     }

@@ -65,9 +65,25 @@ pub(crate) use writer::Report;
 
 /// The event that cancels an entry from the browser: `lv-click="lv:cancel-upload"
 /// lv-value-ref={entry.id}`. The engine handles it; the page never sees it.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::upload::{UploadEntry, CANCEL_UPLOAD};
+/// fn cancel_button(entry: &UploadEntry) -> impl IntoView + use<> {
+///     view! { <button type="button" lv-click=CANCEL_UPLOAD lv-value-ref=entry.id.to_string()>"Cancel"</button> }
+/// }
+/// # let e = UploadEntry { id: 3, name: "a".into(), size: 1, content_type: String::new(), received: 0, done: false, errors: vec![] };
+/// assert!(cancel_button(&e).to_html().contains(r#"lv-click="lv:cancel-upload" lv-value-ref="3""#));
+/// ```
 pub const CANCEL_UPLOAD: &str = "lv:cancel-upload";
 
 /// The largest chunk a browser may send (the socket's binary frames are capped just above it).
+///
+/// ```
+/// use leptos_live::upload::{UploadConfig, MAX_CHUNK_SIZE};
+/// let big = UploadConfig::new().chunk_size(64 << 20);
+/// assert_eq!(big.chunk_size_bytes(), MAX_CHUNK_SIZE);
+/// ```
 pub const MAX_CHUNK_SIZE: usize = 1 << 20;
 
 /// What an upload allows: the file types, how many entries, how large, in what chunks, and
@@ -107,6 +123,13 @@ impl Default for UploadConfig {
 
 impl UploadConfig {
     /// One file of any type, up to 8 MB, in 64 KiB chunks, sent when the form is submitted.
+    ///
+    /// ```
+    /// use leptos_live::upload::UploadConfig;
+    /// let c = UploadConfig::new();
+    /// assert!(c.accepts("anything.bin", "application/octet-stream"));
+    /// assert_eq!(c, UploadConfig::default());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -114,6 +137,13 @@ impl UploadConfig {
     /// The types accepted, as the `accept` attribute of a file input takes them: extensions
     /// (`.png`), MIME types (`image/png`) and wildcards (`image/*`). None (the default) accepts
     /// any file.
+    ///
+    /// ```
+    /// use leptos_live::upload::UploadConfig;
+    /// let images = UploadConfig::new().accept(["image/*", " .PDF "]);
+    /// assert_eq!(images.accepted(), ["image/*", ".pdf"]);
+    /// assert!(images.accepts("scan.pdf", "") && images.accepts("cat", "image/gif"));
+    /// ```
     pub fn accept<I, S>(mut self, types: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -127,13 +157,26 @@ impl UploadConfig {
         self
     }
 
-    /// How many entries the upload holds at once (default 1).
+    /// How many entries the upload holds at once (default 1; at least 1).
+    ///
+    /// ```
+    /// use leptos_live::upload::UploadConfig;
+    /// assert_eq!(UploadConfig::new().max_entries(0), UploadConfig::new().max_entries(1));
+    /// assert_ne!(UploadConfig::new().max_entries(3), UploadConfig::new());
+    /// ```
     pub fn max_entries(mut self, n: usize) -> Self {
         self.max_entries = n.max(1);
         self
     }
 
     /// The largest file accepted, in bytes (default 8,000,000).
+    ///
+    /// ```
+    /// use leptos_live::upload::UploadConfig;
+    /// assert_eq!(UploadConfig::new().max_file_size(8_000_000), UploadConfig::new());
+    /// let avatars = UploadConfig::new().max_file_size(200_000);
+    /// # let _ = avatars;
+    /// ```
     pub fn max_file_size(mut self, bytes: u64) -> Self {
         self.max_file_size = bytes;
         self
@@ -141,12 +184,25 @@ impl UploadConfig {
 
     /// The size of the chunks the browser sends (default 64 KiB; between 1 KiB and
     /// [`MAX_CHUNK_SIZE`]).
+    ///
+    /// ```
+    /// use leptos_live::upload::UploadConfig;
+    /// assert_eq!(UploadConfig::new().chunk_size(256 * 1024).chunk_size_bytes(), 256 * 1024);
+    /// assert_eq!(UploadConfig::new().chunk_size(10).chunk_size_bytes(), 1024);
+    /// ```
     pub fn chunk_size(mut self, bytes: usize) -> Self {
         self.chunk_size = bytes.clamp(1024, MAX_CHUNK_SIZE);
         self
     }
 
     /// Send files as soon as they are picked (default: when their form is submitted).
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::upload::{LiveFileInput, Upload, UploadConfig};
+    /// let up = Upload::new("photo", UploadConfig::new().auto_upload(true));
+    /// assert!(view! { <LiveFileInput upload=up /> }.to_html().contains("lv-auto"));
+    /// ```
     pub fn auto_upload(mut self, on: bool) -> Self {
         self.auto_upload = on;
         self
@@ -154,17 +210,35 @@ impl UploadConfig {
 
     /// How long an entry may wait for its next chunk before it fails with
     /// [`UploadError::Stalled`] (default 30 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use leptos_live::upload::UploadConfig;
+    /// assert_eq!(UploadConfig::new().stall_timeout(Duration::from_secs(30)), UploadConfig::new());
+    /// let patient = UploadConfig::new().stall_timeout(Duration::from_secs(120));
+    /// # let _ = patient;
+    /// ```
     pub fn stall_timeout(mut self, d: Duration) -> Self {
         self.stall_timeout = d;
         self
     }
 
     /// The chunk size in bytes.
+    ///
+    /// ```
+    /// assert_eq!(leptos_live::upload::UploadConfig::new().chunk_size_bytes(), 64 * 1024);
+    /// ```
     pub fn chunk_size_bytes(&self) -> usize {
         self.chunk_size
     }
 
     /// The accepted types, lowercased (empty: any).
+    ///
+    /// ```
+    /// use leptos_live::upload::UploadConfig;
+    /// assert!(UploadConfig::new().accepted().is_empty());
+    /// assert_eq!(UploadConfig::new().accept([".PNG"]).accepted(), [".png"]);
+    /// ```
     pub fn accepted(&self) -> &[String] {
         &self.accept
     }
@@ -221,6 +295,12 @@ pub enum UploadError {
 
 impl UploadError {
     /// The short code (`too_large`, `not_accepted`, …).
+    ///
+    /// ```
+    /// use leptos_live::upload::UploadError;
+    /// assert_eq!(UploadError::NotAccepted.code(), "not_accepted");
+    /// assert_eq!(UploadError::TooManyFiles.code(), "too_many_files");
+    /// ```
     pub fn code(self) -> &'static str {
         match self {
             UploadError::TooLarge => "too_large",
@@ -265,6 +345,15 @@ pub struct UploadEntry {
 
 impl UploadEntry {
     /// Progress in percent (0 to 100).
+    ///
+    /// ```
+    /// use leptos_live::upload::UploadEntry;
+    /// let mut e = UploadEntry { id: 1, name: "a.bin".into(), size: 3, content_type: String::new(),
+    ///                           received: 1, done: false, errors: vec![] };
+    /// assert_eq!(e.progress(), 33);
+    /// e.received = 3;
+    /// assert_eq!(e.progress(), 100);
+    /// ```
     pub fn progress(&self) -> u8 {
         if self.size == 0 {
             return if self.done { 100 } else { 0 };
@@ -273,11 +362,25 @@ impl UploadEntry {
     }
 
     /// No errors.
+    ///
+    /// ```
+    /// use leptos_live::upload::{UploadEntry, UploadError};
+    /// let e = UploadEntry { id: 1, name: "huge.iso".into(), size: 1 << 40, content_type: String::new(),
+    ///                       received: 0, done: false, errors: vec![UploadError::TooLarge] };
+    /// assert!(!e.is_valid());
+    /// ```
     pub fn is_valid(&self) -> bool {
         self.errors.is_empty()
     }
 
     /// Whether the declared type is an image (for previews).
+    ///
+    /// ```
+    /// use leptos_live::upload::UploadEntry;
+    /// let e = UploadEntry { id: 1, name: "notes.txt".into(), size: 5, content_type: "text/plain".into(),
+    ///                       received: 0, done: false, errors: vec![] };
+    /// assert!(!e.is_image());
+    /// ```
     pub fn is_image(&self) -> bool {
         self.content_type.starts_with("image/")
     }
@@ -304,6 +407,13 @@ pub struct Upload {
 
 impl Upload {
     /// An upload with no entries.
+    ///
+    /// ```
+    /// use leptos_live::upload::{Upload, UploadConfig};
+    /// let u = Upload::new("avatar", UploadConfig::new());
+    /// assert_eq!(u.name, "avatar");
+    /// assert!(!u.is_complete());
+    /// ```
     pub fn new(name: impl Into<String>, config: UploadConfig) -> Self {
         Upload {
             name: name.into(),
@@ -314,6 +424,17 @@ impl Upload {
     }
 
     /// Whether every entry is written and none failed (and there is at least one).
+    ///
+    /// ```
+    /// use leptos_live::upload::{Upload, UploadConfig, UploadEntry};
+    /// let mut u = Upload::new("photos", UploadConfig::new().max_entries(2));
+    /// let entry = |id, done| UploadEntry { id, name: format!("{id}.png"), size: 4,
+    ///     content_type: "image/png".into(), received: if done { 4 } else { 0 }, done, errors: vec![] };
+    /// u.entries = vec![entry(1, true), entry(2, false)];
+    /// assert!(!u.is_complete());
+    /// u.entries[1] = entry(2, true);
+    /// assert!(u.is_complete());
+    /// ```
     pub fn is_complete(&self) -> bool {
         !self.entries.is_empty() && self.entries.iter().all(|e| e.done && e.is_valid())
     }
@@ -322,6 +443,33 @@ impl Upload {
 /// A completed entry handed to [`crate::Ctx::consume_uploaded_entries`]: the entry and the
 /// temporary file that holds its bytes. Move or copy the file where it belongs; whatever is left
 /// at `path` is removed afterwards.
+///
+/// ```
+/// use std::path::Path;
+/// use leptos_live::upload::{UploadEntry, UploadedFile};
+///
+/// /// Keeps an image under a name of the app's own (never the browser's), after a look at its bytes.
+/// fn keep(file: &UploadedFile<'_>, dir: &Path) -> std::io::Result<std::path::PathBuf> {
+///     let bytes = std::fs::read(file.path)?;
+///     if !bytes.starts_with(b"\x89PNG") {
+///         return Err(std::io::Error::other(format!("{} is not a PNG", file.entry.name)));
+///     }
+///     let dest = dir.join(format!("{}.png", file.entry.id));
+///     std::fs::write(&dest, bytes)?;
+///     Ok(dest)
+/// }
+///
+/// let dir = std::env::temp_dir();
+/// let tmp = dir.join(format!("uploaded-file-doc-{}", std::process::id()));
+/// std::fs::write(&tmp, b"\x89PNG...")?;
+/// let entry = UploadEntry { id: 4, name: "../cat.png".into(), size: 7, content_type: "image/png".into(),
+///                           received: 7, done: true, errors: vec![] };
+/// let kept = keep(&UploadedFile { entry: &entry, path: &tmp }, &dir)?;
+/// assert!(kept.ends_with("4.png"));
+/// # std::fs::remove_file(&tmp)?;
+/// # std::fs::remove_file(&kept)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct UploadedFile<'a> {
     /// The entry.

@@ -75,6 +75,12 @@ impl ErrorCode {
     ];
 
     /// The code as it appears on the wire.
+    ///
+    /// ```
+    /// use leptos_live::error::ErrorCode;
+    /// assert_eq!(ErrorCode::RateLimited.as_str(), "rate_limited");
+    /// assert!(ErrorCode::ALL.iter().all(|c| !c.as_str().is_empty()));
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::BadFrame => "bad_frame",
@@ -98,6 +104,12 @@ impl ErrorCode {
     }
 
     /// Whether the socket is closed after this error.
+    ///
+    /// ```
+    /// use leptos_live::error::ErrorCode;
+    /// assert!(ErrorCode::PageCrashed.is_fatal());     // the socket closes
+    /// assert!(!ErrorCode::BadPayload.is_fatal());     // the page goes on
+    /// ```
     pub fn is_fatal(self) -> bool {
         matches!(
             self,

@@ -7,6 +7,20 @@ use crate::wire::stream_ops::StreamOps;
 
 /// What a callback sends the browser besides the page's HTML: a reply to the event being
 /// handled and events for hooks and the window.
+///
+/// ```
+/// # use leptos_live::{Params, Session};
+/// # use leptos_live::testing::LiveTest;
+/// # use leptos_live::testing::examples::Todos;
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+/// // What a callback asked for besides its render, as LiveTest::take_pushed gives it.
+/// page.ctx().page_title("Inbox");
+/// page.ctx().reply(3);
+/// let pushed = page.take_pushed();
+/// assert_eq!((pushed.title.as_deref(), pushed.reply), (Some("Inbox"), Some(serde_json::json!(3))));
+/// # });
+/// ```
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Pushed {
     /// The reply to the event being handled (a hook's `pushEvent` promise resolves with it).
@@ -27,6 +41,18 @@ pub struct Pushed {
 }
 
 /// Where a callback sends the browser.
+///
+/// ```
+/// # use leptos_live::{Params, Session};
+/// # use leptos_live::testing::LiveTest;
+/// # use leptos_live::testing::examples::Todos;
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+/// use leptos_live::ctx::Nav;
+/// page.event("leave", serde_json::json!({})).await.unwrap();   // ctx.push_navigate("/done")
+/// assert_eq!(page.navigated(), Some(&Nav::Navigate { to: "/done".into(), replace: false }));
+/// # });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Nav {
     /// The same page at another URL: `handle_params` runs, the browser's URL changes, nothing
@@ -56,6 +82,12 @@ pub enum Nav {
 
 impl Nav {
     /// The URL the browser goes to.
+    ///
+    /// ```
+    /// use leptos_live::ctx::Nav;
+    /// let nav = Nav::Redirect { to: "https://example.com/".into(), external: true };
+    /// assert_eq!(nav.to(), "https://example.com/");
+    /// ```
     pub fn to(&self) -> &str {
         match self {
             Nav::Patch { to, .. } | Nav::Navigate { to, .. } | Nav::Redirect { to, .. } => to,
@@ -65,6 +97,18 @@ impl Nav {
 
 impl Pushed {
     /// Whether there is nothing to send.
+    ///
+    /// ```
+    /// # use leptos_live::{Params, Session};
+    /// # use leptos_live::testing::LiveTest;
+    /// # use leptos_live::testing::examples::Todos;
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let mut page = LiveTest::<Todos>::mount(Params::default(), Session::default()).await.unwrap();
+    /// assert!(page.take_pushed().is_empty());
+    /// page.ctx().push_event("ping", serde_json::json!({}));
+    /// assert!(!page.take_pushed().is_empty());
+    /// # });
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.reply.is_none()
             && self.events.is_empty()

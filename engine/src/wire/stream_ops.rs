@@ -6,6 +6,22 @@ use std::sync::Arc;
 use crate::diff::write_json_str;
 
 /// Where inserted items go in the browser's list.
+///
+/// ```
+/// # use leptos_live::{Params, Session, Stream};
+/// # use leptos_live::testing::LiveTest;
+/// # use leptos_live::testing::examples::{msg, Chat, Msg};
+/// use leptos_live::stream::At;
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// # let mut page = LiveTest::<Chat>::mount(Params::default(), Session::default()).await.unwrap();
+/// // Older messages loaded on scroll go above the ones shown.
+/// # page.send(Box::new(|messages: &mut Stream<Msg>| {
+/// messages.insert_many(At::Start, [msg(0, "zero")]);
+/// # }));
+/// # page.drain_info().await.unwrap();
+/// assert_eq!(page.texts("li"), ["zero", "one", "two"]);
+/// # });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum At {
     /// Before the first item (as a block, in the order given).

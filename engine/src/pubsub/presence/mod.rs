@@ -18,6 +18,16 @@ use tokio::time::Instant;
 use crate::pubsub::{Message, PubSub, Subscription};
 
 /// One tracked presence: a key (such as a user name) with its metadata, under a unique id.
+///
+/// ```
+/// use leptos_live::{pubsub::PubSub, Presence};
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let presence = Presence::<String>::new(&PubSub::local());
+/// let _ada = presence.track("room:lobby", "ada", "away".to_string());
+/// let entries = presence.list("room:lobby");
+/// assert_eq!((entries[0].key.as_str(), entries[0].meta.as_str()), ("ada", "away"));
+/// # });
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresenceEntry<M> {
     /// Unique per tracking: `<node>:<n>`. One key may have several (two tabs).
@@ -30,6 +40,22 @@ pub struct PresenceEntry<M> {
 
 /// What changed in a topic since the last diff. A metadata update is a leave and a join with the
 /// same id; apply leaves first.
+///
+/// ```
+/// use leptos_live::presence::{PresenceDiff, PresenceEntry};
+///
+/// /// Who is here, by entry id, kept up to date from the diffs a page gets in `handle_info`.
+/// fn apply(here: &mut Vec<PresenceEntry<bool>>, diff: PresenceDiff<bool>) {
+///     here.retain(|e| !diff.leaves.iter().any(|l| l.id == e.id));
+///     here.extend(diff.joins);
+/// }
+///
+/// let ada = PresenceEntry { id: "n1:1".into(), key: "ada".into(), meta: false };
+/// let typing = PresenceEntry { meta: true, ..ada.clone() };
+/// let mut here = vec![ada.clone()];
+/// apply(&mut here, PresenceDiff { topic: "room:lobby".into(), joins: vec![typing], leaves: vec![ada] });
+/// assert!(here[0].meta);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresenceDiff<M> {
     /// The topic.
@@ -101,11 +127,29 @@ impl<M> Clone for Presence<M> {
 impl<M: Message> Presence<M> {
     /// Presence over `pubsub`, with a heartbeat every 5 s (a silent process is gone after 15 s).
     /// Must run inside a tokio runtime.
+    ///
+    /// ```
+    /// use leptos_live::{Presence, PubSub};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pubsub = PubSub::from_env();
+    /// let presence = Presence::<bool>::new(&pubsub);   // give it to pages with LiveRouter::extension
+    /// let router = leptos_live::LiveRouter::new().pubsub(pubsub).extension(presence);
+    /// # });
+    /// ```
     pub fn new(pubsub: &PubSub) -> Presence<M> {
         Self::with_heartbeat(pubsub, Duration::from_secs(5))
     }
 
     /// Presence with another heartbeat period.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use leptos_live::{Presence, PubSub};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// // A silent process's entries leave after three heartbeats: 3 s here.
+    /// let presence = Presence::<bool>::with_heartbeat(&PubSub::local(), Duration::from_secs(1));
+    /// # });
+    /// ```
     pub fn with_heartbeat(pubsub: &PubSub, heartbeat: Duration) -> Presence<M> {
         let inner = Arc::new(PresenceState {
             pubsub: pubsub.clone(),
@@ -155,16 +199,45 @@ impl<M: Message> Presence<M> {
     }
 
     /// The PubSub topic this presence's diffs for `topic` go out on, in this process.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let presence = leptos_live::Presence::<bool>::new(&leptos_live::PubSub::local());
+    /// assert_eq!(presence.diff_topic("room:lobby"), "lv:presence-diff:room:lobby");
+    /// # });
+    /// ```
     pub fn diff_topic(&self, topic: &str) -> String {
         format!("lv:presence-diff:{topic}")
     }
 
     /// Diffs for `topic`, for any task (pages use [`crate::Ctx::subscribe_presence`]).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let presence = leptos_live::Presence::<bool>::new(&leptos_live::PubSub::local());
+    /// let mut diffs = presence.subscribe("room:lobby");    // from any task; pages use ctx.subscribe_presence
+    /// let ada = presence.track("room:lobby", "ada", false);
+    /// assert_eq!(diffs.recv().await.unwrap().joins[0].key, "ada");
+    /// drop(ada);
+    /// assert_eq!(diffs.recv().await.unwrap().leaves[0].key, "ada");
+    /// # });
+    /// ```
     pub fn subscribe(&self, topic: &str) -> Subscription<PresenceDiff<M>> {
         self.inner.pubsub.subscribe(&self.diff_topic(topic))
     }
 
     /// Tracks `key` in `topic` until the returned handle and all its clones are dropped.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let presence = leptos_live::Presence::<bool>::new(&leptos_live::PubSub::local());
+    /// let ada = presence.track("room:lobby", "ada", false);   // pages use ctx.track
+    /// let other_tab = presence.track("room:lobby", "ada", true);
+    /// assert_eq!(presence.user_count("room:lobby"), 1);
+    /// assert_eq!(presence.list("room:lobby").len(), 2);
+    /// drop((ada, other_tab));
+    /// # });
+    /// ```
     pub fn track(&self, topic: &str, key: impl Into<String>, meta: M) -> Tracked<M> {
         let t = Tracked::new(self.clone(), topic, key.into(), meta);
         t.activate();
@@ -220,6 +293,16 @@ impl<M: Message> Presence<M> {
     }
 
     /// Every entry in `topic`, ordered by key.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let presence = leptos_live::Presence::<bool>::new(&leptos_live::PubSub::local());
+    /// let _b = presence.track("room:lobby", "grace", false);
+    /// let _a = presence.track("room:lobby", "ada", true);
+    /// let keys: Vec<String> = presence.list("room:lobby").into_iter().map(|e| e.key).collect();
+    /// assert_eq!(keys, ["ada", "grace"]);
+    /// # });
+    /// ```
     pub fn list(&self, topic: &str) -> Vec<PresenceEntry<M>> {
         let st = self.inner.state();
         st.topics.get(topic).map_or_else(Vec::new, |keys| {
@@ -236,6 +319,19 @@ impl<M: Message> Presence<M> {
     }
 
     /// The first `limit` keys in `topic` (in key order), each with the metadata of its entries.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let presence = leptos_live::Presence::<bool>::new(&leptos_live::PubSub::local());
+    /// let _a = presence.track("room:lobby", "ada", false);
+    /// let _a2 = presence.track("room:lobby", "ada", true);     // a second tab
+    /// let _g = presence.track("room:lobby", "grace", false);
+    /// let first = presence.users("room:lobby", 1);
+    /// assert_eq!(first.len(), 1);
+    /// assert_eq!(first[0].0, "ada");
+    /// assert_eq!(first[0].1.len(), 2);
+    /// # });
+    /// ```
     pub fn users(&self, topic: &str, limit: usize) -> Vec<(String, Vec<M>)> {
         let st = self.inner.state();
         st.topics.get(topic).map_or_else(Vec::new, |keys| {
@@ -247,6 +343,15 @@ impl<M: Message> Presence<M> {
     }
 
     /// How many distinct keys `topic` has.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let presence = leptos_live::Presence::<bool>::new(&leptos_live::PubSub::local());
+    /// assert_eq!(presence.user_count("room:lobby"), 0);
+    /// let _a = presence.track("room:lobby", "ada", false);
+    /// assert_eq!(presence.user_count("room:lobby"), 1);
+    /// # });
+    /// ```
     pub fn user_count(&self, topic: &str) -> usize {
         self.inner.state().topics.get(topic).map_or(0, |k| k.len())
     }

@@ -8,6 +8,20 @@ use crate::pubsub::Message;
 /// One tracked entry. Cheap to clone; the entry leaves when the last clone is dropped. A page
 /// keeps it in its state for as long as the entry should stay: dropping it (or the page ending)
 /// takes the entry out, and while the page's socket is away the entry is suspended.
+///
+/// ```
+/// use leptos_live::{Presence, PubSub};
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let presence = Presence::<bool>::new(&PubSub::local());   // pages track with ctx.track
+/// let ada = presence.track("room:lobby", "ada", false);
+/// let same = ada.clone();
+/// drop(ada);
+/// assert_eq!(presence.user_count("room:lobby"), 1);        // a clone keeps it
+/// drop(same);
+/// # tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+/// assert_eq!(presence.user_count("room:lobby"), 0);
+/// # });
+/// ```
 pub struct Tracked<M: Message> {
     pub(super) inner: Arc<TrackedInner<M>>,
 }
@@ -45,6 +59,16 @@ impl<M: Message> Tracked<M> {
     }
 
     /// Changes the metadata; every listener gets the change.
+    ///
+    /// ```
+    /// use leptos_live::{Presence, PubSub};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let presence = Presence::<bool>::new(&PubSub::local());   // pages track with ctx.track
+    /// let ada = presence.track("room:lobby", "ada", false);
+    /// ada.update(|typing| *typing = true);
+    /// assert_eq!(presence.users("room:lobby", 10)[0].1, [true]);
+    /// # });
+    /// ```
     pub fn update(&self, f: impl FnOnce(&mut M)) {
         // The lock is held through the change, so that a concurrent suspend or update cannot
         // interleave with it (the order is always this lock, then the presence's).
@@ -59,11 +83,29 @@ impl<M: Message> Tracked<M> {
     }
 
     /// The current metadata.
+    ///
+    /// ```
+    /// use leptos_live::{Presence, PubSub};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let presence = Presence::<bool>::new(&PubSub::local());   // pages track with ctx.track
+    /// let ada = presence.track("room:lobby", "ada", false);
+    /// assert!(!ada.meta());
+    /// # });
+    /// ```
     pub fn meta(&self) -> M {
         self.lock().0.clone()
     }
 
     /// The key tracked.
+    ///
+    /// ```
+    /// use leptos_live::{Presence, PubSub};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let presence = Presence::<bool>::new(&PubSub::local());   // pages track with ctx.track
+    /// let ada = presence.track("room:lobby", "ada", false);
+    /// assert_eq!(ada.key(), "ada");
+    /// # });
+    /// ```
     pub fn key(&self) -> &str {
         &self.inner.key
     }
