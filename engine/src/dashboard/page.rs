@@ -47,7 +47,7 @@ struct Point {
 /// use leptos_live::{Halt, LiveRouter, LiveSession, Mounting};
 ///
 /// async fn admins_only(m: Mounting) -> Result<Mounting, Halt> {
-///     match m.session.get_str("role") {
+///     match m.session.get("role").and_then(|v| v.as_str()) {
 ///         Some("admin") => Ok(m),
 ///         _ => Err(Halt::redirect("/")),
 ///     }
