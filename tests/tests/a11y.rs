@@ -1,0 +1,94 @@
+//! Accessibility in Chromium: `aria-current="page"` on the link to the page shown only, in the
+//! HTTP render, after a live patch, after a live navigation and after back.
+
+use leptos::prelude::*;
+use leptos_live::{
+    Ctx, LiveConfig, LiveError, LiveRouter, LiveSession, LiveView, Mounting, Params, RawEvent,
+    Session,
+};
+use leptos_live_components::{Link, LinkKind};
+use leptos_live_tests::browser::{Browser, Page};
+use leptos_live_tests::{TestServer, within};
+
+/// A page with links to itself under other queries.
+struct Shown(&'static str);
+
+impl LiveView for Shown {
+    type Message = ();
+    type Event = RawEvent;
+
+    async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        Ok(Shown("page"))
+    }
+
+    fn render(&self) -> impl IntoView {
+        view! {
+            <h1 id="heading">{self.0}</h1>
+            <Link to="/a" kind=LinkKind::Patch>"All"</Link>
+            <Link to="/a?tab=x" kind=LinkKind::Patch>"Tab x"</Link>
+        }
+    }
+}
+
+fn app() -> axum::Router {
+    let site = LiveSession::new("site")
+        .layout(|page: AnyView, _: &Mounting| {
+            view! {
+                <nav aria-label="Site">
+                    <Link to="/a">"A"</Link>
+                    <Link to="/a?tab=x">"A, tab x"</Link>
+                    <Link to="/b">"B"</Link>
+                </nav>
+                <main>{page}</main>
+            }
+            .into_any()
+        })
+        .page::<Shown>("/a")
+        .page::<Shown>("/b");
+    LiveRouter::with_config(LiveConfig::default().with_secret(b"aria-current test secret".to_vec()))
+        .live_session(site)
+        .into_router()
+}
+
+/// The hrefs of the links marked `aria-current`, each with its value, in document order.
+async fn current(page: &mut Page<'_>) -> String {
+    page.eval(
+        "[...document.querySelectorAll('[aria-current]')].map((a) => a.getAttribute('href') + '=' + a.getAttribute('aria-current')).join(' ')",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+#[tokio::test]
+async fn aria_current_marks_the_link_to_the_page_shown_only() {
+    let server = TestServer::start(app()).await;
+    within(60, "aria-current", async {
+        // The HTTP render, before any script: the layout's link and the page's.
+        let (status, html) = server.get("/a?tab=x").await;
+        assert_eq!(status, 200);
+        assert_eq!(html.matches("aria-current=\"page\"").count(), 2, "{html}");
+        assert!(html.contains(r#"href="/a?tab=x" aria-current="page""#), "{html}");
+
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/a")).await;
+        page.wait_connected().await;
+        assert_eq!(current(&mut page).await, "/a=page /a=page");
+        // A live patch: the page's links come from the server, the layout's from the shim.
+        page.click("main a[href='/a?tab=x']").await;
+        page.wait_for("location.search === '?tab=x'").await;
+        page.wait_for("document.querySelectorAll('[aria-current]').length === 2 && document.querySelector('main [aria-current]').getAttribute('href') === '/a?tab=x'").await;
+        assert_eq!(current(&mut page).await, "/a?tab=x=page /a?tab=x=page");
+        // A live navigation: the layout stays, its mark moves.
+        page.click("nav a[href='/b']").await;
+        page.wait_for("location.pathname === '/b'").await;
+        page.wait_for("document.querySelectorAll('[aria-current]').length === 1").await;
+        assert_eq!(current(&mut page).await, "/b=page");
+        // Back to the patched URL.
+        page.eval("history.back()").await;
+        page.wait_for("location.search === '?tab=x' && document.querySelectorAll('[aria-current]').length === 2").await;
+        assert_eq!(current(&mut page).await, "/a?tab=x=page /a?tab=x=page");
+    })
+    .await;
+}
