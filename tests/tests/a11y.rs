@@ -1,5 +1,7 @@
-//! Accessibility in Chromium: `aria-current="page"` on the link to the page shown only, in the
-//! HTTP render, after a live patch, after a live navigation and after back.
+//! Accessibility in Chromium: axe-core audits of the counter and the components gallery (as
+//! loaded, with a form's errors and a dropdown open, and with a dialog open), and
+//! `aria-current="page"` on the link to the page shown only, in the HTTP render, after a live
+//! patch, after a live navigation and after back.
 
 use leptos::prelude::*;
 use leptos_live::{
@@ -8,7 +10,43 @@ use leptos_live::{
 };
 use leptos_live_components::{Link, LinkKind};
 use leptos_live_tests::browser::{Browser, Page};
-use leptos_live_tests::{TestServer, within};
+use leptos_live_tests::{TestServer, axe, within};
+
+async fn counter() -> TestServer {
+    let config = LiveConfig::default().with_secret(b"a11y-test-secret-a11y-test-secret".to_vec());
+    TestServer::start(demo_counter::app(LiveRouter::with_config(config))).await
+}
+
+#[tokio::test]
+async fn the_counter_and_the_gallery_pass_axe() {
+    within(120, "axe on the counter and the gallery", async {
+        let server = counter().await;
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.wait_connected().await;
+        axe::audit(&mut page, "the counter").await;
+        page.goto(&server.url("/components")).await;
+        page.wait_connected().await;
+        axe::audit(&mut page, "the components gallery").await;
+        // The form showing every field's errors, the dropdown open, then the dialog open.
+        page.click("#signup-submit").await;
+        page.wait_for("document.getElementById('name-errors')")
+            .await;
+        page.click("#sort-button").await;
+        page.wait_for("getComputedStyle(document.getElementById('sort-menu')).display !== 'none'")
+            .await;
+        axe::audit(
+            &mut page,
+            "the gallery's form with errors and open dropdown",
+        )
+        .await;
+        page.click("#open-modal").await;
+        page.wait_for("getComputedStyle(document.getElementById('confirm')).display !== 'none'")
+            .await;
+        axe::audit(&mut page, "the gallery's open dialog").await;
+    })
+    .await;
+}
 
 /// A page with links to itself under other queries.
 struct Shown(&'static str);
