@@ -1,12 +1,13 @@
 //! Accessibility in Chromium: axe-core audits of the counter and the components gallery (as
 //! loaded, with a form's errors and a dropdown open, and with a dialog open), and
 //! `aria-current="page"` on the link to the page shown only, in the HTTP render, after a live
-//! patch, after a live navigation and after back.
+//! patch, after a live navigation and after back, and in a component rendered alone.
 
 use leptos::prelude::*;
+use leptos_live::testing::LiveTest;
 use leptos_live::{
-    Ctx, LiveConfig, LiveError, LiveRouter, LiveSession, LiveView, Mounting, Params, RawEvent,
-    Session,
+    ComponentMount, Ctx, LiveComponent, LiveConfig, LiveError, LiveRouter, LiveSession, LiveView,
+    Mounting, Params, RawEvent, Session, live_component,
 };
 use leptos_live_components::{Link, LinkKind};
 use leptos_live_tests::browser::{Browser, Page};
@@ -129,4 +130,75 @@ async fn aria_current_marks_the_link_to_the_page_shown_only() {
         assert_eq!(current(&mut page).await, "/a?tab=x=page /a?tab=x=page");
     })
     .await;
+}
+
+/// A part of the page with links and a counter of its own.
+struct Menu(u32);
+
+impl LiveComponent for Menu {
+    type Page = WithMenu;
+    type Props = ();
+    type Event = RawEvent;
+
+    fn mount(_: &(), _: &mut ComponentMount<'_>) -> Self {
+        Menu(0)
+    }
+
+    fn update(&mut self, _: ()) {}
+
+    async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<WithMenu>) -> Result<(), LiveError> {
+        self.0 += 1;
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        view! {
+            <nav>
+                <Link to="/">"Home"</Link>
+                <Link to="/other">"Other"</Link>
+                <button lv-click="inc" lv-target="">{self.0}</button>
+            </nav>
+        }
+    }
+}
+
+struct WithMenu;
+
+impl LiveView for WithMenu {
+    type Message = ();
+    type Event = RawEvent;
+
+    async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        Ok(WithMenu)
+    }
+
+    fn render(&self) -> impl IntoView {
+        live_component::<Menu>("menu", ())
+    }
+}
+
+#[tokio::test]
+async fn a_component_rendered_alone_keeps_the_mark() {
+    let mut page = LiveTest::<WithMenu>::mount(Params::default(), Session::default())
+        .await
+        .expect("mount");
+    let marked = r#"href="/" aria-current="page""#;
+    assert!(page.html().contains(marked), "{}", page.html());
+    let renders = page.component_renders();
+    page.event_to("menu", "inc", serde_json::json!({}))
+        .await
+        .expect("inc");
+    assert_eq!(page.component_renders(), renders + 1);
+    assert!(page.html().contains(">1</button>"), "{}", page.html());
+    assert!(
+        page.server_html().contains(marked),
+        "{}",
+        page.server_html()
+    );
+    assert_eq!(
+        page.html().matches("aria-current").count(),
+        1,
+        "{}",
+        page.html()
+    );
 }
