@@ -334,7 +334,7 @@ export class LiveSocket {
   // Keeps the scroll position in the current history entry, for back and forward.
   save() {
     clearTimeout(this.scrolled);
-    history.replaceState(Object.assign({}, history.state, { scroll: scrollY }), "");
+    history.replaceState({ ...history.state, scroll: scrollY }, "");
   }
 
   // Adds (push) or replaces a history entry for url that belongs to the page joined now.
@@ -343,10 +343,13 @@ export class LiveSocket {
     this.current();
   }
 
-  // Marks the links to the page shown (aria-current), in the layout as in the page.
+  // Marks the layout's link to the page shown: aria-current="page" where the href is this URL,
+  // none elsewhere. The page's links come marked from the server by the same rule. (ariaCurrent
+  // reflects the attribute; null removes it.)
   current() {
     this.at = this.here();
-    for (const a of document.querySelectorAll("a[lv-navigate],a[lv-patch]")) a.toggleAttribute("aria-current", a.pathname === location.pathname);
+    for (const a of document.querySelectorAll("a[lv-patch],a[lv-navigate]"))
+      if (!this.root.contains(a)) a.ariaCurrent = a.getAttribute("href") == this.at ? "page" : null;
   }
 
   // Where the server sends the browser: its own patch (the page already ran handle_params), a
@@ -645,11 +648,12 @@ export class LiveSocket {
         const el = this.element(path);
         const s = peek(el);
         if (s && s.ignore.has(a)) break;
-        if (code === SET_ATTR) el.setAttribute(a, b);
-        else el.removeAttribute(a);
+        const set = code === SET_ATTR;
+        set ? el.setAttribute(a, b) : el.removeAttribute(a);
         // (Without a record el has no marks: the first mark reads its class attribute.)
-        if (a === "class" && s) s.bare = code === REMOVE_ATTR;
-        this.syncProp(el, a, code === SET_ATTR, code === SET_ATTR ? b : "");
+        if (a === "class" && s) s.bare = !set;
+        // A removal has no value (b): the property goes empty.
+        this.syncProp(el, a, set, b || "");
         this.restick(el);
         break;
       }
@@ -803,7 +807,7 @@ export class LiveSocket {
     const on = (target, type, fn) => target.addEventListener(type, fn);
     const closest = (e, attr) => e.target.closest && e.target.closest(`[${attr}]`);
     history.scrollRestoration = "manual";
-    history.replaceState(Object.assign({}, history.state, { id: this.id }), "");
+    history.replaceState({ ...history.state, id: this.id }, "");
     this.current();
     // lv-patch and lv-navigate links, in the page or in the layout around it.
     on(document, "click", (e) => {
@@ -821,7 +825,7 @@ export class LiveSocket {
       clearTimeout(this.scrolled);
       // Only the #fragment changed: the browser scrolls, the page stays.
       if (this.here() === this.at) return;
-      this.at = this.here();
+      this.current();
       const st = e.state || {};
       this.go(location.href, st.id === this.id ? PATCH : NAVIGATE, false, null, st.scroll || 0);
     });

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_live::JS;
+use leptos_live::location::aria_current;
 
 use crate::feedback::Spinner;
 
@@ -127,14 +128,18 @@ pub enum LinkKind {
     Href,
 }
 
-/// A link to `to`, followed as a live patch, a live navigation or a full load. The links to the
-/// page shown get `aria-current` from the shim.
+/// A link to `to`, followed as a live patch, a live navigation or a full load. Rendered by the
+/// engine, the link to the page shown (its `to` is the page's path and query, exactly) gets
+/// `aria-current="page"` ([`leptos_live::location::aria_current`]); in a live session's layout,
+/// which stays in place, the shim moves it after each live navigation.
 ///
 /// ```
 /// use leptos::prelude::*;
 /// use leptos_live_components::{Link, LinkKind};
 /// let html = view! { <Link to="/?tab=a" kind=LinkKind::Patch>"A"</Link> }.to_html();
 /// assert!(html.contains(r#"href="/?tab=a""#) && html.contains("lv-patch"));
+/// // Outside a page's render no URL is current.
+/// assert!(!html.contains("aria-current"));
 /// ```
 #[component]
 pub fn Link(
@@ -156,9 +161,11 @@ pub fn Link(
     let class = class.unwrap_or_else(|| {
         "font-medium text-indigo-600 underline-offset-2 hover:underline aria-[current]:font-semibold".to_string()
     });
+    let current = aria_current(&to);
     view! {
         <a
             href=to
+            aria-current=current
             class=class
             lv-patch=(kind == LinkKind::Patch).then_some("")
             lv-navigate=(kind == LinkKind::Navigate).then_some("")

@@ -420,7 +420,9 @@ fn shell(heading: &str, body: AnyView) -> impl IntoView + use<> {
 /// not a [`leptos_live_components::Form`], whose events go over the socket).
 fn nick_form(return_to: &str, csrf: &str) -> impl IntoView + use<> {
     view! {
-        <form id="nick-form" method="post" action="/nick" class="mx-auto max-w-sm space-y-3 rounded-xl border border-slate-200 bg-white p-6">
+        <main class="mx-auto max-w-sm space-y-3">
+        <h1 class="text-lg font-semibold text-slate-800">"leptos-live chat"</h1>
+        <form id="nick-form" method="post" action="/nick" class="space-y-3 rounded-xl border border-slate-200 bg-white p-6">
             <Field id="nick" label="Choose a nickname" hint="Letters, digits, - and _; at most 24." let:control>
                 <input id=control.id name="nick" required maxlength="24" autocomplete="nickname" aria-describedby=control.described_by class="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2" />
             </Field>
@@ -428,5 +430,6 @@ fn nick_form(return_to: &str, csrf: &str) -> impl IntoView + use<> {
             <input type="hidden" name="csrf" value=csrf.to_string() />
             <Button submit=true>"Enter"</Button>
         </form>
+        </main>
     }
 }

@@ -447,7 +447,7 @@ fn message_view(id: String, m: &Message) -> impl IntoView + use<> {
         <li id=id class="px-3 py-1.5">
             <div class="flex items-baseline gap-2">
                 <span class="font-semibold text-slate-800">{m.author.clone()}</span>
-                <time class="text-xs text-slate-400">{clock(m.at)}</time>
+                <time class="text-xs text-slate-500">{clock(m.at)}</time>
             </div>
             {(!m.body.is_empty()).then(|| view! { <p class="whitespace-pre-wrap break-words text-slate-700">{m.body.clone()}</p> })}
             {images}
@@ -518,7 +518,7 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
                 <li class="flex items-center gap-2" data-user=name.clone()>
                     <span class="h-2 w-2 rounded-full bg-emerald-500"></span>
                     <span class="text-slate-700">{name.clone()}</span>
-                    {t.then(|| view! { <span class="text-xs italic text-slate-400">"typing"</span> })}
+                    {t.then(|| view! { <span class="text-xs italic text-slate-500">"typing"</span> })}
                 </li>
             }
         })

@@ -1,7 +1,7 @@
 //! The components gallery at `/components` in Chromium: the modal opened and closed with the
 //! keyboard and the mouse, with the focus kept inside while open and given back after; the form
 //! whose errors show once a field is touched or the form submitted; the dropdown; the loading
-//! state; the empty states of a table and of a streamed list.
+//! state; the empty states of a table and of a streamed list; the lines between a table's rows.
 
 use leptos_live::LiveRouter;
 use leptos_live_tests::browser::{Browser, Page};
@@ -190,6 +190,24 @@ async fn the_gallery_works_from_the_keyboard_and_the_mouse() {
         assert!(!is(&mut page, list_empty).await);
         page.click("#clear-notes").await;
         page.wait_for(list_empty).await;
+    })
+    .await;
+}
+
+/// JS: the widths of the borders between the table's head and its rows, and between rows, as
+/// Chromium draws them (`head|row 1|row 2|…|after the last`).
+const TABLE_LINES: &str = "(() => { const px = (e, side) => getComputedStyle(e)['border' + side + 'Width']; const rows = [...document.querySelectorAll('#people tr')]; return [px(document.getElementById('people'), 'Top'), ...rows.map((r) => px(r, 'Top')), px(rows[rows.length - 1], 'Bottom')].join('|'); })()";
+
+#[tokio::test]
+async fn every_row_of_the_table_has_its_separator() {
+    let server = TestServer::start(demo_counter::app(LiveRouter::new())).await;
+    within(60, "the table's separators in chromium", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/components")).await;
+        page.wait_connected().await;
+        // A line under the head, one between each two rows, none after the last (the table's
+        // own edge is there).
+        assert_eq!(page.eval(TABLE_LINES).await, "1px|0px|1px|1px|0px");
     })
     .await;
 }

@@ -61,7 +61,8 @@
 //! The crate root holds what a page author writes against; the rest lives in modules named for
 //! what they are: [`ctx`] (the handle and navigation), [`component`], [`params`], [`flash`],
 //! [`upload`], [`stream`], [`pubsub`] and [`presence`], [`js`], [`work`] (async results),
-//! [`error`], [`config`], [`server`] (the listener and the shim's asset), and, with the `testing`
+//! [`location`] (the URL being rendered, for `aria-current`), [`error`], [`config`], [`server`]
+//! (the listener and the shim's asset), and, with the `testing`
 //! feature, `testing` (`LiveTest`, the in-process test client), with the `dashboard` feature,
 //! `dashboard` (a live page of the process's figures).
 //!
@@ -75,7 +76,7 @@
 //! | 1 | `html`, `diff` | the browser's tree and the operations between two trees |
 //! | 2 | `wire` | frames, decoding, tokens, URLs, ids, limits, the outbox: bytes in and out |
 //! | 3 | `stream`, `pubsub` (with `presence`, feeds) | data that outlives one render, shared across pages and processes |
-//! | 4 | `view`, `ctx`, `component`, `work`, `flash`, `params`, `error`, `config`, `js`, `upload` | the page author's API, generic over the view |
+//! | 4 | `view`, `ctx`, `component`, `work`, `flash`, `params`, `error`, `config`, `js`, `upload`, `location` | the page author's API, generic over the view |
 //! | 5 | `page` | a page's life: sessions and mounting, its task, its I/O-free core, render, what was sent, the registry |
 //! | 6 | `server` | axum: the router, the socket, the listener, the shim's asset, site settings, snapshots |
 //! | 7 | `testing`, `dashboard` | `LiveTest` on the same page core, and the dashboard page, each behind its feature |
@@ -112,6 +113,7 @@ pub mod ctx;
 pub mod error;
 pub mod flash;
 pub mod js;
+pub mod location;
 pub mod params;
 pub mod upload;
 mod view;
@@ -159,7 +161,7 @@ pub use work::AsyncResult;
 /// assert_eq!(leptos_live::render_to_string(&P).unwrap(), r#"<p class="x">hi</p>"#);
 /// ```
 pub fn render_to_string<V: LiveView>(view: &V) -> Result<String, String> {
-    page::render::render_html(view, &flash::Flash::default(), None, None)
+    page::render::render_html(view, &flash::Flash::default(), None, None, None)
 }
 
 /// The guide: what an app needs to know, in the order it needs it. Each chapter's examples are

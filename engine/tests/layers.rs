@@ -24,6 +24,7 @@ const LAYERS: &[&[&str]] = &[
         "config",
         "js",
         "upload",
+        "location",
     ],
     &["page"],
     &["server"],

@@ -42,7 +42,41 @@ pub fn rules(dirs: &[&str], scope: &str) -> io::Result<String> {
     let mut config = encre_css::Config::default();
     config.preflight = encre_css::Preflight::None;
     let css = encre_css::generate(sources.iter().map(String::as_str), &config);
-    Ok(scoped(&css, scope))
+    Ok(scoped(&divides_between(&css), scope))
+}
+
+/// `css` with the `divide-x` and `divide-y` borders between the children, as in Tailwind.
+///
+/// encre-css (0.21) selects every child but the first (`> :not([hidden]) ~ :not([hidden])`, as
+/// Tailwind 3 does) but gives each its border on the end side (as Tailwind 4 does for every
+/// child but the last): there is no line between the first child and the second, and one
+/// after the last (a table's first two rows, for instance, have no line between them). Here
+/// the border goes on the start side, the one that faces the previous child; `divide-*-reverse`
+/// still moves it to the end.
+fn divides_between(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    for line in css.split_inclusive('\n') {
+        let divide = line.contains("var(--en-divide-y-reverse)")
+            || line.contains("var(--en-divide-x-reverse)");
+        let swapped = [
+            ("border-block-start-width:", "border-block-end-width:"),
+            ("border-block-end-width:", "border-block-start-width:"),
+            ("border-inline-start-width:", "border-inline-end-width:"),
+            ("border-inline-end-width:", "border-inline-start-width:"),
+        ]
+        .iter()
+        .find_map(|(from, to)| {
+            let text = line.trim_start();
+            let indent = &line[..line.len() - text.len()];
+            text.strip_prefix(from)
+                .map(|rest| format!("{indent}{to}{rest}"))
+        });
+        match swapped {
+            Some(fixed) if divide => out.push_str(&fixed),
+            _ => out.push_str(line),
+        }
+    }
+    out
 }
 
 /// `css` with every selector of its rules prefixed by `scope` (descendants of it). At-rules
@@ -106,12 +140,32 @@ pub fn stylesheet(dirs: &[&str], name: &str) -> Result<(), Box<dyn std::error::E
         sources.iter().map(String::as_str),
         &encre_css::Config::default(),
     );
-    fs::write(PathBuf::from(env::var("OUT_DIR")?).join(name), css)?;
+    fs::write(
+        PathBuf::from(env::var("OUT_DIR")?).join(name),
+        divides_between(&css),
+    )?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_divide_puts_the_border_before_each_child_but_the_first() {
+        let config = encre_css::Config::default();
+        let css = super::divides_between(&encre_css::generate(["divide-y divide-x"], &config));
+        for line in [
+            "  border-block-start-width: calc(1px * calc(1 - var(--en-divide-y-reverse)));\n",
+            "  border-block-end-width: calc(1px * var(--en-divide-y-reverse));\n",
+            "  border-inline-start-width: calc(1px * calc(1 - var(--en-divide-x-reverse)));\n",
+            "  border-inline-end-width: calc(1px * var(--en-divide-x-reverse));\n",
+        ] {
+            assert!(css.contains(line), "{line} in {css}");
+        }
+        // Other borders stay as they are.
+        let border = encre_css::generate(["border-s"], &config);
+        assert_eq!(super::divides_between(&border), border);
+    }
+
     #[test]
     fn every_selector_is_scoped_and_at_rules_kept() {
         let css = ".a {\n  color: red;\n}\n\n.b > :not(:last-child), .c\\:x:is(a, b) {\n  margin: 0;\n}\n@media (width >= 40rem) {\n  .sm\\:d {\n    display: none;\n  }\n}\n";

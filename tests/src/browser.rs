@@ -315,7 +315,7 @@ impl Page<'_> {
 
     /// Waits until the page has joined its socket (the root carries `lv-connected`).
     pub async fn wait_connected(&mut self) {
-        self.wait_for("document.getElementById('lv-root').classList.contains('lv-connected')")
+        self.wait_for("document.getElementById('lv-root')?.classList.contains('lv-connected')")
             .await;
     }
 

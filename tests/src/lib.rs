@@ -2,6 +2,7 @@
 //! by itself, a raw HTTP GET, a WebSocket protocol client, and a small Chrome DevTools Protocol
 //! client that drives headless Chromium.
 
+pub mod axe;
 pub mod browser;
 pub mod pages;
 pub mod proxy;

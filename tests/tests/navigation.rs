@@ -277,7 +277,7 @@ async fn live_navigation_back_forward_scroll_patch_and_flash_in_chromium() {
         at(&mut page, "room a", "/rooms/a", "Room a").await;
         assert_eq!(page.eval("scrollY").await, serde_json::json!(0), "a navigation goes to the top");
         assert_eq!(
-            page.eval("document.getElementById('nav-a').hasAttribute('aria-current') && !document.getElementById('nav-home').hasAttribute('aria-current')").await,
+            page.eval("document.getElementById('nav-a').getAttribute('aria-current') === 'page' && !document.getElementById('nav-home').hasAttribute('aria-current')").await,
             serde_json::json!(true)
         );
 

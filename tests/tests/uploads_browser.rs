@@ -1,6 +1,6 @@
 //! Uploads in Chromium with real files: picked on the input (DevTools sets its files, as a user
 //! would) or dropped, with progress and previews, cancelled midway, refused before a byte is
-//! sent, two at once, and carried across a reconnect.
+//! sent, two at once, and carried across a reconnect; a pick does not fire the form's `lv-change`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -226,6 +226,47 @@ async fn an_upload_resumes_after_a_reconnect_in_chromium() {
             "the bytes arrive whole and in order"
         );
         empties(&s.temp).await;
+    })
+    .await;
+}
+
+/// Picking a file is the upload's business, not the form's: it does not fire the form's
+/// `lv-change` (the page sees the entry through `upload(name)`), while typing in a field of the
+/// same form does, with the form's text fields and no file in the payload.
+#[tokio::test]
+async fn picking_a_file_does_not_fire_the_forms_change_in_chromium() {
+    let s = setup().await;
+    let png = s.files.join("cat.png");
+    std::fs::write(&png, PNG).expect("write the png");
+    within(60, "a pick and the form's lv-change in chromium", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&s.server.url("/?manual")).await;
+        page.wait_connected().await;
+        // The form asks for change events and has a text field; every text frame is kept.
+        page.eval(
+            "(() => { const f = document.getElementById('form'); f.setAttribute('lv-change', 'validate'); \
+             const note = document.createElement('input'); note.id = 'note'; note.name = 'note'; f.prepend(note); \
+             window.texts = []; const send = WebSocket.prototype.send; \
+             WebSocket.prototype.send = function (d) { if (typeof d === 'string') texts.push(d); return send.call(this, d); }; })()",
+        )
+        .await;
+        page.set_files("#files", &[&png]).await;
+        page.wait_for("document.querySelector('.entry .name')?.textContent === 'cat.png'")
+            .await;
+        assert_eq!(
+            page.eval("texts.filter((t) => t.includes('validate')).length").await,
+            0,
+            "no change event for a pick"
+        );
+        page.click("#note").await;
+        page.type_text("x").await;
+        page.wait_for("texts.some((t) => t.includes('validate'))").await;
+        let change = page
+            .eval("texts.find((t) => t.includes('validate'))")
+            .await;
+        let change = change.as_str().unwrap_or_default();
+        assert!(change.contains(r#""note":"x""#), "{change}");
+        assert!(!change.contains("files"), "no file in a change: {change}");
     })
     .await;
 }

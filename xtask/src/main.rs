@@ -2,7 +2,8 @@
 //!
 //! `cargo xtask test` runs every test of the workspace. It first installs what the tests need
 //! when it is missing: Debian's `chromium` for the browser tests and `redis-server` for the
-//! chat's two-process test (with `apt-get`, as root or through `sudo`). Extra arguments go to
+//! chat's two-process test (with `apt-get`, as root or through `sudo`), and axe-core for the
+//! accessibility audits (with `npm`, pinned, into `target/axe-core`). Extra arguments go to
 //! `cargo test`.
 //!
 //! `cargo xtask dev [-p PACKAGE]` is the edit loop (see the `dev` module): it runs the package
@@ -11,8 +12,11 @@
 
 mod dev;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, exit};
+
+/// The axe-core version the accessibility audits run (`tests/src/axe.rs` names the same).
+const AXE_VERSION: &str = "4.10.3";
 
 fn run(cmd: &mut Command) -> bool {
     eprintln!("xtask: running {cmd:?}");
@@ -68,6 +72,42 @@ fn ensure(var: &str, default: &str, package: &str, why: &str) {
     }
 }
 
+/// Installs axe-core `AXE_VERSION` from npm into `target/axe-core` of the workspace when that
+/// version is not there, unless `AXE_CORE` names a script of one's own.
+fn ensure_axe() {
+    if std::env::var_os("AXE_CORE").is_some() {
+        return;
+    }
+    ensure("NPM", "/usr/bin/npm", "npm", "installing axe-core");
+    let npm = std::env::var("NPM").unwrap_or_else(|_| "npm".to_string());
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/axe-core");
+    let manifest = dir.join("node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&manifest).unwrap_or_default();
+    if installed.contains(&format!("\"version\": \"{AXE_VERSION}\"")) {
+        return;
+    }
+    eprintln!("xtask: installing axe-core {AXE_VERSION} for the accessibility audits");
+    let ok = std::fs::create_dir_all(&dir).is_ok()
+        && run(Command::new(&npm)
+            .args([
+                "install",
+                "--no-save",
+                "--no-package-lock",
+                "--no-audit",
+                "--no-fund",
+            ])
+            .arg("--prefix")
+            .arg(&dir)
+            .arg(format!("axe-core@{AXE_VERSION}")));
+    if !ok || !dir.join("node_modules/axe-core/axe.min.js").exists() {
+        eprintln!(
+            "xtask: could not install axe-core with npm; install npm (apt-get install npm), or set \
+             AXE_CORE to an axe.min.js of version {AXE_VERSION}"
+        );
+        exit(1);
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -90,6 +130,7 @@ fn main() {
                 "openssl",
                 "the certificates of the Redis TLS test",
             );
+            ensure_axe();
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
             let ok = run(Command::new(cargo)
                 .args(["test", "--workspace"])

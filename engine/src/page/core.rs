@@ -10,6 +10,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::Uri;
 use futures_util::FutureExt as _;
+use leptos::prelude::Owner;
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -22,9 +23,10 @@ use crate::diff::{Op, Unrepresentable};
 use crate::error::panic_message;
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::{CLEAR_FLASH, FlashKind};
+use crate::location;
 use crate::page::answers::{Answer, Answers, Recording};
 use crate::page::metered::{event_done, metrics_on, timed};
-use crate::page::render::{Rendered, render, render_html};
+use crate::page::render::{Rendered, path_and_query, render, render_html};
 use crate::page::sent::Sent;
 use crate::params::Params;
 use crate::stream::{StreamOps, fill_html};
@@ -576,7 +578,14 @@ impl<V: LiveView> Core<V> {
         {
             let (components, page) = (self.ctx.components(), self.sent.html());
             let alone = rendering(std::any::type_name::<V>(), Some(id), || {
-                catch_unwind(AssertUnwindSafe(|| components.render_alone(id, page)))
+                // Alone, with the page's URL as a page render has it (see `crate::location`).
+                let url = path_and_query(&self.uri);
+                catch_unwind(AssertUnwindSafe(|| {
+                    Owner::new().with(|| {
+                        location::provide(url);
+                        components.render_alone(id, page)
+                    })
+                }))
             });
             match alone {
                 Ok(Some(splice)) => {
@@ -723,6 +732,7 @@ impl<V: LiveView> Core<V> {
                 self.ctx.flash(),
                 Some(self.ctx.components()),
                 self.ctx.shown_uploads(),
+                Some(path_and_query(&self.uri)),
             )
         });
         let html = match rendered {
@@ -826,6 +836,7 @@ impl<V: LiveView> Core<V> {
                 self.ctx.flash(),
                 Some(self.ctx.components()),
                 self.ctx.shown_uploads(),
+                Some(path_and_query(&self.uri)),
             )
         });
         match rendered {

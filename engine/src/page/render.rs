@@ -2,12 +2,14 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use axum::http::Uri;
 use leptos::prelude::{IntoView, Owner, RenderHtml, provide_context};
 
 use crate::component::Slots;
 use crate::error::panic_message;
 use crate::flash::Flash;
 use crate::html::{Tree, parse_fragment};
+use crate::location;
 use crate::upload::Shown;
 use crate::view::LiveView;
 
@@ -23,25 +25,31 @@ pub(crate) fn render<V: LiveView>(
     flash: &Flash,
     components: Option<&Slots<V>>,
     uploads: Option<Shown>,
+    url: Option<&str>,
 ) -> Result<Rendered, String> {
-    let html = render_html(view, flash, components, uploads)?;
+    let html = render_html(view, flash, components, uploads, url)?;
     catch_unwind(AssertUnwindSafe(|| parse_fragment(&html)))
         .map(|tree| Rendered { html, tree })
         .map_err(panic_message)
 }
 
 /// Renders `view` to HTML inside a fresh reactive owner, with the page's flash (see
-/// [`crate::flash()`]), its uploads (see [`crate::upload()`]) and its components (see [`crate::live_component`]) as context; a panic
-/// in `render` is caught.
+/// [`crate::flash()`]), its uploads (see [`crate::upload()`]), its components (see
+/// [`crate::live_component`]) and its path and query (see [`crate::location`]) as context; a
+/// panic in `render` is caught.
 pub(crate) fn render_html<V: LiveView>(
     view: &V,
     flash: &Flash,
     components: Option<&Slots<V>>,
     uploads: Option<Shown>,
+    url: Option<&str>,
 ) -> Result<String, String> {
     catch_unwind(AssertUnwindSafe(|| {
         let owner = Owner::new();
         owner.with(|| {
+            if let Some(url) = url {
+                location::provide(url);
+            }
             if !flash.is_empty() {
                 provide_context(flash.clone());
             }
@@ -59,4 +67,9 @@ pub(crate) fn render_html<V: LiveView>(
         })
     }))
     .map_err(panic_message)
+}
+
+/// The path and query of `uri`, as a page's links name it (`/users?page=2`).
+pub(crate) fn path_and_query(uri: &Uri) -> &str {
+    uri.path_and_query().map_or(uri.path(), |p| p.as_str())
 }

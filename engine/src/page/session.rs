@@ -245,8 +245,9 @@ impl LiveSession {
     /// assigned, such as the current user), and returns the document's body. It is rendered
     /// with the document (the first HTTP render, a full load) and stays in place across live
     /// navigations, where only the page inside the root is replaced; the title follows the page.
-    /// Links in it with `lv-navigate` navigate live, and the one to the page shown gets
-    /// `aria-current`.
+    /// Links in it with `lv-navigate` navigate live. It renders with the page's URL as
+    /// context: the link to the page shown gets `aria-current="page"` (see
+    /// [`crate::location`]), and the shim moves the mark after each live navigation.
     ///
     /// ```
     /// use leptos::prelude::*;

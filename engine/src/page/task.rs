@@ -24,7 +24,7 @@ use crate::flash::Flash;
 use crate::page::core::{Core, CoreParts, Flow, FrameSink};
 use crate::page::metered::{metrics_on, timed};
 use crate::page::registry::{Quota, Registration, Registry};
-use crate::page::render::render_html;
+use crate::page::render::{path_and_query, render_html};
 use crate::page::session::Mounting;
 use crate::params::{Params, Session};
 use crate::upload::{FileMeta, Report};
@@ -334,6 +334,7 @@ async fn mount_steps<V: LiveView>(args: MountArgs) -> Result<Mount<V>, MountErro
         ctx.flash(),
         Some(ctx.components()),
         ctx.shown_uploads(),
+        Some(path_and_query(&uri)),
     )
     .map_err(MountError::Panicked)?;
     // The streams' first items are in this HTML.

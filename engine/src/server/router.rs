@@ -21,7 +21,9 @@ use crate::config::LiveConfig;
 use crate::ctx::{Nav, Services};
 use crate::flash;
 use crate::html::escape;
+use crate::location;
 use crate::page::registry::Registry;
+use crate::page::render::path_and_query;
 use crate::page::session::{Group, LiveSession, Mounting};
 use crate::page::session::{Route, RouteOf};
 use crate::page::task::Mounted;
@@ -687,7 +689,10 @@ fn document(
                 <div id="lv-root" lv-socket=socket lv-token=token.to_string() inner_html=body.to_string()></div>
             };
             let owner = Owner::new();
-            let framed = owner.with(|| layout(root.into_any(), checked).to_html());
+            let framed = owner.with(|| {
+                location::provide(path_and_query(&checked.uri));
+                layout(root.into_any(), checked).to_html()
+            });
             out.push_str(&framed);
         }
         None => {
