@@ -201,8 +201,12 @@ impl App {
             .page::<Lobby>("/")
             .page::<RoomPage>("/rooms/{name}");
         let app = self.clone();
+        // The dashboard is a part of a page: the app gives it its landmark.
         let admin = LiveSession::new("admin")
             .on_mount(move |m| admin_only(app.clone(), m))
+            .layout(|page, _| {
+                view! { <main class="min-h-screen bg-slate-50">{page}</main> }.into_any()
+            })
             .page::<Dashboard>("/admin");
         LiveRouter::with_config(live_config)
             .pubsub(pubsub)
