@@ -7,6 +7,7 @@
 
 pub(crate) mod asset;
 pub(crate) mod claims;
+pub(crate) mod connection;
 pub(crate) mod dev;
 pub(crate) mod listener;
 pub(crate) mod router;
