@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod pages;
+pub mod poll;
 pub mod proxy;
 pub mod redis;
 pub mod uploads;

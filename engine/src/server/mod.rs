@@ -10,6 +10,7 @@ pub(crate) mod claims;
 pub(crate) mod connection;
 pub(crate) mod dev;
 pub(crate) mod listener;
+pub(crate) mod poll;
 pub(crate) mod router;
 pub(crate) mod site;
 pub(crate) mod snapshot;
