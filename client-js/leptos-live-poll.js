@@ -5,8 +5,9 @@
 // waits for the server's. Any failed request closes it, as a dropped socket closes: the shim
 // joins again and resumes.
 export class LongPoll {
-  constructor(url) {
-    this.url = url;
+  // path: the socket's (`/live/socket`); polls go to its sibling `/live/poll`.
+  constructor(path) {
+    this.url = path.replace(/\w+$/, "poll");
     this.readyState = 0;
     this.q = [];
     this.busy = 0;
