@@ -227,6 +227,21 @@ async fn polls_from_other_origins_get_403() {
 }
 
 #[tokio::test]
+async fn poll_sessions_per_address_are_capped() {
+    let server = TestServer::start(app(LiveConfig::default().with_max_pages(3, 100))).await;
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        open.push(PollClient::open(server.addr).await);
+    }
+    let (status, body) = http(server.addr, "POST", "/live/poll", &[], b"").await;
+    assert_eq!(status, 503, "a fourth session for the address: {body}");
+    // A closed one makes room.
+    let first = open.remove(0);
+    assert_eq!(first.close().await, 204);
+    PollClient::open(server.addr).await;
+}
+
+#[tokio::test]
 async fn unknown_poll_sessions_are_gone() {
     let server = TestServer::start(app(LiveConfig::default())).await;
     for path in [

@@ -13,7 +13,7 @@
 //! events, navigation, rate limits and token renewal are the socket's own. What differs is
 //! bounded here: frames waiting for a poll (the outbox's limit, then [`DOWN_QUEUE`]), frames
 //! waiting for the connection's task ([`UP_QUEUE`]), request bodies (the socket's message limit),
-//! sessions at once ([`MAX_SESSIONS`]); a session whose client neither sends (the heartbeat
+//! sessions at once ([`MAX_SESSIONS`], and per address the pages an address may hold); a session whose client neither sends (the heartbeat
 //! timeout) nor polls (the outbox's write limit) ends as a silent socket does.
 
 use std::collections::HashMap;
@@ -62,6 +62,8 @@ pub(crate) struct Polls {
 
 /// One client's poll session: the two ends of its connection.
 struct PollSession {
+    /// The address that opened it.
+    peer: Option<IpAddr>,
     /// Client frames, to the connection's task.
     up: mpsc::Sender<Message>,
     /// Frames for the client, taken by one poll at a time.
@@ -79,11 +81,6 @@ impl Polls {
 
     fn remove(&self, id: &str) {
         self.lock().remove(id);
-    }
-
-    /// Poll sessions open now.
-    pub(crate) fn len(&self) -> usize {
-        self.lock().len()
     }
 }
 
@@ -127,20 +124,33 @@ pub(crate) fn session_id(query: Option<&str>) -> Option<&str> {
 
 /// `POST` without a session: opens one, with its connection task, and answers its id.
 pub(crate) fn open(inner: &Arc<EngineState>, peer: Option<IpAddr>) -> Result<String, PollError> {
-    if inner.polls.len() >= MAX_SESSIONS {
-        tracing::warn!("poll session refused: {MAX_SESSIONS} are open");
-        return Err(PollError::Full);
-    }
     let id = hex_id();
     let (up, up_rx) = mpsc::channel::<Message>(UP_QUEUE);
     let (down_tx, down) = mpsc::channel::<Message>(DOWN_QUEUE);
-    inner.polls.lock().insert(
-        id.clone(),
-        Arc::new(PollSession {
-            up,
-            down: tokio::sync::Mutex::new(down),
-        }),
-    );
+    {
+        let mut sessions = inner.polls.lock();
+        if sessions.len() >= MAX_SESSIONS {
+            tracing::warn!("poll session refused: {MAX_SESSIONS} are open");
+            return Err(PollError::Full);
+        }
+        // As many as the pages an address may hold: a session costs less than its page.
+        let per_peer = inner.config.max_pages_per_ip;
+        if peer.is_some() && sessions.values().filter(|s| s.peer == peer).count() >= per_peer {
+            tracing::warn!(
+                ?peer,
+                "poll session refused: {per_peer} are open for the address"
+            );
+            return Err(PollError::Full);
+        }
+        sessions.insert(
+            id.clone(),
+            Arc::new(PollSession {
+                peer,
+                up,
+                down: tokio::sync::Mutex::new(down),
+            }),
+        );
+    }
     let frames = stream::unfold(up_rx, |mut rx| async move {
         rx.recv()
             .await
