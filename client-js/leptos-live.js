@@ -126,11 +126,21 @@ export class LiveSocket {
 
   // --- connection -------------------------------------------------------------------------
 
+  // A WebSocket, or long-polling (leptos-live-poll.js, loaded on demand) after three sockets in a
+  // row were refused or died within 3 s without a join, or when this tab chose it lately. A slow
+  // socket that opens is no failure; a server that cannot be reached over HTTP either (a restart)
+  // sends the next try back to the WebSocket.
   connect() {
     this.closedByUs = false;
     this.setState("lv-loading");
-    const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + this.path;
-    const ws = (this.ws = new WebSocket(url));
+    if (this.fails > 2 || sessionStorage.getItem("lv-poll") > Date.now())
+      return import(this.root.getAttribute("lv-poll")).then((m) => this.open(new m.LongPoll(this.path), 1), () => this.onClose(this.ws));
+    this.open(new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + this.path));
+  }
+
+  open(ws, poll) {
+    const t = Date.now();
+    this.ws = ws;
     ws.onopen = () => {
       this.lastSeen = Date.now();
       // After a mismatch the version is unknown (null): the server sends the whole page. Events
@@ -142,7 +152,10 @@ export class LiveSocket {
       this.lastSeen = Date.now();
       this.delay(() => this.onFrame(e.data));
     };
-    ws.onclose = () => this.onClose(ws);
+    ws.onclose = () => {
+      this.fails = poll ? ws.at && this.fails : !this.joined && Date.now() - t < 3e3 ? ~~this.fails + 1 : 0;
+      this.onClose(ws);
+    };
     ws.onerror = () => {};
   }
 

@@ -16,6 +16,9 @@
 //! WebSocket paths, loopback TCP, a task woken on the server, the same DOM update on the same
 //! styled page) and nothing else.
 //!
+//! The long-poll fallback, in the same run: the engine with `TCP_NODELAY`, behind a layer that
+//! answers 403 to every WebSocket upgrade, so that the shim polls.
+//!
 //! Run with `cargo bench -p leptos-live-tests --bench latency`; `CLICKS=n` (default 500) sets the
 //! clicks per server, `EVERY_MS=n` (default 15) the interval.
 
@@ -164,7 +167,24 @@ async fn start_floor() -> std::net::SocketAddr {
 
 /// Serves the counter demo on a free loopback port, with or without `TCP_NODELAY`.
 async fn start(nodelay: bool) -> std::net::SocketAddr {
-    let app = demo_counter::app(LiveRouter::new());
+    start_app(nodelay, demo_counter::app(LiveRouter::new())).await
+}
+
+/// Serves the counter demo with `TCP_NODELAY`, every WebSocket upgrade answered with 403: the
+/// shim falls back to long-polling.
+async fn start_polling() -> std::net::SocketAddr {
+    use axum::extract::Request;
+    use axum::middleware::Next;
+    let refuse = axum::middleware::from_fn(|req: Request, next: Next| async move {
+        if req.headers().contains_key(axum::http::header::UPGRADE) {
+            return axum::http::StatusCode::FORBIDDEN.into_response();
+        }
+        next.run(req).await
+    });
+    start_app(true, demo_counter::app(LiveRouter::new()).layer(refuse)).await
+}
+
+async fn start_app(nodelay: bool, app: axum::Router) -> std::net::SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a loopback port");
@@ -212,6 +232,7 @@ async fn clicks(
 #[derive(Clone, Copy)]
 enum Server {
     Engine { nodelay: bool },
+    Polling,
     Floor,
 }
 
@@ -224,12 +245,21 @@ async fn measure(
 ) -> Figures {
     let addr = match which {
         Server::Engine { nodelay } => start(nodelay).await,
+        Server::Polling => start_polling().await,
         Server::Floor => start_floor().await,
     };
     let tab = browser.open_tab(&format!("http://{addr}/"), false).await;
     let mut page = browser.page(&tab);
     match which {
         Server::Engine { .. } => page.wait_connected().await,
+        Server::Polling => {
+            page.wait_connected().await;
+            assert_eq!(
+                page.eval("window.liveSocket.ws instanceof WebSocket").await,
+                false,
+                "the page polls"
+            );
+        }
         Server::Floor => page.wait_for("window.lvFloorReady === true").await,
     }
     // Warm up: the first events compile the page's JavaScript paths and grow the buffers.
@@ -278,6 +308,14 @@ fn main() {
             .await,
             measure(
                 &mut browser,
+                "leptos_live::serve, long-poll fallback (upgrades refused)",
+                Server::Polling,
+                n,
+                every,
+            )
+            .await,
+            measure(
+                &mut browser,
                 "axum::serve (baseline, no TCP_NODELAY)",
                 Server::Engine { nodelay: false },
                 n,
@@ -300,11 +338,13 @@ fn main() {
     println!(
         "| server | clicks | p50 | p99 | max | clicks over 20 ms | clicks with a frame between: count, p50 |\n| --- | --- | --- | --- | --- | --- | --- |"
     );
-    let (engine, floor) = (&rows[0], &rows[2]);
+    let (engine, polling, floor) = (&rows[0], &rows[1], &rows[3]);
     let ratios = format!(
-        "engine / floor: p50 {:.2}×, p99 {:.2}×",
+        "engine / floor: p50 {:.2}×, p99 {:.2}×; long-poll / socket: p50 {:.2}×, p99 {:.2}×",
         engine.p50 / floor.p50,
-        engine.p99 / floor.p99
+        engine.p99 / floor.p99,
+        polling.p50 / engine.p50,
+        polling.p99 / engine.p99
     );
     for f in rows.iter() {
         let lost = if f.lost > 0 {

@@ -5,6 +5,7 @@
 pub mod axe;
 pub mod browser;
 pub mod pages;
+pub mod poll;
 pub mod proxy;
 pub mod redis;
 pub mod uploads;

@@ -19,6 +19,12 @@ pub enum Mode {
     DropRequests,
     /// Every connection is closed now, and new ones are closed as they come.
     Cut,
+    /// A WebSocket upgrade is let through, and its connection closed as soon as the server has
+    /// answered it (the socket opens and dies at once, as some proxies do); other requests pass.
+    KillSockets,
+    /// A WebSocket upgrade is answered `403 Forbidden` by the proxy itself, as a corporate proxy
+    /// answers it; other requests pass.
+    RefuseSockets,
 }
 
 /// A proxy on a free loopback port in front of `upstream`; stops taking connections when
@@ -78,9 +84,30 @@ impl Drop for Proxy {
 
 /// One connection, both ways, until either side closes or the proxy is cut.
 async fn forward(client: TcpStream, upstream: SocketAddr, mode: watch::Receiver<Mode>) {
-    let Ok(server) = TcpStream::connect(upstream).await else {
+    let Ok(mut server) = TcpStream::connect(upstream).await else {
         return;
     };
+    let refusing = *mode.borrow();
+    if matches!(refusing, Mode::KillSockets | Mode::RefuseSockets) {
+        let mut head = vec![0u8; 16 * 1024];
+        let n = client.peek(&mut head).await.unwrap_or(0);
+        let text = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+        if text.contains("upgrade: websocket") && refusing == Mode::RefuseSockets {
+            let mut client = client;
+            let _ = client.read(&mut head).await;
+            let no = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            let _ = client.write_all(no).await;
+            return;
+        }
+        if text.contains("upgrade: websocket") {
+            let mut client = client;
+            let n = client.read(&mut head).await.unwrap_or(0);
+            let _ = server.write_all(&head[..n]).await;
+            let n = server.read(&mut head).await.unwrap_or(0);
+            let _ = client.write_all(&head[..n]).await;
+            return;
+        }
+    }
     let _ = (client.set_nodelay(true), server.set_nodelay(true));
     let (from_client, to_client) = client.into_split();
     let (from_server, to_server) = server.into_split();

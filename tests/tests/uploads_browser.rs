@@ -1,6 +1,7 @@
 //! Uploads in Chromium with real files: picked on the input (DevTools sets its files, as a user
 //! would) or dropped, with progress and previews, cancelled midway, refused before a byte is
-//! sent, two at once, and carried across a reconnect; a pick does not fire the form's `lv-change`.
+//! sent, two at once, carried across a reconnect, and over the long-poll fallback; a pick does
+//! not fire the form's `lv-change`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -267,6 +268,59 @@ async fn picking_a_file_does_not_fire_the_forms_change_in_chromium() {
         let change = change.as_str().unwrap_or_default();
         assert!(change.contains(r#""note":"x""#), "{change}");
         assert!(!change.contains("files"), "no file in a change: {change}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_image_uploads_over_the_long_poll_fallback_in_chromium() {
+    use axum::extract::Request;
+    use axum::middleware::Next;
+    use axum::response::IntoResponse as _;
+    let temp = fresh_dir("p-uploads");
+    let saved = fresh_dir("p-saved");
+    let files = fresh_dir("p-files");
+    // Every WebSocket upgrade refused, as a proxy refuses it.
+    let refuse = axum::middleware::from_fn(|req: Request, next: Next| async move {
+        if req.headers().contains_key(axum::http::header::UPGRADE) {
+            return axum::http::StatusCode::FORBIDDEN.into_response();
+        }
+        next.run(req).await
+    });
+    let server = TestServer::start(app(LiveConfig::default(), &temp, &saved).layer(refuse)).await;
+    let (big, big_bytes) = make_file(&files, "big.bin", 300_000);
+    let png = files.join("cat.png");
+    std::fs::write(&png, PNG).expect("write the png");
+    within(90, "uploads over long-polling in chromium", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.wait_connected().await;
+        assert_eq!(
+            page.eval("window.liveSocket.ws instanceof WebSocket").await,
+            false,
+            "the page polls"
+        );
+        page.set_files("#files", &[&big]).await;
+        page.wait_for("document.querySelector('.entry[data-done=true]')")
+            .await;
+        page.click("#save").await;
+        page.wait_for("document.getElementById('saved').textContent === 'big.bin'")
+            .await;
+        assert!(
+            saved_file(&saved, "big.bin") == big_bytes,
+            "the bytes arrive as sent"
+        );
+        // An image, sent on submit, with its preview.
+        page.goto(&server.url("/?manual")).await;
+        page.wait_connected().await;
+        page.set_files("#files", &[&png]).await;
+        page.wait_for("document.querySelector('img[lv-preview]')?.naturalWidth === 1")
+            .await;
+        page.click("#save").await;
+        page.wait_for("document.getElementById('saved').textContent === 'cat.png'")
+            .await;
+        assert_eq!(saved_file(&saved, "cat.png"), PNG);
+        empties(&temp).await;
     })
     .await;
 }

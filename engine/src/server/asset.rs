@@ -18,8 +18,12 @@ use sha2::{Digest, Sha256};
 /// ```
 pub const CLIENT_JS: &str = include_str!("../../../client-js/leptos-live.js");
 
+/// The long-poll transport's source: a module the shim loads only when a WebSocket cannot get
+/// through, so that pages whose socket works never download it.
+pub(crate) const POLL_JS: &str = include_str!("../../../client-js/leptos-live-poll.js");
+
 pub(crate) struct Asset {
-    /// `leptos-live-<hash>.js`
+    /// `leptos-live-<hash>.js`, `leptos-live-poll-<hash>.js`
     pub file_name: String,
     /// The script as served: the source without comment lines and indentation.
     pub text: String,
@@ -78,8 +82,19 @@ fn compact(source: &str) -> String {
 /// The shim's file name and gzip body, computed once.
 pub(crate) fn client() -> &'static Asset {
     static ASSET: OnceLock<Asset> = OnceLock::new();
-    ASSET.get_or_init(|| {
-        let text = compact(CLIENT_JS);
+    ASSET.get_or_init(|| build("leptos-live", CLIENT_JS))
+}
+
+/// The long-poll module's file name and gzip body, computed once.
+pub(crate) fn poll() -> &'static Asset {
+    static ASSET: OnceLock<Asset> = OnceLock::new();
+    ASSET.get_or_init(|| build("leptos-live-poll", POLL_JS))
+}
+
+/// A script as served under `<stem>-<hash>.js`: compacted and gzipped.
+fn build(stem: &str, source: &str) -> Asset {
+    {
+        let text = compact(source);
         let digest = Sha256::digest(text.as_bytes());
         let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
         let mut enc = GzEncoder::new(Vec::new(), Compression::best());
@@ -91,11 +106,11 @@ pub(crate) fn client() -> &'static Asset {
             }
         };
         Asset {
-            file_name: format!("leptos-live-{hash}.js"),
+            file_name: format!("{stem}-{hash}.js"),
             text,
             gzip,
         }
-    })
+    }
 }
 
 /// The shim as served: its source without comment lines and indentation.
@@ -107,8 +122,9 @@ pub fn client_js() -> &'static str {
     &client().text
 }
 
-pub(crate) fn serve_client(headers: &HeaderMap) -> Response {
-    let asset = client();
+/// Serves `asset` (gzipped when the browser takes it) with a year's immutable caching: its name
+/// changes with its content.
+pub(crate) fn serve(asset: &Asset, headers: &HeaderMap) -> Response {
     let gzip_ok = headers
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
@@ -145,6 +161,18 @@ mod tests {
         let gz = client().gzip.len();
         assert!(gz > 0 && gz <= 10 * 1024, "the shim is {gz} bytes gzipped");
         println!("the shim is {gz} bytes gzipped");
+    }
+
+    #[test]
+    fn the_long_poll_module_is_served_apart() {
+        let gz = poll().gzip.len();
+        assert!(
+            gz > 0 && gz <= 2 * 1024,
+            "the poll module is {gz} bytes gzipped"
+        );
+        assert!(poll().file_name.starts_with("leptos-live-poll-"));
+        assert!(poll().text.contains("export class LongPoll"));
+        println!("the long-poll module is {gz} bytes gzipped");
     }
 
     /// The text between `start` and the next `end` of the shim's source.
@@ -458,7 +486,7 @@ mod tests {
             header::ACCEPT_ENCODING,
             HeaderValue::from_static("gzip, br"),
         );
-        let res = serve_client(&headers);
+        let res = serve(client(), &headers);
         assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
         assert!(
             res.headers()[header::CACHE_CONTROL]
@@ -466,7 +494,7 @@ mod tests {
                 .unwrap_or("")
                 .contains("immutable")
         );
-        let plain = serve_client(&HeaderMap::new());
+        let plain = serve(client(), &HeaderMap::new());
         assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
     }
 }

@@ -7,9 +7,11 @@
 
 pub(crate) mod asset;
 pub(crate) mod claims;
+pub(crate) mod connection;
 pub(crate) mod dev;
 pub(crate) mod favicon;
 pub(crate) mod listener;
+pub(crate) mod poll;
 pub(crate) mod router;
 pub(crate) mod site;
 pub(crate) mod snapshot;

@@ -32,6 +32,7 @@ use crate::pubsub::PubSub;
 use crate::server::asset;
 use crate::server::claims::Claims;
 use crate::server::favicon::{FAVICON_PATH, Favicon};
+use crate::server::poll;
 #[cfg(feature = "redis")]
 use crate::server::snapshot::RedisStore;
 use crate::server::snapshot::{DirStore, Store};
@@ -394,6 +395,7 @@ impl LiveRouter {
             head: self.head,
             session: self.session,
             snapshots,
+            polls: poll::Polls::default(),
         });
         let favicon = match self.favicon {
             // A page of the app's own at the icon's path wins.
@@ -453,7 +455,15 @@ impl LiveRouter {
             )
             .route(
                 &format!("{mount_path}/{}", asset::client().file_name),
-                get(|headers: HeaderMap| async move { asset::serve_client(&headers) }),
+                get(|headers: HeaderMap| async move { asset::serve(asset::client(), &headers) }),
+            )
+            .route(
+                &format!("{mount_path}/{}", asset::poll().file_name),
+                get(|headers: HeaderMap| async move { asset::serve(asset::poll(), &headers) }),
+            )
+            .route(
+                &format!("{mount_path}/poll"),
+                poll_routes(&inner, max_message),
             );
         let router = match &inner.config.dev_status {
             Some(file) => crate::server::dev::routes(router, &mount_path, file.clone()),
@@ -617,6 +627,65 @@ async fn http_render(
     res
 }
 
+/// The long-poll transport's handlers (see [`crate::server::poll`]): every request passes the
+/// origin check the socket's upgrade passes.
+fn poll_routes<S: Clone + Send + Sync + 'static>(
+    inner: &Arc<EngineState>,
+    max_message: usize,
+) -> axum::routing::MethodRouter<S> {
+    use axum::body::Body;
+    use axum::routing::{delete, post};
+    let checked = |headers: &HeaderMap, inner: &EngineState| {
+        let ok = same_origin_or_allowed(headers, &inner.config.allowed_origins);
+        if !ok {
+            tracing::warn!(
+                origin = ?headers.get(axum::http::header::ORIGIN),
+                "poll from another origin refused"
+            );
+        }
+        ok
+    };
+    let (p, g, d) = (inner.clone(), inner.clone(), inner.clone());
+    post(
+        move |uri: Uri,
+              peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+              headers: HeaderMap,
+              body: Body| async move {
+            if !checked(&headers, &p) {
+                return poll::PollError::Origin.into_response();
+            }
+            match poll::session_id(uri.query()) {
+                None => {
+                    let peer = peer.map(|Extension(ConnectInfo(a))| a.ip());
+                    poll::open(&p, peer).into_response()
+                }
+                Some(id) => poll::post(&p, id, &headers, body, max_message)
+                    .await
+                    .into_response(),
+            }
+        },
+    )
+    .merge(get(move |uri: Uri, headers: HeaderMap| async move {
+        if !checked(&headers, &g) {
+            return poll::PollError::Origin.into_response();
+        }
+        match poll::session_id(uri.query()) {
+            None => poll::PollError::Gone.into_response(),
+            Some(id) => poll::poll(&g, id).await.into_response(),
+        }
+    }))
+    .merge(delete(move |uri: Uri, headers: HeaderMap| async move {
+        if !checked(&headers, &d) {
+            return poll::PollError::Origin.into_response();
+        }
+        match poll::session_id(uri.query()) {
+            None => StatusCode::NO_CONTENT,
+            Some(id) => poll::close(&d, id),
+        }
+        .into_response()
+    }))
+}
+
 /// Whether a socket upgrade comes from a page of this site (its `Origin` names the host the
 /// request was sent to) or of an allowed origin. An upgrade without `Origin` is not from a
 /// browser page, and passes: the token still decides what it may join.
@@ -670,6 +739,7 @@ fn document(
 ) -> String {
     let mount_path = inner.config.mount_path.trim_end_matches('/');
     let socket = format!("{mount_path}/socket");
+    let poll_js = format!("{mount_path}/{}", asset::poll().file_name);
     let mut out = String::with_capacity(body.len() + 1024);
     out.push_str("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     escape(title, false, &mut out);
@@ -686,7 +756,7 @@ fn document(
     match &group.layout {
         Some(layout) => {
             let root = view! {
-                <div id="lv-root" lv-socket=socket lv-token=token.to_string() inner_html=body.to_string()></div>
+                <div id="lv-root" lv-socket=socket lv-poll=poll_js lv-token=token.to_string() inner_html=body.to_string()></div>
             };
             let owner = Owner::new();
             let framed = owner.with(|| {
@@ -697,7 +767,7 @@ fn document(
         }
         None => {
             out.push_str(&format!(
-                "<div id=\"lv-root\" lv-socket=\"{socket}\" lv-token=\""
+                "<div id=\"lv-root\" lv-socket=\"{socket}\" lv-poll=\"{poll_js}\" lv-token=\""
             ));
             escape(token, true, &mut out);
             out.push_str("\">");

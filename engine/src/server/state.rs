@@ -52,6 +52,8 @@ pub(crate) struct EngineState {
     /// Where page state goes when the process stops, or a page's socket stays away past the
     /// retention window.
     pub snapshots: Option<Arc<Store>>,
+    /// The long-poll sessions open in this process.
+    pub polls: crate::server::poll::Polls,
 }
 
 impl EngineState {

@@ -1,4 +1,5 @@
-//! A socket's sending side, shared by the socket's task and the page it is attached to.
+//! A connection's sending side, shared by the connection's task and the page it is attached to.
+//! The connection is a WebSocket or a long-poll session: both write to a [`ConnSink`].
 //!
 //! A frame is written by the task that made it, at once, when the socket can take it: a page
 //! that sends a patch writes it to the socket itself, with no hand-off to the socket's task and
@@ -15,17 +16,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{Message, Utf8Bytes};
 use futures_util::Sink;
-use futures_util::stream::SplitSink;
 use futures_util::task::AtomicWaker;
 use tokio::time::{Instant, Sleep, sleep_until};
 
 /// Frames that may wait for a slow socket before sends to it fail.
 pub(crate) const CAPACITY: usize = 64;
 
-/// The writing half of an axum WebSocket.
-pub(crate) type WsSink = SplitSink<WebSocket, Message>;
+/// Where a connection's frames go, whatever carries them: the writing half of an axum
+/// WebSocket, or a long-poll session's queue of frames for its next poll.
+pub(crate) type ConnSink = Pin<Box<dyn Sink<Message, Error = axum::Error> + Send>>;
 
 /// Why a socket stopped taking frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -39,7 +40,7 @@ pub(crate) enum OutboxError {
 }
 
 /// A socket's sending side: cheap to clone, shared by the socket's task and its page.
-pub(crate) struct Outbox<S = WsSink> {
+pub(crate) struct Outbox<S = ConnSink> {
     /// The socket's number.
     pub id: u64,
     shared: Arc<OutboxShared<S>>,

@@ -1,0 +1,81 @@
+//! The chat over the shim's long-poll fallback, in Chromium, with every WebSocket upgrade refused
+//! (403) by a proxy in front of the real server process, as a corporate proxy refuses it: two
+//! people see each other's presence and messages, move between rooms live, and an image upload
+//! reaches the other person. The module the fallback loads passes the chat's strict CSP
+//! (`script-src 'self'`).
+
+mod common;
+
+use common::{ChatProcess, ONLINE, enter, post, remove_db, shows, temp_db};
+use leptos_live_tests::browser::Browser;
+use leptos_live_tests::proxy::{Mode, Proxy};
+use leptos_live_tests::uploads::PNG;
+use serde_json::json;
+
+const ON_POLL: &str = "!(window.liveSocket.ws instanceof WebSocket)";
+const IMAGE_SHOWN: &str = "[...document.querySelectorAll('#messages li img')].some(i => i.complete && i.naturalWidth > 0)";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_people_chat_over_long_polling() {
+    let db = temp_db("fallback");
+    let dir = db.parent().expect("the test's directory").to_path_buf();
+    let png = dir.join("dot.png");
+    std::fs::write(&png, PNG).expect("write the png");
+    let server = ChatProcess::start(&db, None, None).await;
+    let proxy = Proxy::start(server.addr).await;
+    proxy.set(Mode::RefuseSockets);
+    let room = proxy.url("/rooms/lobby");
+    let mut browser = Browser::launch().await;
+    let ada = enter(&mut browser, &room, "ada").await;
+    let bob = enter(&mut browser, &room, "bob").await;
+    for tab in [&ada, &bob] {
+        let mut page = browser.page(tab);
+        assert_eq!(page.eval(ON_POLL).await, json!(true), "the page polls");
+        page.wait_for(&format!("{ONLINE} === 'ada,bob'")).await;
+    }
+
+    // A message from another person.
+    post(&mut browser, &ada, "over http").await;
+    browser.page(&bob).wait_for(&shows("over http")).await;
+
+    // An image: the chunks go up as POST bodies, and the other person sees it.
+    let mut page = browser.page(&ada);
+    page.set_files("#attach", &[&png]).await;
+    page.wait_for("document.querySelector('#picked img[lv-preview]')?.naturalWidth === 1")
+        .await;
+    page.click("#send").await;
+    page.wait_for(IMAGE_SHOWN).await;
+    drop(page);
+    browser.page(&bob).wait_for(IMAGE_SHOWN).await;
+
+    // Between rooms, live: from the room list (a page load, which polls at once: the tab
+    // remembers), a new room, then the lobby; presence moves.
+    let mut page = browser.page(&ada);
+    page.goto(&proxy.url("/")).await;
+    page.wait_connected().await;
+    assert_eq!(page.eval(ON_POLL).await, json!(true), "the tab remembers");
+    page.eval("document.querySelector('#create-room input[name=name]').value = 'den'")
+        .await;
+    page.click("#create-room button").await;
+    page.wait_for("location.pathname === '/rooms/den' && document.getElementById('heading')?.textContent === '#den'")
+        .await;
+    drop(page);
+    browser
+        .page(&bob)
+        .wait_for(&format!("{ONLINE} === 'bob'"))
+        .await;
+    let mut page = browser.page(&ada);
+    page.click("#room-links a[href='/rooms/lobby']").await;
+    page.wait_for("location.pathname === '/rooms/lobby' && document.getElementById('heading')?.textContent === '#lobby'")
+        .await;
+    assert_eq!(page.eval(ON_POLL).await, json!(true), "still polling");
+    drop(page);
+    browser
+        .page(&bob)
+        .wait_for(&format!("{ONLINE} === 'ada,bob'"))
+        .await;
+    drop(browser);
+    drop(proxy);
+    drop(server);
+    remove_db(&db);
+}
