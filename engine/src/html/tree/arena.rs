@@ -113,6 +113,12 @@ impl Arena {
         self.finish(Kind::Comment, s, Run::default(), Run::default(), span)
     }
 
+    /// A processing instruction, `s` holding its target and data as
+    /// [`joined`](crate::html::instruction::joined) keeps them.
+    pub(crate) fn pi(&mut self, s: Run, span: [u32; 4]) -> Rec {
+        self.finish(Kind::Pi, s, Run::default(), Run::default(), span)
+    }
+
     /// An element whose children are `kids[first..]` (taken out of `kids`) and whose attributes
     /// are `attrs` (already added).
     pub(crate) fn element(
@@ -202,6 +208,11 @@ impl Arena {
                 buf.push(2);
                 encode_str(s, buf);
                 s.len() + 7
+            }
+            Kind::Pi => {
+                buf.push(4);
+                encode_str(s, buf);
+                s.len() + 4
             }
             Kind::Element(ns) => {
                 buf.extend_from_slice(&[3, ns as u8]);

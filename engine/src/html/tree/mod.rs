@@ -77,13 +77,17 @@ pub(crate) enum Kind {
     Element(Namespace),
     Text,
     Comment,
+    /// A processing instruction; its string is the target and data as
+    /// [`instruction::joined`](super::instruction::joined) keeps them.
+    Pi,
 }
 
 /// One node of the arena.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Rec {
     kind: Kind,
-    /// The tag name of an element, the data of a text or comment.
+    /// The tag name of an element, the data of a text or comment, the target and data of a
+    /// processing instruction.
     s: Run,
     attrs: Run,
     kids: Run,
