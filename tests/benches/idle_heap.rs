@@ -120,7 +120,7 @@ fn by_place(profile: &Value) -> Vec<(String, u64, u64)> {
         e.1 += blocks;
     }
     let mut v: Vec<_> = places.into_iter().map(|(k, (b, n))| (k, b, n)).collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|p| std::cmp::Reverse(p.1));
     v
 }
 
