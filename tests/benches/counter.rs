@@ -1,8 +1,8 @@
 //! The counter benchmark: prints figures, asserts nothing.
 //!
-//! Every figure is taken on [`MinimalCounter`], a counter page fixed here (a number, a button and
-//! a clock that pushes every second), so that a change to the demo's page does not move the
-//! series.
+//! Every figure is taken on [`MinimalCounter`], a counter page fixed in the test support crate (a
+//! number, a button and a clock that pushes every second), so that a change to the demo's page
+//! does not move the series.
 //!
 //! - server time per counter event (handler + render + parse + diff + encode, as the page task
 //!   runs it, without the test client's copy of the page), median and p99;
@@ -15,58 +15,12 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use leptos::prelude::*;
 use leptos_live::testing::LiveTest;
-use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, Session};
+use leptos_live::{LiveConfig, LiveRouter, Params, Session};
+use leptos_live_tests::counter_page::MinimalCounter;
 use leptos_live_tests::{
     WsClient, is_server_child, percentile, rss_kib, serve_for_parent, serve_in_child,
 };
-
-/// The counter alone: its number, the button that adds one, and a clock the server pushes every
-/// second (as the demo's counter has), so that idle pages get pushes as real ones do.
-struct MinimalCounter {
-    count: u64,
-    ticks: u64,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum CounterEvent {
-    Inc,
-}
-
-impl LiveView for MinimalCounter {
-    type Message = ();
-    type Event = CounterEvent;
-
-    async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-        ctx.send_after(Duration::from_secs(1), ());
-        Ok(MinimalCounter { count: 0, ticks: 0 })
-    }
-
-    async fn handle_event(&mut self, e: CounterEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-        match e {
-            CounterEvent::Inc => self.count += 1,
-        }
-        Ok(())
-    }
-
-    async fn handle_info(&mut self, _: (), ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
-        self.ticks += 1;
-        ctx.send_after(Duration::from_secs(1), ());
-        Ok(())
-    }
-
-    fn render(&self) -> impl IntoView {
-        view! {
-            <main>
-                <p id="count">{self.count}</p>
-                <button lv-click="inc">"+1"</button>
-                <p id="clock">{self.ticks}</p>
-            </main>
-        }
-    }
-}
 
 fn median_of(n: usize, mut f: impl FnMut()) -> f64 {
     let mut t: Vec<f64> = (0..n)

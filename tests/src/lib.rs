@@ -4,6 +4,7 @@
 
 pub mod axe;
 pub mod browser;
+pub mod counter_page;
 pub mod pages;
 pub mod poll;
 pub mod proxy;

@@ -240,3 +240,72 @@ async fn patches_turn_a_into_b_in_chromium() {
         report.join("\n")
     );
 }
+
+/// Processing instructions, which Chromium builds from `<?target data?>` (and from html5lib's
+/// `<?COMMENT?>`, `<?COM--MENT?>` and `<?import …>`; `<?` at the end builds nothing): pages
+/// that hold them, patched in, changed, moved and out by the real shim, end as Chromium parses
+/// the target page.
+#[tokio::test]
+async fn processing_instructions_patch_in_and_out() {
+    let import = r##"<?import namespace="foo" implementation="#bar">"##;
+    let pairs: Vec<(String, String)> = [
+        ("<p>a</p>", "<p>a</p><?COMMENT?>"),
+        ("<p>a</p><?COMMENT?>", "<p>a</p>"),
+        ("<div><?COMMENT?></div>", "<div><?COM--MENT?></div>"),
+        ("<div><?COM--MENT?>x</div>", "<div>y<?COM--MENT?>x</div>"),
+        (&format!("<p>x</p>{import}"), &format!("<p>y</p>{import}")),
+        (&format!("<p>x</p>{import}<b>1</b>"), "<p>x</p><b>2</b>"),
+        ("<p>1</p>", "<p>2</p><?"),
+        ("<p>1</p><?", "<p>1</p><?x y?>"),
+        (
+            "<ul><li>a<?x?></li></ul>",
+            "<ul><li>b<?y z?></li><li>c</li></ul>",
+        ),
+        (
+            r#"<ul><li id="a"><?a?></li><li id="b"><?b 1?></li></ul>"#,
+            r#"<ul><li id="b"><?b 2?></li><li id="a"><?a?></li></ul>"#,
+        ),
+        (
+            "<svg><?s?><circle r=\"1\"></circle></svg><table><?t?><tr><td>1</td></tr></table>",
+            "<svg><circle r=\"2\"></circle><?s?></svg><table><tr><td>2</td></tr><?u?></table>",
+        ),
+        ("<p>a<!--?x?--></p>", "<p>a<?x?></p>"),
+        ("<?xml version=\"1.0\"><p>a</p>", "<?xmlfoo?><p>a</p>"),
+    ]
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .into();
+    let batch: Vec<Value> = pairs
+        .iter()
+        .map(|(a, b)| {
+            let ops = diff(&parse_fragment(a), &parse_fragment(b))
+                .unwrap_or_else(|_| panic!("{a:?} -> {b:?} goes out as operations"));
+            let mut json_ops = String::new();
+            write_ops(&ops, &mut json_ops);
+            json!([
+                a,
+                serde_json::from_str::<Value>(&json_ops).expect("ops are JSON"),
+                b
+            ])
+        })
+        .collect();
+    let server = shim_server().await;
+    let failures = within(60, "processing instructions in chromium", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.wait_for("window.LiveSocket").await;
+        page.eval(&format!("({RUN})({PARSE_IN_DIV})({})", Value::Array(batch)))
+            .await
+    })
+    .await;
+    let report: Vec<String> = failures
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|f| {
+            let (a, b) = &pairs[f[0].as_u64().unwrap_or(0) as usize];
+            format!("{a:?} -> {b:?}: mismatch reported {}, at {}", f[1], f[4])
+        })
+        .collect();
+    assert!(report.is_empty(), "{}", report.join("\n"));
+}

@@ -281,20 +281,21 @@ impl HistogramFn for HistogramCell {
     }
 }
 
+/// A key named `name` with `labels`, for the dashboard's tests.
+#[cfg(test)]
+pub(super) fn key(name: &'static str, labels: &[(&'static str, &'static str)]) -> Key {
+    Key::from_parts(
+        name,
+        labels
+            .iter()
+            .map(|(k, v)| metrics::Label::new(*k, *v))
+            .collect::<Vec<_>>(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use metrics::Label;
-
-    fn key(name: &'static str, labels: &[(&'static str, &'static str)]) -> Key {
-        Key::from_parts(
-            name,
-            labels
-                .iter()
-                .map(|(k, v)| Label::new(*k, *v))
-                .collect::<Vec<_>>(),
-        )
-    }
 
     #[test]
     fn counters_gauges_and_histograms_keep_their_values() {

@@ -256,17 +256,8 @@ impl Reading {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use metrics::{Counter, Gauge, Histogram, Key, Label};
-
-    fn key(name: &'static str, labels: &[(&'static str, &'static str)]) -> Key {
-        Key::from_parts(
-            name,
-            labels
-                .iter()
-                .map(|(k, v)| Label::new(*k, *v))
-                .collect::<Vec<_>>(),
-        )
-    }
+    use crate::dashboard::figures::key;
+    use metrics::{Counter, Gauge, Histogram};
 
     #[test]
     fn quantiles_are_nearest_rank() {

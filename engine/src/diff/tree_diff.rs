@@ -240,6 +240,7 @@ fn signature(node: Node<'_>) -> u64 {
     match node.data() {
         NodeData::Text(_) => 1u8.hash(&mut h),
         NodeData::Comment(_) => 2u8.hash(&mut h),
+        NodeData::ProcessingInstruction { .. } => 3u8.hash(&mut h),
         NodeData::Element(e) => {
             e.ns.hash(&mut h);
             e.name.hash(&mut h);

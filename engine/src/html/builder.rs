@@ -266,6 +266,12 @@ impl Builder {
                 let node = self.arena.comment(data, [a, a, b, b]);
                 self.append(node);
             }
+            Token::Pi(p) => {
+                let (a, b) = self.tok;
+                let s = self.arena.str(&p);
+                let node = self.arena.pi(s, [a, a, b, b]);
+                self.append(node);
+            }
             Token::Doctype => {}
             tok @ Token::Start { .. } => {
                 // The tokenizer's attribute buffer, lent for this tag and handed back.

@@ -11,6 +11,7 @@
 mod builder;
 mod entities;
 mod fallback;
+mod instruction;
 pub mod reparse;
 mod serialize;
 mod strict;

@@ -58,6 +58,14 @@ fn write_node(node: Node<'_>, raw_parent: bool, out: &mut String) {
             out.push_str(c);
             out.push_str("-->");
         }
+        NodeData::ProcessingInstruction { target, data } => {
+            // As the browser writes it: a space after the target even when there is no data.
+            out.push_str("<?");
+            out.push_str(target);
+            out.push(' ');
+            out.push_str(data);
+            out.push_str("?>");
+        }
         NodeData::Element(e) => {
             out.push('<');
             out.push_str(e.name);

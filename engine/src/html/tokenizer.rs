@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use super::entities::{Context, decode_text_checked};
+use super::instruction::{self, Instruction};
 
 /// A start tag's attributes, names lower-cased, first occurrence of each name only.
 pub(crate) type Attrs<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
@@ -20,6 +21,8 @@ pub(crate) enum Token<'a> {
     },
     Text(Cow<'a, str>),
     Comment(Cow<'a, str>),
+    /// A processing instruction, its target and data as [`instruction::joined`] keeps them.
+    Pi(Cow<'a, str>),
     Doctype,
 }
 
@@ -207,7 +210,7 @@ impl<'a> Tokenizer<'a> {
             }
             Some(b'?') => {
                 self.pos += 1;
-                Some(self.bogus_comment())
+                Some(self.instruction())
             }
             _ => None,
         }
@@ -270,22 +273,37 @@ impl<'a> Tokenizer<'a> {
         Token::Comment(normalize_raw(data))
     }
 
-    /// `<?…>`, `</ …>` and `<!…>` that is not a comment or doctype: a comment up to `>`.
+    /// `</ …>` and `<!…>` that is not a comment or doctype: a comment up to `>`.
     fn bogus_comment(&mut self) -> Token<'a> {
+        Token::Comment(self.bogus_data().0)
+    }
+
+    /// `<?…>`: a processing instruction, or a comment where it is not one (see
+    /// [`instruction`]).
+    fn instruction(&mut self) -> Token<'a> {
+        let (data, closed) = self.bogus_data();
+        let body = data.strip_prefix('?').unwrap_or(&data);
+        match instruction::read(body, closed) {
+            Instruction::Pi { target, data } => {
+                Token::Pi(Cow::Owned(instruction::joined(target, data).into_owned()))
+            }
+            Instruction::Comment => Token::Comment(data),
+            Instruction::Nothing => Token::Text(Cow::Borrowed("")),
+        }
+    }
+
+    /// The data of a bogus comment from here up to `>`, and whether a `>` ended it.
+    fn bogus_data(&mut self) -> (Cow<'a, str>, bool) {
         let rest = &self.src[self.pos..];
-        let (data, used) = match rest.find('>') {
-            Some(i) => (&rest[..i], i + 1),
+        let (data, used, closed) = match rest.find('>') {
+            Some(i) => (&rest[..i], i + 1, true),
             None => {
                 self.incomplete = true;
-                (rest, rest.len())
+                (rest, rest.len(), false)
             }
         };
         self.pos += used;
-        let data = normalize_raw(data);
-        Token::Comment(match data {
-            Cow::Borrowed(s) if s.contains('\0') => Cow::Owned(s.replace('\0', "\u{fffd}")),
-            other => other,
-        })
+        (normalize_raw(data), closed)
     }
 
     fn tag_name(&mut self) -> Cow<'a, str> {
@@ -495,7 +513,9 @@ mod tests {
         assert_eq!(all("<!---->"), vec![Token::Comment("".into())]);
         assert_eq!(all("<!-->"), vec![Token::Comment("".into())]);
         assert_eq!(all("<!-- a -->"), vec![Token::Comment(" a ".into())]);
-        assert_eq!(all("<?x>"), vec![Token::Comment("?x".into())]);
+        assert_eq!(all("<?x>"), vec![Token::Pi("x".into())]);
+        assert_eq!(all("<?x y?>"), vec![Token::Pi("x y".into())]);
+        assert_eq!(all("<?1>"), vec![Token::Comment("?1".into())]);
     }
 
     #[test]

@@ -52,52 +52,46 @@ pub(crate) struct Attach {
     pub resent: Vec<u64>,
 }
 
-/// What a socket asks of a page. Kept small (large parts boxed): every page's queue holds a
-/// block of these.
+/// What a socket asks of a page. Every variant holds one word at most (larger parts boxed,
+/// with the socket and the reference number inside the box): every page's queue holds a block
+/// of 32 of these, idle or not.
 pub(crate) enum Control {
     Attach(Box<Attach>),
     Detach {
         conn: u64,
     },
-    Event {
-        conn: u64,
-        r: u64,
-        /// The name, the payload and the component it is for.
-        event: Box<(String, Value, Option<String>)>,
-    },
-    Resync {
-        conn: u64,
-        r: u64,
-    },
+    /// An event: its name, its payload and the component it is for.
+    Event(Box<Asked<(String, Value, Option<String>)>>),
+    Resync(Box<Asked<()>>),
     /// The browser's URL changed to another URL of this page's route (an `lv-patch` link, or
     /// back and forward between patched URLs).
-    Params {
-        conn: u64,
-        r: u64,
-        change: Box<(Uri, Params)>,
-    },
+    Params(Box<Asked<(Uri, Params)>>),
     /// The process is stopping: the page answers with its snapshot (or none).
     Snapshot {
         /// The page's route pattern and state.
         done: oneshot::Sender<Option<(Arc<str>, Value)>>,
     },
     /// Files picked for an upload (`"u"`).
-    Upload {
-        conn: u64,
-        r: u64,
-        upload: Box<(String, Vec<FileMeta>)>,
-    },
-    /// A binary frame: a chunk of an upload entry (boxed: the queue's slots stay small).
-    Chunk {
-        conn: u64,
-        data: Box<Bytes>,
-    },
-    /// The socket navigates to another page: this one ends, leaving the socket open.
-    Leave {
-        conn: u64,
-        /// Answered once the page has let go of the socket: it sends nothing more.
-        done: oneshot::Sender<()>,
-    },
+    Upload(Box<Asked<(String, Vec<FileMeta>)>>),
+    /// A binary frame: a chunk of an upload entry, from socket `.0`.
+    Chunk(Box<(u64, Bytes)>),
+    /// The socket `.0` navigates to another page: this one ends, leaving the socket open, and
+    /// answers on `.1` once it has let go of the socket (it sends nothing more).
+    Leave(Box<(u64, oneshot::Sender<()>)>),
+}
+
+/// A socket's request to its page: from socket `conn`, answered with reference `r`.
+pub(crate) struct Asked<T> {
+    pub conn: u64,
+    pub r: u64,
+    pub what: T,
+}
+
+impl<T> Asked<T> {
+    /// `what`, from socket `conn` with reference `r`, boxed for the page's queue.
+    pub(crate) fn boxed(conn: u64, r: u64, what: T) -> Box<Asked<T>> {
+        Box::new(Asked { conn, r, what })
+    }
 }
 
 /// Why a page could not be mounted.
@@ -526,6 +520,17 @@ impl<V: LiveView> PageTask<V> {
                 reports = self.core.ctx.take_upload_reports();
             }
             let core = &self.core;
+            // One timer for the two ends a waiting page may have (its tree cools, or it has
+            // waited for a socket too long): the task keeps one, and cooling comes first.
+            let cool = core
+                .sent
+                .is_hot(above)
+                .then(|| core.hot_until.unwrap_or(self.detached_at));
+            let expire = detached.then(|| self.detached_at + window);
+            let alarm = match (cool, expire) {
+                (Some(c), Some(e)) => Some(c.min(e)),
+                (c, e) => c.or(e),
+            };
             let woke = tokio::select! {
                 biased;
                 c = ctl.recv() => Woke::Control(c),
@@ -533,17 +538,25 @@ impl<V: LiveView> PageTask<V> {
                 done = work.recv() => Woke::Work(done),
                 Some(report) = next_report(&mut reports) => Woke::Report(report),
                 () = gate.nudged() => Woke::Fed,
-                _ = sleep_until(core.hot_until.unwrap_or(self.detached_at)), if core.sent.is_hot(above) => Woke::Cool,
-                _ = sleep_until(self.detached_at + window), if detached => Woke::Expired,
+                _ = sleep_until(alarm.unwrap_or(self.detached_at)), if alarm.is_some() => {
+                    if cool.is_some_and(|c| c <= Instant::now()) {
+                        Woke::Cool
+                    } else {
+                        Woke::Expired
+                    }
+                }
             };
             // Frames the feeds wrote while the page waited count in its version.
             self.core.version += gate.enter();
             let (core, link) = (&mut self.core, &mut self.link);
+            // The steps that run the page's code are boxed while they run: the task keeps the
+            // size of this loop while the page waits, not that of the page's largest handler
+            // (an allocation per step, against kilobytes per idle page).
             let flow = match woke {
-                Woke::Control(Some(c)) => self.control(c).await,
+                Woke::Control(Some(c)) => Box::pin(self.control(c)).await,
                 Woke::Control(None) => Flow::End,
-                Woke::Info(m) => core.info(m, &mut info, link).await,
-                Woke::Work(done) => core.work_done(done, link).await,
+                Woke::Info(m) => Box::pin(core.info(m, &mut info, link)).await,
+                Woke::Work(done) => Box::pin(core.work_done(done, link)).await,
                 Woke::Report(report) => core.upload_report(report, link),
                 Woke::Fed => core.fed(link),
                 Woke::Cool => {
@@ -625,31 +638,35 @@ impl<V: LiveView> PageTask<V> {
                 }
                 Flow::Continue
             }
-            Control::Event { conn, r, event } if link.serves(conn) => {
-                let (name, payload, target) = *event;
+            Control::Event(asked) if link.serves(asked.conn) => {
+                let Asked { r, what, .. } = *asked;
+                let (name, payload, target) = what;
                 core.event(r, name, payload, target, link).await
             }
-            Control::Params { conn, r, change } if link.serves(conn) => {
-                let (uri, params) = *change;
+            Control::Params(asked) if link.serves(asked.conn) => {
+                let Asked { r, what, .. } = *asked;
+                let (uri, params) = what;
                 core.patch_url(r, uri, params, link).await
             }
-            Control::Upload { conn, r, upload } if link.serves(conn) => {
-                let (name, files) = *upload;
+            Control::Upload(asked) if link.serves(asked.conn) => {
+                let Asked { r, what, .. } = *asked;
+                let (name, files) = what;
                 core.upload(r, &name, files, link)
             }
-            Control::Chunk { conn, data } if link.serves(conn) => core.chunk(*data, link),
-            Control::Resync { conn, r } if link.serves(conn) => core.resync(r, link),
+            Control::Chunk(chunk) if link.serves(chunk.0) => core.chunk(chunk.1, link),
+            Control::Resync(asked) if link.serves(asked.conn) => core.resync(asked.r, link),
             // From a socket this page no longer serves.
-            Control::Event { .. }
-            | Control::Params { .. }
-            | Control::Upload { .. }
-            | Control::Chunk { .. }
-            | Control::Resync { .. } => Flow::Continue,
+            Control::Event(_)
+            | Control::Params(_)
+            | Control::Upload(_)
+            | Control::Chunk(_)
+            | Control::Resync(_) => Flow::Continue,
             Control::Snapshot { done } => {
                 let _ = done.send(core.snapshot());
                 Flow::Continue
             }
-            Control::Leave { conn, done } => {
+            Control::Leave(leave) => {
+                let (conn, done) = *leave;
                 let flow = if link.serves(conn) {
                     // The socket stays open for the next page: no close, no error frame.
                     link.outbox = None;
@@ -725,6 +742,6 @@ mod tests {
     /// Every page's control queue holds a block of these: a large variant costs each page.
     #[test]
     fn controls_stay_small() {
-        assert!(std::mem::size_of::<super::Control>() <= 32);
+        assert!(std::mem::size_of::<super::Control>() <= 16);
     }
 }

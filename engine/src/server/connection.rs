@@ -20,7 +20,7 @@ use crate::ctx::Nav;
 use crate::error::ErrorCode;
 use crate::flash::Flash;
 use crate::page::session::Mounting;
-use crate::page::task::{Attach, Control, MountError, Mounted, MountedPage};
+use crate::page::task::{Asked, Attach, Control, MountError, Mounted, MountedPage};
 use crate::params::Params;
 use crate::server::claims::{Claims, renewed, verify};
 use crate::server::state::{EngineState, Refused};
@@ -128,10 +128,7 @@ pub(crate) async fn run<E: std::fmt::Display>(
         let text = match msg {
             Message::Text(t) => t,
             Message::Binary(data) => {
-                let chunk = Control::Chunk {
-                    conn,
-                    data: Box::new(data),
-                };
+                let chunk = Control::Chunk(Box::new((conn, data)));
                 if !hand(&joined, 0, chunk, &reply).await {
                     break;
                 }
@@ -227,11 +224,7 @@ pub(crate) async fn run<E: std::fmt::Display>(
                     match target {
                         Err(e) => reply(error_frame(r, ErrorCode::BadNavigation, &e)),
                         Ok((uri, Some(params))) => {
-                            let change = Control::Params {
-                                conn,
-                                r,
-                                change: Box::new((uri, params)),
-                            };
+                            let change = Control::Params(Asked::boxed(conn, r, (uri, params)));
                             if j.ctl.send(change).await.is_err() {
                                 reply(error_frame(r, ErrorCode::PageCrashed, "the page has ended"));
                                 break;
@@ -270,21 +263,13 @@ pub(crate) async fn run<E: std::fmt::Display>(
                 payload,
                 target,
             } => {
-                let event = Control::Event {
-                    conn,
-                    r,
-                    event: Box::new((name, payload, target)),
-                };
+                let event = Control::Event(Asked::boxed(conn, r, (name, payload, target)));
                 if !hand(&joined, r, event, &reply).await {
                     break;
                 }
             }
             ClientFrame::Upload { r, name, files } => {
-                let upload = Control::Upload {
-                    conn,
-                    r,
-                    upload: Box::new((name, files)),
-                };
+                let upload = Control::Upload(Asked::boxed(conn, r, (name, files)));
                 if !hand(&joined, r, upload, &reply).await {
                     break;
                 }
@@ -292,7 +277,7 @@ pub(crate) async fn run<E: std::fmt::Display>(
             ClientFrame::Resync { r } => match &joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
                 Some(j) => {
-                    let _ = j.ctl.send(Control::Resync { conn, r }).await;
+                    let _ = j.ctl.send(Control::Resync(Asked::boxed(conn, r, ()))).await;
                 }
             },
             ClientFrame::Heartbeat { r, times } => {
@@ -600,10 +585,7 @@ async fn navigate(
     let (done, left) = oneshot::channel();
     if joined
         .ctl
-        .send(Control::Leave {
-            conn: outbox.id,
-            done,
-        })
+        .send(Control::Leave(Box::new((outbox.id, done))))
         .await
         .is_ok()
         && tokio::time::timeout(LEAVE_WAIT, left).await.is_err()

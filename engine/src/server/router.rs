@@ -445,8 +445,11 @@ impl LiveRouter {
                             );
                             return StatusCode::FORBIDDEN.into_response();
                         }
+                        // The read buffer is allocated with the socket and kept while it is
+                        // idle; client frames are small, and a larger one (an upload's chunk)
+                        // makes room for itself once its header is read.
                         ws.max_message_size(max_message)
-                            .read_buffer_size(2 * 1024)
+                            .read_buffer_size(512)
                             .write_buffer_size(0)
                             .on_upgrade(move |socket| connection(ws_inner, socket, peer))
                             .into_response()

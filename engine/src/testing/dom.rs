@@ -47,7 +47,7 @@ impl Dom {
                         String::new(),
                     ),
                     NodeData::Text(t) => (String::new(), Vec::new(), t.to_string()),
-                    NodeData::Comment(_) => continue,
+                    NodeData::Comment(_) | NodeData::ProcessingInstruction { .. } => continue,
                 };
                 let id = dom.nodes.len();
                 dom.nodes.push(DomNode {

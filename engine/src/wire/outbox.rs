@@ -99,6 +99,27 @@ impl<S: Sink<Message> + Unpin> Queued<S> {
         }
     }
 
+    /// Writes `msg` when nothing waits before it: `Ready` once it is written out, `Pending`
+    /// when it waits (in the queue, or in the sink to be flushed) for the socket's task.
+    fn write_first(&mut self, msg: Message, cx: &mut Context<'_>) -> Poll<Result<(), OutboxError>> {
+        match Pin::new(&mut self.sink).poll_ready(cx) {
+            Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err(_)) => return Poll::Ready(Err(OutboxError::Failed)),
+            Poll::Pending => {
+                self.waiting.push_back(msg);
+                return Poll::Pending;
+            }
+        }
+        if Pin::new(&mut self.sink).start_send(msg).is_err() {
+            return Poll::Ready(Err(OutboxError::Failed));
+        }
+        self.unflushed = true;
+        match self.flush(cx)? {
+            true => Poll::Ready(Ok(())),
+            false => Poll::Pending,
+        }
+    }
+
     /// Writes what waits, then the close frame when closing; `Ready` once all is written.
     fn drain(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), OutboxError>> {
         loop {
@@ -173,11 +194,15 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
         // Behind frames that wait, the socket's task writes it after them: its waker is the
         // one registered with the socket, and stays so.
         let behind = !out.waiting.is_empty() || out.unflushed;
-        out.waiting.push_back(Message::Text(frame));
-        if !behind {
-            // Without a waker: when the socket cannot take it, the socket's task (woken below)
-            // polls again with its own.
-            match out.drain(&mut Context::from_waker(Waker::noop())) {
+        let frame = Message::Text(frame);
+        if behind {
+            out.waiting.push_back(frame);
+        } else {
+            // Straight to the socket, not through the queue, which then allocates only for a
+            // socket that falls behind (and an idle page keeps no buffer for it). Without a
+            // waker: when the socket cannot take it, the socket's task (woken below) polls
+            // again with its own.
+            match out.write_first(frame, &mut Context::from_waker(Waker::noop())) {
                 Poll::Ready(Ok(())) => return true,
                 Poll::Pending => {}
                 Poll::Ready(Err(e)) => {

@@ -1,27 +1,15 @@
 //! The arena a tree's nodes, attributes and strings are written into.
 
-use std::hash::Hasher as _;
+use std::hash::Hasher;
 
 use super::{AttrRec, ElementData, Kind, Namespace, Rec, Run, Tree, hasher};
 
-/// The buffers a parse writes its nodes into, and the scratch space to hash them.
-#[derive(Default)]
+/// The buffers a parse writes its nodes into.
+#[derive(Clone, Default)]
 pub(crate) struct Arena {
     pub(super) text: String,
     pub(super) nodes: Vec<Rec>,
     pub(super) attrs: Vec<AttrRec>,
-    pub(super) scratch: Vec<u8>,
-}
-
-impl Clone for Arena {
-    fn clone(&self) -> Arena {
-        Arena {
-            text: self.text.clone(),
-            nodes: self.nodes.clone(),
-            attrs: self.attrs.clone(),
-            scratch: Vec::new(),
-        }
-    }
 }
 
 impl Arena {
@@ -32,7 +20,6 @@ impl Arena {
             text: source.to_owned(),
             nodes: Vec::with_capacity(source.len() / 16),
             attrs: Vec::with_capacity(source.len() / 32),
-            scratch: Vec::new(),
         }
     }
 
@@ -113,6 +100,12 @@ impl Arena {
         self.finish(Kind::Comment, s, Run::default(), Run::default(), span)
     }
 
+    /// A processing instruction, `s` holding its target and data as
+    /// [`joined`](crate::html::instruction::joined) keeps them.
+    pub(crate) fn pi(&mut self, s: Run, span: [u32; 4]) -> Rec {
+        self.finish(Kind::Pi, s, Run::default(), Run::default(), span)
+    }
+
     /// An element whose children are `kids[first..]` (taken out of `kids`) and whose attributes
     /// are `attrs` (already added).
     pub(crate) fn element(
@@ -163,50 +156,44 @@ impl Arena {
     }
 
     /// Sets the hash, HTML length and node count of `rec` from its own data and its children's.
-    pub(super) fn hash_into(&mut self, rec: &mut Rec) {
-        let mut buf = std::mem::take(&mut self.scratch);
+    pub(super) fn hash_into(&self, rec: &mut Rec) {
         let kids = &self.nodes[rec.kids.range()];
-        // The node's own data and its children's hashes, laid out unambiguously (every string
-        // with its length), go through the keyed hash in one write.
-        buf.clear();
-        let (mut len, mut count) = (self.encode(rec, &mut buf), 1u32);
-        encode_len(kids.len(), &mut buf);
+        // The node's own data, then its children's hashes, go into the keyed hash as they are
+        // (no copy of the page's text): every field a fixed-width word or a string after its
+        // length, so that the sequence of writes reads back one way only.
+        let mut h = hasher();
+        let (mut len, mut count) = (self.hash_own(rec, &mut h), 1u32);
+        h.write_u64(kids.len() as u64);
         for c in kids {
-            buf.extend_from_slice(&c.hash.to_le_bytes());
+            h.write_u64(c.hash);
             len += c.html_len as usize;
             count = count.saturating_add(c.count);
         }
-        let mut h = hasher();
-        h.write(&buf);
-        let hash = h.finish();
-        if buf.capacity() <= 1 << 16 {
-            // A buffer a huge text node grew is not kept for the tree's life.
-            self.scratch = buf;
-        }
-        rec.hash = hash;
+        rec.hash = h.finish();
         rec.html_len = u32::try_from(len).unwrap_or(u32::MAX);
         rec.count = count;
     }
 
-    /// Appends the node's own data for hashing (attributes in name order: equal elements encode
+    /// Writes the node's own data into `h` (attributes in name order: equal elements hash
     /// equally); returns a lower bound of the data's own HTML length.
-    fn encode(&self, rec: &Rec, buf: &mut Vec<u8>) -> usize {
+    fn hash_own(&self, rec: &Rec, h: &mut impl Hasher) -> usize {
         let s = self.get(rec.s);
         match rec.kind {
             Kind::Text => {
-                buf.push(1);
-                encode_str(s, buf);
+                write_str(h, 1, s);
                 s.len()
             }
             Kind::Comment => {
-                buf.push(2);
-                encode_str(s, buf);
+                write_str(h, 2, s);
                 s.len() + 7
             }
+            Kind::Pi => {
+                write_str(h, 4, s);
+                s.len() + 4
+            }
             Kind::Element(ns) => {
-                buf.extend_from_slice(&[3, ns as u8]);
-                encode_str(s, buf);
-                encode_len(rec.attrs.len as usize, buf);
+                write_str(h, 3 | (ns as u8) << 4, s);
+                h.write_u64(u64::from(rec.attrs.len));
                 let mut len = 2 * s.len() + 5;
                 let attrs = &self.attrs[rec.attrs.range()];
                 in_name_order(
@@ -214,8 +201,10 @@ impl Arena {
                     |a| self.get(a.name),
                     |a| {
                         let (n, v) = (self.get(a.name), self.get(a.value));
-                        encode_str(n, buf);
-                        encode_str(v, buf);
+                        // Both lengths in one word (each fits 32 bits: runs are u32).
+                        h.write_u64((n.len() as u64) << 32 | v.len() as u64);
+                        h.write(n.as_bytes());
+                        h.write(v.as_bytes());
                         len += n.len() + v.len() + 4;
                     },
                 );
@@ -260,19 +249,9 @@ pub(super) fn in_name_order<'a, T>(
     }
 }
 
-/// Appends a length or count: four bytes, or, from `u32::MAX` up, those four then eight more.
-pub(super) fn encode_len(n: usize, buf: &mut Vec<u8>) {
-    match u32::try_from(n) {
-        Ok(n) if n != u32::MAX => buf.extend_from_slice(&n.to_le_bytes()),
-        _ => {
-            buf.extend_from_slice(&u32::MAX.to_le_bytes());
-            buf.extend_from_slice(&(n as u64).to_le_bytes());
-        }
-    }
-}
-
-/// Appends `s` with its length in front.
-pub(super) fn encode_str(s: &str, buf: &mut Vec<u8>) {
-    encode_len(s.len(), buf);
-    buf.extend_from_slice(s.as_bytes());
+/// Writes `s` after one word holding `tag` (the top byte) and its length (which fits in the
+/// rest: a run's length is a `u32`).
+fn write_str(h: &mut impl Hasher, tag: u8, s: &str) {
+    h.write_u64(u64::from(tag) << 56 | s.len() as u64);
+    h.write(s.as_bytes());
 }

@@ -11,17 +11,8 @@
 //! dead records outnumber the live ones.
 
 use std::fmt;
-use std::hash::{BuildHasher, DefaultHasher, RandomState};
-use std::sync::OnceLock;
 
 use super::string::Str;
-
-/// A keyed hasher (SipHash with keys random per process): page content may come from users, and
-/// a collision they could craft would make the diff skip a real change.
-fn hasher() -> DefaultHasher {
-    static KEYS: OnceLock<RandomState> = OnceLock::new();
-    KEYS.get_or_init(RandomState::new).build_hasher()
-}
 
 /// The namespace an element lives in, as the HTML parser assigns it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -77,13 +68,17 @@ pub(crate) enum Kind {
     Element(Namespace),
     Text,
     Comment,
+    /// A processing instruction; its string is the target and data as
+    /// [`instruction::joined`](super::instruction::joined) keeps them.
+    Pi,
 }
 
 /// One node of the arena.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Rec {
     kind: Kind,
-    /// The tag name of an element, the data of a text or comment.
+    /// The tag name of an element, the data of a text or comment, the target and data of a
+    /// processing instruction.
     s: Run,
     attrs: Run,
     kids: Run,
@@ -158,11 +153,13 @@ impl ElementData {
 mod arena;
 #[cfg(any(test, feature = "internals", feature = "testing"))]
 mod edit;
+mod keyed;
 #[cfg(test)]
 mod tests;
 mod view;
 
 pub(crate) use arena::Arena;
+use keyed::hasher;
 #[cfg(any(test, feature = "internals"))]
 pub use view::{Attr, ChildIter, Element};
 pub use view::{Children, Node, NodeData};
@@ -321,7 +318,6 @@ impl Tree {
             text: String::with_capacity(self.live_text()),
             nodes: Vec::with_capacity(self.rec(self.root).count as usize),
             attrs: Vec::new(),
-            scratch: Vec::new(),
         };
         let copy = |new: &mut Arena, r: &Rec| -> Rec {
             let s = new.str(old.get(r.s));

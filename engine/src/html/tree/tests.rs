@@ -1,6 +1,5 @@
 //! The tree's hashing, equality and edits.
 
-use super::arena::encode_len;
 use super::*;
 use crate::html::parse_fragment;
 
@@ -15,20 +14,6 @@ fn hash_changes_with_any_descendant() {
     assert_ne!(a.subtree_hash(), b.subtree_hash());
     assert_eq!(a, a2);
     assert_ne!(a, b);
-}
-
-#[test]
-fn lengths_take_four_bytes_below_u32_max_and_twelve_from_it() {
-    let len = |n: usize| {
-        let mut buf = Vec::new();
-        encode_len(n, &mut buf);
-        buf
-    };
-    assert_eq!(len(5), [5, 0, 0, 0]);
-    assert_eq!(len(u32::MAX as usize - 1).len(), 4);
-    let long = len(u32::MAX as usize);
-    assert_eq!(long.len(), 12);
-    assert_eq!(long[..4], [0xff; 4]);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::super::instruction::split;
 use super::{ElementData, Kind, Namespace, Rec, Run, Tree};
 
 /// A node of a [`Tree`]: its data, its children and the hash of its whole subtree.
@@ -32,6 +33,13 @@ pub enum NodeData<'a> {
     Text(&'a str),
     /// A comment, including Leptos's `<!>` markers (an empty comment).
     Comment(&'a str),
+    /// A processing instruction, `<?target data?>`, as the browser's parser builds one.
+    ProcessingInstruction {
+        /// The name after `<?`.
+        target: &'a str,
+        /// What follows the target and its whitespace, without the closing `?>`.
+        data: &'a str,
+    },
 }
 
 impl<'a> Node<'a> {
@@ -62,6 +70,10 @@ impl<'a> Node<'a> {
             }),
             Kind::Text => NodeData::Text(self.tree.arena.get(rec.s)),
             Kind::Comment => NodeData::Comment(self.tree.arena.get(rec.s)),
+            Kind::Pi => {
+                let (target, data) = split(self.tree.arena.get(rec.s));
+                NodeData::ProcessingInstruction { target, data }
+            }
         }
     }
 
@@ -126,7 +138,7 @@ impl<'a> Node<'a> {
         match self.data() {
             NodeData::Text(t) => out.push_str(t),
             NodeData::Element(_) => self.children().iter().for_each(|c| c.collect_text(out)),
-            NodeData::Comment(_) => {}
+            NodeData::Comment(_) | NodeData::ProcessingInstruction { .. } => {}
         }
     }
 

@@ -11,12 +11,22 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 
 use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::tendril::{StrTendril, TendrilSink as _};
-use html5ever::{Attribute, ExpandedName, LocalName, ParseOpts, QualName, ns};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts, create_element};
+use html5ever::{Attribute, ExpandedName, LocalName, QualName, TokenizerResult, ns};
 
 use super::tree::{Arena, ElementData, NO_SPAN, Namespace, Rec, Tree};
 
+mod instructions;
+
+use instructions::Instructions;
+
 /// Parses `html` as the content of `context` with html5ever, into the engine's node tree.
+///
+/// The parse is driven here rather than by html5ever's driver, so that the tokens pass through
+/// [`Instructions`] on their way to the tree builder: html5ever reads `<?…>` as a comment, where
+/// the browser now builds a processing instruction.
 pub(crate) fn parse(html: &str, ns: Namespace, context: &str) -> Tree {
     let context_ns = match ns {
         Namespace::Html => ns!(html),
@@ -24,15 +34,21 @@ pub(crate) fn parse(html: &str, ns: Namespace, context: &str) -> Tree {
         Namespace::MathMl => ns!(mathml),
     };
     let name = QualName::new(None, context_ns, LocalName::from(context));
-    html5ever::parse_fragment(
-        FlatSink::default(),
-        ParseOpts::default(),
-        name,
-        Vec::new(),
-        true,
-    )
-    .one(html)
-    .into_tree(ns, context)
+    let sink = FlatSink::default();
+    let context_element = create_element(&sink, name, Vec::new());
+    let builder =
+        TreeBuilder::new_for_fragment(sink, context_element, None, TreeBuilderOpts::default());
+    let opts = TokenizerOpts {
+        initial_state: Some(builder.tokenizer_state_for_context_elem(true)),
+        ..TokenizerOpts::default()
+    };
+    let tokenizer = Tokenizer::new(Instructions::new(builder, html), opts);
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    // A script's end asks the caller to run it; a fragment's scripts do not run.
+    while let TokenizerResult::Script(_) = tokenizer.feed(&input) {}
+    tokenizer.end();
+    tokenizer.sink.into_sink().into_tree(ns, context)
 }
 
 fn namespace(ns: &html5ever::Namespace) -> Namespace {
@@ -49,8 +65,11 @@ fn namespace(ns: &html5ever::Namespace) -> Namespace {
 const DOCUMENT: usize = 0;
 
 /// The tree html5ever builds: a flat list of nodes, the document first.
-struct FlatSink {
+pub(super) struct FlatSink {
     nodes: RefCell<Vec<FlatNode>>,
+    /// The processing instruction the next comment the parser creates is instead, as
+    /// [`joined`](super::instruction::joined) keeps it (set by [`Instructions`]).
+    instruction: RefCell<Option<String>>,
 }
 
 impl Default for FlatSink {
@@ -59,6 +78,7 @@ impl Default for FlatSink {
         push(&mut nodes, Data::Fragment);
         FlatSink {
             nodes: RefCell::new(nodes),
+            instruction: RefCell::new(None),
         }
     }
 }
@@ -66,7 +86,7 @@ impl Default for FlatSink {
 /// A node as the parser refers to it: its place in the list and, for an element, its name (so
 /// that the parser, which asks for names all the time, reads them without a look-up).
 #[derive(Clone, Default)]
-struct Handle {
+pub(super) struct Handle {
     id: usize,
     ns: html5ever::Namespace,
     local: LocalName,
@@ -97,7 +117,11 @@ enum Data {
     Element(FlatElement),
     Text(StrTendril),
     Comment(StrTendril),
-    /// A processing instruction (which only XML has): not part of the engine's tree.
+    /// A processing instruction, its target and data as
+    /// [`joined`](super::instruction::joined) keeps them.
+    Pi(String),
+    /// A processing instruction html5ever makes itself (which it does only for XML): not part
+    /// of the engine's tree.
     Ignored,
 }
 
@@ -225,7 +249,11 @@ impl TreeSink for FlatSink {
     }
 
     fn create_comment(&self, text: StrTendril) -> Handle {
-        Handle::of(push(&mut self.nodes.borrow_mut(), Data::Comment(text)))
+        let data = match self.instruction.take() {
+            Some(pi) => Data::Pi(pi),
+            None => Data::Comment(text),
+        };
+        Handle::of(push(&mut self.nodes.borrow_mut(), data))
     }
 
     fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> Handle {
@@ -373,6 +401,10 @@ impl FlatSink {
                 Data::Comment(c) => {
                     let s = arena.str(c);
                     kids.push(arena.comment(s, [NO_SPAN; 4]));
+                }
+                Data::Pi(p) => {
+                    let s = arena.str(p);
+                    kids.push(arena.pi(s, [NO_SPAN; 4]));
                 }
                 Data::Element(el) => {
                     open.push((el, kids.len(), node.next));
