@@ -19,7 +19,7 @@ use leptos_live::testing::LiveTest;
 use leptos_live::{LiveConfig, LiveRouter, Params, Session};
 use leptos_live_tests::counter_page::MinimalCounter;
 use leptos_live_tests::{
-    WsClient, is_server_child, percentile, rss_kib, serve_for_parent, serve_in_child,
+    WsClient, connect_pages, is_server_child, percentile, rss_kib, serve_for_parent, serve_in_child,
 };
 
 fn median_of(n: usize, mut f: impl FnMut()) -> f64 {
@@ -93,32 +93,6 @@ async fn frame_sizes(addr: SocketAddr) {
         reply.len()
     );
     println!("  (Phoenix LiveView sends about 75 bytes up and 95 down for the same click)");
-}
-
-/// Opens `n` connected pages, `parallel` at a time; each keeps reading its pushes.
-async fn connect_pages(
-    addr: SocketAddr,
-    n: usize,
-    parallel: usize,
-) -> Vec<tokio::task::JoinHandle<()>> {
-    let sem = std::sync::Arc::new(tokio::sync::Semaphore::new(parallel));
-    let (tx, mut rx) = tokio::sync::mpsc::channel(n.max(1));
-    let mut held = Vec::with_capacity(n);
-    for _ in 0..n {
-        let permit = sem.clone().acquire_owned().await.expect("semaphore");
-        let tx = tx.clone();
-        held.push(tokio::spawn(async move {
-            let (ws, _) = WsClient::open_page(addr, "/").await;
-            drop(permit);
-            let _ = tx.send(()).await;
-            // Stay connected, reading the clock's pushes.
-            ws.drain().await;
-        }));
-    }
-    for _ in 0..n {
-        rx.recv().await;
-    }
-    held
 }
 
 async fn memory_per_page(pages: usize) {

@@ -13,7 +13,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use leptos_live::{LiveConfig, LiveRouter};
-use leptos_live_tests::WsClient;
+use leptos_live_tests::connect_pages;
 use leptos_live_tests::counter_page::MinimalCounter;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _};
@@ -47,27 +47,6 @@ fn serve_profiled(file: &str) {
         drop(profiler);
         std::process::exit(0);
     });
-}
-
-/// Opens `n` connected pages, 100 at a time; each keeps reading its pushes.
-async fn connect_pages(addr: SocketAddr, n: usize) -> Vec<tokio::task::JoinHandle<()>> {
-    let sem = std::sync::Arc::new(tokio::sync::Semaphore::new(100));
-    let (tx, mut rx) = tokio::sync::mpsc::channel(n.max(1));
-    let mut held = Vec::with_capacity(n);
-    for _ in 0..n {
-        let permit = sem.clone().acquire_owned().await.expect("semaphore");
-        let tx = tx.clone();
-        held.push(tokio::spawn(async move {
-            let (ws, _) = WsClient::open_page(addr, "/").await;
-            drop(permit);
-            let _ = tx.send(()).await;
-            ws.drain().await;
-        }));
-    }
-    for _ in 0..n {
-        rx.recv().await;
-    }
-    held
 }
 
 /// The heap the child held at the end, from dhat's profile: bytes and blocks per place, the
@@ -143,7 +122,7 @@ async fn measure(pages: usize, file: &str) -> Value {
         .expect("address line")
         .parse()
         .expect("an address");
-    let held = connect_pages(addr, pages).await;
+    let held = connect_pages(addr, pages, 100).await;
     // Idle: every page has had its first clock pushes.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let mut stdin = child.stdin.take().expect("stdin");

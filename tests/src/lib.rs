@@ -164,7 +164,12 @@ pub async fn http_get_with(addr: SocketAddr, path: &str, cookie: &str) -> (u16, 
     s.write_all(req.as_bytes()).await.expect("write request");
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).await.expect("read response");
-    let text = String::from_utf8_lossy(&buf).to_string();
+    response(&buf)
+}
+
+/// An HTTP/1.1 response's status and body, as read whole from a connection that closed.
+pub fn response(bytes: &[u8]) -> (u16, String) {
+    let text = String::from_utf8_lossy(bytes);
     let status = text
         .split(' ')
         .nth(1)
@@ -175,6 +180,33 @@ pub async fn http_get_with(addr: SocketAddr, path: &str, cookie: &str) -> (u16, 
         .map(|(_, b)| b.to_string())
         .unwrap_or_default();
     (status, body)
+}
+
+/// Opens `n` connected counter pages at `/`, `parallel` at a time; each keeps reading its
+/// pushes until its task is dropped. Returns once all have joined.
+pub async fn connect_pages(
+    addr: SocketAddr,
+    n: usize,
+    parallel: usize,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let sem = std::sync::Arc::new(tokio::sync::Semaphore::new(parallel));
+    let (tx, mut rx) = tokio::sync::mpsc::channel(n.max(1));
+    let mut held = Vec::with_capacity(n);
+    for _ in 0..n {
+        let permit = sem.clone().acquire_owned().await.expect("semaphore");
+        let tx = tx.clone();
+        held.push(tokio::spawn(async move {
+            let (ws, _) = WsClient::open_page(addr, "/").await;
+            drop(permit);
+            let _ = tx.send(()).await;
+            // Stay connected, reading the clock's pushes.
+            ws.drain().await;
+        }));
+    }
+    for _ in 0..n {
+        rx.recv().await;
+    }
+    held
 }
 
 /// The `lv-token` attribute of a rendered page.
