@@ -29,11 +29,8 @@ pub(crate) enum Instruction<'a> {
 
 /// Reads `body`, the markup's text after `<?` and before its `>` (line breaks normalised,
 /// NULs replaced as a bogus comment's data has them); `closed` says whether a `>` ended it or
-/// the end of the input did.
-///
-/// ```ignore
-/// assert_eq!(read("a b?", true), Instruction::Pi { target: "a", data: "b" });
-/// ```
+/// the end of the input did. For example, `a b?` closed reads as the instruction with target
+/// `a` and data `b` (the unit tests below hold the rules' edges).
 pub(crate) fn read(body: &str, closed: bool) -> Instruction<'_> {
     let b = body.as_bytes();
     match b.first() {
