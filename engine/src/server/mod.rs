@@ -10,6 +10,7 @@ pub(crate) mod claims;
 pub(crate) mod connection;
 pub(crate) mod dev;
 pub(crate) mod favicon;
+pub(crate) mod http;
 pub(crate) mod listener;
 pub(crate) mod poll;
 pub(crate) mod router;

@@ -1,7 +1,7 @@
 //! `LiveRouter`: live pages, their socket and the shim, as routes of any axum `Router`.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
@@ -11,44 +11,34 @@ use axum::body::Bytes;
 use axum::extract::rejection::{QueryRejection, RawPathParamsRejection};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, Query, RawPathParams};
-use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::get;
-use leptos::prelude::*;
 
 use crate::config::LiveConfig;
-use crate::ctx::{Nav, Services};
-use crate::flash;
-use crate::html::escape;
-use crate::location;
+use crate::ctx::Services;
 use crate::page::registry::Registry;
-use crate::page::render::path_and_query;
-use crate::page::session::{Group, LiveSession, Mounting};
+use crate::page::session::{Group, LiveSession};
 use crate::page::session::{Route, RouteOf};
-use crate::page::task::Mounted;
 use crate::params::{Params, Session};
 use crate::pubsub::PubSub;
 use crate::server::asset;
-use crate::server::claims::Claims;
 use crate::server::favicon::{FAVICON_PATH, Favicon};
+use crate::server::http::http_render;
 use crate::server::poll;
 #[cfg(feature = "redis")]
 use crate::server::snapshot::RedisStore;
 use crate::server::snapshot::{DirStore, Store};
 use crate::server::socket::connection;
-use crate::server::state::{EngineState, Refused, RouteEntry, SessionFn};
+use crate::server::state::{EngineState, RouteEntry, SessionFn};
 use crate::view::LiveView;
-use crate::wire::ids::now_secs;
-use crate::wire::ids::{hex_id, random_bytes};
-use crate::wire::token::sign;
+use crate::wire::ids::random_bytes;
 
 /// Live pages for an axum app.
 ///
 /// ```
 /// use axum::{routing::get, Router};
-/// use leptos::prelude::*;
-/// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Session};
+/// /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Session};
 ///
 /// struct Hello;
 /// impl LiveView for Hello {
@@ -169,8 +159,7 @@ impl LiveRouter {
     /// own with no layout and no checks: links between such pages navigate live too.
     ///
     /// ```
-    /// use leptos::prelude::*;
-    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    ///     /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
     /// # struct Hello;
     /// # impl LiveView for Hello {
     /// #     type Message = ();
@@ -195,8 +184,7 @@ impl LiveRouter {
     /// moving between them is a live navigation over the tab's socket.
     ///
     /// ```
-    /// use leptos::prelude::*;
-    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    ///     /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
     /// # struct Hello;
     /// # impl LiveView for Hello {
     /// #     type Message = ();
@@ -283,8 +271,7 @@ impl LiveRouter {
     /// The routes, for merging into an app's router with any state type.
     ///
     /// ```
-    /// use leptos::prelude::*;
-    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    ///     /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
     /// # struct Hello;
     /// # impl LiveView for Hello {
     /// #     type Message = ();
@@ -535,101 +522,6 @@ impl LiveEngine {
     }
 }
 
-async fn http_render(
-    inner: &Arc<EngineState>,
-    pattern: &str,
-    params: Params,
-    uri: Uri,
-    peer: Option<IpAddr>,
-    headers: &HeaderMap,
-) -> Response {
-    let Some(entry) = inner.route(pattern) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let session = (inner.session)(headers);
-    let quota = match inner.quota(peer, &session, 0) {
-        Ok(q) => q,
-        Err(why) => {
-            tracing::warn!(page = pattern, ?peer, "{why}");
-            return (StatusCode::TOO_MANY_REQUESTS, why).into_response();
-        }
-    };
-    let now = now_secs();
-    // A flash carried by a redirect shows on this page; the cookie is cleared either way.
-    let cookie = crate::params::cookie(headers, flash::COOKIE_NAME);
-    let carried = cookie.and_then(|v| flash::unseal(v, &inner.secret, now));
-    let path_and_query = crate::wire::url::path_and_query(&uri);
-    let mounted = inner
-        .prepare(
-            entry,
-            uri,
-            params.clone(),
-            session.clone(),
-            carried.unwrap_or_default(),
-            None,
-        )
-        .await;
-    let (page, checked) = match mounted {
-        Ok((Mounted::Page(page), checked)) => (page, checked),
-        Ok((Mounted::Left { nav, flash }, _)) => {
-            let external = matches!(nav, Nav::Redirect { external: true, .. });
-            return see_other(nav.to(), external, flash.as_deref());
-        }
-        Err(Refused::Halt(halt)) => {
-            let (to, flash) = halt.into_parts();
-            let sealed = (!flash.is_empty()).then(|| flash::seal(&flash, &inner.secret, now));
-            return see_other(&to, false, sealed.as_deref());
-        }
-        Err(Refused::Failed(e)) => {
-            tracing::error!(page = pattern, "{e}");
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the page could not be mounted",
-            )
-                .into_response();
-        }
-    };
-    let id: Arc<str> = hex_id().into();
-    if inner
-        .registry
-        .reserve_pending(inner.config.max_pending_pages)
-    {
-        // A fresh random id: no page can hold it already.
-        let _ = inner.start(page.start, id.clone(), false, Some(quota));
-    } else {
-        tracing::warn!(
-            page = pattern,
-            "too many pages wait for adoption; this one will mount again on join"
-        );
-    }
-    let token = sign(
-        &Claims {
-            page: pattern.to_string(),
-            id: id.to_string(),
-            params,
-            session: session.clone(),
-            issued: now,
-            uri: path_and_query,
-        },
-        &inner.secret,
-    );
-    let html = document(
-        inner,
-        &entry.group,
-        &checked,
-        &page.title,
-        &token,
-        &page.html,
-    );
-    let mut res = Html(html).into_response();
-    if cookie.is_some()
-        && let Ok(v) = HeaderValue::from_str(&flash::cookie(None))
-    {
-        res.headers_mut().insert(SET_COOKIE, v);
-    }
-    res
-}
-
 /// The long-poll transport's handlers (see [`crate::server::poll`]): every request passes the
 /// origin check the socket's upgrade passes.
 fn poll_routes<S: Clone + Send + Sync + 'static>(
@@ -705,79 +597,4 @@ fn same_origin_or_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"));
     matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
-}
-
-/// A 303 to `to`, a path on this site unless `external`, with a flash cookie when `sealed`.
-fn see_other(to: &str, external: bool, sealed: Option<&str>) -> Response {
-    let to = if external || crate::wire::url::local_uri(to).is_ok() {
-        to
-    } else {
-        tracing::error!(
-            url = to,
-            "refused to redirect to a URL that is not on this site"
-        );
-        "/"
-    };
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
-        res.headers_mut().insert(LOCATION, v);
-    }
-    if let Some(sealed) = sealed
-        && let Ok(v) = HeaderValue::from_str(&flash::cookie(Some(sealed)))
-    {
-        res.headers_mut().insert(SET_COOKIE, v);
-    }
-    res
-}
-
-/// The whole document: head, then the live root with the page inside, wrapped in the live
-/// session's layout when it has one.
-fn document(
-    inner: &EngineState,
-    group: &Group,
-    checked: &Mounting,
-    title: &str,
-    token: &str,
-    body: &str,
-) -> String {
-    let mount_path = inner.config.mount_path.trim_end_matches('/');
-    let socket = format!("{mount_path}/socket");
-    let poll_js = format!("{mount_path}/{}", asset::poll().file_name);
-    let mut out = String::with_capacity(body.len() + 1024);
-    out.push_str("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
-    escape(title, false, &mut out);
-    out.push_str("</title>");
-    out.push_str(&inner.head);
-    out.push_str(&format!(
-        "<script type=\"module\" src=\"{mount_path}/{}\"></script>",
-        asset::client().file_name
-    ));
-    if inner.config.dev_status.is_some() {
-        out.push_str(&crate::server::dev::script(mount_path));
-    }
-    out.push_str("</head><body>");
-    match &group.layout {
-        Some(layout) => {
-            let root = view! {
-                <div id="lv-root" lv-socket=socket lv-poll=poll_js lv-token=token.to_string() inner_html=body.to_string()></div>
-            };
-            let owner = Owner::new();
-            let framed = owner.with(|| {
-                location::provide(path_and_query(&checked.uri));
-                layout(root.into_any(), checked).to_html()
-            });
-            out.push_str(&framed);
-        }
-        None => {
-            out.push_str(&format!(
-                "<div id=\"lv-root\" lv-socket=\"{socket}\" lv-poll=\"{poll_js}\" lv-token=\""
-            ));
-            escape(token, true, &mut out);
-            out.push_str("\">");
-            out.push_str(body);
-            out.push_str("</div>");
-        }
-    }
-    out.push_str("</body></html>");
-    out
 }

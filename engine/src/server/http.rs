@@ -1,0 +1,194 @@
+//! The HTTP render of a live page: its checks and mount for a GET, the document around its
+//! HTML (head, shim, token, layout), and the redirects its checks and mount may answer with.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use leptos::prelude::*;
+
+use crate::ctx::Nav;
+use crate::flash;
+use crate::html::escape;
+use crate::location;
+use crate::page::render::path_and_query;
+use crate::page::session::{Group, Mounting};
+use crate::page::task::Mounted;
+use crate::params::Params;
+use crate::server::asset;
+use crate::server::claims::Claims;
+use crate::server::state::{EngineState, Refused};
+use crate::wire::ids::{hex_id, now_secs};
+use crate::wire::token::sign;
+
+pub(crate) async fn http_render(
+    inner: &Arc<EngineState>,
+    pattern: &str,
+    params: Params,
+    uri: Uri,
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+) -> Response {
+    let Some(entry) = inner.route(pattern) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let session = (inner.session)(headers);
+    let quota = match inner.quota(peer, &session, 0) {
+        Ok(q) => q,
+        Err(why) => {
+            tracing::warn!(page = pattern, ?peer, "{why}");
+            return (StatusCode::TOO_MANY_REQUESTS, why).into_response();
+        }
+    };
+    let now = now_secs();
+    // A flash carried by a redirect shows on this page; the cookie is cleared either way.
+    let cookie = crate::params::cookie(headers, flash::COOKIE_NAME);
+    let carried = cookie.and_then(|v| flash::unseal(v, &inner.secret, now));
+    let path_and_query = crate::wire::url::path_and_query(&uri);
+    let mounted = inner
+        .prepare(
+            entry,
+            uri,
+            params.clone(),
+            session.clone(),
+            carried.unwrap_or_default(),
+            None,
+        )
+        .await;
+    let (page, checked) = match mounted {
+        Ok((Mounted::Page(page), checked)) => (page, checked),
+        Ok((Mounted::Left { nav, flash }, _)) => {
+            let external = matches!(nav, Nav::Redirect { external: true, .. });
+            return see_other(nav.to(), external, flash.as_deref());
+        }
+        Err(Refused::Halt(halt)) => {
+            let (to, flash) = halt.into_parts();
+            let sealed = (!flash.is_empty()).then(|| flash::seal(&flash, &inner.secret, now));
+            return see_other(&to, false, sealed.as_deref());
+        }
+        Err(Refused::Failed(e)) => {
+            tracing::error!(page = pattern, "{e}");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be mounted",
+            )
+                .into_response();
+        }
+    };
+    let id: Arc<str> = hex_id().into();
+    if inner
+        .registry
+        .reserve_pending(inner.config.max_pending_pages)
+    {
+        // A fresh random id: no page can hold it already.
+        let _ = inner.start(page.start, id.clone(), false, Some(quota));
+    } else {
+        tracing::warn!(
+            page = pattern,
+            "too many pages wait for adoption; this one will mount again on join"
+        );
+    }
+    let token = sign(
+        &Claims {
+            page: pattern.to_string(),
+            id: id.to_string(),
+            params,
+            session: session.clone(),
+            issued: now,
+            uri: path_and_query,
+        },
+        &inner.secret,
+    );
+    let html = document(
+        inner,
+        &entry.group,
+        &checked,
+        &page.title,
+        &token,
+        &page.html,
+    );
+    let mut res = Html(html).into_response();
+    if cookie.is_some()
+        && let Ok(v) = HeaderValue::from_str(&flash::cookie(None))
+    {
+        res.headers_mut().insert(SET_COOKIE, v);
+    }
+    res
+}
+
+/// A 303 to `to`, a path on this site unless `external`, with a flash cookie when `sealed`.
+fn see_other(to: &str, external: bool, sealed: Option<&str>) -> Response {
+    let to = if external || crate::wire::url::local_uri(to).is_ok() {
+        to
+    } else {
+        tracing::error!(
+            url = to,
+            "refused to redirect to a URL that is not on this site"
+        );
+        "/"
+    };
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(LOCATION, v);
+    }
+    if let Some(sealed) = sealed
+        && let Ok(v) = HeaderValue::from_str(&flash::cookie(Some(sealed)))
+    {
+        res.headers_mut().insert(SET_COOKIE, v);
+    }
+    res
+}
+
+/// The whole document: head, then the live root with the page inside, wrapped in the live
+/// session's layout when it has one.
+fn document(
+    inner: &EngineState,
+    group: &Group,
+    checked: &Mounting,
+    title: &str,
+    token: &str,
+    body: &str,
+) -> String {
+    let mount_path = inner.config.mount_path.trim_end_matches('/');
+    let socket = format!("{mount_path}/socket");
+    let poll_js = format!("{mount_path}/{}", asset::poll().file_name);
+    let mut out = String::with_capacity(body.len() + 1024);
+    out.push_str("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+    escape(title, false, &mut out);
+    out.push_str("</title>");
+    out.push_str(&inner.head);
+    out.push_str(&format!(
+        "<script type=\"module\" src=\"{mount_path}/{}\"></script>",
+        asset::client().file_name
+    ));
+    if inner.config.dev_status.is_some() {
+        out.push_str(&crate::server::dev::script(mount_path));
+    }
+    out.push_str("</head><body>");
+    match &group.layout {
+        Some(layout) => {
+            let root = view! {
+                <div id="lv-root" lv-socket=socket lv-poll=poll_js lv-token=token.to_string() inner_html=body.to_string()></div>
+            };
+            let owner = Owner::new();
+            let framed = owner.with(|| {
+                location::provide(path_and_query(&checked.uri));
+                layout(root.into_any(), checked).to_html()
+            });
+            out.push_str(&framed);
+        }
+        None => {
+            out.push_str(&format!(
+                "<div id=\"lv-root\" lv-socket=\"{socket}\" lv-poll=\"{poll_js}\" lv-token=\""
+            ));
+            escape(token, true, &mut out);
+            out.push_str("\">");
+            out.push_str(body);
+            out.push_str("</div>");
+        }
+    }
+    out.push_str("</body></html>");
+    out
+}
