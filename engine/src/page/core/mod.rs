@@ -3,11 +3,15 @@
 //! encodes frames for its socket, [`crate::LiveTest`]'s applies them to the tree a browser
 //! would have. Both run this one pipeline: handler, navigation, render, diff, send.
 
+mod sink;
+mod uploads;
+
+pub(crate) use sink::{FrameSink, Sink};
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
 use axum::http::Uri;
 use futures_util::FutureExt as _;
 use leptos::prelude::Owner;
@@ -18,8 +22,8 @@ use tracing::Instrument as _;
 use tracing::field::Empty;
 
 use crate::component::{self, HtmlSplice};
-use crate::ctx::{Ctx, Nav, Pushed};
-use crate::diff::{Op, Unrepresentable};
+use crate::ctx::{Ctx, Nav};
+use crate::diff::Unrepresentable;
 use crate::error::panic_message;
 use crate::error::{ErrorCode, LiveError};
 use crate::flash::{CLEAR_FLASH, FlashKind};
@@ -30,71 +34,11 @@ use crate::page::render::{Rendered, path_and_query, render, render_html};
 use crate::page::sent::Sent;
 use crate::params::Params;
 use crate::stream::{StreamOps, fill_html};
-use crate::upload::{CANCEL_UPLOAD, ChunkOutcome, FileMeta, Report};
+use crate::upload::CANCEL_UPLOAD;
 use crate::view::LiveView;
 use crate::wire::decode::{self, DecodeErrorKind};
-use crate::wire::protocol::{
-    Chunk, error_frame, html_frame_with, patch_frame_with, upload_ack_frame, upload_end_frame,
-};
 use crate::wire::url::local_uri;
 use crate::work::Done;
-
-/// Where the core's output goes: a socket's frames, or a test's tree.
-pub(crate) trait Sink {
-    /// Whether a client is there; without one, changes wait until one attaches.
-    fn attached(&self) -> bool;
-    /// Operations taking the client from its version to the next; false when it did not take
-    /// them (its stream changes then go again with the next whole page).
-    fn patch(&mut self, r: u64, ops: &[Op], pushed: &Pushed) -> bool;
-    /// The page's whole HTML, starting `version`; false when the client did not take it.
-    fn page(&mut self, r: u64, html: &str, version: u64, pushed: &Pushed) -> bool;
-    /// A typed error answering `r` (0: none).
-    fn error(&mut self, r: u64, code: ErrorCode, message: &str);
-    /// An upload entry's first `written` bytes are saved.
-    fn upload_ack(&mut self, entry: u32, written: u64);
-    /// An upload entry takes no more chunks, and why.
-    fn upload_end(&mut self, entry: u32, why: &str);
-    /// A callback no client event waits on failed (`handle_info`, finished work): logged, and
-    /// not sent.
-    fn failed(&mut self, _error: &LiveError) {}
-}
-
-/// A [`Sink`] for the wire: each output is encoded as its frame and handed to `send`.
-pub(crate) trait FrameSink {
-    /// Whether a client is there.
-    fn attached(&self) -> bool;
-    /// Takes a frame; false when it could not go.
-    fn send(&mut self, frame: String) -> bool;
-}
-
-impl<F: FrameSink> Sink for F {
-    fn attached(&self) -> bool {
-        FrameSink::attached(self)
-    }
-
-    fn patch(&mut self, r: u64, ops: &[Op], pushed: &Pushed) -> bool {
-        let frame = encoded("patch", || patch_frame_with(r, ops, pushed));
-        self.send(frame)
-    }
-
-    fn page(&mut self, r: u64, html: &str, version: u64, pushed: &Pushed) -> bool {
-        let frame = encoded("page", || html_frame_with(r, html, version, pushed));
-        self.send(frame)
-    }
-
-    fn error(&mut self, r: u64, code: ErrorCode, message: &str) {
-        let frame = encoded("error", || error_frame(r, code, message));
-        self.send(frame);
-    }
-
-    fn upload_ack(&mut self, entry: u32, written: u64) {
-        self.send(upload_ack_frame(entry, written));
-    }
-
-    fn upload_end(&mut self, entry: u32, why: &str) {
-        self.send(upload_end_frame(entry, why));
-    }
-}
 
 /// Runs a render of `view` (of its component `component` alone, when given) in a `render` span,
 /// timed into `leptos_live_render_seconds`.
@@ -107,14 +51,6 @@ fn rendering<R>(view: &'static str, component: Option<&str>, render: impl FnOnce
     let rendered = render();
     timed("leptos_live_render_seconds", view, started);
     rendered
-}
-
-/// Encodes a frame of `kind` in an `encode` span that records its size.
-fn encoded(kind: &'static str, encode: impl FnOnce() -> String) -> String {
-    let span = tracing::debug_span!("encode", frame = kind, bytes = Empty).entered();
-    let frame = encode();
-    span.record("bytes", frame.len());
-    frame
 }
 
 /// A page's new HTML: rendered whole, or a component's part of it rendered alone.
@@ -392,71 +328,6 @@ impl<V: LiveView> Core<V> {
         snapshot.map(|s| (self.pattern.clone(), s))
     }
 
-    /// Files picked for the upload `name`: each gets an entry id (0 when refused), in the reply.
-    pub fn upload(
-        &mut self,
-        r: u64,
-        name: &str,
-        files: Vec<FileMeta>,
-        sink: &mut impl Sink,
-    ) -> Flow {
-        match self.ctx.uploads_mut().preflight(name, files) {
-            Some(ids) => {
-                self.ctx.reply(ids);
-                self.send_patch(r, true, sink)
-            }
-            None => {
-                tracing::warn!(page = %self.id, upload = %name, "files for an upload the page did not allow");
-                sink.error(r, ErrorCode::UnknownUpload, &format!("no upload {name:?}"));
-                Flow::Continue
-            }
-        }
-    }
-
-    /// Takes a chunk of an upload entry and hands it to the entry's writer.
-    pub fn chunk(&mut self, data: Bytes, sink: &mut impl Sink) -> Flow {
-        let chunk = match Chunk::decode(&data) {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::warn!(page = %self.id, "refused binary frame: {}", e.message);
-                sink.error(0, e.code, &e.message);
-                return Flow::Continue;
-            }
-        };
-        let bytes = data.slice(chunk.data_at..);
-        match self
-            .ctx
-            .uploads_mut()
-            .chunk(chunk.entry, chunk.offset, bytes)
-        {
-            ChunkOutcome::Queued | ChunkOutcome::Again(None) => Flow::Continue,
-            ChunkOutcome::Again(Some(written)) => {
-                sink.upload_ack(chunk.entry, written);
-                Flow::Continue
-            }
-            ChunkOutcome::Unknown => {
-                sink.upload_end(chunk.entry, "unknown_entry");
-                Flow::Continue
-            }
-            // The entry shows why; the notice tells the browser to stop.
-            ChunkOutcome::Failed(_) => self.send_patch(0, false, sink),
-        }
-    }
-
-    /// Takes an upload writer's report: the browser gets its acknowledgement, and the view the
-    /// progress when it moved by a percent or more.
-    pub fn upload_report(&mut self, report: Report, sink: &mut impl Sink) -> Flow {
-        let (changed, ack) = self.ctx.uploads_mut().report(report);
-        if let Some((id, n)) = ack {
-            sink.upload_ack(id, n);
-        }
-        if changed && sink.attached() {
-            self.send_patch(0, false, sink)
-        } else {
-            Flow::Continue
-        }
-    }
-
     /// Applies the outcome of finished work, unless it was cancelled or replaced since, and
     /// sends what changed.
     pub async fn work_done(&mut self, done: Done<V>, sink: &mut impl Sink) -> Flow {
@@ -712,13 +583,6 @@ impl<V: LiveView> Core<V> {
             &format!("the page crashed: {msg}"),
         );
         Flow::End
-    }
-
-    /// Tells the client which upload entries take no more chunks.
-    fn send_upload_notices(&mut self, sink: &mut impl Sink) {
-        for (id, why) in self.ctx.take_upload_notices() {
-            sink.upload_end(id, why);
-        }
     }
 
     /// Renders, diffs against what the client has, and sends the operations. With `always`, an
