@@ -371,6 +371,7 @@ impl LiveRouter {
                 Arc::new(store)
             }),
         };
+        let keep = EngineState::keeper(&self.config, snapshots.as_ref());
         let inner = Arc::new(EngineState {
             config: Arc::new(self.config),
             secret,
@@ -382,6 +383,7 @@ impl LiveRouter {
             head: self.head,
             session: self.session,
             snapshots,
+            keep,
             polls: poll::Polls::default(),
         });
         let favicon = match self.favicon {

@@ -52,6 +52,8 @@ pub(crate) struct EngineState {
     /// Where page state goes when the process stops, or a page's socket stays away past the
     /// retention window.
     pub snapshots: Option<Arc<Store>>,
+    /// Where an absent page's state goes past the retention window ([`EngineState::keeper`]).
+    pub keep: Option<Keep>,
     /// The long-poll sessions open in this process.
     pub polls: crate::server::poll::Polls,
 }
@@ -170,12 +172,12 @@ impl EngineState {
     }
 
     /// What keeps a page whose socket stayed away past the retention window: its snapshot,
-    /// written to the store for [`LiveConfig::snapshot_ttl`], the store holding at most
-    /// [`LiveConfig::max_snapshots`]. None without a store.
-    fn keep(&self) -> Option<Keep> {
-        let store = self.snapshots.clone()?;
-        let ttl = self.config.snapshot_ttl.as_secs().max(1);
-        let cap = self.config.max_snapshots;
+    /// written to `store` for [`LiveConfig::snapshot_ttl`], the store holding at most
+    /// [`LiveConfig::max_snapshots`]. Made once; every page gets a handle to it.
+    pub(crate) fn keeper(config: &LiveConfig, store: Option<&Arc<Store>>) -> Option<Keep> {
+        let store = store?.clone();
+        let ttl = config.snapshot_ttl.as_secs().max(1);
+        let cap = config.max_snapshots;
         Some(Arc::new(move |id: Arc<str>, page: Arc<str>, state| {
             let store = store.clone();
             tokio::spawn(async move {
@@ -210,7 +212,7 @@ impl EngineState {
             config: self.config.clone(),
             adopted,
             quota,
-            keep: self.keep(),
+            keep: self.keep.clone(),
         });
         match self.registry.insert(id, generation, ctl.clone()) {
             Some(running) => Err(running),
