@@ -19,10 +19,8 @@ const [ERROR, HTML, NAV, UPLOAD_ACK, UPLOAD_END, TOKEN] = ["err", "html", "nav",
 const [NAV_PATCH, NAV_NAVIGATE, NAV_EXTERNAL] = ["patch", "navigate", "external"];
 // stream operations (reset, delete, insert):
 const [STREAM_RESET, STREAM_DELETE, STREAM_INSERT] = ["r", "d", "i"];
-// an upload chunk's binary frame kind and header length (protocol::Chunk):
-const [CHUNK, CHUNK_HEADER] = [1, 13];
-// the event that cancels an upload entry, and the cookie that carries a flash across a full load:
-const [CANCEL_UPLOAD, FLASH_COOKIE] = ["lv:cancel-upload", "lv_flash"];
+// the cookie that carries a flash across a full load:
+const FLASH_COOKIE = "lv_flash";
 // Error codes after which the page reloads, with a back-off; a test checks they are fatal ones.
 const RELOAD = ["bad_token", "expired_token", "page_crashed", "mount_failed"];
 const BACKOFF = [100, 250, 500, 1000, 2000, 5000];
@@ -115,6 +113,7 @@ export class LiveSocket {
     // Upload entries being sent, by id, and the object URLs of their previews.
     this.up = new Map();
     this.urls = new Map();
+    this.uploads();
     // Hooks see every removal, whatever removed the element.
     new MutationObserver(() => this.scanHooks()).observe(root, { childList: true, subtree: true });
     // Into the back-forward cache and out of it: the socket goes, the page waits on the server
@@ -271,7 +270,7 @@ export class LiveSocket {
       return;
     }
     const [r, x] = f;
-    if (x === UPLOAD_ACK || x === UPLOAD_END) return this.acked(x, f[2], f[3]);
+    if (x === UPLOAD_ACK || x === UPLOAD_END) return this.acked && this.acked(x, f[2], f[3]);
     if (x === TOKEN) return void (this.token = f[2]);
     let pushed = {};
     const nav = this.nav && this.nav.r === r ? this.nav : null;
@@ -405,7 +404,7 @@ export class LiveSocket {
 
   // Mounts hooks of new lv-hook elements and destroys those of elements that left the DOM.
   scanHooks() {
-    this.previews();
+    this.uploads();
     for (const [el, hook] of this.hooked)
       if (!this.root.contains(el)) {
         this.hooked.delete(el);
@@ -474,85 +473,19 @@ export class LiveSocket {
 
   // --- uploads ----------------------------------------------------------------------------
 
-  // Files picked or dropped for input's upload: announced with their names, sizes and types;
-  // the server checks them and answers each one's entry id (0 when refused). What this script
-  // finds too large, of a type not accepted or past the count is never sent either.
-  pick(input, files) {
-    const a = (n) => +input.getAttribute("lv-" + n);
-    const types = input.accept.toLowerCase().split(",").map((t) => t.trim()).filter(Boolean);
-    const fits = (f, i) =>
-      i < a("max-entries") &&
-      f.size <= a("max-size") &&
-      (!types.length || types.some((t) => (t[0] === "." ? f.name.toLowerCase().endsWith(t) : t.endsWith("/*") ? f.type.startsWith(t.slice(0, -1)) : f.type === t)));
-    const name = input.getAttribute("lv-upload");
-    const r = this.send([UPLOAD, name, files.map((f) => [f.name, f.size, f.type])]);
-    this.pending.set(r, {
-      undo: [],
-      resolve: (ids) => {
-        ids.forEach((id, i) => {
-          const f = files[i];
-          if (!id) return;
-          if (!fits(f, i)) return this.send([EVENT, CANCEL_UPLOAD, { ref: id }]);
-          this.up.set(id, { f, name, at: 0, chunk: a("chunk") || 65536 });
-          if (/^image\//.test(f.type)) this.urls.set(id, URL.createObjectURL(f));
-          if (input.hasAttribute("lv-auto")) this.next(id);
-        });
-        this.previews();
-      },
-    });
-    input.value = "";
+  // The upload code (leptos-live-upload.js, named by the root's lv-upload-js) loads when an
+  // lv-upload input first shows, so that pages without uploads never download it; once it is
+  // here, previews follow each change of the page.
+  uploads() {
+    if (this.previews) this.previews();
+    else if (!this.upl && this.root.querySelector("[lv-upload]"))
+      this.upl = import(this.root.getAttribute("lv-upload-js")).then((m) => Object.assign(LiveSocket.prototype, m.Uploads), () => (this.upl = null));
+    return this.upl;
   }
 
-  // Sends entry id's next chunk, once the last is written: [1][id: u32][offset: u64][bytes].
-  next(id) {
-    const u = this.up.get(id);
-    if (!u || u.busy || !this.joined) return;
-    const end = (u.busy = Math.min(u.at + u.chunk, u.f.size));
-    const h = new DataView(new ArrayBuffer(CHUNK_HEADER));
-    h.setUint8(0, CHUNK);
-    h.setUint32(1, id);
-    h.setBigUint64(5, BigInt(u.at));
-    u.go = 1;
-    this.ws.send(new Blob([h, u.f.slice(u.at, end)]));
-  }
-
-  // [0,"uk",id,bytes]: written so far; [0,"uf",id,code]: the entry takes no more.
-  acked(x, id, n) {
-    const u = this.up.get(id);
-    if (!u) return;
-    if (x === UPLOAD_ACK) u.at = n;
-    if (x === UPLOAD_END || n >= u.f.size) {
-      this.up.delete(id);
-      if (u.done) u.done();
-    } else if (n >= u.busy) {
-      u.busy = 0;
-      this.next(id);
-    }
-  }
-
-  // Uploads of form's inputs still to send go first; then fn.
-  flush(form, fn) {
-    const names = [...form.querySelectorAll("[lv-upload]")].map((i) => i.getAttribute("lv-upload"));
-    const left = [...this.up].filter(([, u]) => names.includes(u.name));
-    let n = left.length;
-    if (!n) return fn();
-    for (const [id, u] of left) {
-      u.go = u.done = () => --n || fn();
-      this.next(id);
-    }
-  }
-
-  // Images of picked files, from memory (lv-preview="id"); URLs no image shows are let go.
-  previews() {
-    for (const img of this.all("lv-preview")) {
-      const url = this.urls.get(+img.getAttribute("lv-preview"));
-      if (url && !img.getAttribute("src")) img.src = url;
-    }
-    for (const [id, url] of this.urls)
-      if (!this.up.has(id) && !this.root.querySelector(`[lv-preview="${id}"]`)) {
-        URL.revokeObjectURL(url);
-        this.urls.delete(id);
-      }
+  // Files picked or dropped for input, sent once the upload code is here.
+  picked(input, files) {
+    this.pick ? this.pick(input, files) : this.uploads().then(() => this.pick(input, files));
   }
 
   // --- applying operations ----------------------------------------------------------------
@@ -861,11 +794,12 @@ export class LiveSocket {
       if (!name) return;
       e.preventDefault();
       if (name[0] === "[") return this.run(form, JSON.parse(name), "submit");
-      this.flush(form, () => this.submit(form, name));
+      const go = () => this.submit(form, name);
+      this.flush ? this.flush(form, go) : go();
     });
     on(root, "change", (e) => {
       const i = e.target;
-      if (i.hasAttribute && i.hasAttribute("lv-upload")) this.pick(i, [...i.files]);
+      if (i.hasAttribute && i.hasAttribute("lv-upload")) this.picked(i, [...i.files]);
     });
     on(root, "dragover", (e) => closest(e, "lv-drop-target") && e.preventDefault());
     on(root, "drop", (e) => {
@@ -873,7 +807,7 @@ export class LiveSocket {
       const i = t && root.querySelector(`input[lv-upload="${CSS.escape(t.getAttribute("lv-drop-target"))}"]`);
       if (!i) return;
       e.preventDefault();
-      this.pick(i, [...e.dataTransfer.files]);
+      this.picked(i, [...e.dataTransfer.files]);
     });
     on(root, "input", (e) => {
       const input = e.target;
@@ -1205,5 +1139,7 @@ const root = document.querySelector("[lv-token]");
 if (root) {
   const socket = new LiveSocket(root);
   window.liveSocket = socket;
-  socket.connect();
+  // A page with uploads joins once their code is here (from the cache after the first time), so
+  // that a joined page can always take files.
+  socket.upl ? socket.upl.then(() => socket.connect()) : socket.connect();
 }

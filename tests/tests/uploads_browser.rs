@@ -324,3 +324,49 @@ async fn an_image_uploads_over_the_long_poll_fallback_in_chromium() {
     })
     .await;
 }
+
+/// The scripts the page fetched, by URL.
+const SCRIPTS: &str =
+    "performance.getEntriesByType('resource').map(e => e.name).filter(n => n.endsWith('.js'))";
+
+#[tokio::test]
+async fn the_upload_module_loads_only_on_a_page_with_uploads_in_chromium() {
+    let s = setup().await;
+    let counter = TestServer::start(demo_counter::app(leptos_live::LiveRouter::new())).await;
+    within(60, "the upload module on demand", async {
+        let mut browser = Browser::launch().await;
+        // A page without an lv-upload input: joined, used, and patched, it never fetches it.
+        let mut page = browser.open(&counter.url("/")).await;
+        page.wait_connected().await;
+        page.click("button[lv-click=inc]").await;
+        page.wait_for("document.getElementById('count').textContent === '1'")
+            .await;
+        let scripts = page.eval(SCRIPTS).await;
+        let names = scripts.to_string();
+        assert!(names.contains("leptos-live-"), "the shim is listed: {names}");
+        assert!(!names.contains("leptos-live-upload-"), "no upload module: {names}");
+        assert_eq!(page.eval("typeof window.liveSocket.pick").await, "undefined");
+
+        // The upload page fetches it once, before a file is picked, as its own long-cached asset.
+        page.goto(&s.server.url("/")).await;
+        page.wait_connected().await;
+        page.wait_for("typeof window.liveSocket.pick === 'function'")
+            .await;
+        let module = page
+            .eval(&format!("{SCRIPTS}.filter(n => n.includes('leptos-live-upload-'))"))
+            .await;
+        let urls = module.as_array().cloned().unwrap_or_default();
+        assert_eq!(urls.len(), 1, "one upload module: {module}");
+        let url = urls[0].as_str().unwrap_or_default().to_string();
+        assert_eq!(
+            url,
+            page.eval("new URL(document.getElementById('lv-root').getAttribute('lv-upload-js'), location).href")
+                .await
+        );
+        let cache = page
+            .eval(&format!("fetch('{url}').then(r => r.headers.get('cache-control'))"))
+            .await;
+        assert_eq!(cache, "public, max-age=31536000, immutable");
+    })
+    .await;
+}

@@ -22,8 +22,12 @@ pub const CLIENT_JS: &str = include_str!("../../../client-js/leptos-live.js");
 /// through, so that pages whose socket works never download it.
 pub(crate) const POLL_JS: &str = include_str!("../../../client-js/leptos-live-poll.js");
 
+/// The upload code's source: a module the shim loads the first time its page shows an
+/// `lv-upload` input, so that pages without uploads never download it.
+pub(crate) const UPLOAD_JS: &str = include_str!("../../../client-js/leptos-live-upload.js");
+
 pub(crate) struct Asset {
-    /// `leptos-live-<hash>.js`, `leptos-live-poll-<hash>.js`
+    /// `leptos-live-<hash>.js`, `leptos-live-poll-<hash>.js`, `leptos-live-upload-<hash>.js`
     pub file_name: String,
     /// The script as served: the source without comment lines and indentation.
     pub text: String,
@@ -89,6 +93,12 @@ pub(crate) fn client() -> &'static Asset {
 pub(crate) fn poll() -> &'static Asset {
     static ASSET: OnceLock<Asset> = OnceLock::new();
     ASSET.get_or_init(|| build("leptos-live-poll", POLL_JS))
+}
+
+/// The upload module's file name and gzip body, computed once.
+pub(crate) fn upload() -> &'static Asset {
+    static ASSET: OnceLock<Asset> = OnceLock::new();
+    ASSET.get_or_init(|| build("leptos-live-upload", UPLOAD_JS))
 }
 
 /// A script as served under `<stem>-<hash>.js`: compacted and gzipped.
@@ -173,6 +183,27 @@ mod tests {
         assert!(poll().file_name.starts_with("leptos-live-poll-"));
         assert!(poll().text.contains("export class LongPoll"));
         println!("the long-poll module is {gz} bytes gzipped");
+    }
+
+    #[test]
+    fn the_upload_module_is_served_apart_with_long_cache() {
+        let gz = upload().gzip.len();
+        assert!(
+            gz > 0 && gz <= 2 * 1024,
+            "the upload module is {gz} bytes gzipped"
+        );
+        assert!(upload().file_name.starts_with("leptos-live-upload-"));
+        assert!(upload().text.contains("export const Uploads"));
+        assert!(!client().text.contains("createObjectURL"));
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        let res = serve(upload(), &headers);
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(
+            res.headers()[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
+        println!("the upload module is {gz} bytes gzipped");
     }
 
     /// The text between `start` and the next `end` of the shim's source.
@@ -283,6 +314,7 @@ mod tests {
         let start = format!("const [{first},");
         let line = CLIENT_JS
             .lines()
+            .chain(UPLOAD_JS.lines())
             .find(|l| l.starts_with(&start))
             .unwrap_or_default();
         let (names, values) = line.split_once("] = [").unwrap_or_default();
@@ -418,13 +450,37 @@ mod tests {
         frame[0] = frame[0].wrapping_add(1);
         assert!(Chunk::decode(&frame).is_err(), "{chunk:?}");
 
-        // The event that cancels an upload entry, and the cookie that carries a flash.
+        // The upload module's own copies of the codes it sends and reads.
         assert_eq!(
-            named("CANCEL_UPLOAD"),
+            named("EVENT"),
+            pairs(&[("EVENT", protocol::EVENT), ("UPLOAD", protocol::UPLOAD)])
+        );
+        assert_eq!(
+            named("UPLOAD_ACK"),
             pairs(&[
-                ("CANCEL_UPLOAD", crate::upload::CANCEL_UPLOAD),
-                ("FLASH_COOKIE", crate::flash::COOKIE_NAME),
+                (
+                    "UPLOAD_ACK",
+                    kind(protocol::upload_ack_frame(1, 0)).as_str()
+                ),
+                (
+                    "UPLOAD_END",
+                    kind(protocol::upload_end_frame(1, "")).as_str()
+                ),
             ])
+        );
+
+        // The event that cancels an upload entry, and the cookie that carries a flash.
+        let quoted = |src: &str, start: &str| {
+            let at = src.find(start).map(|i| i + start.len()).unwrap_or(0);
+            src[at..].split('"').next().unwrap_or_default().to_string()
+        };
+        assert_eq!(
+            quoted(UPLOAD_JS, "const CANCEL_UPLOAD = \""),
+            crate::upload::CANCEL_UPLOAD
+        );
+        assert_eq!(
+            quoted(CLIENT_JS, "const FLASH_COOKIE = \""),
+            crate::flash::COOKIE_NAME
         );
     }
 

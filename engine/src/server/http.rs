@@ -154,6 +154,7 @@ fn document(
     let mount_path = inner.config.mount_path.trim_end_matches('/');
     let socket = format!("{mount_path}/socket");
     let poll_js = format!("{mount_path}/{}", asset::poll().file_name);
+    let upload_js = format!("{mount_path}/{}", asset::upload().file_name);
     let mut out = String::with_capacity(body.len() + 1024);
     out.push_str("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     escape(title, false, &mut out);
@@ -170,7 +171,7 @@ fn document(
     match &group.layout {
         Some(layout) => {
             let root = view! {
-                <div id="lv-root" lv-socket=socket lv-poll=poll_js lv-token=token.to_string() inner_html=body.to_string()></div>
+                <div id="lv-root" lv-socket=socket lv-poll=poll_js lv-upload-js=upload_js lv-token=token.to_string() inner_html=body.to_string()></div>
             };
             let owner = Owner::new();
             let framed = owner.with(|| {
@@ -181,7 +182,7 @@ fn document(
         }
         None => {
             out.push_str(&format!(
-                "<div id=\"lv-root\" lv-socket=\"{socket}\" lv-poll=\"{poll_js}\" lv-token=\""
+                "<div id=\"lv-root\" lv-socket=\"{socket}\" lv-poll=\"{poll_js}\" lv-upload-js=\"{upload_js}\" lv-token=\""
             ));
             escape(token, true, &mut out);
             out.push_str("\">");

@@ -38,7 +38,8 @@ use crate::wire::ids::random_bytes;
 ///
 /// ```
 /// use axum::{routing::get, Router};
-/// /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Session};
+/// use leptos::prelude::*;
+/// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, Session};
 ///
 /// struct Hello;
 /// impl LiveView for Hello {
@@ -159,7 +160,8 @@ impl LiveRouter {
     /// own with no layout and no checks: links between such pages navigate live too.
     ///
     /// ```
-    ///     /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
     /// # struct Hello;
     /// # impl LiveView for Hello {
     /// #     type Message = ();
@@ -184,7 +186,8 @@ impl LiveRouter {
     /// moving between them is a live navigation over the tab's socket.
     ///
     /// ```
-    ///     /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
     /// # struct Hello;
     /// # impl LiveView for Hello {
     /// #     type Message = ();
@@ -271,7 +274,8 @@ impl LiveRouter {
     /// The routes, for merging into an app's router with any state type.
     ///
     /// ```
-    ///     /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
     /// # struct Hello;
     /// # impl LiveView for Hello {
     /// #     type Message = ();
@@ -452,6 +456,10 @@ impl LiveRouter {
             .route(
                 &format!("{mount_path}/{}", asset::poll().file_name),
                 get(|headers: HeaderMap| async move { asset::serve(asset::poll(), &headers) }),
+            )
+            .route(
+                &format!("{mount_path}/{}", asset::upload().file_name),
+                get(|headers: HeaderMap| async move { asset::serve(asset::upload(), &headers) }),
             )
             .route(
                 &format!("{mount_path}/poll"),
