@@ -53,6 +53,15 @@ fn rendering<R>(view: &'static str, component: Option<&str>, render: impl FnOnce
     rendered
 }
 
+/// A way to render a whole page: [`render_html`] (its HTML) or [`render`] (and its tree).
+type RenderFn<V, R> = fn(
+    &V,
+    &crate::flash::Flash,
+    Option<&component::Slots<V>>,
+    Option<crate::upload::Shown>,
+    Option<&str>,
+) -> Result<R, String>;
+
 /// A page's new HTML: rendered whole, or a component's part of it rendered alone.
 enum NewHtml {
     Whole(String),
@@ -585,21 +594,31 @@ impl<V: LiveView> Core<V> {
         Flow::End
     }
 
-    /// Renders, diffs against what the client has, and sends the operations. With `always`, an
-    /// empty frame is sent too (it answers a reference).
-    pub fn send_patch(&mut self, r: u64, always: bool, sink: &mut impl Sink) -> Flow {
+    /// The whole page rendered by `render` (its HTML, or its HTML and tree) in a `render` span,
+    /// after the upload notices go out and its work shows its loading states: what every whole
+    /// render does first, for a patch or for the whole page.
+    fn render_whole<R>(
+        &mut self,
+        render: RenderFn<V, R>,
+        sink: &mut impl Sink,
+    ) -> Result<R, String> {
         self.send_upload_notices(sink);
         self.ctx.work_mut().show_loading(&mut self.view);
-        let rendered = rendering(std::any::type_name::<V>(), None, || {
-            render_html(
+        rendering(std::any::type_name::<V>(), None, || {
+            render(
                 &self.view,
                 self.ctx.flash(),
                 Some(self.ctx.components()),
                 self.ctx.shown_uploads(),
                 Some(path_and_query(&self.uri)),
             )
-        });
-        let html = match rendered {
+        })
+    }
+
+    /// Renders, diffs against what the client has, and sends the operations. With `always`, an
+    /// empty frame is sent too (it answers a reference).
+    pub fn send_patch(&mut self, r: u64, always: bool, sink: &mut impl Sink) -> Flow {
+        let html = match self.render_whole(render_html, sink) {
             Ok(html) => html,
             Err(msg) => return self.render_crash(r, &msg, sink),
         };
@@ -692,18 +711,7 @@ impl<V: LiveView> Core<V> {
     }
 
     fn send_full(&mut self, r: u64, sink: &mut impl Sink) -> Flow {
-        self.send_upload_notices(sink);
-        self.ctx.work_mut().show_loading(&mut self.view);
-        let rendered = rendering(std::any::type_name::<V>(), None, || {
-            render(
-                &self.view,
-                self.ctx.flash(),
-                Some(self.ctx.components()),
-                self.ctx.shown_uploads(),
-                Some(path_and_query(&self.uri)),
-            )
-        });
-        match rendered {
+        match self.render_whole(render, sink) {
             Ok(rendered) => {
                 self.ctx.adopt_component_streams();
                 self.send_rendered(r, rendered, sink)
