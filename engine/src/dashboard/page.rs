@@ -314,24 +314,8 @@ impl Dashboard {
     }
 
     fn pubsub(&self) -> impl IntoView + use<> {
-        let topics = if self.topics.is_empty() {
-            empty(2, "No subscriber.")
-        } else {
-            self.topics
-                .iter()
-                .map(|(t, n)| view! { <tr><td class=NAME>{t.clone()}</td><td class=NUMBER>{count(*n as u64)}</td></tr> })
-                .collect_view()
-                .into_any()
-        };
-        let presence = if self.presence.is_empty() {
-            empty(2, "Nobody tracked.")
-        } else {
-            self.presence
-                .iter()
-                .map(|(t, n)| view! { <tr><td class=NAME>{t.clone()}</td><td class=NUMBER>{count(*n as u64)}</td></tr> })
-                .collect_view()
-                .into_any()
-        };
+        let topics = counts(&self.topics, "No subscriber.");
+        let presence = counts(&self.presence, "Nobody tracked.");
         let redis = match self.reading.as_ref().map(|r| r.redis.clone()) {
             Some(links) if !links.is_empty() => links
                 .into_iter()
@@ -357,6 +341,17 @@ impl Dashboard {
             </div>
         }
     }
+}
+
+/// Rows of names and their counts (topics and their subscribers or people), or `none`.
+fn counts(rows: &[(String, usize)], none: &'static str) -> AnyView {
+    if rows.is_empty() {
+        return empty(2, none);
+    }
+    rows.iter()
+        .map(|(name, n)| view! { <tr><td class=NAME>{name.clone()}</td><td class=NUMBER>{count(*n as u64)}</td></tr> })
+        .collect_view()
+        .into_any()
 }
 
 fn errors_table(r: &Reading) -> AnyView {
