@@ -3,12 +3,18 @@
 //! people see each other's presence and messages, move between rooms live, and an image upload
 //! reaches the other person. The module the fallback loads passes the chat's strict CSP
 //! (`script-src 'self'`).
+//!
+//! Then two chat processes linked by Redis, behind a load balancer without sticky sessions that
+//! sends each request to the next process in turn: a page's polls and posts land on both, and
+//! still reach its session in the process that opened it.
 
 mod common;
 
 use common::{ChatProcess, ONLINE, enter, post, remove_db, shows, temp_db};
+use leptos_live_tests::balancer::Balancer;
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::proxy::{Mode, Proxy};
+use leptos_live_tests::redis::RedisServer;
 use leptos_live_tests::uploads::PNG;
 use serde_json::json;
 
@@ -77,5 +83,72 @@ async fn two_people_chat_over_long_polling() {
     drop(browser);
     drop(proxy);
     drop(server);
+    remove_db(&db);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_polling_spread_over_two_processes_without_sticky_sessions() {
+    let redis = RedisServer::start().await;
+    let db = temp_db("balanced");
+    let one = ChatProcess::start(&db, None, Some(&redis.url())).await;
+    let two = ChatProcess::start(&db, None, Some(&redis.url())).await;
+    let balancer = Balancer::start(vec![one.addr, two.addr]).await;
+    let room = balancer.url("/rooms/lobby");
+    let mut browser = Browser::launch().await;
+    let ada = enter(&mut browser, &room, "ada").await;
+    let bob = enter(&mut browser, &room, "bob").await;
+    for tab in [&ada, &bob] {
+        let mut page = browser.page(tab);
+        assert_eq!(page.eval(ON_POLL).await, json!(true), "the page polls");
+        page.wait_for(&format!("{ONLINE} === 'ada,bob'")).await;
+    }
+    for i in 0..10 {
+        post(&mut browser, &ada, &format!("ada {i}")).await;
+        browser
+            .page(&bob)
+            .wait_for(&shows(&format!("ada {i}")))
+            .await;
+        post(&mut browser, &bob, &format!("bob {i}")).await;
+        browser
+            .page(&ada)
+            .wait_for(&shows(&format!("bob {i}")))
+            .await;
+    }
+    // Every message once, in order, on both pages.
+    let order = "[...document.querySelectorAll('#messages li p')].map(p => p.textContent).filter(t => /^(ada|bob) \\d$/.test(t)).join()";
+    let expected: Vec<String> = (0..10)
+        .flat_map(|i| [format!("ada {i}"), format!("bob {i}")])
+        .collect();
+    for tab in [&ada, &bob] {
+        assert_eq!(
+            browser.page(tab).eval(order).await,
+            json!(expected.join(","))
+        );
+    }
+    // To the room list (a page load) and a new room (a live navigation), through whichever
+    // process each request lands on.
+    let mut page = browser.page(&ada);
+    page.goto(&balancer.url("/")).await;
+    page.wait_connected().await;
+    page.eval("document.querySelector('#create-room input[name=name]').value = 'den'")
+        .await;
+    page.click("#create-room button").await;
+    page.wait_for("location.pathname === '/rooms/den' && document.getElementById('heading')?.textContent === '#den'")
+        .await;
+    assert_eq!(page.eval(ON_POLL).await, json!(true), "still polling");
+    drop(page);
+    browser
+        .page(&bob)
+        .wait_for(&format!("{ONLINE} === 'bob'"))
+        .await;
+    assert!(
+        balancer.polls(0) > 10 && balancer.polls(1) > 10,
+        "the polls went to both processes: {} and {}",
+        balancer.polls(0),
+        balancer.polls(1)
+    );
+    drop(browser);
+    drop(balancer);
+    drop((one, two));
     remove_db(&db);
 }

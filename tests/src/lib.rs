@@ -3,6 +3,7 @@
 //! client that drives headless Chromium.
 
 pub mod axe;
+pub mod balancer;
 pub mod browser;
 pub mod counter_page;
 pub mod pages;

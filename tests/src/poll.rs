@@ -120,6 +120,11 @@ impl PollClient {
 
     /// Ends the session.
     pub async fn close(self) -> u16 {
+        self.close_ref().await
+    }
+
+    /// Ends the session, keeping the client to try it afterwards.
+    pub async fn close_ref(&self) -> u16 {
         http(self.addr, "DELETE", &self.path(), &[], b"").await.0
     }
 }

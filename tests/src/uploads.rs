@@ -119,7 +119,18 @@ impl LiveView for Files {
 
 /// The app: the page at `/`, temporary files in `uploads`, saved files in `saved`.
 pub fn app(config: LiveConfig, uploads: &Path, saved: &Path) -> axum::Router {
+    app_with(config, uploads, saved, leptos_live::PubSub::local())
+}
+
+/// [`app`] with `pubsub` as its PubSub (Redis, for a page held by several processes).
+pub fn app_with(
+    config: LiveConfig,
+    uploads: &Path,
+    saved: &Path,
+    pubsub: leptos_live::PubSub,
+) -> axum::Router {
     LiveRouter::with_config(config.with_upload_dir(uploads))
+        .pubsub(pubsub)
         .extension(SaveDir(saved.to_path_buf()))
         .page::<Files>("/")
         .into_router()

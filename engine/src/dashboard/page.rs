@@ -72,7 +72,9 @@ pub struct Dashboard {
 impl Dashboard {
     /// Reads the figures, PubSub and Presence again.
     fn refresh(&mut self, ctx: &Ctx<Self>) {
+        // Not the long-poll sessions' own topics (one a session, relaying its requests).
         self.topics = ctx.pubsub().topics();
+        self.topics.retain(|(t, _)| !t.starts_with("lv:poll:"));
         self.presence = ctx.pubsub().presence_counts();
         let Some(figures) = installed() else {
             return;

@@ -297,6 +297,11 @@ impl PubSub {
         &self.shared.node
     }
 
+    /// Whether messages reach other processes (false for [`PubSub::local`]).
+    pub(crate) fn is_distributed(&self) -> bool {
+        self.shared.backend.is_distributed()
+    }
+
     /// Sends `msg` to every subscriber of `topic`, in this process and the others. Returns how
     /// many subscribers in this process it reached.
     ///

@@ -13,15 +13,20 @@
 //! events, navigation, rate limits and token renewal are the socket's own. What differs is
 //! bounded here: frames waiting for a poll (the outbox's limit, then [`DOWN_QUEUE`]), frames
 //! waiting for the connection's task ([`UP_QUEUE`]), request bodies (the socket's message limit),
-//! sessions at once ([`MAX_SESSIONS`], and per address the pages an address may hold); a session whose client neither sends (the heartbeat
-//! timeout) nor polls (the outbox's write limit) ends as a silent socket does.
+//! sessions at once ([`MAX_SESSIONS`], and per address the pages an address may hold); a
+//! session whose client neither sends (the heartbeat timeout) nor polls (the outbox's write
+//! limit) ends as a silent socket does.
+//!
+//! Behind a load balancer without sticky sessions, a client's requests land on any process. A
+//! session stays in the process that opened it; a request for it that lands on another process
+//! is relayed there through the app's PubSub (Redis) and answered from there ([`relay`]).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::ws::Message;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -30,6 +35,8 @@ use tokio::sync::mpsc;
 
 use crate::server::connection;
 use crate::server::state::EngineState;
+
+mod relay;
 use crate::wire::ids::hex_id;
 
 /// How long a poll waits for frames before it answers with none (under the usual 30 s idle
@@ -58,6 +65,8 @@ const BATCH: usize = 256;
 #[derive(Default)]
 pub(crate) struct Polls {
     sessions: Mutex<HashMap<String, Arc<PollSession>>>,
+    /// Requests this process is relaying to the process that holds their session.
+    relaying: std::sync::atomic::AtomicUsize,
 }
 
 /// One client's poll session: the two ends of its connection.
@@ -84,8 +93,10 @@ impl Polls {
     }
 }
 
-/// What a poll request was refused for.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+/// What a poll request was refused for (sent between processes when it was relayed).
+#[derive(
+    Clone, Copy, Debug, thiserror::Error, PartialEq, Eq, serde::Serialize, serde::Deserialize,
+)]
 pub(crate) enum PollError {
     #[error("a poll from another origin")]
     Origin,
@@ -165,6 +176,8 @@ pub(crate) fn open(inner: &Arc<EngineState>, peer: Option<IpAddr>) -> Result<Str
     let sid = id.clone();
     tokio::spawn(async move {
         tracing::debug!(conn = outbox.id, "poll session opened");
+        // Requests for it that reach the other processes come here through the PubSub.
+        let _relayed = relay::listen(&task, &sid);
         connection::run(task.clone(), frames, outbox, peer).await;
         // The last poll takes what the connection wrote before it ended, then the session goes.
         tokio::time::sleep(LINGER).await;
@@ -173,7 +186,8 @@ pub(crate) fn open(inner: &Arc<EngineState>, peer: Option<IpAddr>) -> Result<Str
     Ok(id)
 }
 
-/// `POST ?s=ID`: hands the body's frames to the session's connection, in order.
+/// `POST ?s=ID`: hands the body's frames to the session's connection, in order, here or, for
+/// a session another process holds, through the PubSub ([`relay`]).
 pub(crate) async fn post(
     inner: &EngineState,
     id: &str,
@@ -181,7 +195,10 @@ pub(crate) async fn post(
     body: Body,
     limit: usize,
 ) -> Result<StatusCode, PollError> {
-    let session = inner.polls.get(id).ok_or(PollError::Gone)?;
+    let local = inner.polls.get(id);
+    if local.is_none() && !relay::reaches(inner, id) {
+        return Err(PollError::Gone);
+    }
     let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| PollError::TooLarge)?;
@@ -198,6 +215,15 @@ pub(crate) async fn post(
             .map(|f| Message::Text(f.into()))
             .collect()
     };
+    match local {
+        Some(session) => hand_up(&session, messages).await,
+        None => relay::post(inner, id, messages).await,
+    }
+    .map(|()| StatusCode::NO_CONTENT)
+}
+
+/// Gives `messages` to the session's connection, in order, waiting for room as TCP would.
+async fn hand_up(session: &PollSession, messages: Vec<Message>) -> Result<(), PollError> {
     for m in messages {
         match tokio::time::timeout(UP_WAIT, session.up.send(m)).await {
             Ok(Ok(())) => {}
@@ -205,14 +231,33 @@ pub(crate) async fn post(
             Err(_) => return Err(PollError::Busy),
         }
     }
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// `GET ?s=ID`: waits for frames and answers them; `410` once the connection has ended.
 pub(crate) async fn poll(inner: &EngineState, id: &str) -> Result<Response, PollError> {
+    let body = match inner.polls.get(id) {
+        Some(_) => take(inner, id).await?,
+        None if relay::reaches(inner, id) => relay::poll(inner, id).await?,
+        None => return Err(PollError::Gone),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Waits up to [`POLL_WAIT`] for the frames of the session held here, and takes them, `\n`
+/// separated (none when none came); ends the session once its connection has ended.
+async fn take(inner: &EngineState, id: &str) -> Result<String, PollError> {
     let session = inner.polls.get(id).ok_or(PollError::Gone)?;
     let mut down = session.down.try_lock().map_err(|_| PollError::Polling)?;
-    let mut frames: Vec<Bytes> = Vec::new();
+    let mut body = String::new();
+    let mut frames = 0;
     let mut closed = false;
     let first = tokio::time::timeout(POLL_WAIT, down.recv()).await;
     let mut next = match first {
@@ -225,44 +270,41 @@ pub(crate) async fn poll(inner: &EngineState, id: &str) -> Result<Response, Poll
     };
     while let Some(m) = next.take() {
         match m {
-            Message::Text(t) => frames.push(Bytes::from(t)),
+            Message::Text(t) => {
+                if frames > 0 {
+                    body.push('\n');
+                }
+                body.push_str(&t);
+                frames += 1;
+            }
             Message::Close(_) => {
                 closed = true;
                 break;
             }
             _ => {}
         }
-        if frames.len() < BATCH {
+        if frames < BATCH {
             next = down.try_recv().ok();
         }
     }
     drop(down);
     if closed {
         inner.polls.remove(id);
-        if frames.is_empty() {
+        if frames == 0 {
             return Err(PollError::Gone);
         }
     }
-    let mut body = Vec::with_capacity(frames.iter().map(|f| f.len() + 1).sum());
-    for (i, f) in frames.iter().enumerate() {
-        if i > 0 {
-            body.push(b'\n');
-        }
-        body.extend_from_slice(f);
-    }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(body)
 }
 
-/// `DELETE ?s=ID`: the client closed; the connection ends as a closed socket's does.
+/// `DELETE ?s=ID`: the client closed; the connection ends as a closed socket's does, here or
+/// in the process that holds it.
 pub(crate) fn close(inner: &EngineState, id: &str) -> StatusCode {
-    inner.polls.remove(id);
+    if inner.polls.get(id).is_some() {
+        inner.polls.remove(id);
+    } else if relay::reaches(inner, id) {
+        relay::close(inner, id);
+    }
     StatusCode::NO_CONTENT
 }
 
