@@ -1,6 +1,7 @@
 //! A page whose socket stays away past the retention window is written to the snapshot store
 //! (its view keeps state), and the tab that comes back later resumes it: the count is back,
-//! and the page was restored, not mounted afresh. The store keeps no more than its cap.
+//! and the page was restored, not mounted afresh. The store, a directory or Redis, keeps no more
+//! than its cap, and Redis expires what it keeps after the snapshot's lifetime (a day).
 
 use std::time::Duration;
 
@@ -89,6 +90,97 @@ async fn the_store_keeps_at_most_its_cap() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(kept(&dir), 2);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// One command to the Redis at `port`, in its inline form; the raw reply.
+async fn redis(port: u16, command: &str) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect to redis");
+    s.write_all(format!("{command}\r\nQUIT\r\n").as_bytes())
+        .await
+        .expect("write");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out).await;
+    out
+}
+
+/// The snapshot keys in the Redis at `port` (its index aside).
+async fn redis_snapshots(port: u16) -> Vec<String> {
+    redis(port, "KEYS *")
+        .await
+        .lines()
+        .filter(|l| !l.starts_with(['*', '$', '+']) && !l.ends_with("index"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_keeps_at_most_its_cap_for_a_day_and_resumes() {
+    let server_redis = leptos_live_tests::redis::RedisServer::start().await;
+    let port = server_redis.port;
+    let config = LiveConfig::default()
+        .with_secret(b"late-return-secret-late-return-sec".to_vec())
+        .with_retention_window(RETENTION)
+        .with_snapshot_redis(server_redis.url())
+        .with_max_snapshots(2);
+    let server = TestServer::start(demo_counter::app(LiveRouter::with_config(config))).await;
+    let mut tokens = Vec::new();
+    for n in 1..=4u64 {
+        let token = server.page_token("/").await;
+        let mut ws = server.socket().await;
+        ws.join(&token, 0).await;
+        for r in 0..n {
+            ws.send(&format!(r#"[{},"e","inc"]"#, r + 2)).await;
+            ws.reply(r + 2).await;
+        }
+        ws.close().await;
+        tokens.push(token);
+        // One after the other, so that their expiries are in order.
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+    tokio::time::sleep(RETENTION * 3).await;
+    let keys = leptos_live_tests::within(10, "two snapshots in Redis", async {
+        loop {
+            let keys = redis_snapshots(port).await;
+            if keys.len() == 2 {
+                return keys;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    for key in &keys {
+        let ttl: u64 = redis(port, &format!("TTL {key}"))
+            .await
+            .trim()
+            .trim_start_matches(':')
+            .split('\r')
+            .next()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        assert!((86_000..=86_400).contains(&ttl), "{key} expires in {ttl} s");
+    }
+    // The last page written is kept and resumes at its count; the first is gone.
+    let mut ws = server.socket().await;
+    let reply: serde_json::Value =
+        serde_json::from_str(&ws.join(&tokens[3], 5).await).expect("json");
+    let html = reply[2].as_str().unwrap_or_default();
+    assert!(html.contains(">4</p>"), "the count is back: {html}");
+    let mut ws = server.socket().await;
+    let reply: serde_json::Value =
+        serde_json::from_str(&ws.join(&tokens[0], 2).await).expect("json");
+    let html = reply[2].as_str().unwrap_or_default();
+    assert!(
+        html.contains(">0</p>"),
+        "past the cap: mounted afresh: {html}"
+    );
+    assert_eq!(
+        redis_snapshots(port).await.len(),
+        1,
+        "a snapshot restores once"
+    );
 }
 
 #[tokio::test]
