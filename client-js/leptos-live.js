@@ -56,6 +56,9 @@ class ElState {
     this.timers = {};
     this.trailing = null;
     this.onBlur = null;
+    // lv-poll's timer, and whether a tick came while the tab was hidden.
+    this.poll = 0;
+    this.missed = 0;
   }
 }
 const STATES = new WeakMap();
@@ -120,6 +123,10 @@ export class LiveSocket {
     // (past the retention window, in the snapshot store) and resumes on the way back.
     addEventListener("pagehide", (e) => e.persisted && this.disconnect());
     addEventListener("pageshow", (e) => e.persisted && this.connect());
+    // lv-poll: what a hidden tab missed is sent once when it shows again.
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden) for (const el of this.all("lv-poll")) if (state(el).missed) this.tick(el);
+    });
     this.bind();
   }
 
@@ -133,7 +140,7 @@ export class LiveSocket {
     this.closedByUs = false;
     this.setState("lv-loading");
     if (this.fails > 2 || sessionStorage.getItem("lv-poll") > Date.now())
-      return import(this.root.getAttribute("lv-poll")).then((m) => this.open(new m.LongPoll(this.path), 1), () => this.onClose(this.ws));
+      return import(this.root.getAttribute("lv-poll-js")).then((m) => this.open(new m.LongPoll(this.path), 1), () => this.onClose(this.ws));
     this.open(new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + this.path));
   }
 
@@ -422,6 +429,11 @@ export class LiveSocket {
       form.submit();
     }
     this.viewport();
+    // lv-poll: its event every lv-poll-every ms (2 s), while the tab is shown and joined.
+    for (const el of this.all("lv-poll")) {
+      const s = state(el);
+      s.poll ||= setInterval(() => (el.isConnected ? (document.hidden || !this.joined ? (s.missed = 1) : this.tick(el)) : clearInterval(s.poll)), +el.getAttribute("lv-poll-every") || 2000);
+    }
     for (const el of this.all("lv-hook")) {
       const def = this.hooks[el.getAttribute("lv-hook")];
       if (!def || this.hooked.has(el)) continue;
@@ -999,6 +1011,11 @@ export class LiveSocket {
         b.disabled = false;
       });
     }
+  }
+
+  tick(el) {
+    state(el).missed = 0;
+    this.fire(el, "lv-poll", "poll");
   }
 
   // lv-viewport-top / lv-viewport-bottom: an event when the first / last child comes into view.

@@ -17,8 +17,10 @@ use crate::error::LiveError;
 use crate::stream::{Drain, Stream};
 use crate::view::LiveView;
 
+mod lazy;
 mod slots;
 
+pub use lazy::{REVEAL, Reveal, lazy_component};
 pub(crate) use slots::{HtmlSplice, Slots, handle_event};
 use slots::{InComponent, with_component_id};
 

@@ -3,7 +3,7 @@
 //! reach one component.
 
 use std::any::Any;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use futures_util::FutureExt as _;
@@ -127,6 +127,11 @@ pub(crate) struct Components<V: LiveView> {
     renders: u64,
     /// Streams components made since the page last took them.
     streams: Vec<Arc<dyn Drain>>,
+    /// Lazy components the page rendered as their placeholder this render.
+    waiting: HashSet<Arc<str>>,
+    /// Lazy components the browser revealed: rendered for real from then on, while the page
+    /// renders them.
+    revealed: HashSet<Arc<str>>,
 }
 
 /// The components of a page, as the page's view reaches them while rendering.
@@ -152,6 +157,8 @@ impl<V: LiveView> Default for Slots<V> {
             nonce,
             renders: 0,
             streams: Vec::new(),
+            waiting: HashSet::new(),
+            revealed: HashSet::new(),
         })))
     }
 }
@@ -192,6 +199,28 @@ impl<V: LiveView> Slots<V> {
         c.placed.clear();
         c.placed_ids.clear();
         c.touched.clear();
+        c.waiting.clear();
+    }
+
+    /// For a lazy component `id` in this render: true once the browser revealed it (render it),
+    /// false while its placeholder stands (which reveals it).
+    pub(super) fn revealed(&self, id: &str) -> bool {
+        let mut c = self.lock();
+        if c.revealed.contains(id) {
+            return true;
+        }
+        c.waiting.insert(id.into());
+        false
+    }
+
+    /// The browser revealed the lazy component `id`: the next render mounts and renders it.
+    /// False when the page's last render showed no placeholder of that id.
+    pub(crate) fn reveal(&self, id: &str) -> bool {
+        let mut c = self.lock();
+        match c.waiting.take(id) {
+            Some(id) => c.revealed.insert(id),
+            None => false,
+        }
     }
 
     /// Ends a page render: puts each component's HTML where the page rendered it and drops the
@@ -206,6 +235,11 @@ impl<V: LiveView> Slots<V> {
             }
             keep
         });
+        // A revealed component the page no longer renders is lazy again if it comes back.
+        let Components {
+            slots, revealed, ..
+        } = &mut *c;
+        revealed.retain(|id| slots.contains_key(id));
         if c.placed.is_empty() {
             return html;
         }

@@ -200,6 +200,56 @@ impl<V: LiveView> LiveTest<V> {
         self.perform(actions).await
     }
 
+    /// Runs the binding `binding` of the first element `selector` matches, as the shim runs it
+    /// when its moment comes, which a test cannot wait for: `lv-poll` when its interval
+    /// passes, `lv-viewport-top` / `lv-viewport-bottom` when the element's first / last child
+    /// comes into view (a [`crate::component::lazy_component`]'s placeholder included),
+    /// `lv-mounted` when the element arrives, `lv-connected` / `lv-disconnected` when the
+    /// socket comes back / drops. JS commands run on the page's copy; an event goes to the
+    /// page (or the component `lv-target` names). Returns the operations the browser received.
+    ///
+    /// # Panics
+    /// When `selector` does not parse.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveView, Params, Session};
+    /// use leptos_live::testing::LiveTest;
+    ///
+    /// /// Checks for news every ten seconds while the tab is shown.
+    /// struct Inbox { checks: u32 }
+    /// #[derive(serde::Deserialize)]
+    /// #[serde(rename_all = "snake_case")]
+    /// enum Event { Check }
+    /// impl LiveView for Inbox {
+    ///     type Message = ();
+    ///     type Event = Event;
+    ///     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Inbox { checks: 0 }) }
+    ///     async fn handle_event(&mut self, Event::Check: Event, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+    ///         self.checks += 1;
+    ///         Ok(())
+    ///     }
+    ///     fn render(&self) -> impl IntoView {
+    ///         view! { <p id="checks" lv-poll="check" lv-poll-every="10000">{self.checks}</p> }
+    ///     }
+    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut page = LiveTest::<Inbox>::mount(Params::default(), Session::default()).await.unwrap();
+    /// page.trigger("#checks", "lv-poll").await.unwrap();      // ten seconds pass
+    /// assert_eq!(page.text("#checks").as_deref(), Some("1"));
+    /// # });
+    /// ```
+    pub async fn trigger(
+        &mut self,
+        selector: &str,
+        binding: &'static str,
+    ) -> Result<Vec<Op>, LiveError> {
+        let el = self.find(selector, None)?;
+        let key = self.client.key(el);
+        self.perform(vec![Action::Fire(key, binding, String::new())])
+            .await
+    }
+
     /// Picks `files` in the file input `selector` (`lv-upload`) and uploads them as the shim
     /// does: the server checks the list first (accept, size, count), then each accepted file
     /// goes in chunks of the input's `lv-chunk` size, each sent once the last was written. The

@@ -273,6 +273,17 @@ impl<V: LiveView> Core<V> {
             self.outcome("ok");
             return self.send_patch(r, true, sink);
         }
+        if name == component::REVEAL {
+            let id = payload
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if !self.ctx.components().reveal(id) {
+                tracing::debug!(page = %self.id, component = %id, "no placeholder to reveal");
+            }
+            self.outcome("ok");
+            return self.send_patch(r, true, sink);
+        }
         if name == CLEAR_FLASH {
             let kind = payload
                 .get("kind")
