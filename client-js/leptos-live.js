@@ -76,6 +76,8 @@ const peek = (el) => STATES.get(el);
 export class LiveSocket {
   constructor(root) {
     this.root = root;
+    // A sticky part of the layout leaves the URL, history and navigation to the page's socket.
+    this.sticky = root.hasAttribute("lv-sticky");
     this.path = root.getAttribute("lv-socket") || "/live/socket";
     // The page's token (renewed while the socket lives), and the page's id in history entries.
     this.id = this.token = root.getAttribute("lv-token");
@@ -374,6 +376,7 @@ export class LiveSocket {
   // Where the server sends the browser: its own patch (the page already ran handle_params), a
   // live navigation, or a full load (with the flash in a short-lived cookie).
   follow({ kind, to, replace, flash }) {
+    if (this.sticky && kind !== NAV_EXTERNAL) return liveSocket.go(to, kind === NAV_PATCH ? PATCH : NAVIGATE, !replace, flash);
     if (kind === NAV_PATCH) this.save(), this.entry(to, !replace);
     else if (kind === NAV_NAVIGATE) this.go(to, NAVIGATE, !replace, flash);
     else if (kind === NAV_EXTERNAL || this.local(to)) {
@@ -764,29 +767,31 @@ export class LiveSocket {
     const root = this.root;
     const on = (target, type, fn) => target.addEventListener(type, fn);
     const closest = (e, attr) => e.target.closest && e.target.closest(`[${attr}]`);
-    history.scrollRestoration = "manual";
-    history.replaceState({ ...history.state, id: this.id }, "");
-    this.current();
-    // lv-patch and lv-navigate links, in the page or in the layout around it.
-    on(document, "click", (e) => {
-      const a = e.target.closest && e.target.closest("a[lv-patch],a[lv-navigate]");
-      if (!a || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || a.target === "_blank") return;
-      e.preventDefault();
-      this.go(a.href, a.hasAttribute("lv-patch") ? PATCH : NAVIGATE, !a.hasAttribute("lv-replace"));
-    });
-    // Back and forward: a patch within the page joined now, else a live navigation.
-    on(window, "scroll", () => {
-      clearTimeout(this.scrolled);
-      this.scrolled = setTimeout(() => this.save(), 100);
-    });
-    on(window, "popstate", (e) => {
-      clearTimeout(this.scrolled);
-      // Only the #fragment changed: the browser scrolls, the page stays.
-      if (this.here() === this.at) return;
+    if (!this.sticky) {
+      history.scrollRestoration = "manual";
+      history.replaceState({ ...history.state, id: this.id }, "");
       this.current();
-      const st = e.state || {};
-      this.go(location.href, st.id === this.id ? PATCH : NAVIGATE, false, null, st.scroll || 0);
-    });
+      // lv-patch and lv-navigate links, in the page or in the layout around it.
+      on(document, "click", (e) => {
+        const a = e.target.closest && e.target.closest("a[lv-patch],a[lv-navigate]");
+        if (!a || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || a.target === "_blank") return;
+        e.preventDefault();
+        this.go(a.href, a.hasAttribute("lv-patch") ? PATCH : NAVIGATE, !a.hasAttribute("lv-replace"));
+      });
+      // Back and forward: a patch within the page joined now, else a live navigation.
+      on(window, "scroll", () => {
+        clearTimeout(this.scrolled);
+        this.scrolled = setTimeout(() => this.save(), 100);
+      });
+      on(window, "popstate", (e) => {
+        clearTimeout(this.scrolled);
+        // Only the #fragment changed: the browser scrolls, the page stays.
+        if (this.here() === this.at) return;
+        this.current();
+        const st = e.state || {};
+        this.go(location.href, st.id === this.id ? PATCH : NAVIGATE, false, null, st.scroll || 0);
+      });
+    }
     on(root, "click", (e) => {
       const el = closest(e, "lv-click");
       if (el && root.contains(el)) this.fire(el, "lv-click", "click");
@@ -1152,10 +1157,11 @@ export class LiveSocket {
   }
 }
 
-const root = document.querySelector("[lv-token]");
-if (root) {
+// The page's live root, and the layout's sticky parts (lv-sticky): each joins over a socket of
+// its own; window.liveSocket is the page's.
+for (const root of document.querySelectorAll("[lv-token]")) {
   const socket = new LiveSocket(root);
-  window.liveSocket = socket;
+  if (!socket.sticky) window.liveSocket = socket;
   // A page with uploads joins once their code is here (from the cache after the first time), so
   // that a joined page can always take files.
   socket.upl ? socket.upl.then(() => socket.connect()) : socket.connect();

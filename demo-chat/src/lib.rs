@@ -18,6 +18,7 @@ mod lobby;
 mod members;
 mod room;
 mod session;
+mod sidebar;
 
 use axum::Router;
 use axum::extract::{Path, Query};
@@ -184,7 +185,7 @@ impl App {
 
     /// The live pages, `/` and `/rooms/{name}`, with this app as their extension: one live
     /// session, so that moving between rooms stays on the tab's socket. Its check sends people
-    /// without a nickname to the nickname form, and loads the rooms the sidebar lists.
+    /// without a nickname to the nickname form; the sidebar's list of rooms mounts beside each page.
     /// Uploads are written beside the attachments (unless `LEPTOS_LIVE_UPLOADS` says
     /// otherwise), so that keeping an image is a rename.
     pub fn live_router(&self, pubsub: PubSub, secret: &str) -> LiveRouter {
@@ -194,9 +195,9 @@ impl App {
             live_config = live_config.with_upload_dir(self.attachments.dir().join(".incoming"));
         }
         let cookies = self.cookies.clone();
-        let app = self.clone();
         let chat = LiveSession::new("chat")
-            .on_mount(move |m| signed_in(app.clone(), m))
+            .on_mount(signed_in)
+            .sticky::<sidebar::RoomList>("rooms")
             .layout(layout)
             .page::<Lobby>("/")
             .page::<RoomPage>("/rooms/{name}");
@@ -261,12 +262,8 @@ impl App {
 #[derive(Clone, Debug)]
 pub struct Nick(pub String);
 
-/// The rooms the user may enter when the page mounted, for the sidebar.
-#[derive(Clone, Debug)]
-pub struct Sidebar(pub Vec<Room>);
-
 /// The chat's `on_mount` check: a nickname, or the nickname form (coming back here after).
-async fn signed_in(app: App, mut m: Mounting) -> Result<Mounting, Halt> {
+async fn signed_in(mut m: Mounting) -> Result<Mounting, Halt> {
     let Some(nick) = m
         .session
         .get("nick")
@@ -276,19 +273,14 @@ async fn signed_in(app: App, mut m: Mounting) -> Result<Mounting, Halt> {
         let back: String = form_urlencoded::byte_serialize(m.uri.to_string().as_bytes()).collect();
         return Err(Halt::redirect(format!("/nick?return_to={back}")));
     };
-    let rooms = app.db.rooms_for(&nick).await.unwrap_or_else(|e| {
-        tracing::error!("cannot list rooms for the sidebar: {e}");
-        Vec::new()
-    });
     m.assign(Nick(nick));
-    m.assign(Sidebar(rooms));
     Ok(m)
 }
 
 /// The dashboard's `on_mount` check: signed in as the configured admin ([`ChatConfig::admin`]),
 /// or back to the lobby with a flash that says why.
 async fn admin_only(app: App, m: Mounting) -> Result<Mounting, Halt> {
-    let m = signed_in(app.clone(), m).await?;
+    let m = signed_in(m).await?;
     let nick = m.assigned::<Nick>().map(|n| n.0.as_str());
     if app.admin.is_some() && nick == app.admin.as_deref() {
         return Ok(m);
@@ -303,30 +295,15 @@ async fn admin_only(app: App, m: Mounting) -> Result<Mounting, Halt> {
     ))
 }
 
-/// The chat's layout: the header and the sidebar of rooms stay in the document while the user
-/// moves between rooms; only the page in the live root changes.
+/// The chat's layout: the header and the sidebar stay in the document while the user moves
+/// between rooms; only the page in the live root changes. The sidebar's list of rooms is a
+/// sticky part ([`sidebar::RoomList`]): it keeps its socket across those moves and shows new
+/// rooms as they are made.
 fn layout(page: AnyView, m: &Mounting) -> AnyView {
     let nick = m
         .assigned::<Nick>()
         .map(|n| n.0.clone())
         .unwrap_or_default();
-    let rooms = m
-        .assigned::<Sidebar>()
-        .map(|s| s.0.clone())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| {
-            let href = format!("/rooms/{}", r.name);
-            view! {
-                <li>
-                    <Link to=href class="flex items-center justify-between rounded-lg px-3 py-1.5 text-slate-700 hover:bg-indigo-50 aria-[current]:bg-indigo-100 aria-[current]:font-semibold">
-                        <span>"#" {r.name.clone()}</span>
-                        {r.private.then(|| view! { <span class="text-xs text-amber-700">"private"</span> })}
-                    </Link>
-                </li>
-            }
-        })
-        .collect_view();
     view! {
         <div class="min-h-screen bg-slate-50">
             <header class="border-b border-slate-200 bg-white">
@@ -338,7 +315,7 @@ fn layout(page: AnyView, m: &Mounting) -> AnyView {
             <div class="mx-auto flex max-w-6xl gap-4 px-4 py-4">
                 <nav id="sidebar" class="hidden w-48 shrink-0 md:block">
                     <Link to="/" class="mb-2 block rounded-lg px-3 py-1.5 font-medium text-slate-800 hover:bg-indigo-50 aria-[current]:bg-indigo-100">"All rooms"</Link>
-                    <ul id="room-links" class="space-y-0.5 text-sm">{rooms}</ul>
+                    {leptos_live::sticky("rooms")}
                 </nav>
                 <main class="min-w-0 flex-1">{page}</main>
             </div>

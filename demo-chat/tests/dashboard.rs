@@ -47,13 +47,15 @@ async fn the_dashboard_moves_with_the_chat_and_turns_others_away() {
     post(&mut browser, &ada, "two").await;
     browser.page(&ada).wait_for(&shows("two")).await;
 
-    // Within the next seconds the dashboard shows her page, her posts and her presence.
+    // Within the next seconds the dashboard shows her page (and the sidebar's list of rooms
+    // beside it, a page of its own), her posts and her presence.
     let mut page = browser.page(&admin);
     let posts = format!("#events tr[data-view=\"{ROOM}\"][data-event=\"post\"] [data-total]");
     page.wait_for(&format!("{} === '2'", text(&posts))).await;
     page.wait_for(&format!(
-        "{} === '2' && {}.includes('/rooms/{{name}}')",
+        "{} === '3' && {}.includes('/rooms/{{name}}') && {}.includes('@rooms')",
         text("#stat-pages"),
+        text("#pages tbody"),
         text("#pages tbody")
     ))
     .await;

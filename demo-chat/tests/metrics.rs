@@ -73,9 +73,19 @@ async fn metrics_count_what_people_did() {
     assert_eq!(status, 200);
     let view = format!("view=\"{ROOM}\"");
     let pages = format!("{view},route=\"/rooms/{{name}}\"");
-    // Two people, each one room page over one socket: mounted by their GET, adopted by the join.
+    // Two people, each one room page and the sidebar's list of rooms beside it, each over a
+    // socket of its own: mounted by their GET, adopted by the join.
     assert_eq!(
         sample(&text, "leptos_live_sockets", ""),
+        Some(4.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "leptos_live_pages",
+            "view=\"demo_chat::sidebar::RoomList\",route=\"@rooms\""
+        ),
         Some(2.0),
         "{text}"
     );
@@ -140,7 +150,7 @@ async fn metrics_count_what_people_did() {
         .await;
     let text = settled(&chat, |t| {
         sample(t, "leptos_live_pages_resumed_total", &view) == Some(1.0)
-            && sample(t, "leptos_live_sockets", "") == Some(2.0)
+            && sample(t, "leptos_live_sockets", "") == Some(4.0)
     })
     .await;
     assert_eq!(
@@ -154,12 +164,12 @@ async fn metrics_count_what_people_did() {
         "{text}"
     );
 
-    // Bob leaves: his page is held for his return, without a socket.
+    // Bob leaves: his page and his list of rooms are held for his return, without a socket.
     browser.close_tab(bob).await;
-    let text = settled(&chat, |t| sample(t, "leptos_live_sockets", "") == Some(1.0)).await;
+    let text = settled(&chat, |t| sample(t, "leptos_live_sockets", "") == Some(2.0)).await;
     assert_eq!(
         sample(&text, "leptos_live_absent_pages", ""),
-        Some(1.0),
+        Some(2.0),
         "{text}"
     );
     assert_eq!(

@@ -25,6 +25,7 @@ const LAYERS: &[&[&str]] = &[
         "js",
         "upload",
         "location",
+        "sticky",
     ],
     &["page"],
     &["server"],

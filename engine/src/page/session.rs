@@ -167,6 +167,8 @@ pub(crate) struct Group {
     pub name: String,
     pub layout: Option<Layout>,
     pub on_mount: Vec<OnMount>,
+    /// The sticky parts of its layout, by name ([`LiveSession::sticky`]).
+    pub stickies: Vec<String>,
 }
 
 impl Group {
@@ -235,6 +237,7 @@ impl LiveSession {
                 name: name.into(),
                 layout: None,
                 on_mount: Vec::new(),
+                stickies: Vec::new(),
             },
             routes: Vec::new(),
         }
@@ -332,6 +335,42 @@ impl LiveSession {
         self.group
             .on_mount
             .push(Arc::new(move |m| check(m).boxed()));
+        self
+    }
+
+    /// A live part of the layout: the [`LiveView`] `V`, mounted beside every page of the session
+    /// that renders over HTTP (through the session's checks), placed by the layout with
+    /// [`crate::sticky`]`(name)`. It keeps its state and its socket across the live navigations
+    /// of the page beside it, and updates live (PubSub, its own events); see [`crate::sticky`]
+    /// for how it behaves. Names are unique within the router.
+    ///
+    /// ```
+    /// use leptos::prelude::*;
+    /// use leptos_live::{Ctx, LiveError, LiveSession, LiveView, Mounting, Params, RawEvent, Session, sticky};
+    /// # struct Clock;
+    /// # impl LiveView for Clock {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Clock) }
+    /// #     fn render(&self) -> impl IntoView { view! { <time>"12:00"</time> } }
+    /// # }
+    /// # struct Home;
+    /// # impl LiveView for Home {
+    /// #     type Message = ();
+    /// #     type Event = RawEvent;
+    /// #     async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> { Ok(Home) }
+    /// #     fn render(&self) -> impl IntoView { view! { <p>"home"</p> } }
+    /// # }
+    /// let app = LiveSession::new("app")
+    ///     .sticky::<Clock>("clock")
+    ///     .layout(|page: AnyView, _: &Mounting| view! { <header>{sticky("clock")}</header> {page} }.into_any())
+    ///     .page::<Home>("/");
+    /// # let _ = app;
+    /// ```
+    pub fn sticky<V: LiveView>(mut self, name: &str) -> LiveSession {
+        self.group.stickies.push(name.to_string());
+        self.routes
+            .push((crate::sticky::pattern(name), Arc::new(RouteOf::<V>::new())));
         self
     }
 

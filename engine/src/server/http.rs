@@ -47,6 +47,7 @@ pub(crate) async fn http_render(
     let cookie = crate::params::cookie(headers, flash::COOKIE_NAME);
     let carried = cookie.and_then(|v| flash::unseal(v, &inner.secret, now));
     let path_and_query = crate::wire::url::path_and_query(&uri);
+    let page_uri = uri.clone();
     let mounted = inner
         .prepare(
             entry,
@@ -101,6 +102,7 @@ pub(crate) async fn http_render(
         },
         &inner.secret,
     );
+    let stickies = mount_stickies(inner, &entry.group, &page_uri, &session, peer).await;
     let html = document(
         inner,
         &entry.group,
@@ -108,6 +110,7 @@ pub(crate) async fn http_render(
         &page.title,
         &token,
         &page.html,
+        stickies,
     );
     let mut res = Html(html).into_response();
     if cookie.is_some()
@@ -116,6 +119,95 @@ pub(crate) async fn http_render(
         res.headers_mut().insert(SET_COOKIE, v);
     }
     res
+}
+
+/// Mounts the sticky parts of `group`'s layout beside a page rendered at `uri`, each through the
+/// session's checks and into the registry as a page of its own, and returns each one's live
+/// root, by name. A part that does not mount (a check refused it, its mount failed) is left out,
+/// with the reason in the log.
+async fn mount_stickies(
+    inner: &Arc<EngineState>,
+    group: &Group,
+    uri: &Uri,
+    session: &crate::params::Session,
+    peer: Option<IpAddr>,
+) -> Vec<(String, String)> {
+    let mut parts = Vec::with_capacity(group.stickies.len());
+    for name in &group.stickies {
+        let pattern = crate::sticky::pattern(name);
+        let Some(entry) = inner.route(&pattern) else {
+            continue;
+        };
+        let quota = match inner.quota(peer, session, 0) {
+            Ok(q) => q,
+            Err(why) => {
+                tracing::warn!(sticky = %name, ?peer, "{why}");
+                continue;
+            }
+        };
+        let mounted = inner
+            .prepare(
+                entry,
+                uri.clone(),
+                Params::default(),
+                session.clone(),
+                Default::default(),
+                None,
+            )
+            .await;
+        let page = match mounted {
+            Ok((Mounted::Page(page), _)) => page,
+            Ok((Mounted::Left { .. }, _)) | Err(Refused::Halt(_)) => {
+                tracing::warn!(sticky = %name, "the sticky part went elsewhere on mount; left out");
+                continue;
+            }
+            Err(Refused::Failed(e)) => {
+                tracing::error!(sticky = %name, "the sticky part did not mount: {e}");
+                continue;
+            }
+        };
+        let id: Arc<str> = hex_id().into();
+        if !inner
+            .registry
+            .reserve_pending(inner.config.max_pending_pages)
+        {
+            continue;
+        }
+        let _ = inner.start(page.start, id.clone(), false, Some(quota));
+        let token = sign(
+            &Claims {
+                page: pattern,
+                id: id.to_string(),
+                params: Params::default(),
+                session: session.clone(),
+                issued: now_secs(),
+                uri: crate::wire::url::path_and_query(uri),
+            },
+            &inner.secret,
+        );
+        let mut root = format!("<div id=\"lv-sticky-");
+        escape(name, true, &mut root);
+        root.push_str("\" lv-sticky");
+        root.push_str(&root_attrs(inner, &token));
+        root.push('>');
+        root.push_str(&page.html);
+        root.push_str("</div>");
+        parts.push((name.clone(), root));
+    }
+    parts
+}
+
+/// A live root's attributes after its id: the socket, the on-demand modules and the token.
+fn root_attrs(inner: &EngineState, token: &str) -> String {
+    let mount_path = inner.config.mount_path.trim_end_matches('/');
+    let mut out = format!(
+        " lv-socket=\"{mount_path}/socket\" lv-poll-js=\"{mount_path}/{}\" lv-upload-js=\"{mount_path}/{}\" lv-token=\"",
+        asset::poll().file_name,
+        asset::upload().file_name
+    );
+    escape(token, true, &mut out);
+    out.push('"');
+    out
 }
 
 /// A 303 to `to`, a path on this site unless `external`, with a flash cookie when `sealed`.
@@ -142,7 +234,7 @@ fn see_other(to: &str, external: bool, sealed: Option<&str>) -> Response {
 }
 
 /// The whole document: head, then the live root with the page inside, wrapped in the live
-/// session's layout when it has one.
+/// session's layout when it has one (which places the sticky parts, `stickies`).
 fn document(
     inner: &EngineState,
     group: &Group,
@@ -150,11 +242,9 @@ fn document(
     title: &str,
     token: &str,
     body: &str,
+    stickies: Vec<(String, String)>,
 ) -> String {
     let mount_path = inner.config.mount_path.trim_end_matches('/');
-    let socket = format!("{mount_path}/socket");
-    let poll_js = format!("{mount_path}/{}", asset::poll().file_name);
-    let upload_js = format!("{mount_path}/{}", asset::upload().file_name);
     let mut out = String::with_capacity(body.len() + 1024);
     out.push_str("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     escape(title, false, &mut out);
@@ -168,27 +258,23 @@ fn document(
         out.push_str(&crate::server::dev::script(mount_path));
     }
     out.push_str("</head><body>");
+    let mut root = String::from("<div id=\"lv-root\"");
+    root.push_str(&root_attrs(inner, token));
+    root.push('>');
+    root.push_str(body);
+    root.push_str("</div>");
     match &group.layout {
         Some(layout) => {
-            let root = view! {
-                <div id="lv-root" lv-socket=socket lv-poll-js=poll_js lv-upload-js=upload_js lv-token=token.to_string() inner_html=body.to_string()></div>
-            };
             let owner = Owner::new();
             let framed = owner.with(|| {
                 location::provide(path_and_query(&checked.uri));
+                provide_context(crate::sticky::Parts(Arc::new(stickies)));
+                let root = leptos::tachys::html::InertElement::new(root);
                 layout(root.into_any(), checked).to_html()
             });
             out.push_str(&framed);
         }
-        None => {
-            out.push_str(&format!(
-                "<div id=\"lv-root\" lv-socket=\"{socket}\" lv-poll-js=\"{poll_js}\" lv-upload-js=\"{upload_js}\" lv-token=\""
-            ));
-            escape(token, true, &mut out);
-            out.push_str("\">");
-            out.push_str(body);
-            out.push_str("</div>");
-        }
+        None => out.push_str(&root),
     }
     out.push_str("</body></html>");
     out

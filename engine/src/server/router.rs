@@ -396,7 +396,8 @@ impl LiveRouter {
             other => other,
         };
         let mut router = Router::new();
-        for pattern in patterns {
+        // A sticky part of a layout has no URL of its own.
+        for pattern in patterns.into_iter().filter(|p| !p.starts_with('@')) {
             let inner = inner.clone();
             let pat = pattern.clone();
             router = router.route(

@@ -70,8 +70,11 @@ impl EngineState {
     /// specific first.)
     pub(crate) fn route_for(&self, uri: &Uri) -> Option<(&RouteEntry, Params)> {
         let literal = |e: &&RouteEntry| !e.pattern.contains('{');
-        let (statics, dynamics): (Vec<&RouteEntry>, Vec<&RouteEntry>) =
-            self.routes.iter().partition(literal);
+        let (statics, dynamics): (Vec<&RouteEntry>, Vec<&RouteEntry>) = self
+            .routes
+            .iter()
+            .filter(|e| !e.pattern.starts_with('@'))
+            .partition(literal);
         statics
             .into_iter()
             .chain(dynamics)

@@ -4,7 +4,7 @@
 //!
 //! The process a request lands on, when it does not hold the session, subscribes to a reply
 //! topic of the request's own, and broadcasts the request on the session's topic. The holder
-//! answers [`Answer::Taken`] at once, then [`Answer::Done`] with what it would have answered
+//! answers [`Verdict::Taken`] at once, then [`Verdict::Done`] with what it would have answered
 //! itself. No answer within [`FIND`]: no process holds the session, and the request gets `410
 //! Gone`, as the shim expects of an ended session. A POST is answered only once the holder's
 //! connection has its frames, and the client sends one POST at a time, so frames stay in order
@@ -50,9 +50,9 @@ enum Frame {
     B(String),
 }
 
-/// The holder's answer, on the request's reply topic.
+/// The holder's answer to a relayed request, on the request's reply topic.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-enum Answer {
+enum Verdict {
     /// The session is here, and the request is taken up.
     Taken,
     /// What the request got: a poll's frames (`\n` separated; empty for a POST), or why not.
@@ -100,7 +100,7 @@ async fn answer(inner: Arc<EngineState>, id: Arc<str>, ask: Ask) {
             return;
         }
         Ask::Up { reply, frames } => {
-            let _ = pubsub.broadcast(&reply, Answer::Taken);
+            let _ = pubsub.broadcast(&reply, Verdict::Taken);
             let done = match (inner.polls.get(&id), decode(frames)) {
                 (None, _) => Err(PollError::Gone),
                 (_, Err(e)) => Err(e),
@@ -111,11 +111,11 @@ async fn answer(inner: Arc<EngineState>, id: Arc<str>, ask: Ask) {
             (reply, done)
         }
         Ask::Poll { reply } => {
-            let _ = pubsub.broadcast(&reply, Answer::Taken);
+            let _ = pubsub.broadcast(&reply, Verdict::Taken);
             (reply, take(&inner, &id).await)
         }
     };
-    if let Err(e) = pubsub.broadcast(&reply, Answer::Done(done)) {
+    if let Err(e) = pubsub.broadcast(&reply, Verdict::Done(done)) {
         tracing::warn!(error = %e, "a relayed poll request could not be answered");
     }
 }
@@ -178,21 +178,21 @@ async fn ask(
     metrics::counter!("leptos_live_poll_relayed_total").increment(1);
     let pubsub = &inner.services.pubsub;
     let reply = format!("{}:{}", topic(id), hex_id());
-    let mut answers = pubsub.subscribe::<Answer>(&reply);
+    let mut answers = pubsub.subscribe::<Verdict>(&reply);
     if let Err(e) = pubsub.broadcast(&topic(id), make(reply)) {
         tracing::warn!(error = %e, "a poll request could not be relayed");
         return Err(PollError::Gone);
     }
     match tokio::time::timeout(FIND, answers.recv()).await {
-        Ok(Some(Answer::Taken)) => {}
-        Ok(Some(Answer::Done(done))) => return done,
+        Ok(Some(Verdict::Taken)) => {}
+        Ok(Some(Verdict::Done(done))) => return done,
         _ => {
             tracing::debug!("no process holds the poll session");
             return Err(PollError::Gone);
         }
     }
     match tokio::time::timeout(wait + FIND, answers.recv()).await {
-        Ok(Some(Answer::Done(done))) => done,
+        Ok(Some(Verdict::Done(done))) => done,
         _ => {
             tracing::warn!("the process holding a poll session took a request and did not answer");
             Err(PollError::Busy)
@@ -240,9 +240,9 @@ mod tests {
         let messages = decode(frames).unwrap();
         assert_eq!(messages[0], Message::Text("[1,\"h\"]".into()));
         assert_eq!(messages[1], Message::Binary(vec![0u8, 255].into()));
-        let gone = Answer::Done(Err(PollError::Gone));
-        let back: Answer = serde_json::from_str(&serde_json::to_string(&gone).unwrap()).unwrap();
-        assert!(matches!(back, Answer::Done(Err(PollError::Gone))));
+        let gone = Verdict::Done(Err(PollError::Gone));
+        let back: Verdict = serde_json::from_str(&serde_json::to_string(&gone).unwrap()).unwrap();
+        assert!(matches!(back, Verdict::Done(Err(PollError::Gone))));
     }
 
     #[test]

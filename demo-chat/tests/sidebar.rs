@@ -1,0 +1,90 @@
+//! The sidebar's list of rooms is a sticky part of the layout, in Chromium: a room one person
+//! makes appears in another person's sidebar while they sit in another room, with no reload, and
+//! stays there across their live navigations, the list never rendered again by the browser.
+
+mod common;
+
+use common::{ChatProcess, enter, remove_db, temp_db};
+use leptos_live_tests::browser::{Browser, Page};
+use serde_json::json;
+
+/// JS: the sidebar's room links, joined with commas.
+const LISTED: &str =
+    "[...document.querySelectorAll('#room-links a')].map(a => a.getAttribute('href')).join()";
+
+/// Makes room `name` from the lobby page.
+async fn make_room(page: &mut Page<'_>, name: &str) {
+    page.eval(&format!(
+        "document.querySelector('#create-room input[name=name]').value = {}",
+        json!(name)
+    ))
+    .await;
+    page.click("#create-room button").await;
+    page.wait_for(&format!("location.pathname === '/rooms/{name}'"))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_room_appears_in_another_sidebar_and_stays_across_navigations() {
+    let db = temp_db("sidebar");
+    let server = ChatProcess::start(&db, None, None).await;
+    let mut browser = Browser::launch().await;
+    let ada = enter(&mut browser, &server.url("/rooms/lobby"), "ada").await;
+    let bob = enter(&mut browser, &server.url("/"), "bob").await;
+
+    // Ada's document and list, marked: a reload or a new list would lose the marks.
+    let mut page = browser.page(&ada);
+    page.wait_for("document.querySelector('[lv-sticky]')?.classList.contains('lv-connected')")
+        .await;
+    page.eval(
+        "window.sameDocument = true; document.getElementById('room-links').dataset.kept = 'yes'",
+    )
+    .await;
+    assert_eq!(page.eval(LISTED).await, json!("/rooms/lobby"));
+    drop(page);
+
+    make_room(&mut browser.page(&bob), "den").await;
+    let mut page = browser.page(&ada);
+    page.wait_for(&format!("{LISTED} === '/rooms/den,/rooms/lobby'"))
+        .await;
+    assert_eq!(page.eval("location.pathname").await, json!("/rooms/lobby"));
+
+    // Into the new room from the sidebar, live: the list stays, with its socket.
+    page.click("#room-links a[href='/rooms/den']").await;
+    page.wait_for("document.getElementById('heading')?.textContent === '#den'")
+        .await;
+    drop(page);
+    let mut lobby = browser.page(&bob);
+    lobby.goto(&server.url("/")).await;
+    lobby.wait_connected().await;
+    make_room(&mut lobby, "attic").await;
+    drop(lobby);
+    let mut page = browser.page(&ada);
+    page.wait_for(&format!(
+        "{LISTED} === '/rooms/attic,/rooms/den,/rooms/lobby'"
+    ))
+    .await;
+    page.click("#room-links a[href='/rooms/lobby']").await;
+    page.wait_for("document.getElementById('heading')?.textContent === '#lobby'")
+        .await;
+    assert_eq!(
+        page.eval(&format!(
+            "[window.sameDocument, document.getElementById('room-links').dataset.kept, {LISTED}]"
+        ))
+        .await,
+        json!([true, "yes", "/rooms/attic,/rooms/den,/rooms/lobby"]),
+        "one document, one list"
+    );
+    // The link to the room shown is the one marked current.
+    assert_eq!(
+        page.eval(
+            "document.querySelector('#room-links a[aria-current=page]')?.getAttribute('href')"
+        )
+        .await,
+        json!("/rooms/lobby")
+    );
+    drop(page);
+    drop(browser);
+    drop(server);
+    remove_db(&db);
+}
