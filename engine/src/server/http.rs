@@ -185,7 +185,7 @@ async fn mount_stickies(
             },
             &inner.secret,
         );
-        let mut root = format!("<div id=\"lv-sticky-");
+        let mut root = String::from("<div id=\"lv-sticky-");
         escape(name, true, &mut root);
         root.push_str("\" lv-sticky");
         root.push_str(&root_attrs(inner, &token));
