@@ -210,8 +210,20 @@ pub async fn connect_pages(
     held
 }
 
-/// The `lv-token` attribute of a rendered page.
+/// The page's token in a rendered document: the `lv-token` of its live root (`#lv-root`), or,
+/// for a bare fragment, the first one.
 pub fn token_of(html: &str) -> Option<String> {
+    let root = html.find("id=\"lv-root\"").unwrap_or(0);
+    token_after(&html[root..])
+}
+
+/// The token of the layout's sticky part `name` (`#lv-sticky-NAME`) in a rendered document.
+pub fn sticky_token_of(html: &str, name: &str) -> Option<String> {
+    let root = html.find(&format!("id=\"lv-sticky-{name}\""))?;
+    token_after(&html[root..])
+}
+
+fn token_after(html: &str) -> Option<String> {
     let start = html.find("lv-token=\"")? + "lv-token=\"".len();
     let end = html[start..].find('"')? + start;
     Some(html[start..end].to_string())
