@@ -9,6 +9,11 @@
 //! goals are set in: components against functions at the same size, and 1,000 component rows
 //! against 10.
 //!
+//! Then the page's own event: a tick shown above the table and below it, every row unchanged.
+//! The component rows are skipped by identity (not read, not parsed), and the two changed ends
+//! are parsed again alone; the function rows render again, and everything between the two ends
+//! is parsed again.
+//!
 //! Run with `cargo bench -p leptos-live-tests --bench components`.
 
 use std::time::{Duration, Instant};
@@ -85,6 +90,7 @@ impl LiveComponent for Row {
 /// The page of components.
 struct Table {
     labels: Vec<String>,
+    ticks: u64,
 }
 
 impl LiveView for Table {
@@ -94,7 +100,13 @@ impl LiveView for Table {
     async fn mount(p: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
         Ok(Table {
             labels: (0..rows_of(p)).map(|i| format!("row number {i}")).collect(),
+            ticks: 0,
         })
+    }
+
+    async fn handle_event(&mut self, _: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        self.ticks += 1;
+        Ok(())
     }
 
     fn render(&self) -> impl IntoView {
@@ -104,7 +116,13 @@ impl LiveView for Table {
             .enumerate()
             .map(|(i, l)| live_component::<Row>(format!("r{i}"), (i, l.clone())))
             .collect_view();
-        view! { <table class="w-full text-sm"><tbody>{rows}</tbody></table> }
+        view! {
+            <table class="w-full text-sm">
+                <caption>{self.ticks}</caption>
+                <tbody>{rows}</tbody>
+                <tfoot><tr><td>{self.ticks}</td></tr></tfoot>
+            </table>
+        }
     }
 }
 
@@ -112,6 +130,7 @@ impl LiveView for Table {
 struct PlainTable {
     labels: Vec<String>,
     counts: Vec<i64>,
+    ticks: u64,
 }
 
 impl LiveView for PlainTable {
@@ -123,10 +142,15 @@ impl LiveView for PlainTable {
         Ok(PlainTable {
             labels: (0..rows).map(|i| format!("row number {i}")).collect(),
             counts: vec![0; rows],
+            ticks: 0,
         })
     }
 
     async fn handle_event(&mut self, e: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        if e.name == "tick" {
+            self.ticks += 1;
+            return Ok(());
+        }
         let i: usize = e.payload.parse("row")?;
         if let Some(c) = self.counts.get_mut(i) {
             *c += 1;
@@ -142,7 +166,13 @@ impl LiveView for PlainTable {
             .enumerate()
             .map(|(i, (l, c))| row_view(i, l, *c))
             .collect_view();
-        view! { <table class="w-full text-sm"><tbody>{rows}</tbody></table> }
+        view! {
+            <table class="w-full text-sm">
+                <caption>{self.ticks}</caption>
+                <tbody>{rows}</tbody>
+                <tfoot><tr><td>{self.ticks}</td></tr></tfoot>
+            </table>
+        }
     }
 }
 
@@ -202,6 +232,39 @@ async fn functions(rows: usize) -> (f64, f64, usize) {
     (p50, p99, bytes)
 }
 
+/// Server time per page event (a tick at both ends of the table, every row unchanged) on
+/// `rows` rows, as components (`true`) or functions: median, p99, last frame's bytes.
+async fn ticks(rows: usize, components: bool) -> (f64, f64, usize) {
+    let mut times = Vec::with_capacity(EVENTS);
+    let mut bytes = 0;
+    let (mut table, mut plain) = (None, None);
+    if components {
+        table = Some(
+            LiveTest::<Table>::mount(params(rows), Session::default())
+                .await
+                .expect("mount"),
+        );
+    } else {
+        plain = Some(
+            LiveTest::<PlainTable>::mount(params(rows), Session::default())
+                .await
+                .expect("mount"),
+        );
+    }
+    for _ in 0..EVENTS {
+        let t = Instant::now();
+        let frames = match (&mut table, &mut plain) {
+            (Some(page), _) => page.event_frames("tick", serde_json::json!({})).await,
+            (_, Some(page)) => page.event_frames("tick", serde_json::json!({})).await,
+            _ => Vec::new(),
+        };
+        times.push(t.elapsed());
+        bytes = frames.last().map_or(0, String::len);
+    }
+    let (p50, p99) = spread(times);
+    (p50, p99, bytes)
+}
+
 fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     runtime.block_on(async {
@@ -225,6 +288,19 @@ fn main() {
                 SIZES[SIZES.len() - 1],
                 SIZES[0],
                 large / small
+            );
+        }
+        println!();
+        println!("The page's own event (a tick above and below the table, every row unchanged):");
+        println!();
+        println!("| rows | components: median | p99 | reply | functions: median | p99 | reply | components / functions |");
+        println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        for rows in SIZES {
+            let (c50, c99, cb) = ticks(rows, true).await;
+            let (f50, f99, fb) = ticks(rows, false).await;
+            println!(
+                "| {rows} | {c50:.1} µs | {c99:.1} µs | {cb} B | {f50:.1} µs | {f99:.1} µs | {fb} B | {:.2} |",
+                c50 / f50
             );
         }
     });

@@ -21,7 +21,7 @@ mod lazy;
 mod slots;
 
 pub use lazy::{REVEAL, Reveal, lazy_component};
-pub(crate) use slots::{HtmlSplice, Slots, handle_event};
+pub(crate) use slots::{HtmlSplice, Layout, Part, Slots, handle_event};
 use slots::{InComponent, with_component_id};
 
 /// A stateful part of a page: its own state and events, rendered with props from the page.

@@ -19,6 +19,25 @@ use crate::wire::decode::{self, DecodeErrorKind};
 
 use super::{ComponentMount, LiveComponent};
 
+/// Where a component's HTML lies in a page's HTML, and whether the render that made that HTML
+/// rendered it again (else it is the HTML the page had, unread).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Part {
+    pub id: Arc<str>,
+    pub at: usize,
+    pub len: usize,
+    pub fresh: bool,
+}
+
+/// The components of a page render, in document order: where they were in the HTML the page
+/// had before it (`before`) and where they are in the new (`after`), for a diff that skips
+/// the unchanged ones ([`crate::page::sent::Sent::advance_parts`]). Only when every component
+/// is placed once, in the same order, in both.
+pub(crate) struct Layout {
+    pub before: Vec<Part>,
+    pub after: Vec<Part>,
+}
+
 /// A component rendered again alone: `new` takes the place of the `old_len` bytes at
 /// `at` in the page's HTML.
 pub(crate) struct HtmlSplice {
@@ -112,9 +131,7 @@ pub(crate) struct Components<V: LiveView> {
     slots: HashMap<Arc<str>, Slot<V>>,
     /// The page render under way.
     render: u64,
-    /// What this page render put where: slot markers and the components' HTML.
-    placed: Vec<String>,
-    /// The component of each entry of `placed`.
+    /// The component of each marker this page render put in its HTML, by the marker's key.
     placed_ids: Vec<Arc<str>>,
     /// Where each component's HTML starts in the page's HTML as last sent, in document order.
     offsets: Vec<usize>,
@@ -127,6 +144,13 @@ pub(crate) struct Components<V: LiveView> {
     renders: u64,
     /// Streams components made since the page last took them.
     streams: Vec<Arc<dyn Drain>>,
+    /// The components of the HTML the page had when this render began, in document order
+    /// (empty when some were placed twice).
+    before: Vec<Part>,
+    /// Whether each entry of `placed_ids` was rendered again by this render.
+    placed_fresh: Vec<bool>,
+    /// The layout of the last render, until the page core takes it.
+    layout: Option<Layout>,
     /// Lazy components the page rendered as their placeholder this render.
     waiting: HashSet<Arc<str>>,
     /// Lazy components the browser revealed: rendered for real from then on, while the page
@@ -150,7 +174,6 @@ impl<V: LiveView> Default for Slots<V> {
         Slots(Arc::new(Mutex::new(Components {
             slots: HashMap::new(),
             render: 0,
-            placed: Vec::new(),
             placed_ids: Vec::new(),
             offsets: Vec::new(),
             touched: Vec::new(),
@@ -159,6 +182,9 @@ impl<V: LiveView> Default for Slots<V> {
             streams: Vec::new(),
             waiting: HashSet::new(),
             revealed: HashSet::new(),
+            before: Vec::new(),
+            placed_fresh: Vec::new(),
+            layout: None,
         })))
     }
 }
@@ -196,10 +222,42 @@ impl<V: LiveView> Slots<V> {
     pub(crate) fn begin(&self) {
         let mut c = self.lock();
         c.render += 1;
-        c.placed.clear();
         c.placed_ids.clear();
+        c.placed_fresh.clear();
         c.touched.clear();
         c.waiting.clear();
+        c.layout = None;
+        // Where each component is in the HTML the page has now: its place and its HTML's
+        // length (a component's HTML is the page's until it renders again).
+        let Components {
+            slots,
+            offsets,
+            before,
+            ..
+        } = &mut *c;
+        before.clear();
+        let mut found = vec![None; offsets.len()];
+        for (id, slot) in slots.iter() {
+            if let Some(i) = slot.place
+                && let (Some(f), Some(&at)) = (found.get_mut(i), offsets.get(i))
+            {
+                *f = Some(Part {
+                    id: id.clone(),
+                    at,
+                    len: slot.html.len(),
+                    fresh: false,
+                });
+            }
+        }
+        if found.iter().all(Option::is_some) {
+            before.extend(found.into_iter().flatten());
+        }
+    }
+
+    /// The layout of the render that just finished, once; `None` when its components cannot be
+    /// matched with the ones before it.
+    pub(crate) fn take_layout(&self) -> Option<Layout> {
+        self.lock().layout.take()
     }
 
     /// For a lazy component `id` in this render: true once the browser revealed it (render it),
@@ -240,21 +298,30 @@ impl<V: LiveView> Slots<V> {
             slots, revealed, ..
         } = &mut *c;
         revealed.retain(|id| slots.contains_key(id));
-        if c.placed.is_empty() {
+        if c.placed_ids.is_empty() {
             return html;
         }
-        // One pass: copy the page's HTML, putting each component's where its marker is.
+        // One pass: copy the page's HTML, putting each component's where its marker is (read
+        // from its slot: placing it copied nothing).
         let start = format!("<lv-slot data-k=\"{}-", c.nonce);
         let end = "\"></lv-slot>";
-        let size = html.len() + c.placed.iter().map(String::len).sum::<usize>();
+        fn piece_of<V: LiveView>(c: &Components<V>, k: usize) -> Option<&str> {
+            let id = c.placed_ids.get(k)?;
+            c.slots.get(id).map(|slot| slot.html.as_str())
+        }
+        let size = html.len()
+            + (0..c.placed_ids.len())
+                .filter_map(|k| piece_of(&c, k))
+                .map(str::len)
+                .sum::<usize>();
         let mut out = String::with_capacity(size);
         let mut rest = html.as_str();
-        let mut starts = Vec::with_capacity(c.placed.len());
+        let mut starts = Vec::with_capacity(c.placed_ids.len());
         while let Some(at) = rest.find(&start) {
             let after = &rest[at + start.len()..];
             let piece = after.find(end).and_then(|n| {
                 let k: usize = after[..n].parse().ok()?;
-                Some((c.placed.get(k)?, k, n))
+                Some((piece_of(&c, k)?, k, n))
             });
             match piece {
                 Some((piece, k, n)) => {
@@ -273,7 +340,10 @@ impl<V: LiveView> Slots<V> {
         let Components {
             slots,
             placed_ids,
+            placed_fresh,
             offsets,
+            before,
+            layout,
             ..
         } = &mut *c;
         for slot in slots.values_mut() {
@@ -281,6 +351,7 @@ impl<V: LiveView> Slots<V> {
         }
         offsets.clear();
         let mut placed = std::collections::HashMap::<&Arc<str>, Option<usize>>::new();
+        let mut after = Vec::with_capacity(starts.len());
         for (k, at) in starts {
             if let Some(id) = placed_ids.get(k) {
                 // Twice in one page: no one place.
@@ -290,14 +361,28 @@ impl<V: LiveView> Slots<V> {
                     .and_modify(|place| *place = None)
                     .or_insert(Some(i));
                 offsets.push(at);
+                after.push(Part {
+                    id: id.clone(),
+                    at,
+                    len: slots.get(id).map_or(0, |slot| slot.html.len()),
+                    fresh: placed_fresh.get(k).copied().unwrap_or(true),
+                });
             }
         }
+        let once = placed.values().all(Option::is_some);
         for (id, place) in placed {
             if let Some(slot) = slots.get_mut(id) {
                 slot.place = place;
             }
         }
-        c.placed.clear();
+        let same =
+            before.len() == after.len() && before.iter().zip(&after).all(|(b, a)| b.id == a.id);
+        if once && same && !after.is_empty() {
+            *layout = Some(Layout {
+                before: std::mem::take(before),
+                after,
+            });
+        }
         c.placed_ids.clear();
         out
     }
@@ -351,13 +436,12 @@ impl<V: LiveView> Slots<V> {
             slot.dirty = true;
         }
         let rendered = slot.refresh(id);
-        let html = slot.html.clone();
         if rendered {
             c.renders += 1;
         }
-        let k = c.placed.len();
-        c.placed.push(html);
+        let k = c.placed_ids.len();
         c.placed_ids.push(key);
+        c.placed_fresh.push(rendered);
         marker_key(&c.nonce, k)
     }
 

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::component::HtmlSplice;
+use crate::component::{HtmlSplice, Layout};
 use crate::diff::{Op, Unrepresentable, diff, diff_planned};
 use crate::html::reparse::common_byte_ends;
 use crate::html::{Tree, parse_fragment, reparse};
@@ -100,6 +100,86 @@ impl Sent {
         }
         let plan = (self.tree.as_ref()).and_then(|tree| reparse::plan(&self.html, tree, &html));
         self.take(shrunk(html), plan, keep_tree_above, hot, streams)
+    }
+
+    /// Moves to a new render whose components are laid out as `layout` says, and returns the
+    /// operations, as [`Sent::advance`] does. With a kept tree, the components the render did
+    /// not render again are skipped by identity (not compared, not parsed), and each stretch that
+    /// changed (a component rendered again with new HTML, or the page's own HTML between two
+    /// components) is spliced in on its own, from the last to the first, so that nothing between
+    /// them is parsed again. Without a kept tree, or when stream items wait for their HTML, it
+    /// is [`Sent::advance`].
+    pub(crate) fn advance_parts(
+        &mut self,
+        html: String,
+        layout: Layout,
+        keep_tree_above: usize,
+        hot: bool,
+        streams: &mut [StreamOps],
+    ) -> Result<Vec<Op>, Unrepresentable> {
+        let Layout { before, after } = layout;
+        let fits = |parts: &[crate::component::Part], total: usize| {
+            let mut end = 0;
+            parts.iter().all(|p| {
+                let ok = p.at >= end && p.at + p.len <= total;
+                end = p.at + p.len;
+                ok
+            })
+        };
+        if self.tree.is_none()
+            || needs_tree(streams)
+            || before.len() != after.len()
+            || !fits(&before, self.html.len())
+            || !fits(&after, html.len())
+        {
+            return self.advance(html, keep_tree_above, hot, streams);
+        }
+        // The stretches that changed, in document order: (where in the old, its length, where
+        // in the new, its length).
+        let mut changes: Vec<(usize, usize, usize, usize)> = Vec::new();
+        let (mut old_at, mut new_at) = (0, 0);
+        let mut differs = |o: (usize, usize), n: (usize, usize), old: &str, new: &str| {
+            if old.get(o.0..o.1) != new.get(n.0..n.1) {
+                changes.push((o.0, o.1 - o.0, n.0, n.1 - n.0));
+            }
+        };
+        for (b, a) in before.iter().zip(&after) {
+            differs((old_at, b.at), (new_at, a.at), &self.html, &html);
+            if a.fresh {
+                differs(
+                    (b.at, b.at + b.len),
+                    (a.at, a.at + a.len),
+                    &self.html,
+                    &html,
+                );
+            }
+            (old_at, new_at) = (b.at + b.len, a.at + a.len);
+        }
+        differs(
+            (old_at, self.html.len()),
+            (new_at, html.len()),
+            &self.html,
+            &html,
+        );
+        let mut ops = Vec::new();
+        for &(at, old_len, new_at, new_len) in changes.iter().rev() {
+            let new = html[new_at..new_at + new_len].to_string();
+            let splice = HtmlSplice { at, old_len, new };
+            // Hot until the last: the tree stays for the splices after this one.
+            match self.splice(splice, keep_tree_above, true, streams) {
+                Ok(more) if self.tree.is_some() => ops.extend(more),
+                // A stretch the kept tree could not take: the whole page, as advance would.
+                _ => {
+                    *self = Sent::from_html(html, keep_tree_above);
+                    return Err(Unrepresentable);
+                }
+            }
+        }
+        debug_assert!(self.html == html, "the splices make the new render");
+        if !hot {
+            self.cool(keep_tree_above);
+        }
+        Ok(ops)
     }
 
     /// Moves to the page with `splice` made in its HTML and returns the operations, as

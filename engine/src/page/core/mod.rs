@@ -65,6 +65,8 @@ type RenderFn<V, R> = fn(
 /// A page's new HTML: rendered whole, or a component's part of it rendered alone.
 enum NewHtml {
     Whole(String),
+    /// Rendered whole, with where its components are and which rendered again.
+    Laid(String, component::Layout),
     Part(HtmlSplice),
 }
 
@@ -633,7 +635,11 @@ impl<V: LiveView> Core<V> {
             Ok(html) => html,
             Err(msg) => return self.render_crash(r, &msg, sink),
         };
-        self.send_html(r, always, NewHtml::Whole(html), sink)
+        let html = match self.ctx.components().take_layout() {
+            Some(layout) => NewHtml::Laid(html, layout),
+            None => NewHtml::Whole(html),
+        };
+        self.send_html(r, always, html, sink)
     }
 
     /// Diffs the page's new HTML against what the client has and sends the operations.
@@ -646,6 +652,9 @@ impl<V: LiveView> Core<V> {
         let started = metrics_on().then(Instant::now);
         let advanced = catch_unwind(AssertUnwindSafe(|| match html {
             NewHtml::Whole(html) => sent.advance(html, above, hot, &mut streams),
+            NewHtml::Laid(html, layout) => {
+                sent.advance_parts(html, layout, above, hot, &mut streams)
+            }
             NewHtml::Part(splice) => sent.splice(splice, above, hot, &mut streams),
         }));
         timed(
