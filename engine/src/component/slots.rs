@@ -4,6 +4,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::panic::Location;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use futures_util::FutureExt as _;
@@ -44,6 +45,8 @@ struct Instance<C: LiveComponent> {
     state: C,
     /// The props of the page's last render of it.
     props: C::Props,
+    /// Where the page renders it, kept only under debug annotations.
+    src: Option<&'static Location<'static>>,
 }
 
 impl<C: LiveComponent> Erased<C::Page> for Instance<C> {
@@ -56,7 +59,13 @@ impl<C: LiveComponent> Erased<C::Page> for Instance<C> {
             provide_context(InComponent);
             self.state.render().into_view().to_html()
         });
-        with_component_id(&html, id)
+        match self.src {
+            None => with_component_id(&html, id, ""),
+            Some(src) => {
+                let note = annotation(std::any::type_name::<C>(), src);
+                with_component_id(&html, id, &note)
+            }
+        }
     }
 
     fn handle<'a>(
@@ -127,6 +136,8 @@ pub(crate) struct Components<V: LiveView> {
     renders: u64,
     /// Streams components made since the page last took them.
     streams: Vec<Arc<dyn Drain>>,
+    /// Renders carry debug annotations ([`crate::LiveConfig::debug_annotations`]).
+    annotate: bool,
 }
 
 /// The components of a page, as the page's view reaches them while rendering.
@@ -138,8 +149,9 @@ impl<V: LiveView> Clone for Slots<V> {
     }
 }
 
-impl<V: LiveView> Default for Slots<V> {
-    fn default() -> Self {
+impl<V: LiveView> Slots<V> {
+    /// No components yet; with `annotate`, renders carry debug annotations.
+    pub(crate) fn new(annotate: bool) -> Self {
         // The nonce is made on the first component: most pages have none.
         let nonce = String::new();
         Slots(Arc::new(Mutex::new(Components {
@@ -152,7 +164,13 @@ impl<V: LiveView> Default for Slots<V> {
             nonce,
             renders: 0,
             streams: Vec::new(),
+            annotate,
         })))
+    }
+
+    /// Whether renders carry debug annotations.
+    pub(crate) fn annotates(&self) -> bool {
+        self.lock().annotate
     }
 }
 
@@ -271,7 +289,12 @@ impl<V: LiveView> Slots<V> {
     /// Renders the component `id` for this page render (mounting it, or updating it when its
     /// props changed, and rendering only then or when it is dirty) and returns the key of the
     /// marker the page's HTML holds in its place.
-    pub(super) fn place<C: LiveComponent<Page = V>>(&self, id: &str, props: C::Props) -> String {
+    pub(super) fn place<C: LiveComponent<Page = V>>(
+        &self,
+        id: &str,
+        props: C::Props,
+        src: &'static Location<'static>,
+    ) -> String {
         let mut c = self.lock();
         if c.nonce.is_empty() {
             c.nonce = crate::wire::ids::hex(6);
@@ -293,6 +316,7 @@ impl<V: LiveView> Slots<V> {
             let entry = Instance::<C> {
                 state: C::mount(&props, &mut mount),
                 props: props.clone(),
+                src: c.annotate.then_some(src),
             };
             c.slots.insert(
                 key.clone(),
@@ -465,8 +489,19 @@ fn marker_key(nonce: &str, k: usize) -> String {
     format!("{nonce}-{k}")
 }
 
-/// `html` with `lv-component="id"` added to its first element.
-pub(super) fn with_component_id(html: &str, id: &str) -> String {
+/// The debug annotation of a component of type `name` rendered at `src`, as attributes.
+pub(super) fn annotation(name: &str, src: &Location<'_>) -> String {
+    let mut out = String::from(" data-lv-component=\"");
+    crate::html::escape(name, true, &mut out);
+    out.push_str("\" data-lv-src=\"");
+    crate::html::escape(&src.to_string(), true, &mut out);
+    out.push('"');
+    out
+}
+
+/// `html` with `lv-component="id"` and `more` (attributes, or nothing) added to its first
+/// element.
+pub(super) fn with_component_id(html: &str, id: &str, more: &str) -> String {
     let start = html
         .match_indices('<')
         .map(|(i, _)| i)
@@ -484,6 +519,7 @@ pub(super) fn with_component_id(html: &str, id: &str) -> String {
     let mut attr = String::from(" lv-component=\"");
     crate::html::escape(id, true, &mut attr);
     attr.push('"');
+    attr.push_str(more);
     let mut out = String::with_capacity(html.len() + attr.len());
     out.push_str(&html[..name_end]);
     out.push_str(&attr);
@@ -510,13 +546,21 @@ mod tests {
     #[test]
     fn the_root_element_gets_the_id() {
         assert_eq!(
-            with_component_id("<li class=\"a\">x</li>", "c1"),
+            with_component_id("<li class=\"a\">x</li>", "c1", ""),
             "<li lv-component=\"c1\" class=\"a\">x</li>"
         );
         assert_eq!(
-            with_component_id("<!-- c --><div>x</div>", "a\"b"),
+            with_component_id("<!-- c --><div>x</div>", "a\"b", ""),
             "<!-- c --><div lv-component=\"a&quot;b\">x</div>"
         );
-        assert_eq!(with_component_id("text", "c"), "text");
+        assert_eq!(with_component_id("text", "c", ""), "text");
+        let note = annotation("app::Row", Location::caller());
+        assert!(note.starts_with(
+            " data-lv-component=\"app::Row\" data-lv-src=\"engine/src/component/slots.rs:"
+        ));
+        assert_eq!(
+            with_component_id("<li>x</li>", "c1", " data-x=\"1\""),
+            "<li lv-component=\"c1\" data-x=\"1\">x</li>"
+        );
     }
 }

@@ -143,6 +143,7 @@ impl LiveRouter {
                 .clone()
                 .unwrap_or_else(|| Arc::from(&[][..])),
             upload_dir: self.config.upload_dir.as_deref().map(Arc::from),
+            annotate: self.config.debug_annotations,
         }
     }
 
