@@ -56,6 +56,9 @@ class ElState {
     this.timers = {};
     this.trailing = null;
     this.onBlur = null;
+    // lv-poll's timer, and whether a tick came while the tab was hidden.
+    this.poll = 0;
+    this.missed = 0;
   }
 }
 const STATES = new WeakMap();
@@ -103,6 +106,8 @@ export class LiveSocket {
     this.at = "";
     this.scrolled = 0;
     this.hooks = window.lvHooks || {};
+    // Colocated hooks (LiveRouter::hook): their modules by name, imported when first shown.
+    this.mods = JSON.parse(root.getAttribute("lv-hooks")) || {};
     this.slowAfter = SLOW_MS;
     this.slowTimer = 0;
     this.focusStack = [];
@@ -120,6 +125,10 @@ export class LiveSocket {
     // (past the retention window, in the snapshot store) and resumes on the way back.
     addEventListener("pagehide", (e) => e.persisted && this.disconnect());
     addEventListener("pageshow", (e) => e.persisted && this.connect());
+    // lv-poll: what a hidden tab missed is sent once when it shows again.
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden) for (const el of this.all("lv-poll")) if (state(el).missed) this.tick(el);
+    });
     this.bind();
   }
 
@@ -133,7 +142,7 @@ export class LiveSocket {
     this.closedByUs = false;
     this.setState("lv-loading");
     if (this.fails > 2 || sessionStorage.getItem("lv-poll") > Date.now())
-      return import(this.root.getAttribute("lv-poll")).then((m) => this.open(new m.LongPoll(this.path), 1), () => this.onClose(this.ws));
+      return import(this.root.getAttribute("lv-poll-js")).then((m) => this.open(new m.LongPoll(this.path), 1), () => this.onClose(this.ws));
     this.open(new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + this.path));
   }
 
@@ -422,8 +431,17 @@ export class LiveSocket {
       form.submit();
     }
     this.viewport();
+    // lv-poll: its event every lv-poll-every ms (2 s), while the tab is shown and joined.
+    for (const el of this.all("lv-poll")) {
+      const s = state(el);
+      s.poll ||= setInterval(() => (el.isConnected ? (document.hidden || !this.joined ? (s.missed = 1) : this.tick(el)) : clearInterval(s.poll)), +el.getAttribute("lv-poll-every") || 2000);
+    }
     for (const el of this.all("lv-hook")) {
-      const def = this.hooks[el.getAttribute("lv-hook")];
+      const n = el.getAttribute("lv-hook");
+      const def = this.hooks[n];
+      const url = !def && this.mods[n];
+      // A colocated hook's module loads the first time an element names it.
+      if (url) (this.mods[n] = 0), import(url).then((m) => ((this.hooks[n] = m.default), this.scanHooks()));
       if (!def || this.hooked.has(el)) continue;
       const hook = this.hook(el, def);
       this.hooked.set(el, hook);
@@ -999,6 +1017,11 @@ export class LiveSocket {
         b.disabled = false;
       });
     }
+  }
+
+  tick(el) {
+    state(el).missed = 0;
+    this.fire(el, "lv-poll", "poll");
   }
 
   // lv-viewport-top / lv-viewport-bottom: an event when the first / last child comes into view.

@@ -1,4 +1,5 @@
-//! Client features in Chromium: debug annotations (`LiveConfig::debug_annotations`, on and off).
+//! Client features in Chromium: colocated hooks (`LiveRouter::hook`, a module loaded on demand
+//! under a strict CSP), and debug annotations (`LiveConfig::debug_annotations`, on and off).
 
 use leptos::prelude::*;
 use leptos_live::{
@@ -10,6 +11,113 @@ use leptos_live_tests::{TestServer, within};
 
 fn config() -> LiveConfig {
     LiveConfig::default().with_secret(b"portals-test-secret-portals-test-secret".to_vec())
+}
+
+// --- colocated hooks ----------------------------------------------------------------------
+
+/// The hook's module, as a file beside the page would hold it (`include_str!("chart.js")`).
+const CHART_JS: &str = r#"export default {
+  mounted() { document.body.dataset.chart = "mounted:" + this.el.textContent; },
+  updated() { document.body.dataset.chart = "updated:" + this.el.textContent; },
+  destroyed() { document.body.dataset.chart = "destroyed"; },
+};
+"#;
+
+/// The chat's policy: scripts from this site only, no inline script, no eval.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'";
+
+struct Charted {
+    count: i64,
+    shown: bool,
+}
+
+impl LiveView for Charted {
+    type Message = ();
+    type Event = RawEvent;
+
+    async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        Ok(Charted {
+            count: 0,
+            shown: false,
+        })
+    }
+
+    async fn handle_event(&mut self, raw: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        match raw.name.as_str() {
+            "show" => self.shown = true,
+            "hide" => self.shown = false,
+            "inc" => self.count += 1,
+            other => return Err(LiveError::UnknownEvent(other.into())),
+        }
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        let count = self.count;
+        view! {
+            {self.shown.then(|| view! { <div id="chart" lv-hook="Chart">{count}</div> })}
+            <button id="show" lv-click="show">"show"</button>
+            <button id="inc" lv-click="inc">"+"</button>
+            <button id="hide" lv-click="hide">"hide"</button>
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_colocated_hook_loads_on_demand_under_a_strict_csp() {
+    within(90, "colocated hooks", async {
+        let router = LiveRouter::with_config(config())
+            .hook("Chart", CHART_JS)
+            .page::<Charted>("/");
+        let app = router
+            .into_router()
+            .layer(axum::middleware::map_response(
+                |mut res: axum::response::Response| async move {
+                    res.headers_mut().insert(
+                        "content-security-policy",
+                        axum::http::HeaderValue::from_static(CSP),
+                    );
+                    res
+                },
+            ));
+        let server = TestServer::start(app).await;
+        let (_, html) = server.get("/").await;
+        assert!(html.contains("lv-hooks="), "{html}");
+        assert!(!html.contains("export default"), "the hook is not inline");
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/")).await;
+        page.eval("window.violations = 0; document.addEventListener('securitypolicyviolation', () => window.violations++)")
+            .await;
+        page.wait_connected().await;
+        let loaded = "performance.getEntriesByType('resource').some((e) => /\\/live\\/hook-Chart-[0-9a-f]+\\.js$/.test(e.name))";
+        // No element names the hook yet: its module is not loaded.
+        assert_eq!(page.eval(loaded).await, false);
+        page.click("#show").await;
+        page.wait_for("document.body.dataset.chart === 'mounted:0'").await;
+        assert_eq!(page.eval(loaded).await, true);
+        page.click("#inc").await;
+        page.wait_for("document.body.dataset.chart === 'updated:1'").await;
+        page.click("#hide").await;
+        page.wait_for("document.body.dataset.chart === 'destroyed'").await;
+        // Shown again: the module is not loaded twice, the hook mounts again.
+        page.click("#show").await;
+        page.wait_for("document.body.dataset.chart === 'mounted:1'").await;
+        assert_eq!(
+            page.eval("performance.getEntriesByType('resource').filter((e) => e.name.includes('/live/hook-Chart-')).length")
+                .await,
+            1
+        );
+        assert_eq!(page.eval("window.violations").await, 0);
+        // Served as written, at the URL the page names.
+        let url = page
+            .eval("performance.getEntriesByType('resource').find((e) => e.name.includes('/live/hook-Chart-')).name")
+            .await;
+        let path = url.as_str().unwrap_or_default().replace(&server.url(""), "");
+        let (status, body) = server.get(&path).await;
+        assert_eq!(status, 200);
+        assert_eq!(body, CHART_JS);
+    })
+    .await;
 }
 
 // --- debug annotations --------------------------------------------------------------------

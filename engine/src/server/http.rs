@@ -171,7 +171,7 @@ fn document(
     match &group.layout {
         Some(layout) => {
             let root = view! {
-                <div id="lv-root" lv-socket=socket lv-poll=poll_js lv-upload-js=upload_js lv-token=token.to_string() inner_html=body.to_string()></div>
+                <div id="lv-root" lv-socket=socket lv-poll=poll_js lv-upload-js=upload_js lv-hooks=inner.hook_urls.clone() lv-token=token.to_string() inner_html=body.to_string()></div>
             };
             let owner = Owner::new();
             let framed = owner.with(|| {
@@ -182,8 +182,14 @@ fn document(
         }
         None => {
             out.push_str(&format!(
-                "<div id=\"lv-root\" lv-socket=\"{socket}\" lv-poll=\"{poll_js}\" lv-upload-js=\"{upload_js}\" lv-token=\""
+                "<div id=\"lv-root\" lv-socket=\"{socket}\" lv-poll=\"{poll_js}\" lv-upload-js=\"{upload_js}\""
             ));
+            if let Some(hooks) = &inner.hook_urls {
+                out.push_str(" lv-hooks=\"");
+                escape(hooks, true, &mut out);
+                out.push('"');
+            }
+            out.push_str(" lv-token=\"");
             escape(token, true, &mut out);
             out.push_str("\">");
             out.push_str(body);
