@@ -450,12 +450,15 @@ export class LiveSocket {
   portals() {
     for (const [t, w] of this.ports) if (!this.root.contains(t)) this.ports.delete(t), w.remove();
     for (const t of this.root.querySelectorAll("template[lv-portal]")) {
-      const to = !this.ports.has(t) && document.querySelector(t.getAttribute("lv-portal"));
+      let to;
+      try {
+        // (A selector that is not one shows nothing, and breaks nothing else.)
+        to = !this.ports.has(t) && document.querySelector(t.getAttribute("lv-portal"));
+      } catch {}
       if (!to || this.root.contains(to)) continue;
       const w = document.createElement("div");
-      // lv-target="" inside finds its component through the div.
-      const c = t.closest("[lv-component]");
-      if (c) w.setAttribute("lv-component", c.getAttribute("lv-component"));
+      // lv-target="" inside finds its component through the div (none: "", the page).
+      w.setAttribute("lv-component", t.closest("[lv-component]")?.getAttribute("lv-component") || "");
       w.append(t.content);
       to.append(w);
       this.ports.set(t, w);
