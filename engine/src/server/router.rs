@@ -670,3 +670,23 @@ fn same_origin_or_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
         .or_else(|| origin.strip_prefix("http://"));
     matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::LiveRouter;
+    use crate::LiveConfig;
+
+    #[test]
+    #[should_panic(expected = "is not a hook name")]
+    fn a_hook_name_is_letters_digits_and_dashes() {
+        let _ = LiveRouter::with_config(LiveConfig::default()).hook("my chart", "");
+    }
+
+    #[test]
+    #[should_panic(expected = "given twice")]
+    fn a_hook_is_given_once() {
+        let _ = LiveRouter::with_config(LiveConfig::default())
+            .hook("Chart", "export default {};")
+            .hook("Chart", "export default {};");
+    }
+}
