@@ -73,6 +73,9 @@ function state(el) {
 // el's record if it has one (reads that should not make one).
 const peek = (el) => STATES.get(el);
 
+const on = (target, type, fn) => target.addEventListener(type, fn);
+const closest = (e, attr) => e.target.closest && e.target.closest(`[${attr}]`);
+
 export class LiveSocket {
   constructor(root) {
     this.root = root;
@@ -108,6 +111,10 @@ export class LiveSocket {
     this.at = "";
     this.scrolled = 0;
     this.hooks = window.lvHooks || {};
+    // Colocated hooks (LiveRouter::hook): their modules by name, imported when first shown.
+    this.mods = JSON.parse(root.getAttribute("lv-hooks")) || {};
+    // Portals: each <template lv-portal> of the page, and the <div> its content moved to.
+    this.ports = new Map();
     this.slowAfter = SLOW_MS;
     this.slowTimer = 0;
     this.focusStack = [];
@@ -118,9 +125,8 @@ export class LiveSocket {
     // Upload entries being sent, by id, and the object URLs of their previews.
     this.up = new Map();
     this.urls = new Map();
-    this.uploads();
     // Hooks see every removal, whatever removed the element.
-    new MutationObserver(() => this.scanHooks()).observe(root, { childList: true, subtree: true });
+    (this.mo = new MutationObserver(() => this.scanHooks())).observe(root, { childList: true, subtree: true });
     // Into the back-forward cache and out of it: the socket goes, the page waits on the server
     // (past the retention window, in the snapshot store) and resumes on the way back.
     addEventListener("pagehide", (e) => e.persisted && this.disconnect());
@@ -130,6 +136,7 @@ export class LiveSocket {
       if (!document.hidden) for (const el of this.all("lv-poll")) if (state(el).missed) this.tick(el);
     });
     this.bind();
+    this.scanHooks();
   }
 
   // --- connection -------------------------------------------------------------------------
@@ -415,8 +422,9 @@ export class LiveSocket {
   // Mounts hooks of new lv-hook elements and destroys those of elements that left the DOM.
   scanHooks() {
     this.uploads();
+    this.portals();
     for (const [el, hook] of this.hooked)
-      if (!this.root.contains(el)) {
+      if (!this.has(el)) {
         this.hooked.delete(el);
         for (const list of this.handlers.values()) list.splice(0, list.length, ...list.filter((h) => h.el !== el));
         hook.destroyed && hook.destroyed();
@@ -438,12 +446,49 @@ export class LiveSocket {
       s.poll ||= setInterval(() => (el.isConnected ? (document.hidden || !this.joined ? (s.missed = 1) : this.tick(el)) : clearInterval(s.poll)), +el.getAttribute("lv-poll-every") || 2000);
     }
     for (const el of this.all("lv-hook")) {
-      const def = this.hooks[el.getAttribute("lv-hook")];
+      const n = el.getAttribute("lv-hook");
+      const def = this.hooks[n];
+      const url = !def && this.mods[n];
+      // A colocated hook's module loads the first time an element names it.
+      if (url) (this.mods[n] = 0), import(url).then((m) => ((this.hooks[n] = m.default), this.scanHooks()));
       if (!def || this.hooked.has(el)) continue;
       const hook = this.hook(el, def);
       this.hooked.set(el, hook);
       hook.mounted && hook.mounted();
     }
+  }
+
+  // <template lv-portal="selector">: its content shows at the end of the element the selector
+  // names, outside the root (the body, say), in a <div> of its own. The nodes move there, not
+  // copies: the server's operations reach them through the template (kids), and bindings,
+  // hooks and focus work there as in the root. The div goes with its template.
+  portals() {
+    for (const [t, w] of this.ports) if (!this.root.contains(t)) this.ports.delete(t), w.remove();
+    for (const t of this.root.querySelectorAll("template[lv-portal]")) {
+      let to;
+      try {
+        // (A selector that is not one shows nothing, and breaks nothing else.)
+        to = !this.ports.has(t) && document.querySelector(t.getAttribute("lv-portal"));
+      } catch {}
+      if (!to || this.root.contains(to)) continue;
+      const w = document.createElement("div");
+      // lv-target="" inside finds its component through the div (none: "", the page).
+      w.setAttribute("lv-component", t.closest("[lv-component]")?.getAttribute("lv-component") || "");
+      w.append(t.content);
+      to.append(w);
+      this.ports.set(t, w);
+      this.listen(w);
+      this.mo.observe(w, { childList: true, subtree: true });
+    }
+  }
+
+  // The root and the portals' divs: where the page's elements are.
+  boxes() {
+    return [this.root, ...this.ports.values()];
+  }
+
+  has(n) {
+    return this.boxes().some((b) => b.contains(n));
   }
 
   hook(el, def) {
@@ -539,9 +584,14 @@ export class LiveSocket {
     }
   }
 
-  // A template's children live in its content, as the server's tree keeps them.
+  // Where n's children are: a template's in its content, as the server's tree keeps them, or in
+  // its portal's div.
+  box(n) {
+    return this.ports.get(n) || (n.localName === "template" && n.content) || n;
+  }
+
   kids(n) {
-    return n.localName === "template" && n.content ? n.content.childNodes : n.childNodes;
+    return this.box(n).childNodes;
   }
 
   node(path) {
@@ -622,7 +672,7 @@ export class LiveSocket {
         const el = this.element(path);
         const kids = this.kids(el);
         if (a > kids.length) throw new Mismatch("no child " + a + " at " + path);
-        (kids === el.childNodes ? el : el.content).insertBefore(this.fragment(b, el), kids[a] || null);
+        this.box(el).insertBefore(this.fragment(b, el), kids[a] || null);
         break;
       }
       case REMOVE: {
@@ -656,8 +706,7 @@ export class LiveSocket {
         const kids = [...this.kids(el)];
         if (a.length !== kids.length || new Set(a).size !== a.length || a.some((i) => !kids[i]))
           throw new Mismatch("bad order at " + path);
-        const parent = kids.length ? kids[0].parentNode : el;
-        for (const i of a) parent.appendChild(kids[i]);
+        for (const i of a) this.box(el).appendChild(kids[i]);
         break;
       }
       default:
@@ -700,7 +749,7 @@ export class LiveSocket {
   // Runs a DOM change and puts back focus, selection and the typed value if it moved.
   withFocus(fn) {
     const a = document.activeElement;
-    const had = a && a !== document.body && this.root.contains(a);
+    const had = a && a !== document.body && this.has(a);
     const saved = had && {
       id: a.id,
       name: a.getAttribute("name"),
@@ -710,7 +759,7 @@ export class LiveSocket {
     };
     fn();
     if (!had || document.activeElement === a) return;
-    let t = a.isConnected && this.root.contains(a) ? a : null;
+    let t = a.isConnected && this.has(a) ? a : null;
     if (!t && saved.id) t = document.getElementById(saved.id);
     if (!t && saved.name) t = this.root.querySelector(`[name="${CSS.escape(saved.name)}"]`);
     if (!t) return;
@@ -764,9 +813,7 @@ export class LiveSocket {
   // --- events from the page ---------------------------------------------------------------
 
   bind() {
-    const root = this.root;
-    const on = (target, type, fn) => target.addEventListener(type, fn);
-    const closest = (e, attr) => e.target.closest && e.target.closest(`[${attr}]`);
+    this.listen(this.root);
     if (!this.sticky) {
       history.scrollRestoration = "manual";
       history.replaceState({ ...history.state, id: this.id }, "");
@@ -792,10 +839,6 @@ export class LiveSocket {
         this.go(location.href, st.id === this.id ? PATCH : NAVIGATE, false, null, st.scroll || 0);
       });
     }
-    on(root, "click", (e) => {
-      const el = closest(e, "lv-click");
-      if (el && root.contains(el)) this.fire(el, "lv-click", "click");
-    });
     // Click-away runs before the click's own bindings, for elements shown then: the click that
     // opens a menu does not close it.
     document.addEventListener(
@@ -805,6 +848,33 @@ export class LiveSocket {
       },
       true,
     );
+    for (const type of ["keydown", "keyup"])
+      on(window, type, (e) => {
+        for (const el of this.shown("lv-window-" + type)) if (this.keyed(el, e)) this.fire(el, "lv-window-" + type, type, { key: e.key });
+      });
+    // lv-focus-wrap: Tab and Shift-Tab go round inside the element (an open dialog).
+    on(document, "keydown", (e) => {
+      const w = e.key === "Tab" && document.activeElement.closest("[lv-focus-wrap]");
+      if (!w) return;
+      const f = [...w.querySelectorAll(FOCUSABLE)].filter((x) => x.getClientRects().length);
+      const end = e.shiftKey ? f[0] : f[f.length - 1];
+      if (document.activeElement === end) {
+        e.preventDefault();
+        (e.shiftKey ? f[f.length - 1] : f[0]).focus();
+      }
+    });
+    for (const type of ["focus", "blur"])
+      on(window, type, (e) => {
+        if (e.target === window) for (const el of this.all("lv-window-" + type)) this.fire(el, "lv-window-" + type, type);
+      });
+  }
+
+  // The page's delegated bindings on root: the page's root, or a portal's div.
+  listen(root) {
+    on(root, "click", (e) => {
+      const el = closest(e, "lv-click");
+      if (el && root.contains(el)) this.fire(el, "lv-click", "click");
+    });
     on(root, "submit", (e) => {
       const form = e.target;
       const name = form.getAttribute && form.getAttribute("lv-submit");
@@ -821,7 +891,7 @@ export class LiveSocket {
     on(root, "dragover", (e) => closest(e, "lv-drop-target") && e.preventDefault());
     on(root, "drop", (e) => {
       const t = closest(e, "lv-drop-target");
-      const i = t && root.querySelector(`input[lv-upload="${CSS.escape(t.getAttribute("lv-drop-target"))}"]`);
+      const i = t && this.root.querySelector(`input[lv-upload="${CSS.escape(t.getAttribute("lv-drop-target"))}"]`);
       if (!i) return;
       e.preventDefault();
       this.picked(i, [...e.dataTransfer.files]);
@@ -840,26 +910,11 @@ export class LiveSocket {
         this.push(own ? input : form, "change", name, payload);
       });
     });
-    for (const type of ["keydown", "keyup"]) {
+    for (const type of ["keydown", "keyup"])
       on(root, type, (e) => {
         const el = closest(e, "lv-" + type);
         if (el && this.keyed(el, e)) this.fire(el, "lv-" + type, type, { key: e.key });
       });
-      on(window, type, (e) => {
-        for (const el of this.shown("lv-window-" + type)) if (this.keyed(el, e)) this.fire(el, "lv-window-" + type, type, { key: e.key });
-      });
-    }
-    // lv-focus-wrap: Tab and Shift-Tab go round inside the element (an open dialog).
-    on(document, "keydown", (e) => {
-      const w = e.key === "Tab" && document.activeElement.closest("[lv-focus-wrap]");
-      if (!w) return;
-      const f = [...w.querySelectorAll(FOCUSABLE)].filter((x) => x.getClientRects().length);
-      const end = e.shiftKey ? f[0] : f[f.length - 1];
-      if (document.activeElement === end) {
-        e.preventDefault();
-        (e.shiftKey ? f[f.length - 1] : f[0]).focus();
-      }
-    });
     on(root, "focusin", (e) => this.fire(e.target, "lv-focus", "focus", this.field(e.target)));
     on(root, "focusout", (e) => {
       const el = e.target;
@@ -871,15 +926,11 @@ export class LiveSocket {
       }
       this.fire(el, "lv-blur", "blur", this.field(el));
     });
-    for (const type of ["focus", "blur"])
-      on(window, type, (e) => {
-        if (e.target === window) for (const el of this.all("lv-window-" + type)) this.fire(el, "lv-window-" + type, type);
-      });
   }
 
-  // Elements of the page with attr (for window-level and click-away bindings).
+  // Elements of the page with attr (for window-level and click-away bindings), portals' too.
   all(attr) {
-    return this.root.querySelectorAll(`[${attr}]`);
+    return this.boxes().flatMap((b) => [...b.querySelectorAll(`[${attr}]`)]);
   }
 
   // Those of them shown now: a hidden menu or dialog does not hear the window or a click away.

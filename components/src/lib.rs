@@ -1,6 +1,6 @@
 //! Leptos function components styled with Tailwind classes, for leptos-live pages: buttons,
 //! links, form fields, a modal, flash messages, tables and lists, badges, dropdowns, tabs,
-//! pagination, spinners and Heroicons.
+//! pagination, spinners, Heroicons, and a portal that shows content elsewhere in the page.
 //!
 //! They render plain HTML with `lv-*` bindings and JS commands, so they work in any
 //! `LiveView::render`, with accessible markup (labels, roles, `aria-*`) and the keyboard.
@@ -22,6 +22,7 @@ mod icon;
 mod layout;
 mod modal;
 mod nav;
+mod portal;
 mod table;
 
 pub use button::{Button, Link, LinkKind, Size, Variant};
@@ -33,6 +34,7 @@ pub use icon::{Icon, icons};
 pub use layout::{Card, Header};
 pub use modal::{Modal, hide_modal, show_modal};
 pub use nav::{Dropdown, Pagination, Tab, Tabs};
+pub use portal::Portal;
 pub use table::{List, Table};
 
 /// CSS the components need beside their Tailwind classes: a [`Spinner`] shows, and a

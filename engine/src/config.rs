@@ -89,6 +89,12 @@ pub struct LiveConfig {
     /// the styles after a rebuild, and the engine serves that script and the status. Never set
     /// it in production.
     pub dev_status: Option<std::path::PathBuf>,
+    /// Marks in the rendered HTML which code produced an element, for the browser's
+    /// inspector: the first element a page renders gets `data-lv-view` (the page's type), and
+    /// each [`crate::LiveComponent`]'s root `data-lv-component` (its type) and `data-lv-src`
+    /// (the file, line and column of its [`crate::live_component`] call). On by default under
+    /// the edit loop (`LEPTOS_LIVE_DEV`), off otherwise: off, not a byte is added.
+    pub debug_annotations: bool,
 }
 
 impl Default for LiveConfig {
@@ -117,6 +123,7 @@ impl Default for LiveConfig {
             max_pages_per_session: 100,
             upload_dir: None,
             dev_status: None,
+            debug_annotations: false,
         }
     }
 }
@@ -124,7 +131,7 @@ impl Default for LiveConfig {
 impl LiveConfig {
     /// Defaults, with the secret from the `LEPTOS_LIVE_SECRET` environment variable when set,
     /// and `LEPTOS_LIVE_UPLOADS`, `LEPTOS_LIVE_SNAPSHOTS` and `LEPTOS_LIVE_DEV` for the fields
-    /// they name.
+    /// they name (`LEPTOS_LIVE_DEV` turns [`LiveConfig::debug_annotations`] on too).
     ///
     /// ```
     /// // LEPTOS_LIVE_SECRET, LEPTOS_LIVE_UPLOADS, LEPTOS_LIVE_SNAPSHOTS and LEPTOS_LIVE_DEV, when set.
@@ -147,6 +154,7 @@ impl LiveConfig {
             && !path.is_empty()
         {
             c.dev_status = Some(path.into());
+            c.debug_annotations = true;
         }
         if let Ok(dir) = std::env::var("LEPTOS_LIVE_SNAPSHOTS")
             && !dir.is_empty()
@@ -158,6 +166,19 @@ impl LiveConfig {
             }
         }
         c
+    }
+
+    /// Turns the debug annotations ([`LiveConfig::debug_annotations`]) on or off.
+    ///
+    /// ```
+    /// use leptos_live::LiveConfig;
+    /// let config = LiveConfig::default().with_debug_annotations(true);
+    /// assert!(config.debug_annotations);
+    /// assert!(!LiveConfig::default().debug_annotations);   // off unless asked (or LEPTOS_LIVE_DEV)
+    /// ```
+    pub fn with_debug_annotations(mut self, on: bool) -> Self {
+        self.debug_annotations = on;
+        self
     }
 
     /// Sets the token secret.

@@ -78,6 +78,7 @@ pub enum Reveal {
 /// assert!(!page.has(".skeleton"));
 /// # });
 /// ```
+#[track_caller]
 pub fn lazy_component<C: LiveComponent>(
     id: impl Into<String>,
     props: C::Props,

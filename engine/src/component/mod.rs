@@ -21,7 +21,7 @@ mod lazy;
 mod slots;
 
 pub use lazy::{REVEAL, Reveal, lazy_component};
-pub(crate) use slots::{HtmlSplice, Layout, Part, Slots, handle_event};
+pub(crate) use slots::{Arrangement, HtmlSplice, Part, Slots, handle_event};
 use slots::{InComponent, with_component_id};
 
 /// A stateful part of a page: its own state and events, rendered with props from the page.
@@ -441,7 +441,9 @@ impl ComponentMount<'_> {
 /// let html = leptos_live::render_to_string(&Shop).unwrap();
 /// assert!(html.starts_with(r#"<main><aside lv-component="cart">3"#), "{html}");
 /// ```
+#[track_caller]
 pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) -> AnyView {
+    let src = std::panic::Location::caller();
     let id = id.into();
     if use_context::<InComponent>().is_some() {
         tracing::error!(
@@ -452,7 +454,7 @@ pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) 
     }
     match Slots::<C::Page>::current() {
         Some(registry) => {
-            let key = registry.place::<C>(&id, props);
+            let key = registry.place::<C>(&id, props, src);
             view! { <lv-slot data-k=key></lv-slot> }.into_any()
         }
         // A static render: the component's own HTML in place (its root element marked with
@@ -466,7 +468,7 @@ pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) 
                 },
             );
             let html = component.render().into_view().to_html();
-            let html = with_component_id(&html, &id);
+            let html = with_component_id(&html, &id, "");
             // `inner_html` on a custom element is an attribute, not its content: the HTML goes
             // out as it is.
             leptos::tachys::html::InertElement::new(html).into_any()

@@ -4,6 +4,7 @@
 
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
+use std::panic::Location;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use futures_util::FutureExt as _;
@@ -33,7 +34,7 @@ pub(crate) struct Part {
 /// had before it (`before`) and where they are in the new (`after`), for a diff that skips
 /// the unchanged ones ([`crate::page::sent::Sent::advance_parts`]). Only when every component
 /// is placed once, in the same order, in both.
-pub(crate) struct Layout {
+pub(crate) struct Arrangement {
     pub before: Vec<Part>,
     pub after: Vec<Part>,
 }
@@ -63,6 +64,8 @@ struct Instance<C: LiveComponent> {
     state: C,
     /// The props of the page's last render of it.
     props: C::Props,
+    /// Where the page renders it, kept only under debug annotations.
+    src: Option<&'static Location<'static>>,
 }
 
 impl<C: LiveComponent> Erased<C::Page> for Instance<C> {
@@ -75,7 +78,13 @@ impl<C: LiveComponent> Erased<C::Page> for Instance<C> {
             provide_context(InComponent);
             self.state.render().into_view().to_html()
         });
-        with_component_id(&html, id)
+        match self.src {
+            None => with_component_id(&html, id, ""),
+            Some(src) => {
+                let note = annotation(std::any::type_name::<C>(), src);
+                with_component_id(&html, id, &note)
+            }
+        }
     }
 
     fn handle<'a>(
@@ -149,13 +158,15 @@ pub(crate) struct Components<V: LiveView> {
     before: Vec<Part>,
     /// Whether each entry of `placed_ids` was rendered again by this render.
     placed_fresh: Vec<bool>,
-    /// The layout of the last render, until the page core takes it.
-    layout: Option<Layout>,
+    /// The arrangement of the last render, until the page core takes it.
+    arrangement: Option<Arrangement>,
     /// Lazy components the page rendered as their placeholder this render.
     waiting: HashSet<Arc<str>>,
     /// Lazy components the browser revealed: rendered for real from then on, while the page
     /// renders them.
     revealed: HashSet<Arc<str>>,
+    /// Renders carry debug annotations ([`crate::LiveConfig::debug_annotations`]).
+    annotate: bool,
 }
 
 /// The components of a page, as the page's view reaches them while rendering.
@@ -167,8 +178,9 @@ impl<V: LiveView> Clone for Slots<V> {
     }
 }
 
-impl<V: LiveView> Default for Slots<V> {
-    fn default() -> Self {
+impl<V: LiveView> Slots<V> {
+    /// No components yet; with `annotate`, renders carry debug annotations.
+    pub(crate) fn new(annotate: bool) -> Self {
         // The nonce is made on the first component: most pages have none.
         let nonce = String::new();
         Slots(Arc::new(Mutex::new(Components {
@@ -184,8 +196,14 @@ impl<V: LiveView> Default for Slots<V> {
             revealed: HashSet::new(),
             before: Vec::new(),
             placed_fresh: Vec::new(),
-            layout: None,
+            arrangement: None,
+            annotate,
         })))
+    }
+
+    /// Whether renders carry debug annotations.
+    pub(crate) fn annotates(&self) -> bool {
+        self.lock().annotate
     }
 }
 
@@ -226,7 +244,7 @@ impl<V: LiveView> Slots<V> {
         c.placed_fresh.clear();
         c.touched.clear();
         c.waiting.clear();
-        c.layout = None;
+        c.arrangement = None;
         // Where each component is in the HTML the page has now: its place and its HTML's
         // length (a component's HTML is the page's until it renders again).
         let Components {
@@ -254,10 +272,10 @@ impl<V: LiveView> Slots<V> {
         }
     }
 
-    /// The layout of the render that just finished, once; `None` when its components cannot be
+    /// The arrangement of the render that just finished, once; `None` when its components cannot be
     /// matched with the ones before it.
-    pub(crate) fn take_layout(&self) -> Option<Layout> {
-        self.lock().layout.take()
+    pub(crate) fn take_arrangement(&self) -> Option<Arrangement> {
+        self.lock().arrangement.take()
     }
 
     /// For a lazy component `id` in this render: true once the browser revealed it (render it),
@@ -343,7 +361,7 @@ impl<V: LiveView> Slots<V> {
             placed_fresh,
             offsets,
             before,
-            layout,
+            arrangement,
             ..
         } = &mut *c;
         for slot in slots.values_mut() {
@@ -378,7 +396,7 @@ impl<V: LiveView> Slots<V> {
         let same =
             before.len() == after.len() && before.iter().zip(&after).all(|(b, a)| b.id == a.id);
         if once && same && !after.is_empty() {
-            *layout = Some(Layout {
+            *arrangement = Some(Arrangement {
                 before: std::mem::take(before),
                 after,
             });
@@ -390,7 +408,12 @@ impl<V: LiveView> Slots<V> {
     /// Renders the component `id` for this page render (mounting it, or updating it when its
     /// props changed, and rendering only then or when it is dirty) and returns the key of the
     /// marker the page's HTML holds in its place.
-    pub(super) fn place<C: LiveComponent<Page = V>>(&self, id: &str, props: C::Props) -> String {
+    pub(super) fn place<C: LiveComponent<Page = V>>(
+        &self,
+        id: &str,
+        props: C::Props,
+        src: &'static Location<'static>,
+    ) -> String {
         let mut c = self.lock();
         if c.nonce.is_empty() {
             c.nonce = crate::wire::ids::hex(6);
@@ -412,6 +435,7 @@ impl<V: LiveView> Slots<V> {
             let entry = Instance::<C> {
                 state: C::mount(&props, &mut mount),
                 props: props.clone(),
+                src: c.annotate.then_some(src),
             };
             c.slots.insert(
                 key.clone(),
@@ -583,8 +607,19 @@ fn marker_key(nonce: &str, k: usize) -> String {
     format!("{nonce}-{k}")
 }
 
-/// `html` with `lv-component="id"` added to its first element.
-pub(super) fn with_component_id(html: &str, id: &str) -> String {
+/// The debug annotation of a component of type `name` rendered at `src`, as attributes.
+pub(super) fn annotation(name: &str, src: &Location<'_>) -> String {
+    let mut out = String::from(" data-lv-component=\"");
+    crate::html::escape(name, true, &mut out);
+    out.push_str("\" data-lv-src=\"");
+    crate::html::escape(&src.to_string(), true, &mut out);
+    out.push('"');
+    out
+}
+
+/// `html` with `lv-component="id"` and `more` (attributes, or nothing) added to its first
+/// element.
+pub(super) fn with_component_id(html: &str, id: &str, more: &str) -> String {
     let start = html
         .match_indices('<')
         .map(|(i, _)| i)
@@ -602,6 +637,7 @@ pub(super) fn with_component_id(html: &str, id: &str) -> String {
     let mut attr = String::from(" lv-component=\"");
     crate::html::escape(id, true, &mut attr);
     attr.push('"');
+    attr.push_str(more);
     let mut out = String::with_capacity(html.len() + attr.len());
     out.push_str(&html[..name_end]);
     out.push_str(&attr);
@@ -628,13 +664,21 @@ mod tests {
     #[test]
     fn the_root_element_gets_the_id() {
         assert_eq!(
-            with_component_id("<li class=\"a\">x</li>", "c1"),
+            with_component_id("<li class=\"a\">x</li>", "c1", ""),
             "<li lv-component=\"c1\" class=\"a\">x</li>"
         );
         assert_eq!(
-            with_component_id("<!-- c --><div>x</div>", "a\"b"),
+            with_component_id("<!-- c --><div>x</div>", "a\"b", ""),
             "<!-- c --><div lv-component=\"a&quot;b\">x</div>"
         );
-        assert_eq!(with_component_id("text", "c"), "text");
+        assert_eq!(with_component_id("text", "c", ""), "text");
+        let note = annotation("app::Row", Location::caller());
+        assert!(note.starts_with(
+            " data-lv-component=\"app::Row\" data-lv-src=\"engine/src/component/slots.rs:"
+        ));
+        assert_eq!(
+            with_component_id("<li>x</li>", "c1", " data-x=\"1\""),
+            "<li lv-component=\"c1\" data-x=\"1\">x</li>"
+        );
     }
 }

@@ -37,6 +37,8 @@ pub(crate) struct Services {
     pub secret: Arc<[u8]>,
     /// Where uploads keep their temporary files (`None`: the system's temporary directory).
     pub upload_dir: Option<Arc<std::path::Path>>,
+    /// Renders carry debug annotations ([`crate::LiveConfig::debug_annotations`]).
+    pub annotate: bool,
 }
 
 /// Pushed events kept while no socket is attached; older ones are dropped past it.
@@ -127,7 +129,7 @@ impl<V: LiveView> Ctx<V> {
         handle.engine = Some(work.sender());
         Ctx {
             uploads: None,
-            components: Slots::default(),
+            components: Slots::new(services.annotate),
             current_component: None,
             work,
             work_rx: Some(work_rx),

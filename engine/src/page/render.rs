@@ -60,6 +60,10 @@ pub(crate) fn render_html<V: LiveView>(
                 Some(registry) => {
                     registry.begin();
                     let html = registry.rendering(|| view.render().into_view().to_html());
+                    let html = match registry.annotates() {
+                        true => annotated(html, std::any::type_name::<V>()),
+                        false => html,
+                    };
                     registry.finish(html)
                 }
                 None => view.render().into_view().to_html(),
@@ -69,7 +73,50 @@ pub(crate) fn render_html<V: LiveView>(
     .map_err(panic_message)
 }
 
+/// A page's HTML (components still as their markers) with `data-lv-view="name"` on its first
+/// element of its own, for the browser's inspector ([`crate::LiveConfig::debug_annotations`]).
+fn annotated(html: String, name: &str) -> String {
+    let first = html.match_indices('<').map(|(i, _)| i).find(|&i| {
+        let tag = &html[i + 1..];
+        tag.starts_with(|c: char| c.is_ascii_alphabetic()) && !tag.starts_with("lv-slot ")
+    });
+    let Some(start) = first else {
+        return html;
+    };
+    let name_end = html[start + 1..]
+        .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        .map_or(html.len(), |n| start + 1 + n);
+    let mut out = String::with_capacity(html.len() + name.len() + 16);
+    out.push_str(&html[..name_end]);
+    out.push_str(" data-lv-view=\"");
+    crate::html::escape(name, true, &mut out);
+    out.push('"');
+    out.push_str(&html[name_end..]);
+    out
+}
+
 /// The path and query of `uri`, as a page's links name it (`/users?page=2`).
 pub(crate) fn path_and_query(uri: &Uri) -> &str {
     uri.path_and_query().map_or(uri.path(), |p| p.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::annotated;
+
+    #[test]
+    fn the_page_annotation_goes_on_its_first_element_of_its_own() {
+        assert_eq!(
+            annotated("<!-- x --><main class=\"a\">hi</main>".into(), "app::Home"),
+            "<!-- x --><main data-lv-view=\"app::Home\" class=\"a\">hi</main>"
+        );
+        assert_eq!(
+            annotated(
+                "<lv-slot data-k=\"n-0\"></lv-slot><p>x</p>".into(),
+                "a::P<b::Q>"
+            ),
+            "<lv-slot data-k=\"n-0\"></lv-slot><p data-lv-view=\"a::P<b::Q>\">x</p>"
+        );
+        assert_eq!(annotated("text".into(), "a::P"), "text");
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::component::{HtmlSplice, Layout};
+use crate::component::{Arrangement, HtmlSplice};
 use crate::diff::{Op, Unrepresentable, diff, diff_planned};
 use crate::html::reparse::common_byte_ends;
 use crate::html::{Tree, parse_fragment, reparse};
@@ -102,7 +102,7 @@ impl Sent {
         self.take(shrunk(html), plan, keep_tree_above, hot, streams)
     }
 
-    /// Moves to a new render whose components are laid out as `layout` says, and returns the
+    /// Moves to a new render whose components are arranged as `placed` says, and returns the
     /// operations, as [`Sent::advance`] does. With a kept tree, the components the render did
     /// not render again are skipped by identity (not compared, not parsed), and each stretch that
     /// changed (a component rendered again with new HTML, or the page's own HTML between two
@@ -112,12 +112,12 @@ impl Sent {
     pub(crate) fn advance_parts(
         &mut self,
         html: String,
-        layout: Layout,
+        placed: Arrangement,
         keep_tree_above: usize,
         hot: bool,
         streams: &mut [StreamOps],
     ) -> Result<Vec<Op>, Unrepresentable> {
-        let Layout { before, after } = layout;
+        let Arrangement { before, after } = placed;
         let fits = |parts: &[crate::component::Part], total: usize| {
             let mut end = 0;
             parts.iter().all(|p| {

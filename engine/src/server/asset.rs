@@ -103,23 +103,31 @@ pub(crate) fn upload() -> &'static Asset {
 
 /// A script as served under `<stem>-<hash>.js`: compacted and gzipped.
 fn build(stem: &str, source: &str) -> Asset {
-    {
-        let text = compact(source);
-        let digest = Sha256::digest(text.as_bytes());
-        let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
-        let mut enc = GzEncoder::new(Vec::new(), Compression::best());
-        let gzip = match enc.write_all(text.as_bytes()).and_then(|_| enc.finish()) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                tracing::error!("cannot gzip the client script: {e}");
-                Vec::new()
-            }
-        };
-        Asset {
-            file_name: format!("{stem}-{hash}.js"),
-            text,
-            gzip,
+    hashed(stem, compact(source))
+}
+
+/// A colocated hook's module (see [`crate::LiveRouter::hook`]), served as `hook-<name>-<hash>.js`:
+/// the app's source as written (it is not the shim's, so it is not compacted), gzipped.
+pub(crate) fn hook(name: &str, source: &str) -> Asset {
+    hashed(&format!("hook-{name}"), source.to_string())
+}
+
+/// `text` as served under `<stem>-<hash>.js`, gzipped.
+fn hashed(stem: &str, text: String) -> Asset {
+    let digest = Sha256::digest(text.as_bytes());
+    let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    let gzip = match enc.write_all(text.as_bytes()).and_then(|_| enc.finish()) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!("cannot gzip the script {stem}: {e}");
+            Vec::new()
         }
+    };
+    Asset {
+        file_name: format!("{stem}-{hash}.js"),
+        text,
+        gzip,
     }
 }
 
@@ -171,6 +179,16 @@ mod tests {
         let gz = client().gzip.len();
         assert!(gz > 0 && gz <= 10 * 1024, "the shim is {gz} bytes gzipped");
         println!("the shim is {gz} bytes gzipped");
+    }
+
+    #[test]
+    fn a_colocated_hook_is_served_as_written_under_its_hash() {
+        let source = "export default {\n  // drawn here\n  mounted() { this.el.textContent = \"a  b\"; },\n};\n";
+        let a = hook("Chart", source);
+        assert!(a.file_name.starts_with("hook-Chart-") && a.file_name.ends_with(".js"));
+        assert_eq!(a.text, source);
+        assert!(!a.gzip.is_empty());
+        assert_ne!(hook("Chart", "export default {};").file_name, a.file_name);
     }
 
     #[test]

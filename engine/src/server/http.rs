@@ -197,14 +197,21 @@ async fn mount_stickies(
     parts
 }
 
-/// A live root's attributes after its id: the socket, the on-demand modules and the token.
+/// A live root's attributes after its id: the socket, the on-demand modules (the colocated
+/// hooks' included) and the token.
 fn root_attrs(inner: &EngineState, token: &str) -> String {
     let mount_path = inner.config.mount_path.trim_end_matches('/');
     let mut out = format!(
-        " lv-socket=\"{mount_path}/socket\" lv-poll-js=\"{mount_path}/{}\" lv-upload-js=\"{mount_path}/{}\" lv-token=\"",
+        " lv-socket=\"{mount_path}/socket\" lv-poll-js=\"{mount_path}/{}\" lv-upload-js=\"{mount_path}/{}\"",
         asset::poll().file_name,
         asset::upload().file_name
     );
+    if let Some(hooks) = &inner.hook_urls {
+        out.push_str(" lv-hooks=\"");
+        escape(hooks, true, &mut out);
+        out.push('"');
+    }
+    out.push_str(" lv-token=\"");
     escape(token, true, &mut out);
     out.push('"');
     out

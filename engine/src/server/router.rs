@@ -64,6 +64,8 @@ pub struct LiveRouter {
     session: SessionFn,
     pubsub: PubSub,
     extensions: axum::http::Extensions,
+    /// Colocated hooks ([`LiveRouter::hook`]), served as modules the shim loads on demand.
+    hooks: Vec<(String, Arc<asset::Asset>)>,
 }
 
 impl Default for LiveRouter {
@@ -101,6 +103,7 @@ impl LiveRouter {
             session: Arc::new(|_| Session::default()),
             pubsub: PubSub::local(),
             extensions: axum::http::Extensions::new(),
+            hooks: Vec::new(),
         }
     }
 
@@ -143,6 +146,7 @@ impl LiveRouter {
                 .clone()
                 .unwrap_or_else(|| Arc::from(&[][..])),
             upload_dir: self.config.upload_dir.as_deref().map(Arc::from),
+            annotate: self.config.debug_annotations,
         }
     }
 
@@ -204,6 +208,51 @@ impl LiveRouter {
         for (path, route) in session.routes {
             self.routes.push((path, route, group.clone()));
         }
+        self
+    }
+
+    /// A colocated hook: the JavaScript of the hook `name` (what `lv-hook="name"` names), kept
+    /// beside the Rust that renders it and served by the engine. `source` is an ES module whose
+    /// default export is the hook, with the callbacks of a `window.lvHooks` one:
+    ///
+    /// ```js
+    /// // chart.js
+    /// export default {
+    ///   mounted() { this.el.dataset.drawn = "1"; },
+    ///   updated() {},
+    ///   destroyed() {},
+    /// };
+    /// ```
+    ///
+    /// The module is served under a name that changes with its content
+    /// (`/live/hook-<name>-<hash>.js`, gzipped, cached for a year), and the shim imports it the
+    /// first time an element with `lv-hook="name"` shows: pages that never show one never load
+    /// it, and no inline script is involved, so `script-src 'self'` keeps working. A hook of the
+    /// same name in `window.lvHooks` wins.
+    ///
+    /// # Panics
+    ///
+    /// When `name` is empty or holds anything but ASCII letters, digits, `_` and `-`, or was
+    /// given already: a mistake in the app's code, found when it starts.
+    ///
+    /// ```
+    /// const CHART_JS: &str = "export default { mounted() { this.el.dataset.drawn = '1'; } };"; // include_str!("chart.js")
+    /// let router = leptos_live::LiveRouter::new().hook("Chart", CHART_JS);
+    /// ```
+    pub fn hook(mut self, name: &str, source: &str) -> Self {
+        assert!(
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
+            "LiveRouter::hook: {name:?} is not a hook name (ASCII letters, digits, _ and -)"
+        );
+        assert!(
+            self.hooks.iter().all(|(n, _)| n != name),
+            "LiveRouter::hook: the hook {name:?} was given twice"
+        );
+        self.hooks
+            .push((name.to_string(), Arc::new(asset::hook(name, source))));
         self
     }
 
@@ -376,6 +425,11 @@ impl LiveRouter {
             }),
         };
         let keep = EngineState::keeper(&self.config, snapshots.as_ref());
+        let hook_urls: serde_json::Map<String, serde_json::Value> = self
+            .hooks
+            .iter()
+            .map(|(name, a)| (name.clone(), format!("{mount_path}/{}", a.file_name).into()))
+            .collect();
         let inner = Arc::new(EngineState {
             config: Arc::new(self.config),
             secret,
@@ -389,6 +443,8 @@ impl LiveRouter {
             snapshots,
             keep,
             polls: poll::Polls::default(),
+            hook_urls: (!hook_urls.is_empty())
+                .then(|| serde_json::Value::Object(hook_urls).to_string()),
         });
         let favicon = match self.favicon {
             // A page of the app's own at the icon's path wins.
@@ -466,6 +522,12 @@ impl LiveRouter {
                 &format!("{mount_path}/poll"),
                 poll_routes(&inner, max_message),
             );
+        let router = self.hooks.into_iter().fold(router, |router, (_, a)| {
+            router.route(
+                &format!("{mount_path}/{}", a.file_name),
+                get(move |headers: HeaderMap| std::future::ready(asset::serve(&a, &headers))),
+            )
+        });
         let router = match &inner.config.dev_status {
             Some(file) => crate::server::dev::routes(router, &mount_path, file.clone()),
             None => router,
@@ -608,4 +670,24 @@ fn same_origin_or_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"));
     matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LiveRouter;
+    use crate::config::LiveConfig;
+
+    #[test]
+    #[should_panic(expected = "is not a hook name")]
+    fn a_hook_name_is_letters_digits_and_dashes() {
+        let _ = LiveRouter::with_config(LiveConfig::default()).hook("my chart", "");
+    }
+
+    #[test]
+    #[should_panic(expected = "given twice")]
+    fn a_hook_is_given_once() {
+        let _ = LiveRouter::with_config(LiveConfig::default())
+            .hook("Chart", "export default {};")
+            .hook("Chart", "export default {};");
+    }
 }

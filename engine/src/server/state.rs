@@ -56,6 +56,9 @@ pub(crate) struct EngineState {
     pub keep: Option<Keep>,
     /// The long-poll sessions open in this process.
     pub polls: crate::server::poll::Polls,
+    /// The colocated hooks' modules by name, as the root's `lv-hooks` holds them (JSON), when
+    /// the app has any ([`crate::LiveRouter::hook`]).
+    pub hook_urls: Option<String>,
 }
 
 impl EngineState {

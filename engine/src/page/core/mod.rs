@@ -66,7 +66,7 @@ type RenderFn<V, R> = fn(
 enum NewHtml {
     Whole(String),
     /// Rendered whole, with where its components are and which rendered again.
-    Laid(String, component::Layout),
+    Laid(String, component::Arrangement),
     Part(HtmlSplice),
 }
 
@@ -635,8 +635,8 @@ impl<V: LiveView> Core<V> {
             Ok(html) => html,
             Err(msg) => return self.render_crash(r, &msg, sink),
         };
-        let html = match self.ctx.components().take_layout() {
-            Some(layout) => NewHtml::Laid(html, layout),
+        let html = match self.ctx.components().take_arrangement() {
+            Some(placed) => NewHtml::Laid(html, placed),
             None => NewHtml::Whole(html),
         };
         self.send_html(r, always, html, sink)
@@ -652,8 +652,8 @@ impl<V: LiveView> Core<V> {
         let started = metrics_on().then(Instant::now);
         let advanced = catch_unwind(AssertUnwindSafe(|| match html {
             NewHtml::Whole(html) => sent.advance(html, above, hot, &mut streams),
-            NewHtml::Laid(html, layout) => {
-                sent.advance_parts(html, layout, above, hot, &mut streams)
+            NewHtml::Laid(html, placed) => {
+                sent.advance_parts(html, placed, above, hot, &mut streams)
             }
             NewHtml::Part(splice) => sent.splice(splice, above, hot, &mut streams),
         }));
