@@ -120,6 +120,10 @@ export class LiveSocket {
     // (past the retention window, in the snapshot store) and resumes on the way back.
     addEventListener("pagehide", (e) => e.persisted && this.disconnect());
     addEventListener("pageshow", (e) => e.persisted && this.connect());
+    // Live navigations in view transitions, where the app asks for them: the module's URL is
+    // the content of <meta name="lv-view-transitions"> (leptos-live-transitions.js).
+    const vt = document.querySelector("meta[name=lv-view-transitions]");
+    if (vt) import(vt.content).then((m) => m.transitions(this));
     this.bind();
   }
 

@@ -1,0 +1,238 @@
+//! The shim's side of live navigation in Chromium: view transitions around a navigation's
+//! update where the app asks for them, skipped under `prefers-reduced-motion: reduce` and where
+//! the browser has none. Frames are counted by wrapping `WebSocket.prototype.send`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_live::{Ctx, LiveError, LiveRouter, LiveSession, LiveView, Params, Session};
+use leptos_live_tests::browser::{Browser, Page};
+use leptos_live_tests::{TestServer, within};
+use serde_json::json;
+
+static OTHER_MOUNTS: AtomicUsize = AtomicUsize::new(0);
+static HITS: AtomicUsize = AtomicUsize::new(0);
+
+/// The box both pages put at the top left: the link on one, a button on the other.
+const CORNER: &str = "position:fixed;top:0;left:0;width:200px;height:100px";
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FormEvent {
+    Dirty,
+    Clean,
+    Leave,
+}
+
+/// A form that has unsaved changes once `dirty` is clicked.
+struct Form {
+    dirty: bool,
+}
+
+impl LiveView for Form {
+    type Message = ();
+    type Event = FormEvent;
+
+    async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        Ok(Form { dirty: false })
+    }
+
+    async fn handle_event(&mut self, e: FormEvent, ctx: &mut Ctx<Self>) -> Result<(), LiveError> {
+        match e {
+            FormEvent::Dirty => self.dirty = true,
+            FormEvent::Clean => self.dirty = false,
+            FormEvent::Leave => ctx.push_navigate("/other"),
+        }
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        view! {
+            <a id="to-other" href="/other" lv-navigate style=CORNER>"other"</a>
+            <div style="margin-top:120px">
+                <h1 id="page">"form"</h1>
+                <a id="tab" href="/form?tab=x" lv-patch>"tab"</a>
+                <button id="dirty" lv-click="dirty">"edit"</button>
+                <button id="clean" lv-click="clean">"save"</button>
+                <button id="leave" lv-click="leave">"leave"</button>
+                {self.dirty.then(|| view! { <p id="unsaved" lv-unload-guard>"unsaved"</p> })}
+            </div>
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OtherEvent {
+    Hit,
+}
+
+/// The page the form's links go to, with a button where the form's corner link was. Mounted
+/// live, it sends itself a message at once: a patch frame follows its page right away.
+struct Other {
+    ready: bool,
+}
+
+impl LiveView for Other {
+    type Message = ();
+    type Event = OtherEvent;
+
+    async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        OTHER_MOUNTS.fetch_add(1, Ordering::SeqCst);
+        ctx.send_after(Duration::ZERO, ());
+        Ok(Other { ready: false })
+    }
+
+    async fn handle_info(&mut self, _: (), _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        self.ready = true;
+        Ok(())
+    }
+
+    async fn handle_event(&mut self, _: OtherEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        HITS.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        view! {
+            <button id="under" lv-click="hit" style=CORNER>"hit"</button>
+            <div style="margin-top:120px">
+                <h1 id="page">"other"</h1>
+                <a id="to-form" href="/form" lv-navigate>"form"</a>
+                {self.ready.then(|| view! { <p id="ready">"ready"</p> })}
+            </div>
+        }
+    }
+}
+
+fn app(view_transitions: bool) -> axum::Router {
+    let site = LiveSession::new("site")
+        .layout(|page: AnyView, _| {
+            view! {
+                <header style="margin-top:200px">
+                    <a id="nav-other" href="/other" lv-navigate>"Other"</a>
+                    <a id="nav-form" href="/form" lv-navigate>"Form"</a>
+                </header>
+                <main>{page}</main>
+            }
+            .into_any()
+        })
+        .page::<Form>("/form")
+        .page::<Other>("/other");
+    let router = LiveRouter::new().live_session(site);
+    if view_transitions {
+        router.view_transitions().into_router()
+    } else {
+        router.into_router()
+    }
+}
+
+/// Records the kind of every frame the page sends (`window.sent`) and every
+/// `lv:before-navigate` (`window.seen`), which `window.block` cancels.
+const SPY: &str = r#"
+    window.sent = [];
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (d) { window.sent.push(JSON.parse(d)[1]); return send.call(this, d); };
+    window.seen = [];
+    window.block = false;
+    addEventListener("lv:before-navigate", (e) => { window.seen.push(e.detail); if (window.block) e.preventDefault(); });
+    window.marker = 1;
+"#;
+
+/// The frames of `kind` the page sent since the spy went in.
+async fn sent(page: &mut Page<'_>, kind: &str) -> usize {
+    page.eval(&format!("window.sent.filter((k) => k === '{kind}').length"))
+        .await
+        .as_u64()
+        .unwrap_or(0) as usize
+}
+
+/// Waits until the page shows `heading` at `path`, in the same document (the spy's marker).
+async fn at(page: &mut Page<'_>, heading: &str, path: &str) {
+    page.wait_for(&format!(
+        "window.marker === 1 && document.getElementById('page')?.textContent === '{heading}' && location.pathname + location.search === '{path}'"
+    ))
+    .await;
+}
+
+/// Lets frames that would be sent or answered arrive.
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+#[tokio::test]
+async fn a_navigation_runs_in_a_view_transition_unless_motion_is_reduced_or_unsupported() {
+    let server = TestServer::start(app(true)).await;
+    within(120, "view transitions in chromium", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/form")).await;
+        page.wait_connected().await;
+        page.eval(SPY).await;
+        // The module is here (it takes the socket's onFrame).
+        page.wait_for("Object.hasOwn(window.liveSocket, 'onFrame')").await;
+        // Each transition: the heading before and after its update, and whether it ran (ready)
+        // or was skipped.
+        page.eval(
+            r#"
+            window.vts = [];
+            const start = Document.prototype.startViewTransition;
+            document.startViewTransition = function (update) {
+                const rec = {};
+                window.vts.push(rec);
+                const heading = () => document.getElementById('page').textContent;
+                const v = start.call(this, () => { rec.before = heading(); const r = update(); rec.after = heading(); return r; });
+                v.ready.then(() => (rec.ready = true), () => (rec.ready = false));
+                v.finished.then(() => (rec.finished = true));
+                return v;
+            };
+            "#,
+        )
+        .await;
+
+        page.click("#nav-other").await;
+        at(&mut page, "other", "/other").await;
+        page.wait_for("window.vts.length === 1 && window.vts[0].finished").await;
+        assert_eq!(
+            page.eval("window.vts[0]").await,
+            json!({ "before": "form", "after": "other", "ready": true, "finished": true }),
+            "the navigation's update ran inside a view transition"
+        );
+        // The patch the page sent itself right after it came waited for the transition's
+        // update and applied to the new page: no mismatch, no resync.
+        page.wait_for("document.getElementById('ready')").await;
+        assert_eq!(sent(&mut page, "r").await, 0, "no resync");
+        page.eval("document.getElementById('to-form').click()").await;
+        at(&mut page, "form", "/form").await;
+        page.wait_for("window.vts.length === 2 && window.vts[1].finished").await;
+        assert_eq!(page.eval("window.vts[1].after").await, json!("form"));
+
+        // Reduced motion: applied directly.
+        page.cmd(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-reduced-motion", "value": "reduce" }] }),
+        )
+        .await;
+        page.click("#nav-other").await;
+        at(&mut page, "other", "/other").await;
+        settle().await;
+        assert_eq!(page.eval("window.vts.length").await, json!(2));
+        page.cmd(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-reduced-motion", "value": "no-preference" }] }),
+        )
+        .await;
+        page.click("#nav-form").await;
+        at(&mut page, "form", "/form").await;
+        // (While a transition runs, its pseudo-elements take the pointer: wait for its end.)
+        page.wait_for("window.vts.length === 3 && window.vts[2].finished").await;
+
+        // A browser without view transitions: applied directly.
+        page.eval("document.startViewTransition = undefined").await;
+        page.click("#nav-other").await;
+        at(&mut page, "other", "/other").await;
+        assert_eq!(page.eval("window.vts.length").await, json!(3));
+        assert_eq!(sent(&mut page, "n").await, 5);
+    })
+    .await;
+}
