@@ -35,6 +35,8 @@ const REFLECTS_VALUE = /^(checkbox|radio|button|submit|reset|image|hidden|file)$
 
 class Mismatch extends Error {}
 const IGNORED = {};
+// The beforeunload listener while the page has an lv-unload-guard element.
+const UNLOAD = (e) => e.preventDefault();
 
 // What the shim keeps about an element of the page: one record per element, kept beside it
 // (never on the node) and let go with it.
@@ -391,9 +393,13 @@ export class LiveSocket {
   }
 
   // A live patch (PATCH) or navigation (NAVIGATE) to href, for links, back and forward, the
-  // server's navs and navigate; a full load when it cannot be live.
+  // server's navs and navigate; a full load when it cannot be live. First the window hears
+  // lv:before-navigate: preventDefault() there keeps the page as it is, nothing is sent, and
+  // back or forward, which moved the URL already, put it back (as a new entry).
   go(href, kind, push, flash, scroll) {
     const u = new URL(href, location.href);
+    if (!dispatchEvent(new CustomEvent("lv:before-navigate", { cancelable: true, detail: { to: u.href, kind: kind === PATCH ? NAV_PATCH : NAV_NAVIGATE } })))
+      return scroll != null && this.entry(this.at, 1);
     if (!this.joined || !this.local(href)) return location.assign(href);
     const url = u.pathname + u.search;
     if (push) this.save();
@@ -409,6 +415,8 @@ export class LiveSocket {
   // Mounts hooks of new lv-hook elements and destroys those of elements that left the DOM.
   scanHooks() {
     this.uploads();
+    // While an element of the page has lv-unload-guard, the browser asks before leaving it.
+    (this.all("lv-unload-guard")[0] ? addEventListener : removeEventListener)("beforeunload", UNLOAD);
     for (const [el, hook] of this.hooked)
       if (!this.root.contains(el)) {
         this.hooked.delete(el);
@@ -775,9 +783,9 @@ export class LiveSocket {
       clearTimeout(this.scrolled);
       // Only the #fragment changed: the browser scrolls, the page stays.
       if (this.here() === this.at) return;
-      this.current();
       const st = e.state || {};
       this.go(location.href, st.id === this.id ? PATCH : NAVIGATE, false, null, st.scroll || 0);
+      this.current();
     });
     on(root, "click", (e) => {
       const el = closest(e, "lv-click");

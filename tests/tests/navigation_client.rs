@@ -1,6 +1,8 @@
-//! The shim's side of live navigation in Chromium: view transitions around a navigation's
-//! update where the app asks for them, skipped under `prefers-reduced-motion: reduce` and where
-//! the browser has none. Frames are counted by wrapping `WebSocket.prototype.send`.
+//! The shim's side of live navigation in Chromium: the `lv:before-navigate` guard (links,
+//! patches, the server's `push_navigate`, back) and `lv-unload-guard` before a full unload;
+//! and view transitions around a navigation's update where the app asks for them, skipped
+//! under `prefers-reduced-motion: reduce` and where the browser has none. Frames are counted
+//! by wrapping `WebSocket.prototype.send`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -159,6 +161,112 @@ async fn at(page: &mut Page<'_>, heading: &str, path: &str) {
 /// Lets frames that would be sent or answered arrive.
 async fn settle() {
     tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+/// The types of the event listeners on `window`.
+async fn window_listeners(page: &mut Page<'_>) -> Vec<String> {
+    let win = page
+        .cmd("Runtime.evaluate", json!({ "expression": "window" }))
+        .await;
+    let listeners = page
+        .cmd(
+            "DOMDebugger.getEventListeners",
+            json!({ "objectId": win["result"]["objectId"] }),
+        )
+        .await;
+    listeners["listeners"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .filter_map(|x| x["type"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn before_navigate_cancels_links_patches_pushes_and_back_and_unload_guard_asks() {
+    let server = TestServer::start(app(false)).await;
+    within(120, "the navigation guard in chromium", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/form")).await;
+        page.wait_connected().await;
+        page.eval(SPY).await;
+        page.eval("window.block = true").await;
+
+        // A link (in the layout), cancelled: the URL and the page stay, nothing is sent.
+        page.click("#nav-other").await;
+        page.wait_for("window.seen.length === 1").await;
+        settle().await;
+        at(&mut page, "form", "/form").await;
+        assert_eq!(sent(&mut page, "n").await, 0, "a cancelled navigation sends nothing");
+        assert_eq!(
+            page.eval("window.seen[0]").await,
+            json!({ "to": server.url("/other"), "kind": "navigate" })
+        );
+        // A patch link, cancelled.
+        page.click("#tab").await;
+        page.wait_for("window.seen.length === 2").await;
+        settle().await;
+        at(&mut page, "form", "/form").await;
+        assert_eq!(sent(&mut page, "l").await, 0, "a cancelled patch sends nothing");
+        assert_eq!(
+            page.eval("window.seen[1]").await,
+            json!({ "to": server.url("/form?tab=x"), "kind": "patch" })
+        );
+        // The server's push_navigate, cancelled: the page stays.
+        page.click("#leave").await;
+        page.wait_for("window.seen.length === 3").await;
+        settle().await;
+        at(&mut page, "form", "/form").await;
+        assert_eq!(sent(&mut page, "n").await, 0);
+        assert_eq!(page.eval("window.seen[2].to").await, json!(server.url("/other")));
+
+        // Not cancelled: the same link navigates.
+        page.eval("window.block = false").await;
+        page.click("#nav-other").await;
+        at(&mut page, "other", "/other").await;
+        assert_eq!(sent(&mut page, "n").await, 1);
+        // Back, cancelled: the URL comes back, the page stays, nothing is sent.
+        page.eval("window.block = true").await;
+        page.eval("history.back()").await;
+        page.wait_for("window.seen.length === 5").await;
+        settle().await;
+        at(&mut page, "other", "/other").await;
+        assert_eq!(sent(&mut page, "n").await, 1);
+        assert_eq!(page.eval("window.seen[4].to").await, json!(server.url("/form")));
+        // Back again, let through.
+        page.eval("window.block = false").await;
+        page.eval("history.back()").await;
+        at(&mut page, "form", "/form").await;
+        assert_eq!(sent(&mut page, "n").await, 2);
+
+        // lv-unload-guard: beforeunload is listened to only while such an element is shown.
+        assert!(!window_listeners(&mut page).await.iter().any(|t| t == "beforeunload"));
+        page.click("#dirty").await;
+        page.wait_for("document.getElementById('unsaved')").await;
+        assert!(window_listeners(&mut page).await.iter().any(|t| t == "beforeunload"));
+        // A reload asks first (the click above gave the page the user activation it needs);
+        // staying keeps the document.
+        page.cmd("Page.enable", json!({})).await;
+        page.eval("setTimeout(() => location.reload(), 10)").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        page.cmd("Page.handleJavaScriptDialog", json!({ "accept": false }))
+            .await;
+        let dialogs = page.take_events("Page.javascriptDialogOpening");
+        assert_eq!(dialogs.len(), 1, "{dialogs:?}");
+        assert_eq!(dialogs[0]["params"]["type"], "beforeunload");
+        at(&mut page, "form", "/form").await;
+        // Saved: the element goes, and so does the listener; a reload goes through.
+        page.click("#clean").await;
+        page.wait_for("!document.getElementById('unsaved')").await;
+        assert!(!window_listeners(&mut page).await.iter().any(|t| t == "beforeunload"));
+        page.eval("setTimeout(() => location.reload(), 10)").await;
+        page.wait_for("window.marker === undefined && document.readyState === 'complete'")
+            .await;
+        assert!(page.take_events("Page.javascriptDialogOpening").is_empty());
+    })
+    .await;
 }
 
 #[tokio::test]
