@@ -767,13 +767,19 @@ export class LiveSocket {
     history.scrollRestoration = "manual";
     history.replaceState({ ...history.state, id: this.id }, "");
     this.current();
-    // lv-patch and lv-navigate links, in the page or in the layout around it.
-    on(document, "click", (e) => {
+    // lv-patch and lv-navigate links, in the page or in the layout around it. A press of the
+    // primary button navigates at once, a click's ~100 ms early (the server switches pages on
+    // the frame, so no early request could be taken back), and the click that ends it is
+    // swallowed (below). A click without a press (the keyboard's, a script's) navigates.
+    const link = (e) => {
       const a = e.target.closest && e.target.closest("a[lv-patch],a[lv-navigate]");
       if (!a || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || a.target === "_blank") return;
       e.preventDefault();
       this.go(a.href, a.hasAttribute("lv-patch") ? PATCH : NAVIGATE, !a.hasAttribute("lv-replace"));
-    });
+      return 1;
+    };
+    on(document, "mousedown", (e) => (this.pressed = link(e)));
+    on(document, "click", link);
     // Back and forward: a patch within the page joined now, else a live navigation.
     on(window, "scroll", () => {
       clearTimeout(this.scrolled);
@@ -796,6 +802,11 @@ export class LiveSocket {
     document.addEventListener(
       "click",
       (e) => {
+        // The click that ends a press on a live link is done: nothing else hears it. (The
+        // keyboard's and a script's have detail 0 and no press.)
+        const p = this.pressed;
+        this.pressed = 0;
+        if (p && e.detail) return e.preventDefault(), e.stopPropagation();
         for (const el of this.shown("lv-click-away")) if (!el.contains(e.target)) this.fire(el, "lv-click-away", "click");
       },
       true,

@@ -1,8 +1,9 @@
 //! The shim's side of live navigation in Chromium: the `lv:before-navigate` guard (links,
 //! patches, the server's `push_navigate`, back) and `lv-unload-guard` before a full unload;
-//! and view transitions around a navigation's update where the app asks for them, skipped
-//! under `prefers-reduced-motion: reduce` and where the browser has none. Frames are counted
-//! by wrapping `WebSocket.prototype.send`.
+//! navigation on the press of a live link, sent before its click and done once; and view
+//! transitions around a navigation's update where the app asks for them, skipped under
+//! `prefers-reduced-motion: reduce` and where the browser has none. Frames are counted by
+//! wrapping `WebSocket.prototype.send`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -265,6 +266,72 @@ async fn before_navigate_cancels_links_patches_pushes_and_back_and_unload_guard_
         page.wait_for("window.marker === undefined && document.readyState === 'complete'")
             .await;
         assert!(page.take_events("Page.javascriptDialogOpening").is_empty());
+    })
+    .await;
+}
+
+/// Presses the mouse at (`x`, `y`) or lets it go.
+async fn mouse(page: &mut Page<'_>, kind: &str, x: f64, y: f64) {
+    page.cmd(
+        "Input.dispatchMouseEvent",
+        json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_press_on_a_live_link_navigates_before_its_click_and_once() {
+    let server = TestServer::start(app(false)).await;
+    within(120, "navigation on press in chromium", async {
+        let mut browser = Browser::launch().await;
+        let mut page = browser.open(&server.url("/form")).await;
+        page.wait_connected().await;
+        page.eval(SPY).await;
+        page.eval("window.vts = 0; document.startViewTransition = () => { window.vts++; }")
+            .await;
+        let mounts = OTHER_MOUNTS.load(Ordering::SeqCst);
+
+        // The press alone sends the navigation, and the next page comes while the button is
+        // still down.
+        mouse(&mut page, "mousePressed", 50.0, 50.0).await;
+        at(&mut page, "other", "/other").await;
+        assert_eq!(sent(&mut page, "n").await, 1, "the press sent the navigation");
+        // The click that ends it, on the next page's button that took the link's place, does
+        // nothing: no second navigation, no event for the button.
+        mouse(&mut page, "mouseReleased", 50.0, 50.0).await;
+        settle().await;
+        at(&mut page, "other", "/other").await;
+        assert_eq!(sent(&mut page, "n").await, 1, "one navigation");
+        assert_eq!(sent(&mut page, "e").await, 0, "the click went nowhere");
+        assert_eq!(OTHER_MOUNTS.load(Ordering::SeqCst), mounts + 1, "mounted once");
+        assert_eq!(HITS.load(Ordering::SeqCst), 0);
+        // A link that stays (the layout's): press and click, one navigation.
+        page.click("#nav-form").await;
+        at(&mut page, "form", "/form").await;
+        settle().await;
+        assert_eq!(sent(&mut page, "n").await, 2);
+        // A click without a press (the keyboard's, a script's) navigates as before.
+        page.eval("document.getElementById('nav-other').click()").await;
+        at(&mut page, "other", "/other").await;
+        assert_eq!(sent(&mut page, "n").await, 3);
+        // A press with another button, or a modifier, is left to the browser's click.
+        page.cmd(
+            "Input.dispatchMouseEvent",
+            json!({ "type": "mousePressed", "x": 5, "y": 5, "button": "right", "clickCount": 1 }),
+        )
+        .await;
+        page.cmd(
+            "Input.dispatchMouseEvent",
+            json!({ "type": "mouseReleased", "x": 5, "y": 5, "button": "right", "clickCount": 1 }),
+        )
+        .await;
+        settle().await;
+        assert_eq!(sent(&mut page, "n").await, 3);
+        // The button under the pointer still works with a click of its own.
+        page.click("#under").await;
+        page.wait_for("window.sent.includes('e')").await;
+        // No view transition without the app's meta.
+        assert_eq!(page.eval("window.vts").await, json!(0));
     })
     .await;
 }
