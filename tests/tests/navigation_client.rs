@@ -200,7 +200,11 @@ async fn before_navigate_cancels_links_patches_pushes_and_back_and_unload_guard_
         page.wait_for("window.seen.length === 1").await;
         settle().await;
         at(&mut page, "form", "/form").await;
-        assert_eq!(sent(&mut page, "n").await, 0, "a cancelled navigation sends nothing");
+        assert_eq!(
+            sent(&mut page, "n").await,
+            0,
+            "a cancelled navigation sends nothing"
+        );
         assert_eq!(
             page.eval("window.seen[0]").await,
             json!({ "to": server.url("/other"), "kind": "navigate" })
@@ -210,7 +214,11 @@ async fn before_navigate_cancels_links_patches_pushes_and_back_and_unload_guard_
         page.wait_for("window.seen.length === 2").await;
         settle().await;
         at(&mut page, "form", "/form").await;
-        assert_eq!(sent(&mut page, "l").await, 0, "a cancelled patch sends nothing");
+        assert_eq!(
+            sent(&mut page, "l").await,
+            0,
+            "a cancelled patch sends nothing"
+        );
         assert_eq!(
             page.eval("window.seen[1]").await,
             json!({ "to": server.url("/form?tab=x"), "kind": "patch" })
@@ -221,7 +229,10 @@ async fn before_navigate_cancels_links_patches_pushes_and_back_and_unload_guard_
         settle().await;
         at(&mut page, "form", "/form").await;
         assert_eq!(sent(&mut page, "n").await, 0);
-        assert_eq!(page.eval("window.seen[2].to").await, json!(server.url("/other")));
+        assert_eq!(
+            page.eval("window.seen[2].to").await,
+            json!(server.url("/other"))
+        );
 
         // Not cancelled: the same link navigates.
         page.eval("window.block = false").await;
@@ -235,7 +246,10 @@ async fn before_navigate_cancels_links_patches_pushes_and_back_and_unload_guard_
         settle().await;
         at(&mut page, "other", "/other").await;
         assert_eq!(sent(&mut page, "n").await, 1);
-        assert_eq!(page.eval("window.seen[4].to").await, json!(server.url("/form")));
+        assert_eq!(
+            page.eval("window.seen[4].to").await,
+            json!(server.url("/form"))
+        );
         // Back again, let through.
         page.eval("window.block = false").await;
         page.eval("history.back()").await;
@@ -243,10 +257,20 @@ async fn before_navigate_cancels_links_patches_pushes_and_back_and_unload_guard_
         assert_eq!(sent(&mut page, "n").await, 2);
 
         // lv-unload-guard: beforeunload is listened to only while such an element is shown.
-        assert!(!window_listeners(&mut page).await.iter().any(|t| t == "beforeunload"));
+        assert!(
+            !window_listeners(&mut page)
+                .await
+                .iter()
+                .any(|t| t == "beforeunload")
+        );
         page.click("#dirty").await;
         page.wait_for("document.getElementById('unsaved')").await;
-        assert!(window_listeners(&mut page).await.iter().any(|t| t == "beforeunload"));
+        assert!(
+            window_listeners(&mut page)
+                .await
+                .iter()
+                .any(|t| t == "beforeunload")
+        );
         // A reload asks first (the click above gave the page the user activation it needs);
         // staying keeps the document.
         page.cmd("Page.enable", json!({})).await;
@@ -261,7 +285,12 @@ async fn before_navigate_cancels_links_patches_pushes_and_back_and_unload_guard_
         // Saved: the element goes, and so does the listener; a reload goes through.
         page.click("#clean").await;
         page.wait_for("!document.getElementById('unsaved')").await;
-        assert!(!window_listeners(&mut page).await.iter().any(|t| t == "beforeunload"));
+        assert!(
+            !window_listeners(&mut page)
+                .await
+                .iter()
+                .any(|t| t == "beforeunload")
+        );
         page.eval("setTimeout(() => location.reload(), 10)").await;
         page.wait_for("window.marker === undefined && document.readyState === 'complete'")
             .await;
@@ -295,7 +324,11 @@ async fn a_press_on_a_live_link_navigates_before_its_click_and_once() {
         // still down.
         mouse(&mut page, "mousePressed", 50.0, 50.0).await;
         at(&mut page, "other", "/other").await;
-        assert_eq!(sent(&mut page, "n").await, 1, "the press sent the navigation");
+        assert_eq!(
+            sent(&mut page, "n").await,
+            1,
+            "the press sent the navigation"
+        );
         // The click that ends it, on the next page's button that took the link's place, does
         // nothing: no second navigation, no event for the button.
         mouse(&mut page, "mouseReleased", 50.0, 50.0).await;
@@ -303,7 +336,11 @@ async fn a_press_on_a_live_link_navigates_before_its_click_and_once() {
         at(&mut page, "other", "/other").await;
         assert_eq!(sent(&mut page, "n").await, 1, "one navigation");
         assert_eq!(sent(&mut page, "e").await, 0, "the click went nowhere");
-        assert_eq!(OTHER_MOUNTS.load(Ordering::SeqCst), mounts + 1, "mounted once");
+        assert_eq!(
+            OTHER_MOUNTS.load(Ordering::SeqCst),
+            mounts + 1,
+            "mounted once"
+        );
         assert_eq!(HITS.load(Ordering::SeqCst), 0);
         // A link that stays (the layout's): press and click, one navigation.
         page.click("#nav-form").await;
@@ -311,7 +348,8 @@ async fn a_press_on_a_live_link_navigates_before_its_click_and_once() {
         settle().await;
         assert_eq!(sent(&mut page, "n").await, 2);
         // A click without a press (the keyboard's, a script's) navigates as before.
-        page.eval("document.getElementById('nav-other').click()").await;
+        page.eval("document.getElementById('nav-other').click()")
+            .await;
         at(&mut page, "other", "/other").await;
         assert_eq!(sent(&mut page, "n").await, 3);
         // A press with another button, or a modifier, is left to the browser's click.

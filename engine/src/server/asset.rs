@@ -225,7 +225,11 @@ mod tests {
             gz > 0 && gz <= 1024,
             "the view-transition module is {gz} bytes gzipped"
         );
-        assert!(transitions().file_name.starts_with("leptos-live-transitions-"));
+        assert!(
+            transitions()
+                .file_name
+                .starts_with("leptos-live-transitions-")
+        );
         assert!(transitions().text.contains("export const transitions"));
         assert!(!client().text.contains("startViewTransition"));
         println!("the view-transition module is {gz} bytes gzipped");

@@ -488,13 +488,14 @@ impl LiveRouter {
                 get(|headers: HeaderMap| async move { asset::serve(asset::upload(), &headers) }),
             )
             .route(
-                &format!("{mount_path}/{}", asset::transitions().file_name),
-                get(|headers: HeaderMap| async move { asset::serve(asset::transitions(), &headers) }),
-            )
-            .route(
                 &format!("{mount_path}/poll"),
                 poll_routes(&inner, max_message),
             );
+        let transitions = asset::transitions();
+        let router = router.route(
+            &format!("{mount_path}/{}", transitions.file_name),
+            get(move |headers: HeaderMap| async move { asset::serve(transitions, &headers) }),
+        );
         let router = match &inner.config.dev_status {
             Some(file) => crate::server::dev::routes(router, &mount_path, file.clone()),
             None => router,
