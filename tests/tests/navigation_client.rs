@@ -275,11 +275,19 @@ async fn before_navigate_cancels_links_patches_pushes_and_back_and_unload_guard_
         // staying keeps the document.
         page.cmd("Page.enable", json!({})).await;
         page.eval("setTimeout(() => location.reload(), 10)").await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // (The browser answers this while the page waits on the dialog; its events come along.)
+        let mut dialogs = Vec::new();
+        for _ in 0..200 {
+            page.cmd("Page.getNavigationHistory", json!({})).await;
+            dialogs = page.take_events("Page.javascriptDialogOpening");
+            if !dialogs.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(dialogs.len(), 1, "{dialogs:?}");
         page.cmd("Page.handleJavaScriptDialog", json!({ "accept": false }))
             .await;
-        let dialogs = page.take_events("Page.javascriptDialogOpening");
-        assert_eq!(dialogs.len(), 1, "{dialogs:?}");
         assert_eq!(dialogs[0]["params"]["type"], "beforeunload");
         at(&mut page, "form", "/form").await;
         // Saved: the element goes, and so does the listener; a reload goes through.
@@ -352,18 +360,20 @@ async fn a_press_on_a_live_link_navigates_before_its_click_and_once() {
             .await;
         at(&mut page, "other", "/other").await;
         assert_eq!(sent(&mut page, "n").await, 3);
-        // A press with another button, or a modifier, is left to the browser's click.
-        page.cmd(
-            "Input.dispatchMouseEvent",
-            json!({ "type": "mousePressed", "x": 5, "y": 5, "button": "right", "clickCount": 1 }),
-        )
-        .await;
-        page.cmd(
-            "Input.dispatchMouseEvent",
-            json!({ "type": "mouseReleased", "x": 5, "y": 5, "button": "right", "clickCount": 1 }),
-        )
-        .await;
+        // A press of another button on a live link is left to the browser.
+        let at_link = page
+            .eval("(() => { const r = document.getElementById('nav-form').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+            .await;
+        let (x, y) = (at_link[0].as_f64().unwrap_or(0.0), at_link[1].as_f64().unwrap_or(0.0));
+        for kind in ["mousePressed", "mouseReleased"] {
+            page.cmd(
+                "Input.dispatchMouseEvent",
+                json!({ "type": kind, "x": x, "y": y, "button": "right", "clickCount": 1 }),
+            )
+            .await;
+        }
         settle().await;
+        at(&mut page, "other", "/other").await;
         assert_eq!(sent(&mut page, "n").await, 3);
         // The button under the pointer still works with a click of its own.
         page.click("#under").await;
