@@ -375,6 +375,27 @@ async fn a_press_on_a_live_link_navigates_before_its_click_and_once() {
         settle().await;
         at(&mut page, "other", "/other").await;
         assert_eq!(sent(&mut page, "n").await, 3);
+        // A press dragged away from the link has navigated, once, and leaves nothing behind:
+        // the next click without a press still navigates.
+        let at_link = page
+            .eval("(() => { const r = document.getElementById('to-form').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+            .await;
+        let (x, y) = (at_link[0].as_f64().unwrap_or(0.0), at_link[1].as_f64().unwrap_or(0.0));
+        mouse(&mut page, "mousePressed", x, y).await;
+        at(&mut page, "form", "/form").await;
+        page.cmd(
+            "Input.dispatchMouseEvent",
+            json!({ "type": "mouseMoved", "x": x + 300.0, "y": y + 200.0, "button": "left", "buttons": 1 }),
+        )
+        .await;
+        mouse(&mut page, "mouseReleased", x + 300.0, y + 200.0).await;
+        settle().await;
+        at(&mut page, "form", "/form").await;
+        assert_eq!(sent(&mut page, "n").await, 4);
+        page.eval("document.getElementById('nav-other').click()")
+            .await;
+        at(&mut page, "other", "/other").await;
+        assert_eq!(sent(&mut page, "n").await, 5);
         // The button under the pointer still works with a click of its own.
         page.click("#under").await;
         page.wait_for("window.sent.includes('e')").await;
