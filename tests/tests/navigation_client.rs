@@ -5,16 +5,16 @@
 //! `prefers-reduced-motion: reduce` and where the browser has none. Frames are counted by
 //! wrapping `WebSocket.prototype.send`.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_live::{Ctx, LiveError, LiveRouter, LiveSession, LiveView, Params, Session};
+use leptos_live::{Ctx, LiveError, LiveRouter, LiveSession, LiveView, Mounting, Params, Session};
 use leptos_live_tests::browser::{Browser, Page};
 use leptos_live_tests::{TestServer, within};
 use serde_json::json;
 
-static OTHER_MOUNTS: AtomicUsize = AtomicUsize::new(0);
 static HITS: AtomicUsize = AtomicUsize::new(0);
 
 /// The box both pages put at the top left: the link on one, a button on the other.
@@ -82,7 +82,6 @@ impl LiveView for Other {
     type Event = OtherEvent;
 
     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-        OTHER_MOUNTS.fetch_add(1, Ordering::SeqCst);
         ctx.send_after(Duration::ZERO, ());
         Ok(Other { ready: false })
     }
@@ -109,8 +108,16 @@ impl LiveView for Other {
     }
 }
 
-fn app(view_transitions: bool) -> axum::Router {
+/// The app, with view transitions or not; `mounts` counts the mounts of `/other` (the live
+/// session's check runs before each).
+fn app(view_transitions: bool, mounts: Arc<AtomicUsize>) -> axum::Router {
     let site = LiveSession::new("site")
+        .on_mount(move |m: Mounting| {
+            if m.uri.path() == "/other" {
+                mounts.fetch_add(1, Ordering::SeqCst);
+            }
+            async move { Ok(m) }
+        })
         .layout(|page: AnyView, _| {
             view! {
                 <header style="margin-top:200px">
@@ -187,7 +194,7 @@ async fn window_listeners(page: &mut Page<'_>) -> Vec<String> {
 
 #[tokio::test]
 async fn before_navigate_cancels_links_patches_pushes_and_back_and_unload_guard_asks() {
-    let server = TestServer::start(app(false)).await;
+    let server = TestServer::start(app(false, Arc::default())).await;
     within(120, "the navigation guard in chromium", async {
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/form")).await;
@@ -318,7 +325,8 @@ async fn mouse(page: &mut Page<'_>, kind: &str, x: f64, y: f64) {
 
 #[tokio::test]
 async fn a_press_on_a_live_link_navigates_before_its_click_and_once() {
-    let server = TestServer::start(app(false)).await;
+    let other_mounts = Arc::new(AtomicUsize::new(0));
+    let server = TestServer::start(app(false, other_mounts.clone())).await;
     within(120, "navigation on press in chromium", async {
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/form")).await;
@@ -326,7 +334,6 @@ async fn a_press_on_a_live_link_navigates_before_its_click_and_once() {
         page.eval(SPY).await;
         page.eval("window.vts = 0; document.startViewTransition = () => { window.vts++; }")
             .await;
-        let mounts = OTHER_MOUNTS.load(Ordering::SeqCst);
 
         // The press alone sends the navigation, and the next page comes while the button is
         // still down.
@@ -345,8 +352,8 @@ async fn a_press_on_a_live_link_navigates_before_its_click_and_once() {
         assert_eq!(sent(&mut page, "n").await, 1, "one navigation");
         assert_eq!(sent(&mut page, "e").await, 0, "the click went nowhere");
         assert_eq!(
-            OTHER_MOUNTS.load(Ordering::SeqCst),
-            mounts + 1,
+            other_mounts.load(Ordering::SeqCst),
+            1,
             "mounted once"
         );
         assert_eq!(HITS.load(Ordering::SeqCst), 0);
@@ -407,7 +414,7 @@ async fn a_press_on_a_live_link_navigates_before_its_click_and_once() {
 
 #[tokio::test]
 async fn a_navigation_runs_in_a_view_transition_unless_motion_is_reduced_or_unsupported() {
-    let server = TestServer::start(app(true)).await;
+    let server = TestServer::start(app(true, Arc::default())).await;
     within(120, "view transitions in chromium", async {
         let mut browser = Browser::launch().await;
         let mut page = browser.open(&server.url("/form")).await;
