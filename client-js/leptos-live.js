@@ -35,6 +35,8 @@ const REFLECTS_VALUE = /^(checkbox|radio|button|submit|reset|image|hidden|file)$
 
 class Mismatch extends Error {}
 const IGNORED = {};
+// The beforeunload listener while the page has an lv-unload-guard element.
+const UNLOAD = (e) => e.preventDefault();
 
 // What the shim keeps about an element of the page: one record per element, kept beside it
 // (never on the node) and let go with it.
@@ -135,6 +137,10 @@ export class LiveSocket {
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden) for (const el of this.all("lv-poll")) if (state(el).missed) this.tick(el);
     });
+    // Live navigations in view transitions, where the app asks for them: the module's URL is
+    // the content of <meta name="lv-view-transitions"> (leptos-live-transitions.js).
+    const vt = document.querySelector("meta[name=lv-view-transitions]");
+    if (vt) import(vt.content).then((m) => m.transitions(this));
     this.bind();
     this.scanHooks();
   }
@@ -404,9 +410,13 @@ export class LiveSocket {
   }
 
   // A live patch (PATCH) or navigation (NAVIGATE) to href, for links, back and forward, the
-  // server's navs and navigate; a full load when it cannot be live.
+  // server's navs and navigate; a full load when it cannot be live. First the window hears
+  // lv:before-navigate: preventDefault() there keeps the page as it is, nothing is sent, and
+  // back or forward, which moved the URL already, put it back (as a new entry).
   go(href, kind, push, flash, scroll) {
     const u = new URL(href, location.href);
+    if (!dispatchEvent(new CustomEvent("lv:before-navigate", { cancelable: true, detail: { to: u.href, kind: kind === PATCH ? NAV_PATCH : NAV_NAVIGATE } })))
+      return scroll != null && this.entry(this.at, 1);
     if (!this.joined || !this.local(href)) return location.assign(href);
     const url = u.pathname + u.search;
     if (push) this.save();
@@ -423,6 +433,8 @@ export class LiveSocket {
   scanHooks() {
     this.uploads();
     this.portals();
+    // While an element of the page has lv-unload-guard, the browser asks before leaving it.
+    (this.all("lv-unload-guard")[0] ? addEventListener : removeEventListener)("beforeunload", UNLOAD);
     for (const [el, hook] of this.hooked)
       if (!this.has(el)) {
         this.hooked.delete(el);
@@ -818,13 +830,19 @@ export class LiveSocket {
       history.scrollRestoration = "manual";
       history.replaceState({ ...history.state, id: this.id }, "");
       this.current();
-      // lv-patch and lv-navigate links, in the page or in the layout around it.
-      on(document, "click", (e) => {
+      // lv-patch and lv-navigate links, in the page or in the layout around it. A press of the
+      // primary button navigates at once, a click's ~100 ms early (the server switches pages on
+      // the frame, so no early request could be taken back), and the click that ends it is
+      // swallowed (below). A click without a press (the keyboard's, a script's) navigates.
+      const link = (e) => {
         const a = e.target.closest && e.target.closest("a[lv-patch],a[lv-navigate]");
         if (!a || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || a.target === "_blank") return;
         e.preventDefault();
         this.go(a.href, a.hasAttribute("lv-patch") ? PATCH : NAVIGATE, !a.hasAttribute("lv-replace"));
-      });
+        return 1;
+      };
+      on(document, "mousedown", (e) => (this.pressed = link(e)));
+      on(document, "click", link);
       // Back and forward: a patch within the page joined now, else a live navigation.
       on(window, "scroll", () => {
         clearTimeout(this.scrolled);
@@ -834,9 +852,9 @@ export class LiveSocket {
         clearTimeout(this.scrolled);
         // Only the #fragment changed: the browser scrolls, the page stays.
         if (this.here() === this.at) return;
-        this.current();
         const st = e.state || {};
         this.go(location.href, st.id === this.id ? PATCH : NAVIGATE, false, null, st.scroll || 0);
+        this.current();
       });
     }
     // Click-away runs before the click's own bindings, for elements shown then: the click that
@@ -844,6 +862,11 @@ export class LiveSocket {
     document.addEventListener(
       "click",
       (e) => {
+        // The click that ends a press on a live link is done: nothing else hears it. (The
+        // keyboard's and a script's have detail 0 and no press.)
+        const p = this.pressed;
+        this.pressed = 0;
+        if (p && e.detail) return e.preventDefault(), e.stopPropagation();
         for (const el of this.shown("lv-click-away")) if (!el.contains(e.target)) this.fire(el, "lv-click-away", "click");
       },
       true,

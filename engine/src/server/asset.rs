@@ -26,8 +26,14 @@ pub(crate) const POLL_JS: &str = include_str!("../../../client-js/leptos-live-po
 /// `lv-upload` input, so that pages without uploads never download it.
 pub(crate) const UPLOAD_JS: &str = include_str!("../../../client-js/leptos-live-upload.js");
 
+/// The view-transition code's source: a module the shim loads only when the page's
+/// `<meta name="lv-view-transitions">` names it ([`crate::LiveRouter::view_transitions`]).
+pub(crate) const TRANSITIONS_JS: &str =
+    include_str!("../../../client-js/leptos-live-transitions.js");
+
 pub(crate) struct Asset {
-    /// `leptos-live-<hash>.js`, `leptos-live-poll-<hash>.js`, `leptos-live-upload-<hash>.js`
+    /// `leptos-live-<hash>.js`, `leptos-live-poll-<hash>.js`, `leptos-live-upload-<hash>.js`,
+    /// `leptos-live-transitions-<hash>.js`
     pub file_name: String,
     /// The script as served: the source without comment lines and indentation.
     pub text: String,
@@ -99,6 +105,12 @@ pub(crate) fn poll() -> &'static Asset {
 pub(crate) fn upload() -> &'static Asset {
     static ASSET: OnceLock<Asset> = OnceLock::new();
     ASSET.get_or_init(|| build("leptos-live-upload", UPLOAD_JS))
+}
+
+/// The view-transition module's file name and gzip body, computed once.
+pub(crate) fn transitions() -> &'static Asset {
+    static ASSET: OnceLock<Asset> = OnceLock::new();
+    ASSET.get_or_init(|| build("leptos-live-transitions", TRANSITIONS_JS))
 }
 
 /// A script as served under `<stem>-<hash>.js`: compacted and gzipped.
@@ -222,6 +234,23 @@ mod tests {
             "public, max-age=31536000, immutable"
         );
         println!("the upload module is {gz} bytes gzipped");
+    }
+
+    #[test]
+    fn the_view_transition_module_is_served_apart() {
+        let gz = transitions().gzip.len();
+        assert!(
+            gz > 0 && gz <= 1024,
+            "the view-transition module is {gz} bytes gzipped"
+        );
+        assert!(
+            transitions()
+                .file_name
+                .starts_with("leptos-live-transitions-")
+        );
+        assert!(transitions().text.contains("export const transitions"));
+        assert!(!client().text.contains("startViewTransition"));
+        println!("the view-transition module is {gz} bytes gzipped");
     }
 
     /// The text between `start` and the next `end` of the shim's source.

@@ -60,6 +60,8 @@ pub struct LiveRouter {
     /// The live session of pages given with [`LiveRouter::page`]: no layout, no checks.
     default_group: Arc<Group>,
     head: String,
+    /// Whether live navigations run in view transitions ([`LiveRouter::view_transitions`]).
+    view_transitions: bool,
     favicon: Favicon,
     session: SessionFn,
     pubsub: PubSub,
@@ -99,6 +101,7 @@ impl LiveRouter {
             routes: Vec::new(),
             default_group: Arc::new(LiveSession::new("default").group),
             head: String::new(),
+            view_transitions: false,
             favicon: Favicon::Empty,
             session: Arc::new(|_| Session::default()),
             pubsub: PubSub::local(),
@@ -268,6 +271,23 @@ impl LiveRouter {
         self
     }
 
+    /// Runs live navigations and patches in [view transitions]: the browser animates from the
+    /// old page to the new one (a cross-fade of the whole document, unless the app's CSS names
+    /// parts with `view-transition-name`). Every page's `<head>` gets
+    /// `<meta name="lv-view-transitions">`, which points the shim to a small module of its own
+    /// (`leptos-live-transitions-<hash>.js`), loaded only by such apps. A browser without view
+    /// transitions, or a user who prefers reduced motion, gets the update applied directly.
+    ///
+    /// [view transitions]: https://developer.mozilla.org/docs/Web/API/View_Transition_API
+    ///
+    /// ```
+    /// let router = leptos_live::LiveRouter::new().view_transitions();
+    /// ```
+    pub fn view_transitions(mut self) -> Self {
+        self.view_transitions = true;
+        self
+    }
+
     /// Serves `icon` at `/favicon.ico`, with `content_type` (`image/x-icon`, `image/png`,
     /// `image/svg+xml`, …), cached for a day. Without it the router answers the icon request
     /// every browser makes with an empty `204 No Content`, so that a new app logs no 404 for it.
@@ -359,7 +379,7 @@ impl LiveRouter {
     ///     .await
     /// # }
     /// ```
-    pub fn into_parts<S: Clone + Send + Sync + 'static>(self) -> (Router<S>, LiveEngine) {
+    pub fn into_parts<S: Clone + Send + Sync + 'static>(mut self) -> (Router<S>, LiveEngine) {
         let mut services = self.services();
         let secret: Arc<[u8]> = match &self.config.secret {
             Some(s) => s.clone(),
@@ -387,6 +407,12 @@ impl LiveRouter {
         };
         services.secret = secret.clone();
         let mount_path = self.config.mount_path.trim_end_matches('/').to_string();
+        if self.view_transitions {
+            self.head.push_str(&format!(
+                r#"<meta name="lv-view-transitions" content="{mount_path}/{}">"#,
+                asset::transitions().file_name
+            ));
+        }
         let routes: Vec<RouteEntry> = self
             .routes
             .into_iter()
@@ -528,6 +554,11 @@ impl LiveRouter {
                 get(move |headers: HeaderMap| std::future::ready(asset::serve(&a, &headers))),
             )
         });
+        let transitions = asset::transitions();
+        let router = router.route(
+            &format!("{mount_path}/{}", transitions.file_name),
+            get(move |headers: HeaderMap| async move { asset::serve(transitions, &headers) }),
+        );
         let router = match &inner.config.dev_status {
             Some(file) => crate::server::dev::routes(router, &mount_path, file.clone()),
             None => router,
