@@ -12,6 +12,9 @@ export class LongPoll {
     this.q = [];
     this.busy = 0;
     this.stop = new AbortController();
+    // A page that unloads ends its session at once (a socket closes with its page; a poll
+    // session would wait for its heartbeat to run out), so that its presence goes with it.
+    addEventListener("pagehide", () => this.close());
     this.req("", { method: "POST" })
       .then((r) => r.text())
       .then((s) => {
