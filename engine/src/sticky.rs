@@ -70,16 +70,14 @@ pub fn sticky(name: &str) -> AnyView {
             .find(|(n, _)| n == name)
             .map(|(_, html)| html.clone())
     });
-    match html {
-        Some(html) => leptos::tachys::html::InertElement::new(html).into_any(),
-        None => {
-            tracing::error!(
-                name,
-                "no sticky part of that name was mounted for this layout (declare it with LiveSession::sticky)"
-            );
-            ().into_any()
-        }
-    }
+    let html = html.unwrap_or_else(|| {
+        tracing::error!(
+            name,
+            "no sticky part of that name was mounted for this layout (declare it with LiveSession::sticky)"
+        );
+        String::new()
+    });
+    leptos::tachys::html::InertElement::new(html).into_any()
 }
 
 /// The pattern a sticky part's tokens name: no URL can match it.

@@ -19,8 +19,15 @@
 //! The long-poll fallback, in the same run: the engine with `TCP_NODELAY`, behind a layer that
 //! answers 403 to every WebSocket upgrade, so that the shim polls.
 //!
+//! Live navigation, in the same run: two pages of one live session, each a heading and an
+//! `lv-navigate` link to the other. A real press of the mouse button, held 100 ms as a hand
+//! holds it, starts the navigation on the press; the time is from the release (the click) to the
+//! next page shown. Against it, clicks with no press before them (a script's), which navigate on
+//! the click, as every click did before navigation on press: from the click to the page shown.
+//!
 //! Run with `cargo bench -p leptos-live-tests --bench latency`; `CLICKS=n` (default 500) sets the
-//! clicks per server, `EVERY_MS=n` (default 15) the interval.
+//! clicks per server, `EVERY_MS=n` (default 15) the interval, `NAVS=n` (default 100) the
+//! navigations each way.
 
 use std::time::Duration;
 
@@ -285,6 +292,109 @@ async fn measure(
     }
 }
 
+/// Two live pages of one live session, each a heading and a link to the other (`lv-navigate`),
+/// for the navigation rows: the link's navigation starts on the press of the mouse button.
+mod nav_pages {
+    use leptos::prelude::*;
+    use leptos_live::{Ctx, LiveError, LiveSession, LiveView, Params, RawEvent, Session};
+
+    pub struct First;
+    impl LiveView for First {
+        type Message = ();
+        type Event = RawEvent;
+        async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+            Ok(First)
+        }
+        fn render(&self) -> impl IntoView {
+            view! { <h1 id="at">"first"</h1> <a id="go" href="/second" lv-navigate="">"to the second page"</a> }
+        }
+    }
+
+    pub struct Second;
+    impl LiveView for Second {
+        type Message = ();
+        type Event = RawEvent;
+        async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+            Ok(Second)
+        }
+        fn render(&self) -> impl IntoView {
+            view! { <h1 id="at">"second"</h1> <a id="go" href="/first" lv-navigate="">"to the first page"</a> }
+        }
+    }
+
+    pub fn session() -> LiveSession {
+        LiveSession::new("nav")
+            .page::<First>("/first")
+            .page::<Second>("/second")
+    }
+}
+
+/// Watches `#at` and keeps in `window.lvNav` the time the page's heading last changed; the time
+/// of the last mouse release goes in `window.lvUp`.
+const NAV_WATCH: &str = r#"
+(() => {
+  window.lvNav = 0;
+  addEventListener("mouseup", () => (window.lvUp = performance.now()), true);
+  new MutationObserver(() => (window.lvNav = performance.now())).observe(document.getElementById("lv-root"), { childList: true, subtree: true, characterData: true });
+})()
+"#;
+
+/// Navigations between the two pages, `n` each way: by a real press of the mouse button held
+/// `hold` ms then released (the navigation starts on the press), and by a click with no press
+/// before it (a script's click: the navigation starts on the click, as every click's did before
+/// navigation on press). Returns the times from release to the next page shown, and from click
+/// to shown, in ms.
+async fn navigations(browser: &mut Browser, n: usize, hold: u64) -> (Vec<f64>, Vec<f64>) {
+    let app = LiveRouter::new()
+        .live_session(nav_pages::session())
+        .into_router();
+    let addr = start_app(true, app).await;
+    let tab = browser
+        .open_tab(&format!("http://{addr}/first"), false)
+        .await;
+    let mut page = browser.page(&tab);
+    page.wait_connected().await;
+    page.eval(NAV_WATCH).await;
+    let (mut pressed, mut clicked) = (Vec::new(), Vec::new());
+    for i in 0..2 * n + 10 {
+        let before = page.eval("document.getElementById('at').textContent").await;
+        let shown = format!(
+            "document.getElementById('at').textContent !== {before} && window.liveSocket.isConnected()"
+        );
+        let measured = i >= 10;
+        if i % 2 == 0 {
+            let rect = page
+                .eval("(() => { const r = document.getElementById('go').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+                .await;
+            let (x, y) = (
+                rect[0].as_f64().unwrap_or(0.0),
+                rect[1].as_f64().unwrap_or(0.0),
+            );
+            let mouse = |kind: &str| serde_json::json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1 });
+            page.cmd("Input.dispatchMouseEvent", mouse("mousePressed"))
+                .await;
+            tokio::time::sleep(Duration::from_millis(hold)).await;
+            page.cmd("Input.dispatchMouseEvent", mouse("mouseReleased"))
+                .await;
+            page.wait_for(&shown).await;
+            let ms = page.eval("window.lvNav - window.lvUp").await;
+            if measured {
+                pressed.push(ms.as_f64().unwrap_or(f64::NAN));
+            }
+        } else {
+            page.eval("window.lvClick = performance.now(); document.getElementById('go').click()")
+                .await;
+            page.wait_for(&shown).await;
+            let ms = page.eval("window.lvNav - window.lvClick").await;
+            if measured {
+                clicked.push(ms.as_f64().unwrap_or(f64::NAN));
+            }
+        }
+    }
+    browser.close_tab(tab).await;
+    (pressed, clicked)
+}
+
 fn main() {
     let n: usize = std::env::var("CLICKS")
         .ok()
@@ -294,10 +404,14 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(15);
+    let navs: usize = std::env::var("NAVS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let rows = runtime.block_on(async {
+    let (rows, (pressed, clicked)) = runtime.block_on(async {
         let mut browser = Browser::launch().await;
-        vec![
+        let rows = vec![
             measure(
                 &mut browser,
                 "leptos_live::serve (TCP_NODELAY)",
@@ -330,7 +444,8 @@ fn main() {
                 every,
             )
             .await,
-        ]
+        ];
+        (rows, navigations(&mut browser, navs, 100).await)
     });
     println!(
         "\nclick → DOM in Chromium, counter demo: {n} clicks on +1 every {every} ms, server clock pushing every second\n"
@@ -358,4 +473,26 @@ fn main() {
         );
     }
     println!("\n{ratios}");
+    let spread = |mut t: Vec<f64>| {
+        t.sort_by(f64::total_cmp);
+        (
+            percentile(&t, 0.50).unwrap_or(f64::NAN),
+            percentile(&t, 0.99).unwrap_or(f64::NAN),
+            t.iter().filter(|&&x| x <= 0.0).count(),
+            t.len(),
+        )
+    };
+    let (p50, p99, early, of) = spread(pressed);
+    let (c50, c99, _, cn) = spread(clicked);
+    println!(
+        "\nlive navigation in Chromium, between two pages of a live session\n\n| how | navigations | from the release or click to the next page shown: p50 | p99 | shown before the release |\n| --- | --- | --- | --- | --- |"
+    );
+    println!(
+        "| a press held 100 ms (navigates on the press) | {of} | {:.1} ms | {:.1} ms | {early} |",
+        p50.max(0.0),
+        p99.max(0.0)
+    );
+    println!(
+        "| a click with no press (navigates on the click) | {cn} | {c50:.1} ms | {c99:.1} ms | |"
+    );
 }
