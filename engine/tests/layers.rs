@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
         "view",
         "ctx",
         "component",
+        "debug",
         "work",
         "flash",
         "params",

@@ -1,8 +1,11 @@
 //! Three client features in Chromium: portals (`<template lv-portal>` content shown elsewhere,
 //! still patched and bound), colocated hooks (`LiveRouter::hook`, a module loaded on demand
-//! under a strict CSP), and debug annotations (`LiveConfig::debug_annotations`, on and off).
+//! under a strict CSP), and debug annotations (`LiveConfig::debug_annotations`, on and off):
+//! each element of a template written with `leptos_live::view!` carries its file and line.
 
 use leptos::prelude::*;
+// The engine's view!: each element of a template carries its line when annotations are on.
+use leptos_live::view;
 use leptos_live::{
     ComponentMount, Ctx, LiveComponent, LiveConfig, LiveError, LiveRouter, LiveView, Params,
     RawEvent, Session, live_component,
@@ -353,6 +356,20 @@ impl LiveView for Annotated {
     }
 }
 
+/// The line of `Annotated`'s template that opens `tag`.
+fn line_of(tag: &str) -> usize {
+    let source = include_str!("portals_hooks_annotations.rs");
+    let start = source
+        .find("impl LiveView for Annotated")
+        .expect("the page's impl");
+    source[..start].lines().count()
+        + source[start..]
+            .lines()
+            .position(|l| l.trim_start().starts_with(tag))
+            .expect("the tag")
+        + 1
+}
+
 #[tokio::test]
 async fn debug_annotations_mark_views_and_components_only_when_asked() {
     within(90, "debug annotations", async {
@@ -388,6 +405,15 @@ async fn debug_annotations_mark_views_and_components_only_when_asked() {
             src.starts_with("tests/tests/portals_hooks_annotations.rs:"),
             "{src}"
         );
+        // Every element of the templates, with the file and line that wrote it.
+        let at = |line: usize| format!("tests/tests/portals_hooks_annotations.rs:{line}");
+        assert_eq!(page.eval(&attr("#main", "data-lv-at")).await, at(line_of("<main")));
+        assert_eq!(page.eval(&attr("h1", "data-lv-at")).await, at(line_of("<h1>")));
+        let button = page.eval(&attr("#badge", "data-lv-at")).await;
+        assert!(
+            button.as_str().is_some_and(|b| b.starts_with("tests/tests/portals_hooks_annotations.rs:")),
+            "{button}"
+        );
         // The component renders alone on its event and keeps its marks; nothing mismatched.
         page.click("#badge").await;
         page.wait_for("document.getElementById('badge').textContent === '1'")
@@ -401,7 +427,7 @@ async fn debug_annotations_mark_views_and_components_only_when_asked() {
         let mut page = browser.open(&off.url("/")).await;
         page.wait_connected().await;
         assert_eq!(
-            page.eval("document.querySelectorAll('[data-lv-view],[data-lv-component],[data-lv-src]').length")
+            page.eval("document.querySelectorAll('[data-lv-view],[data-lv-component],[data-lv-src],[data-lv-at]').length")
                 .await,
             0
         );

@@ -76,7 +76,9 @@ impl<C: LiveComponent> Erased<C::Page> for Instance<C> {
     fn render(&mut self, id: &str) -> String {
         let html = Owner::new().with(|| {
             provide_context(InComponent);
-            self.state.render().into_view().to_html()
+            crate::debug::annotating(self.src.is_some(), || {
+                self.state.render().into_view().to_html()
+            })
         });
         match self.src {
             None => with_component_id(&html, id, ""),
@@ -227,7 +229,8 @@ impl<V: LiveView> Slots<V> {
             }
         }
         let _restore = Restore(before);
-        render()
+        let annotate = self.lock().annotate;
+        crate::debug::annotating(annotate, render)
     }
 
     /// The registry of the page rendering on this thread, if it is a page of type `V`.
