@@ -5,14 +5,12 @@ use leptos_live::{Ctx, FlashKind, LiveError, LiveView, Params, Session};
 use leptos_live_components::{Badge, Button, Checkbox, Form, Input, Link, Tone};
 use serde::Deserialize;
 
-use crate::db::Room;
-use crate::{App, Nick, shell};
+use crate::shell;
+use crate::sidebar::Rooms;
 
 /// The lobby page.
 pub struct Lobby {
-    app: App,
-    nick: String,
-    rooms: Vec<Room>,
+    rooms: Rooms,
     error: Option<String>,
 }
 
@@ -60,14 +58,8 @@ impl LiveView for Lobby {
     type Event = LobbyEvent;
 
     async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
-        let app = ctx.extension::<App>()?.clone();
-        let nick = ctx.assigned::<Nick>()?.0.clone();
-        ctx.subscribe::<RoomMade>(ROOMS_TOPIC);
-        let rooms = app.db.rooms_for(&nick).await.map_err(LiveError::msg)?;
         Ok(Lobby {
-            app,
-            nick,
-            rooms,
+            rooms: Rooms::follow(ctx).await?,
             error: None,
         })
     }
@@ -85,9 +77,10 @@ impl LiveView for Lobby {
                     return Ok(());
                 }
                 if !self
+                    .rooms
                     .app
                     .db
-                    .create_room(&name, private, &self.nick)
+                    .create_room(&name, private, &self.rooms.nick)
                     .await
                     .map_err(LiveError::msg)?
                 {
@@ -105,13 +98,7 @@ impl LiveView for Lobby {
     }
 
     async fn handle_info(&mut self, _: RoomMade, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-        self.rooms = self
-            .app
-            .db
-            .rooms_for(&self.nick)
-            .await
-            .map_err(LiveError::msg)?;
-        Ok(())
+        self.rooms.reload().await
     }
 
     fn title(&self) -> String {
@@ -121,6 +108,7 @@ impl LiveView for Lobby {
     fn render(&self) -> impl IntoView {
         let rooms = self
             .rooms
+            .list
             .iter()
             .map(|r| {
                 let (href, name, private) = (format!("/rooms/{}", r.name), r.name.clone(), r.private);

@@ -9,27 +9,32 @@ use crate::db::Room;
 use crate::lobby::{ROOMS_TOPIC, RoomMade};
 use crate::{App, Nick};
 
-/// The rooms the user may enter.
-pub struct RoomList {
-    app: App,
-    nick: String,
-    rooms: Vec<Room>,
+/// The rooms a user may enter, for the pages that list them, read again whenever a room is made.
+pub struct Rooms {
+    /// The app, for its database.
+    pub app: App,
+    /// The user.
+    pub nick: String,
+    /// Their rooms, as last read.
+    pub list: Vec<Room>,
 }
 
-impl LiveView for RoomList {
-    type Message = RoomMade;
-    type Event = RawEvent;
-
-    async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+impl Rooms {
+    /// The signed-in user's rooms, with the page subscribed to news of rooms made
+    /// ([`RoomMade`], for its `handle_info` to call [`Rooms::reload`]).
+    pub async fn follow<V: LiveView<Message = RoomMade>>(
+        ctx: &mut Ctx<V>,
+    ) -> Result<Rooms, LiveError> {
         let app = ctx.extension::<App>()?.clone();
         let nick = ctx.assigned::<Nick>()?.0.clone();
         ctx.subscribe::<RoomMade>(ROOMS_TOPIC);
-        let rooms = app.db.rooms_for(&nick).await.map_err(LiveError::msg)?;
-        Ok(RoomList { app, nick, rooms })
+        let list = app.db.rooms_for(&nick).await.map_err(LiveError::msg)?;
+        Ok(Rooms { app, nick, list })
     }
 
-    async fn handle_info(&mut self, _: RoomMade, _: &mut Ctx<Self>) -> Result<(), LiveError> {
-        self.rooms = self
+    /// Reads the user's rooms again.
+    pub async fn reload(&mut self) -> Result<(), LiveError> {
+        self.list = self
             .app
             .db
             .rooms_for(&self.nick)
@@ -37,10 +42,27 @@ impl LiveView for RoomList {
             .map_err(LiveError::msg)?;
         Ok(())
     }
+}
+
+/// The sidebar's list of the rooms the user may enter.
+pub struct RoomList(Rooms);
+
+impl LiveView for RoomList {
+    type Message = RoomMade;
+    type Event = RawEvent;
+
+    async fn mount(_: &Params, _: &Session, ctx: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        Rooms::follow(ctx).await.map(RoomList)
+    }
+
+    async fn handle_info(&mut self, _: RoomMade, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        self.0.reload().await
+    }
 
     fn render(&self) -> impl IntoView {
         let rooms = self
-            .rooms
+            .0
+            .list
             .iter()
             .map(|r| {
                 let (name, private) = (r.name.clone(), r.private);

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{ChatProcess, ONLINE, enter, post, remove_db, shows, temp_db};
+use common::{ChatProcess, ONLINE, enter, make_room, post, remove_db, shows, temp_db};
 use leptos_live_tests::balancer::Balancer;
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::proxy::{Mode, Proxy};
@@ -60,11 +60,7 @@ async fn two_people_chat_over_long_polling() {
     page.goto(&proxy.url("/")).await;
     page.wait_connected().await;
     assert_eq!(page.eval(ON_POLL).await, json!(true), "the tab remembers");
-    page.eval("document.querySelector('#create-room input[name=name]').value = 'den'")
-        .await;
-    page.click("#create-room button").await;
-    page.wait_for("location.pathname === '/rooms/den' && document.getElementById('heading')?.textContent === '#den'")
-        .await;
+    make_room(&mut page, "den").await;
     drop(page);
     browser
         .page(&bob)
@@ -130,11 +126,7 @@ async fn long_polling_spread_over_two_processes_without_sticky_sessions() {
     let mut page = browser.page(&ada);
     page.goto(&balancer.url("/")).await;
     page.wait_connected().await;
-    page.eval("document.querySelector('#create-room input[name=name]').value = 'den'")
-        .await;
-    page.click("#create-room button").await;
-    page.wait_for("location.pathname === '/rooms/den' && document.getElementById('heading')?.textContent === '#den'")
-        .await;
+    make_room(&mut page, "den").await;
     assert_eq!(page.eval(ON_POLL).await, json!(true), "still polling");
     drop(page);
     browser

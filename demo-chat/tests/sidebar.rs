@@ -4,25 +4,13 @@
 
 mod common;
 
-use common::{ChatProcess, enter, remove_db, temp_db};
-use leptos_live_tests::browser::{Browser, Page};
+use common::{ChatProcess, enter, make_room, remove_db, temp_db};
+use leptos_live_tests::browser::Browser;
 use serde_json::json;
 
 /// JS: the sidebar's room links, joined with commas.
 const LISTED: &str =
     "[...document.querySelectorAll('#room-links a')].map(a => a.getAttribute('href')).join()";
-
-/// Makes room `name` from the lobby page.
-async fn make_room(page: &mut Page<'_>, name: &str) {
-    page.eval(&format!(
-        "document.querySelector('#create-room input[name=name]').value = {}",
-        json!(name)
-    ))
-    .await;
-    page.click("#create-room button").await;
-    page.wait_for(&format!("location.pathname === '/rooms/{name}'"))
-        .await;
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_room_appears_in_another_sidebar_and_stays_across_navigations() {

@@ -43,6 +43,17 @@ fn row_view(i: usize, label: &str, count: i64) -> impl IntoView + use<> {
     }
 }
 
+/// The table around `rows`, with the page's ticks above and below them.
+fn table_view(ticks: u64, rows: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <table class="w-full text-sm">
+            <caption>{ticks}</caption>
+            <tbody>{rows}</tbody>
+            <tfoot><tr><td>{ticks}</td></tr></tfoot>
+        </table>
+    }
+}
+
 /// One row as a component: its count is its own.
 struct Row {
     i: usize,
@@ -116,13 +127,7 @@ impl LiveView for Table {
             .enumerate()
             .map(|(i, l)| live_component::<Row>(format!("r{i}"), (i, l.clone())))
             .collect_view();
-        view! {
-            <table class="w-full text-sm">
-                <caption>{self.ticks}</caption>
-                <tbody>{rows}</tbody>
-                <tfoot><tr><td>{self.ticks}</td></tr></tfoot>
-            </table>
-        }
+        table_view(self.ticks, rows)
     }
 }
 
@@ -166,13 +171,7 @@ impl LiveView for PlainTable {
             .enumerate()
             .map(|(i, (l, c))| row_view(i, l, *c))
             .collect_view();
-        view! {
-            <table class="w-full text-sm">
-                <caption>{self.ticks}</caption>
-                <tbody>{rows}</tbody>
-                <tfoot><tr><td>{self.ticks}</td></tr></tfoot>
-            </table>
-        }
+        table_view(self.ticks, rows)
     }
 }
 

@@ -118,6 +118,42 @@ impl PollClient {
         }
     }
 
+    /// Uploads `body` as `data.bin` to the page's `files` input (the uploads test app) as the
+    /// shim does: the list under reference `r`, then 64 KiB chunks, each once the last was
+    /// acknowledged; chunk `i` goes through `via[i % via.len()]` (this client's address when
+    /// `via` is empty). Then submits the form (`save`, reference `r + 1`) and returns the entry's
+    /// id, once the reply names the file.
+    pub async fn upload(&mut self, r: u64, body: &[u8], via: &[SocketAddr]) -> u64 {
+        self.send(&format!(
+            r#"[{r},"u","files",[["data.bin",{},"application/octet-stream"]]]"#,
+            body.len()
+        ))
+        .await;
+        let picked = crate::json(&self.reply(r).await);
+        let id = picked[2]["reply"][0].as_u64().expect("an entry id");
+        let mut at = 0;
+        for (i, part) in body.chunks(64 * 1024).enumerate() {
+            if let Some(addr) = via.get(i % via.len().max(1)) {
+                self.addr = *addr;
+            }
+            let chunk = crate::uploads::chunk_frame(id as u32, at, part);
+            assert_eq!(self.send_binary(&chunk).await, 204, "chunk {i}");
+            at += part.len() as u64;
+            // The acknowledgement, skipping patches.
+            let ack = loop {
+                let v = crate::json(&self.reply(0).await);
+                if v[1] == "uk" || v[1] == "uf" {
+                    break v;
+                }
+            };
+            assert_eq!(ack, serde_json::json!([0, "uk", id, at]));
+        }
+        self.send(&format!(r#"[{},"e","save"]"#, r + 1)).await;
+        let reply = self.reply(r + 1).await;
+        assert!(reply.contains("data.bin"), "{reply}");
+        id
+    }
+
     /// Ends the session.
     pub async fn close(self) -> u16 {
         self.close_ref().await

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use leptos_live::{LiveConfig, LiveRouter};
 use leptos_live_tests::poll::PollClient;
-use leptos_live_tests::uploads::{app as uploads_app, chunk_frame, files_in, fresh_dir};
+use leptos_live_tests::uploads::{app as uploads_app, files_in, fresh_dir};
 use leptos_live_tests::{TestServer, json, token_of, within};
 
 async fn counter() -> TestServer {
@@ -119,32 +119,7 @@ async fn upload_chunks_travel_as_post_bodies() {
         poll.send(&format!(r#"[1,"j","{token}",0,"/"]"#)).await;
         poll.reply(1).await;
         let body: Vec<u8> = (0..150_000u32).map(|i| (i % 251) as u8).collect();
-        poll.send(&format!(
-            r#"[2,"u","files",[["data.bin",{},"application/octet-stream"]]]"#,
-            body.len()
-        ))
-        .await;
-        let picked = json(&poll.reply(2).await);
-        let id = picked[2]["reply"][0].as_u64().expect("an entry id");
-        let mut at = 0;
-        for part in body.chunks(64 * 1024) {
-            assert_eq!(
-                poll.send_binary(&chunk_frame(id as u32, at, part)).await,
-                204
-            );
-            at += part.len() as u64;
-            // The acknowledgement, skipping patches.
-            let ack = loop {
-                let v = json(&poll.reply(0).await);
-                if v[1] == "uk" || v[1] == "uf" {
-                    break v;
-                }
-            };
-            assert_eq!(ack, serde_json::json!([0, "uk", id, at]));
-        }
-        poll.send(r#"[3,"e","save"]"#).await;
-        let reply = poll.reply(3).await;
-        assert!(reply.contains("data.bin"), "{reply}");
+        let id = poll.upload(2, &body, &[]).await;
         let names = files_in(&saved);
         assert_eq!(names, [format!("{id}-data.bin")]);
         let stored = std::fs::read(saved.join(&names[0])).expect("saved file");

@@ -10,7 +10,7 @@ use leptos_live::pubsub::{PubSub, Redis};
 use leptos_live::{LiveConfig, LiveRouter};
 use leptos_live_tests::poll::{PollClient, http};
 use leptos_live_tests::redis::RedisServer;
-use leptos_live_tests::uploads::{app_with as uploads_app, chunk_frame, files_in, fresh_dir};
+use leptos_live_tests::uploads::{app_with as uploads_app, files_in, fresh_dir};
 use leptos_live_tests::{TestServer, json, within};
 
 const SECRET: &[u8] = b"poll-relay-secret-poll-relay-sec";
@@ -140,32 +140,9 @@ async fn upload_chunks_cross_to_the_process_that_holds_the_page() {
             .await;
         poll.reply(1).await;
         let body: Vec<u8> = (0..150_000u32).map(|i| (i % 251) as u8).collect();
-        poll.send(&format!(
-            r#"[2,"u","files",[["data.bin",{},"application/octet-stream"]]]"#,
-            body.len()
-        ))
-        .await;
-        let picked = json(&poll.reply(2).await);
-        let id = picked[2]["reply"][0].as_u64().expect("an entry id");
-        let mut at = 0;
-        for (i, part) in body.chunks(64 * 1024).enumerate() {
-            let addr = if i % 2 == 0 { two.addr } else { one.addr };
-            let status = via(&mut poll, addr)
-                .send_binary(&chunk_frame(id as u32, at, part))
-                .await;
-            assert_eq!(status, 204);
-            at += part.len() as u64;
-            let ack = loop {
-                let v = json(&poll.reply(0).await);
-                if v[1] == "uk" || v[1] == "uf" {
-                    break v;
-                }
-            };
-            assert_eq!(ack, serde_json::json!([0, "uk", id, at]));
-        }
-        via(&mut poll, two.addr).send(r#"[3,"e","save"]"#).await;
-        let reply = poll.reply(3).await;
-        assert!(reply.contains("data.bin"), "{reply}");
+        // Its chunks through one process and the other in turn, the form's submit through the
+        // one that does not hold the page.
+        let id = poll.upload(2, &body, &[two.addr, one.addr]).await;
         let names = files_in(&saved);
         assert_eq!(names, [format!("{id}-data.bin")]);
         let stored = std::fs::read(saved.join(&names[0])).expect("saved file");

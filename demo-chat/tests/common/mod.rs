@@ -147,3 +147,18 @@ pub fn shows(text: &str) -> String {
         serde_json::json!(text)
     )
 }
+
+/// Makes room `name` from the lobby page open in `page`, and waits until the page is that room's
+/// (the lobby navigates there live).
+pub async fn make_room(page: &mut leptos_live_tests::browser::Page<'_>, name: &str) {
+    page.eval(&format!(
+        "document.querySelector('#create-room input[name=name]').value = {}",
+        serde_json::json!(name)
+    ))
+    .await;
+    page.click("#create-room button").await;
+    page.wait_for(&format!(
+        "location.pathname === '/rooms/{name}' && document.getElementById('heading')?.textContent === '#{name}'"
+    ))
+    .await;
+}
