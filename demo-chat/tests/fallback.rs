@@ -12,7 +12,7 @@ mod common;
 
 use common::{ChatProcess, ONLINE, enter, make_room, post, remove_db, shows, temp_db};
 use leptos_live_tests::balancer::Balancer;
-use leptos_live_tests::browser::Browser;
+use leptos_live_tests::browser::{Browser, Tab};
 use leptos_live_tests::proxy::{Mode, Proxy};
 use leptos_live_tests::redis::RedisServer;
 use leptos_live_tests::uploads::PNG;
@@ -20,6 +20,18 @@ use serde_json::json;
 
 const ON_POLL: &str = "!(window.liveSocket.ws instanceof WebSocket)";
 const IMAGE_SHOWN: &str = "[...document.querySelectorAll('#messages li img')].some(i => i.complete && i.naturalWidth > 0)";
+
+/// Ada and Bob in the room at `room`, each page polling, each seeing both.
+async fn both_polling(browser: &mut Browser, room: &str) -> (Tab, Tab) {
+    let ada = enter(browser, room, "ada").await;
+    let bob = enter(browser, room, "bob").await;
+    for tab in [&ada, &bob] {
+        let mut page = browser.page(tab);
+        assert_eq!(page.eval(ON_POLL).await, json!(true), "the page polls");
+        page.wait_for(&format!("{ONLINE} === 'ada,bob'")).await;
+    }
+    (ada, bob)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_people_chat_over_long_polling() {
@@ -32,13 +44,7 @@ async fn two_people_chat_over_long_polling() {
     proxy.set(Mode::RefuseSockets);
     let room = proxy.url("/rooms/lobby");
     let mut browser = Browser::launch().await;
-    let ada = enter(&mut browser, &room, "ada").await;
-    let bob = enter(&mut browser, &room, "bob").await;
-    for tab in [&ada, &bob] {
-        let mut page = browser.page(tab);
-        assert_eq!(page.eval(ON_POLL).await, json!(true), "the page polls");
-        page.wait_for(&format!("{ONLINE} === 'ada,bob'")).await;
-    }
+    let (ada, bob) = both_polling(&mut browser, &room).await;
 
     // A message from another person.
     post(&mut browser, &ada, "over http").await;
@@ -91,13 +97,7 @@ async fn long_polling_spread_over_two_processes_without_sticky_sessions() {
     let balancer = Balancer::start(vec![one.addr, two.addr]).await;
     let room = balancer.url("/rooms/lobby");
     let mut browser = Browser::launch().await;
-    let ada = enter(&mut browser, &room, "ada").await;
-    let bob = enter(&mut browser, &room, "bob").await;
-    for tab in [&ada, &bob] {
-        let mut page = browser.page(tab);
-        assert_eq!(page.eval(ON_POLL).await, json!(true), "the page polls");
-        page.wait_for(&format!("{ONLINE} === 'ada,bob'")).await;
-    }
+    let (ada, bob) = both_polling(&mut browser, &room).await;
     for i in 0..10 {
         post(&mut browser, &ada, &format!("ada {i}")).await;
         browser

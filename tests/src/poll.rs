@@ -32,6 +32,17 @@ pub async fn http(
     crate::response(&buf)
 }
 
+/// The count a frame of the counter demo sets, when it sets the text of `#count` (path
+/// `[0,0,1,0]`).
+pub fn count_in(frame: &str) -> Option<String> {
+    let v = crate::json(frame);
+    v[1].as_array()?.iter().find_map(|op| {
+        (op[0] == 1 && op[1] == serde_json::json!([0, 0, 1, 0]))
+            .then(|| op[2].as_str().map(str::to_string))
+            .flatten()
+    })
+}
+
 /// A poll session of the engine at `addr`, mounted at `/live`.
 ///
 /// ```no_run

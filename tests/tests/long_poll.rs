@@ -6,23 +6,13 @@
 use std::time::Duration;
 
 use leptos_live::{LiveConfig, LiveRouter};
-use leptos_live_tests::poll::PollClient;
+use leptos_live_tests::poll::{PollClient, count_in};
 use leptos_live_tests::uploads::{app as uploads_app, files_in, fresh_dir};
 use leptos_live_tests::{TestServer, json, token_of, within};
 
 async fn counter() -> TestServer {
     let config = LiveConfig::default().with_secret(b"long-poll-secret-long-poll-secre".to_vec());
     TestServer::start(demo_counter::app(LiveRouter::with_config(config))).await
-}
-
-/// The count a frame's operations set, when one sets the text of `#count` (path `[0,0,1,0]`).
-fn count_in(frame: &str) -> Option<String> {
-    let v = json(frame);
-    v[1].as_array()?.iter().find_map(|op| {
-        (op[0] == 1 && op[1] == serde_json::json!([0, 0, 1, 0]))
-            .then(|| op[2].as_str().map(str::to_string))
-            .flatten()
-    })
 }
 
 #[tokio::test]

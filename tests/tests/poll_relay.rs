@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use leptos_live::pubsub::{PubSub, Redis};
 use leptos_live::{LiveConfig, LiveRouter};
-use leptos_live_tests::poll::{PollClient, http};
+use leptos_live_tests::poll::{PollClient, count_in, http};
 use leptos_live_tests::redis::RedisServer;
 use leptos_live_tests::uploads::{app_with as uploads_app, files_in, fresh_dir};
-use leptos_live_tests::{TestServer, json, within};
+use leptos_live_tests::{TestServer, within};
 
 const SECRET: &[u8] = b"poll-relay-secret-poll-relay-sec";
 
@@ -43,16 +43,6 @@ async fn counter(pubsub: PubSub) -> TestServer {
         LiveRouter::with_config(config).pubsub(pubsub),
     ))
     .await
-}
-
-/// The count a frame sets in `#count`, when it sets it.
-fn count_in(frame: &str) -> Option<String> {
-    let v = json(frame);
-    v[1].as_array()?.iter().find_map(|op| {
-        (op[0] == 1 && op[1] == serde_json::json!([0, 0, 1, 0]))
-            .then(|| op[2].as_str().map(str::to_string))
-            .flatten()
-    })
 }
 
 /// Points the client's next requests at `addr`.
@@ -93,8 +83,23 @@ async fn requests_landing_on_either_process_reach_the_session() {
         let push = via(&mut poll, two.addr).reply(0).await;
         assert!(push.contains("[["), "a patch: {push}");
 
-        // A closed session ends where it lives, whichever process the close reached.
-        assert_eq!(via(&mut poll, two.addr).close_ref().await, 204);
+        // A closed session ends where it lives, whichever process the close reached, and a
+        // poll still waiting for it (relayed from the other process) does not keep it alive.
+        let waiting = {
+            let (addr, path) = (two.addr, poll.path());
+            tokio::spawn(async move {
+                let asked = Instant::now();
+                let (status, _) = http(addr, "GET", &path, &[], b"").await;
+                (status, asked.elapsed())
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(via(&mut poll, one.addr).close_ref().await, 204);
+        let (status, waited) = waiting.await.expect("the waiting poll");
+        assert!(
+            waited < Duration::from_secs(5),
+            "the waiting poll ends with the session ({status} after {waited:?}), not after its 20 s"
+        );
         let ended = Instant::now();
         let status = loop {
             match via(&mut poll, one.addr).poll_status().await {

@@ -77,6 +77,9 @@ struct PollSession {
     up: mpsc::Sender<Message>,
     /// Frames for the client, taken by one poll at a time.
     down: tokio::sync::Mutex<mpsc::Receiver<Message>>,
+    /// Ends the connection when the session goes (the client's close): a poll still waiting
+    /// (here, or relayed from another process) must not keep it alive.
+    end: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
 }
 
 impl Polls {
@@ -88,8 +91,13 @@ impl Polls {
         self.lock().get(id).cloned()
     }
 
+    /// Forgets session `id` and ends its connection, as a closed socket's ends.
     fn remove(&self, id: &str) {
-        self.lock().remove(id);
+        let gone = self.lock().remove(id);
+        if let Some(end) = gone.and_then(|s| s.end.lock().unwrap_or_else(|e| e.into_inner()).take())
+        {
+            let _ = end.send(());
+        }
     }
 }
 
@@ -138,6 +146,7 @@ pub(crate) fn open(inner: &Arc<EngineState>, peer: Option<IpAddr>) -> Result<Str
     let id = hex_id();
     let (up, up_rx) = mpsc::channel::<Message>(UP_QUEUE);
     let (down_tx, down) = mpsc::channel::<Message>(DOWN_QUEUE);
+    let (end, ended) = tokio::sync::oneshot::channel::<()>();
     {
         let mut sessions = inner.polls.lock();
         if sessions.len() >= MAX_SESSIONS {
@@ -159,13 +168,17 @@ pub(crate) fn open(inner: &Arc<EngineState>, peer: Option<IpAddr>) -> Result<Str
                 peer,
                 up,
                 down: tokio::sync::Mutex::new(down),
+                end: Mutex::new(Some(end)),
             }),
         );
     }
-    let frames = stream::unfold(up_rx, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|m| (Ok::<_, std::convert::Infallible>(m), rx))
+    // The client's frames, until the session goes.
+    let frames = stream::unfold((up_rx, ended), |(mut rx, mut ended)| async move {
+        let m = tokio::select! {
+            m = rx.recv() => m,
+            _ = &mut ended => None,
+        };
+        m.map(|m| (Ok::<_, std::convert::Infallible>(m), (rx, ended)))
     });
     let sink = futures_util::sink::unfold(down_tx, |tx, m: Message| async move {
         tx.send(m).await.map_err(axum::Error::new)?;
