@@ -461,8 +461,14 @@ export class LiveSocket {
       const n = el.getAttribute("lv-hook");
       const def = this.hooks[n];
       const url = !def && this.mods[n];
-      // A colocated hook's module loads the first time an element names it.
-      if (url) (this.mods[n] = 0), import(url).then((m) => ((this.hooks[n] = m.default), this.scanHooks()));
+      // The colocated hooks' module (one for all) loads the first time an element names one.
+      if (url) {
+        for (const k in this.mods) this.mods[k] = 0;
+        import(url).then((m) => {
+          for (const k in m) this.hooks[k] ||= m[k];
+          this.scanHooks();
+        });
+      }
       if (!def || this.hooked.has(el)) continue;
       const hook = this.hook(el, def);
       this.hooked.set(el, hook);

@@ -139,6 +139,17 @@ pub use ctx::Ctx;
 pub use error::LiveError;
 pub use flash::FlashKind;
 pub use js::JS;
+/// Leptos's `view!`, each HTML element of the template carrying the file and line that wrote it
+/// (`data-lv-at`) in a debug build while the engine renders with debug annotations on
+/// ([`LiveConfig::debug_annotations`]); see [`debug`]. `use leptos_live::view;` shadows the
+/// prelude's.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_live::view;
+/// let html = Owner::new().with(|| view! { <ul><li>"one"</li></ul> }.to_html());
+/// assert_eq!(html, "<ul><li>one</li></ul>"); // annotations off: Leptos's HTML, not a byte more
+/// ```
 pub use leptos_live_macros::view;
 pub use page::session::{Halt, LiveSession, Mounting};
 pub use params::{Params, RawEvent, Session};

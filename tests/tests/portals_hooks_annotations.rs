@@ -296,6 +296,12 @@ async fn a_colocated_hook_loads_on_demand_under_a_strict_csp() {
                 .await,
             1
         );
+        // Through the one module that collects the app's hooks, loaded once.
+        assert_eq!(
+            page.eval("performance.getEntriesByType('resource').filter((e) => e.name.includes('/live/leptos-live-hooks-')).length")
+                .await,
+            1
+        );
         assert_eq!(page.eval("window.violations").await, 0);
         // Served as written, at the URL the page names.
         let url = page

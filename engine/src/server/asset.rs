@@ -124,6 +124,22 @@ pub(crate) fn hook(name: &str, source: &str) -> Asset {
     hashed(&format!("hook-{name}"), source.to_string())
 }
 
+/// The one module that collects an app's colocated hooks (served as
+/// `leptos-live-hooks-<hash>.js`): each hook's default export under the hook's name,
+/// re-exported from the hook's own module beside it, so that each keeps its own imports.
+pub(crate) fn hooks_index<'a>(hooks: impl IntoIterator<Item = (&'a str, &'a Asset)>) -> Asset {
+    let text: String = hooks
+        .into_iter()
+        .map(|(name, a)| {
+            format!(
+                "export {{ default as \"{name}\" }} from \"./{}\";\n",
+                a.file_name
+            )
+        })
+        .collect();
+    hashed("leptos-live-hooks", text)
+}
+
 /// `text` as served under `<stem>-<hash>.js`, gzipped.
 fn hashed(stem: &str, text: String) -> Asset {
     let digest = Sha256::digest(text.as_bytes());
@@ -191,6 +207,29 @@ mod tests {
         let gz = client().gzip.len();
         assert!(gz > 0 && gz <= 10 * 1024, "the shim is {gz} bytes gzipped");
         println!("the shim is {gz} bytes gzipped");
+    }
+
+    #[test]
+    fn the_colocated_hooks_are_collected_into_one_module() {
+        let (chart, map) = (
+            hook("Chart", "export default {};"),
+            hook("my-map", "export default { a: 1 };"),
+        );
+        let index = hooks_index([("Chart", &chart), ("my-map", &map)]);
+        assert!(index.file_name.starts_with("leptos-live-hooks-"));
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(&index.gzip[..]),
+            &mut text,
+        )
+        .expect("gzip");
+        assert_eq!(
+            text,
+            format!(
+                "export {{ default as \"Chart\" }} from \"./{}\";\nexport {{ default as \"my-map\" }} from \"./{}\";\n",
+                chart.file_name, map.file_name
+            )
+        );
     }
 
     #[test]

@@ -228,9 +228,11 @@ impl LiveRouter {
     /// ```
     ///
     /// The module is served under a name that changes with its content
-    /// (`/live/hook-<name>-<hash>.js`, gzipped, cached for a year), and the shim imports it the
-    /// first time an element with `lv-hook="name"` shows: pages that never show one never load
-    /// it, and no inline script is involved, so `script-src 'self'` keeps working. A hook of the
+    /// (`/live/hook-<name>-<hash>.js`, gzipped, cached for a year), and the app's hooks are
+    /// collected into one module that re-exports each under its name
+    /// (`/live/leptos-live-hooks-<hash>.js`). The shim imports that module the first time an
+    /// element with a colocated hook's `lv-hook` shows: pages that never show one never load it,
+    /// and no inline script is involved, so `script-src 'self'` keeps working. A hook of the
     /// same name in `window.lvHooks` wins.
     ///
     /// # Panics
@@ -451,10 +453,20 @@ impl LiveRouter {
             }),
         };
         let keep = EngineState::keeper(&self.config, snapshots.as_ref());
-        let hook_urls: serde_json::Map<String, serde_json::Value> = self
-            .hooks
+        // The colocated hooks, collected into one module; each name maps to it.
+        let hooks_index = (!self.hooks.is_empty()).then(|| {
+            Arc::new(asset::hooks_index(
+                self.hooks.iter().map(|(n, a)| (n.as_str(), &**a)),
+            ))
+        });
+        let hook_urls: serde_json::Map<String, serde_json::Value> = hooks_index
             .iter()
-            .map(|(name, a)| (name.clone(), format!("{mount_path}/{}", a.file_name).into()))
+            .flat_map(|index| {
+                let url = format!("{mount_path}/{}", index.file_name);
+                self.hooks
+                    .iter()
+                    .map(move |(name, _)| (name.clone(), url.clone().into()))
+            })
             .collect();
         let inner = Arc::new(EngineState {
             config: Arc::new(self.config),
@@ -548,7 +560,8 @@ impl LiveRouter {
                 &format!("{mount_path}/poll"),
                 poll_routes(&inner, max_message),
             );
-        let router = self.hooks.into_iter().fold(router, |router, (_, a)| {
+        let modules = self.hooks.into_iter().map(|(_, a)| a).chain(hooks_index);
+        let router = modules.fold(router, |router, a| {
             router.route(
                 &format!("{mount_path}/{}", a.file_name),
                 get(move |headers: HeaderMap| std::future::ready(asset::serve(&a, &headers))),
