@@ -92,8 +92,10 @@ pub struct LiveConfig {
     /// Marks in the rendered HTML which code produced an element, for the browser's
     /// inspector: the first element a page renders gets `data-lv-view` (the page's type), and
     /// each [`crate::LiveComponent`]'s root `data-lv-component` (its type) and `data-lv-src`
-    /// (the file, line and column of its [`crate::live_component`] call). On by default under
-    /// the edit loop (`LEPTOS_LIVE_DEV`), off otherwise: off, not a byte is added.
+    /// (the file, line and column of its [`crate::live_component`] call); in a debug build,
+    /// each element of a template written with [`crate::view!`] gets `data-lv-at` (its file and
+    /// line). On by default under the edit loop (`LEPTOS_LIVE_DEV`), off otherwise: off, not a
+    /// byte is added.
     pub debug_annotations: bool,
 }
 
