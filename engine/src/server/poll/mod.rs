@@ -91,13 +91,16 @@ impl Polls {
         self.lock().get(id).cloned()
     }
 
-    /// Forgets session `id` and ends its connection, as a closed socket's ends.
-    fn remove(&self, id: &str) {
-        let gone = self.lock().remove(id);
-        if let Some(end) = gone.and_then(|s| s.end.lock().unwrap_or_else(|e| e.into_inner()).take())
-        {
+    /// Forgets session `id` and ends its connection, as a closed socket's ends. False when this
+    /// process did not hold it.
+    fn remove(&self, id: &str) -> bool {
+        let Some(gone) = self.lock().remove(id) else {
+            return false;
+        };
+        if let Some(end) = gone.end.lock().unwrap_or_else(|e| e.into_inner()).take() {
             let _ = end.send(());
         }
+        true
     }
 }
 
@@ -313,9 +316,7 @@ async fn take(inner: &EngineState, id: &str) -> Result<String, PollError> {
 /// `DELETE ?s=ID`: the client closed; the connection ends as a closed socket's does, here or
 /// in the process that holds it.
 pub(crate) fn close(inner: &EngineState, id: &str) -> StatusCode {
-    if inner.polls.get(id).is_some() {
-        inner.polls.remove(id);
-    } else if relay::reaches(inner, id) {
+    if !inner.polls.remove(id) && relay::reaches(inner, id) {
         relay::close(inner, id);
     }
     StatusCode::NO_CONTENT
