@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use leptos_live::testing::LiveTest;
-use leptos_live::{LiveConfig, LiveRouter, Params, Session};
+use leptos_live::{Params, Session};
 use leptos_live_tests::counter_page::MinimalCounter;
 use leptos_live_tests::{
     WsClient, connect_pages, is_server_child, percentile, rss_kib, serve_for_parent, serve_in_child,
@@ -119,13 +119,7 @@ async fn memory_per_page(pages: usize) {
 }
 
 async fn serve() {
-    let config = LiveConfig::default()
-        .with_secret(b"bench-secret-bench-secret-bench!!".to_vec())
-        .with_max_pending_pages(100_000);
-    let app = LiveRouter::with_config(config)
-        .page::<MinimalCounter>("/")
-        .into_router();
-    serve_for_parent(app).await;
+    serve_for_parent(leptos_live_tests::counter_page::app()).await;
 }
 
 fn main() {

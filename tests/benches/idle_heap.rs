@@ -8,15 +8,11 @@
 //! and the allocations, per page.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::process::Stdio;
 use std::time::Duration;
 
-use leptos_live::{LiveConfig, LiveRouter};
-use leptos_live_tests::connect_pages;
-use leptos_live_tests::counter_page::MinimalCounter;
+use leptos_live_tests::{connect_pages, spawn_server};
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _};
+use tokio::io::AsyncWriteExt as _;
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
@@ -31,12 +27,7 @@ fn serve_profiled(file: &str) {
     let profiler = dhat::Profiler::builder().file_name(file).build();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     runtime.block_on(async {
-        let config = LiveConfig::default()
-            .with_secret(b"bench-secret-bench-secret-bench!!".to_vec())
-            .with_max_pending_pages(100_000);
-        let app = LiveRouter::with_config(config)
-            .page::<MinimalCounter>("/")
-            .into_router();
+        let app = leptos_live_tests::counter_page::app();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -104,24 +95,7 @@ fn by_place(profile: &Value) -> Vec<(String, u64, u64)> {
 }
 
 async fn measure(pages: usize, file: &str) -> Value {
-    let exe = std::env::current_exe().expect("own path");
-    let mut child = tokio::process::Command::new(exe)
-        .arg(SERVE_FLAG)
-        .arg(file)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the server process");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let addr: SocketAddr = lines
-        .next_line()
-        .await
-        .expect("read address")
-        .expect("address line")
-        .parse()
-        .expect("an address");
+    let (mut child, _, addr) = spawn_server(&[SERVE_FLAG, file]).await;
     let held = connect_pages(addr, pages, 100).await;
     // Idle: every page has had its first clock pushes.
     tokio::time::sleep(Duration::from_secs(3)).await;

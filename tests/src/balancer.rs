@@ -93,8 +93,7 @@ async fn forward(mut client: TcpStream, upstreams: Vec<SocketAddr>, counts: Arc<
     };
     let head = String::from_utf8_lossy(&buf[..end]).into_owned();
     if head.to_ascii_lowercase().contains("\r\nupgrade: websocket") {
-        let no = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        let _ = client.write_all(no).await;
+        let _ = client.write_all(crate::proxy::REFUSED_UPGRADE).await;
         return;
     }
     let i = counts.next.fetch_add(1, Ordering::Relaxed) % upstreams.len();

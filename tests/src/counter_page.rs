@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_live::{Ctx, LiveError, LiveView, Params, Session};
+use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, Session};
 
 /// The counter alone: its number, the button that adds one, and a clock the server pushes every
 /// second (as the demo's counter has), so that idle pages get pushes as real ones do.
@@ -52,4 +52,15 @@ impl LiveView for MinimalCounter {
             </main>
         }
     }
+}
+
+/// The benchmarks' server: [`MinimalCounter`] at `/`, with room for as many pages waiting for
+/// their socket as a benchmark opens at once.
+pub fn app() -> axum::Router {
+    let config = LiveConfig::default()
+        .with_secret(b"bench-secret-bench-secret-bench!!".to_vec())
+        .with_max_pending_pages(100_000);
+    LiveRouter::with_config(config)
+        .page::<MinimalCounter>("/")
+        .into_router()
 }

@@ -53,10 +53,19 @@ pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
 /// its own, which prints its address as its first line. Returns the process (killed when
 /// dropped), its id and that address.
 pub async fn serve_in_child() -> (tokio::process::Child, u32, SocketAddr) {
+    spawn_server(&[SERVE_FLAG]).await
+}
+
+/// The running executable started again with `args`, its standard input and output piped: a
+/// server in a process of its own that prints its address as its first line (and may wait on
+/// its input, as a profiled one does). Returns the process (killed when dropped), its id and
+/// that address.
+pub async fn spawn_server(args: &[&str]) -> (tokio::process::Child, u32, SocketAddr) {
     use tokio::io::AsyncBufReadExt as _;
     let exe = std::env::current_exe().expect("own path");
     let mut child = tokio::process::Command::new(exe)
-        .arg(SERVE_FLAG)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -88,6 +97,16 @@ pub async fn serve_for_parent(app: axum::Router) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     println!("{}", listener.local_addr().expect("address"));
     leptos_live::serve(listener, app).await.expect("serve");
+}
+
+/// A session holding the request's `sid` cookie, when it has one: the session builder of the
+/// tests whose sign-in is a cookie.
+pub fn sid_session(headers: &axum::http::HeaderMap) -> leptos_live::Session {
+    let mut s = leptos_live::Session::default();
+    if let Some(sid) = leptos_live::params::cookie(headers, "sid") {
+        s.insert("sid", sid);
+    }
+    s
 }
 
 /// Fails a test with a message after `secs` seconds, so that no test hangs.

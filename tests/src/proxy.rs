@@ -27,6 +27,10 @@ pub enum Mode {
     RefuseSockets,
 }
 
+/// The answer a proxy that does not pass WebSockets gives an upgrade.
+pub const REFUSED_UPGRADE: &[u8] =
+    b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
 /// A proxy on a free loopback port in front of `upstream`; stops taking connections when
 /// dropped.
 ///
@@ -95,8 +99,7 @@ async fn forward(client: TcpStream, upstream: SocketAddr, mode: watch::Receiver<
         if text.contains("upgrade: websocket") && refusing == Mode::RefuseSockets {
             let mut client = client;
             let _ = client.read(&mut head).await;
-            let no = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-            let _ = client.write_all(no).await;
+            let _ = client.write_all(REFUSED_UPGRADE).await;
             return;
         }
         if text.contains("upgrade: websocket") {

@@ -156,13 +156,7 @@ fn desk_app(signed: Signed) -> axum::Router {
         })
         .page::<Desk>("/");
     LiveRouter::with_config(config())
-        .session(|headers| {
-            let mut s = Session::default();
-            if let Some(sid) = leptos_live::params::cookie(headers, "sid") {
-                s.insert("sid", sid);
-            }
-            s
-        })
+        .session(leptos_live_tests::sid_session)
         .live_session(desk)
         .into_router()
 }

@@ -229,8 +229,7 @@ impl<V: LiveView> Slots<V> {
             }
         }
         let _restore = Restore(before);
-        let annotate = self.lock().annotate;
-        crate::debug::annotating(annotate, render)
+        crate::debug::annotating(self.annotates(), render)
     }
 
     /// The registry of the page rendering on this thread, if it is a page of type `V`.
