@@ -87,6 +87,9 @@ export class LiveSocket {
     // The page's token (renewed while the socket lives), and the page's id in history entries.
     this.id = this.token = root.getAttribute("lv-token");
     this.ws = null;
+    // The sticky parts beside the page, which join over its socket; a part's page.
+    this.subs = [];
+    this.main = null;
     this.ref = 0;
     this.version = 0;
     this.joinRef = 0;
@@ -153,6 +156,8 @@ export class LiveSocket {
   // sends the next try back to the WebSocket.
   connect() {
     this.closedByUs = false;
+    // A sticky part joins over the page's socket, when that opens.
+    if (this.main) return;
     this.setState("lv-loading");
     if (this.fails > 2 || sessionStorage.getItem("lv-poll") > Date.now())
       return import(this.root.getAttribute("lv-poll-js")).then((m) => this.open(new m.LongPoll(this.path), 1), () => this.onClose(this.ws));
@@ -168,14 +173,28 @@ export class LiveSocket {
       // sent on an earlier socket and not answered are named: they follow, and apply once.
       const again = [...this.pending].filter(([, p]) => p.out).map(([r]) => r);
       this.joinRef = this.send([JOIN, this.token, this.stale ? null : this.version, this.here(), again], true);
+      // The sticky parts join over it too: each is a channel, its frames numbered both ways.
+      this.subs.forEach((s, i) => {
+        if (!s.closedByUs)
+          s.open({
+            get readyState() {
+              return ws.readyState;
+            },
+            send: (d) => ws.send(typeof d == "string" ? i + 1 + d : new Blob([i + 1, d])),
+            close: () => s.ws.onclose(),
+          }),
+            s.ws.onopen();
+      });
     };
     ws.onmessage = (e) => {
       this.lastSeen = Date.now();
-      this.delay(() => this.onFrame(e.data));
+      const n = parseInt(e.data);
+      n ? this.subs[n - 1]?.ws?.onmessage({ data: e.data.slice((n + "").length) }) : this.delay(() => this.onFrame(e.data));
     };
     ws.onclose = () => {
       this.fails = poll ? ws.at && this.fails : !this.joined && Date.now() - t < 3e3 ? ~~this.fails + 1 : 0;
       this.onClose(ws);
+      for (const s of this.subs) s.ws?.onclose();
     };
     ws.onerror = () => {};
   }
@@ -200,6 +219,7 @@ export class LiveSocket {
 
   onClose(ws) {
     if (ws !== this.ws) return;
+    this.ws = null;
     this.joined = false;
     clearInterval(this.beat);
     this.root.classList.remove("lv-connected");
@@ -1237,12 +1257,13 @@ export class LiveSocket {
   }
 }
 
-// The page's live root, and the layout's sticky parts (lv-sticky): each joins over a socket of
-// its own; window.liveSocket is the page's.
-for (const root of document.querySelectorAll("[lv-token]")) {
-  const socket = new LiveSocket(root);
-  if (!socket.sticky) window.liveSocket = socket;
+// The page's live root (window.liveSocket), and the layout's sticky parts (lv-sticky), which
+// join over its socket.
+const sockets = [...document.querySelectorAll("[lv-token]")].map((root) => new LiveSocket(root));
+const main = (window.liveSocket = sockets.find((s) => !s.sticky));
+if (main) {
+  main.subs = sockets.filter((s) => (s.main = s.sticky && main));
   // A page with uploads joins once their code is here (from the cache after the first time), so
   // that a joined page can always take files.
-  socket.upl ? socket.upl.then(() => socket.connect()) : socket.connect();
+  Promise.all(sockets.map((s) => s.upl)).then(() => main.connect());
 }

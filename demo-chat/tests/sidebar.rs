@@ -1,6 +1,7 @@
 //! The sidebar's list of rooms is a sticky part of the layout, in Chromium: a room one person
 //! makes appears in another person's sidebar while they sit in another room, with no reload, and
-//! stays there across their live navigations, the list never rendered again by the browser.
+//! stays there across their live navigations, the list never rendered again by the browser, and
+//! joined over the page's own socket.
 
 mod common;
 
@@ -22,8 +23,17 @@ async fn a_new_room_appears_in_another_sidebar_and_stays_across_navigations() {
 
     // Ada's document and list, marked: a reload or a new list would lose the marks.
     let mut page = browser.page(&ada);
+    // Loaded again with the network watched: the room and the list join over one socket.
+    page.cmd("Network.enable", json!({})).await;
+    page.goto(&server.url("/rooms/lobby")).await;
     page.wait_for("document.querySelector('[lv-sticky]')?.classList.contains('lv-connected')")
         .await;
+    page.wait_connected().await;
+    assert_eq!(
+        page.take_events("Network.webSocketCreated").len(),
+        1,
+        "the page and its sticky part share one socket"
+    );
     page.eval(
         "window.sameDocument = true; document.getElementById('room-links').dataset.kept = 'yes'",
     )
@@ -71,6 +81,27 @@ async fn a_new_room_appears_in_another_sidebar_and_stays_across_navigations() {
         .await,
         json!("/rooms/lobby")
     );
+    // The socket cut: the page and the list rejoin over the next one, and the list is live again.
+    page.eval("window.liveSocket.ws.close()").await;
+    page.wait_for(
+        "!document.querySelector('[lv-sticky]').classList.contains('lv-connected') || window.liveSocket.ws === null",
+    )
+    .await;
+    page.wait_for("document.querySelector('[lv-sticky]').classList.contains('lv-connected')")
+        .await;
+    page.wait_connected().await;
+    drop(page);
+    let mut lobby = browser.page(&bob);
+    lobby.goto(&server.url("/")).await;
+    lobby.wait_connected().await;
+    make_room(&mut lobby, "cellar").await;
+    drop(lobby);
+    let mut page = browser.page(&ada);
+    page.wait_for(&format!(
+        "{LISTED} === '/rooms/attic,/rooms/cellar,/rooms/den,/rooms/lobby'"
+    ))
+    .await;
+    assert_eq!(page.eval("window.sameDocument").await, json!(true));
     drop(page);
     drop(browser);
     drop(server);

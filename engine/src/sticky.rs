@@ -6,8 +6,8 @@
 //! Declare it on the session with [`crate::LiveSession::sticky`] and place it in the layout with
 //! [`sticky`]. Every HTTP render of a page of the session mounts it beside the page, through the
 //! session's `on_mount` checks, and puts it in its own live root (`<div lv-sticky>`), which the
-//! shim joins over a socket of its own. A live navigation replaces the page inside the main root
-//! only: the layout, and the sticky part with its socket and state, stay. Its links with
+//! shim joins over the page's socket, on a channel of its own. A live navigation replaces the
+//! page inside the main root only: the layout, and the sticky part with its state, stay. Its links with
 //! `lv-navigate` navigate the page beside it; so do its `push_navigate` and `push_patch`.
 //!
 //! ```

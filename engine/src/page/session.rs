@@ -340,7 +340,7 @@ impl LiveSession {
 
     /// A live part of the layout: the [`LiveView`] `V`, mounted beside every page of the session
     /// that renders over HTTP (through the session's checks), placed by the layout with
-    /// [`crate::sticky`]`(name)`. It keeps its state and its socket across the live navigations
+    /// [`crate::sticky`]`(name)`. It keeps its state (and its channel on the page's socket) across the live navigations
     /// of the page beside it, and updates live (PubSub, its own events); see [`crate::sticky`]
     /// for how it behaves. Names are unique within the router.
     ///

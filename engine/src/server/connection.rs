@@ -55,12 +55,8 @@ pub(crate) async fn run<E: std::fmt::Display>(
     let _open = Open::socket();
     let mut stream = pin!(frames);
     let timeout = inner.config.heartbeat_timeout;
-    let reply = |frame: String| {
-        if !outbox.send(frame) {
-            tracing::debug!(conn, "socket too slow or closing; reply dropped");
-        }
-    };
-    let mut joined: Option<Joined> = None;
+    let reply = |frame: String| answer(&outbox, frame);
+    let mut joins = Joins::default();
     let max = inner.config.max_frame_bytes;
     // Made once and reset, not remade on every frame.
     let mut idle = pin!(sleep_until(Instant::now() + timeout));
@@ -125,11 +121,22 @@ pub(crate) async fn run<E: std::fmt::Display>(
             ));
             continue;
         }
-        let text = match msg {
-            Message::Text(t) => t,
-            Message::Binary(data) => {
-                let chunk = Control::Chunk(Box::new((conn, data)));
-                if !hand(&joined, 0, chunk, &reply).await {
+        let (text, channel) = match msg {
+            Message::Text(t) => match channel_of(t.as_bytes()) {
+                Some((channel, at)) => (t, (channel, at)),
+                None => {
+                    reply(error_frame(0, ErrorCode::BadFrame, "no such channel"));
+                    continue;
+                }
+            },
+            Message::Binary(mut data) => {
+                let Some((channel, at)) = channel_of(&data) else {
+                    reply(error_frame(0, ErrorCode::BadFrame, "no such channel"));
+                    continue;
+                };
+                let chunk = Control::Chunk(Box::new((conn, data.split_off(at))));
+                let out = outbox.channel(channel);
+                if !hand(joins.get(channel), 0, chunk, &|f| answer(&out, f)).await {
                     break;
                 }
                 continue;
@@ -137,7 +144,19 @@ pub(crate) async fn run<E: std::fmt::Display>(
             Message::Close(_) => break,
             Message::Ping(_) | Message::Pong(_) => continue,
         };
-        let frame = match ClientFrame::decode(text.as_str(), max) {
+        let (channel, at) = channel;
+        // The sticky parts' frames are answered on their channel; the page's on the socket's
+        // own side, without a clone.
+        let part;
+        let outbox = if channel == 0 {
+            &outbox
+        } else {
+            part = outbox.channel(channel);
+            &part
+        };
+        let reply = |frame: String| answer(outbox, frame);
+        let joined = joins.slot(channel);
+        let frame = match ClientFrame::decode(&text.as_str()[at..], max) {
             Ok(f) => f,
             Err(e) => {
                 tracing::warn!(conn, code = %e.code, "refused frame: {}", e.message);
@@ -176,7 +195,7 @@ pub(crate) async fn run<E: std::fmt::Display>(
                 {
                     Ok(Some(mut j)) => {
                         renew(&inner, &mut j, &reply);
-                        joined = Some(j);
+                        *joined = Some(j);
                     }
                     Ok(None) => {}
                     Err((code, message)) => {
@@ -188,26 +207,18 @@ pub(crate) async fn run<E: std::fmt::Display>(
                     }
                 }
             }
-            ClientFrame::Navigate { r, url, flash } => match &mut joined {
+            ClientFrame::Navigate { r, url, flash } => match joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
                 Some(j) => {
-                    if let Err((code, message)) = Box::pin(navigate(
-                        &inner,
-                        j,
-                        &url,
-                        flash.as_deref(),
-                        &outbox,
-                        r,
-                        peer,
-                    ))
-                    .await
+                    if let Err((code, message)) =
+                        Box::pin(navigate(&inner, j, &url, flash.as_deref(), outbox, r, peer)).await
                     {
                         tracing::warn!(conn, code = %code, "navigation refused: {message}");
                         reply(error_frame(r, code, &message));
                     }
                 }
             },
-            ClientFrame::Patch { r, url } => match &mut joined {
+            ClientFrame::Patch { r, url } => match joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
                 Some(j) => {
                     // The same page at another query; another path (even of the same route)
@@ -233,7 +244,7 @@ pub(crate) async fn run<E: std::fmt::Display>(
                         // Another route: a navigation, the history entry already made.
                         Ok((_, None)) => {
                             if let Err((code, message)) =
-                                Box::pin(navigate(&inner, j, &url, None, &outbox, r, peer)).await
+                                Box::pin(navigate(&inner, j, &url, None, outbox, r, peer)).await
                             {
                                 reply(error_frame(r, code, &message));
                             }
@@ -264,24 +275,24 @@ pub(crate) async fn run<E: std::fmt::Display>(
                 target,
             } => {
                 let event = Control::Event(Asked::boxed(conn, r, (name, payload, target)));
-                if !hand(&joined, r, event, &reply).await {
+                if !hand(joined, r, event, &reply).await {
                     break;
                 }
             }
             ClientFrame::Upload { r, name, files } => {
                 let upload = Control::Upload(Asked::boxed(conn, r, (name, files)));
-                if !hand(&joined, r, upload, &reply).await {
+                if !hand(joined, r, upload, &reply).await {
                     break;
                 }
             }
-            ClientFrame::Resync { r } => match &joined {
+            ClientFrame::Resync { r } => match joined {
                 None => reply(error_frame(r, ErrorCode::NotJoined, "join a page first")),
                 Some(j) => {
                     let _ = j.ctl.send(Control::Resync(Asked::boxed(conn, r, ()))).await;
                 }
             },
             ClientFrame::Heartbeat { r, times } => {
-                if let Some(j) = &mut joined {
+                if let Some(j) = joined.as_mut() {
                     renew(&inner, j, &reply);
                 }
                 if !times.is_empty() {
@@ -296,7 +307,7 @@ pub(crate) async fn run<E: std::fmt::Display>(
             }
         }
     }
-    if let Some(j) = joined {
+    for j in joins.all() {
         let _ = j.ctl.send(Control::Detach { conn }).await;
     }
     // Frames that wait (such as a final error) still go out before the close.
@@ -304,6 +315,71 @@ pub(crate) async fn run<E: std::fmt::Display>(
         tracing::debug!(conn, "closing: {e}");
     }
     tracing::debug!(conn, "socket closed");
+}
+
+/// Writes a reply to the client; a socket too slow or closing drops it.
+fn answer(outbox: &Outbox, frame: String) {
+    if !outbox.send(frame) {
+        tracing::debug!(
+            conn = outbox.id,
+            "socket too slow or closing; reply dropped"
+        );
+    }
+}
+
+/// The most sticky parts of a layout one socket carries beside its page.
+const MAX_PARTS: u8 = 9;
+
+/// The channel a client frame is for, and where the frame starts: `2[…]` is for the second
+/// sticky part, `[…]` (or a binary chunk, whose first byte is no digit) for the page. `None`
+/// past [`MAX_PARTS`].
+fn channel_of(data: &[u8]) -> Option<(u8, usize)> {
+    match data.first() {
+        Some(d @ b'1'..=b'9') if !data.get(1).is_some_and(u8::is_ascii_digit) => {
+            let n = d - b'0';
+            (n <= MAX_PARTS).then_some((n, 1))
+        }
+        Some(b'0'..=b'9') => None,
+        _ => Some((0, 0)),
+    }
+}
+
+/// The pages a socket is joined to: its page on channel 0, the sticky parts beside it on
+/// channels 1, 2, … (room made on the first part's join: a socket without parts keeps none).
+#[derive(Default)]
+struct Joins {
+    page: Option<Joined>,
+    parts: Vec<Option<Joined>>,
+}
+
+impl Joins {
+    /// The page joined on `channel`, if any.
+    fn get(&self, channel: u8) -> &Option<Joined> {
+        const NONE: &Option<Joined> = &None;
+        match channel {
+            0 => &self.page,
+            n => self.parts.get(usize::from(n) - 1).unwrap_or(NONE),
+        }
+    }
+
+    /// The place of `channel`'s page (`channel` ≤ [`MAX_PARTS`]).
+    fn slot(&mut self, channel: u8) -> &mut Option<Joined> {
+        match usize::from(channel) {
+            0 => &mut self.page,
+            n => {
+                if self.parts.len() < n {
+                    self.parts.resize_with(n, || None);
+                }
+                &mut self.parts[n - 1]
+            }
+        }
+    }
+
+    fn all(self) -> impl Iterator<Item = Joined> {
+        self.page
+            .into_iter()
+            .chain(self.parts.into_iter().flatten())
+    }
 }
 
 /// Hands `control` (for frame `r`) to the joined page; answers `not_joined` when there is none.

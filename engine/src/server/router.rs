@@ -515,6 +515,8 @@ impl LiveRouter {
                 ),
             );
         }
+        // The scripts' gzip bodies are made once, off the request path.
+        asset::warm();
         let ws_inner = inner.clone();
         let max_message = (inner.config.max_frame_bytes * 4)
             .max(crate::upload::MAX_CHUNK_SIZE + crate::wire::protocol::CHUNK_HEADER);

@@ -39,10 +39,16 @@ pub(crate) enum OutboxError {
     Stalled(Duration),
 }
 
-/// A socket's sending side: cheap to clone, shared by the socket's task and its page.
+/// A socket's sending side: cheap to clone, shared by the socket's task and its pages.
+///
+/// A socket carries its page on channel 0 and the sticky parts of the layout beside it on
+/// channels 1, 2, …: a frame for channel `n > 0` goes with `n` written before it (`1[3,…]`), so
+/// the page's own frames cost nothing more.
 pub(crate) struct Outbox<S = ConnSink> {
     /// The socket's number.
     pub id: u64,
+    /// The channel this side writes to.
+    channel: u8,
     shared: Arc<OutboxShared<S>>,
 }
 
@@ -50,6 +56,7 @@ impl<S> Clone for Outbox<S> {
     fn clone(&self) -> Self {
         Outbox {
             id: self.id,
+            channel: self.channel,
             shared: self.shared.clone(),
         }
     }
@@ -57,7 +64,10 @@ impl<S> Clone for Outbox<S> {
 
 impl<S> fmt::Debug for Outbox<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Outbox").field("id", &self.id).finish()
+        f.debug_struct("Outbox")
+            .field("id", &self.id)
+            .field("channel", &self.channel)
+            .finish()
     }
 }
 
@@ -161,6 +171,7 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
     pub fn new(id: u64, sink: S, limit: Duration) -> Self {
         Outbox {
             id,
+            channel: 0,
             shared: Arc::new(OutboxShared {
                 out: Mutex::new(Queued {
                     sink,
@@ -177,6 +188,14 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
         }
     }
 
+    /// The same socket's side for channel `n`: its frames go with `n` before them.
+    pub fn channel(&self, n: u8) -> Self {
+        Outbox {
+            channel: n,
+            ..self.clone()
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, Queued<S>> {
         self.shared.out.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -184,7 +203,10 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
     /// Writes a frame, or queues it for the socket's task when the socket cannot take it now.
     /// False when the socket is closing, failed, or too slow ([`CAPACITY`] frames wait).
     pub fn send(&self, frame: impl Into<Utf8Bytes>) -> bool {
-        let frame = frame.into();
+        let mut frame = frame.into();
+        if self.channel > 0 {
+            frame = format!("{}{}", self.channel, frame.as_str()).into();
+        }
         let mut out = self.lock();
         if out.closing || out.failed.is_some() || out.waiting.len() >= CAPACITY {
             return false;

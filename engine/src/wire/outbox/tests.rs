@@ -96,6 +96,20 @@ async fn the_sender_writes_a_frame_itself_when_the_socket_takes_it() {
 }
 
 #[tokio::test]
+async fn a_channel_numbers_its_frames_and_shares_the_socket() {
+    let pipe = Pipe::default();
+    let page = Outbox::new(1, pipe.clone(), LIMIT);
+    let part = page.channel(2);
+    assert!(page.send("[1,\"p\"]"));
+    assert!(part.send("[1,\"s\"]"));
+    assert_eq!(part.id, page.id);
+    assert_eq!(pipe.written(), [text("[1,\"p\"]"), text("2[1,\"s\"]")]);
+    // One socket: closing it from a part closes it for the page.
+    part.close();
+    assert!(!page.send("[2,\"p\"]"));
+}
+
+#[tokio::test]
 async fn frames_wait_in_order_while_the_socket_is_full() {
     let pipe = Pipe::blocked();
     let out = Outbox::new(1, pipe.clone(), LIMIT);
