@@ -1,5 +1,7 @@
 //! The chat's load test: N simulated users (real WebSocket clients, each a GET with its own
-//! nickname cookie, then a join) in one room, one of them posting. Prints, asserts nothing:
+//! nickname cookie, then the joins of the room's page and of the sidebar's list of rooms over
+//! one socket, as a browser tab makes them) in one room, one of them posting. Prints, asserts
+//! nothing:
 //!
 //! - fan-out latency: from sending a post to every one of the N users having received it,
 //!   p50 and p99 over the posts;
@@ -135,18 +137,24 @@ async fn user(
         .await
         .map_err(|e| e.to_string())?;
     let token = leptos_live_tests::token_of(&html).ok_or("no token")?;
+    let rooms = leptos_live_tests::sticky_token_of(&html, "rooms").ok_or("no room list")?;
     let mut ws = wire::Client::connect(addr, "/live/socket")
         .await
         .map_err(|e| e.to_string())?;
-    ws.send(&serde_json::json!([1, "j", token, 0]).to_string())
-        .await
-        .map_err(|e| e.to_string())?;
-    loop {
-        match ws.next().await {
-            Ok(Frame::Text(t)) if t.starts_with("[1,") => break,
-            Ok(Frame::Text(_) | Frame::Other) => {}
-            Ok(Frame::Closed) => return Err("closed before the join's answer".into()),
-            Err(e) => return Err(format!("join failed: {e}")),
+    // The room's page, then the sidebar's list of rooms on channel 1 of the same socket, as the
+    // shim joins them.
+    for (join, answer) in [
+        (serde_json::json!([1, "j", token, 0]).to_string(), "[1,"),
+        (format!("1{}", serde_json::json!([1, "j", rooms, 0])), "1[1,"),
+    ] {
+        ws.send(&join).await.map_err(|e| e.to_string())?;
+        loop {
+            match ws.next().await {
+                Ok(Frame::Text(t)) if t.starts_with(answer) => break,
+                Ok(Frame::Text(_) | Frame::Other) => {}
+                Ok(Frame::Closed) => return Err("closed before the join's answer".into()),
+                Err(e) => return Err(format!("join failed: {e}")),
+            }
         }
     }
     board.alive.fetch_add(1, Ordering::Relaxed);
@@ -169,7 +177,11 @@ async fn user(
                     f.replacen("[R,", &format!("[{r},"), 1)
                 }
                 _ = beat.tick() => {
+                    // The list's heartbeat, then the page's.
                     r += 1;
+                    if ws.send(&format!("1[{r},\"h\"]")).await.is_err() {
+                        return;
+                    }
                     format!("[{r},\"h\"]")
                 }
             };
