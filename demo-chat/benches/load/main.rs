@@ -145,7 +145,10 @@ async fn user(
     // shim joins them.
     for (join, answer) in [
         (serde_json::json!([1, "j", token, 0]).to_string(), "[1,"),
-        (format!("1{}", serde_json::json!([1, "j", rooms, 0])), "1[1,"),
+        (
+            format!("1{}", serde_json::json!([1, "j", rooms, 0])),
+            "1[1,",
+        ),
     ] {
         ws.send(&join).await.map_err(|e| e.to_string())?;
         loop {

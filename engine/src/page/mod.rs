@@ -4,6 +4,7 @@
 pub(crate) mod answers;
 pub(crate) mod core;
 pub(crate) mod metered;
+pub(crate) mod packed;
 pub(crate) mod registry;
 pub(crate) mod render;
 pub(crate) mod sent;

@@ -2,11 +2,13 @@
 //! a new render turns into operations from there.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::component::{Arrangement, HtmlSplice};
 use crate::diff::{Op, Unrepresentable, diff, diff_planned};
 use crate::html::reparse::common_byte_ends;
 use crate::html::{Tree, parse_fragment, reparse};
+use crate::page::packed::Packed;
 use crate::page::render::Rendered;
 use crate::stream::{StreamOps, fill_html, needs_tree};
 
@@ -16,15 +18,27 @@ use crate::stream::{StreamOps, fill_html, needs_tree};
 /// (HTML over `keep_tree_above_bytes`) keep the parsed tree: a new render is then reparsed only
 /// around what changed, when the change allows it. Other pages keep only their HTML: an idle
 /// page costs little more than its HTML, and a push every few seconds pays one parse of a few
-/// kilobytes.
+/// kilobytes. An idle page's HTML is kept compressed against another page of its route
+/// ([`Packed`]); its next change unpacks it.
 pub(crate) struct Sent {
-    /// Exactly its length while the page is idle; a page in use keeps room to grow.
+    /// Exactly its length while the page is idle; a page in use keeps room to grow. Empty while
+    /// packed.
     html: String,
     tree: Option<Tree>,
+    /// The HTML, while the page is idle and it is worth packing (boxed: a page that never
+    /// packs pays a word).
+    packed: Option<Box<Packed>>,
+    /// The page's route: pages of one route share their packing dictionary.
+    family: Arc<str>,
 }
 
 impl Sent {
-    pub(crate) fn keep(rendered: Rendered, keep_tree_above: usize, hot: bool) -> Sent {
+    pub(crate) fn keep(
+        rendered: Rendered,
+        keep_tree_above: usize,
+        hot: bool,
+        family: Arc<str>,
+    ) -> Sent {
         let large = rendered.html.len() > keep_tree_above;
         let tree = (large || hot).then(|| {
             let mut tree = rendered.tree;
@@ -33,33 +47,75 @@ impl Sent {
             }
             tree
         });
-        Sent {
+        let mut sent = Sent {
             html: shrunk(rendered.html),
             tree,
-        }
+            packed: None,
+            family,
+        };
+        sent.pack();
+        sent
     }
 
     /// A first render, as HTML only; a large page parses its tree now, a small one when it
     /// first changes.
-    pub(crate) fn from_html(html: String, keep_tree_above: usize) -> Sent {
+    pub(crate) fn from_html(html: String, keep_tree_above: usize, family: Arc<str>) -> Sent {
         if html.len() > keep_tree_above {
             let tree = parse_fragment(&html);
-            Sent::keep(Rendered { html, tree }, keep_tree_above, false)
+            Sent::keep(Rendered { html, tree }, keep_tree_above, false, family)
         } else {
-            Sent {
+            let mut sent = Sent {
                 html: shrunk(html),
                 tree: None,
-            }
+                packed: None,
+                family,
+            };
+            sent.pack();
+            sent
         }
     }
 
-    /// The HTML the client has.
-    pub(crate) fn html(&self) -> &str {
-        &self.html
+    /// The HTML the client has (a copy, unpacked, when the page is idle).
+    pub(crate) fn html(&self) -> Cow<'_, str> {
+        match &self.packed {
+            Some(packed) => Cow::Owned(packed.unpack().unwrap_or_default()),
+            None => Cow::Borrowed(&self.html),
+        }
     }
 
-    /// The tree the client has, parsed again when it was not kept.
-    pub(crate) fn tree(&self) -> Cow<'_, Tree> {
+    /// The page's route, which names its packing dictionary.
+    pub(crate) fn family(&self) -> Arc<str> {
+        self.family.clone()
+    }
+
+    /// An idle page (no tree kept) packs its HTML, when that is worth it.
+    fn pack(&mut self) {
+        if self.tree.is_none()
+            && self.packed.is_none()
+            && let Some(packed) = Packed::pack(&self.html, &self.family)
+        {
+            self.packed = Some(Box::new(packed));
+            self.html = String::new();
+        }
+    }
+
+    /// The page changes: its HTML plain again. False if it did not unpack (never expected): the
+    /// client then gets the whole page.
+    fn unpack(&mut self) -> bool {
+        match self.packed.take() {
+            None => true,
+            Some(packed) => match packed.unpack() {
+                Some(html) => {
+                    self.html = html;
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
+    /// The tree the client has, parsed again when it was not kept (of the plain HTML).
+    fn tree(&self) -> Cow<'_, Tree> {
         match &self.tree {
             Some(tree) => Cow::Borrowed(tree),
             None => Cow::Owned(parse_fragment(&self.html)),
@@ -77,6 +133,7 @@ impl Sent {
             self.tree = None;
         }
         self.html.shrink_to_fit();
+        self.pack();
     }
 
     /// Moves to a new render and returns the operations from the old one. With a kept tree and
@@ -92,9 +149,16 @@ impl Sent {
         hot: bool,
         streams: &mut [StreamOps],
     ) -> Result<Vec<Op>, Unrepresentable> {
+        if !self.unpack() {
+            *self = Sent::from_html(html, keep_tree_above, self.family.clone());
+            return Err(Unrepresentable);
+        }
         if *html == *self.html {
             if needs_tree(streams) {
                 fill_html(streams, &self.tree());
+            }
+            if !hot {
+                self.cool(keep_tree_above);
             }
             return Ok(Vec::new());
         }
@@ -170,7 +234,7 @@ impl Sent {
                 Ok(more) if self.tree.is_some() => ops.extend(more),
                 // A stretch the kept tree could not take: the whole page, as advance would.
                 _ => {
-                    *self = Sent::from_html(html, keep_tree_above);
+                    *self = Sent::from_html(html, keep_tree_above, self.family.clone());
                     return Err(Unrepresentable);
                 }
             }
@@ -193,6 +257,9 @@ impl Sent {
         streams: &mut [StreamOps],
     ) -> Result<Vec<Op>, Unrepresentable> {
         let HtmlSplice { at, old_len, new } = splice;
+        if !self.unpack() {
+            return Err(Unrepresentable);
+        }
         let old_total = self.html.len();
         let Some(old) = self.html.get(at..at + old_len) else {
             return Err(Unrepresentable);
@@ -240,7 +307,12 @@ impl Sent {
         let tree = parse_fragment(&html);
         let ops = diff(&self.tree(), &tree);
         fill_html(streams, &tree);
-        *self = Sent::keep(Rendered { html, tree }, keep_tree_above, hot);
+        *self = Sent::keep(
+            Rendered { html, tree },
+            keep_tree_above,
+            hot,
+            self.family.clone(),
+        );
         ops
     }
 }
@@ -249,4 +321,63 @@ impl Sent {
 fn shrunk(mut html: String) -> String {
     html.shrink_to_fit();
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::diff::apply;
+    use crate::html::inner_html;
+
+    /// A page of a route: the same header and classes every time, and rows that change.
+    fn page(rows: &[(u8, u8)]) -> String {
+        let rows: String = rows
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    r#"<li id="r{k}" class="flex items-center gap-2 rounded-lg px-3 py-1.5 text-slate-700">row {v}</li>"#
+                )
+            })
+            .collect();
+        format!(
+            r#"<header class="flex items-center justify-between border-b px-4 py-2"><h1 class="text-lg font-semibold">a room</h1></header><ul class="space-y-0.5 text-sm">{rows}</ul><footer>{}</footer>"#,
+            rows.len()
+        )
+    }
+
+    proptest! {
+        /// Idle pages keep their HTML packed; whatever the order of idle and hot steps, each
+        /// step's operations take the client from the last page to the next exactly.
+        #[test]
+        fn packed_pages_patch_to_each_render(
+            steps in prop::collection::vec(
+                (prop::collection::vec((0u8..12, 0u8..4), 0..12), any::<bool>()),
+                1..8,
+            ),
+        ) {
+            let family: Arc<str> = Arc::from("/test/sent/{room}");
+            let first = page(&[(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)]);
+            let mut client = parse_fragment(&first);
+            let mut sent = Sent::from_html(first, 64 * 1024, family);
+            prop_assert!(sent.packed.is_some(), "an idle page of this size is packed");
+            for (rows, hot) in steps {
+                let mut rows = rows;
+                rows.sort_by_key(|r| r.0);
+                rows.dedup_by_key(|r| r.0);
+                let next = page(&rows);
+                match sent.advance(next.clone(), 64 * 1024, hot, &mut []) {
+                    Ok(ops) => apply(&mut client, &ops).expect("the operations apply"),
+                    Err(Unrepresentable) => client = parse_fragment(&sent.html()),
+                }
+                prop_assert_eq!(inner_html(&client), inner_html(&parse_fragment(&next)));
+                prop_assert_eq!(sent.html(), next.as_str());
+                prop_assert_eq!(
+                    sent.packed.is_some(),
+                    !hot && next.len() >= crate::page::packed::PACK_FROM
+                );
+            }
+        }
+    }
 }

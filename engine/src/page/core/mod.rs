@@ -128,7 +128,7 @@ pub(crate) struct CoreParts<V: LiveView> {
 impl<V: LiveView> Core<V> {
     pub fn new(parts: CoreParts<V>) -> Self {
         Core {
-            sent: Sent::from_html(parts.html, parts.keep_tree_above),
+            sent: Sent::from_html(parts.html, parts.keep_tree_above, parts.pattern.clone()),
             view: parts.view,
             ctx: parts.ctx,
             version: 0,
@@ -170,7 +170,7 @@ impl<V: LiveView> Core<V> {
                 pushed.title.get_or_insert_with(|| self.view.title());
                 pushed.landed = landed;
             }
-            if !sink.page(r, self.sent.html(), self.version, &pushed) {
+            if !sink.page(r, &self.sent.html(), self.version, &pushed) {
                 self.unsent_streams.extend(pushed.streams);
             }
             Flow::Continue
@@ -476,7 +476,7 @@ impl<V: LiveView> Core<V> {
                 catch_unwind(AssertUnwindSafe(|| {
                     Owner::new().with(|| {
                         location::provide(url);
-                        components.render_alone(id, page)
+                        components.render_alone(id, &page)
                     })
                 }))
             });
@@ -682,7 +682,7 @@ impl<V: LiveView> Core<V> {
                 tracing::debug!(page = %self.id, "change not expressible as operations; sending the page");
                 self.version += 1;
                 let pushed = self.ctx.take_pushed();
-                if !sink.page(r, self.sent.html(), self.version, &pushed) {
+                if !sink.page(r, &self.sent.html(), self.version, &pushed) {
                     self.unsent_streams.extend(pushed.streams);
                 }
             }
@@ -726,7 +726,8 @@ impl<V: LiveView> Core<V> {
         if !sink.page(r, &rendered.html, self.version, &pushed) {
             self.unsent_streams.extend(pushed.streams);
         }
-        self.sent = Sent::keep(rendered, self.keep_tree_above, self.is_hot());
+        let family = self.sent.family();
+        self.sent = Sent::keep(rendered, self.keep_tree_above, self.is_hot(), family);
         Flow::Continue
     }
 
