@@ -493,105 +493,112 @@ async fn next_report(reports: &mut Option<mpsc::UnboundedReceiver<Report>>) -> O
 }
 
 impl<V: LiveView> PageTask<V> {
-    async fn run(
-        mut self,
+    /// The page's loop, until it ends. Not an `async fn`: the future of one keeps its arguments
+    /// twice (its first state holds them, and the body its own copy: rust-lang/rust#62958),
+    /// which for a page's task is a second copy of the whole page, a kilobyte or more per page.
+    /// An `async move` block that uses what it captured in place keeps one.
+    fn run(
+        self,
         mut ctl: mpsc::Receiver<Control>,
         mut info: mpsc::UnboundedReceiver<V::Message>,
-    ) {
-        let id = self.core.id.clone();
-        tracing::debug!(page = %id, "page started");
-        let mut live = Live::page(std::any::type_name::<V>(), self.core.pattern.clone());
-        // Outcomes of the page's work (a closed queue when it was taken already: never ready).
-        let work = self.core.ctx.take_work_rx().unwrap_or_else(Queue::new);
-        // What the upload writers report, once the page has uploads.
-        let mut reports = None;
-        let above = self.config.keep_tree_above_bytes;
-        // Where the page's feeds find it: in a step, or waiting on its socket.
-        let gate = self.core.ctx.gate().clone();
-        loop {
-            live.absent(self.link.outbox.is_none());
-            let window = if self.registration.adopted() {
-                self.config.retention_window
-            } else {
-                self.config.adoption_window
-            };
-            let detached = self.link.outbox.is_none();
-            if reports.is_none() {
-                reports = self.core.ctx.take_upload_reports();
-            }
-            let core = &self.core;
-            // One timer for the two ends a waiting page may have (its tree cools, or it has
-            // waited for a socket too long): the task keeps one, and cooling comes first.
-            let cool = core
-                .sent
-                .is_hot(above)
-                .then(|| core.hot_until.unwrap_or(self.detached_at));
-            let expire = detached.then(|| self.detached_at + window);
-            let alarm = match (cool, expire) {
-                (Some(c), Some(e)) => Some(c.min(e)),
-                (c, e) => c.or(e),
-            };
-            let woke = tokio::select! {
-                biased;
-                c = ctl.recv() => Woke::Control(c),
-                Some(m) = info.recv() => Woke::Info(m),
-                done = work.recv() => Woke::Work(done),
-                Some(report) = next_report(&mut reports) => Woke::Report(report),
-                () = gate.nudged() => Woke::Fed,
-                _ = sleep_until(alarm.unwrap_or(self.detached_at)), if alarm.is_some() => {
-                    if cool.is_some_and(|c| c <= Instant::now()) {
-                        Woke::Cool
-                    } else {
-                        Woke::Expired
+    ) -> impl Future<Output = ()> + Send + 'static {
+        let mut task = self;
+        async move {
+            let id = task.core.id.clone();
+            tracing::debug!(page = %id, "page started");
+            let mut live = Live::page(std::any::type_name::<V>(), task.core.pattern.clone());
+            // Outcomes of the page's work (a closed queue when it was taken already: never ready).
+            let work = task.core.ctx.take_work_rx().unwrap_or_else(Queue::new);
+            // What the upload writers report, once the page has uploads.
+            let mut reports = None;
+            let above = task.config.keep_tree_above_bytes;
+            // Where the page's feeds find it: in a step, or waiting on its socket.
+            let gate = task.core.ctx.gate().clone();
+            loop {
+                live.absent(task.link.outbox.is_none());
+                let window = if task.registration.adopted() {
+                    task.config.retention_window
+                } else {
+                    task.config.adoption_window
+                };
+                let detached = task.link.outbox.is_none();
+                if reports.is_none() {
+                    reports = task.core.ctx.take_upload_reports();
+                }
+                let core = &task.core;
+                // One timer for the two ends a waiting page may have (its tree cools, or it has
+                // waited for a socket too long): the task keeps one, and cooling comes first.
+                let cool = core
+                    .sent
+                    .is_hot(above)
+                    .then(|| core.hot_until.unwrap_or(task.detached_at));
+                let expire = detached.then(|| task.detached_at + window);
+                let alarm = match (cool, expire) {
+                    (Some(c), Some(e)) => Some(c.min(e)),
+                    (c, e) => c.or(e),
+                };
+                let woke = tokio::select! {
+                    biased;
+                    c = ctl.recv() => Woke::Control(c),
+                    Some(m) = info.recv() => Woke::Info(m),
+                    done = work.recv() => Woke::Work(done),
+                    Some(report) = next_report(&mut reports) => Woke::Report(report),
+                    () = gate.nudged() => Woke::Fed,
+                    _ = sleep_until(alarm.unwrap_or(task.detached_at)), if alarm.is_some() => {
+                        if cool.is_some_and(|c| c <= Instant::now()) {
+                            Woke::Cool
+                        } else {
+                            Woke::Expired
+                        }
                     }
-                }
-            };
-            // Frames the feeds wrote while the page waited count in its version.
-            self.core.version += gate.enter();
-            let (core, link) = (&mut self.core, &mut self.link);
-            // The steps that run the page's code are boxed while they run: the task keeps the
-            // size of this loop while the page waits, not that of the page's largest handler
-            // (an allocation per step, against kilobytes per idle page).
-            let flow = match woke {
-                Woke::Control(Some(c)) => Box::pin(self.control(c)).await,
-                Woke::Control(None) => Flow::End,
-                Woke::Info(m) => Box::pin(core.info(m, &mut info, link)).await,
-                Woke::Work(done) => Box::pin(core.work_done(done, link)).await,
-                Woke::Report(report) => core.upload_report(report, link),
-                Woke::Fed => core.fed(link),
-                Woke::Cool => {
-                    core.sent.cool(above);
-                    core.hot_until = None;
-                    Flow::Continue
-                }
-                Woke::Expired => {
-                    let adopted = self.registration.adopted();
-                    tracing::debug!(page = %id, adopted, "page expired");
-                    // A page a browser had is kept for its return, when its view keeps state;
-                    // one never joined is nobody's.
-                    if let (true, Some(keep)) = (adopted, &self.keep)
-                        && let Some((pattern, state)) = core.snapshot()
-                    {
-                        keep(id.clone(), pattern, state);
+                };
+                // Frames the feeds wrote while the page waited count in its version.
+                task.core.version += gate.enter();
+                let (core, link) = (&mut task.core, &mut task.link);
+                // The steps that run the page's code are boxed while they run: the task keeps the
+                // size of this loop while the page waits, not that of the page's largest handler
+                // (an allocation per step, against kilobytes per idle page).
+                let flow = match woke {
+                    Woke::Control(Some(c)) => Box::pin(task.control(c)).await,
+                    Woke::Control(None) => Flow::End,
+                    Woke::Info(m) => Box::pin(core.info(m, &mut info, link)).await,
+                    Woke::Work(done) => Box::pin(core.work_done(done, link)).await,
+                    Woke::Report(report) => core.upload_report(report, link),
+                    Woke::Fed => core.fed(link),
+                    Woke::Cool => {
+                        core.sent.cool(above);
+                        core.hot_until = None;
+                        Flow::Continue
                     }
-                    Flow::End
+                    Woke::Expired => {
+                        let adopted = task.registration.adopted();
+                        tracing::debug!(page = %id, adopted, "page expired");
+                        // A page a browser had is kept for its return, when its view keeps state;
+                        // one never joined is nobody's.
+                        if let (true, Some(keep)) = (adopted, &task.keep)
+                            && let Some((pattern, state)) = core.snapshot()
+                        {
+                            keep(id.clone(), pattern, state);
+                        }
+                        Flow::End
+                    }
+                };
+                if std::mem::take(&mut task.link.dropped) {
+                    task.detach();
                 }
-            };
-            if std::mem::take(&mut self.link.dropped) {
-                self.detach();
+                if let Flow::End = flow {
+                    break;
+                }
+                gate.leave(task.link.outbox.as_ref());
             }
-            if let Flow::End = flow {
-                break;
+            gate.end();
+            // Joins queued behind the end find their acknowledgement dropped and mount again.
+            ctl.close();
+            if let Some(out) = task.link.outbox.take() {
+                out.close();
             }
-            gate.leave(self.link.outbox.as_ref());
+            tracing::debug!(page = %id, "page ended");
         }
-        gate.end();
-        // Joins queued behind the end find their acknowledgement dropped and mount again.
-        ctl.close();
-        if let Some(out) = self.link.outbox.take() {
-            out.close();
-        }
-        tracing::debug!(page = %id, "page ended");
     }
 
     async fn control(&mut self, c: Control) -> Flow {

@@ -375,10 +375,10 @@ impl Joins {
         }
     }
 
-    fn all(self) -> impl Iterator<Item = Joined> {
-        self.page
-            .into_iter()
-            .chain(self.parts.into_iter().flatten())
+    /// Every page joined (by reference: the socket's future keeps no copy of one while it
+    /// waits on a page).
+    fn all(&self) -> impl Iterator<Item = &Joined> {
+        self.page.iter().chain(self.parts.iter().flatten())
     }
 }
 
