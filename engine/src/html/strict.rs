@@ -9,10 +9,9 @@
 //! and the same source spans; a property test (`strict/agrees.rs`) checks that.
 
 use super::entities::{Context, decode_text_checked};
-use super::string::Str;
 use super::tags::{
     F_CLOSES_P, F_HEADING, F_SELECT, F_SPECIAL, F_START_RULES, F_TABLE_MODE, F_TABLE_PART, F_VOID,
-    TEXT_ONLY, tag_flags,
+    TEXT_ONLY, flags_of, tag_flags, tag_key,
 };
 use super::tokenizer::is_ws;
 use super::tree::{Arena, ElementData, NO_SPAN, Namespace, Rec, Run, Tree};
@@ -29,8 +28,12 @@ pub(super) fn build(html: &str, ancestors: &[ElementData], offset: u32) -> Optio
         mut children,
         ..
     } = p;
-    let root = arena.element_from(
-        &ElementData::new(context.ns, &context.name),
+    // The context's name, without its attributes.
+    let name = arena.str(&context.name);
+    let root = arena.element(
+        context.ns,
+        name,
+        Run::default(),
         &mut children,
         0,
         [NO_SPAN; 4],
@@ -42,6 +45,8 @@ pub(super) fn build(html: &str, ancestors: &[ElementData], offset: u32) -> Optio
 struct OpenTag {
     /// The tag name, in the source.
     name: Run,
+    /// Its [`tag_key`], which its end tag is checked against (`None` for a long name).
+    key: Option<u128>,
     /// The attributes, in the arena.
     attrs: Run,
     flags: u16,
@@ -73,8 +78,10 @@ struct Parser<'a> {
     src: &'a str,
     pos: usize,
     offset: u32,
-    /// The ancestors' names and flags (they are never closed here), then the open elements.
-    base: Vec<(Str, u16)>,
+    /// The ancestors (they are never closed here), below the open elements.
+    base: &'a [ElementData],
+    /// The flags of the last ancestor, the current node when no element is open.
+    base_flags: u16,
     stack: Vec<OpenTag>,
     children: Vec<Rec>,
     counts: Counts,
@@ -113,9 +120,9 @@ fn is_tag_space(c: u8) -> bool {
 }
 
 impl<'a> Parser<'a> {
-    fn new(src: &'a str, ancestors: &[ElementData], offset: u32) -> Option<Parser<'a>> {
+    fn new(src: &'a str, ancestors: &'a [ElementData], offset: u32) -> Option<Parser<'a>> {
         let mut counts = Counts::default();
-        let mut base = Vec::with_capacity(ancestors.len());
+        let mut base_flags = 0;
         for e in ancestors {
             // Foreign content, templates, selects and raw text: other rules throughout.
             if e.ns != Namespace::Html
@@ -129,16 +136,18 @@ impl<'a> Parser<'a> {
                 return None;
             }
             counts.add(&e.name, 1);
-            base.push((e.name.clone(), flags));
+            base_flags = flags;
         }
-        base.last()?;
+        ancestors.last()?;
         Some(Parser {
             src,
             pos: 0,
             offset,
-            base,
-            stack: Vec::new(),
-            children: Vec::new(),
+            base: ancestors,
+            base_flags,
+            // Room for the usual depth and for the pending children of a list of rows.
+            stack: Vec::with_capacity(16),
+            children: Vec::with_capacity(32),
             counts,
             arena: Arena::with_source(src),
         })
@@ -153,14 +162,14 @@ impl<'a> Parser<'a> {
     fn top_flags(&self) -> u16 {
         match self.stack.last() {
             Some(o) => o.flags,
-            None => self.base.last().map_or(0, |b| b.1),
+            None => self.base_flags,
         }
     }
 
     fn top_name(&self) -> &str {
         match self.stack.last() {
             Some(o) => self.arena.get(o.name),
-            None => self.base.last().map_or("", |b| &b.0),
+            None => self.base.last().map_or("", |b| &b.name),
         }
     }
 
@@ -233,8 +242,17 @@ impl<'a> Parser<'a> {
         let rest = &self.src.as_bytes()[start + 2..];
         let open = self.stack.last()?;
         let name = self.arena.get(open.name).as_bytes();
-        // Only the current node's own end tag, written plainly, closes it.
-        if rest.len() <= name.len() || &rest[..name.len()] != name || rest[name.len()] != b'>' {
+        // Only the current node's own end tag, written plainly, closes it. Names are compared
+        // by their keys, a word each, where they have one.
+        if rest.len() <= name.len() || rest[name.len()] != b'>' {
+            return None;
+        }
+        let written = &rest[..name.len()];
+        let same = match open.key {
+            Some(key) => tag_key(written) == Some(key),
+            None => written == name,
+        };
+        if !same {
             return None;
         }
         self.pos = start + 2 + name.len() + 1;
@@ -272,7 +290,8 @@ impl<'a> Parser<'a> {
             return None;
         }
         let tag_name = &self.src[start + 1..i];
-        let flags = tag_flags(tag_name);
+        let key = tag_key(tag_name.as_bytes());
+        let flags = flags_of(key);
         if !self.allowed(tag_name, flags) {
             return None;
         }
@@ -298,6 +317,7 @@ impl<'a> Parser<'a> {
             self.counts.add(tag_name, 1);
             self.stack.push(OpenTag {
                 name,
+                key,
                 attrs,
                 flags,
                 start: (self.at(start), self.at(end)),
@@ -344,7 +364,7 @@ impl<'a> Parser<'a> {
     fn closes_list_item(&self, name: &str) -> bool {
         let items: &[&str] = if name == "li" { &["li"] } else { &["dd", "dt"] };
         let open = self.stack.iter().map(|o| (self.arena.get(o.name), o.flags));
-        let base = self.base.iter().map(|(n, f)| (&**n, *f));
+        let base = self.base.iter().map(|e| (&*e.name, tag_flags(&e.name)));
         for (n, f) in open.rev().chain(base.rev()) {
             if items.contains(&n) {
                 return true;
