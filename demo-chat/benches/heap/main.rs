@@ -45,7 +45,7 @@ const SERVE_FLAG: &str = "--serve-profiled";
 /// The secret of tokens and cookies, so that the users can sign their nicknames.
 const SECRET: &str = "heap-bench-secret-heap-bench-secret-0123456789";
 
-/// The child: serves the chat, as its binary does (the metrics recorder included), until a line
+/// The child: serves the chat, as its binary does (the metrics recorder and its upkeep included), until a line
 /// arrives on its standard input; then writes the profile (the heap as it is then, with every
 /// user still connected) and exits.
 fn serve_profiled(file: &str, db_path: &str) {
@@ -56,6 +56,15 @@ fn serve_profiled(file: &str, db_path: &str) {
         .expect("tokio runtime");
     runtime.block_on(async {
         let prometheus = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        // As the binary does: its histogram samples are folded in every few seconds.
+        let metrics = prometheus.handle();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                every.tick().await;
+                metrics.run_upkeep();
+            }
+        });
         leptos_live::dashboard::Recorder::new()
             .forward_to(prometheus)
             .install()
