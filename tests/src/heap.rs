@@ -18,6 +18,20 @@ const PLACES: [&str; 7] = [
     "leptos",
 ];
 
+/// Where the metrics recorders' allocations are, wherever the call that recorded came from:
+/// their samples and summaries depend on the events recorded, not on the number of pages.
+const METRICS: [&str; 6] = [
+    "metrics_util",
+    "metrics-util",
+    "metrics_exporter_prometheus",
+    "metrics-exporter-prometheus",
+    "sketches-ddsketch",
+    "sketches_ddsketch",
+];
+
+/// The place of everything the metrics recorders hold.
+pub const METRICS_PLACE: &str = "metrics: the Prometheus recorder's samples and summaries";
+
 /// Bytes and blocks held, by place.
 pub type Held = HashMap<String, (u64, u64)>;
 
@@ -29,7 +43,8 @@ pub fn read_profile(file: &str) -> Value {
 
 /// The heap held at the end of `profile`, by place: the first function of the crates above on
 /// the stack, followed by up to `depth - 1` more of them further out (callers), joined by
-/// ` < `. Depth 1 is the plain split; more tells which caller a place served.
+/// ` < `. Depth 1 is the plain split; more tells which caller a place served. What the metrics
+/// recorders hold is one place of its own, [`METRICS_PLACE`].
 pub fn by_place(profile: &Value, depth: usize) -> Held {
     let frames: Vec<&str> = profile["ftbl"]
         .as_array()
@@ -50,6 +65,12 @@ pub fn by_place(profile: &Value, depth: usize) -> Held {
             .flatten()
             .filter_map(|i| frames.get(i.as_u64()? as usize).copied())
             .collect();
+        if stack.iter().any(|f| METRICS.iter().any(|m| f.contains(m))) {
+            let e = places.entry(METRICS_PLACE.to_string()).or_default();
+            e.0 += bytes;
+            e.1 += blocks;
+            continue;
+        }
         let ours = |f: &&&str| PLACES.iter().any(|c| f.contains(c)) && !f.contains("alloc::");
         let mut named: Vec<String> = stack
             .iter()

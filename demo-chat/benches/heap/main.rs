@@ -331,6 +331,25 @@ fn main() {
         tb - ab,
         tn - an
     );
+    // The Prometheus recorder's summaries are sketches whose size follows the spread of the
+    // values recorded, whatever the number of users: the figures without them.
+    let metrics = |base: &Held, with: &Held, n: usize| {
+        heap::per_unit(base, with, n)
+            .into_iter()
+            .find(|(p, _, _)| p == heap::METRICS_PLACE)
+            .map_or(0.0, |(_, b, _)| b)
+    };
+    let (tm, am) = (
+        metrics(&none, &tab, tab_users),
+        metrics(&none, &alone, alone_users),
+    );
+    println!(
+        "  without the metrics recorder's samples and summaries: as a tab {:.0} B ({:.1} KiB), the room page alone {:.0} B ({:.1} KiB)",
+        tb - tm,
+        (tb - tm) / 1024.0,
+        ab - am,
+        (ab - am) / 1024.0
+    );
     let page_only: std::collections::HashMap<String, (f64, f64)> =
         heap::per_unit(&none, &alone, alone_users)
             .into_iter()
