@@ -46,7 +46,7 @@ pub struct NewAttachment<'a> {
 }
 
 /// A room.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Room {
     /// Its name, as in `/rooms/<name>`.
     pub name: String,

@@ -18,6 +18,7 @@ mod lobby;
 mod members;
 mod room;
 mod session;
+mod shared;
 mod sidebar;
 
 use axum::Router;

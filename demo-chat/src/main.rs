@@ -20,6 +20,9 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Where the chat listens unless `LEPTOS_SITE_ADDR` says otherwise.
 const DEFAULT_ADDR: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 3001);
 
+/// How often the metrics' histogram samples are folded into their summaries.
+const UPKEEP: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// What the log shows unless `RUST_LOG` says otherwise: `info` and above, so that the reason
 /// `leptos_live` gives for an event it refused (`unknown_event`, `bad_payload`: a warning) shows.
 const DEFAULT_LOG: &str = "info";
@@ -45,6 +48,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // and shown by the dashboard at /admin.
     let prometheus = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
     let metrics = prometheus.handle();
+    // A recorder built this way keeps every histogram sample until it is drained, by a scrape
+    // of /metrics or by an upkeep (what `PrometheusBuilder::install` would run): without one, a
+    // chat nobody scrapes holds a sample per render of every page.
+    let upkeep = metrics.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(UPKEEP);
+        loop {
+            every.tick().await;
+            upkeep.run_upkeep();
+        }
+    });
     leptos_live::dashboard::Recorder::new()
         .forward_to(prometheus)
         .install()?;

@@ -1,5 +1,6 @@
 //! `/rooms/{name}`: messages with their images, presence and typing.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::Uri;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::attachments::{self, AttachmentError, Staged, UPLOAD};
 use crate::db::Message;
 use crate::members::{Members, MembersProps};
+use crate::shared::Lists;
 use crate::{App, Nick, shell};
 
 /// Messages sent on entry and per scroll back.
@@ -24,6 +26,9 @@ pub const PAGE: i64 = 50;
 pub const MAX_BODY: usize = 2000;
 /// The most names the presence list shows.
 const SHOWN: usize = 50;
+
+/// The presence lists pages show: every page of a room holds the same one.
+static ONLINE: Lists<(String, bool)> = Lists::new();
 
 /// What a user's presence carries.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,8 +89,10 @@ pub enum Msg {
     Room(RoomEvent),
     /// Someone came, went or started typing.
     Presence,
-    /// The typing indicator's timer, with the typing generation it belongs to.
-    StopTyping(u64),
+    /// The typing indicator's timer, with the typing generation it belongs to (32 bits: the
+    /// page's queue of messages is sized by the largest, a generation only needs to differ
+    /// from the previous one).
+    StopTyping(u32),
 }
 
 impl From<RoomEvent> for Msg {
@@ -126,8 +133,10 @@ struct Inside {
     oldest: Option<i64>,
     more: bool,
     me: Tracked<Meta>,
-    typing_gen: u64,
-    online: Vec<(String, bool)>,
+    typing_gen: u32,
+    /// Who is here (up to [`SHOWN`]) and whether they are typing, shared with the room's
+    /// other pages.
+    online: Arc<[(String, bool)]>,
     online_count: usize,
     error: Option<String>,
     tab: Tab,
@@ -149,16 +158,17 @@ impl RoomPage {
     fn refresh_online(&mut self) {
         if let Access::In(inside) = &mut self.access {
             let t = topic(&self.room);
-            inside.online = self
-                .app
-                .presence
-                .users(&t, SHOWN)
-                .into_iter()
-                .map(|(k, metas)| {
-                    let typing = metas.iter().any(|m| m.typing);
-                    (k, typing)
-                })
-                .collect();
+            inside.online = ONLINE.share(
+                self.app
+                    .presence
+                    .users(&t, SHOWN)
+                    .into_iter()
+                    .map(|(k, metas)| {
+                        let typing = metas.iter().any(|m| m.typing);
+                        (k, typing)
+                    })
+                    .collect(),
+            );
             inside.online_count = self.app.presence.user_count(&t);
         }
     }
@@ -248,7 +258,7 @@ impl LiveView for RoomPage {
                 more,
                 me,
                 typing_gen: 0,
-                online: Vec::new(),
+                online: Arc::new([]),
                 online_count: 0,
                 error: None,
                 tab: Tab::Online,
@@ -324,7 +334,7 @@ impl LiveView for RoomPage {
                     inside.me.update(|m| m.typing = typing);
                 }
                 if typing {
-                    inside.typing_gen += 1;
+                    inside.typing_gen = inside.typing_gen.wrapping_add(1);
                     ctx.send_after(Duration::from_secs(4), Msg::StopTyping(inside.typing_gen));
                 }
             }
@@ -497,6 +507,9 @@ fn picked_view(e: &UploadEntry) -> impl IntoView + use<> {
     }
 }
 
+/// The presence list's look, its items' included.
+const ONLINE_CLASS: &str = "space-y-1 text-sm [&>li]:flex [&>li]:items-center [&>li]:gap-2 [&>li]:text-slate-700 [&>li]:before:h-2 [&>li]:before:w-2 [&>li]:before:shrink-0 [&>li]:before:rounded-full [&>li]:before:bg-emerald-500";
+
 fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
     let typing: Vec<String> = inside
         .online
@@ -514,24 +527,30 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
         .iter()
         .map(|(name, t)| {
             let t = *t;
+            // Each item's look (a row, a green dot before the name) is the list's, set once
+            // on it: a page keeps the HTML it sent, and this list is most of it.
             view! {
-                <li class="flex items-center gap-2" data-user=name.clone()>
-                    <span class="h-2 w-2 rounded-full bg-emerald-500"></span>
-                    <span class="text-slate-700">{name.clone()}</span>
+                <li data-user=name.clone()>
+                    {name.clone()}
                     {t.then(|| view! { <span class="text-xs italic text-slate-500">"typing"</span> })}
                 </li>
             }
         })
         .collect_view();
-    let members = live_component::<Members>(
-        "members",
-        MembersProps {
-            room: room.to_string(),
-            private: inside.private,
-            owner: inside.owner,
-            list: (inside.tab == Tab::Members).then(|| inside.members.clone()),
-        },
-    );
+    // The members panel shows something on the members tab, and to the owner of a private room
+    // (the forms that let people in and out); elsewhere it would be an empty part that every
+    // page of the room keeps, so it is not placed.
+    let members = (inside.tab == Tab::Members || (inside.private && inside.owner)).then(|| {
+        live_component::<Members>(
+            "members",
+            MembersProps {
+                room: room.to_string(),
+                private: inside.private,
+                owner: inside.owner,
+                list: (inside.tab == Tab::Members).then(|| inside.members.clone()),
+            },
+        )
+    });
     let images = upload(UPLOAD);
     let picked = images.entries.iter().map(picked_view).collect_view();
     let images_error = upload_errors(&images.errors);
@@ -576,7 +595,7 @@ fn render_inside(room: &str, inside: &Inside) -> impl IntoView + use<> {
             </section>
             <aside class="w-full space-y-3 md:w-56">
                 <Tabs tabs=tabs push=true />
-                {(inside.tab == Tab::Online).then(|| view! { <ul id="online" class="space-y-1 text-sm">{online}</ul> })}
+                {(inside.tab == Tab::Online).then(|| view! { <ul id="online" class=ONLINE_CLASS>{online}</ul> })}
                 {members}
             </aside>
         </div>

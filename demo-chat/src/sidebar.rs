@@ -1,13 +1,19 @@
 //! The sidebar's list of rooms: a live part of the chat's layout. It stays, with its socket,
 //! while the user moves between rooms, and shows a room someone else makes at once.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_live::{Ctx, LiveError, LiveView, Params, RawEvent, Session};
 use leptos_live_components::Link;
 
 use crate::db::Room;
 use crate::lobby::{ROOMS_TOPIC, RoomMade};
+use crate::shared::Lists;
 use crate::{App, Nick};
+
+/// The lists of rooms pages show: users who may enter the same rooms hold the same one.
+static LISTS: Lists<Room> = Lists::new();
 
 /// The rooms a user may enter, for the pages that list them, read again whenever a room is made.
 pub struct Rooms {
@@ -15,8 +21,8 @@ pub struct Rooms {
     pub app: App,
     /// The user.
     pub nick: String,
-    /// Their rooms, as last read.
-    pub list: Vec<Room>,
+    /// Their rooms, as last read (shared with the pages that show the same).
+    pub list: Arc<[Room]>,
 }
 
 impl Rooms {
@@ -28,18 +34,19 @@ impl Rooms {
         let app = ctx.extension::<App>()?.clone();
         let nick = ctx.assigned::<Nick>()?.0.clone();
         ctx.subscribe::<RoomMade>(ROOMS_TOPIC);
-        let list = app.db.rooms_for(&nick).await.map_err(LiveError::msg)?;
+        let list = LISTS.share(app.db.rooms_for(&nick).await.map_err(LiveError::msg)?);
         Ok(Rooms { app, nick, list })
     }
 
     /// Reads the user's rooms again.
     pub async fn reload(&mut self) -> Result<(), LiveError> {
-        self.list = self
-            .app
-            .db
-            .rooms_for(&self.nick)
-            .await
-            .map_err(LiveError::msg)?;
+        self.list = LISTS.share(
+            self.app
+                .db
+                .rooms_for(&self.nick)
+                .await
+                .map_err(LiveError::msg)?,
+        );
         Ok(())
     }
 }

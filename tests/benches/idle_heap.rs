@@ -7,10 +7,9 @@
 //! bench's; this one counts the bytes the program asked for (allocator overhead not included)
 //! and the allocations, per page.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-use leptos_live_tests::{connect_pages, spawn_server};
+use leptos_live_tests::{connect_pages, heap, spawn_server};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt as _;
 
@@ -40,60 +39,6 @@ fn serve_profiled(file: &str) {
     });
 }
 
-/// The heap the child held at the end, from dhat's profile: bytes and blocks per place, the
-/// place being the first engine (or tokio, axum, hyper, tungstenite) function on the stack
-/// below the allocator.
-fn by_place(profile: &Value) -> Vec<(String, u64, u64)> {
-    let frames: Vec<&str> = profile["ftbl"]
-        .as_array()
-        .map(|f| f.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let mut places: HashMap<String, (u64, u64)> = HashMap::new();
-    for pp in profile["pps"].as_array().into_iter().flatten() {
-        let (bytes, blocks) = (
-            pp["eb"].as_u64().unwrap_or(0),
-            pp["ebk"].as_u64().unwrap_or(0),
-        );
-        if bytes == 0 {
-            continue;
-        }
-        let stack: Vec<&str> = pp["fs"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|i| frames.get(i.as_u64()? as usize).copied())
-            .collect();
-        let place = stack
-            .iter()
-            .find(|f| {
-                [
-                    "leptos_live::",
-                    "tokio::",
-                    "axum::",
-                    "hyper::",
-                    "tungstenite::",
-                    "leptos",
-                ]
-                .iter()
-                .any(|c| f.contains(c))
-                    && !f.contains("alloc::")
-            })
-            .or(stack.get(1))
-            .map(|f| {
-                // "0x…: function (file:line:col)": the function and where.
-                let f = f.split_once(": ").map_or(*f, |(_, r)| r);
-                f.chars().take(150).collect::<String>()
-            })
-            .unwrap_or_else(|| "?".into());
-        let e = places.entry(place).or_default();
-        e.0 += bytes;
-        e.1 += blocks;
-    }
-    let mut v: Vec<_> = places.into_iter().map(|(k, (b, n))| (k, b, n)).collect();
-    v.sort_by_key(|p| std::cmp::Reverse(p.1));
-    v
-}
-
 async fn measure(pages: usize, file: &str) -> Value {
     let (mut child, _, addr) = spawn_server(&[SERVE_FLAG, file]).await;
     let held = connect_pages(addr, pages, 100).await;
@@ -103,8 +48,7 @@ async fn measure(pages: usize, file: &str) -> Value {
     stdin.write_all(b"done\n").await.expect("tell the child");
     let _ = child.wait().await;
     drop(held);
-    let text = std::fs::read_to_string(file).expect("the profile");
-    serde_json::from_str(&text).expect("dhat's profile is JSON")
+    heap::read_profile(file)
 }
 
 fn main() {
@@ -125,27 +69,17 @@ fn main() {
         let all = measure(pages, &dir.join("idle-heap-n.json").to_string_lossy()).await;
         (none, all)
     });
-    let (base, with) = (by_place(&none), by_place(&all));
-    let total = |v: &[(String, u64, u64)]| {
-        v.iter()
-            .fold((0u64, 0u64), |(b, n), (_, x, y)| (b + x, n + y))
-    };
-    let ((b0, n0), (b1, n1)) = (total(&base), total(&with));
-    let per = |x: u64, y: u64| (x.saturating_sub(y)) as f64 / pages as f64;
+    // The heap split by the first engine (or tokio, axum, hyper, tungstenite) function on the
+    // stack below the allocator.
+    let (base, with) = (heap::by_place(&none, 1), heap::by_place(&all, 1));
+    let (b0, b1) = (heap::total(&base).0, heap::total(&with).0);
+    let (bytes, blocks) = heap::total_per_unit(&base, &with, pages);
     println!(
-        "idle heap per connected page: {:.0} B in {:.1} allocations ({pages} pages; heap {b0} B -> {b1} B)",
-        per(b1, b0),
-        per(n1, n0)
+        "idle heap per connected page: {bytes:.0} B in {blocks:.1} allocations ({pages} pages; heap {b0} B -> {b1} B)"
     );
-    let before: HashMap<&str, (u64, u64)> = base
-        .iter()
-        .map(|(k, b, n)| (k.as_str(), (*b, *n)))
-        .collect();
     println!("| bytes/page | allocations/page | allocated in |");
     println!("| --- | --- | --- |");
-    for (place, b, n) in &with {
-        let (b0, n0) = before.get(place.as_str()).copied().unwrap_or((0, 0));
-        let (bp, np) = (per(*b, b0), per(*n, n0));
+    for (place, bp, np) in heap::per_unit(&base, &with, pages) {
         if bp >= 8.0 {
             println!("| {bp:.0} | {np:.2} | {place} |");
         }

@@ -6,6 +6,7 @@ pub mod axe;
 pub mod balancer;
 pub mod browser;
 pub mod counter_page;
+pub mod heap;
 pub mod pages;
 pub mod poll;
 pub mod proxy;
