@@ -1,7 +1,7 @@
 //! Where a connected chat user's bytes go: the chat served by a child process whose allocator
 //! is dhat's, `USERS` users (default 1,000) in one room connected as a browser tab is (a GET of
-//! `/rooms/lobby` with their own nickname cookie, a socket that joins the page's root and a
-//! second one that joins the sidebar's list of rooms, the layout's sticky part), left idle past
+//! `/rooms/lobby` with their own nickname cookie, a socket that joins the page's root and, on
+//! its channel 1, the sidebar's list of rooms, the layout's sticky part), left idle past
 //! the adoption window; then the heap the child holds, by the function that allocated it (the
 //! first of the engine, the chat, tokio, axum, hyper or tungstenite on the stack), per user,
 //! less the same server with no user. The same again for users who join the room page alone,
@@ -115,17 +115,19 @@ impl Quiet {
     }
 }
 
-/// Opens a socket and joins `token` with it; the socket once the join is answered.
-async fn join(addr: SocketAddr, token: &str) -> Result<wire::Client, String> {
-    let mut ws = wire::Client::connect(addr, "/live/socket")
-        .await
-        .map_err(|e| e.to_string())?;
-    ws.send(&serde_json::json!([1, "j", token, 0]).to_string())
-        .await
-        .map_err(|e| e.to_string())?;
+/// Joins `token` on `channel` of the socket (`""` for the page's, `"1"` for the first sticky
+/// part's); returns once the join is answered.
+async fn join(ws: &mut wire::Client, channel: &str, token: &str) -> Result<(), String> {
+    ws.send(&format!(
+        "{channel}{}",
+        serde_json::json!([1, "j", token, 0])
+    ))
+    .await
+    .map_err(|e| e.to_string())?;
+    let answer = format!("{channel}[1,");
     loop {
         match ws.next().await {
-            Ok(Frame::Text(t)) if t.starts_with("[1,") => return Ok(ws),
+            Ok(Frame::Text(t)) if t.starts_with(&answer) => return Ok(()),
             Ok(Frame::Text(_) | Frame::Other) => {}
             Ok(Frame::Closed) => return Err("closed before the join's answer".into()),
             Err(e) => return Err(format!("join failed: {e}")),
@@ -135,13 +137,13 @@ async fn join(addr: SocketAddr, token: &str) -> Result<wire::Client, String> {
 
 /// Reads frames until the socket closes, and beats every 20 s as the shim does: a socket that
 /// sends nothing for a minute is closed, and joining a crowd under dhat takes minutes.
-async fn read(mut ws: wire::Client, quiet: Arc<Quiet>) {
+async fn read(mut ws: wire::Client, quiet: Arc<Quiet>, sticky: bool) {
     quiet.open.fetch_add(1, Ordering::Relaxed);
-    beat_and_read(&mut ws, &quiet).await;
+    beat_and_read(&mut ws, &quiet, sticky).await;
     quiet.open.fetch_sub(1, Ordering::Relaxed);
 }
 
-async fn beat_and_read(ws: &mut wire::Client, quiet: &Quiet) {
+async fn beat_and_read(ws: &mut wire::Client, quiet: &Quiet, sticky: bool) {
     let mut beat = tokio::time::interval(Duration::from_secs(20));
     beat.tick().await;
     let mut r = 1u64;
@@ -154,7 +156,9 @@ async fn beat_and_read(ws: &mut wire::Client, quiet: &Quiet) {
             },
             _ = beat.tick() => {
                 r += 1;
-                if ws.send(&format!("[{r},\"h\"]")).await.is_err() {
+                if ws.send(&format!("[{r},\"h\"]")).await.is_err()
+                    || (sticky && ws.send(&format!("1[{r},\"h\"]")).await.is_err())
+                {
                     return;
                 }
             }
@@ -163,7 +167,7 @@ async fn beat_and_read(ws: &mut wire::Client, quiet: &Quiet) {
 }
 
 /// One user, as a tab: the GET with their cookie, the page's socket and, with `sticky`, the
-/// room list's. Their readers are spawned; returns once both joined.
+/// room list joined on its channel 1. Its reader is spawned; returns once both joined.
 async fn user(
     addr: SocketAddr,
     nick: String,
@@ -178,15 +182,16 @@ async fn user(
         return Err(format!("GET answered {status}"));
     }
     let page = token_of(&html).ok_or("no page token")?;
-    let mut sockets = vec![join(addr, &page).await?];
+    let mut ws = wire::Client::connect(addr, "/live/socket")
+        .await
+        .map_err(|e| e.to_string())?;
+    join(&mut ws, "", &page).await?;
     if sticky {
         let part = sticky_token_of(&html, "rooms").ok_or("no sticky part's token")?;
-        sockets.push(join(addr, &part).await?);
+        join(&mut ws, "1", &part).await?;
     }
-    let mut readers = readers.lock().expect("readers");
-    for ws in sockets {
-        readers.push(tokio::spawn(read(ws, quiet.clone())));
-    }
+    let reader = tokio::spawn(read(ws, quiet.clone(), sticky));
+    readers.lock().expect("readers").push(reader);
     Ok(())
 }
 
@@ -264,7 +269,7 @@ async fn measure(
     while quiet_since.elapsed() < idle || quiet.quiet_for() < Duration::from_secs(3) {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let sockets = if sticky { 2 * joined } else { joined };
+    let sockets = joined;
     let open = quiet.open.load(Ordering::Relaxed);
     if open < sockets {
         eprintln!(

@@ -479,8 +479,21 @@ mod tests {
     #[test]
     fn every_listed_tag_has_a_key_of_its_own() {
         let lists = [
-            VOID, CONTAINERS, CLOSES_P, HEADINGS, TEXT_ONLY, IMPLIED_END, SPECIAL, BREAKOUT,
-            TABLE_PARTS, TABLE_END, BLOCK_END, OTHER_END_RULES, START_RULES, FORMATTING, PLAIN,
+            VOID,
+            CONTAINERS,
+            CLOSES_P,
+            HEADINGS,
+            TEXT_ONLY,
+            IMPLIED_END,
+            SPECIAL,
+            BREAKOUT,
+            TABLE_PARTS,
+            TABLE_END,
+            BLOCK_END,
+            OTHER_END_RULES,
+            START_RULES,
+            FORMATTING,
+            PLAIN,
         ];
         for name in lists.iter().flat_map(|l| l.iter()) {
             assert!(tag_key(name.as_bytes()).is_some(), "{name}");
