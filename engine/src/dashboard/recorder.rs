@@ -73,7 +73,10 @@ impl Recorder {
         }
     }
 
-    /// Forwards every figure to `inner` as well, as if `inner` were installed alone.
+    /// Forwards every figure to `inner` as well, as if `inner` were installed alone. A recorder
+    /// that needs upkeep gets none from here: a Prometheus recorder made with
+    /// `PrometheusBuilder::build_recorder` keeps every histogram sample until a scrape, unless
+    /// the app calls its handle's `run_upkeep` every few seconds (as `install` would have).
     ///
     /// ```
     /// use leptos_live::dashboard::Recorder;

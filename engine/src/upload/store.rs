@@ -72,7 +72,9 @@ pub(crate) struct Uploads {
     io: HashMap<u32, Io>,
     next_id: u32,
     dir: Option<Arc<Path>>,
-    report_tx: mpsc::UnboundedSender<Report>,
+    /// Where the writers report, made with the first writer: a page that allows uploads and
+    /// never gets one keeps no channel (half a kilobyte and a block of reports).
+    report_tx: Option<mpsc::UnboundedSender<Report>>,
     report_rx: Option<mpsc::UnboundedReceiver<Report>>,
     /// Entries the browser must stop sending, and why (`uf` frames).
     notices: Vec<(u32, &'static str)>,
@@ -80,19 +82,18 @@ pub(crate) struct Uploads {
 
 impl Uploads {
     pub(crate) fn new(dir: Option<Arc<Path>>) -> Self {
-        let (report_tx, report_rx) = mpsc::unbounded_channel();
         Uploads {
             shown: Vec::new(),
             io: HashMap::new(),
             next_id: 1,
             dir,
-            report_tx,
-            report_rx: Some(report_rx),
+            report_tx: None,
+            report_rx: None,
             notices: Vec::new(),
         }
     }
 
-    /// The writers' reports, for the page's task to take once.
+    /// The writers' reports, for the page's task to take once they are made.
     pub(crate) fn take_reports(&mut self) -> Option<mpsc::UnboundedReceiver<Report>> {
         self.report_rx.take()
     }
@@ -207,7 +208,7 @@ impl Uploads {
 
     /// Creates the entry's temporary file (here, so that it never outlives the entry) and
     /// starts its writer.
-    fn open(&self, entry: &UploadEntry, config: &UploadConfig) -> std::io::Result<Io> {
+    fn open(&mut self, entry: &UploadEntry, config: &UploadConfig) -> std::io::Result<Io> {
         let dir = match &self.dir {
             Some(d) => d.to_path_buf(),
             None => std::env::temp_dir().join("leptos-live-uploads"),
@@ -221,13 +222,18 @@ impl Uploads {
         let file_guard = TempFile(path);
         let (tx, rx) = mpsc::channel(1);
         if entry.size > 0 {
+            let reports = self.report_tx.get_or_insert_with(|| {
+                let (tx, rx) = mpsc::unbounded_channel();
+                self.report_rx = Some(rx);
+                tx
+            });
             writer::spawn(
                 entry.id,
                 file,
                 entry.size,
                 config.stall_timeout,
                 rx,
-                self.report_tx.clone(),
+                reports.clone(),
             );
         }
         Ok(Io {
