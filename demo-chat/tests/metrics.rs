@@ -73,11 +73,11 @@ async fn metrics_count_what_people_did() {
     assert_eq!(status, 200);
     let view = format!("view=\"{ROOM}\"");
     let pages = format!("{view},route=\"/rooms/{{name}}\"");
-    // Two people, each one room page and the sidebar's list of rooms beside it, each over a
-    // socket of its own: mounted by their GET, adopted by the join.
+    // Two people, each one room page and the sidebar's list of rooms beside it, both over the
+    // page's socket (the list on its channel 1): mounted by their GET, adopted by the join.
     assert_eq!(
         sample(&text, "leptos_live_sockets", ""),
-        Some(4.0),
+        Some(2.0),
         "{text}"
     );
     assert_eq!(
@@ -150,7 +150,7 @@ async fn metrics_count_what_people_did() {
         .await;
     let text = settled(&chat, |t| {
         sample(t, "leptos_live_pages_resumed_total", &view) == Some(1.0)
-            && sample(t, "leptos_live_sockets", "") == Some(4.0)
+            && sample(t, "leptos_live_sockets", "") == Some(2.0)
     })
     .await;
     assert_eq!(
@@ -166,7 +166,7 @@ async fn metrics_count_what_people_did() {
 
     // Bob leaves: his page and his list of rooms are held for his return, without a socket.
     browser.close_tab(bob).await;
-    let text = settled(&chat, |t| sample(t, "leptos_live_sockets", "") == Some(2.0)).await;
+    let text = settled(&chat, |t| sample(t, "leptos_live_sockets", "") == Some(1.0)).await;
     assert_eq!(
         sample(&text, "leptos_live_absent_pages", ""),
         Some(2.0),

@@ -1,6 +1,7 @@
 //! What a page is mounted with: URL parameters, session data and event payloads.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::str::FromStr;
 
 use serde::de::DeserializeOwned;
@@ -18,7 +19,7 @@ use crate::error::LiveError;
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Params(BTreeMap<String, String>);
+pub struct Params(Entries<String>);
 
 impl Params {
     /// Parameters from name/value pairs.
@@ -31,12 +32,12 @@ impl Params {
     pub fn from_pairs<K: Into<String>, V: Into<String>>(
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        Params(
+        Params(Entries::from_sorted(
             pairs
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
-        )
+        ))
     }
 
     /// The params a page at the route `pattern` gets for `uri`, when its path matches.
@@ -137,7 +138,7 @@ pub struct RawEvent {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Session(BTreeMap<String, Value>);
+pub struct Session(Entries<Value>);
 
 impl Session {
     /// The value stored under `key`.
@@ -260,5 +261,99 @@ impl Payload {
     /// ```
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, LiveError> {
         crate::wire::decode::from_value(&self.0).map_err(|e| LiveError::BadPayload(e.message))
+    }
+}
+
+/// A few named values, kept as one list sorted by name: what a page's params and session hold
+/// (a handful of entries, read by name, in every page and every socket's claims) costs one
+/// allocation of its size, where a `BTreeMap` takes a node of over half a kilobyte however few
+/// it holds. Serialized as a map, in name order, as the `BTreeMap` was.
+#[derive(Clone, PartialEq, Eq)]
+struct Entries<V>(Vec<(String, V)>);
+
+impl<V> Default for Entries<V> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<V> Entries<V> {
+    /// From a map's entries: sorted, one per name.
+    fn from_sorted(map: BTreeMap<String, V>) -> Self {
+        Entries(map.into_iter().collect())
+    }
+
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(name))
+    }
+
+    fn get(&self, name: &str) -> Option<&V> {
+        self.find(name).ok().map(|i| &self.0[i].1)
+    }
+
+    fn insert(&mut self, name: String, value: V) {
+        match self.find(&name) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (name, value)),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<V: fmt::Debug> fmt::Debug for Entries<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<V: Serialize> Serialize for Entries<V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        BTreeMap::deserialize(deserializer).map(|map| {
+            let mut entries = Entries::from_sorted(map);
+            entries.0.shrink_to_fit();
+            entries
+        })
+    }
+}
+
+#[cfg(test)]
+mod entries_tests {
+    use super::*;
+
+    #[test]
+    fn entries_read_write_and_serialize_as_the_map_did() {
+        let mut p = Params::from_pairs([("b", "2"), ("a", "1"), ("b", "3")]);
+        p.insert("c", "4");
+        p.insert("a", "0");
+        assert_eq!(
+            p.iter().collect::<Vec<_>>(),
+            [("a", "0"), ("b", "3"), ("c", "4")]
+        );
+        let json = serde_json::to_string(&p).expect("serializes");
+        assert_eq!(json, r#"{"a":"0","b":"3","c":"4"}"#);
+        let map: BTreeMap<String, String> = serde_json::from_str(&json).expect("a map");
+        assert_eq!(serde_json::to_string(&map).expect("serializes"), json);
+        let back: Params = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, p);
+        let mut s = Session::default();
+        s.insert("user", "ada");
+        s.insert("admin", true);
+        assert_eq!(
+            serde_json::to_string(&s).expect("serializes"),
+            r#"{"admin":true,"user":"ada"}"#
+        );
+        assert_eq!(
+            format!("{s:?}"),
+            r#"Session({"admin": Bool(true), "user": String("ada")})"#
+        );
     }
 }
