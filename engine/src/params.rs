@@ -19,7 +19,7 @@ use crate::error::LiveError;
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Params(Entries<String>);
+pub struct Params(Named<String>);
 
 impl Params {
     /// Parameters from name/value pairs.
@@ -32,7 +32,7 @@ impl Params {
     pub fn from_pairs<K: Into<String>, V: Into<String>>(
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        Params(Entries::from_sorted(
+        Params(Named::from_sorted(
             pairs
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
@@ -138,7 +138,7 @@ pub struct RawEvent {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Session(Entries<Value>);
+pub struct Session(Named<Value>);
 
 impl Session {
     /// The value stored under `key`.
@@ -269,18 +269,18 @@ impl Payload {
 /// allocation of its size, where a `BTreeMap` takes a node of over half a kilobyte however few
 /// it holds. Serialized as a map, in name order, as the `BTreeMap` was.
 #[derive(Clone, PartialEq, Eq)]
-struct Entries<V>(Vec<(String, V)>);
+struct Named<V>(Vec<(String, V)>);
 
-impl<V> Default for Entries<V> {
+impl<V> Default for Named<V> {
     fn default() -> Self {
-        Entries(Vec::new())
+        Named(Vec::new())
     }
 }
 
-impl<V> Entries<V> {
+impl<V> Named<V> {
     /// From a map's entries: sorted, one per name.
     fn from_sorted(map: BTreeMap<String, V>) -> Self {
-        Entries(map.into_iter().collect())
+        Named(map.into_iter().collect())
     }
 
     fn find(&self, name: &str) -> Result<usize, usize> {
@@ -303,22 +303,22 @@ impl<V> Entries<V> {
     }
 }
 
-impl<V: fmt::Debug> fmt::Debug for Entries<V> {
+impl<V: fmt::Debug> fmt::Debug for Named<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl<V: Serialize> Serialize for Entries<V> {
+impl<V: Serialize> Serialize for Named<V> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
     }
 }
 
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Named<V> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         BTreeMap::deserialize(deserializer).map(|map| {
-            let mut entries = Entries::from_sorted(map);
+            let mut entries = Named::from_sorted(map);
             entries.0.shrink_to_fit();
             entries
         })
