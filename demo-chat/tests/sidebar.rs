@@ -6,12 +6,31 @@
 mod common;
 
 use common::{ChatProcess, enter, make_room, remove_db, temp_db};
-use leptos_live_tests::browser::Browser;
+use leptos_live_tests::browser::{Browser, Page, Tab};
 use serde_json::json;
 
 /// JS: the sidebar's room links, joined with commas.
 const LISTED: &str =
     "[...document.querySelectorAll('#room-links a')].map(a => a.getAttribute('href')).join()";
+
+/// The maker goes back to the lobby and makes room `name` there; the watcher's page, once its
+/// sidebar lists `listed`.
+async fn made_from_the_lobby<'a>(
+    browser: &'a mut Browser,
+    server: &ChatProcess,
+    (maker, watcher): (&Tab, &'a Tab),
+    name: &str,
+    listed: &str,
+) -> Page<'a> {
+    let mut lobby = browser.page(maker);
+    lobby.goto(&server.url("/")).await;
+    lobby.wait_connected().await;
+    make_room(&mut lobby, name).await;
+    drop(lobby);
+    let mut page = browser.page(watcher);
+    page.wait_for(&format!("{LISTED} === '{listed}'")).await;
+    page
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_room_appears_in_another_sidebar_and_stays_across_navigations() {
@@ -52,15 +71,13 @@ async fn a_new_room_appears_in_another_sidebar_and_stays_across_navigations() {
     page.wait_for("document.getElementById('heading')?.textContent === '#den'")
         .await;
     drop(page);
-    let mut lobby = browser.page(&bob);
-    lobby.goto(&server.url("/")).await;
-    lobby.wait_connected().await;
-    make_room(&mut lobby, "attic").await;
-    drop(lobby);
-    let mut page = browser.page(&ada);
-    page.wait_for(&format!(
-        "{LISTED} === '/rooms/attic,/rooms/den,/rooms/lobby'"
-    ))
+    let mut page = made_from_the_lobby(
+        &mut browser,
+        &server,
+        (&bob, &ada),
+        "attic",
+        "/rooms/attic,/rooms/den,/rooms/lobby",
+    )
     .await;
     page.click("#room-links a[href='/rooms/lobby']").await;
     page.wait_for("document.getElementById('heading')?.textContent === '#lobby'")
@@ -91,15 +108,13 @@ async fn a_new_room_appears_in_another_sidebar_and_stays_across_navigations() {
         .await;
     page.wait_connected().await;
     drop(page);
-    let mut lobby = browser.page(&bob);
-    lobby.goto(&server.url("/")).await;
-    lobby.wait_connected().await;
-    make_room(&mut lobby, "cellar").await;
-    drop(lobby);
-    let mut page = browser.page(&ada);
-    page.wait_for(&format!(
-        "{LISTED} === '/rooms/attic,/rooms/cellar,/rooms/den,/rooms/lobby'"
-    ))
+    let mut page = made_from_the_lobby(
+        &mut browser,
+        &server,
+        (&bob, &ada),
+        "cellar",
+        "/rooms/attic,/rooms/cellar,/rooms/den,/rooms/lobby",
+    )
     .await;
     assert_eq!(page.eval("window.sameDocument").await, json!(true));
     drop(page);
