@@ -5,7 +5,7 @@
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::panic::Location;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use futures_util::FutureExt as _;
 use futures_util::future::BoxFuture;
@@ -172,7 +172,14 @@ pub(crate) struct Components<V: LiveView> {
 }
 
 /// The components of a page, as the page's view reaches them while rendering.
-pub(crate) struct Slots<V: LiveView>(Arc<Mutex<Components<V>>>);
+pub(crate) struct Slots<V: LiveView>(Arc<Registry<V>>);
+
+/// A page's registry. Its components' state is made when the first is placed: most pages
+/// have none, and keep a word for it instead of the few hundred bytes of an empty one.
+struct Registry<V: LiveView> {
+    annotate: bool,
+    components: OnceLock<Box<Mutex<Components<V>>>>,
+}
 
 impl<V: LiveView> Clone for Slots<V> {
     fn clone(&self) -> Self {
@@ -183,9 +190,23 @@ impl<V: LiveView> Clone for Slots<V> {
 impl<V: LiveView> Slots<V> {
     /// No components yet; with `annotate`, renders carry debug annotations.
     pub(crate) fn new(annotate: bool) -> Self {
-        // The nonce is made on the first component: most pages have none.
+        Slots(Arc::new(Registry {
+            annotate,
+            components: OnceLock::new(),
+        }))
+    }
+
+    /// Whether renders carry debug annotations.
+    pub(crate) fn annotates(&self) -> bool {
+        self.0.annotate
+    }
+}
+
+impl<V: LiveView> Components<V> {
+    fn new(annotate: bool) -> Self {
+        // The nonce is made on the first component.
         let nonce = String::new();
-        Slots(Arc::new(Mutex::new(Components {
+        Components {
             slots: HashMap::new(),
             render: 0,
             placed_ids: Vec::new(),
@@ -200,19 +221,24 @@ impl<V: LiveView> Slots<V> {
             placed_fresh: Vec::new(),
             arrangement: None,
             annotate,
-        })))
-    }
-
-    /// Whether renders carry debug annotations.
-    pub(crate) fn annotates(&self) -> bool {
-        self.lock().annotate
+        }
     }
 }
 
 impl<V: LiveView> Slots<V> {
+    /// The components, made now if none was placed yet.
     fn lock(&self) -> MutexGuard<'_, Components<V>> {
+        let annotate = self.0.annotate;
+        let components =
+            (self.0.components).get_or_init(|| Box::new(Mutex::new(Components::new(annotate))));
         // Nothing is left half-done under this lock by a panic: recover it.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        components.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The components, if one was ever placed: what a page without any has nothing to do.
+    fn existing(&self) -> Option<MutexGuard<'_, Components<V>>> {
+        let components = self.0.components.get()?;
+        Some(components.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Runs `render` with this registry as the one [`live_component`] finds (a thread-local,
@@ -235,12 +261,14 @@ impl<V: LiveView> Slots<V> {
     /// The registry of the page rendering on this thread, if it is a page of type `V`.
     pub(super) fn current() -> Option<Slots<V>> {
         let any = CURRENT.with(|c| c.borrow().clone())?;
-        any.downcast::<Mutex<Components<V>>>().ok().map(Slots)
+        any.downcast::<Registry<V>>().ok().map(Slots)
     }
 
     /// Starts a page render.
     pub(crate) fn begin(&self) {
-        let mut c = self.lock();
+        let Some(mut c) = self.existing() else {
+            return;
+        };
         c.render += 1;
         c.placed_ids.clear();
         c.placed_fresh.clear();
@@ -277,7 +305,7 @@ impl<V: LiveView> Slots<V> {
     /// The arrangement of the render that just finished, once; `None` when its components cannot be
     /// matched with the ones before it.
     pub(crate) fn take_arrangement(&self) -> Option<Arrangement> {
-        self.lock().arrangement.take()
+        self.existing()?.arrangement.take()
     }
 
     /// For a lazy component `id` in this render: true once the browser revealed it (render it),
@@ -294,7 +322,9 @@ impl<V: LiveView> Slots<V> {
     /// The browser revealed the lazy component `id`: the next render mounts and renders it.
     /// False when the page's last render showed no placeholder of that id.
     pub(crate) fn reveal(&self, id: &str) -> bool {
-        let mut c = self.lock();
+        let Some(mut c) = self.existing() else {
+            return false;
+        };
         match c.waiting.take(id) {
             Some(id) => c.revealed.insert(id),
             None => false,
@@ -304,7 +334,9 @@ impl<V: LiveView> Slots<V> {
     /// Ends a page render: puts each component's HTML where the page rendered it and drops the
     /// components the page no longer renders.
     pub(crate) fn finish(&self, html: String) -> String {
-        let mut c = self.lock();
+        let Some(mut c) = self.existing() else {
+            return html;
+        };
         let render = c.render;
         c.slots.retain(|id, slot| {
             let keep = slot.seen == render;
@@ -475,7 +507,9 @@ impl<V: LiveView> Slots<V> {
     /// the page renders it with are kept apart: the page's next render updates it again only
     /// when those change.
     pub(crate) fn update<C: LiveComponent<Page = V>>(&self, id: &str, props: C::Props) -> bool {
-        let mut c = self.lock();
+        let Some(mut c) = self.existing() else {
+            return false;
+        };
         let Some(slot) = c.slots.get_mut(id) else {
             return false;
         };
@@ -490,7 +524,7 @@ impl<V: LiveView> Slots<V> {
 
     /// Takes the component `id` out while it handles an event (no lock is held meanwhile).
     fn take(&self, id: &str) -> Option<(Arc<str>, Slot<V>)> {
-        self.lock().slots.remove_entry(id)
+        self.existing()?.slots.remove_entry(id)
     }
 
     fn put_back(&self, id: Arc<str>, mut slot: Slot<V>) {
@@ -526,7 +560,7 @@ impl<V: LiveView> Slots<V> {
     /// when another component changed too, or when `id` has no one place in that render (not
     /// in it, or in it twice); the page renders then.
     pub(crate) fn render_alone(&self, id: &str, page: &str) -> Option<HtmlSplice> {
-        let mut c = self.lock();
+        let mut c = self.existing()?;
         let render = c.render;
         let Components {
             slots,
@@ -565,13 +599,15 @@ impl<V: LiveView> Slots<V> {
     /// The streams components made since the last call: their first items are in the render
     /// just made.
     pub(crate) fn take_streams(&self) -> Vec<Arc<dyn Drain>> {
-        std::mem::take(&mut self.lock().streams)
+        self.existing()
+            .map(|mut c| std::mem::take(&mut c.streams))
+            .unwrap_or_default()
     }
 
     /// How many times components of this page rendered.
     #[cfg(any(test, feature = "testing"))]
     pub(crate) fn renders(&self) -> u64 {
-        self.lock().renders
+        self.existing().map_or(0, |c| c.renders)
     }
 }
 
