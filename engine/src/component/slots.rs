@@ -172,11 +172,11 @@ pub(crate) struct Components<V: LiveView> {
 }
 
 /// The components of a page, as the page's view reaches them while rendering.
-pub(crate) struct Slots<V: LiveView>(Arc<Registry<V>>);
+pub(crate) struct Slots<V: LiveView>(Arc<PageComponents<V>>);
 
 /// A page's registry. Its components' state is made when the first is placed: most pages
 /// have none, and keep a word for it instead of the few hundred bytes of an empty one.
-struct Registry<V: LiveView> {
+struct PageComponents<V: LiveView> {
     annotate: bool,
     components: OnceLock<Box<Mutex<Components<V>>>>,
 }
@@ -190,7 +190,7 @@ impl<V: LiveView> Clone for Slots<V> {
 impl<V: LiveView> Slots<V> {
     /// No components yet; with `annotate`, renders carry debug annotations.
     pub(crate) fn new(annotate: bool) -> Self {
-        Slots(Arc::new(Registry {
+        Slots(Arc::new(PageComponents {
             annotate,
             components: OnceLock::new(),
         }))
@@ -261,7 +261,7 @@ impl<V: LiveView> Slots<V> {
     /// The registry of the page rendering on this thread, if it is a page of type `V`.
     pub(super) fn current() -> Option<Slots<V>> {
         let any = CURRENT.with(|c| c.borrow().clone())?;
-        any.downcast::<Registry<V>>().ok().map(Slots)
+        any.downcast::<PageComponents<V>>().ok().map(Slots)
     }
 
     /// Starts a page render.
