@@ -121,30 +121,16 @@ pub(crate) async fn run<E: std::fmt::Display>(
             ));
             continue;
         }
-        let (text, channel) = match msg {
-            Message::Text(t) => match channel_of(t.as_bytes()) {
-                Some((channel, at)) => (t, (channel, at)),
-                None => {
-                    reply(error_frame(0, ErrorCode::BadFrame, "no such channel"));
-                    continue;
-                }
-            },
-            Message::Binary(mut data) => {
-                let Some((channel, at)) = channel_of(&data) else {
-                    reply(error_frame(0, ErrorCode::BadFrame, "no such channel"));
-                    continue;
-                };
-                let chunk = Control::Chunk(Box::new((conn, data.split_off(at))));
-                let out = outbox.channel(channel);
-                if !hand(joins.get(channel), 0, chunk, &|f| answer(&out, f)).await {
-                    break;
-                }
-                continue;
-            }
+        let body: &[u8] = match &msg {
+            Message::Text(t) => t.as_bytes(),
+            Message::Binary(data) => data,
             Message::Close(_) => break,
             Message::Ping(_) | Message::Pong(_) => continue,
         };
-        let (channel, at) = channel;
+        let Some((channel, at)) = channel_of(body) else {
+            reply(error_frame(0, ErrorCode::BadFrame, "no such channel"));
+            continue;
+        };
         // The sticky parts' frames are answered on their channel; the page's on the socket's
         // own side, without a clone.
         let part;
@@ -155,6 +141,17 @@ pub(crate) async fn run<E: std::fmt::Display>(
             &part
         };
         let reply = |frame: String| answer(outbox, frame);
+        let text = match msg {
+            Message::Text(t) => t,
+            Message::Binary(mut data) => {
+                let chunk = Control::Chunk(Box::new((conn, data.split_off(at))));
+                if !hand(joins.get(channel), 0, chunk, &reply).await {
+                    break;
+                }
+                continue;
+            }
+            _ => continue,
+        };
         let joined = joins.slot(channel);
         let frame = match ClientFrame::decode(&text.as_str()[at..], max) {
             Ok(f) => f,
