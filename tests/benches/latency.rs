@@ -41,11 +41,34 @@ use leptos_live_tests::percentile;
 use serde_json::Value;
 use tokio::net::TcpListener;
 
+/// Installed before the page's own scripts: the time of every `WebSocket.send` and of every
+/// frame's arrival (a `message` listener added before the page's own), in `window.lvProbe`.
+const PROBE: &str = r#"
+(() => {
+  const P = (window.lvProbe = { send: [], recv: [] });
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (d) {
+    P.send.push(performance.now());
+    return send.call(this, d);
+  };
+  const Socket = WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener("message", () => P.recv.push(performance.now()));
+    }
+  };
+})()
+"#;
+
 /// Starts the clicks in the page (`n` clicks, one every `every` ms, on the +1 button) and
 /// leaves in `window.lvBench` each click's latency in ms (`null` when its number never showed)
 /// and whether the browser rendered a frame between the click and its number: that frame's work
 /// (style, layout, paint of what the click changed) delays the reply's handling, and it is what
-/// the slowest clicks have in common.
+/// the slowest clicks have in common. Over a socket, each click's time is also split at its
+/// `send` and at its reply's arrival (see [`PROBE`]): the page's script before the send, the
+/// way there and back (the browser's network path, loopback, the server), and the page's script
+/// from the arrival to the number shown.
 const CLICKER: &str = r#"
 ((n, every) => {
   window.lvBench = null;
@@ -69,20 +92,33 @@ const CLICKER: &str = r#"
     if (framing) requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
+  const P = window.lvProbe || { send: [], recv: [] };
+  const out = [];
   (async () => {
     const start = performance.now();
     for (let i = 0; i < n; i++) {
+      const before = P.send.length;
       sent[i] = performance.now();
       button.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+      out[i] = P.send[before];
       await sleep(Math.max(0, start + (i + 1) * every - performance.now()));
     }
     const until = performance.now() + 5000;
     while (shown < base + n && performance.now() < until) await sleep(10);
     watch.disconnect();
     framing = false;
-    window.lvBench = sent.map((t, i) =>
-      seen[i] === undefined ? null : [seen[i] - t, frames.some((f) => f > t && f < seen[i])],
-    );
+    // The reply's arrival: the last frame that arrived before the number showed.
+    const arrived = (from, to) => {
+      let at;
+      for (const r of P.recv) if (r >= from && r <= to) at = r;
+      return at;
+    };
+    window.lvBench = sent.map((t, i) => {
+      if (seen[i] === undefined) return null;
+      const got = out[i] === undefined ? undefined : arrived(out[i], seen[i]);
+      const split = got === undefined ? null : [out[i] - t, got - out[i], seen[i] - got];
+      return [seen[i] - t, frames.some((f) => f > t && f < seen[i]), split];
+    });
   })();
 })
 "#;
@@ -98,6 +134,9 @@ struct Figures {
     /// Clicks with a frame rendered before their number showed, and their median.
     framed: usize,
     framed_p50: f64,
+    /// Medians of the click's split, in ms: script to the send, the way there and back, script
+    /// from the arrival to the number shown (`None` without a socket).
+    split: Option<[f64; 3]>,
 }
 
 /// The floor's script: the counter's number and button, driven over a bare WebSocket.
@@ -160,6 +199,7 @@ async fn start_floor() -> std::net::SocketAddr {
             "/ws",
             get(|up: WebSocketUpgrade| async move { up.on_upgrade(echo).into_response() }),
         );
+    let app = isolated(app);
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a loopback port");
@@ -191,7 +231,32 @@ async fn start_polling() -> std::net::SocketAddr {
     start_app(true, demo_counter::app(LiveRouter::new()).layer(refuse)).await
 }
 
+/// Serves every response of `app` cross-origin isolated (`crossOriginIsolated` in the page),
+/// which gives `performance.now()` a resolution of microseconds instead of 0.1 ms, for the
+/// clicks' split; the floor's page takes the engine's stylesheet from another port, so every
+/// response may also be taken cross-origin.
+fn isolated(app: axum::Router) -> axum::Router {
+    use axum::extract::Request;
+    use axum::http::HeaderValue;
+    use axum::middleware::Next;
+    app.layer(axum::middleware::from_fn(
+        |req: Request, next: Next| async move {
+            let mut res = next.run(req).await;
+            let h = res.headers_mut();
+            for (name, value) in [
+                ("cross-origin-opener-policy", "same-origin"),
+                ("cross-origin-embedder-policy", "require-corp"),
+                ("cross-origin-resource-policy", "cross-origin"),
+            ] {
+                h.insert(name, HeaderValue::from_static(value));
+            }
+            res
+        },
+    ))
+}
+
 async fn start_app(nodelay: bool, app: axum::Router) -> std::net::SocketAddr {
+    let app = isolated(app);
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a loopback port");
@@ -209,13 +274,16 @@ async fn start_app(nodelay: bool, app: axum::Router) -> std::net::SocketAddr {
     addr
 }
 
-/// Runs `n` clicks in the page and returns their latencies in ms and whether a frame was
-/// rendered in between (`None`: never shown).
+/// One click: its latency in ms, whether a frame was rendered in between, and its split (see
+/// [`CLICKER`]).
+type Click = (f64, bool, Option<[f64; 3]>);
+
+/// Runs `n` clicks in the page and returns them (`None`: never shown).
 async fn clicks(
     page: &mut leptos_live_tests::browser::Page<'_>,
     n: usize,
     every: u64,
-) -> Vec<Option<(f64, bool)>> {
+) -> Vec<Option<Click>> {
     page.eval(&format!("({CLICKER})({n}, {every})")).await;
     let deadline =
         tokio::time::Instant::now() + Duration::from_millis(n as u64 * every * 2 + 30_000);
@@ -225,7 +293,12 @@ async fn clicks(
         if let Value::Array(items) = v {
             return items
                 .iter()
-                .map(|c| Some((c[0].as_f64()?, c[1].as_bool()?)))
+                .map(|c| {
+                    let split = c[2]
+                        .as_array()
+                        .and_then(|p| Some([p[0].as_f64()?, p[1].as_f64()?, p[2].as_f64()?]));
+                    Some((c[0].as_f64()?, c[1].as_bool()?, split))
+                })
                 .collect();
         }
         assert!(
@@ -255,8 +328,15 @@ async fn measure(
         Server::Polling => start_polling().await,
         Server::Floor => start_floor().await,
     };
-    let tab = browser.open_tab(&format!("http://{addr}/"), false).await;
+    let tab = browser.open_tab("about:blank", false).await;
     let mut page = browser.page(&tab);
+    page.cmd("Page.enable", serde_json::json!({})).await;
+    page.cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({ "source": PROBE }),
+    )
+    .await;
+    page.goto(&format!("http://{addr}/")).await;
     match which {
         Server::Engine { .. } => page.wait_connected().await,
         Server::Polling => {
@@ -269,16 +349,29 @@ async fn measure(
         }
         Server::Floor => page.wait_for("window.lvFloorReady === true").await,
     }
+    assert_eq!(
+        page.eval("window.crossOriginIsolated").await,
+        true,
+        "the page is cross-origin isolated"
+    );
     // Warm up: the first events compile the page's JavaScript paths and grow the buffers.
     clicks(&mut page, 20, every).await;
     let times = clicks(&mut page, n, every).await;
     browser.close_tab(tab).await;
     let lost = times.iter().filter(|t| t.is_none()).count();
-    let shown: Vec<(f64, bool)> = times.into_iter().flatten().collect();
-    let mut t: Vec<f64> = shown.iter().map(|&(ms, _)| ms).collect();
+    let shown: Vec<Click> = times.into_iter().flatten().collect();
+    let mut t: Vec<f64> = shown.iter().map(|c| c.0).collect();
     t.sort_by(f64::total_cmp);
-    let mut framed: Vec<f64> = shown.iter().filter(|c| c.1).map(|&(ms, _)| ms).collect();
+    let mut framed: Vec<f64> = shown.iter().filter(|c| c.1).map(|c| c.0).collect();
     framed.sort_by(f64::total_cmp);
+    let splits: Vec<[f64; 3]> = shown.iter().filter_map(|c| c.2).collect();
+    let split = (splits.len() * 2 > shown.len()).then(|| {
+        [0, 1, 2].map(|k| {
+            let mut part: Vec<f64> = splits.iter().map(|s| s[k]).collect();
+            part.sort_by(f64::total_cmp);
+            percentile(&part, 0.50).unwrap_or(f64::NAN)
+        })
+    });
     Figures {
         server,
         clicks: n,
@@ -289,6 +382,7 @@ async fn measure(
         over_20ms: t.iter().filter(|&&x| x > 20.0).count(),
         framed: framed.len(),
         framed_p50: percentile(&framed, 0.50).unwrap_or(f64::NAN),
+        split,
     }
 }
 
@@ -451,7 +545,7 @@ fn main() {
         "\nclick → DOM in Chromium, counter demo: {n} clicks on +1 every {every} ms, server clock pushing every second\n"
     );
     println!(
-        "| server | clicks | p50 | p99 | max | clicks over 20 ms | clicks with a frame between: count, p50 |\n| --- | --- | --- | --- | --- | --- | --- |"
+        "| server | clicks | p50 | p99 | max | clicks over 20 ms | clicks with a frame between: count, p50 | split, medians: script to send, there and back, arrival to shown |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
     );
     let (engine, polling, floor) = (&rows[0], &rows[1], &rows[3]);
     let ratios = format!(
@@ -467,8 +561,11 @@ fn main() {
         } else {
             String::new()
         };
+        let split = f.split.map_or("no socket".to_string(), |[a, b, c]| {
+            format!("{a:.3} + {b:.3} + {c:.3} ms")
+        });
         println!(
-            "| {} | {}{lost} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {}, {:.1} ms |",
+            "| {} | {}{lost} | {:.2} ms | {:.2} ms | {:.1} ms | {} | {}, {:.2} ms | {split} |",
             f.server, f.clicks, f.p50, f.p99, f.max, f.over_20ms, f.framed, f.framed_p50
         );
     }
