@@ -28,6 +28,9 @@ const HEARTBEAT_MS = 25000;
 // At most this many events wait for their answer (queued offline, or in flight); past it the
 // newest is refused and the root gets lv-queue-full. The server keeps more answers (MAX_RESENT).
 const QUEUE_MAX = 100;
+// What the page's observer hears: elements added or removed anywhere, and the window-level and
+// click-away bindings set or taken off.
+const WATCH = { childList: true, subtree: true, attributeFilter: ["lv-click-away", "lv-window-keydown", "lv-window-keyup"] };
 // An event in flight this long is slow: its elements get lv-<kind>-slow too (liveSocket.slowAfter).
 const SLOW_MS = 100;
 const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]):not([type=hidden]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex='-1'])";
@@ -130,8 +133,9 @@ export class LiveSocket {
     // Upload entries being sent, by id, and the object URLs of their previews.
     this.up = new Map();
     this.urls = new Map();
-    // Hooks see every removal, whatever removed the element.
-    (this.mo = new MutationObserver(() => this.scanHooks())).observe(root, { childList: true, subtree: true });
+    // Hooks see every removal, whatever removed the element; the bindings found once (shown)
+    // are found again when one is added or taken off, by whatever did it.
+    (this.mo = new MutationObserver(() => this.scanHooks())).observe(root, WATCH);
     // Into the back-forward cache and out of it: the socket goes, the page waits on the server
     // (past the retention window, in the snapshot store) and resumes on the way back.
     addEventListener("pagehide", (e) => e.persisted && this.disconnect());
@@ -451,6 +455,7 @@ export class LiveSocket {
 
   // Mounts hooks of new lv-hook elements and destroys those of elements that left the DOM.
   scanHooks() {
+    this.found = {};
     this.uploads();
     this.portals();
     // While an element of the page has lv-unload-guard, the browser asks before leaving it.
@@ -516,7 +521,7 @@ export class LiveSocket {
       to.append(w);
       this.ports.set(t, w);
       this.listen(w);
-      this.mo.observe(w, { childList: true, subtree: true });
+      this.mo.observe(w, WATCH);
     }
   }
 
@@ -983,8 +988,10 @@ export class LiveSocket {
   }
 
   // Those of them shown now: a hidden menu or dialog does not hear the window or a click away.
+  // The elements are found once after each change of the page's elements (scanHooks), not on
+  // every click or key: a page without such bindings pays nothing per click.
   shown(attr) {
-    return [...this.all(attr)].filter((el) => el.getClientRects().length);
+    return (this.found[attr] ||= this.all(attr)).filter((el) => el.isConnected && el.getClientRects().length);
   }
 
   keyed(el, e) {
@@ -1053,7 +1060,7 @@ export class LiveSocket {
 
   values(el) {
     const v = {};
-    for (const at of el.attributes) if (at.name.startsWith("lv-value-")) v[at.name.slice(9)] = at.value;
+    for (const n of el.getAttributeNames()) if (n.startsWith("lv-value-")) v[n.slice(9)] = el.getAttribute(n);
     return v;
   }
 

@@ -181,6 +181,19 @@ async fn bindings_behave_in_chromium() {
         page.click("#n").await;
         tokio::time::sleep(Duration::from_millis(200)).await;
         assert_eq!(count_of(&mut page, "away").await, before + 1);
+        // An element that gains lv-click-away after the page is shown (here from a script, not a
+        // patch) hears clicks away from then on, and no more once it loses it. (The click inside
+        // #away first, which sends nothing, has the shim find the bindings before the change.)
+        page.click("#away").await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        page.eval("document.getElementById('n').setAttribute('lv-click-away', 'away-js')").await;
+        page.click("#away").await;
+        page.wait_for("[...document.querySelectorAll('#log li')].some(li => li.textContent.startsWith('away-js'))").await;
+        page.eval("document.getElementById('n').removeAttribute('lv-click-away')").await;
+        let heard = count_of(&mut page, "away-js").await;
+        page.click("#away").await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(count_of(&mut page, "away-js").await, heard);
 
         // lv-window-keydown: Escape anywhere.
         key(&mut page, "Escape", "Escape", 27).await;
