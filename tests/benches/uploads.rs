@@ -82,7 +82,7 @@ async fn floor_socket(mut ws: WebSocket) {
 async fn serve() {
     let temp = fresh_dir("bench-uploads");
     let saved = fresh_dir("bench-saved");
-    let saved_dir = saved.clone();
+    let saved_dir = saved.to_path_buf();
     let router =
         app(LiveConfig::default(), &temp, &saved_dir).route(
             "/floor",

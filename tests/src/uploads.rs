@@ -136,9 +136,18 @@ pub fn app_with(
         .into_router()
 }
 
-/// A fresh directory under the system's temporary one.
-pub fn fresh_dir(what: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+/// A fresh directory under the system's temporary one, removed with what it holds when the
+/// value is dropped (a test that fails leaves nothing behind either).
+///
+/// ```
+/// let dir = leptos_live_tests::uploads::fresh_dir("doc");
+/// std::fs::write(dir.join("a.txt"), b"a").unwrap();
+/// let path = dir.to_path_buf();
+/// drop(dir);
+/// assert!(!path.exists());
+/// ```
+pub fn fresh_dir(what: &str) -> TempDir {
+    let path = std::env::temp_dir().join(format!(
         "lv-test-{what}-{}-{:x}",
         std::process::id(),
         std::time::SystemTime::now()
@@ -146,8 +155,41 @@ pub fn fresh_dir(what: &str) -> PathBuf {
             .map(|d| d.as_nanos())
             .unwrap_or(0)
     ));
-    std::fs::create_dir_all(&dir).expect("create a test directory");
-    dir
+    std::fs::create_dir_all(&path).expect("create a test directory");
+    TempDir { path }
+}
+
+/// A directory made by [`fresh_dir`]: a [`Path`] while it lives, gone once dropped.
+#[derive(Debug)]
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// So that `&dir` goes where a path is taken by `impl Into<PathBuf>`.
+impl AsRef<std::ffi::OsStr> for TempDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.path.as_os_str()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
 }
 
 /// The names of the files in `dir` (none when it does not exist).

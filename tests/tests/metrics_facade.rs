@@ -89,7 +89,7 @@ async fn pages_events_renders_and_uploads_are_counted() {
     let _local = metrics::set_default_local_recorder(&recorded);
     let (uploads, saved) = (fresh_dir("mx-up"), fresh_dir("mx-saved"));
     let router = LiveRouter::with_config(LiveConfig::default().with_upload_dir(&uploads))
-        .extension(SaveDir(saved.clone()))
+        .extension(SaveDir(saved.to_path_buf()))
         .page::<Files>("/");
     let mut page = LiveTest::<Files>::get(&router, "/?manual", Session::default())
         .await

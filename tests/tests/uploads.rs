@@ -6,14 +6,14 @@ use std::path::Path;
 use std::time::Duration;
 
 use leptos_live::LiveConfig;
-use leptos_live_tests::uploads::{app, chunk_frame, files_in, fresh_dir};
+use leptos_live_tests::uploads::{TempDir, app, chunk_frame, files_in, fresh_dir};
 use leptos_live_tests::{TestServer, WsClient, json, within};
 use serde_json::Value;
 
 struct Setup {
     server: TestServer,
-    temp: std::path::PathBuf,
-    saved: std::path::PathBuf,
+    temp: TempDir,
+    saved: TempDir,
 }
 
 async fn setup(config: LiveConfig) -> Setup {

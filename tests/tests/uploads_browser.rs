@@ -8,14 +8,14 @@ use std::time::Duration;
 
 use leptos_live::LiveConfig;
 use leptos_live_tests::browser::{Browser, Page};
-use leptos_live_tests::uploads::{PNG, app, files_in, fresh_dir};
+use leptos_live_tests::uploads::{PNG, TempDir, app, files_in, fresh_dir};
 use leptos_live_tests::{TestServer, within};
 
 struct Setup {
     server: TestServer,
-    temp: PathBuf,
-    saved: PathBuf,
-    files: PathBuf,
+    temp: TempDir,
+    saved: TempDir,
+    files: TempDir,
 }
 
 async fn setup() -> Setup {
