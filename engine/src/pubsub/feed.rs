@@ -22,7 +22,7 @@ use tokio::sync::{Notify, mpsc};
 
 use crate::pubsub::{Message, PubSub, SubscriptionGuard};
 use crate::stream::{At, Stream, StreamOp, StreamOps, ToHtml};
-use crate::wire::outbox::Outbox;
+use crate::wire::outbox::{Counted, Outbox};
 use crate::wire::protocol::patch_frame_with;
 use crate::wire::pushed::Pushed;
 
@@ -437,6 +437,8 @@ async fn write<T: Message>(
     while let Some(post) = posts.recv().await {
         // The frame for each limit met, encoded once.
         let mut frames: Vec<(Option<u32>, Utf8Bytes)> = Vec::new();
+        // What went to the sockets, recorded in the metrics once a batch.
+        let mut sent = Counted::default();
         let mut at = 0;
         loop {
             {
@@ -449,8 +451,9 @@ async fn write<T: Message>(
                 at = end;
             }
             for member in batch.drain(..) {
-                member.offer(&post, &name, &mut frames);
+                member.offer(&post, &name, &mut frames, &mut sent);
             }
+            sent.record();
             tokio::task::yield_now().await;
         }
         if backlog.posts.fetch_sub(1, Ordering::AcqRel) == 1 {
@@ -467,7 +470,13 @@ impl<T: Message> Member<T> {
     /// Writes the post's frame to the page's socket when the page waits attached, with nothing
     /// of this stream unsent and nothing left for it; else leaves the item for the page and
     /// wakes it.
-    fn offer(&self, post: &Post<T>, name: &Arc<str>, frames: &mut Vec<(Option<u32>, Utf8Bytes)>) {
+    fn offer(
+        &self,
+        post: &Post<T>,
+        name: &Arc<str>,
+        frames: &mut Vec<(Option<u32>, Utf8Bytes)>,
+        sent: &mut Counted,
+    ) {
         let mut g = self.gate.lock();
         let mut waiting = self.lock_waiting();
         if !g.busy
@@ -476,7 +485,7 @@ impl<T: Message> Member<T> {
             && let Some(limit) = self.stream.idle_limit()
         {
             let frame = frame_for(frames, limit, post, name);
-            if out.send(frame) {
+            if out.send_counted(frame, sent) {
                 g.written += 1;
                 return;
             }

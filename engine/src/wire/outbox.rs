@@ -24,6 +24,25 @@ use tokio::time::{Instant, Sleep, sleep_until};
 /// Frames that may wait for a slow socket before sends to it fail.
 pub(crate) const CAPACITY: usize = 64;
 
+/// Frames taken for sockets and their bytes, not yet in the metrics
+/// (`leptos_live_frames_sent_total`, `leptos_live_bytes_sent_total`).
+#[derive(Debug, Default)]
+pub(crate) struct Counted {
+    pub frames: u64,
+    pub bytes: u64,
+}
+
+impl Counted {
+    /// Adds what was counted to the metrics, and starts again from nothing.
+    pub fn record(&mut self) {
+        if self.frames > 0 {
+            metrics::counter!("leptos_live_frames_sent_total").increment(self.frames);
+            metrics::counter!("leptos_live_bytes_sent_total").increment(self.bytes);
+        }
+        *self = Counted::default();
+    }
+}
+
 /// Where a connection's frames go, whatever carries them: the writing half of an axum
 /// WebSocket, or a long-poll session's queue of frames for its next poll.
 pub(crate) type ConnSink = Pin<Box<dyn Sink<Message, Error = axum::Error> + Send>>;
@@ -203,6 +222,15 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
     /// Writes a frame, or queues it for the socket's task when the socket cannot take it now.
     /// False when the socket is closing, failed, or too slow ([`CAPACITY`] frames wait).
     pub fn send(&self, frame: impl Into<Utf8Bytes>) -> bool {
+        let mut sent = Counted::default();
+        let taken = self.send_counted(frame, &mut sent);
+        sent.record();
+        taken
+    }
+
+    /// As [`Outbox::send`], adding the frame to `sent` instead of to the metrics: a writer that
+    /// sends one frame to thousands of sockets records them once.
+    pub(crate) fn send_counted(&self, frame: impl Into<Utf8Bytes>, sent: &mut Counted) -> bool {
         let mut frame = frame.into();
         if self.channel > 0 {
             frame = format!("{}{}", self.channel, frame.as_str()).into();
@@ -211,8 +239,8 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
         if out.closing || out.failed.is_some() || out.waiting.len() >= CAPACITY {
             return false;
         }
-        metrics::counter!("leptos_live_frames_sent_total").increment(1);
-        metrics::counter!("leptos_live_bytes_sent_total").increment(frame.len() as u64);
+        sent.frames += 1;
+        sent.bytes += frame.len() as u64;
         // Behind frames that wait, the socket's task writes it after them: its waker is the
         // one registered with the socket, and stays so.
         let behind = !out.waiting.is_empty() || out.unflushed;
