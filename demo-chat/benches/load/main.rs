@@ -10,7 +10,8 @@
 //!   show that streamed messages are not kept per page.
 //!
 //! - the floor: the same N users, each sent a frame of the same size by a bare server process
-//!   that only writes bytes (no pages, no rendering, no PubSub), timed the same way. On one
+//!   that only writes bytes (no pages, no rendering, no PubSub), timed the same way, with the
+//!   same client task per user (its queue to send from and its heartbeat timer included). On one
 //!   small machine with the users on it too, the kernel's loopback cost per socket is the
 //!   larger part of a fan-out; the ratio of the chat to the floor is what the engine adds.
 //!
@@ -161,39 +162,48 @@ async fn user(
         }
     }
     board.alive.fetch_add(1, Ordering::Relaxed);
-    let (out, mut outq) = mpsc::unbounded_channel::<String>();
-    tokio::spawn(async move {
-        let mut beat = tokio::time::interval(Duration::from_secs(20));
-        let mut r = 1u64;
-        loop {
-            let sent = tokio::select! {
-                open = read_into(&mut ws, &board) => {
-                    if !open {
-                        board.alive.fetch_sub(1, Ordering::Relaxed);
-                        return;
-                    }
-                    continue;
-                }
-                f = outq.recv() => {
-                    let Some(f) = f else { return };
-                    r += 1;
-                    f.replacen("[R,", &format!("[{r},"), 1)
-                }
-                _ = beat.tick() => {
-                    // The list's heartbeat, then the page's.
-                    r += 1;
-                    if ws.send(&format!("1[{r},\"h\"]")).await.is_err() {
-                        return;
-                    }
-                    format!("[{r},\"h\"]")
-                }
-            };
-            if ws.send(&sent).await.is_err() {
-                return;
-            }
-        }
-    });
+    let (out, outq) = mpsc::unbounded_channel::<String>();
+    tokio::spawn(client(ws, board, outq));
     Ok(out)
+}
+
+/// A joined user's task: reads frames into the board, sends what comes on `outq` (its `[R,`
+/// numbered), and beats every 20 s, until the socket closes or `outq` does. The floor's users
+/// run it too, so that the two are timed with the same clients.
+async fn client(
+    mut ws: wire::Client,
+    board: Arc<Board>,
+    mut outq: mpsc::UnboundedReceiver<String>,
+) {
+    let mut beat = tokio::time::interval(Duration::from_secs(20));
+    let mut r = 1u64;
+    loop {
+        let sent = tokio::select! {
+            open = read_into(&mut ws, &board) => {
+                if !open {
+                    board.alive.fetch_sub(1, Ordering::Relaxed);
+                    return;
+                }
+                continue;
+            }
+            f = outq.recv() => {
+                let Some(f) = f else { return };
+                r += 1;
+                f.replacen("[R,", &format!("[{r},"), 1)
+            }
+            _ = beat.tick() => {
+                // The list's heartbeat, then the page's.
+                r += 1;
+                if ws.send(&format!("1[{r},\"h\"]")).await.is_err() {
+                    return;
+                }
+                format!("[{r},\"h\"]")
+            }
+        };
+        if ws.send(&sent).await.is_err() {
+            return;
+        }
+    }
 }
 
 /// Runs `post(k)` and waits until every live user has seen post k; the time from the post to
@@ -478,14 +488,14 @@ async fn floor(users: usize, posts: usize, chat: &ChatRun) {
         .buffer_unordered(32)
         .collect()
         .await;
-    for client in clients {
-        let Ok(mut ws) = client else { continue };
-        let board = board.clone();
+    // Each user's queue of frames to send stays open, and empty, for the run.
+    let mut queues = Vec::with_capacity(users);
+    for c in clients {
+        let Ok(ws) = c else { continue };
         board.alive.fetch_add(1, Ordering::Relaxed);
-        tokio::spawn(async move {
-            while read_into(&mut ws, &board).await {}
-            board.alive.fetch_sub(1, Ordering::Relaxed);
-        });
+        let (out, outq) = mpsc::unbounded_channel::<String>();
+        queues.push(out);
+        tokio::spawn(client(ws, board.clone(), outq));
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     let cpu_before = cpu_time(pid);
@@ -516,6 +526,7 @@ async fn floor(users: usize, posts: usize, chat: &ChatRun) {
         chat.p99.as_secs_f64() / pct(&lat, 0.99).as_secs_f64().max(1e-9),
     );
     drop(posts_tx);
+    drop(queues);
     let _ = writer.await;
     let _ = server.wait().await;
 }
