@@ -162,6 +162,12 @@ impl Db {
                         sqlx::query("PRAGMA journal_mode = WAL")
                             .execute(&mut *conn)
                             .await?;
+                        // With the write-ahead log, a commit that does not wait for the disk
+                        // is still safe from a crash of the server (not from the machine losing
+                        // power): a post reaches the room without an fsync before it.
+                        sqlx::query("PRAGMA synchronous = NORMAL")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
