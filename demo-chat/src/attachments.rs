@@ -11,7 +11,7 @@
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -45,18 +45,21 @@ pub const ACCEPT: [&str; 9] = [
 const SNIFF_LEN: u64 = 12;
 
 /// The upload the room page allows: up to [`MAX_FILES`] images of up to [`MAX_BYTES`] each,
-/// sent when the message is.
+/// sent when the message is. Made once: every room page's copy shares its list of types.
 ///
 /// ```
 /// let c = demo_chat::attachments::upload_config();
 /// assert!(c.accepts("cat.png", "image/png") && !c.accepts("notes.txt", "text/plain"));
 /// ```
 pub fn upload_config() -> UploadConfig {
-    UploadConfig::new()
-        .accept(ACCEPT)
-        .max_entries(MAX_FILES)
-        .max_file_size(MAX_BYTES)
-        .auto_upload(false)
+    static CONFIG: LazyLock<UploadConfig> = LazyLock::new(|| {
+        UploadConfig::new()
+            .accept(ACCEPT)
+            .max_entries(MAX_FILES)
+            .max_file_size(MAX_BYTES)
+            .auto_upload(false)
+    });
+    CONFIG.clone()
 }
 
 /// An image type the chat takes, known by its leading bytes.

@@ -57,6 +57,7 @@ mod store;
 mod writer;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use input::{LiveFileInput, LiveImgPreview};
@@ -89,6 +90,9 @@ pub const MAX_CHUNK_SIZE: usize = 1 << 20;
 /// What an upload allows: the file types, how many entries, how large, in what chunks, and
 /// whether the browser sends them as soon as they are picked.
 ///
+/// A clone shares the list of types: an app with many pages allowing the same upload can make
+/// the config once and give each page a clone.
+///
 /// ```
 /// use leptos_live::upload::UploadConfig;
 /// let photos = UploadConfig::new()
@@ -100,7 +104,9 @@ pub const MAX_CHUNK_SIZE: usize = 1 << 20;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UploadConfig {
-    pub(crate) accept: Vec<String>,
+    /// Shared by the clones of a config: pages that allow the same upload from one config keep
+    /// one list.
+    pub(crate) accept: Arc<[String]>,
     pub(crate) max_entries: usize,
     pub(crate) max_file_size: u64,
     pub(crate) chunk_size: usize,
@@ -111,7 +117,7 @@ pub struct UploadConfig {
 impl Default for UploadConfig {
     fn default() -> Self {
         UploadConfig {
-            accept: Vec::new(),
+            accept: Arc::from([]),
             max_entries: 1,
             max_file_size: 8_000_000,
             chunk_size: 64 * 1024,
