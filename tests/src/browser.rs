@@ -230,7 +230,22 @@ pub struct Tab {
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
-        let _ = std::fs::remove_dir_all(&self.profile);
+        // The browser writes to its profile until it is gone, and a directory removed while it
+        // still writes comes back: wait for it (briefly), then remove what it left, again if
+        // need be. (Left behind, the profiles of every run pile up in the temporary directory.)
+        for _ in 0..40 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        for _ in 0..4 {
+            let _ = std::fs::remove_dir_all(&self.profile);
+            if !self.profile.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
