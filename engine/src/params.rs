@@ -326,7 +326,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Named<V> {
 }
 
 #[cfg(test)]
-mod entries_tests {
+mod named_tests {
     use super::*;
 
     #[test]

@@ -47,14 +47,7 @@ impl Sent {
             }
             tree
         });
-        let mut sent = Sent {
-            html: shrunk(rendered.html),
-            tree,
-            packed: None,
-            family,
-        };
-        sent.pack();
-        sent
+        Sent::settled(rendered.html, tree, family)
     }
 
     /// A first render, as HTML only; a large page parses its tree now, a small one when it
@@ -64,15 +57,20 @@ impl Sent {
             let tree = parse_fragment(&html);
             Sent::keep(Rendered { html, tree }, keep_tree_above, false, family)
         } else {
-            let mut sent = Sent {
-                html: shrunk(html),
-                tree: None,
-                packed: None,
-                family,
-            };
-            sent.pack();
-            sent
+            Sent::settled(html, None, family)
         }
+    }
+
+    /// The HTML the client has, at its length, with the tree kept (if any): packed when idle.
+    fn settled(html: String, tree: Option<Tree>, family: Arc<str>) -> Sent {
+        let mut sent = Sent {
+            html: shrunk(html),
+            tree,
+            packed: None,
+            family,
+        };
+        sent.pack();
+        sent
     }
 
     /// The HTML the client has (a copy, unpacked, when the page is idle).

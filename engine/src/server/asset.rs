@@ -5,7 +5,6 @@ use std::num::NonZeroU64;
 use std::sync::OnceLock;
 
 use axum::body::Bytes;
-
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -217,8 +216,10 @@ pub(crate) fn serve(asset: &Asset, headers: &HeaderMap) -> Response {
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-    let mut res = if gzip_ok && !asset.gzip().is_empty() {
-        let mut r = asset.gzip().clone().into_response();
+    // Compressed only for a browser that takes it.
+    let gzip = gzip_ok.then(|| asset.gzip()).filter(|g| !g.is_empty());
+    let mut res = if let Some(gzip) = gzip {
+        let mut r = gzip.clone().into_response();
         r.headers_mut()
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         r
