@@ -238,6 +238,10 @@ impl Attachments {
         body: &str,
         mut staged: Vec<Staged>,
     ) -> Result<Message, AttachmentError> {
+        if staged.is_empty() {
+            // Text alone is one statement: no transaction to open and commit around it.
+            return Ok(db.post(room, author, body).await?);
+        }
         let files: Vec<NewAttachment<'_>> = staged
             .iter()
             .map(|s| NewAttachment {

@@ -9,11 +9,11 @@ use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{QueryRejection, RawPathParamsRejection};
-use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, Query, RawPathParams};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::config::LiveConfig;
 use crate::ctx::Services;
@@ -29,7 +29,7 @@ use crate::server::poll;
 #[cfg(feature = "redis")]
 use crate::server::snapshot::RedisStore;
 use crate::server::snapshot::{DirStore, Store};
-use crate::server::socket::connection;
+use crate::server::socket;
 use crate::server::state::{EngineState, RouteEntry, SessionFn};
 use crate::view::LiveView;
 use crate::wire::ids::random_bytes;
@@ -524,11 +524,15 @@ impl LiveRouter {
             .route(
                 &format!("{mount_path}/socket"),
                 get(
-                    move |ws: WebSocketUpgrade,
-                          peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-                          headers: HeaderMap| async move {
+                    move |peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+                          mut req: axum::extract::Request| async move {
                         let peer = peer.map(|Extension(ConnectInfo(a))| a.ip());
-                        if !same_origin_or_allowed(&headers, &ws_inner.config.allowed_origins) {
+                        let (switching, on_upgrade) = match socket::upgrade(&mut req) {
+                            Ok(up) => up,
+                            Err(refused) => return refused,
+                        };
+                        let headers = req.headers();
+                        if !same_origin_or_allowed(headers, &ws_inner.config.allowed_origins) {
                             tracing::warn!(
                                 origin = ?headers.get(axum::http::header::ORIGIN),
                                 "socket upgrade from another origin refused"
@@ -538,11 +542,19 @@ impl LiveRouter {
                         // The read buffer is allocated with the socket and kept while it is
                         // idle; client frames are small, and a larger one (an upload's chunk)
                         // makes room for itself once its header is read.
-                        ws.max_message_size(max_message)
+                        let config = WebSocketConfig::default()
+                            .max_message_size(Some(max_message))
                             .read_buffer_size(512)
-                            .write_buffer_size(0)
-                            .on_upgrade(move |socket| connection(ws_inner, socket, peer))
-                            .into_response()
+                            .write_buffer_size(0);
+                        tokio::spawn(async move {
+                            match on_upgrade.await {
+                                Ok(upgraded) => {
+                                    socket::connection(ws_inner, upgraded, config, peer).await
+                                }
+                                Err(e) => tracing::debug!("socket upgrade failed: {e}"),
+                            }
+                        });
+                        switching
                     },
                 ),
             )

@@ -1,24 +1,436 @@
 //! The WebSocket transport: one socket is one connection. Its reading half is the connection's
 //! stream of frames; its writing half is the connection's outbox.
+//!
+//! The engine answers the upgrade itself (RFC 6455 §4.2) and keeps the socket's two halves
+//! apart, with no lock between them. tungstenite reads what the client sends. What the server
+//! sends it frames itself ([`crate::wire::websocket`]) and writes straight to the socket, header
+//! and payload in one write: a frame fed to a thousand sockets is the same payload for each (a
+//! server does not mask), with no layer between the outbox and the socket.
 
+use std::io::{self, IoSlice};
 use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 
-use axum::extract::ws::WebSocket;
-use futures_util::StreamExt as _;
+use axum::body::{Body, Bytes};
+use axum::extract::ws::{CloseFrame, Message};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
+use axum::response::IntoResponse as _;
+use base64::Engine as _;
+use futures_util::{Sink, Stream, StreamExt as _};
+use hyper::upgrade::{OnUpgrade, Upgraded};
+use hyper_util::rt::TokioIo;
+use sha1::{Digest as _, Sha1};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::net::tcp::OwnedReadHalf;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{self as ts};
 
 use crate::server::connection;
 use crate::server::state::EngineState;
+use crate::wire::outbox::{ConnSink, Outbox};
+use crate::wire::websocket::{Header, Opcode, frame_of, split_frame};
+
+/// What RFC 6455 appends to the client's key before hashing it into the accept key.
+const ACCEPT_GUID: &[u8] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/// The largest frame, header included, that is copied together to be written with one plain
+/// write rather than a vectored one.
+const SMALL_FRAME: usize = 2048;
+
+/// The most of what tungstenite writes back (its pongs and close replies, each at most 127
+/// bytes) that waits to be split into frames.
+const MAX_REPLIES: usize = 4096;
+
+/// Answers a WebSocket upgrade request: the `101 Switching Protocols` response, and the
+/// upgrade to await once it is sent. A request that is not a WebSocket upgrade gets the status
+/// that says why (`405`, `400`, or `426` when the connection cannot be upgraded).
+pub(crate) fn upgrade<B>(
+    req: &mut Request<B>,
+) -> Result<(Response<Body>, OnUpgrade), Response<Body>> {
+    fn refuse(status: StatusCode, why: &'static str) -> Response<Body> {
+        (status, why).into_response()
+    }
+    if req.method() != Method::GET {
+        return Err(refuse(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "a socket is opened with GET",
+        ));
+    }
+    let headers = req.headers();
+    if !has_token(headers, header::CONNECTION, "upgrade") {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "Connection header did not include 'upgrade'",
+        ));
+    }
+    if !has_token(headers, header::UPGRADE, "websocket") {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "Upgrade header did not include 'websocket'",
+        ));
+    }
+    if headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .map(HeaderValue::as_bytes)
+        != Some(b"13")
+    {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "Sec-WebSocket-Version header is not 13",
+        ));
+    }
+    let Some(key) = headers.get(header::SEC_WEBSOCKET_KEY) else {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "Sec-WebSocket-Key header is missing",
+        ));
+    };
+    let accept = accept_key(key.as_bytes());
+    let Some(on_upgrade) = req.extensions_mut().remove::<OnUpgrade>() else {
+        return Err(refuse(
+            StatusCode::UPGRADE_REQUIRED,
+            "this connection cannot be upgraded",
+        ));
+    };
+    let mut res = Response::new(Body::empty());
+    *res.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let h = res.headers_mut();
+    h.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    h.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    Ok((res, on_upgrade))
+}
+
+/// Whether header `name` lists `token` (comma-separated, any case).
+fn has_token(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
+    headers
+        .get_all(name)
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|&b| b == b','))
+        .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
+}
+
+/// The `Sec-WebSocket-Accept` value for a client's `Sec-WebSocket-Key`.
+fn accept_key(key: &[u8]) -> HeaderValue {
+    let mut sha = Sha1::new();
+    sha.update(key);
+    sha.update(ACCEPT_GUID);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(sha.finalize());
+    // Base64 is always a valid header value.
+    HeaderValue::from_str(&encoded).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
 
 /// Serves one upgraded socket until it closes. The socket is split before the connection's
 /// future is made, so that the future holds only the halves: an `async fn` would keep room for
 /// the whole socket it was given for as long as the socket lives (rust-lang/rust#62958).
 pub(crate) fn connection(
     inner: Arc<EngineState>,
-    socket: WebSocket,
+    upgraded: Upgraded,
+    config: WebSocketConfig,
     peer: Option<IpAddr>,
 ) -> impl Future<Output = ()> + Send + 'static {
-    let (sink, stream) = socket.split();
-    let outbox = connection::outbox(&inner, Box::pin(sink));
-    connection::run(inner, stream, outbox, peer)
+    // A TCP stream served by `axum::serve` splits into owned halves; any other stream is split
+    // with a lock between its halves.
+    let (read, sink, read_buf): (ReadHalf, ConnSink, Bytes) =
+        match hyper_util::server::conn::auto::upgrade::downcast::<TokioIo<TcpStream>>(upgraded) {
+            Ok(parts) => {
+                let (r, w) = parts.io.into_inner().into_split();
+                (
+                    ReadHalf::Tcp(r),
+                    Box::pin(SocketWriter::new(w)),
+                    parts.read_buf,
+                )
+            }
+            Err(upgraded) => {
+                let (r, w) = tokio::io::split(TokioIo::new(upgraded));
+                (
+                    ReadHalf::Other(r),
+                    Box::pin(SocketWriter::new(w)),
+                    Bytes::new(),
+                )
+            }
+        };
+    // What was read past the request (seldom anything) is copied out: the bytes hyper hands
+    // over share its whole read buffer, which would stay allocated for the socket's life.
+    let part = read_buf.to_vec();
+    drop(read_buf);
+    let outbox = connection::outbox(&inner, sink);
+    let reader = SocketReader {
+        read,
+        outbox: outbox.clone(),
+        replies: Vec::new(),
+    };
+    async move {
+        let ws =
+            WebSocketStream::from_partially_read(reader, part, Role::Server, Some(config)).await;
+        connection::run(inner, Incoming(ws), outbox, peer).await
+    }
+}
+
+/// The reading half of a socket.
+enum ReadHalf {
+    /// A TCP stream's own half.
+    Tcp(OwnedReadHalf),
+    /// Any other upgraded stream's half.
+    Other(tokio::io::ReadHalf<TokioIo<Upgraded>>),
+}
+
+/// What tungstenite reads from: the socket's reading half. What tungstenite writes (its answers
+/// to the client's pings, and to a close) goes to the socket's outbox as frames: pongs are sent,
+/// a close is left to the connection, which writes its own when it ends.
+struct SocketReader {
+    read: ReadHalf,
+    outbox: Outbox,
+    /// Bytes tungstenite wrote that are not a whole frame yet.
+    replies: Vec<u8>,
+}
+
+impl AsyncRead for SocketReader {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match &mut self.get_mut().read {
+            ReadHalf::Tcp(r) => Pin::new(r).poll_read(cx, buf),
+            ReadHalf::Other(r) => Pin::new(r).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for SocketReader {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        this.replies.extend_from_slice(buf);
+        while let Some((opcode, payload, used)) = split_frame(&this.replies) {
+            if opcode == Opcode::Pong {
+                this.outbox
+                    .send_message(Message::Pong(Bytes::copy_from_slice(payload)));
+            }
+            this.replies.drain(..used);
+        }
+        if this.replies.len() > MAX_REPLIES {
+            tracing::debug!(
+                conn = this.outbox.id,
+                "unexpected bytes from the socket's reader"
+            );
+            this.replies.clear();
+        }
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// The client's messages, as the connection reads them.
+struct Incoming(WebSocketStream<SocketReader>);
+
+impl Stream for Incoming {
+    type Item = Result<Message, ts::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let ws = &mut self.get_mut().0;
+        Poll::Ready(Some(Ok(match ready!(ws.poll_next_unpin(cx)) {
+            None => return Poll::Ready(None),
+            Some(Err(e)) => return Poll::Ready(Some(Err(e))),
+            Some(Ok(m)) => match m {
+                ts::Message::Text(t) => Message::Text(t.as_str().into()),
+                ts::Message::Binary(b) => Message::Binary(b),
+                ts::Message::Ping(b) => Message::Ping(b),
+                ts::Message::Pong(b) => Message::Pong(b),
+                ts::Message::Close(c) => Message::Close(c.map(|c| CloseFrame {
+                    code: c.code.into(),
+                    reason: c.reason.as_str().into(),
+                })),
+                // Raw frames are what one writes, never what is read.
+                ts::Message::Frame(_) => Message::Pong(Bytes::new()),
+            },
+        })))
+    }
+}
+
+/// A socket's writing half as the outbox's sink: it takes one frame at a time, and writes its
+/// header and payload together.
+struct SocketWriter<W> {
+    io: W,
+    /// The frame not all written yet, and how much of it was.
+    unwritten: Option<(Header, Bytes, usize)>,
+}
+
+impl<W> SocketWriter<W> {
+    fn new(io: W) -> Self {
+        SocketWriter {
+            io,
+            unwritten: None,
+        }
+    }
+}
+
+impl<W: AsyncWrite + Unpin> SocketWriter<W> {
+    /// Writes what is left of the frame; ready once it is all written.
+    fn poll_write_out(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), axum::Error>> {
+        while let Some((head, payload, at)) = &mut self.unwritten {
+            let head = head.as_bytes();
+            let n = if *at < head.len() && head.len() + payload.len() <= SMALL_FRAME {
+                // A small frame is put together and sent with one plain write: the kernel's
+                // path for a vectored write costs more than the copy.
+                let mut whole = [0u8; SMALL_FRAME];
+                let rest = &head[*at..];
+                whole[..rest.len()].copy_from_slice(rest);
+                whole[rest.len()..rest.len() + payload.len()].copy_from_slice(payload);
+                let len = rest.len() + payload.len();
+                ready!(Pin::new(&mut self.io).poll_write(cx, &whole[..len]))
+            } else if *at < head.len() {
+                let parts = [IoSlice::new(&head[*at..]), IoSlice::new(payload)];
+                ready!(Pin::new(&mut self.io).poll_write_vectored(cx, &parts))
+            } else if *at - head.len() < payload.len() {
+                ready!(Pin::new(&mut self.io).poll_write(cx, &payload[*at - head.len()..]))
+            } else {
+                self.unwritten = None;
+                break;
+            }
+            .map_err(axum::Error::new)?;
+            if n == 0 {
+                return Poll::Ready(Err(axum::Error::new(io::Error::from(
+                    io::ErrorKind::WriteZero,
+                ))));
+            }
+            *at += n;
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<W: AsyncWrite + Unpin> Sink<Message> for SocketWriter<W> {
+    type Error = axum::Error;
+
+    fn poll_ready(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.get_mut().poll_write_out(cx)
+    }
+
+    fn start_send(self: Pin<&mut Self>, msg: Message) -> Result<(), Self::Error> {
+        let this = self.get_mut();
+        if this.unwritten.is_some() {
+            return Err(axum::Error::new(io::Error::other(
+                "a frame was sent before the last one was written",
+            )));
+        }
+        let (head, payload) = frame_of(msg);
+        this.unwritten = Some((head, payload, 0));
+        Ok(())
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        let this = self.get_mut();
+        ready!(this.poll_write_out(cx))?;
+        Pin::new(&mut this.io)
+            .poll_flush(cx)
+            .map_err(axum::Error::new)
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        let this = self.get_mut();
+        ready!(this.poll_write_out(cx))?;
+        Pin::new(&mut this.io)
+            .poll_shutdown(cx)
+            .map_err(axum::Error::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_accept_key_is_the_rfc_example() {
+        // RFC 6455 §1.3.
+        assert_eq!(
+            accept_key(b"dGhlIHNhbXBsZSBub25jZQ=="),
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+        );
+    }
+
+    #[test]
+    fn a_request_that_is_no_upgrade_is_refused() {
+        let mut req = Request::get("/socket").body(()).expect("a request");
+        let refused = upgrade(&mut req).expect_err("no upgrade headers");
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        let mut req = Request::get("/socket")
+            .header("connection", "keep-alive, Upgrade")
+            .header("upgrade", "WebSocket")
+            .header("sec-websocket-version", "13")
+            .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+            .body(())
+            .expect("a request");
+        // Without hyper's upgrade in the request, the connection cannot be upgraded.
+        let refused = upgrade(&mut req).expect_err("not upgradable");
+        assert_eq!(refused.status(), StatusCode::UPGRADE_REQUIRED);
+    }
+
+    /// A writer whose socket takes `room` bytes per write.
+    struct Trickle {
+        out: Vec<u8>,
+        room: usize,
+    }
+
+    impl AsyncWrite for Trickle {
+        fn poll_write(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            let this = self.get_mut();
+            let n = buf.len().min(this.room);
+            this.out.extend_from_slice(&buf[..n]);
+            Poll::Ready(Ok(n))
+        }
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+        fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    #[tokio::test]
+    async fn frames_written_in_pieces_arrive_whole() {
+        use futures_util::SinkExt as _;
+        for room in [1, 3, 7, 1000] {
+            let mut w = SocketWriter::new(Trickle {
+                out: Vec::new(),
+                room,
+            });
+            let text = "x".repeat(300);
+            w.send(Message::Text(text.as_str().into()))
+                .await
+                .expect("sent");
+            w.send(Message::Binary(Bytes::from_static(b"\x00\x01")))
+                .await
+                .expect("sent");
+            let out = &w.io.out;
+            let (op, payload, used) = split_frame(out).expect("the first frame");
+            assert_eq!(
+                (op, payload),
+                (Opcode::Text, text.as_bytes()),
+                "room {room}"
+            );
+            let (op, payload, rest) = split_frame(&out[used..]).expect("the second frame");
+            assert_eq!((op, payload), (Opcode::Binary, &b"\x00\x01"[..]));
+            assert_eq!(used + rest, out.len());
+        }
+    }
 }

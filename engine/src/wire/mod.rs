@@ -14,3 +14,4 @@ pub(crate) mod pushed;
 pub(crate) mod stream_ops;
 pub(crate) mod token;
 pub(crate) mod url;
+pub(crate) mod websocket;

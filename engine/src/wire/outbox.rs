@@ -235,16 +235,29 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
         if self.channel > 0 {
             frame = format!("{}{}", self.channel, frame.as_str()).into();
         }
+        let len = frame.len() as u64;
+        let taken = self.push(Message::Text(frame));
+        if taken {
+            sent.frames += 1;
+            sent.bytes += len;
+        }
+        taken
+    }
+
+    /// Sends a message of any kind as it is (a pong, say), on no channel. False as for
+    /// [`Outbox::send`].
+    pub(crate) fn send_message(&self, msg: Message) -> bool {
+        self.push(msg)
+    }
+
+    fn push(&self, frame: Message) -> bool {
         let mut out = self.lock();
         if out.closing || out.failed.is_some() || out.waiting.len() >= CAPACITY {
             return false;
         }
-        sent.frames += 1;
-        sent.bytes += frame.len() as u64;
         // Behind frames that wait, the socket's task writes it after them: its waker is the
         // one registered with the socket, and stays so.
         let behind = !out.waiting.is_empty() || out.unflushed;
-        let frame = Message::Text(frame);
         if behind {
             out.waiting.push_back(frame);
         } else {
