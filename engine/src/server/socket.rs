@@ -18,7 +18,7 @@ use axum::extract::ws::{CloseFrame, Message};
 use axum::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
 use axum::response::IntoResponse as _;
 use base64::Engine as _;
-use futures_util::{Sink, Stream, StreamExt as _};
+use futures_util::{FutureExt as _, Sink, Stream, StreamExt as _};
 use hyper::upgrade::{OnUpgrade, Upgraded};
 use hyper_util::rt::TokioIo;
 use sha1::{Digest as _, Sha1};
@@ -164,11 +164,17 @@ pub(crate) fn connection(
         outbox: outbox.clone(),
         replies: Vec::new(),
     };
-    async move {
-        let ws =
-            WebSocketStream::from_partially_read(reader, part, Role::Server, Some(config)).await;
-        connection::run(inner, Incoming(ws), outbox, peer).await
+    // Made without a handshake, it is ready at its first poll: made here, the socket is not kept
+    // twice in the connection's future (once to be moved into it, once in it).
+    let ws = WebSocketStream::from_partially_read(reader, part, Role::Server, Some(config))
+        .now_or_never();
+    if ws.is_none() {
+        tracing::error!(
+            conn = outbox.id,
+            "the socket's reader was not made at once; closing"
+        );
     }
+    connection::run(inner, Incoming(ws), outbox, peer)
 }
 
 /// The reading half of a socket.
@@ -236,14 +242,16 @@ impl AsyncWrite for SocketReader {
     }
 }
 
-/// The client's messages, as the connection reads them.
-struct Incoming(WebSocketStream<SocketReader>);
+/// The client's messages, as the connection reads them (none without a reader).
+struct Incoming(Option<WebSocketStream<SocketReader>>);
 
 impl Stream for Incoming {
     type Item = Result<Message, ts::Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let ws = &mut self.get_mut().0;
+        let Some(ws) = &mut self.get_mut().0 else {
+            return Poll::Ready(None);
+        };
         Poll::Ready(Some(Ok(match ready!(ws.poll_next_unpin(cx)) {
             None => return Poll::Ready(None),
             Some(Err(e)) => return Poll::Ready(Some(Err(e))),
