@@ -529,7 +529,7 @@ impl LiveRouter {
                         let peer = peer.map(|Extension(ConnectInfo(a))| a.ip());
                         let (switching, on_upgrade) = match socket::upgrade(&mut req) {
                             Ok(up) => up,
-                            Err(refused) => return refused,
+                            Err(refused) => return refused.into_response(),
                         };
                         let headers = req.headers();
                         if !same_origin_or_allowed(headers, &ws_inner.config.allowed_origins) {

@@ -16,7 +16,7 @@ use std::task::{Context, Poll, ready};
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{CloseFrame, Message};
 use axum::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
-use axum::response::IntoResponse as _;
+use axum::response::IntoResponse;
 use base64::Engine as _;
 use futures_util::{FutureExt as _, Sink, Stream, StreamExt as _};
 use hyper::upgrade::{OnUpgrade, Upgraded};
@@ -45,56 +45,69 @@ const SMALL_FRAME: usize = 2048;
 /// bytes) that waits to be split into frames.
 const MAX_REPLIES: usize = 4096;
 
+/// Why a request to the socket's path is not a WebSocket upgrade the engine takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum NotAnUpgrade {
+    #[error("a socket is opened with GET")]
+    NotGet,
+    #[error("Connection header did not include 'upgrade'")]
+    NoConnectionUpgrade,
+    #[error("Upgrade header did not include 'websocket'")]
+    NoUpgradeWebsocket,
+    #[error("Sec-WebSocket-Version header is not 13")]
+    Version,
+    #[error("Sec-WebSocket-Key header is missing")]
+    NoKey,
+    #[error("this connection cannot be upgraded")]
+    NotUpgradable,
+}
+
+impl NotAnUpgrade {
+    fn status(self) -> StatusCode {
+        match self {
+            NotAnUpgrade::NotGet => StatusCode::METHOD_NOT_ALLOWED,
+            NotAnUpgrade::NotUpgradable => StatusCode::UPGRADE_REQUIRED,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+impl IntoResponse for NotAnUpgrade {
+    fn into_response(self) -> Response<Body> {
+        (self.status(), self.to_string()).into_response()
+    }
+}
+
 /// Answers a WebSocket upgrade request: the `101 Switching Protocols` response, and the
-/// upgrade to await once it is sent. A request that is not a WebSocket upgrade gets the status
-/// that says why (`405`, `400`, or `426` when the connection cannot be upgraded).
+/// upgrade to await once it is sent. A request that is not a WebSocket upgrade is refused with
+/// the reason, which answers with its status (`405`, `400`, or `426` when the connection
+/// cannot be upgraded).
 pub(crate) fn upgrade<B>(
     req: &mut Request<B>,
-) -> Result<(Response<Body>, OnUpgrade), Response<Body>> {
-    fn refuse(status: StatusCode, why: &'static str) -> Response<Body> {
-        (status, why).into_response()
-    }
+) -> Result<(Response<Body>, OnUpgrade), NotAnUpgrade> {
     if req.method() != Method::GET {
-        return Err(refuse(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "a socket is opened with GET",
-        ));
+        return Err(NotAnUpgrade::NotGet);
     }
     let headers = req.headers();
     if !has_token(headers, header::CONNECTION, "upgrade") {
-        return Err(refuse(
-            StatusCode::BAD_REQUEST,
-            "Connection header did not include 'upgrade'",
-        ));
+        return Err(NotAnUpgrade::NoConnectionUpgrade);
     }
     if !has_token(headers, header::UPGRADE, "websocket") {
-        return Err(refuse(
-            StatusCode::BAD_REQUEST,
-            "Upgrade header did not include 'websocket'",
-        ));
+        return Err(NotAnUpgrade::NoUpgradeWebsocket);
     }
     if headers
         .get(header::SEC_WEBSOCKET_VERSION)
         .map(HeaderValue::as_bytes)
         != Some(b"13")
     {
-        return Err(refuse(
-            StatusCode::BAD_REQUEST,
-            "Sec-WebSocket-Version header is not 13",
-        ));
+        return Err(NotAnUpgrade::Version);
     }
     let Some(key) = headers.get(header::SEC_WEBSOCKET_KEY) else {
-        return Err(refuse(
-            StatusCode::BAD_REQUEST,
-            "Sec-WebSocket-Key header is missing",
-        ));
+        return Err(NotAnUpgrade::NoKey);
     };
     let accept = accept_key(key.as_bytes());
     let Some(on_upgrade) = req.extensions_mut().remove::<OnUpgrade>() else {
-        return Err(refuse(
-            StatusCode::UPGRADE_REQUIRED,
-            "this connection cannot be upgraded",
-        ));
+        return Err(NotAnUpgrade::NotUpgradable);
     };
     let mut res = Response::new(Body::empty());
     *res.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
@@ -376,7 +389,8 @@ mod tests {
     fn a_request_that_is_no_upgrade_is_refused() {
         let mut req = Request::get("/socket").body(()).expect("a request");
         let refused = upgrade(&mut req).expect_err("no upgrade headers");
-        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(refused, NotAnUpgrade::NoConnectionUpgrade);
+        assert_eq!(refused.into_response().status(), StatusCode::BAD_REQUEST);
         let mut req = Request::get("/socket")
             .header("connection", "keep-alive, Upgrade")
             .header("upgrade", "WebSocket")
@@ -386,7 +400,10 @@ mod tests {
             .expect("a request");
         // Without hyper's upgrade in the request, the connection cannot be upgraded.
         let refused = upgrade(&mut req).expect_err("not upgradable");
-        assert_eq!(refused.status(), StatusCode::UPGRADE_REQUIRED);
+        assert_eq!(
+            refused.into_response().status(),
+            StatusCode::UPGRADE_REQUIRED
+        );
     }
 
     /// A writer whose socket takes `room` bytes per write.
