@@ -341,6 +341,50 @@ impl WsClient {
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;
     }
+
+    /// Sends a ping with `payload`; the payload of the first pong that comes back (text frames
+    /// before it are skipped), or `None` when the socket ends first.
+    pub async fn ping(&mut self, payload: &[u8]) -> Option<Vec<u8>> {
+        self.ws
+            .send(Message::Ping(payload.to_vec().into()))
+            .await
+            .expect("send ping");
+        within(10, "waiting for a pong", async {
+            loop {
+                match self.ws.next().await {
+                    Some(Ok(Message::Pong(p))) => return Some(p.to_vec()),
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+                    Some(Ok(_)) => continue,
+                }
+            }
+        })
+        .await
+    }
+
+    /// Starts the closing handshake with `code`; the close frames the server sends back before
+    /// the connection ends (their codes, `None` for a close frame without one).
+    pub async fn close_handshake(mut self, code: u16) -> Vec<Option<u16>> {
+        use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+        let frame = CloseFrame {
+            code: code.into(),
+            reason: "done".into(),
+        };
+        self.ws
+            .send(Message::Close(Some(frame)))
+            .await
+            .expect("send close");
+        within(10, "waiting for the socket to end", async {
+            let mut closes = Vec::new();
+            loop {
+                match self.ws.next().await {
+                    Some(Ok(Message::Close(c))) => closes.push(c.map(|c| u16::from(c.code))),
+                    Some(Ok(_)) => continue,
+                    None | Some(Err(_)) => return closes,
+                }
+            }
+        })
+        .await
+    }
 }
 
 /// Parses a frame.

@@ -66,7 +66,7 @@ impl NotAnUpgrade {
     fn status(self) -> StatusCode {
         match self {
             NotAnUpgrade::NotGet => StatusCode::METHOD_NOT_ALLOWED,
-            NotAnUpgrade::NotUpgradable => StatusCode::UPGRADE_REQUIRED,
+            NotAnUpgrade::Version | NotAnUpgrade::NotUpgradable => StatusCode::UPGRADE_REQUIRED,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -74,7 +74,24 @@ impl NotAnUpgrade {
 
 impl IntoResponse for NotAnUpgrade {
     fn into_response(self) -> Response<Body> {
-        (self.status(), self.to_string()).into_response()
+        let mut res = (self.status(), self.to_string()).into_response();
+        // A 426 names what to upgrade to (RFC 9110 §15.5.22), and a refused version the one
+        // the server speaks (RFC 6455 §4.2.2).
+        let h = res.headers_mut();
+        match self {
+            NotAnUpgrade::Version => {
+                h.insert(
+                    header::SEC_WEBSOCKET_VERSION,
+                    HeaderValue::from_static("13"),
+                );
+                h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+            }
+            NotAnUpgrade::NotUpgradable => {
+                h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+            }
+            _ => {}
+        }
+        res
     }
 }
 
@@ -386,6 +403,25 @@ mod tests {
     }
 
     #[test]
+    fn another_version_is_told_the_one_spoken() {
+        let mut req = Request::get("/socket")
+            .header("connection", "Upgrade")
+            .header("upgrade", "websocket")
+            .header("sec-websocket-version", "8")
+            .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+            .body(())
+            .expect("a request");
+        let refused = upgrade(&mut req).expect_err("version 8");
+        assert_eq!(refused, NotAnUpgrade::Version);
+        let res = refused.into_response();
+        assert_eq!(res.status(), StatusCode::UPGRADE_REQUIRED);
+        assert_eq!(
+            res.headers().get(header::SEC_WEBSOCKET_VERSION),
+            Some(&HeaderValue::from_static("13"))
+        );
+    }
+
+    #[test]
     fn a_request_that_is_no_upgrade_is_refused() {
         let mut req = Request::get("/socket").body(()).expect("a request");
         let refused = upgrade(&mut req).expect_err("no upgrade headers");
@@ -401,15 +437,20 @@ mod tests {
         // Without hyper's upgrade in the request, the connection cannot be upgraded.
         let refused = upgrade(&mut req).expect_err("not upgradable");
         assert_eq!(
+            refused.into_response().headers().get(header::UPGRADE),
+            Some(&HeaderValue::from_static("websocket"))
+        );
+        assert_eq!(
             refused.into_response().status(),
             StatusCode::UPGRADE_REQUIRED
         );
     }
 
-    /// A writer whose socket takes `room` bytes per write.
+    /// A writer whose socket takes `room` bytes per write, with vectored writes or without.
     struct Trickle {
         out: Vec<u8>,
         room: usize,
+        vectored: bool,
     }
 
     impl AsyncWrite for Trickle {
@@ -423,6 +464,23 @@ mod tests {
             this.out.extend_from_slice(&buf[..n]);
             Poll::Ready(Ok(n))
         }
+        fn poll_write_vectored(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            bufs: &[IoSlice<'_>],
+        ) -> Poll<io::Result<usize>> {
+            let this = self.get_mut();
+            let mut n = 0;
+            for b in bufs {
+                let take = b.len().min(this.room - n);
+                this.out.extend_from_slice(&b[..take]);
+                n += take;
+            }
+            Poll::Ready(Ok(n))
+        }
+        fn is_write_vectored(&self) -> bool {
+            self.vectored
+        }
         fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
             Poll::Ready(Ok(()))
         }
@@ -434,28 +492,40 @@ mod tests {
     #[tokio::test]
     async fn frames_written_in_pieces_arrive_whole() {
         use futures_util::SinkExt as _;
-        for room in [1, 3, 7, 1000] {
-            let mut w = SocketWriter::new(Trickle {
-                out: Vec::new(),
-                room,
-            });
-            let text = "x".repeat(300);
-            w.send(Message::Text(text.as_str().into()))
-                .await
-                .expect("sent");
-            w.send(Message::Binary(Bytes::from_static(b"\x00\x01")))
-                .await
-                .expect("sent");
-            let out = &w.io.out;
-            let (op, payload, used) = split_frame(out).expect("the first frame");
-            assert_eq!(
-                (op, payload),
-                (Opcode::Text, text.as_bytes()),
-                "room {room}"
-            );
-            let (op, payload, rest) = split_frame(&out[used..]).expect("the second frame");
-            assert_eq!((op, payload), (Opcode::Binary, &b"\x00\x01"[..]));
-            assert_eq!(used + rest, out.len());
+        let text = "x".repeat(300);
+        // Past the 2 KiB put together on the stack, and past a 16-bit length.
+        let big: Bytes = (0..70_000u32).map(|i| i as u8).collect::<Vec<u8>>().into();
+        for vectored in [false, true] {
+            for room in [1, 3, 7, 1000, 100_000] {
+                let mut w = SocketWriter::new(Trickle {
+                    out: Vec::new(),
+                    room,
+                    vectored,
+                });
+                w.send(Message::Text(text.as_str().into()))
+                    .await
+                    .expect("sent");
+                w.send(Message::Binary(big.clone())).await.expect("sent");
+                w.send(Message::Binary(Bytes::from_static(b"\x00\x01")))
+                    .await
+                    .expect("sent");
+                let mut out = &w.io.out[..];
+                let want = [
+                    (Opcode::Text, text.as_bytes()),
+                    (Opcode::Binary, &big[..]),
+                    (Opcode::Binary, &b"\x00\x01"[..]),
+                ];
+                for (op, payload) in want {
+                    let (got_op, got, used) = split_frame(out).expect("a whole frame");
+                    assert_eq!(
+                        (got_op, got),
+                        (op, payload),
+                        "room {room}, vectored {vectored}"
+                    );
+                    out = &out[used..];
+                }
+                assert!(out.is_empty(), "room {room}, vectored {vectored}");
+            }
         }
     }
 }

@@ -1,0 +1,105 @@
+//! The socket's own framing, seen from a WebSocket client: pings answered, one close frame for a
+//! client's close, and frames of every header length (7, 16 and 64-bit) read back whole.
+
+use leptos::prelude::*;
+use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
+use leptos_live_tests::{TestServer, json};
+
+/// A page whose text is the letter and the length its last event asked for.
+struct Sized {
+    fill: String,
+    len: usize,
+}
+
+impl LiveView for Sized {
+    type Message = ();
+    type Event = RawEvent;
+
+    async fn mount(_: &Params, _: &Session, _: &mut Ctx<Self>) -> Result<Self, LiveError> {
+        Ok(Sized {
+            fill: "x".into(),
+            len: 1,
+        })
+    }
+
+    async fn handle_event(&mut self, raw: RawEvent, _: &mut Ctx<Self>) -> Result<(), LiveError> {
+        self.len = raw
+            .payload
+            .get_str("len")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(1);
+        self.fill = raw.payload.get_str("fill").unwrap_or("x").to_string();
+        Ok(())
+    }
+
+    fn render(&self) -> impl IntoView {
+        view! { <p id="text">{self.fill.repeat(self.len)}</p> }
+    }
+}
+
+async fn server() -> TestServer {
+    let config = LiveConfig::default().with_secret(b"socket-frames-secret-socket-frames".to_vec());
+    TestServer::start(
+        LiveRouter::with_config(config)
+            .page::<Sized>("/")
+            .into_router(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn frames_of_every_header_length_arrive_whole() {
+    let server = server().await;
+    let token = server.page_token("/").await;
+    let mut ws = server.socket().await;
+    ws.join(&token, 0).await;
+    // Payloads under 126 bytes, under 64 KiB (a 16-bit length, and past the 2 KiB that are
+    // copied together), and past 64 KiB (a 64-bit length, written in pieces).
+    // Each in a letter of its own, so that the patch carries the whole text.
+    let sizes = [
+        (2, "a", 40),
+        (3, "b", 1_000),
+        (4, "c", 5_000),
+        (5, "d", 70_000),
+        (6, "e", 200_000),
+    ];
+    for (r, fill, len) in sizes {
+        ws.send(&format!(
+            r#"[{r},"e","size",{{"len":"{len}","fill":"{fill}"}}]"#
+        ))
+        .await;
+        let reply = ws.reply(r).await;
+        let text = json(&reply).to_string();
+        assert!(
+            text.contains(&fill.repeat(len)),
+            "the reply for {len} bytes does not carry them: {} bytes: {}",
+            reply.len(),
+            &reply[..reply.len().min(300)]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_ping_is_answered_and_the_page_goes_on() {
+    let server = server().await;
+    let token = server.page_token("/").await;
+    let mut ws = server.socket().await;
+    ws.join(&token, 0).await;
+    assert_eq!(
+        ws.ping(b"are you there").await.as_deref(),
+        Some(&b"are you there"[..])
+    );
+    ws.send(r#"[2,"e","size",{"len":"3"}]"#).await;
+    assert!(ws.reply(2).await.contains("xxx"));
+    assert_eq!(ws.ping(b"").await.as_deref(), Some(&b""[..]));
+}
+
+#[tokio::test]
+async fn a_clients_close_gets_one_close_frame_and_the_connection_ends() {
+    let server = server().await;
+    let token = server.page_token("/").await;
+    let mut ws = server.socket().await;
+    ws.join(&token, 0).await;
+    let closes = ws.close_handshake(1000).await;
+    assert_eq!(closes.len(), 1, "close frames back: {closes:?}");
+}
