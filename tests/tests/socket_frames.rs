@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
-use leptos_live_tests::{TestServer, json};
+use leptos_live_tests::{TestServer, WsClient, json};
 
 /// A page whose text is the letter and the length its last event asked for.
 struct Sized {
@@ -47,12 +47,18 @@ async fn server() -> TestServer {
     .await
 }
 
-#[tokio::test]
-async fn frames_of_every_header_length_arrive_whole() {
+/// A server with the page, and a socket joined to it.
+async fn joined() -> (TestServer, WsClient) {
     let server = server().await;
     let token = server.page_token("/").await;
     let mut ws = server.socket().await;
     ws.join(&token, 0).await;
+    (server, ws)
+}
+
+#[tokio::test]
+async fn frames_of_every_header_length_arrive_whole() {
+    let (_server, mut ws) = joined().await;
     // Payloads under 126 bytes, under 64 KiB (a 16-bit length, and past the 2 KiB that are
     // copied together), and past 64 KiB (a 64-bit length, written in pieces).
     // Each in a letter of its own, so that the patch carries the whole text.
@@ -81,10 +87,7 @@ async fn frames_of_every_header_length_arrive_whole() {
 
 #[tokio::test]
 async fn a_ping_is_answered_and_the_page_goes_on() {
-    let server = server().await;
-    let token = server.page_token("/").await;
-    let mut ws = server.socket().await;
-    ws.join(&token, 0).await;
+    let (_server, mut ws) = joined().await;
     assert_eq!(
         ws.ping(b"are you there").await.as_deref(),
         Some(&b"are you there"[..])
@@ -96,10 +99,7 @@ async fn a_ping_is_answered_and_the_page_goes_on() {
 
 #[tokio::test]
 async fn a_clients_close_gets_one_close_frame_and_the_connection_ends() {
-    let server = server().await;
-    let token = server.page_token("/").await;
-    let mut ws = server.socket().await;
-    ws.join(&token, 0).await;
+    let (_server, ws) = joined().await;
     let closes = ws.close_handshake(1000).await;
     assert_eq!(closes.len(), 1, "close frames back: {closes:?}");
 }
