@@ -66,7 +66,12 @@ impl Browser {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos())
         ));
+        // Chromium's own temporary files (the singleton's socket directory, left behind by a
+        // browser that is killed) go inside the profile, and are removed with it.
+        let tmp = profile.join("tmp");
+        let _ = std::fs::create_dir_all(&tmp);
         let mut child = Command::new(&path)
+            .env("TMPDIR", &tmp)
             .args([
                 "--headless",
                 "--no-sandbox",
