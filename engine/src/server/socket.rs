@@ -164,15 +164,18 @@ pub(crate) fn connection(
     peer: Option<IpAddr>,
 ) -> impl Future<Output = ()> + Send + 'static {
     // A TCP stream served by `axum::serve` splits into owned halves; any other stream is split
-    // with a lock between its halves.
-    let (read, sink, read_buf): (ReadHalf, ConnSink, Bytes) =
+    // with a lock between its halves (and replays what hyper read past the request itself).
+    let (read, sink, part): (ReadHalf, ConnSink, Vec<u8>) =
         match hyper_util::server::conn::auto::upgrade::downcast::<TokioIo<TcpStream>>(upgraded) {
             Ok(parts) => {
                 let (r, w) = parts.io.into_inner().into_split();
+                // What was read past the request (seldom anything) is copied out: the bytes
+                // hyper hands over share its whole read buffer, which would stay allocated for
+                // the socket's life.
                 (
                     ReadHalf::Tcp(r),
                     Box::pin(SocketWriter::new(w)),
-                    parts.read_buf,
+                    parts.read_buf.to_vec(),
                 )
             }
             Err(upgraded) => {
@@ -180,14 +183,10 @@ pub(crate) fn connection(
                 (
                     ReadHalf::Other(r),
                     Box::pin(SocketWriter::new(w)),
-                    Bytes::new(),
+                    Vec::new(),
                 )
             }
         };
-    // What was read past the request (seldom anything) is copied out: the bytes hyper hands
-    // over share its whole read buffer, which would stay allocated for the socket's life.
-    let part = read_buf.to_vec();
-    drop(read_buf);
     let outbox = connection::outbox(&inner, sink);
     let reader = SocketReader {
         read,
@@ -282,10 +281,13 @@ impl Stream for Incoming {
         let Some(ws) = &mut self.get_mut().0 else {
             return Poll::Ready(None);
         };
-        Poll::Ready(Some(Ok(match ready!(ws.poll_next_unpin(cx)) {
-            None => return Poll::Ready(None),
-            Some(Err(e)) => return Poll::Ready(Some(Err(e))),
-            Some(Ok(m)) => match m {
+        loop {
+            let msg = match ready!(ws.poll_next_unpin(cx)) {
+                None => return Poll::Ready(None),
+                Some(Err(e)) => return Poll::Ready(Some(Err(e))),
+                Some(Ok(m)) => m,
+            };
+            return Poll::Ready(Some(Ok(match msg {
                 ts::Message::Text(t) => Message::Text(t.as_str().into()),
                 ts::Message::Binary(b) => Message::Binary(b),
                 ts::Message::Ping(b) => Message::Ping(b),
@@ -294,10 +296,10 @@ impl Stream for Incoming {
                     code: c.code.into(),
                     reason: c.reason.as_str().into(),
                 })),
-                // Raw frames are what one writes, never what is read.
-                ts::Message::Frame(_) => Message::Pong(Bytes::new()),
-            },
-        })))
+                // Raw frames are what one writes, never what is read: none to pass on.
+                ts::Message::Frame(_) => continue,
+            })));
+        }
     }
 }
 

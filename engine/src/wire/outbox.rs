@@ -43,8 +43,8 @@ impl Counted {
     }
 }
 
-/// Where a connection's frames go, whatever carries them: the writing half of an axum
-/// WebSocket, or a long-poll session's queue of frames for its next poll.
+/// Where a connection's frames go, whatever carries them: a WebSocket's writing half (which
+/// frames them itself), or a long-poll session's queue of frames for its next poll.
 pub(crate) type ConnSink = Pin<Box<dyn Sink<Message, Error = axum::Error> + Send>>;
 
 /// Why a socket stopped taking frames.
@@ -236,7 +236,7 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
             frame = format!("{}{}", self.channel, frame.as_str()).into();
         }
         let len = frame.len() as u64;
-        let taken = self.push(Message::Text(frame));
+        let taken = self.send_message(Message::Text(frame));
         if taken {
             sent.frames += 1;
             sent.bytes += len;
@@ -244,13 +244,9 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
         taken
     }
 
-    /// Sends a message of any kind as it is (a pong, say), on no channel. False as for
-    /// [`Outbox::send`].
-    pub(crate) fn send_message(&self, msg: Message) -> bool {
-        self.push(msg)
-    }
-
-    fn push(&self, frame: Message) -> bool {
+    /// Sends a message of any kind as it is (a pong, say), on no channel, and counts it in no
+    /// metric. False as for [`Outbox::send`].
+    pub(crate) fn send_message(&self, frame: Message) -> bool {
         let mut out = self.lock();
         if out.closing || out.failed.is_some() || out.waiting.len() >= CAPACITY {
             return false;
