@@ -268,6 +268,56 @@ impl WsClient {
         self.ws.send(Message::text(text)).await.expect("send frame");
     }
 
+    /// Sends `text` as one message in fragments, cut at the byte offsets `cuts` (ascending),
+    /// with a ping between each two fragments, as RFC 6455 lets a client.
+    pub async fn send_fragmented(&mut self, text: &str, cuts: &[usize]) {
+        use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+        use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+        let bytes = text.as_bytes();
+        let mut ends = cuts.to_vec();
+        ends.push(bytes.len());
+        let mut from = 0;
+        for (i, &to) in ends.iter().enumerate() {
+            let last = i + 1 == ends.len();
+            let code = if i == 0 { Data::Text } else { Data::Continue };
+            let frame = Frame::message(bytes[from..to].to_vec(), OpCode::Data(code), last);
+            self.ws
+                .feed(Message::Frame(frame))
+                .await
+                .expect("send fragment");
+            if !last {
+                self.ws
+                    .feed(Message::Ping(b"between".to_vec().into()))
+                    .await
+                    .expect("send ping");
+            }
+            from = to;
+        }
+        self.ws.flush().await.expect("flush fragments");
+    }
+
+    /// Sends raw bytes on the socket's connection, outside any frame of the client's own (a
+    /// frame a client must not send, say), and waits for the connection to end: the close
+    /// frames the server sent first (their codes, `None` for one without).
+    pub async fn send_raw_until_closed(mut self, bytes: &[u8]) -> Vec<Option<u16>> {
+        use tokio::io::AsyncWriteExt as _;
+        match self.ws.get_mut() {
+            MaybeTlsStream::Plain(tcp) => tcp.write_all(bytes).await.expect("raw write"),
+            _ => panic!("a test socket is plain TCP"),
+        }
+        within(10, "waiting for the socket to end", async {
+            let mut closes = Vec::new();
+            loop {
+                match self.ws.next().await {
+                    Some(Ok(Message::Close(c))) => closes.push(c.map(|c| u16::from(c.code))),
+                    Some(Ok(_)) => continue,
+                    None | Some(Err(_)) => return closes,
+                }
+            }
+        })
+        .await
+    }
+
     /// Sends a binary frame.
     pub async fn send_binary(&mut self, data: Vec<u8>) {
         self.ws

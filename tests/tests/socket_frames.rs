@@ -1,5 +1,6 @@
 //! The socket's own framing, seen from a WebSocket client: pings answered, one close frame for a
-//! client's close, and frames of every header length (7, 16 and 64-bit) read back whole.
+//! client's close, frames of every header length (7, 16 and 64-bit) read back whole, a message
+//! sent in fragments read whole, and frames no client may send refused by closing.
 
 use leptos::prelude::*;
 use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
@@ -102,4 +103,36 @@ async fn a_clients_close_gets_one_close_frame_and_the_connection_ends() {
     let (_server, ws) = joined().await;
     let closes = ws.close_handshake(1000).await;
     assert_eq!(closes.len(), 1, "close frames back: {closes:?}");
+}
+
+#[tokio::test]
+async fn a_message_sent_in_fragments_is_read_whole() {
+    let (_server, mut ws) = joined().await;
+    let event = r#"[2,"e","size",{"len":"12","fill":"é"}]"#;
+    // Cut inside the "é" too: its two bytes come in two fragments.
+    let e = event.find('é').expect("an é");
+    ws.send_fragmented(event, &[1, 5, e + 1, event.len() - 2])
+        .await;
+    let reply = ws.reply(2).await;
+    assert!(reply.contains(&"é".repeat(12)), "{reply}");
+    // The socket goes on.
+    assert_eq!(ws.ping(b"after").await.as_deref(), Some(&b"after"[..]));
+}
+
+#[tokio::test]
+async fn frames_no_client_may_send_end_the_connection() {
+    let cases: [(&str, Vec<u8>); 3] = [
+        ("an unmasked frame", vec![0x81, 0x02, b'h', b'i']),
+        (
+            "a frame longer than any message the engine takes, from its header alone",
+            vec![0x82, 0xFF, 0, 0, 0, 0, 0x10, 0, 0, 0, 1, 2, 3, 4],
+        ),
+        ("a reserved opcode", vec![0x83, 0x80, 1, 2, 3, 4]),
+    ];
+    for (what, bytes) in cases {
+        let (_server, ws) = joined().await;
+        // The connection ends: `send_raw_until_closed` returns rather than time out.
+        let closes = ws.send_raw_until_closed(&bytes).await;
+        assert!(closes.len() <= 1, "{what}: {closes:?}");
+    }
 }

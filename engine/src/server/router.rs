@@ -13,7 +13,6 @@ use axum::extract::{ConnectInfo, Query, RawPathParams};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::config::LiveConfig;
 use crate::ctx::Services;
@@ -539,17 +538,10 @@ impl LiveRouter {
                             );
                             return StatusCode::FORBIDDEN.into_response();
                         }
-                        // The read buffer is allocated with the socket and kept while it is
-                        // idle; client frames are small, and a larger one (an upload's chunk)
-                        // makes room for itself once its header is read.
-                        let config = WebSocketConfig::default()
-                            .max_message_size(Some(max_message))
-                            .read_buffer_size(512)
-                            .write_buffer_size(0);
                         tokio::spawn(async move {
                             match on_upgrade.await {
                                 Ok(upgraded) => {
-                                    socket::connection(ws_inner, upgraded, config, peer).await
+                                    socket::connection(ws_inner, upgraded, max_message, peer).await
                                 }
                                 Err(e) => tracing::debug!("socket upgrade failed: {e}"),
                             }

@@ -2,10 +2,11 @@
 //! stream of frames; its writing half is the connection's outbox.
 //!
 //! The engine answers the upgrade itself (RFC 6455 §4.2) and keeps the socket's two halves
-//! apart, with no lock between them. tungstenite reads what the client sends. What the server
-//! sends it frames itself ([`crate::wire::websocket`]) and writes straight to the socket, header
-//! and payload in one write: a frame fed to a thousand sockets is the same payload for each (a
-//! server does not mask), with no layer between the outbox and the socket.
+//! apart, with no lock between them. It reads what the client sends into one buffer and takes
+//! whole messages off it ([`crate::wire::client_frames`]). What the server sends it frames itself
+//! ([`crate::wire::websocket`]) and writes straight to the socket, header and payload in one
+//! write: a frame fed to a thousand sockets is the same payload for each (a server does not
+//! mask), with no layer between the outbox and the socket.
 
 use std::io::{self, IoSlice};
 use std::net::IpAddr;
@@ -14,25 +15,23 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use axum::body::{Body, Bytes};
-use axum::extract::ws::{CloseFrame, Message};
+use axum::extract::ws::Message;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use base64::Engine as _;
-use futures_util::{FutureExt as _, Sink, Stream, StreamExt as _};
+use futures_util::{Sink, Stream};
 use hyper::upgrade::{OnUpgrade, Upgraded};
 use hyper_util::rt::TokioIo;
 use sha1::{Digest as _, Sha1};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::net::tcp::OwnedReadHalf;
-use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
-use tokio_tungstenite::tungstenite::{self as ts};
 
 use crate::server::connection;
 use crate::server::state::EngineState;
+use crate::wire::client_frames::{Decoder, FrameError};
 use crate::wire::outbox::{ConnSink, Outbox};
-use crate::wire::websocket::{Header, Opcode, frame_of, split_frame};
+use crate::wire::websocket::{Header, frame_of};
 
 /// What RFC 6455 appends to the client's key before hashing it into the accept key.
 const ACCEPT_GUID: &[u8] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -41,9 +40,15 @@ const ACCEPT_GUID: &[u8] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 /// write rather than a vectored one.
 const SMALL_FRAME: usize = 2048;
 
-/// The most of what tungstenite writes back (its pongs and close replies, each at most 127
-/// bytes) that waits to be split into frames.
-const MAX_REPLIES: usize = 4096;
+/// The least room a read of the socket is given: client frames are small (an event is tens of
+/// bytes), and an idle socket keeps a buffer of this size.
+const READ_CHUNK: usize = 512;
+
+/// The most room a read is given at once, however long the frame being read.
+const MAX_READ: usize = 256 * 1024;
+
+/// The buffer kept between messages: a larger one, grown for an upload's chunk, is let go.
+const KEEP_BUFFER: usize = 4096;
 
 /// Why a request to the socket's path is not a WebSocket upgrade the engine takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -160,7 +165,7 @@ fn accept_key(key: &[u8]) -> HeaderValue {
 pub(crate) fn connection(
     inner: Arc<EngineState>,
     upgraded: Upgraded,
-    config: WebSocketConfig,
+    max_message: usize,
     peer: Option<IpAddr>,
 ) -> impl Future<Output = ()> + Send + 'static {
     // A TCP stream served by `axum::serve` splits into owned halves; any other stream is split
@@ -188,22 +193,14 @@ pub(crate) fn connection(
             }
         };
     let outbox = connection::outbox(&inner, sink);
-    let reader = SocketReader {
+    let incoming = Incoming {
         read,
         outbox: outbox.clone(),
-        replies: Vec::new(),
+        decoder: Decoder::new(max_message),
+        buf: part,
+        done: false,
     };
-    // Made without a handshake, it is ready at its first poll: made here, the socket is not kept
-    // twice in the connection's future (once to be moved into it, once in it).
-    let ws = WebSocketStream::from_partially_read(reader, part, Role::Server, Some(config))
-        .now_or_never();
-    if ws.is_none() {
-        tracing::error!(
-            conn = outbox.id,
-            "the socket's reader was not made at once; closing"
-        );
-    }
-    connection::run(inner, Incoming(ws), outbox, peer)
+    connection::run(inner, incoming, outbox, peer)
 }
 
 /// The reading half of a socket.
@@ -214,92 +211,95 @@ enum ReadHalf {
     Other(tokio::io::ReadHalf<TokioIo<Upgraded>>),
 }
 
-/// What tungstenite reads from: the socket's reading half. What tungstenite writes (its answers
-/// to the client's pings, and to a close) goes to the socket's outbox as frames: pongs are sent,
-/// a close is left to the connection, which writes its own when it ends.
-struct SocketReader {
+/// Why the client's messages stopped, short of a close frame or the connection's end.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SocketReadError {
+    #[error(transparent)]
+    Frame(#[from] FrameError),
+    #[error("reading the socket failed: {0}")]
+    Io(#[from] io::Error),
+    #[error("the connection ended inside a message")]
+    Cut,
+}
+
+/// The client's messages, as the connection reads them: read from the socket's reading half
+/// into a buffer, and taken off it whole by the [`Decoder`]. A ping is answered with a pong
+/// through the outbox, and passed on (it counts as a frame received).
+struct Incoming {
     read: ReadHalf,
     outbox: Outbox,
-    /// Bytes tungstenite wrote that are not a whole frame yet.
-    replies: Vec<u8>,
+    decoder: Decoder,
+    /// Bytes read and not decoded yet.
+    buf: Vec<u8>,
+    /// A close frame was read, or reading failed: nothing more comes.
+    done: bool,
 }
 
-impl AsyncRead for SocketReader {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        match &mut self.get_mut().read {
-            ReadHalf::Tcp(r) => Pin::new(r).poll_read(cx, buf),
-            ReadHalf::Other(r) => Pin::new(r).poll_read(cx, buf),
-        }
+impl Incoming {
+    /// Reads what the socket has into the buffer: at least [`READ_CHUNK`] bytes of room, and
+    /// room for all of the frame being read (within the message limit, which the decoder
+    /// checked from its header). `Ready(Ok(0))` at the connection's end.
+    fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        let len = self.buf.len();
+        let room = self
+            .decoder
+            .wanted(&self.buf)
+            .saturating_sub(len)
+            .clamp(READ_CHUNK, MAX_READ);
+        self.buf.resize(len + room, 0);
+        let mut read = ReadBuf::new(&mut self.buf[len..]);
+        let polled = match &mut self.read {
+            ReadHalf::Tcp(r) => Pin::new(r).poll_read(cx, &mut read),
+            ReadHalf::Other(r) => Pin::new(r).poll_read(cx, &mut read),
+        };
+        let n = read.filled().len();
+        self.buf.truncate(len + n);
+        polled.map_ok(|()| n)
     }
 }
-
-impl AsyncWrite for SocketReader {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
-        this.replies.extend_from_slice(buf);
-        while let Some((opcode, payload, used)) = split_frame(&this.replies) {
-            if opcode == Opcode::Pong {
-                this.outbox
-                    .send_message(Message::Pong(Bytes::copy_from_slice(payload)));
-            }
-            this.replies.drain(..used);
-        }
-        if this.replies.len() > MAX_REPLIES {
-            tracing::debug!(
-                conn = this.outbox.id,
-                "unexpected bytes from the socket's reader"
-            );
-            this.replies.clear();
-        }
-        Poll::Ready(Ok(buf.len()))
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-}
-
-/// The client's messages, as the connection reads them (none without a reader).
-struct Incoming(Option<WebSocketStream<SocketReader>>);
 
 impl Stream for Incoming {
-    type Item = Result<Message, ts::Error>;
+    type Item = Result<Message, SocketReadError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let Some(ws) = &mut self.get_mut().0 else {
-            return Poll::Ready(None);
-        };
-        loop {
-            let msg = match ready!(ws.poll_next_unpin(cx)) {
-                None => return Poll::Ready(None),
-                Some(Err(e)) => return Poll::Ready(Some(Err(e))),
-                Some(Ok(m)) => m,
-            };
-            return Poll::Ready(Some(Ok(match msg {
-                ts::Message::Text(t) => Message::Text(t.as_str().into()),
-                ts::Message::Binary(b) => Message::Binary(b),
-                ts::Message::Ping(b) => Message::Ping(b),
-                ts::Message::Pong(b) => Message::Pong(b),
-                ts::Message::Close(c) => Message::Close(c.map(|c| CloseFrame {
-                    code: c.code.into(),
-                    reason: c.reason.as_str().into(),
-                })),
-                // Raw frames are what one writes, never what is read: none to pass on.
-                ts::Message::Frame(_) => continue,
-            })));
+        let this = self.get_mut();
+        while !this.done {
+            match this.decoder.decode(&mut this.buf) {
+                Ok(Some(msg)) => {
+                    match &msg {
+                        Message::Ping(payload) => {
+                            this.outbox.send_message(Message::Pong(payload.clone()));
+                        }
+                        Message::Close(_) => this.done = true,
+                        _ => {}
+                    }
+                    // A large message's room goes back; an idle socket keeps a small buffer.
+                    if this.buf.is_empty() && this.buf.capacity() > KEEP_BUFFER {
+                        this.buf = Vec::new();
+                    }
+                    return Poll::Ready(Some(Ok(msg)));
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(e.into())));
+                }
+            }
+            match ready!(this.poll_fill(cx)) {
+                Ok(0) => {
+                    this.done = true;
+                    if this.decoder.inside_message(&this.buf) {
+                        return Poll::Ready(Some(Err(SocketReadError::Cut)));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(e.into())));
+                }
+            }
         }
+        Poll::Ready(None)
     }
 }
 
@@ -394,6 +394,7 @@ impl<W: AsyncWrite + Unpin> Sink<Message> for SocketWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::websocket::{Opcode, split_frame};
 
     #[test]
     fn the_accept_key_is_the_rfc_example() {

@@ -4,6 +4,7 @@
 //! Everything here is the engine's own; tests, benchmarks and fuzzers reach the frame codecs with
 //! the `internals` feature. Not part of the API.
 
+pub mod client_frames;
 pub(crate) mod code;
 pub(crate) mod decode;
 pub(crate) mod ids;

@@ -3,7 +3,7 @@
 //!
 //! The header is made apart from the payload, which stays shared (a frame fed to a thousand
 //! sockets is one payload): the socket puts them together as it writes. What the client sends
-//! is read by tungstenite, not here.
+//! is read by [`crate::wire::client_frames`].
 
 use axum::body::Bytes;
 use axum::extract::ws::Message;
@@ -19,6 +19,7 @@ pub(crate) enum Opcode {
 }
 
 impl Opcode {
+    #[cfg(test)]
     fn of(bits: u8) -> Option<Opcode> {
         Some(match bits {
             0x1 => Opcode::Text,
@@ -87,6 +88,7 @@ pub(crate) fn frame_of(msg: Message) -> (Header, Bytes) {
 /// Splits the first whole server frame off `buf`: its opcode and payload, and the bytes it took.
 /// `None` while the frame is not all there, and for what is not an unmasked final frame with an
 /// opcode of [`Opcode`].
+#[cfg(test)]
 pub(crate) fn split_frame(buf: &[u8]) -> Option<(Opcode, &[u8], usize)> {
     let (&b0, rest) = buf.split_first()?;
     let (&b1, rest) = rest.split_first()?;
