@@ -151,6 +151,10 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(if sqlite { 4 } else { 10 })
             .acquire_timeout(Duration::from_secs(10))
+            // A SQLite connection is a file held open on a thread of its own: it does not go
+            // stale as a network connection can, so it is not pinged (a round trip to that
+            // thread) before every query.
+            .test_before_acquire(!sqlite)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if sqlite {
