@@ -16,6 +16,17 @@
 //! WebSocket paths, loopback TCP, a task woken on the server, the same DOM update on the same
 //! styled page) and nothing else.
 //!
+//! The floor + render, in the same run: the floor, whose echo first renders the counter's page
+//! for the number it got (the demo's own markup, `demo_counter::counter_view`, to HTML), then
+//! sends the number as the floor does. It adds to the floor the one piece of work every
+//! server-rendered page does per event, and nothing of the engine's: the engine's distance to it
+//! is what the engine adds beyond rendering the page (routing the event, comparing the render with
+//! what the browser has, the patch, the shim).
+//!
+//! The rows take turns: each runs its clicks in `ROUNDS` blocks (default 5), one block of every
+//! row after the other, each in a fresh tab after 20 clicks of warm-up. A slower minute of the
+//! machine then falls on every row alike, rather than on whichever row ran in it.
+//!
 //! The long-poll fallback, in the same run: the engine with `TCP_NODELAY`, behind a layer that
 //! answers 403 to every WebSocket upgrade, so that the shim polls.
 //!
@@ -26,8 +37,8 @@
 //! the click, as every click did before navigation on press: from the click to the page shown.
 //!
 //! Run with `cargo bench -p leptos-live-tests --bench latency`; `CLICKS=n` (default 500) sets the
-//! clicks per server, `EVERY_MS=n` (default 15) the interval, `NAVS=n` (default 100) the
-//! navigations each way.
+//! clicks per server, `ROUNDS=n` (default 5) the blocks they are run in, `EVERY_MS=n` (default 15)
+//! the interval, `NAVS=n` (default 100) the navigations each way.
 
 use std::time::Duration;
 
@@ -35,6 +46,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use futures_util::{SinkExt as _, StreamExt as _};
+use leptos::prelude::{IntoView as _, Owner, RenderHtml as _};
 use leptos_live::LiveRouter;
 use leptos_live_tests::browser::Browser;
 use leptos_live_tests::percentile;
@@ -171,14 +183,28 @@ async fn floor_page(engine: std::net::SocketAddr) -> String {
     }
 }
 
-/// The floor's server: echoes each frame at once, and pushes a frame every second.
-async fn echo(socket: WebSocket) {
+/// The floor's server: echoes each frame at once, and pushes a frame every second. With
+/// `render`, it first renders the counter's page for the number it got (the demo's own markup,
+/// to HTML, in a fresh reactive owner as the engine does), and sends the number as before: the
+/// work that no server-rendered page avoids, and nothing of the engine's.
+async fn echo(socket: WebSocket, render: bool) {
     let (mut tx, mut rx) = socket.split();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         let out = tokio::select! {
             m = rx.next() => match m {
-                Some(Ok(Message::Text(t))) => Message::Text(t),
+                Some(Ok(Message::Text(t))) => {
+                    if render {
+                        let count = t.as_str().parse().unwrap_or(0);
+                        let html = Owner::new().with(|| {
+                            demo_counter::counter_view(count, 1, "00:00:00".into())
+                                .into_view()
+                                .to_html()
+                        });
+                        std::hint::black_box(html);
+                    }
+                    Message::Text(t)
+                }
                 Some(Ok(_)) => continue,
                 _ => return,
             },
@@ -190,14 +216,18 @@ async fn echo(socket: WebSocket) {
     }
 }
 
-/// Serves the floor's page and echo socket on a free loopback port, with `TCP_NODELAY`.
-async fn start_floor() -> std::net::SocketAddr {
+/// Serves the floor's page and echo socket on a free loopback port, with `TCP_NODELAY`; with
+/// `render`, the echo renders the page first (see [`echo`]).
+async fn start_floor(render: bool) -> std::net::SocketAddr {
     let page = floor_page(start(true).await).await;
     let app = axum::Router::new()
         .route("/", get(move || async move { Html(page) }))
         .route(
             "/ws",
-            get(|up: WebSocketUpgrade| async move { up.on_upgrade(echo).into_response() }),
+            get(move |up: WebSocketUpgrade| async move {
+                up.on_upgrade(move |socket| echo(socket, render))
+                    .into_response()
+            }),
         );
     let app = isolated(app);
     let listener = TcpListener::bind("127.0.0.1:0")
@@ -313,21 +343,26 @@ async fn clicks(
 enum Server {
     Engine { nodelay: bool },
     Polling,
-    Floor,
+    Floor { render: bool },
 }
 
-async fn measure(
-    browser: &mut Browser,
-    server: &'static str,
-    which: Server,
-    n: usize,
-    every: u64,
-) -> Figures {
-    let addr = match which {
+async fn start_server(which: Server) -> std::net::SocketAddr {
+    match which {
         Server::Engine { nodelay } => start(nodelay).await,
         Server::Polling => start_polling().await,
-        Server::Floor => start_floor().await,
-    };
+        Server::Floor { render } => start_floor(render).await,
+    }
+}
+
+/// One block of `n` clicks on the server at `addr`, in a tab of its own, after 20 clicks to
+/// warm up (the first events compile the page's JavaScript paths and grow the buffers).
+async fn block(
+    browser: &mut Browser,
+    which: Server,
+    addr: std::net::SocketAddr,
+    n: usize,
+    every: u64,
+) -> Vec<Option<Click>> {
     let tab = browser.open_tab("about:blank", false).await;
     let mut page = browser.page(&tab);
     page.cmd("Page.enable", serde_json::json!({})).await;
@@ -347,17 +382,22 @@ async fn measure(
                 "the page polls"
             );
         }
-        Server::Floor => page.wait_for("window.lvFloorReady === true").await,
+        Server::Floor { .. } => page.wait_for("window.lvFloorReady === true").await,
     }
     assert_eq!(
         page.eval("window.crossOriginIsolated").await,
         true,
         "the page is cross-origin isolated"
     );
-    // Warm up: the first events compile the page's JavaScript paths and grow the buffers.
     clicks(&mut page, 20, every).await;
     let times = clicks(&mut page, n, every).await;
     browser.close_tab(tab).await;
+    times
+}
+
+/// A row's figures from all of its blocks' clicks.
+fn figures(server: &'static str, times: Vec<Option<Click>>) -> Figures {
+    let n = times.len();
     let lost = times.iter().filter(|t| t.is_none()).count();
     let shown: Vec<Click> = times.into_iter().flatten().collect();
     let mut t: Vec<f64> = shown.iter().map(|c| c.0).collect();
@@ -502,56 +542,69 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100);
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+        .clamp(1, n.max(1));
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let (rows, (pressed, clicked)) = runtime.block_on(async {
         let mut browser = Browser::launch().await;
-        let rows = vec![
-            measure(
-                &mut browser,
+        let servers: [(&'static str, Server); 5] = [
+            (
                 "leptos_live::serve (TCP_NODELAY)",
                 Server::Engine { nodelay: true },
-                n,
-                every,
-            )
-            .await,
-            measure(
-                &mut browser,
+            ),
+            (
                 "leptos_live::serve, long-poll fallback (upgrades refused)",
                 Server::Polling,
-                n,
-                every,
-            )
-            .await,
-            measure(
-                &mut browser,
+            ),
+            (
                 "axum::serve (baseline, no TCP_NODELAY)",
                 Server::Engine { nodelay: false },
-                n,
-                every,
-            )
-            .await,
-            measure(
-                &mut browser,
+            ),
+            (
                 "floor: the same page, a bare echo socket, its own script",
-                Server::Floor,
-                n,
-                every,
-            )
-            .await,
+                Server::Floor { render: false },
+            ),
+            (
+                "floor + render: the floor, rendering the counter's page on each click",
+                Server::Floor { render: true },
+            ),
         ];
+        let mut addrs = Vec::new();
+        for (_, which) in servers {
+            addrs.push(start_server(which).await);
+        }
+        // The rows take turns, a block each, so that the machine's slower and faster minutes
+        // fall on all of them alike.
+        let mut times: Vec<Vec<Option<Click>>> = vec![Vec::new(); servers.len()];
+        for round in 0..rounds {
+            let per = n / rounds + usize::from(round < n % rounds);
+            for (i, (_, which)) in servers.iter().enumerate() {
+                times[i].extend(block(&mut browser, *which, addrs[i], per, every).await);
+            }
+        }
+        let rows: Vec<Figures> = servers
+            .iter()
+            .zip(times)
+            .map(|((name, _), t)| figures(name, t))
+            .collect();
         (rows, navigations(&mut browser, navs, 100).await)
     });
     println!(
-        "\nclick → DOM in Chromium, counter demo: {n} clicks on +1 every {every} ms, server clock pushing every second\n"
+        "\nclick → DOM in Chromium, counter demo: {n} clicks on +1 every {every} ms per row, in {rounds} turns, server clock pushing every second\n"
     );
     println!(
         "| server | clicks | p50 | p99 | max | clicks over 20 ms | clicks with a frame between: count, p50 | split, medians: script to send, there and back, arrival to shown |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
     );
-    let (engine, polling, floor) = (&rows[0], &rows[1], &rows[3]);
+    let (engine, polling, floor, rendering) = (&rows[0], &rows[1], &rows[3], &rows[4]);
     let ratios = format!(
-        "engine / floor: p50 {:.2}×, p99 {:.2}×; long-poll / socket: p50 {:.2}×, p99 {:.2}×",
+        "engine / floor: p50 {:.2}×, p99 {:.2}×; engine / floor + render: p50 {:.2}×, p99 {:.2}×; long-poll / socket: p50 {:.2}×, p99 {:.2}×",
         engine.p50 / floor.p50,
         engine.p99 / floor.p99,
+        engine.p50 / rendering.p50,
+        engine.p99 / rendering.p99,
         polling.p50 / engine.p50,
         polling.p99 / engine.p99
     );
