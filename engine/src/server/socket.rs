@@ -40,15 +40,12 @@ const ACCEPT_GUID: &[u8] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 /// write rather than a vectored one.
 const SMALL_FRAME: usize = 2048;
 
-/// The least room a read of the socket is given: client frames are small (an event is tens of
-/// bytes), and an idle socket keeps a buffer of this size.
+/// The most read through the stack at once, when the frame being read is not larger: client
+/// frames are small (an event is tens of bytes).
 const READ_CHUNK: usize = 512;
 
 /// The most room a read is given at once, however long the frame being read.
 const MAX_READ: usize = 256 * 1024;
-
-/// The buffer kept between messages: a larger one, grown for an upload's chunk, is let go.
-const KEEP_BUFFER: usize = 4096;
 
 /// Why a request to the socket's path is not a WebSocket upgrade the engine takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -236,25 +233,36 @@ struct Incoming {
 }
 
 impl Incoming {
-    /// Reads what the socket has into the buffer: at least [`READ_CHUNK`] bytes of room, and
-    /// room for all of the frame being read (within the message limit, which the decoder
-    /// checked from its header). `Ready(Ok(0))` at the connection's end.
+    /// Reads what the socket has into the buffer, and how much; `Ready(Ok(0))` at the
+    /// connection's end. A read for a small frame (an event's, a few dozen bytes) goes through
+    /// the stack, so that the buffer is only as large as what it holds; a read for a larger one
+    /// is given room for all of it (within the message limit, which the decoder checked from its
+    /// header).
     fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
         let len = self.buf.len();
-        let room = self
-            .decoder
-            .wanted(&self.buf)
-            .saturating_sub(len)
-            .clamp(READ_CHUNK, MAX_READ);
-        self.buf.resize(len + room, 0);
+        let wanted = self.decoder.wanted(&self.buf).saturating_sub(len);
+        if wanted <= READ_CHUNK {
+            let mut chunk = [0u8; READ_CHUNK];
+            let mut read = ReadBuf::new(&mut chunk);
+            let polled = self.read.poll_read(cx, &mut read);
+            self.buf.extend_from_slice(read.filled());
+            return polled.map_ok(|()| read.filled().len());
+        }
+        self.buf.resize(len + wanted.min(MAX_READ), 0);
         let mut read = ReadBuf::new(&mut self.buf[len..]);
-        let polled = match &mut self.read {
-            ReadHalf::Tcp(r) => Pin::new(r).poll_read(cx, &mut read),
-            ReadHalf::Other(r) => Pin::new(r).poll_read(cx, &mut read),
-        };
+        let polled = self.read.poll_read(cx, &mut read);
         let n = read.filled().len();
         self.buf.truncate(len + n);
         polled.map_ok(|()| n)
+    }
+}
+
+impl ReadHalf {
+    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        match self {
+            ReadHalf::Tcp(r) => Pin::new(r).poll_read(cx, buf),
+            ReadHalf::Other(r) => Pin::new(r).poll_read(cx, buf),
+        }
     }
 }
 
@@ -273,8 +281,8 @@ impl Stream for Incoming {
                         Message::Close(_) => this.done = true,
                         _ => {}
                     }
-                    // A large message's room goes back; an idle socket keeps a small buffer.
-                    if this.buf.is_empty() && this.buf.capacity() > KEEP_BUFFER {
+                    // An idle socket keeps no buffer.
+                    if this.buf.is_empty() {
                         this.buf = Vec::new();
                     }
                     return Poll::Ready(Some(Ok(msg)));
