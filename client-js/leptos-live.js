@@ -374,7 +374,8 @@ export class LiveSocket {
     const p = this.pending.get(r);
     if (!p) return;
     this.pending.delete(r);
-    this.root.classList.remove("lv-queue-full");
+    // toggle(…, false), not remove: a class that is not there is not written back to the root.
+    this.root.classList.toggle("lv-queue-full", false);
     p.undo.forEach((f) => f());
     // Click-to-reply times (ms) go to the server with the heartbeat, or at once at 16; an event
     // that waited for the socket (lv-pending) measures the cut, not the reply, and is left out.
