@@ -305,17 +305,7 @@ impl WsClient {
             MaybeTlsStream::Plain(tcp) => tcp.write_all(bytes).await.expect("raw write"),
             _ => panic!("a test socket is plain TCP"),
         }
-        within(10, "waiting for the socket to end", async {
-            let mut closes = Vec::new();
-            loop {
-                match self.ws.next().await {
-                    Some(Ok(Message::Close(c))) => closes.push(c.map(|c| u16::from(c.code))),
-                    Some(Ok(_)) => continue,
-                    None | Some(Err(_)) => return closes,
-                }
-            }
-        })
-        .await
+        self.closes_until_end().await
     }
 
     /// Sends a binary frame.
@@ -423,6 +413,12 @@ impl WsClient {
             .send(Message::Close(Some(frame)))
             .await
             .expect("send close");
+        self.closes_until_end().await
+    }
+
+    /// Reads until the connection ends: the close frames the server sent (their codes, `None`
+    /// for one without).
+    async fn closes_until_end(mut self) -> Vec<Option<u16>> {
         within(10, "waiting for the socket to end", async {
             let mut closes = Vec::new();
             loop {

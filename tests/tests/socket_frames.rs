@@ -1,6 +1,6 @@
 //! The socket's own framing, seen from a WebSocket client: pings answered, one close frame for a
-//! client's close, frames of every header length (7, 16 and 64-bit) read back whole, a message
-//! sent in fragments read whole, and frames no client may send refused by closing.
+//! client's close, frames of every header length (7, 16 and 64-bit) read whole both ways, a
+//! message sent in fragments read whole, and frames no client may send refused by closing.
 
 use leptos::prelude::*;
 use leptos_live::{Ctx, LiveConfig, LiveError, LiveRouter, LiveView, Params, RawEvent, Session};
@@ -135,4 +135,25 @@ async fn frames_no_client_may_send_end_the_connection() {
         let closes = ws.send_raw_until_closed(&bytes).await;
         assert!(closes.len() <= 1, "{what}: {closes:?}");
     }
+}
+
+#[tokio::test]
+async fn client_frames_with_16_and_64_bit_lengths_are_read_whole() {
+    let (_server, mut ws) = joined().await;
+    // Past 125 bytes: a 16-bit length.
+    let fill = "f".repeat(250);
+    let event = format!(r#"[2,"e","size",{{"len":"1","fill":"{fill}"}}]"#);
+    ws.send(&event).await;
+    assert!(ws.reply(2).await.contains(&fill));
+    // Past 64 KiB: a 64-bit length, and past the engine's limit for an event's frame
+    // (`max_frame_bytes`), though within what the socket reads whole. It is refused as too
+    // large, and the socket goes on.
+    let big = format!(
+        r#"[3,"e","size",{{"len":"1","fill":"{}"}}]"#,
+        "g".repeat(70_000)
+    );
+    ws.send(&big).await;
+    assert_eq!(json(&ws.reply(0).await)[2], "too_large");
+    ws.send(r#"[4,"e","size",{"len":"2","fill":"h"}]"#).await;
+    assert!(ws.reply(4).await.contains("hh"));
 }

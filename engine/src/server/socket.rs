@@ -236,8 +236,8 @@ impl Incoming {
     /// Reads what the socket has into the buffer, and how much; `Ready(Ok(0))` at the
     /// connection's end. A read for a small frame (an event's, a few dozen bytes) goes through
     /// the stack, so that the buffer is only as large as what it holds; a read for a larger one
-    /// is given room for all of it (within the message limit, which the decoder checked from its
-    /// header).
+    /// (within the message limit, which the decoder checked from its header) goes straight into
+    /// the buffer, which grows with what arrives.
     fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
         let len = self.buf.len();
         let wanted = self.decoder.wanted(&self.buf).saturating_sub(len);
@@ -248,7 +248,11 @@ impl Incoming {
             self.buf.extend_from_slice(read.filled());
             return polled.map_ok(|()| read.filled().len());
         }
-        self.buf.resize(len + wanted.min(MAX_READ), 0);
+        // Room in step with what came (twice what the buffer holds, at most MAX_READ): a client
+        // that announces a large frame and sends it a byte at a time gets a buffer the size of
+        // what it sent, not of what it announced.
+        let room = wanted.min(MAX_READ).min(len.max(READ_CHUNK) * 2);
+        self.buf.resize(len + room, 0);
         let mut read = ReadBuf::new(&mut self.buf[len..]);
         let polled = self.read.poll_read(cx, &mut read);
         let n = read.filled().len();

@@ -2,10 +2,9 @@
 //! fragments, and control frames (ping, pong, close) between the fragments.
 //!
 //! [`Decoder`] works on the bytes read so far: it takes whole frames off their front and gives
-//! back whole messages. The socket's reader reads into that buffer, sized by
-//! [`Decoder::wanted`], and answers pings. Nothing is allocated for a frame that is not there
-//! yet, and a frame longer than the message limit is refused from its header, before its
-//! payload is read.
+//! back whole messages. The socket's reader reads into that buffer, guided by
+//! [`Decoder::wanted`], and answers pings. A frame longer than the message limit is refused from
+//! its header, before its payload is read.
 //!
 //! ```
 //! use axum::extract::ws::Message;
@@ -170,8 +169,12 @@ impl Decoder {
             if data && total > self.max_message as u64 {
                 return Err(FrameError::TooLong(total));
             }
-            // Within the limit (or at most 125 bytes), so it fits a usize.
-            let end = h.len + h.payload as usize;
+            let Some(end) = usize::try_from(h.payload)
+                .ok()
+                .and_then(|p| h.len.checked_add(p))
+            else {
+                return Err(FrameError::TooLong(total));
+            };
             if buf.len() < end {
                 return Ok(None);
             }
@@ -235,8 +238,12 @@ fn head(buf: &[u8]) -> Result<Option<Head>, FrameError> {
             None => return Ok(None),
         },
         127 => match buf.get(2..10).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
-            // The most significant bit is 0 (§5.2): a larger length is past any limit.
-            Some(b) => (u64::from_be_bytes(b) & (u64::MAX >> 1), 10),
+            // The most significant bit is 0 (§5.2): a length with it set is refused as past any
+            // limit, whatever the limit.
+            Some(b) if b[0] & 0x80 != 0 => {
+                return Err(FrameError::TooLong(u64::from_be_bytes(b)));
+            }
+            Some(b) => (u64::from_be_bytes(b), 10),
             None => return Ok(None),
         },
         n => (u64::from(n), 2),

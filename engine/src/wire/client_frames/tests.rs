@@ -118,7 +118,8 @@ fn a_message_past_the_limit_is_refused_from_its_header() {
         Some(FrameError::TooLong(1200))
     );
     assert_eq!(decode_all(&wire, 7, 1200).0.len(), 1);
-    // The largest length a header can say.
+    // The largest length a header can say, and a length with its most significant bit set
+    // (which RFC 6455 forbids), whatever the rest says.
     let mut huge = vec![
         0x82, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3, 4,
     ];
@@ -126,6 +127,13 @@ fn a_message_past_the_limit_is_refused_from_its_header() {
         Decoder::new(1 << 20).decode(&mut huge),
         Err(FrameError::TooLong(_))
     ));
+    let mut top = vec![
+        0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 0, 0, 0, 0, 0,
+    ];
+    assert_eq!(
+        Decoder::new(usize::MAX).decode(&mut top),
+        Err(FrameError::TooLong((1 << 63) + 5))
+    );
 }
 
 #[test]
