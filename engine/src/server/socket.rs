@@ -29,7 +29,7 @@ use tokio::net::tcp::OwnedReadHalf;
 
 use crate::server::connection;
 use crate::server::state::EngineState;
-use crate::wire::client_frames::{Decoder, FrameError};
+use crate::wire::client_frames::{Decoder, FramingError};
 use crate::wire::outbox::{ConnSink, Outbox};
 use crate::wire::websocket::{Header, frame_of};
 
@@ -212,7 +212,7 @@ enum ReadHalf {
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SocketReadError {
     #[error(transparent)]
-    Frame(#[from] FrameError),
+    Frame(#[from] FramingError),
     #[error("reading the socket failed: {0}")]
     Io(#[from] io::Error),
     #[error("the connection ended inside a message")]

@@ -26,7 +26,7 @@ pub const MAX_HEADER: usize = 14;
 
 /// Why a client's bytes are not WebSocket frames the engine takes. Each ends the connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum FrameError {
+pub enum FramingError {
     /// A client masks every frame (RFC 6455 §5.1).
     #[error("a client's frame was not masked")]
     Unmasked,
@@ -87,11 +87,11 @@ impl Decoder {
     /// A decoder that refuses messages longer than `max_message` bytes.
     ///
     /// ```
-    /// use leptos_live::wire::client_frames::{Decoder, FrameError};
+    /// use leptos_live::wire::client_frames::{Decoder, FramingError};
     ///
     /// // A binary frame that says it has 2,000 bytes, past a limit of 1,000.
     /// let mut buf = vec![0x82, 0xFE, 0x07, 0xD0, 0, 0, 0, 0];
-    /// assert_eq!(Decoder::new(1000).decode(&mut buf), Err(FrameError::TooLong(2000)));
+    /// assert_eq!(Decoder::new(1000).decode(&mut buf), Err(FramingError::TooLong(2000)));
     /// ```
     pub fn new(max_message: usize) -> Decoder {
         Decoder {
@@ -150,30 +150,30 @@ impl Decoder {
     /// assert_eq!(decoder.decode(&mut buf), Ok(Some(Message::Text("ab".into()))));
     /// assert!(buf.is_empty());
     /// ```
-    pub fn decode(&mut self, buf: &mut Vec<u8>) -> Result<Option<Message>, FrameError> {
+    pub fn decode(&mut self, buf: &mut Vec<u8>) -> Result<Option<Message>, FramingError> {
         loop {
             let Some(h) = head(buf)? else {
                 return Ok(None);
             };
             let data = h.opcode & 0x8 == 0;
             if !data && (!h.fin || h.payload > 125) {
-                return Err(FrameError::Control);
+                return Err(FramingError::Control);
             }
             match (h.opcode, &self.partial) {
-                (CONTINUATION, None) => return Err(FrameError::Continuation),
-                (TEXT | BINARY, Some(_)) => return Err(FrameError::Unfinished),
+                (CONTINUATION, None) => return Err(FramingError::Continuation),
+                (TEXT | BINARY, Some(_)) => return Err(FramingError::Unfinished),
                 _ => {}
             }
             let so_far = self.partial.as_ref().map_or(0, |(_, p)| p.len() as u64);
             let total = so_far.saturating_add(h.payload);
             if data && total > self.max_message as u64 {
-                return Err(FrameError::TooLong(total));
+                return Err(FramingError::TooLong(total));
             }
             let Some(end) = usize::try_from(h.payload)
                 .ok()
                 .and_then(|p| h.len.checked_add(p))
             else {
-                return Err(FrameError::TooLong(total));
+                return Err(FramingError::TooLong(total));
             };
             if buf.len() < end {
                 return Ok(None);
@@ -218,19 +218,19 @@ impl Decoder {
 }
 
 /// The header at the front of `buf`; `None` while it is not all there.
-fn head(buf: &[u8]) -> Result<Option<Head>, FrameError> {
+fn head(buf: &[u8]) -> Result<Option<Head>, FramingError> {
     let (Some(&b0), Some(&b1)) = (buf.first(), buf.get(1)) else {
         return Ok(None);
     };
     if b0 & 0x70 != 0 {
-        return Err(FrameError::Reserved);
+        return Err(FramingError::Reserved);
     }
     let opcode = b0 & 0x0F;
     if !matches!(opcode, CONTINUATION | TEXT | BINARY | CLOSE | PING | PONG) {
-        return Err(FrameError::Opcode(opcode));
+        return Err(FramingError::Opcode(opcode));
     }
     if b1 & 0x80 == 0 {
-        return Err(FrameError::Unmasked);
+        return Err(FramingError::Unmasked);
     }
     let (payload, at) = match b1 & 0x7F {
         126 => match buf.get(2..4) {
@@ -241,7 +241,7 @@ fn head(buf: &[u8]) -> Result<Option<Head>, FrameError> {
             // The most significant bit is 0 (§5.2): a length with it set is refused as past any
             // limit, whatever the limit.
             Some(b) if b[0] & 0x80 != 0 => {
-                return Err(FrameError::TooLong(u64::from_be_bytes(b)));
+                return Err(FramingError::TooLong(u64::from_be_bytes(b)));
             }
             Some(b) => (u64::from_be_bytes(b), 10),
             None => return Ok(None),
@@ -292,27 +292,27 @@ fn take(buf: &mut Vec<u8>, from: usize, end: usize) -> Bytes {
 }
 
 /// A whole text or binary message.
-fn message_of(text: bool, payload: Bytes) -> Result<Message, FrameError> {
+fn message_of(text: bool, payload: Bytes) -> Result<Message, FramingError> {
     if !text {
         return Ok(Message::Binary(payload));
     }
     Utf8Bytes::try_from(payload)
         .map(Message::Text)
-        .map_err(|_| FrameError::Utf8)
+        .map_err(|_| FramingError::Utf8)
 }
 
 /// A close frame's code and reason: none, or a code an endpoint may send and a UTF-8 reason.
-fn close_of(payload: &[u8]) -> Result<Option<CloseFrame>, FrameError> {
+fn close_of(payload: &[u8]) -> Result<Option<CloseFrame>, FramingError> {
     let (code, reason) = match payload {
         [] => return Ok(None),
-        [_] => return Err(FrameError::Close),
+        [_] => return Err(FramingError::Close),
         [hi, lo, reason @ ..] => (u16::from_be_bytes([*hi, *lo]), reason),
     };
     // §7.4: 1004–1006 and 1015 are never sent; below 1000 and 1016–2999 are not used.
     if !matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999) {
-        return Err(FrameError::Close);
+        return Err(FramingError::Close);
     }
-    let reason = std::str::from_utf8(reason).map_err(|_| FrameError::Utf8)?;
+    let reason = std::str::from_utf8(reason).map_err(|_| FramingError::Utf8)?;
     Ok(Some(CloseFrame {
         code,
         reason: reason.into(),

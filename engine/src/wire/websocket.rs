@@ -111,6 +111,28 @@ pub(crate) fn split_frame(buf: &[u8]) -> Option<(Opcode, &[u8], usize)> {
     Some((opcode, buf.get(head..end)?, end))
 }
 
+/// Bytes for a tungstenite socket to read, in the tests that check the engine's framing against
+/// it; what the socket writes back (its pongs, its close replies) goes nowhere.
+#[cfg(test)]
+pub(crate) struct Replay(pub std::io::Cursor<Vec<u8>>);
+
+#[cfg(test)]
+impl std::io::Read for Replay {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+#[cfg(test)]
+impl std::io::Write for Replay {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,27 +141,9 @@ mod tests {
     use tokio_tungstenite::tungstenite::protocol::{Role, WebSocket};
     use tokio_tungstenite::tungstenite::{self as ts};
 
-    /// Bytes to read; what the reader writes back (its pongs) goes nowhere.
-    struct ServerBytes(std::io::Cursor<Vec<u8>>);
-
-    impl std::io::Read for ServerBytes {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            self.0.read(buf)
-        }
-    }
-
-    impl std::io::Write for ServerBytes {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     /// Reads `wire` as a browser would: a client-side tungstenite socket.
     fn read_as_client(wire: Vec<u8>) -> Vec<ts::Message> {
-        let wire = ServerBytes(std::io::Cursor::new(wire));
+        let wire = Replay(std::io::Cursor::new(wire));
         let mut ws = WebSocket::from_raw_socket(wire, Role::Client, None);
         let mut out = Vec::new();
         loop {

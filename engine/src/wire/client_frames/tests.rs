@@ -1,4 +1,5 @@
 use super::*;
+use crate::wire::websocket::Replay;
 use proptest::prelude::*;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocket, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self as ts};
@@ -25,7 +26,7 @@ fn frame(fin: bool, opcode: u8, payload: &[u8], mask: [u8; 4]) -> Vec<u8> {
 const MASK: [u8; 4] = [0x37, 0xFA, 0x21, 0x3D];
 
 /// Everything `wire` decodes to, fed `step` bytes at a time; the error that ended it, if any.
-fn decode_all(wire: &[u8], step: usize, max: usize) -> (Vec<Message>, Option<FrameError>) {
+fn decode_all(wire: &[u8], step: usize, max: usize) -> (Vec<Message>, Option<FramingError>) {
     let mut d = Decoder::new(max);
     let mut buf = Vec::new();
     let mut out = Vec::new();
@@ -108,14 +109,14 @@ fn a_message_past_the_limit_is_refused_from_its_header() {
     let mut head = wire[..8].to_vec();
     assert_eq!(
         Decoder::new(1000).decode(&mut head),
-        Err(FrameError::TooLong(2000))
+        Err(FramingError::TooLong(2000))
     );
     // Fragments that pass it together.
     let mut wire = frame(false, TEXT, &[b'a'; 600], MASK);
     wire.extend(frame(true, CONTINUATION, &[b'a'; 600], MASK));
     assert_eq!(
         decode_all(&wire, 7, 1000).1,
-        Some(FrameError::TooLong(1200))
+        Some(FramingError::TooLong(1200))
     );
     assert_eq!(decode_all(&wire, 7, 1200).0.len(), 1);
     // The largest length a header can say, and a length with its most significant bit set
@@ -125,31 +126,31 @@ fn a_message_past_the_limit_is_refused_from_its_header() {
     ];
     assert!(matches!(
         Decoder::new(1 << 20).decode(&mut huge),
-        Err(FrameError::TooLong(_))
+        Err(FramingError::TooLong(_))
     ));
     let mut top = vec![
         0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 0, 0, 0, 0, 0,
     ];
     assert_eq!(
         Decoder::new(usize::MAX).decode(&mut top),
-        Err(FrameError::TooLong((1 << 63) + 5))
+        Err(FramingError::TooLong((1 << 63) + 5))
     );
 }
 
 #[test]
 fn what_breaks_the_protocol_is_refused() {
-    let cases: Vec<(Vec<u8>, FrameError)> = vec![
+    let cases: Vec<(Vec<u8>, FramingError)> = vec![
         // Unmasked.
-        (vec![0x81, 0x01, b'a'], FrameError::Unmasked),
+        (vec![0x81, 0x01, b'a'], FramingError::Unmasked),
         // A reserved bit (RSV1: compression, which was not agreed).
-        (frame(true, TEXT | 0x40, b"a", MASK), FrameError::Reserved),
-        (frame(true, 0x3, b"", MASK), FrameError::Opcode(0x3)),
-        (frame(true, 0xB, b"", MASK), FrameError::Opcode(0xB)),
-        (frame(false, PING, b"", MASK), FrameError::Control),
-        (frame(true, PING, &[0; 126], MASK), FrameError::Control),
+        (frame(true, TEXT | 0x40, b"a", MASK), FramingError::Reserved),
+        (frame(true, 0x3, b"", MASK), FramingError::Opcode(0x3)),
+        (frame(true, 0xB, b"", MASK), FramingError::Opcode(0xB)),
+        (frame(false, PING, b"", MASK), FramingError::Control),
+        (frame(true, PING, &[0; 126], MASK), FramingError::Control),
         (
             frame(true, CONTINUATION, b"a", MASK),
-            FrameError::Continuation,
+            FramingError::Continuation,
         ),
         (
             [
@@ -157,9 +158,9 @@ fn what_breaks_the_protocol_is_refused() {
                 frame(true, BINARY, b"b", MASK),
             ]
             .concat(),
-            FrameError::Unfinished,
+            FramingError::Unfinished,
         ),
-        (frame(true, TEXT, &[0xC3, 0x28], MASK), FrameError::Utf8),
+        (frame(true, TEXT, &[0xC3, 0x28], MASK), FramingError::Utf8),
         // A character split between fragments is fine; one left unfinished is not.
         (
             [
@@ -167,20 +168,20 @@ fn what_breaks_the_protocol_is_refused() {
                 frame(true, CONTINUATION, &[], MASK),
             ]
             .concat(),
-            FrameError::Utf8,
+            FramingError::Utf8,
         ),
-        (frame(true, CLOSE, &[3], MASK), FrameError::Close),
+        (frame(true, CLOSE, &[3], MASK), FramingError::Close),
         (
             frame(true, CLOSE, &1005u16.to_be_bytes(), MASK),
-            FrameError::Close,
+            FramingError::Close,
         ),
         (
             frame(true, CLOSE, &999u16.to_be_bytes(), MASK),
-            FrameError::Close,
+            FramingError::Close,
         ),
         (
             frame(true, CLOSE, &[0x03, 0xE8, 0xFF], MASK),
-            FrameError::Utf8,
+            FramingError::Utf8,
         ),
     ];
     for (wire, want) in cases {
@@ -206,25 +207,14 @@ fn what_breaks_the_protocol_is_refused() {
 
 /// Reads `wire` as tungstenite's server does: its messages, and whether it stopped on an error.
 fn tungstenite_reads(wire: Vec<u8>, max: usize) -> (Vec<Message>, bool) {
-    struct Wire(std::io::Cursor<Vec<u8>>);
-    impl std::io::Read for Wire {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            self.0.read(buf)
-        }
-    }
-    impl std::io::Write for Wire {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     let config = WebSocketConfig::default()
         .max_message_size(Some(max))
         .max_frame_size(Some(max));
-    let mut ws =
-        WebSocket::from_raw_socket(Wire(std::io::Cursor::new(wire)), Role::Server, Some(config));
+    let mut ws = WebSocket::from_raw_socket(
+        Replay(std::io::Cursor::new(wire)),
+        Role::Server,
+        Some(config),
+    );
     let mut out = Vec::new();
     loop {
         match ws.read() {
@@ -251,7 +241,7 @@ fn tungstenite_reads(wire: Vec<u8>, max: usize) -> (Vec<Message>, bool) {
 /// A message a client sends, and how: the points its payload is split at into fragments, and
 /// the control frames that go between them.
 #[derive(Debug, Clone)]
-enum Sent {
+enum ClientSent {
     Data {
         text: bool,
         payload: Vec<u8>,
@@ -261,7 +251,7 @@ enum Sent {
     Control(u8, Vec<u8>),
 }
 
-fn sent() -> impl Strategy<Value = Sent> {
+fn sent() -> impl Strategy<Value = ClientSent> {
     let control = (
         prop_oneof![Just(PING), Just(PONG)],
         proptest::collection::vec(any::<u8>(), 0..=125),
@@ -279,23 +269,23 @@ fn sent() -> impl Strategy<Value = Sent> {
                 } else {
                     payload
                 };
-                Sent::Data {
+                ClientSent::Data {
                     text,
                     payload,
                     cuts,
                     between,
                 }
             }),
-        control.prop_map(|(op, p)| Sent::Control(op, p)),
+        control.prop_map(|(op, p)| ClientSent::Control(op, p)),
     ]
 }
 
-fn wire_of(msgs: &[Sent], mask: [u8; 4]) -> Vec<u8> {
+fn wire_of(msgs: &[ClientSent], mask: [u8; 4]) -> Vec<u8> {
     let mut wire = Vec::new();
     for m in msgs {
         match m {
-            Sent::Control(op, p) => wire.extend(frame(true, *op, p, mask)),
-            Sent::Data {
+            ClientSent::Control(op, p) => wire.extend(frame(true, *op, p, mask)),
+            ClientSent::Data {
                 text,
                 payload,
                 cuts,
