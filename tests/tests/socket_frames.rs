@@ -101,8 +101,9 @@ async fn a_ping_is_answered_and_the_page_goes_on() {
 #[tokio::test]
 async fn a_clients_close_gets_one_close_frame_and_the_connection_ends() {
     let (_server, ws) = joined().await;
-    let closes = ws.close_handshake(1000).await;
-    assert_eq!(closes.len(), 1, "close frames back: {closes:?}");
+    // One close frame back, echoing the client's code (RFC 6455 §5.5.1).
+    let closes = ws.close_handshake(4001).await;
+    assert_eq!(closes, [Some(4001)], "close frames back");
 }
 
 #[tokio::test]
@@ -121,19 +122,28 @@ async fn a_message_sent_in_fragments_is_read_whole() {
 
 #[tokio::test]
 async fn frames_no_client_may_send_end_the_connection() {
-    let cases: [(&str, Vec<u8>); 3] = [
-        ("an unmasked frame", vec![0x81, 0x02, b'h', b'i']),
+    // Each answered with one close frame whose code says why (RFC 6455 §7.4.1): a protocol
+    // error (1002), a message too big (1009), text that is not UTF-8 (1007).
+    let cases: [(&str, Vec<u8>, u16); 4] = [
+        ("an unmasked frame", vec![0x81, 0x02, b'h', b'i'], 1002),
         (
             "a frame longer than any message the engine takes, from its header alone",
             vec![0x82, 0xFF, 0, 0, 0, 0, 0x10, 0, 0, 0, 1, 2, 3, 4],
+            1009,
         ),
-        ("a reserved opcode", vec![0x83, 0x80, 1, 2, 3, 4]),
+        ("a reserved opcode", vec![0x83, 0x80, 1, 2, 3, 4], 1002),
+        // 0xC3 0x28, masked with a zero key.
+        (
+            "text that is not UTF-8",
+            vec![0x81, 0x82, 0, 0, 0, 0, 0xC3, 0x28],
+            1007,
+        ),
     ];
-    for (what, bytes) in cases {
+    for (what, bytes, code) in cases {
         let (_server, ws) = joined().await;
         // The connection ends: `send_raw_until_closed` returns rather than time out.
         let closes = ws.send_raw_until_closed(&bytes).await;
-        assert!(closes.len() <= 1, "{what}: {closes:?}");
+        assert_eq!(closes, [Some(code)], "{what}");
     }
 }
 

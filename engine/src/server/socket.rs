@@ -282,7 +282,14 @@ impl Stream for Incoming {
                         Message::Ping(payload) => {
                             this.outbox.send_message(Message::Pong(payload.clone()));
                         }
-                        Message::Close(_) => this.done = true,
+                        // The reply echoes the client's code (RFC 6455 §5.5.1): the
+                        // connection writes it when it ends.
+                        Message::Close(frame) => {
+                            this.done = true;
+                            if let Some(f) = frame {
+                                this.outbox.close_with(f.code);
+                            }
+                        }
                         _ => {}
                     }
                     // An idle socket keeps no buffer.
@@ -294,6 +301,8 @@ impl Stream for Incoming {
                 Ok(None) => {}
                 Err(e) => {
                     this.done = true;
+                    // The close frame says why (1002, 1007 or 1009).
+                    this.outbox.close_with(e.close_code());
                     return Poll::Ready(Some(Err(e.into())));
                 }
             }

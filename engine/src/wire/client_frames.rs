@@ -56,6 +56,24 @@ pub enum FramingError {
     Close,
 }
 
+impl FramingError {
+    /// The status code of the close frame that answers it (RFC 6455 §7.4.1): 1009 for a message
+    /// too long, 1007 for text that is not UTF-8, 1002 for any other breach of the protocol.
+    ///
+    /// ```
+    /// use leptos_live::wire::client_frames::FramingError;
+    /// assert_eq!(FramingError::TooLong(1 << 30).close_code(), 1009);
+    /// assert_eq!(FramingError::Unmasked.close_code(), 1002);
+    /// ```
+    pub fn close_code(self) -> u16 {
+        match self {
+            FramingError::TooLong(_) => 1009,
+            FramingError::Utf8 => 1007,
+            _ => 1002,
+        }
+    }
+}
+
 /// A frame's header, read.
 #[derive(Debug, Clone, Copy)]
 struct Head {

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use axum::extract::ws::{Message, Utf8Bytes};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::Sink;
 use futures_util::task::AtomicWaker;
 use tokio::time::{Instant, Sleep, sleep_until};
@@ -108,6 +108,8 @@ struct Queued<S> {
     closing: bool,
     /// The close frame is in the sink.
     close_sent: bool,
+    /// The status code the close frame carries (RFC 6455 §7.4), if any.
+    close_code: Option<u16>,
     /// Writing failed: sends fail.
     failed: Option<OutboxError>,
     /// Armed when the peer stopped taking what it was given: the end of the wait.
@@ -156,7 +158,10 @@ impl<S: Sink<Message> + Unpin> Queued<S> {
                 Some(msg) => msg,
                 None if self.closing && !self.close_sent => {
                     self.close_sent = true;
-                    Message::Close(None)
+                    Message::Close(self.close_code.map(|code| CloseFrame {
+                        code,
+                        reason: Utf8Bytes::default(),
+                    }))
                 }
                 None => break,
             };
@@ -198,6 +203,7 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
                     unflushed: false,
                     closing: false,
                     close_sent: false,
+                    close_code: None,
                     failed: None,
                     stalled: None,
                 }),
@@ -280,6 +286,18 @@ impl<S: Sink<Message> + Unpin> Outbox<S> {
     /// Asks the socket to close once what waits is written; sends fail from now on.
     pub fn close(&self) {
         self.lock().closing = true;
+        self.shared.task.wake();
+    }
+
+    /// As [`Outbox::close`], with `code` in the close frame (the code of the client's own close,
+    /// echoed, or why the engine ends the connection); a close asked for earlier keeps its own.
+    pub(crate) fn close_with(&self, code: u16) {
+        let mut out = self.lock();
+        if !out.closing {
+            out.closing = true;
+            out.close_code = Some(code);
+        }
+        drop(out);
         self.shared.task.wake();
     }
 

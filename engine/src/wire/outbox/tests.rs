@@ -178,3 +178,29 @@ async fn a_failed_socket_fails_sends_and_its_driver() {
     assert!(!out.send("a"));
     assert_eq!(out.drive().await, Err(OutboxError::Failed));
 }
+
+#[tokio::test]
+async fn a_close_carries_the_code_it_was_asked_with_and_the_first_ask_wins() {
+    use axum::extract::ws::CloseFrame;
+    let pipe = Pipe::default();
+    let out = Outbox::new(1, pipe.clone(), LIMIT);
+    assert!(out.send("last"));
+    out.close_with(1009);
+    // A later ask (the connection's own close as it ends) keeps the code.
+    out.close();
+    out.close_with(1000);
+    assert!(!out.send("too late"));
+    out.finish().await.expect("closed");
+    let closed = Message::Close(Some(CloseFrame {
+        code: 1009,
+        reason: "".into(),
+    }));
+    assert_eq!(pipe.written(), [text("last"), closed]);
+    // Without a code, the close frame has none.
+    let pipe = Pipe::default();
+    Outbox::new(2, pipe.clone(), LIMIT)
+        .finish()
+        .await
+        .expect("closed");
+    assert_eq!(pipe.written(), [Message::Close(None)]);
+}
