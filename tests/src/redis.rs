@@ -157,6 +157,8 @@ impl RedisServer {
         )
         .await;
         let root = std::fs::read(dir.join("ca.crt")).expect("the root certificate");
+        // redis-server read its certificate and key as it started: nothing needs them now.
+        let _ = std::fs::remove_dir_all(&dir);
         (server, root)
     }
 
