@@ -85,6 +85,15 @@ struct Head {
     payload: u64,
 }
 
+impl Head {
+    /// Where the frame ends in the buffer it starts; `None` past what a `usize` counts.
+    fn end(&self) -> Option<usize> {
+        usize::try_from(self.payload)
+            .ok()
+            .and_then(|p| self.len.checked_add(p))
+    }
+}
+
 /// The opcodes of RFC 6455 §5.2.
 const CONTINUATION: u8 = 0x0;
 const TEXT: u8 = 0x1;
@@ -145,10 +154,7 @@ impl Decoder {
     /// ```
     pub fn wanted(&self, buf: &[u8]) -> usize {
         match head(buf) {
-            Ok(Some(h)) => usize::try_from(h.payload)
-                .ok()
-                .and_then(|p| h.len.checked_add(p))
-                .unwrap_or(usize::MAX),
+            Ok(Some(h)) => h.end().unwrap_or(usize::MAX),
             _ => MAX_HEADER,
         }
     }
@@ -187,10 +193,7 @@ impl Decoder {
             if data && total > self.max_message as u64 {
                 return Err(FramingError::TooLong(total));
             }
-            let Some(end) = usize::try_from(h.payload)
-                .ok()
-                .and_then(|p| h.len.checked_add(p))
-            else {
+            let Some(end) = h.end() else {
                 return Err(FramingError::TooLong(total));
             };
             if buf.len() < end {
