@@ -467,7 +467,7 @@ pub fn live_component<C: LiveComponent>(id: impl Into<String>, props: C::Props) 
                     streams: &mut streams,
                 },
             );
-            let html = component.render().into_view().to_html();
+            let html = crate::html::view_html(component.render().into_view());
             let html = with_component_id(&html, &id, "");
             // `inner_html` on a custom element is an attribute, not its content: the HTML goes
             // out as it is.

@@ -77,7 +77,7 @@ impl<C: LiveComponent> Erased<C::Page> for Instance<C> {
         let html = Owner::new().with(|| {
             provide_context(InComponent);
             crate::debug::annotating(self.src.is_some(), || {
-                self.state.render().into_view().to_html()
+                crate::html::view_html(self.state.render().into_view())
             })
         });
         match self.src {

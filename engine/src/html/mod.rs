@@ -19,6 +19,7 @@ mod string;
 mod tags;
 mod tokenizer;
 pub(crate) mod tree;
+mod view_html;
 
 pub(crate) use serialize::escape;
 #[cfg(any(test, feature = "internals", feature = "testing"))]
@@ -29,6 +30,7 @@ pub use string::Str;
 #[cfg(any(test, feature = "internals"))]
 pub use tree::{Attr, ChildIter, Element};
 pub use tree::{Children, Namespace, Node, NodeData, Tree};
+pub(crate) use view_html::view_html;
 
 /// Parses `html` as the content of a `<div>`, like `div.innerHTML = html`; the tree's root is
 /// the `<div>`.

@@ -3,12 +3,12 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use axum::http::Uri;
-use leptos::prelude::{IntoView, Owner, RenderHtml, provide_context};
+use leptos::prelude::{IntoView, Owner, provide_context};
 
 use crate::component::Slots;
 use crate::error::panic_message;
 use crate::flash::Flash;
-use crate::html::{Tree, parse_fragment};
+use crate::html::{Tree, parse_fragment, view_html};
 use crate::location;
 use crate::upload::Shown;
 use crate::view::LiveView;
@@ -59,14 +59,14 @@ pub(crate) fn render_html<V: LiveView>(
             match components {
                 Some(registry) => {
                     registry.begin();
-                    let html = registry.rendering(|| view.render().into_view().to_html());
+                    let html = registry.rendering(|| view_html(view.render().into_view()));
                     let html = match registry.annotates() {
                         true => annotated(html, std::any::type_name::<V>()),
                         false => html,
                     };
                     registry.finish(html)
                 }
-                None => view.render().into_view().to_html(),
+                None => view_html(view.render().into_view()),
             }
         })
     }))

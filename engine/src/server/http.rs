@@ -277,7 +277,7 @@ fn document(
                 location::provide(path_and_query(&checked.uri));
                 provide_context(crate::sticky::Parts(Arc::new(stickies)));
                 let root = leptos::tachys::html::InertElement::new(root);
-                layout(root.into_any(), checked).to_html()
+                crate::html::view_html(layout(root.into_any(), checked))
             });
             out.push_str(&framed);
         }

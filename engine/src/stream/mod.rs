@@ -6,7 +6,7 @@ use std::any::TypeId;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
-use leptos::prelude::{AnyView, IntoAny, IntoView, Owner, RenderHtml};
+use leptos::prelude::{AnyView, IntoAny, IntoView, Owner};
 use rustc_hash::FxHashMap;
 
 use crate::diff::STREAM_ATTR;
@@ -176,7 +176,7 @@ fn render_waiting<T>(pending: &Mutex<Pending<T>>, to_html: &ToHtml<T>) {
 /// One item rendered to HTML with `template`, under an owner of its own (the page's render is
 /// not running).
 fn html_of<T>(template: &Template<T>, id: &str, item: &T) -> String {
-    Owner::new().with(|| template(id.to_string(), item).to_html())
+    Owner::new().with(|| crate::html::view_html(template(id.to_string(), item)))
 }
 
 impl<T: Send + 'static> Stream<T> {
@@ -680,7 +680,7 @@ impl<T> Stream<T> {
         for (id, t) in &items {
             let view = f(id.clone(), t);
             if capture {
-                html.push((id.clone(), view.to_html()));
+                html.push((id.clone(), crate::html::view_html(view)));
             } else {
                 out.push(view);
             }
