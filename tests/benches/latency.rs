@@ -42,14 +42,12 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::WebSocketUpgrade;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use futures_util::{SinkExt as _, StreamExt as _};
-use leptos::prelude::{IntoView as _, Owner, RenderHtml as _};
 use leptos_live::LiveRouter;
 use leptos_live_tests::browser::Browser;
-use leptos_live_tests::percentile;
+use leptos_live_tests::{floor, percentile};
 use serde_json::Value;
 use tokio::net::TcpListener;
 
@@ -183,41 +181,8 @@ async fn floor_page(engine: std::net::SocketAddr) -> String {
     }
 }
 
-/// The floor's server: echoes each frame at once, and pushes a frame every second. With
-/// `render`, it first renders the counter's page for the number it got (the demo's own markup,
-/// to HTML, in a fresh reactive owner as the engine does), and sends the number as before: the
-/// work that no server-rendered page avoids, and nothing of the engine's.
-async fn echo(socket: WebSocket, render: bool) {
-    let (mut tx, mut rx) = socket.split();
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    loop {
-        let out = tokio::select! {
-            m = rx.next() => match m {
-                Some(Ok(Message::Text(t))) => {
-                    if render {
-                        let count = t.as_str().parse().unwrap_or(0);
-                        let html = Owner::new().with(|| {
-                            demo_counter::counter_view(count, 1, "00:00:00".into())
-                                .into_view()
-                                .to_html()
-                        });
-                        std::hint::black_box(html);
-                    }
-                    Message::Text(t)
-                }
-                Some(Ok(_)) => continue,
-                _ => return,
-            },
-            _ = tick.tick() => Message::Text(format!("t{:?}", std::time::SystemTime::now()).into()),
-        };
-        if tx.send(out).await.is_err() {
-            return;
-        }
-    }
-}
-
 /// Serves the floor's page and echo socket on a free loopback port, with `TCP_NODELAY`; with
-/// `render`, the echo renders the page first (see [`echo`]).
+/// `render`, the echo renders the page first (see [`floor::echo`]).
 async fn start_floor(render: bool) -> std::net::SocketAddr {
     let page = floor_page(start(true).await).await;
     let app = axum::Router::new()
@@ -225,7 +190,7 @@ async fn start_floor(render: bool) -> std::net::SocketAddr {
         .route(
             "/ws",
             get(move |up: WebSocketUpgrade| async move {
-                up.on_upgrade(move |socket| echo(socket, render))
+                up.on_upgrade(move |socket| floor::echo(socket, render))
                     .into_response()
             }),
         );

@@ -6,6 +6,7 @@ pub mod axe;
 pub mod balancer;
 pub mod browser;
 pub mod counter_page;
+pub mod floor;
 pub mod heap;
 pub mod pages;
 pub mod poll;
