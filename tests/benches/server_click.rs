@@ -23,7 +23,9 @@ use axum::extract::WebSocketUpgrade;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use leptos_live::LiveRouter;
-use leptos_live_tests::{WsClient, floor, percentile, serve_for_parent, spawn_server};
+use leptos_live_tests::{
+    WsClient, cpu_time, env_or, floor, percentile, serve_for_parent, spawn_server,
+};
 
 /// The argument that starts this bench as one of the servers: `--serve-row <row>`.
 const ROW_FLAG: &str = "--serve-row";
@@ -53,21 +55,6 @@ fn app(row: &str) -> axum::Router {
             )
         }
     }
-}
-
-/// The process's CPU time so far (user + system), from `/proc/<pid>/stat`.
-fn cpu_time(pid: u32) -> Duration {
-    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            // Fields after the command name, which is in parentheses and may hold spaces.
-            let rest = s.rsplit_once(')')?.1;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
-        })
-        .unwrap_or(0);
-    // The kernel counts in USER_HZ, 100 per second on Linux.
-    Duration::from_millis(ticks * 10)
 }
 
 /// One server and the client's socket to it.
@@ -137,13 +124,6 @@ impl Row {
     }
 }
 
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == ROW_FLAG) {
@@ -151,9 +131,9 @@ fn main() {
         let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
         return runtime.block_on(serve_for_parent(app(&row)));
     }
-    let clicks = env("CLICKS", 2000);
-    let rounds = env("ROUNDS", 5).clamp(1, clicks.max(1));
-    let every = Duration::from_millis(env("EVERY_MS", 15) as u64);
+    let clicks = env_or("CLICKS", 2000);
+    let rounds = env_or("ROUNDS", 5).clamp(1, clicks.max(1));
+    let every = Duration::from_millis(env_or("EVERY_MS", 15));
     // The client needs one thread: the servers get the cores.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -36,6 +36,41 @@ pub fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// The CPU time process `pid` has used so far, user and system (`/proc/<pid>/stat`, counted in
+/// hundredths of a second); zero when it cannot be read.
+///
+/// ```
+/// let spent = leptos_live_tests::cpu_time(std::process::id());
+/// assert!(spent < std::time::Duration::from_secs(24 * 3600));
+/// ```
+pub fn cpu_time(pid: u32) -> std::time::Duration {
+    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name, which is in parentheses and may hold spaces.
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0);
+    // The kernel counts in USER_HZ, 100 per second on Linux.
+    std::time::Duration::from_millis(ticks * 10)
+}
+
+/// The environment variable `name` parsed as a `T`, or `default` when it is unset or does not
+/// parse: the benchmarks' settings.
+///
+/// ```
+/// let clicks: usize = leptos_live_tests::env_or("LEPTOS_LIVE_TESTS_UNSET_SETTING", 500);
+/// assert_eq!(clicks, 500);
+/// ```
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// The value at fraction `p` (0.0 to 1.0) of `sorted`, by nearest rank: the benchmarks' p50 and
 /// p99. `None` when there is no value.
 ///

@@ -31,7 +31,7 @@ use demo_chat::{App, Attachments, COOKIE_NAME, Cookies, Db};
 use futures_util::StreamExt as _;
 use leptos_live::{Presence, PubSub};
 use leptos_live_tests::heap::{self, Held};
-use leptos_live_tests::{http_get_with, spawn_server, sticky_token_of, token_of};
+use leptos_live_tests::{env_or, http_get_with, spawn_server, sticky_token_of, token_of};
 use tokio::io::AsyncWriteExt as _;
 use wire::Frame;
 
@@ -289,13 +289,6 @@ async fn measure(
         let _ = std::fs::remove_file(format!("{db_s}{ext}"));
     }
     (held, joined)
-}
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn main() {

@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use leptos_live_tests::{percentile, rss_kib};
+use leptos_live_tests::{cpu_time, percentile, rss_kib};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -86,21 +86,6 @@ impl Board {
             }
         }
     }
-}
-
-/// The process's CPU time so far (user + system), from `/proc/<pid>/stat`.
-fn cpu_time(pid: u32) -> Duration {
-    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            // Fields after the command name, which is in parentheses and may hold spaces.
-            let rest = s.rsplit_once(')')?.1;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
-        })
-        .unwrap_or(0);
-    // The kernel counts in USER_HZ, 100 per second on Linux.
-    Duration::from_millis(ticks * 10)
 }
 
 async fn get_with_cookie(addr: SocketAddr, path: &str, cookie: &str) -> std::io::Result<String> {
