@@ -130,6 +130,24 @@ async fn insert_message<'e>(
     .try_get(0)
 }
 
+/// Removes an SQLite database file and the write-ahead log and shared memory SQLite keeps
+/// beside it (`name.db-wal`, `name.db-shm`); files that are not there are skipped. For tests and
+/// benches that made a database of their own.
+///
+/// ```
+/// let path = std::env::temp_dir().join(format!("chat-doc-{}.db", std::process::id()));
+/// std::fs::write(&path, b"").unwrap();
+/// std::fs::write(format!("{}-wal", path.display()), b"").unwrap();
+/// demo_chat::remove_database(&path);
+/// assert!(!path.exists());
+/// assert!(!std::path::Path::new(&format!("{}-wal", path.display())).exists());
+/// ```
+pub fn remove_database(path: &std::path::Path) {
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -528,7 +546,7 @@ mod tests {
             "a restart loses nothing"
         );
         assert_eq!(db.setting("k", || "v2".into()).await.unwrap(), key);
-        let _ = std::fs::remove_file(&path);
+        remove_database(&path);
     }
 
     #[tokio::test]
@@ -578,6 +596,6 @@ mod tests {
             history[1], posted,
             "the images come back with their message"
         );
-        let _ = std::fs::remove_file(&path);
+        remove_database(&path);
     }
 }

@@ -33,7 +33,7 @@ use leptos_live::{
 use leptos_live_components::{Button, Field, FlashGroup, Link};
 
 pub use attachments::Attachments;
-pub use db::{Attachment, Db, Message, NewAttachment, Room, now_ms};
+pub use db::{Attachment, Db, Message, NewAttachment, Room, now_ms, remove_database};
 pub use lobby::{Lobby, valid_room};
 pub use members::{Members, MembersEvent, MembersProps};
 pub use room::{MAX_BODY, Meta, PAGE, RoomEvent, RoomPage, topic};

@@ -108,7 +108,7 @@ async fn private_rooms_admit_members_only_and_every_event_is_checked() {
         history.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
         ["hello"]
     );
-    let _ = std::fs::remove_file(path);
+    demo_chat::remove_database(&path);
 }
 
 #[tokio::test]
@@ -166,7 +166,7 @@ async fn bodies_are_validated_and_html_in_them_is_text() {
         "{}",
         ada.server_html()
     );
-    let _ = std::fs::remove_file(path);
+    demo_chat::remove_database(&path);
 }
 
 #[tokio::test]
@@ -197,7 +197,7 @@ async fn the_last_page_comes_on_entry_and_older_ones_on_scroll() {
     let ops = page.take_stream_ops();
     assert_eq!(ops[0][4].as_array().unwrap().len(), 20);
     assert!(!page.html().contains("lv-viewport-top"), "no more to load");
-    let _ = std::fs::remove_file(path);
+    demo_chat::remove_database(&path);
 }
 
 #[tokio::test]
@@ -225,5 +225,5 @@ async fn creating_a_room_navigates_to_it_with_a_flash() {
     // The room is private: its members tab lists the owner.
     garden.click("#tab-members").await.unwrap();
     assert_eq!(garden.texts("#members li"), ["ada"]);
-    let _ = std::fs::remove_file(path);
+    demo_chat::remove_database(&path);
 }

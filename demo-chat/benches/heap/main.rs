@@ -285,9 +285,7 @@ async fn measure(
     }
     // The profile stays, for dhat's viewer.
     let held = heap::by_place(&heap::read_profile(&file_s), depth);
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{db_s}{ext}"));
-    }
+    demo_chat::remove_database(std::path::Path::new(&*db_s));
     (held, joined)
 }
 

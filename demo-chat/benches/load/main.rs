@@ -410,9 +410,7 @@ impl Chat {
         );
         self.senders.clear();
         let _ = self.server.kill().await;
-        for ext in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{ext}", self.db.display()));
-        }
+        demo_chat::remove_database(&self.db);
     }
 }
 
