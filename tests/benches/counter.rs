@@ -19,7 +19,8 @@ use leptos_live::testing::LiveTest;
 use leptos_live::{Params, Session};
 use leptos_live_tests::counter_page::MinimalCounter;
 use leptos_live_tests::{
-    WsClient, connect_pages, is_server_child, percentile, rss_kib, serve_for_parent, serve_in_child,
+    WsClient, connect_pages, env_or, is_server_child, percentile, rss_kib, serve_for_parent,
+    serve_in_child,
 };
 
 fn median_of(n: usize, mut f: impl FnMut()) -> f64 {
@@ -128,10 +129,7 @@ fn main() {
         runtime.block_on(serve());
         return;
     }
-    let pages = std::env::var("PAGES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5_000);
+    let pages = env_or("PAGES", 5_000);
     runtime.block_on(async {
         event_timing().await;
         if std::env::var_os("NO_MEMORY").is_none() {

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use leptos_live_tests::{connect_pages, heap, spawn_server};
+use leptos_live_tests::{connect_pages, env_or, heap, spawn_server};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt as _;
 
@@ -57,10 +57,7 @@ fn main() {
         serve_profiled(args.get(i + 1).map_or("dhat-heap.json", String::as_str));
         return;
     }
-    let pages: usize = std::env::var("PAGES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2_000);
+    let pages: usize = env_or("PAGES", 2_000);
     let dir = std::env::temp_dir();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     // The same server with no page connected: what the process holds anyway.

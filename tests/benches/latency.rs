@@ -47,7 +47,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use leptos_live::LiveRouter;
 use leptos_live_tests::browser::Browser;
-use leptos_live_tests::{floor, percentile};
+use leptos_live_tests::{env_or, floor, percentile};
 use serde_json::Value;
 use tokio::net::TcpListener;
 
@@ -495,23 +495,10 @@ async fn navigations(browser: &mut Browser, n: usize, hold: u64) -> (Vec<f64>, V
 }
 
 fn main() {
-    let n: usize = std::env::var("CLICKS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(500);
-    let every: u64 = std::env::var("EVERY_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(15);
-    let navs: usize = std::env::var("NAVS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5)
-        .clamp(1, n.max(1));
+    let n: usize = env_or("CLICKS", 500);
+    let every: u64 = env_or("EVERY_MS", 15);
+    let navs: usize = env_or("NAVS", 100);
+    let rounds: usize = env_or("ROUNDS", 5).clamp(1, n.max(1));
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let (rows, (pressed, clicked)) = runtime.block_on(async {
         let mut browser = Browser::launch().await;

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt as _, StreamExt as _};
 use leptos_live::{LiveConfig, LiveRouter};
 use leptos_live_tests::{
-    http_get, is_server_child, rss_kib, serve_for_parent, serve_in_child, token_of,
+    env_or, http_get, is_server_child, rss_kib, serve_for_parent, serve_in_child, token_of,
 };
 use tokio_tungstenite::tungstenite::Message;
 
@@ -31,13 +31,6 @@ use tokio_tungstenite::tungstenite::Message;
 /// by a few percent over ten minutes, and this tells the allocator from state that grows.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn fds(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
@@ -126,11 +119,11 @@ async fn serve() {
 }
 
 async fn soak() {
-    let pages = env_or("PAGES", 10_000) as usize;
-    let rate = env_or("RATE", 1_000).max(1);
-    let minutes = env_or("MINUTES", 10);
+    let pages: usize = env_or("PAGES", 10_000);
+    let rate: u64 = env_or("RATE", 1_000).max(1);
+    let minutes: u64 = env_or("MINUTES", 10);
     let every = Duration::from_secs_f64(pages as f64 / rate as f64);
-    let warmup = env_or("WARMUP", 40);
+    let warmup: u64 = env_or("WARMUP", 40);
     let warm = Arc::new(AtomicU64::new(0));
     let (mut child, pid, addr) = serve_in_child().await;
     let idle_fds = fds(pid);

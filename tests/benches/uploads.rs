@@ -22,7 +22,7 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use leptos_live::LiveConfig;
 use leptos_live_tests::uploads::{app, chunk_frame, fresh_dir};
 use leptos_live_tests::{
-    http_get, is_server_child, percentile, serve_for_parent, serve_in_child, token_of,
+    env_or, http_get, is_server_child, percentile, serve_for_parent, serve_in_child, token_of,
 };
 use tokio::io::AsyncWriteExt as _;
 use tokio_tungstenite::tungstenite::Message;
@@ -31,13 +31,6 @@ const CHUNK: usize = 64 * 1024;
 
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// `VmRSS` and `VmHWM` of `pid`, in KiB.
 fn memory(pid: u32) -> (u64, u64) {
@@ -192,7 +185,7 @@ fn pct(mut v: Vec<f64>, p: f64) -> f64 {
 }
 
 async fn bench() {
-    let runs = env_or("RUNS", 3);
+    let runs: u64 = env_or("RUNS", 3);
     let (mut child, pid, addr) = serve_in_child().await;
     let mut ws = open_page(addr).await;
     let mut next_ref = 1u64;

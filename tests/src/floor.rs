@@ -22,13 +22,7 @@ pub async fn echo(socket: WebSocket, render: bool) {
             m = rx.next() => match m {
                 Some(Ok(Message::Text(t))) => {
                     if render {
-                        let count = t.as_str().parse().unwrap_or(0);
-                        html.clear();
-                        Owner::new().with(|| {
-                            demo_counter::counter_view(count, 1, "00:00:00".into())
-                                .into_view()
-                                .to_html_with_buf(&mut html, &mut Position::FirstChild, true, false, Vec::new())
-                        });
+                        render_page(t.as_str().parse().unwrap_or(0), &mut html);
                         std::hint::black_box(&html);
                     }
                     Message::Text(t)
@@ -42,4 +36,15 @@ pub async fn echo(socket: WebSocket, render: bool) {
             return;
         }
     }
+}
+
+/// The counter's page for `count`, rendered into `html` (cleared first), as the floor + render
+/// renders it.
+fn render_page(count: i64, html: &mut String) {
+    html.clear();
+    Owner::new().with(|| {
+        demo_counter::counter_view(count, 1, "00:00:00".into())
+            .into_view()
+            .to_html_with_buf(html, &mut Position::FirstChild, true, false, Vec::new())
+    });
 }

@@ -10,10 +10,7 @@ static UNREPRESENTABLE: AtomicUsize = AtomicUsize::new(0);
 
 /// 2,000 cases by default; `PROPTEST_CASES` sets more for a long run.
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000)
+    leptos_live_tests::env_or("PROPTEST_CASES", 2000)
 }
 
 fn check(a: &str, b: &str) {

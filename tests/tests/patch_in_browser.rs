@@ -128,10 +128,7 @@ async fn a_whole_page_frame_builds_the_servers_tree() {
 
 #[tokio::test]
 async fn patches_turn_a_into_b_in_chromium() {
-    let cases: u64 = std::env::var("PATCH_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
+    let cases: u64 = leptos_live_tests::env_or("PATCH_CASES", 300);
     let seed: u64 = std::env::var("PATCH_SEED")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -32,10 +32,7 @@ fn check(a: &str, b: &str, c: &str) {
 }
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000)
+    leptos_live_tests::env_or("PROPTEST_CASES", 2000)
 }
 
 proptest! {

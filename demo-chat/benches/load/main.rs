@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use leptos_live_tests::{cpu_time, percentile, rss_kib};
+use leptos_live_tests::{cpu_time, env_or, percentile, rss_kib};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -620,14 +620,8 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let posts = std::env::var("POSTS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(50);
-    let history = std::env::var("HISTORY")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(500);
+    let posts = env_or("POSTS", 50);
+    let history = env_or("HISTORY", 500);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
